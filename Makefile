@@ -1,0 +1,113 @@
+# kagent — static, musl-linked agent.  See README.md.
+#   make                                 host build (musl-gcc) -> ./kagent
+#   make CROSS=arm-linux-musleabihf-     ARMv7  -> build/arm-linux-musleabihf/kagent
+#   make CROSS=mipsel-linux-musl-        MIPS   -> build/mipsel-linux-musl/kagent
+#   make test [CROSS=...]                unit tests (under qemu for CROSS), then end-to-end on the host
+#   make demo | size | bench | clean
+
+CROSS    ?=
+VERSION  := 0.1.0
+ifeq ($(CROSS),)
+  TARGET := host
+  CC     := musl-gcc
+else
+  TARGET := $(patsubst %-,%,$(CROSS))
+  CC     := $(CROSS)gcc
+endif
+# A musl cross wrapper (Debian's musl-dev:<arch>) has no binutils of its own:
+# ask the compiler where its ar and strip are.
+AR       := $(shell command -v $(CROSS)ar 2>/dev/null || $(CC) -print-prog-name=ar)
+STRIP    := $(shell command -v $(CROSS)strip 2>/dev/null || $(CC) -print-prog-name=strip)
+QEMU     := $(if $(CROSS),qemu-$(firstword $(subst -, ,$(TARGET))),)
+
+B        := build/$(TARGET)
+JSMN_INC ?= /usr/include
+BEARSSL_SRC ?= $(shell tools/bearssl-src.sh build/src)
+
+CFLAGS   ?= -Os
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+            -ffunction-sections -fdata-sections -I src -I $(B)/gen \
+            -isystem $(BEARSSL_SRC)/inc -DKAGENT_VERSION='"$(VERSION)"'
+LDFLAGS  += -static -Wl,--gc-sections
+BEARSSL  := $(B)/bearssl/libbearssl.a
+
+SRCS     := $(wildcard src/*.c)
+OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRCS))
+LIBOBJS  := $(filter-out $(B)/obj/main.o,$(OBJS))
+TSRCS    := $(wildcard tests/unit/*.c)
+TOBJS    := $(patsubst tests/unit/%.c,$(B)/tobj/%.o,$(TSRCS))
+# Test build of the agent: every allocator call after start-up is counted.
+AOBJS    := $(patsubst src/%.c,$(B)/aobj/%.o,$(SRCS)) $(B)/aobj/allocwrap.o
+WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=aligned_alloc,--wrap=posix_memalign
+
+BIN      := $(B)/kagent
+all: $(BIN) $(if $(CROSS),,kagent)
+
+kagent: $(BIN)
+	cp $< $@
+
+$(BIN): $(OBJS) $(BEARSSL)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL)
+
+$(B)/kagent-allocs: $(AOBJS) $(BEARSSL)
+	$(CC) $(LDFLAGS) $(WRAP) -o $@ $(AOBJS) $(BEARSSL)
+
+$(B)/unit: $(LIBOBJS) $(TOBJS) $(BEARSSL)
+	$(CC) $(LDFLAGS) -o $@ $(LIBOBJS) $(TOBJS) $(BEARSSL)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/aobj/%.o: src/%.c $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DKAGENT_COUNT_ALLOCS -c $< -o $@
+
+$(B)/aobj/allocwrap.o: tests/allocwrap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/tobj/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I tests/unit -c $< -o $@
+
+# jsmn is header-only; a link in the build folder keeps the rest of /usr/include
+# (glibc's) out of a musl build.
+$(B)/gen/jsmn.h:
+	@mkdir -p $(dir $@)
+	@test -f $(JSMN_INC)/jsmn.h || { echo "no jsmn.h in $(JSMN_INC): apt-get install libjsmn-dev, or JSMN_INC=DIR"; exit 1; }
+	ln -sf $(abspath $(JSMN_INC))/jsmn.h $@
+
+$(BEARSSL):
+	$(MAKE) -s -f tools/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(B)/bearssl CC=$(CC) AR=$(AR)
+
+# The unit tests run on every target (under qemu-user for CROSS); the
+# end-to-end tests need the host's python3 and openssl and run on the host.
+# `make test` and `make demo` first install what a fresh Debian machine lacks.
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: $(B)/unit $(if $(CROSS),,$(BIN) $(B)/kagent-allocs)
+	@sh tests/run.sh "$(QEMU)" $(B)
+
+deps:
+	@tools/deps.sh $(if $(CROSS),cross,)
+
+# Stripped size of every target built so far.
+size: $(BIN)
+	@for b in build/*/kagent; do t=$${b%/kagent}; t=$${t#build/}; \
+	  cc=musl-gcc; [ $$t = host ] || cc=$$t-gcc; \
+	  $$($$cc -print-prog-name=strip) -o $$b.stripped $$b; \
+	  printf '%-28s %8d bytes stripped\n' $$t $$(wc -c < $$b.stripped); done
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@python3 tools/demo.py $(BIN)
+
+bench: $(BIN)
+	@python3 tools/bench.py $(BIN)
+
+clean:
+	rm -rf build/host build/*-linux-* kagent
+
+.PHONY: all test check deps size demo bench clean

@@ -1,0 +1,59 @@
+/* kagent.conf: the Amazon Kinesis Agent's agent.json keys, plus a few of
+ * kagent's own.  conf_load() checks everything; a bad file is reported as
+ * "file:line: key: problem" and the caller exits with status 2. */
+#ifndef CONF_H
+#define CONF_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONF_MAX_FLOWS 8
+
+/* Firehose's limits (Amazon Data Firehose quotas, PutRecordBatch API reference). */
+#define FIREHOSE_MAX_BATCH_RECORDS 500
+#define FIREHOSE_MAX_BATCH_BYTES   (4 * 1024 * 1024)
+#define FIREHOSE_MAX_RECORD_BYTES  1024000	/* 1,000 KiB, before base64 */
+
+enum conf_position { POS_END_OF_FILE, POS_START_OF_FILE };
+
+struct conf_endpoint {
+	int tls;		/* https (1) or http (0) */
+	char host[256];		/* name or address, without brackets */
+	unsigned port;
+};
+
+struct conf_flow {
+	const char *file_pattern;
+	const char *delivery_stream;
+	enum conf_position initial_position;	/* default END_OF_FILE */
+	int64_t max_buffer_age_ms;		/* 1,000..900,000; 60,000 */
+	size_t max_buffer_records;		/* 1..500; 500 */
+	size_t max_buffer_bytes;		/* 1..4,194,304; 4,194,304 */
+	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis; 100 */
+	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
+	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
+	int line;				/* where the flow starts in the file */
+};
+
+struct conf {
+	const char *path;
+	const char *access_key_id;	/* from the file, else AWS_ACCESS_KEY_ID; NULL if none */
+	const char *secret_access_key;
+	const char *session_token;	/* NULL if none */
+	const char *creds_source;	/* "file", "environment" or "none" */
+	const char *region;		/* awsRegion, else from the endpoint host, else us-east-1 */
+	struct conf_endpoint firehose;	/* firehose.endpoint, else firehose.<region>.amazonaws.com */
+	const char *checkpoint_file;
+	const char *ca_file;
+	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis; 1,000 */
+	size_t nflows;
+	struct conf_flow flows[CONF_MAX_FLOWS];
+};
+
+/* Reads and checks the file at path into c (strings are taken from the arena).
+ * Unknown keys are warned about once and ignored.  Returns 0, or -1 after
+ * writing "path:line: key: problem" to stderr. */
+int conf_load(struct conf *c, const char *path);
+/* The resolved settings, secrets masked (kagent -t). */
+void conf_print(const struct conf *c, FILE *out);
+#endif

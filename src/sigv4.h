@@ -1,0 +1,57 @@
+/* AWS Signature Version 4 (header signing), sans-I/O: strings in, strings out.
+ * SHA-256 and HMAC come from BearSSL. */
+#ifndef SIGV4_H
+#define SIGV4_H
+#include <stddef.h>
+#include <time.h>
+
+struct sigv4_header {
+	const char *name;
+	size_t name_len;
+	const char *value;
+	size_t value_len;
+};
+
+/* What is signed.  headers holds every header to sign, in request order (a
+ * name may repeat; values are trimmed and folded by the signer). */
+struct sigv4_req {
+	const char *method;
+	const char *path;		/* as sent on the wire, before encoding */
+	size_t path_len;
+	const char *query;		/* without '?'; may be empty */
+	size_t query_len;
+	const struct sigv4_header *headers;
+	size_t nheaders;
+	const char *payload_hash;	/* 64 lowercase hex digits */
+	int normalize;			/* remove dot segments, collapse '//' (every service but S3) */
+};
+
+/* The derived signing key, reused while date, region and service match. */
+struct sigv4_key {
+	char date[9];
+	char region[32];
+	char service[32];
+	unsigned char key[32];
+};
+
+/* "20150830T123600Z" for t (UTC) into out[17]. */
+void sigv4_amz_date(time_t t, char out[17]);
+/* Lowercase hex of n bytes into out (2n+1 bytes with NUL). */
+void sigv4_hex(const unsigned char *in, size_t n, char *out);
+/* SHA-256 of data as 64 hex digits + NUL. */
+void sigv4_sha256_hex(const void *data, size_t n, char out[65]);
+
+/* The canonical request into out; returns its length, or -1 if cap is too small. */
+int sigv4_canonical_request(const struct sigv4_req *req, char *out, size_t cap);
+/* The string to sign for a canonical request; returns length or -1. */
+int sigv4_string_to_sign(const char *amz_date, const char *region, const char *service,
+			 const char *creq, size_t creq_len, char *out, size_t cap);
+/* Fills key for (secret, date of amz_date, region, service), unless it already holds it. */
+void sigv4_signing_key(struct sigv4_key *key, const char *secret, const char *amz_date,
+		       const char *region, const char *service);
+/* The whole Authorization header value ("AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...")
+ * into out; returns its length or -1.  key is a cache the caller keeps (zero it first). */
+int sigv4_authorization(const struct sigv4_req *req, const char *access_key, const char *secret,
+			const char *region, const char *service, const char *amz_date,
+			struct sigv4_key *key, char *out, size_t cap);
+#endif
