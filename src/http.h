@@ -22,6 +22,9 @@ struct http_resp {
 	int state;
 	int chunked, until_close, http10, conn_close, conn_keep;
 	uint64_t remaining;		/* of Content-Length or of the current chunk */
+	int has_length;			/* a Content-Length was seen (value in remaining) */
+	int nlines;			/* header or trailer lines so far, against a cap */
+	int skip;			/* the line overflowed line[]: the rest is dropped */
 	char line[512];
 	size_t line_len;
 };

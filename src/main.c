@@ -1,1 +1,249 @@
-int main(void) { return 0; }
+/* kagent: command line, start-up, the loop, shutdown.
+ *
+ * Start-up takes every byte the agent will use (arena), then seals it; the
+ * loop below never allocates.  One turn: do the work that needs no event,
+ * poll the sockets until the earliest deadline, dispatch their events. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "arena.h"
+#include "ckpt.h"
+#include "clock.h"
+#include "conf.h"
+#include "flow.h"
+#include "log.h"
+#include "tls.h"
+
+#define SHUTDOWN_FLUSH_MS 5000	/* on TERM/INT, send what is buffered for this long */
+
+static struct conf conf;
+static struct ckpt ckpt;
+static struct flow flows[CONF_MAX_FLOWS];
+static int sigpipe[2] = { -1, -1 };
+static volatile sig_atomic_t got_term, got_usr1;
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	if (sig == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+	(void)!write(sigpipe[1], "", 1);	/* wakes poll() */
+	errno = e;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: kagent [-tv] [--once[=SECONDS]] -c FILE\n"
+		"       kagent -V\n"
+		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
+		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
+		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
+		"                  record was accepted for SECS seconds (default 60)\n"
+		"  -v              debug logging\n"
+		"  -V              version and build options\n"
+		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
+		"Signals: TERM/INT flush (up to %d s), checkpoint and exit; USR1 logs the counters.\n",
+		SHUTDOWN_FLUSH_MS / 1000);
+}
+
+static void version(void)
+{
+	printf("kagent %s\n", KAGENT_VERSION);
+	printf("outputs: firehose (PutRecordBatch)\n");
+	printf("tls: BearSSL; libc: musl; %zu-bit, %zu-bit file offsets\n", sizeof(void *) * 8,
+	       sizeof(off_t) * 8);
+	printf("limits: %d flows\n", CONF_MAX_FLOWS);
+}
+
+static void stats(void)
+{
+	for (size_t i = 0; i < conf.nflows; i++) {
+		const struct flow *f = &flows[i];
+		log_info("%s: read %" PRIu64 " records, sent %" PRIu64 ", failed %" PRIu64 " (retried), "
+			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", malformed answers %" PRIu64
+			 ", pending %" PRIu64 ", last error %s",
+			 f->cf->delivery_stream, f->st.records_read, f->st.records_sent, f->st.records_failed,
+			 f->st.requests, f->st.requests_failed, f->ring.truncated, f->st.malformed_answers,
+			 f->ring.rhead - f->ring.rtail, f->err_code[0] ? f->err_code : "none");
+	}
+}
+
+static void print_plan(void)
+{
+	size_t total = 0;
+
+	conf_print(&conf, stdout);
+	for (size_t i = 0; i < conf.nflows; i++) {
+		size_t m = flow_memory(&conf.flows[i], conf.firehose.tls);
+		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer)\n", i, m,
+		       conf.flows[i].ring_bytes, 2 * conf.flows[i].max_buffer_records);
+		total += m;
+	}
+	printf("memory = %zu bytes in all flows, plus the trust anchors from caFile\n", total);
+}
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* The loop.  once_ms > 0: --once.  Returns the exit status. */
+static int run(int64_t once_ms)
+{
+	struct pollfd pfd[CONF_MAX_FLOWS + 1];
+	int idx[CONF_MAX_FLOWS + 1];
+	int64_t stop_at = 0;
+	int reading = 1;
+
+	for (;;) {
+		int64_t now = mono_ms(), due = INT64_MAX;
+		int n = 0, drained = 1;
+		char drain[16];
+
+		if (got_usr1) {
+			got_usr1 = 0;
+			stats();
+		}
+		if (got_term && reading) {
+			log_info("stopping: sending what is buffered (up to %d s)", SHUTDOWN_FLUSH_MS / 1000);
+			reading = 0;
+			stop_at = now + SHUTDOWN_FLUSH_MS;
+		}
+		for (size_t i = 0; i < conf.nflows; i++) {
+			struct flow *f = &flows[i];
+			f->flushing = !reading || (once_ms && f->tail.at_eof);
+			flow_step(f, now, reading);
+			drained &= flow_drained(f);
+			if ((pfd[n].fd = flow_pollfd(f, &pfd[n].events)) >= 0 && pfd[n].events)
+				idx[n++] = (int)i;
+			due = min64(due, flow_due(f, reading));
+		}
+		ckpt_save(&ckpt, now, 0);
+		if (drained && (once_ms || !reading))
+			return 0;
+		if (!reading && now >= stop_at) {
+			log_warnx("stopping with records not yet accepted; they are sent again at the next start");
+			return 0;
+		}
+		if (once_ms) {
+			int64_t last = 0;
+			for (size_t i = 0; i < conf.nflows; i++)
+				last = flows[i].last_progress > last ? flows[i].last_progress : last;
+			if (now - last >= once_ms) {
+				log_warnx("--once: no record accepted for %" PRId64 " s, giving up", once_ms / 1000);
+				return 1;
+			}
+			due = min64(due, last + once_ms);
+		}
+		if (!reading)
+			due = min64(due, stop_at);
+		due = min64(due, ckpt_due(&ckpt));
+		pfd[n].fd = sigpipe[0];
+		pfd[n].events = POLLIN;
+		int timeout = due <= now ? 0 : due - now > 60000 ? 60000 : (int)(due - now);
+		if (poll(pfd, (nfds_t)n + 1, timeout) < 0 && errno != EINTR) {
+			log_warn("poll");
+			continue;
+		}
+		if (pfd[n].revents)
+			while (read(sigpipe[0], drain, sizeof drain) > 0)
+				;
+		now = mono_ms();
+		for (int k = 0; k < n; k++)
+			if (pfd[k].revents)
+				flow_io(&flows[idx[k]], pfd[k].revents, now);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "once", optional_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = "/etc/kagent.conf";
+	int check = 0, c, status;
+	int64_t once_ms = 0;
+	struct tls_anchors ta = { 0 };
+	char err[256];
+
+	while ((c = getopt_long(argc, argv, "c:tvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 't': check = 1; break;
+		case 'v': log_verbose = 1; break;
+		case 'V': version(); return 0;
+		case 'h': usage(stdout); return 0;
+		case 'o': {
+			char *end;
+			long s = optarg ? strtol(optarg, &end, 10) : 60;
+			if (optarg && (*end || s < 1 || s > 86400)) {
+				fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", optarg);
+				return 2;
+			}
+			once_ms = (int64_t)s * 1000;
+			break;
+		}
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (conf_load(&conf, path) < 0)
+		return 2;
+	if (!conf.access_key_id) {
+		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
+			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n", path);
+		return 2;
+	}
+	if (conf.firehose.tls && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
+		return 2;
+	}
+	if (err[0] && conf.firehose.tls)
+		log_warnx("caFile %s: %s", conf.ca_file, err);
+	if (check) {
+		print_plan();
+		printf("trust anchors = %zu from %s\n", ta.n, conf.firehose.tls ? conf.ca_file : "(http: none)");
+		return 0;
+	}
+
+	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		fatalx("pipe: %s", strerror(errno));
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms);
+	for (size_t i = 0; i < conf.nflows; i++)
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, err, sizeof err) < 0) {
+			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
+			return 1;
+		}
+	log_info("started: %zu flow(s) to %s://%s:%u, %zu bytes of memory taken", conf.nflows,
+		 conf.firehose.tls ? "https" : "http", conf.firehose.host, conf.firehose.port, arena_used());
+	arena_seal();
+
+	status = run(once_ms);
+
+	if (ckpt_save(&ckpt, mono_ms(), 1) < 0)
+		status = 1;
+	stats();
+#ifdef KAGENT_COUNT_ALLOCS
+	log_info("allocations after start-up: %lu", arena_allocs_after_seal());
+#endif
+	return status;
+}

@@ -12,6 +12,11 @@ struct sigv4_header {
 	size_t value_len;
 };
 
+/* Fixed bounds (no allocation): more headers or query parameters than these
+ * make the signer return -1. */
+#define SIGV4_MAX_HEADERS	32
+#define SIGV4_MAX_QUERY		64
+
 /* What is signed.  headers holds every header to sign, in request order (a
  * name may repeat; values are trimmed and folded by the signer). */
 struct sigv4_req {
@@ -26,11 +31,14 @@ struct sigv4_req {
 	int normalize;			/* remove dot segments, collapse '//' (every service but S3) */
 };
 
-/* The derived signing key, reused while date, region and service match. */
+/* The derived signing key, reused while secret, date, region and service
+ * match.  secret_tag (a truncated SHA-256 of the secret) notices rotated
+ * temporary credentials, which keep date, region and service. */
 struct sigv4_key {
 	char date[9];
 	char region[32];
 	char service[32];
+	unsigned char secret_tag[16];
 	unsigned char key[32];
 };
 
@@ -41,7 +49,10 @@ void sigv4_hex(const unsigned char *in, size_t n, char *out);
 /* SHA-256 of data as 64 hex digits + NUL. */
 void sigv4_sha256_hex(const void *data, size_t n, char out[65]);
 
-/* The canonical request into out; returns its length, or -1 if cap is too small. */
+/* Every output below is NUL-terminated: cap must hold the length + 1. */
+/* The canonical request into out; returns its length, or -1 if cap is too
+ * small or req has more than SIGV4_MAX_HEADERS headers or SIGV4_MAX_QUERY
+ * query parameters. */
 int sigv4_canonical_request(const struct sigv4_req *req, char *out, size_t cap);
 /* The string to sign for a canonical request; returns length or -1. */
 int sigv4_string_to_sign(const char *amz_date, const char *region, const char *service,

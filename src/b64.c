@@ -1,0 +1,148 @@
+/* Base64, RFC 4648 section 4: standard alphabet, padded. */
+#include <string.h>
+
+#include "b64.h"
+
+static const char b64_alphabet[64] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Encodes 1..3 bytes into one group of 4, padded. */
+static void
+b64_group(const unsigned char *p, size_t n, char *out)
+{
+	unsigned long v = (unsigned long)p[0] << 16;
+
+	if (n > 1)
+		v |= (unsigned long)p[1] << 8;
+	if (n > 2)
+		v |= p[2];
+	out[0] = b64_alphabet[v >> 18 & 63];
+	out[1] = b64_alphabet[v >> 12 & 63];
+	out[2] = n > 1 ? b64_alphabet[v >> 6 & 63] : '=';
+	out[3] = n > 2 ? b64_alphabet[v & 63] : '=';
+}
+
+size_t
+b64_encode(const void *in, size_t n, char *out)
+{
+	const unsigned char *p = in;
+	size_t o = 0;
+
+	for (; n >= 3; n -= 3, p += 3, o += 4)
+		b64_group(p, 3, out + o);
+	if (n > 0) {
+		b64_group(p, n, out + o);
+		o += 4;
+	}
+	return o;
+}
+
+void
+b64_init(struct b64 *s)
+{
+	s->ncarry = 0;
+}
+
+size_t
+b64_update(struct b64 *s, const void *in, size_t n, char *out)
+{
+	const unsigned char *p = in;
+	unsigned char g[3];
+	size_t o = 0;
+
+	/* first complete the group left over from the last piece */
+	if (s->ncarry > 0) {
+		if ((size_t)s->ncarry + n < 3) {
+			memcpy(s->carry + s->ncarry, p, n);
+			s->ncarry += (int)n;
+			return 0;
+		}
+		memcpy(g, s->carry, (size_t)s->ncarry);
+		memcpy(g + s->ncarry, p, 3 - (size_t)s->ncarry);
+		p += 3 - (size_t)s->ncarry;
+		n -= 3 - (size_t)s->ncarry;
+		s->ncarry = 0;
+		b64_group(g, 3, out);
+		o = 4;
+	}
+	for (; n >= 3; n -= 3, p += 3, o += 4)
+		b64_group(p, 3, out + o);
+	memcpy(s->carry, p, n);
+	s->ncarry = (int)n;
+	return o;
+}
+
+size_t
+b64_final(struct b64 *s, char *out)
+{
+	size_t n = (size_t)s->ncarry;
+
+	s->ncarry = 0;
+	if (n == 0)
+		return 0;
+	b64_group(s->carry, n, out);
+	return 4;
+}
+
+static int
+b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* Strict: length a multiple of 4, '=' only as the last one or two
+ * characters, and the bits that padding leaves over must be zero (a
+ * canonical encoding, RFC 4648 section 3.5), so each text has one meaning. */
+long
+b64_decode(const char *in, size_t n, void *out, size_t cap)
+{
+	unsigned char *o = out;
+	size_t len, i, j, pad = 0;
+	unsigned long v;
+	int d;
+
+	if (n % 4 != 0)
+		return -1;
+	if (n > 0 && in[n - 1] == '=')
+		pad = in[n - 2] == '=' ? 2 : 1;
+	len = n / 4 * 3 - pad;
+	if (len > cap)
+		return -1;
+	for (i = 0; i < n; i += 4) {
+		v = 0;
+		for (j = 0; j < 4; j++) {
+			if (i + j >= n - pad) {
+				v <<= 6;
+				continue;
+			}
+			if ((d = b64_value(in[i + j])) < 0)
+				return -1;
+			v = v << 6 | (unsigned long)d;
+		}
+		if (i + 4 < n || pad == 0) {
+			o[i / 4 * 3] = (unsigned char)(v >> 16);
+			o[i / 4 * 3 + 1] = (unsigned char)(v >> 8);
+			o[i / 4 * 3 + 2] = (unsigned char)v;
+		} else if (pad == 1) {
+			if (v & 0xff)
+				return -1;
+			o[i / 4 * 3] = (unsigned char)(v >> 16);
+			o[i / 4 * 3 + 1] = (unsigned char)(v >> 8);
+		} else {
+			if (v & 0xffff)
+				return -1;
+			o[i / 4 * 3] = (unsigned char)(v >> 16);
+		}
+	}
+	return (long)len;
+}

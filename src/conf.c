@@ -1,0 +1,1147 @@
+/* Reading kagent.conf: the Java agent's agent.json, checked key by key.
+ *
+ * The file is read whole into the arena (start-up only), comments are blanked
+ * out (the Java agent's Jackson is configured with ALLOW_COMMENTS, so real
+ * agent.json files have them), jsmn tokenizes it into an arena array sized by
+ * a counting pass, and conf_json_check() adds what jsmn does not verify, so a
+ * file Jackson rejects is rejected here too.  Every problem is one line on
+ * stderr: "path:line: key: what is wrong". */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "arena.h"
+#include "conf.h"
+#include "json.h"
+
+#define CONF_MAX_FILE_BYTES	(1024 * 1024)
+#define CONF_MAX_TOKENS		16384	/* 256 KiB of tokens; a real file has ~100 */
+#define CONF_MAX_DEPTH		32	/* the checker recurses; bound the stack */
+#define CONF_MAX_PATH		4096	/* PATH_MAX, with its NUL */
+/* A ring must always hold the longest record Firehose accepts plus the start
+ * of the next line, or a long line could never be sent. */
+#define CONF_RING_MIN		(FIREHOSE_MAX_RECORD_BYTES + 16384)
+#define CONF_RING_MAX		(64 * 1024 * 1024)
+#define CONF_RING_DEFAULT	(1024 * 1024)
+
+#define CONF_DEFAULT_CHECKPOINTS	"/var/lib/kagent/checkpoints"
+#define CONF_DEFAULT_CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
+#define CONF_DEFAULT_REGION		"us-east-1"
+
+/* What a parse is working on. */
+struct conf_cx {
+	struct conf *c;
+	const char *path;
+	const char *js;
+	int len;
+	jsmntok_t *t;
+	int ntok;
+	uint64_t warned;	/* conf_ignored[] entries already warned about */
+};
+
+/* Keys the Java agent knows and kagent ignores.  Each is warned about once
+ * per file, however many flows carry it. */
+enum conf_scope { CONF_TOP, CONF_FLOW };
+static const char conf_never[] = "not supported by kagent, ignored";
+static const char conf_later[] = "not supported by this version, ignored";
+static const struct conf_ignored {
+	enum conf_scope scope;
+	const char *key;
+	const char *why;
+} conf_ignored[] = {
+	{ CONF_TOP, "assumeRoleARN", conf_later },
+	{ CONF_TOP, "assumeRoleExternalId", conf_later },
+	{ CONF_TOP, "sts.endpoint", conf_later },
+	{ CONF_TOP, "kinesis.endpoint", conf_later },
+	{ CONF_TOP, "kinesis.region", conf_later },
+	{ CONF_TOP, "cloudwatch.emitMetrics", conf_never },
+	{ CONF_TOP, "cloudwatch.endpoint", conf_never },
+	{ CONF_TOP, "cloudwatch.tagInstance", conf_never },
+	{ CONF_TOP, "cloudwatch.metricsBufferTimeMillis", conf_never },
+	{ CONF_TOP, "cloudwatch.namespace", conf_never },
+	{ CONF_TOP, "cloudwatch.metricsQueueSize", conf_never },
+	{ CONF_TOP, "log.emitMetrics", conf_never },
+	{ CONF_TOP, "log.emitInternalMetrics", conf_never },
+	{ CONF_TOP, "log.statusReportingPeriodSeconds", conf_never },
+	{ CONF_TOP, "maxSendingThreads", conf_never },
+	{ CONF_TOP, "maxSendingThreadsPerCore", conf_never },
+	{ CONF_TOP, "sendingThreadsKeepAliveMillis", conf_never },
+	{ CONF_TOP, "sendingThreadsMaxQueueSize", conf_never },
+	{ CONF_TOP, "maxConnections", conf_never },
+	{ CONF_TOP, "connectionTimeoutMillis", conf_never },
+	{ CONF_TOP, "connectionTTLMillis", conf_never },
+	{ CONF_TOP, "socketTimeoutMillis", conf_never },
+	{ CONF_TOP, "useTcpKeepAlive", conf_never },
+	{ CONF_TOP, "useHttpGzip", conf_never },
+	{ CONF_TOP, "checkpointTimeToLiveDays", conf_never },
+	{ CONF_TOP, "shutdownTimeoutMillis", conf_never },
+	{ CONF_TOP, "userAgent", conf_never },
+	{ CONF_TOP, "userAgentOverride", conf_never },
+	{ CONF_TOP, "userDefinedCredentialsProvider.classname", conf_never },
+	{ CONF_TOP, "userDefinedCredentialsProvider.location", conf_never },
+	{ CONF_FLOW, "dataProcessingOptions", conf_later },
+	{ CONF_FLOW, "multiLineStartPattern", conf_later },
+	{ CONF_FLOW, "skipHeaderLines", conf_later },
+	{ CONF_FLOW, "truncatedRecordTerminator", conf_later },
+	{ CONF_FLOW, "partitionKeyOption", conf_later },
+	{ CONF_FLOW, "aggregatedRecordSizeBytes", conf_later },
+	{ CONF_FLOW, "fileFooterPattern", conf_later },
+	{ CONF_FLOW, "minTimeBetweenFilePollsMillis", conf_later },
+	{ CONF_FLOW, "maxTimeBetweenFileTrackerRefreshMillis", conf_later },
+	{ CONF_FLOW, "waitOnFullPublishQueueMillis", conf_never },
+	{ CONF_FLOW, "waitOnEmptyPublishQueueMillis", conf_never },
+	{ CONF_FLOW, "waitOnFullRetryQueueMillis", conf_never },
+	{ CONF_FLOW, "publishQueueCapacity", conf_never },
+	{ CONF_FLOW, "log.emitInternalMetrics", conf_never },
+};
+_Static_assert(sizeof conf_ignored / sizeof conf_ignored[0] <= 64, "warned is a 64-bit set");
+
+/* One line to stderr in one write(), so lines from a reload never interleave
+ * and nothing sits in a stdio buffer. */
+static void conf_say(const char *path, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void conf_say(const char *path, int line, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n, m;
+
+	if (line > 0)
+		n = snprintf(buf, sizeof buf, "%s:%d: ", path, line);
+	else
+		n = snprintf(buf, sizeof buf, "%s: ", path);
+	if (n < 0)
+		n = 0;
+	if (n < (int)sizeof buf) {
+		va_start(ap, fmt);
+		m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+		va_end(ap);
+		if (m > 0)
+			n += m;
+	}
+	if (n > (int)sizeof buf - 2)
+		n = sizeof buf - 2;
+	buf[n++] = '\n';
+	(void)!write(2, buf, n);
+}
+
+static int conf_line(const struct conf_cx *x, int tok)
+{
+	return json_line(x->js, x->t[tok].start);
+}
+
+/* The token's text as it is in the file (a string without its quotes). */
+static int conf_tlen(const struct conf_cx *x, int tok)
+{
+	return x->t[tok].end - x->t[tok].start;
+}
+
+static const char *conf_ttext(const struct conf_cx *x, int tok)
+{
+	return x->js + x->t[tok].start;
+}
+
+/* "prefix" + key as written, e.g. "flows[1]." + "deliveryStream". */
+static void conf_keypath(const struct conf_cx *x, int key, const char *prefix,
+    char *out, size_t cap)
+{
+	int n = conf_tlen(x, key);
+
+	if (n > 100)
+		n = 100;
+	snprintf(out, cap, "%s%.*s", prefix, n, conf_ttext(x, key));
+}
+
+/* Values quoted back in messages are shortened so a line stays a line. */
+#define CONF_SHOWN(x, tok) (conf_tlen(x, tok) > 80 ? 80 : conf_tlen(x, tok)), conf_ttext(x, tok)
+
+/* ---- syntax -------------------------------------------------------------- */
+
+/* Jackson (ALLOW_COMMENTS) takes // and C comments; jsmn does not.  Blank
+ * them out, keeping newlines so that line numbers stay right.  Returns 0, or
+ * -1 with *bad at the start of an unterminated comment. */
+static int conf_strip_comments(char *s, int n, int *bad)
+{
+	int i, instr = 0;
+
+	if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)	/* a UTF-8 BOM */
+		memset(s, ' ', 3);
+	for (i = 0; i < n; i++) {
+		if (instr) {
+			if (s[i] == '\\' && i + 1 < n)
+				i++;
+			else if (s[i] == '"')
+				instr = 0;
+			continue;
+		}
+		if (s[i] == '"') {
+			instr = 1;
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
+			for (; i < n && s[i] != '\n'; i++)
+				s[i] = ' ';
+		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+			int start = i;
+			s[i++] = ' ';
+			s[i++] = ' ';
+			for (; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
+				if (s[i] != '\n')
+					s[i] = ' ';
+			if (i + 1 >= n) {
+				*bad = start;
+				return -1;
+			}
+			s[i++] = ' ';
+			s[i] = ' ';
+		}
+	}
+	return 0;
+}
+
+/* Where a token's text begins and ends, quotes included. */
+static int conf_span_start(const jsmntok_t *t)
+{
+	return t->type == JSMN_STRING ? t->start - 1 : t->start;
+}
+
+static int conf_span_end(const jsmntok_t *t)
+{
+	return t->type == JSMN_STRING ? t->end + 1 : t->end;
+}
+
+/* Between two tokens there may be only whitespace and, if want is not 0,
+ * exactly one want (',' or ':').  jsmn does not check this. */
+static int conf_gap(const char *js, int a, int b, char want, int *bad)
+{
+	int seen = 0;
+
+	for (; a < b; a++) {
+		char ch = js[a];
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
+			continue;
+		if (want && ch == want && !seen) {
+			seen = 1;
+			continue;
+		}
+		*bad = a;
+		return -1;
+	}
+	if (want && !seen) {
+		*bad = b;
+		return -1;
+	}
+	return 0;
+}
+
+/* The offset of the first byte from off on that is not whitespace. */
+static int conf_next_char(const struct conf_cx *x, int off)
+{
+	int bad = x->len;
+
+	(void)conf_gap(x->js, off, x->len, 0, &bad);
+	return bad;
+}
+
+/* true, false, null, or a number as RFC 8259 writes it. */
+static int conf_primitive_ok(const char *s, int n)
+{
+	int i = 0, d;
+
+	if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
+	    (n == 4 && memcmp(s, "null", 4) == 0))
+		return 1;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (i++, d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (!d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			d++;
+		if (!d)
+			return 0;
+	}
+	return i == n;
+}
+
+/* Checks the value at token i and its subtree; returns the index after it,
+ * or -1 with *bad at the offending byte. */
+static int conf_json_check(const struct conf_cx *x, int i, int depth, int *bad)
+{
+	const jsmntok_t *t = x->t;
+	int n, k, j, prev;
+
+	if (i >= x->ntok) {
+		*bad = x->len;
+		return -1;
+	}
+	if (depth > CONF_MAX_DEPTH) {
+		*bad = t[i].start;
+		return -1;
+	}
+	switch (t[i].type) {
+	case JSMN_PRIMITIVE:
+		if (!conf_primitive_ok(x->js + t[i].start, t[i].end - t[i].start)) {
+			*bad = t[i].start;
+			return -1;
+		}
+		return i + 1;
+	case JSMN_STRING:
+		if (t[i].size != 0) {	/* a string used as a key outside an object */
+			*bad = t[i].end + 1;
+			return -1;
+		}
+		for (k = t[i].start; k < t[i].end; k++)
+			if ((unsigned char)x->js[k] < 0x20) {
+				*bad = k;
+				return -1;
+			}
+		return i + 1;
+	case JSMN_OBJECT:
+	case JSMN_ARRAY:
+		n = t[i].size;
+		j = i + 1;
+		prev = t[i].start + 1;
+		for (k = 0; k < n; k++) {
+			if (j >= x->ntok) {
+				*bad = x->len;
+				return -1;
+			}
+			if (conf_gap(x->js, prev, conf_span_start(&t[j]), k ? ',' : 0, bad) < 0)
+				return -1;
+			if (t[i].type == JSMN_OBJECT) {
+				if (t[j].type != JSMN_STRING) {
+					*bad = conf_span_start(&t[j]);
+					return -1;
+				}
+				/* jsmn hangs what follows a key without ':' or a
+				 * value without ',' on the key: point past it. */
+				if (t[j].size == 0) {
+					*bad = conf_next_char(x, t[j].end + 1);
+					return -1;
+				}
+				if (t[j].size > 1) {
+					if (conf_json_check(x, j + 1, depth + 1, bad) >= 0)
+						*bad = conf_next_char(x, conf_span_end(&t[j + 1]));
+					return -1;
+				}
+				for (int b = t[j].start; b < t[j].end; b++)
+					if ((unsigned char)x->js[b] < 0x20) {
+						*bad = b;
+						return -1;
+					}
+				if (j + 1 >= x->ntok) {
+					*bad = x->len;
+					return -1;
+				}
+				if (conf_gap(x->js, t[j].end + 1, conf_span_start(&t[j + 1]), ':', bad) < 0)
+					return -1;
+				j++;
+			}
+			prev = conf_span_end(&t[j]);
+			if ((j = conf_json_check(x, j, depth + 1, bad)) < 0)
+				return -1;
+		}
+		if (conf_gap(x->js, prev, t[i].end - 1, 0, bad) < 0)
+			return -1;
+		return j;
+	default:
+		*bad = t[i].start;
+		return -1;
+	}
+}
+
+/* The line of the last byte, for "unexpected end of file". */
+static int conf_last_line(const char *js, int len)
+{
+	return json_line(js, len > 0 && js[len - 1] == '\n' ? len - 1 : len);
+}
+
+static int conf_syntax_error(const struct conf_cx *x, int off)
+{
+	if (off >= x->len)
+		conf_say(x->path, conf_last_line(x->js, x->len), "unexpected end of file");
+	else
+		conf_say(x->path, json_line(x->js, off), "syntax error");
+	return -1;
+}
+
+static int conf_parse(struct conf_cx *x)
+{
+	jsmn_parser p;
+	int n, bad, end;
+
+	jsmn_init(&p);
+	n = jsmn_parse(&p, x->js, x->len, NULL, 0);
+	if (n == JSMN_ERROR_PART)
+		return conf_syntax_error(x, x->len);
+	if (n < 0)
+		return conf_syntax_error(x, p.pos);
+	if (n == 0)	/* nothing, or only closing brackets (not counted) */
+		return conf_syntax_error(x, conf_next_char(x, 0));
+	if (n > CONF_MAX_TOKENS) {
+		conf_say(x->path, 0, "too many JSON values (more than %d)", CONF_MAX_TOKENS);
+		return -1;
+	}
+	x->t = arena_alloc((size_t)n * sizeof *x->t);
+	jsmn_init(&p);
+	x->ntok = jsmn_parse(&p, x->js, x->len, x->t, n);
+	if (x->ntok == JSMN_ERROR_PART)
+		return conf_syntax_error(x, x->len);
+	if (x->ntok < 0)
+		return conf_syntax_error(x, p.pos < (unsigned)x->len ? (int)p.pos : x->len);
+	if ((end = conf_json_check(x, 0, 0, &bad)) < 0)
+		return conf_syntax_error(x, bad);
+	if (end < x->ntok)
+		return conf_syntax_error(x, conf_span_start(&x->t[end]));
+	if (conf_gap(x->js, conf_span_end(&x->t[0]), x->len, 0, &bad) < 0)
+		return conf_syntax_error(x, bad);
+	return 0;
+}
+
+static char *conf_readfile(const char *path, int *lenp)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0, size;
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		conf_say(path, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		conf_say(path, 0, "cannot read: %s", strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		conf_say(path, 0, "cannot read: %s", strerror(EISDIR));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_say(path, 0, "cannot read: not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > CONF_MAX_FILE_BYTES) {
+		conf_say(path, 0, "too large (more than %d bytes)", CONF_MAX_FILE_BYTES);
+		close(fd);
+		return NULL;
+	}
+	size = (size_t)st.st_size;
+	buf = arena_alloc(size + 1);
+	while (got < size) {
+		r = read(fd, buf + got, size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			conf_say(path, 0, "cannot read: %s", strerror(errno));
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = 0;
+	*lenp = (int)got;
+	return buf;
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+/* The decoded string at token i (arena), or NULL after an error. */
+static const char *conf_string(const struct conf_cx *x, int i, const char *kp)
+{
+	size_t cap;
+	char *s;
+
+	if (x->t[i].type != JSMN_STRING) {
+		conf_say(x->path, conf_line(x, i), "%s: must be a string", kp);
+		return NULL;
+	}
+	/* Decoding never lengthens: an escape is longer than what it stands for. */
+	cap = (size_t)conf_tlen(x, i) + 1;
+	s = arena_alloc(cap);
+	/* json_string() also refuses \u0000, which would cut a C string short. */
+	if (json_string(x->js, &x->t[i], s, cap) < 0) {
+		conf_say(x->path, conf_line(x, i), "%s: invalid string escape", kp);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *conf_nonempty(const struct conf_cx *x, int i, const char *kp)
+{
+	const char *s = conf_string(x, i, kp);
+
+	if (s && !*s) {
+		conf_say(x->path, conf_line(x, i), "%s: must not be empty", kp);
+		return NULL;
+	}
+	return s;
+}
+
+static const char *conf_abspath(const struct conf_cx *x, int i, const char *kp)
+{
+	const char *s = conf_nonempty(x, i, kp);
+
+	if (!s)
+		return NULL;
+	if (s[0] != '/') {
+		conf_say(x->path, conf_line(x, i), "%s: must be an absolute path, got \"%.*s\"", kp,
+		    CONF_SHOWN(x, i));
+		return NULL;
+	}
+	if (strlen(s) >= CONF_MAX_PATH) {
+		conf_say(x->path, conf_line(x, i), "%s: longer than %d bytes", kp, CONF_MAX_PATH - 1);
+		return NULL;
+	}
+	return s;
+}
+
+/* Credentials go into HTTP headers: printable ASCII, no spaces. */
+static const char *conf_credential(const struct conf_cx *x, int i, const char *kp)
+{
+	const char *s = conf_nonempty(x, i, kp), *p;
+
+	if (!s)
+		return NULL;
+	for (p = s; *p; p++)
+		if (*p <= ' ' || *p > '~') {
+			conf_say(x->path, conf_line(x, i), "%s: must be printable ASCII without spaces", kp);
+			return NULL;
+		}
+	return s;
+}
+
+/* An integer in lo..hi: a JSON number, or a string of decimal digits, which
+ * the Java agent also takes (its readLong() converts through toString()). */
+static int conf_int(const struct conf_cx *x, int i, const char *kp, int64_t lo, int64_t hi,
+    int64_t *out)
+{
+	const char *s = conf_ttext(x, i);
+	int n = conf_tlen(x, i), k = 0, neg = 0;
+	int64_t v = 0;
+
+	if (x->t[i].type == JSMN_STRING) {
+		for (k = 0; k < n; k++)
+			if (s[k] < '0' || s[k] > '9')
+				break;
+		if (n == 0 || k < n || (n > 1 && s[0] == '0')) {
+			conf_say(x->path, conf_line(x, i), "%s: must be a number, got \"%.*s\"", kp,
+			    CONF_SHOWN(x, i));
+			return -1;
+		}
+	} else if (x->t[i].type != JSMN_PRIMITIVE || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))) {
+		conf_say(x->path, conf_line(x, i), "%s: must be a number", kp);
+		return -1;
+	}
+	k = 0;
+	if (s[0] == '-') {
+		neg = 1;
+		k = 1;
+	}
+	for (; k < n && s[k] >= '0' && s[k] <= '9'; k++)
+		if (v <= INT64_MAX / 100)	/* beyond that, out of every range anyway */
+			v = v * 10 + (s[k] - '0');
+	if (k < n) {
+		conf_say(x->path, conf_line(x, i), "%s: must be a whole number, got %.*s", kp,
+		    CONF_SHOWN(x, i));
+		return -1;
+	}
+	if (neg)
+		v = -v;
+	if (v < lo || v > hi) {
+		conf_say(x->path, conf_line(x, i), "%s: must be %lld..%lld, got %.*s", kp,
+		    (long long)lo, (long long)hi, CONF_SHOWN(x, i));
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int conf_size(const struct conf_cx *x, int i, const char *kp, int64_t lo, int64_t hi,
+    size_t *out)
+{
+	int64_t v;
+
+	if (conf_int(x, i, kp, lo, hi, &v) < 0)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* ---- checks on names ----------------------------------------------------- */
+
+/* Region names as AWS writes them: us-east-1, cn-north-1, us-gov-west-1. */
+static int conf_region_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 1 || n > 31)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Firehose delivery stream names: 1..64 of [a-zA-Z0-9_.-] (CreateDeliveryStream). */
+static int conf_stream_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n < 1 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '.' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* The region in an AWS Firehose host name (firehose.<region>.amazonaws.com,
+ * .amazonaws.com.cn, firehose-fips.<region>...), copied into out; 0 if the
+ * host is not one. */
+static int conf_region_of_host(const char *host, char *out, size_t cap)
+{
+	static const char *const prefixes[] = { "firehose.", "firehose-fips." };
+	static const char *const suffixes[] = { ".amazonaws.com", ".amazonaws.com.cn" };
+	size_t hl = strlen(host), p, s;
+
+	for (p = 0; p < 2; p++) {
+		size_t pl = strlen(prefixes[p]);
+		if (strncmp(host, prefixes[p], pl) != 0)
+			continue;
+		for (s = 0; s < 2; s++) {
+			size_t sl = strlen(suffixes[s]);
+			if (hl <= pl + sl || strcmp(host + hl - sl, suffixes[s]) != 0)
+				continue;
+			if (!conf_region_ok(host + pl, hl - pl - sl) || hl - pl - sl >= cap)
+				continue;
+			memcpy(out, host + pl, hl - pl - sl);
+			out[hl - pl - sl] = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int conf_host_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	    ch == '-' || ch == '.' || ch == '_';
+}
+
+/* https://host[:port], http://host[:port] or host[:port] (https), an IPv6
+ * address in brackets, at most a trailing "/".  Returns NULL or what is wrong. */
+static const char *conf_parse_endpoint(const char *s, struct conf_endpoint *ep)
+{
+	const char *host, *hend, *rest;
+	size_t n;
+	long port = -1;
+
+	ep->tls = 1;
+	if (strncmp(s, "https://", 8) == 0) {
+		s += 8;
+	} else if (strncmp(s, "http://", 7) == 0) {
+		ep->tls = 0;
+		s += 7;
+	} else if (strstr(s, "://")) {
+		return "unsupported scheme (https:// or http://)";
+	}
+	n = strlen(s);
+	if (n > 0 && s[n - 1] == '/')
+		n--;
+	if (memchr(s, '@', n))
+		return "must not contain user info";
+	if (memchr(s, '/', n))
+		return "must not contain a path";
+	if (memchr(s, '?', n) || memchr(s, '#', n))
+		return "must not contain a query";
+	if (n == 0)
+		return "empty host";
+	if (s[0] == '[') {
+		char a6[64];
+		unsigned char bin[16];
+		host = s + 1;
+		if (!(hend = memchr(host, ']', n - 1)))
+			return "missing ] after an IPv6 address";
+		if ((size_t)(hend - host) >= sizeof a6 || hend == host)
+			return "invalid IPv6 address";
+		memcpy(a6, host, hend - host);
+		a6[hend - host] = 0;
+		if (inet_pton(AF_INET6, a6, bin) != 1)
+			return "invalid IPv6 address";
+		rest = hend + 1;
+	} else {
+		host = s;
+		for (hend = s; hend < s + n && *hend != ':'; hend++)
+			if (!conf_host_char(*hend))
+				return "invalid host name";
+		if (hend == host)
+			return "empty host";
+		rest = hend;
+	}
+	if (rest < s + n) {
+		const char *p;
+		if (*rest != ':')
+			return "invalid host name";
+		port = 0;
+		for (p = rest + 1; p < s + n; p++) {
+			if (*p < '0' || *p > '9')
+				return *p == ':' ? "an IPv6 address must be in brackets" : "invalid port";
+			if (port <= 65535)
+				port = port * 10 + (*p - '0');
+		}
+		if (p == rest + 1)
+			return "empty port";
+		if (port < 1 || port > 65535)
+			return "port must be 1..65535";
+	}
+	if ((size_t)(hend - host) >= sizeof ep->host)
+		return "host name too long";
+	memcpy(ep->host, host, hend - host);
+	ep->host[hend - host] = 0;
+	ep->port = port > 0 ? (unsigned)port : ep->tls ? 443 : 80;
+	return NULL;
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+/* Warns about a key kagent does not use; once per name for the Java agent's. */
+static void conf_ignore(struct conf_cx *x, int key, enum conf_scope scope, const char *kp)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof conf_ignored / sizeof conf_ignored[0]; k++) {
+		if (conf_ignored[k].scope != scope || !json_eq(x->js, &x->t[key], conf_ignored[k].key))
+			continue;
+		if (!(x->warned & (1ull << k)))
+			conf_say(x->path, conf_line(x, key), "%s: %s", kp, conf_ignored[k].why);
+		x->warned |= 1ull << k;
+		return;
+	}
+	conf_say(x->path, conf_line(x, key), "%s: unknown key, ignored", kp);
+}
+
+/* Jackson keeps the last of two equal keys without a word; a second value
+ * is almost always a mistake, so it is an error here. */
+static int conf_dup(const struct conf_cx *x, int obj, int key, const char *kp)
+{
+	int j = obj + 1;
+
+	for (; j < key; j = json_skip(x->t, j + 1))
+		if (conf_tlen(x, j) == conf_tlen(x, key) &&
+		    memcmp(conf_ttext(x, j), conf_ttext(x, key), conf_tlen(x, key)) == 0) {
+			conf_say(x->path, conf_line(x, key), "%s: duplicate key (first on line %d)", kp,
+			    conf_line(x, j));
+			return -1;
+		}
+	return 0;
+}
+
+static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f)
+{
+	char pfx[32], dot[40], kp[160];
+	int j, k, v, stream_tok = -1, init_tok = -1, max_tok = -1, pattern_tok = -1;
+	int64_t n;
+
+	snprintf(pfx, sizeof pfx, "flows[%zu]", idx);
+	if (x->t[obj].type != JSMN_OBJECT) {
+		conf_say(x->path, conf_line(x, obj), "%s: must be an object", pfx);
+		return -1;
+	}
+	f->initial_position = POS_END_OF_FILE;
+	f->max_buffer_age_ms = 60000;
+	f->max_buffer_records = FIREHOSE_MAX_BATCH_RECORDS;
+	f->max_buffer_bytes = FIREHOSE_MAX_BATCH_BYTES;
+	f->retry_initial_backoff_ms = 100;
+	f->retry_max_backoff_ms = 10000;
+	f->ring_bytes = CONF_RING_DEFAULT;
+	f->line = conf_line(x, obj);
+	snprintf(dot, sizeof dot, "%s.", pfx);
+	for (k = 0, j = obj + 1; k < x->t[obj].size; k++, j = json_skip(x->t, v)) {
+		const char *s;
+		v = j + 1;
+		conf_keypath(x, j, dot, kp, sizeof kp);
+		if (conf_dup(x, obj, j, kp) < 0)
+			return -1;
+		if (json_eq(x->js, &x->t[j], "filePattern")) {
+			if (!(f->file_pattern = conf_abspath(x, v, kp)))
+				return -1;
+			pattern_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "deliveryStream")) {
+			if (!(s = conf_string(x, v, kp)))
+				return -1;
+			if (!conf_stream_ok(s)) {
+				conf_say(x->path, conf_line(x, v),
+				    "%s: must be 1..64 characters of a-z A-Z 0-9 _ . -, got \"%.*s\"", kp,
+				    CONF_SHOWN(x, v));
+				return -1;
+			}
+			f->delivery_stream = s;
+			stream_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "kinesisStream")) {
+			conf_say(x->path, conf_line(x, j),
+			    "%s: Kinesis Data Streams flows are not supported by this version", kp);
+			return -1;
+		} else if (json_eq(x->js, &x->t[j], "initialPosition")) {
+			if (!(s = conf_string(x, v, kp)))
+				return -1;
+			if (strcmp(s, "START_OF_FILE") == 0) {
+				f->initial_position = POS_START_OF_FILE;
+			} else if (strcmp(s, "END_OF_FILE") == 0) {
+				f->initial_position = POS_END_OF_FILE;
+			} else {
+				conf_say(x->path, conf_line(x, v),
+				    "%s: must be START_OF_FILE or END_OF_FILE, got \"%.*s\"", kp, CONF_SHOWN(x, v));
+				return -1;
+			}
+		} else if (json_eq(x->js, &x->t[j], "maxBufferAgeMillis")) {
+			if (conf_int(x, v, kp, 1000, 900000, &f->max_buffer_age_ms) < 0)
+				return -1;
+		} else if (json_eq(x->js, &x->t[j], "maxBufferSizeRecords")) {
+			if (conf_size(x, v, kp, 1, FIREHOSE_MAX_BATCH_RECORDS, &f->max_buffer_records) < 0)
+				return -1;
+		} else if (json_eq(x->js, &x->t[j], "maxBufferSizeBytes")) {
+			if (conf_size(x, v, kp, 1, FIREHOSE_MAX_BATCH_BYTES, &f->max_buffer_bytes) < 0)
+				return -1;
+		} else if (json_eq(x->js, &x->t[j], "retryInitialBackoffMillis")) {
+			if (conf_int(x, v, kp, 1, 3600000, &f->retry_initial_backoff_ms) < 0)
+				return -1;
+			init_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "retryMaxBackoffMillis")) {
+			if (conf_int(x, v, kp, 1, 3600000, &f->retry_max_backoff_ms) < 0)
+				return -1;
+			max_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "ringSizeBytes")) {
+			if (conf_int(x, v, kp, CONF_RING_MIN, CONF_RING_MAX, &n) < 0)
+				return -1;
+			f->ring_bytes = (size_t)n;
+		} else {
+			conf_ignore(x, j, CONF_FLOW, kp);
+		}
+	}
+	if (pattern_tok < 0) {
+		conf_say(x->path, f->line, "%s: filePattern is required", pfx);
+		return -1;
+	}
+	if (stream_tok < 0) {
+		conf_say(x->path, f->line, "%s: deliveryStream is required", pfx);
+		return -1;
+	}
+	if (f->retry_max_backoff_ms < f->retry_initial_backoff_ms) {
+		if (max_tok >= 0)
+			conf_say(x->path, conf_line(x, max_tok),
+			    "%s.retryMaxBackoffMillis: must be at least retryInitialBackoffMillis (%lld), got %lld",
+			    pfx, (long long)f->retry_initial_backoff_ms, (long long)f->retry_max_backoff_ms);
+		else
+			conf_say(x->path, conf_line(x, init_tok),
+			    "%s.retryInitialBackoffMillis: must be at most retryMaxBackoffMillis (%lld), got %lld",
+			    pfx, (long long)f->retry_max_backoff_ms, (long long)f->retry_initial_backoff_ms);
+		return -1;
+	}
+	return 0;
+}
+
+static int conf_flows(struct conf_cx *x, int arr)
+{
+	struct conf *c = x->c;
+	int j, k;
+	size_t a;
+
+	if (x->t[arr].type != JSMN_ARRAY) {
+		conf_say(x->path, conf_line(x, arr), "flows: must be an array");
+		return -1;
+	}
+	if (x->t[arr].size == 0) {
+		conf_say(x->path, conf_line(x, arr), "flows: must not be empty");
+		return -1;
+	}
+	if (x->t[arr].size > CONF_MAX_FLOWS) {
+		conf_say(x->path, conf_line(x, arr), "flows: at most %d flows, got %d", CONF_MAX_FLOWS,
+		    x->t[arr].size);
+		return -1;
+	}
+	for (k = 0, j = arr + 1; k < x->t[arr].size; k++, j = json_skip(x->t, j)) {
+		struct conf_flow *f = &c->flows[c->nflows];
+		if (conf_flow(x, j, (size_t)k, f) < 0)
+			return -1;
+		/* The Java agent refuses two flows with one id (file and destination). */
+		for (a = 0; a < c->nflows; a++)
+			if (strcmp(c->flows[a].file_pattern, f->file_pattern) == 0 &&
+			    strcmp(c->flows[a].delivery_stream, f->delivery_stream) == 0) {
+				conf_say(x->path, f->line,
+				    "flows[%d]: same filePattern and deliveryStream as flows[%zu]", k, a);
+				return -1;
+			}
+		c->nflows++;
+	}
+	return 0;
+}
+
+/* An environment variable, copied (a later setenv may free it); NULL if unset or empty. */
+static const char *conf_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? arena_strndup(v, strlen(v)) : NULL;
+}
+
+static int conf_env_credential(const struct conf_cx *x, const char *name, const char *v)
+{
+	const char *p;
+
+	for (p = v; *p; p++)
+		if (*p <= ' ' || *p > '~') {
+			conf_say(x->path, 0, "%s (environment): must be printable ASCII without spaces", name);
+			return -1;
+		}
+	return 0;
+}
+
+static int conf_credentials(struct conf_cx *x, int id_tok, int secret_tok, int token_tok)
+{
+	struct conf *c = x->c;
+
+	if (id_tok >= 0 && secret_tok < 0) {
+		conf_say(x->path, conf_line(x, id_tok), "awsAccessKeyId: given without awsSecretAccessKey");
+		return -1;
+	}
+	if (secret_tok >= 0 && id_tok < 0) {
+		conf_say(x->path, conf_line(x, secret_tok),
+		    "awsSecretAccessKey: given without awsAccessKeyId");
+		return -1;
+	}
+	if (token_tok >= 0 && id_tok < 0) {
+		conf_say(x->path, conf_line(x, token_tok),
+		    "awsSessionToken: given without awsAccessKeyId and awsSecretAccessKey");
+		return -1;
+	}
+	if (id_tok >= 0) {
+		c->creds_source = "file";
+		return 0;
+	}
+	/* The file says nothing: the environment, as every AWS SDK reads it.
+	 * Never the instance metadata service: kagent runs on devices, not EC2. */
+	c->access_key_id = conf_env("AWS_ACCESS_KEY_ID");
+	c->secret_access_key = conf_env("AWS_SECRET_ACCESS_KEY");
+	if (c->access_key_id && !c->secret_access_key) {
+		conf_say(x->path, 0, "AWS_ACCESS_KEY_ID is set in the environment without AWS_SECRET_ACCESS_KEY");
+		return -1;
+	}
+	if (c->secret_access_key && !c->access_key_id) {
+		conf_say(x->path, 0, "AWS_SECRET_ACCESS_KEY is set in the environment without AWS_ACCESS_KEY_ID");
+		return -1;
+	}
+	if (!c->access_key_id) {
+		c->creds_source = "none";
+		return 0;
+	}
+	c->session_token = conf_env("AWS_SESSION_TOKEN");
+	if (conf_env_credential(x, "AWS_ACCESS_KEY_ID", c->access_key_id) < 0 ||
+	    conf_env_credential(x, "AWS_SECRET_ACCESS_KEY", c->secret_access_key) < 0 ||
+	    (c->session_token && conf_env_credential(x, "AWS_SESSION_TOKEN", c->session_token) < 0))
+		return -1;
+	c->creds_source = "environment";
+	return 0;
+}
+
+/* Region and endpoint settle each other: an explicit awsRegion wins, else an
+ * AWS endpoint host names it, else us-east-1 (the Java agent's default). */
+static int conf_endpoint(struct conf_cx *x, int region_tok, int ep_tok)
+{
+	struct conf *c = x->c;
+	char derived[32];
+	const char *why, *s = NULL;
+
+	/* The Java agent's stock agent.json has "firehose.endpoint": "", which
+	 * it reads as "the default": so does kagent. */
+	if (ep_tok >= 0 && !(s = conf_string(x, ep_tok, "firehose.endpoint")))
+		return -1;
+	if (ep_tok >= 0 && *s) {
+		if ((why = conf_parse_endpoint(s, &c->firehose))) {
+			conf_say(x->path, conf_line(x, ep_tok), "firehose.endpoint: %s, got \"%.*s\"", why,
+			    CONF_SHOWN(x, ep_tok));
+			return -1;
+		}
+		if (conf_region_of_host(c->firehose.host, derived, sizeof derived)) {
+			if (!c->region) {
+				c->region = arena_strndup(derived, strlen(derived));
+			} else if (strcmp(c->region, derived) != 0) {
+				conf_say(x->path, conf_line(x, region_tok),
+				    "awsRegion: \"%s\" does not match firehose.endpoint's region \"%s\"",
+				    c->region, derived);
+				return -1;
+			}
+		}
+		if (!c->region)
+			c->region = CONF_DEFAULT_REGION;
+		return 0;
+	}
+	if (!c->region)
+		c->region = CONF_DEFAULT_REGION;
+	c->firehose.tls = 1;
+	c->firehose.port = 443;
+	snprintf(c->firehose.host, sizeof c->firehose.host, "firehose.%s.amazonaws.com%s", c->region,
+	    strncmp(c->region, "cn-", 3) == 0 ? ".cn" : "");
+	return 0;
+}
+
+int conf_load(struct conf *c, const char *path)
+{
+	struct conf_cx x;
+	char *buf;
+	char kp[160];
+	int j, k, v, bad, len = 0;
+	int id_tok = -1, secret_tok = -1, token_tok = -1, region_tok = -1, ep_tok = -1, flows_tok = -1;
+	const char *s;
+
+	memset(c, 0, sizeof *c);
+	memset(&x, 0, sizeof x);
+	c->path = path;
+	c->checkpoint_file = CONF_DEFAULT_CHECKPOINTS;
+	c->ca_file = CONF_DEFAULT_CA_FILE;
+	c->checkpoint_interval_ms = 1000;
+	c->creds_source = "none";
+	x.c = c;
+	x.path = path;
+	if (!(buf = conf_readfile(path, &len)))
+		return -1;
+	x.js = buf;
+	x.len = len;
+	if (memchr(buf, 0, len))
+		return conf_syntax_error(&x, (int)((char *)memchr(buf, 0, len) - buf));
+	if (conf_strip_comments(buf, len, &bad) < 0) {
+		conf_say(path, json_line(buf, bad), "unterminated comment");
+		return -1;
+	}
+	if (conf_parse(&x) < 0)
+		return -1;
+	if (x.t[0].type != JSMN_OBJECT) {
+		conf_say(path, conf_line(&x, 0), "the top level must be an object");
+		return -1;
+	}
+	for (k = 0, j = 1; k < x.t[0].size; k++, j = json_skip(x.t, v)) {
+		v = j + 1;
+		conf_keypath(&x, j, "", kp, sizeof kp);
+		if (conf_dup(&x, 0, j, kp) < 0)
+			return -1;
+		if (json_eq(x.js, &x.t[j], "awsAccessKeyId")) {
+			if (!(c->access_key_id = conf_credential(&x, v, kp)))
+				return -1;
+			id_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "awsSecretAccessKey")) {
+			if (!(c->secret_access_key = conf_credential(&x, v, kp)))
+				return -1;
+			secret_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "awsSessionToken")) {
+			if (!(c->session_token = conf_credential(&x, v, kp)))
+				return -1;
+			token_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "awsRegion")) {
+			if (!(s = conf_string(&x, v, kp)))
+				return -1;
+			if (!conf_region_ok(s, strlen(s))) {
+				conf_say(path, conf_line(&x, v),
+				    "%s: must be a region name such as us-east-1, got \"%.*s\"", kp,
+				    CONF_SHOWN(&x, v));
+				return -1;
+			}
+			c->region = s;
+			region_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "firehose.endpoint")) {
+			ep_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "checkpointFile")) {
+			if (!(c->checkpoint_file = conf_abspath(&x, v, kp)))
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "caFile")) {
+			if (!(c->ca_file = conf_abspath(&x, v, kp)))
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "checkpointIntervalMillis")) {
+			if (conf_int(&x, v, kp, 0, 3600000, &c->checkpoint_interval_ms) < 0)
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "flows")) {
+			if (conf_flows(&x, v) < 0)
+				return -1;
+			flows_tok = v;
+		} else {
+			conf_ignore(&x, j, CONF_TOP, kp);
+		}
+	}
+	if (flows_tok < 0) {
+		conf_say(path, conf_line(&x, 0), "flows is required");
+		return -1;
+	}
+	if (conf_endpoint(&x, region_tok, ep_tok) < 0 ||
+	    conf_credentials(&x, id_tok, secret_tok, token_tok) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+void conf_print(const struct conf *c, FILE *out)
+{
+	const struct conf_endpoint *ep = &c->firehose;
+	int v6 = strchr(ep->host, ':') != NULL;
+	size_t i;
+
+	fprintf(out, "config = %s\n", c->path);
+	fprintf(out, "awsRegion = %s\n", c->region);
+	fprintf(out, "firehose.endpoint = %s://%s%s%s", ep->tls ? "https" : "http", v6 ? "[" : "",
+	    ep->host, v6 ? "]" : "");
+	if (ep->port != (ep->tls ? 443u : 80u))
+		fprintf(out, ":%u", ep->port);
+	fputc('\n', out);
+	fprintf(out, "credentials = %s\n", c->creds_source);
+	if (c->access_key_id && strlen(c->access_key_id) > 4)
+		fprintf(out, "awsAccessKeyId = %.4s****\n", c->access_key_id);
+	else
+		fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
+	fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
+	fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
+	fprintf(out, "caFile = %s\n", c->ca_file);
+	fprintf(out, "checkpointFile = %s\n", c->checkpoint_file);
+	fprintf(out, "checkpointIntervalMillis = %lld\n", (long long)c->checkpoint_interval_ms);
+	for (i = 0; i < c->nflows; i++) {
+		const struct conf_flow *f = &c->flows[i];
+		fprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
+		fprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
+		fprintf(out, "flows[%zu].deliveryStream = %s\n", i, f->delivery_stream);
+		fprintf(out, "flows[%zu].initialPosition = %s\n", i,
+		    f->initial_position == POS_START_OF_FILE ? "START_OF_FILE" : "END_OF_FILE");
+		fprintf(out, "flows[%zu].maxBufferAgeMillis = %lld\n", i, (long long)f->max_buffer_age_ms);
+		fprintf(out, "flows[%zu].maxBufferSizeRecords = %zu\n", i, f->max_buffer_records);
+		fprintf(out, "flows[%zu].maxBufferSizeBytes = %zu\n", i, f->max_buffer_bytes);
+		fprintf(out, "flows[%zu].retryInitialBackoffMillis = %lld\n", i,
+		    (long long)f->retry_initial_backoff_ms);
+		fprintf(out, "flows[%zu].retryMaxBackoffMillis = %lld\n", i,
+		    (long long)f->retry_max_backoff_ms);
+		fprintf(out, "flows[%zu].ringSizeBytes = %zu\n", i, f->ring_bytes);
+	}
+}

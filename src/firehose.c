@@ -1,0 +1,248 @@
+/* PutRecordBatch body and answers.
+ *
+ * The body is {"DeliveryStreamName":"S","Records":[{"Data":"B64"},...]}.
+ * It is produced twice per attempt, once into SHA-256 for the signature and
+ * once onto the wire, so it never exists whole in memory. */
+#include <stdio.h>
+#include <string.h>
+#include "b64.h"
+#include "firehose.h"
+
+enum { P_HEAD, P_OPEN, P_DATA, P_CLOSE, P_TAIL, P_DONE };
+
+static const char rec_open[] = ",{\"Data\":\"";	/* the comma before all but the first */
+static const char rec_close[] = "\"}";
+static const char body_tail[] = "]}";
+
+static int skip_acked(struct firehose_enc *e)
+{
+	while (e->i < e->end && ring_rec(e->ring, e->i)->acked)
+		e->i++;
+	return e->i < e->end;
+}
+
+size_t firehose_enc_init(struct firehose_enc *e, const struct ring *r, uint64_t first,
+			 uint64_t end, const char *stream)
+{
+	size_t len;
+
+	memset(e, 0, sizeof *e);
+	e->ring = r;
+	e->first = e->i = first;
+	e->end = end;
+	/* stream names are [a-zA-Z0-9_.-]{1,64} (checked by conf): no escaping */
+	e->head_len = (size_t)snprintf(e->head, sizeof e->head,
+				       "{\"DeliveryStreamName\":\"%s\",\"Records\":[", stream);
+	len = e->head_len + sizeof body_tail - 1;
+	int n = 0;
+	for (uint64_t i = first; i < end; i++) {
+		const struct rec *rc = ring_rec(r, i);
+		if (rc->acked)
+			continue;
+		len += (n++ ? 1 : 0) + sizeof rec_open - 2 + b64_len(rec_data_len(rc)) + sizeof rec_close - 1;
+	}
+	skip_acked(e);
+	return len;
+}
+
+/* Copies what fits of a fixed piece; returns 1 when it is all out. */
+static int piece(struct firehose_enc *e, const char *s, size_t n, char **out, size_t *cap)
+{
+	size_t k = n - e->off;
+	if (k > *cap)
+		k = *cap;
+	memcpy(*out, s + e->off, k);
+	*out += k;
+	*cap -= k;
+	e->off += k;
+	if (e->off < n)
+		return 0;
+	e->off = 0;
+	return 1;
+}
+
+/* Byte k of the record's data: its ring bytes, then the added '\n'. */
+static unsigned char rec_byte(const struct ring *r, const struct rec *rc, size_t k)
+{
+	return k < rc->len ? (unsigned char)r->buf[(rc->pos + k) % r->size] : '\n';
+}
+
+/* Base64 of the record from data offset e->off, in whole groups of 4. */
+static int data(struct firehose_enc *e, char **out, size_t *cap)
+{
+	const struct ring *r = e->ring;
+	const struct rec *rc = ring_rec(r, e->i);
+	size_t total = rec_data_len(rc);
+
+	while (e->off < total && *cap >= 4) {
+		size_t at = (rc->pos + e->off) % r->size;
+		size_t run = rc->len > e->off ? rc->len - e->off : 0;
+		if (run > r->size - at)
+			run = r->size - at;
+		run = run / 3 * 3;
+		if (run > *cap / 4 * 3)
+			run = *cap / 4 * 3;
+		if (run) {
+			/* the contiguous middle of the record, straight from the ring */
+			b64_encode(r->buf + at, run, *out);
+			*out += b64_len(run);
+			*cap -= b64_len(run);
+			e->off += run;
+			continue;
+		}
+		/* a group that wraps, holds the added '\n' or ends the record */
+		unsigned char g[3];
+		size_t k = total - e->off < 3 ? total - e->off : 3;
+		for (size_t j = 0; j < k; j++)
+			g[j] = rec_byte(r, rc, e->off + j);
+		b64_encode(g, k, *out);
+		*out += 4;
+		*cap -= 4;
+		e->off += k;
+	}
+	if (e->off < total)
+		return 0;
+	e->off = 0;
+	return 1;
+}
+
+size_t firehose_enc_next(struct firehose_enc *e, char *buf, size_t cap)
+{
+	char *out = buf;
+
+	while (cap > 0 && e->part != P_DONE) {
+		switch (e->part) {
+		case P_HEAD:
+			if (piece(e, e->head, e->head_len, &out, &cap))
+				e->part = e->i < e->end ? P_OPEN : P_TAIL;
+			break;
+		case P_OPEN: {
+			const char *s = e->nth ? rec_open : rec_open + 1;
+			if (piece(e, s, strlen(s), &out, &cap))
+				e->part = P_DATA;
+			break;
+		}
+		case P_DATA:
+			if (!data(e, &out, &cap))
+				return (size_t)(out - buf);	/* fewer than 4 bytes left */
+			e->part = P_CLOSE;
+			break;
+		case P_CLOSE:
+			if (piece(e, rec_close, sizeof rec_close - 1, &out, &cap)) {
+				e->nth++;
+				e->i++;
+				e->part = skip_acked(e) ? P_OPEN : P_TAIL;
+			}
+			break;
+		case P_TAIL:
+			if (piece(e, body_tail, sizeof body_tail - 1, &out, &cap))
+				e->part = P_DONE;
+			break;
+		}
+	}
+	return (size_t)(out - buf);
+}
+
+static void copy_tok(const char *js, const jsmntok_t *t, char *out, size_t cap)
+{
+	if (cap == 0)
+		return;
+	if (json_string(js, t, out, cap) < 0) {
+		size_t n = (size_t)(t->end - t->start);
+		if (n > cap - 1)
+			n = cap - 1;
+		memcpy(out, js + t->start, n);
+		out[n] = 0;
+	}
+}
+
+enum firehose_class firehose_error(int status, const char *body, size_t len, const char *type_hdr,
+				   char *code, size_t codecap, char *msg, size_t msgcap)
+{
+	jsmntok_t t[16];
+	jsmn_parser p;
+	int n, v;
+
+	code[0] = msg[0] = 0;
+	jsmn_init(&p);
+	n = jsmn_parse(&p, body, len, t, 16);
+	if (n > 0 && t[0].type == JSMN_OBJECT) {
+		if ((v = json_get(body, t, 0, "__type")) > 0)
+			copy_tok(body, &t[v], code, codecap);
+		if ((v = json_get(body, t, 0, "message")) > 0 || (v = json_get(body, t, 0, "Message")) > 0)
+			copy_tok(body, &t[v], msg, msgcap);
+	}
+	if (!code[0] && type_hdr && type_hdr[0]) {
+		snprintf(code, codecap, "%s", type_hdr);
+		code[strcspn(code, ":")] = 0;	/* "Type:http://internal..." */
+	}
+	/* "com.amazon.coral.service#ExpiredTokenException" */
+	char *hash = strrchr(code, '#');
+	if (hash)
+		memmove(code, hash + 1, strlen(hash + 1) + 1);
+
+	static const char *const creds[] = {
+		"UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
+		"AccessDeniedException", "ExpiredTokenException", "IncompleteSignatureException",
+		"MissingAuthenticationTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch",
+		"NotAuthorized", "KMSAccessDeniedException",
+	};
+	static const char *const invalid[] = {
+		"ValidationException", "SerializationException", "InvalidArgumentException",
+		"UnknownOperationException", "InvalidParameterException",
+	};
+	for (size_t i = 0; i < sizeof creds / sizeof *creds; i++)
+		if (!strcmp(code, creds[i]))
+			return FH_CREDS;
+	if (!strcmp(code, "ResourceNotFoundException"))
+		return FH_NOTFOUND;
+	for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++)
+		if (!strcmp(code, invalid[i]))
+			return status >= 500 ? FH_RETRY : FH_INVALID;
+	if (status == 403)
+		return FH_CREDS;
+	return FH_RETRY;	/* throttling, 5xx, unknown: try again later */
+}
+
+long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
+		    struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap)
+{
+	jsmn_parser p;
+	int n, arr, failed_tok;
+	long failed = 0, sent = 0;
+
+	code[0] = 0;
+	jsmn_init(&p);
+	n = jsmn_parse(&p, body, len, t, (unsigned)ntoks);
+	if (n <= 0 || t[0].type != JSMN_OBJECT)
+		return -1;
+	arr = json_get(body, t, 0, "RequestResponses");
+	failed_tok = json_get(body, t, 0, "FailedPutCount");
+	if (arr < 0 || t[arr].type != JSMN_ARRAY || failed_tok < 0 || t[failed_tok].type != JSMN_PRIMITIVE)
+		return -1;
+	for (uint64_t i = first; i < end; i++)
+		sent += !ring_rec(r, i)->acked;
+	if (t[arr].size != sent)
+		return -1;
+	/* check every entry before marking any */
+	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {
+		if (t[e].type != JSMN_OBJECT)
+			return -1;
+		int ec = json_get(body, t, e, "ErrorCode");
+		if (ec < 0 && json_get(body, t, e, "RecordId") < 0)
+			return -1;
+	}
+	uint64_t i = first;
+	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e), i++) {
+		while (ring_rec(r, i)->acked)
+			i++;
+		int ec = json_get(body, t, e, "ErrorCode");
+		if (ec > 0 && t[ec].type == JSMN_STRING) {
+			if (!failed++)
+				copy_tok(body, &t[ec], code, codecap);
+			continue;
+		}
+		ring_rec(r, i)->acked = 1;
+	}
+	return failed;
+}

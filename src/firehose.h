@@ -1,0 +1,52 @@
+/* Amazon Kinesis Data Firehose PutRecordBatch: the request body, streamed
+ * from the ring without building it whole, and the response's meaning. */
+#ifndef FIREHOSE_H
+#define FIREHOSE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "json.h"
+#include "ring.h"
+
+#define FIREHOSE_TARGET "Firehose_20150804.PutRecordBatch"
+#define FIREHOSE_SERVICE "firehose"
+
+/* Streams the JSON body for the records of [first, end) not yet acked. */
+struct firehose_enc {
+	const struct ring *ring;
+	uint64_t first, end;
+	char head[128];		/* {"DeliveryStreamName":"...","Records":[ */
+	size_t head_len;
+	/* position */
+	int part;		/* HEAD, OPEN, DATA, CLOSE, TAIL, DONE */
+	uint64_t i;		/* current record */
+	size_t off;		/* in the current fixed piece, or data bytes consumed */
+	int nth;		/* records written so far */
+};
+
+/* Prepares enc; returns the exact body length. */
+size_t firehose_enc_init(struct firehose_enc *enc, const struct ring *r, uint64_t first,
+			 uint64_t end, const char *stream);
+/* Writes the next bytes of the body into out (cap >= 8); returns the count, 0 at the end. */
+size_t firehose_enc_next(struct firehose_enc *enc, char *out, size_t cap);
+
+/* What an answer means for the batch. */
+enum firehose_class {
+	FH_OK,		/* 200 with per-record results */
+	FH_RETRY,	/* throttled, 5xx, garbage: the same records again after a backoff */
+	FH_CREDS,	/* credentials or permission refused: long backoff, say so */
+	FH_NOTFOUND,	/* no such delivery stream: long backoff, say so */
+	FH_INVALID,	/* the request itself was refused: a bug or a bad record */
+};
+
+/* Classifies a non-200 answer from its status, body and x-amzn-ErrorType
+ * header; the error code and message go to code/msg (truncated, NUL-ended). */
+enum firehose_class firehose_error(int status, const char *body, size_t len, const char *type_hdr,
+				   char *code, size_t codecap, char *msg, size_t msgcap);
+
+/* Applies a 200 answer to the batch: marks each accepted record acked.
+ * toks is scratch for jsmn (ntoks entries).  Returns the number of records
+ * that failed (and the first failure's code in code), or -1 if the answer is
+ * malformed or does not match the request (then nothing is marked). */
+long firehose_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
+		    struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap);
+#endif

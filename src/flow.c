@@ -1,0 +1,440 @@
+/* A flow's life: read, batch, sign, send, apply the answer, checkpoint.
+ *
+ * The batch is always the oldest records, [ring.rtail, bend): one request at
+ * a time keeps them in file order, and the checkpoint moves only past a run
+ * of records every one of which was accepted.  After a partial failure only
+ * the failed records are sent again, with new ones joining them. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bearssl.h>
+#include "arena.h"
+#include "clock.h"
+#include "flow.h"
+#include "log.h"
+
+#define RESP_PER_RECORD 256	/* a RequestResponses entry: RecordId of up to ~200 chars */
+#define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
+#define READS_PER_TURN 4
+
+enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
+
+static uint32_t rng_state;
+
+/* xorshift32: jitter needs no quality, only that devices differ */
+static uint32_t rnd(void)
+{
+	uint32_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return rng_state = x;
+}
+
+static size_t batch_limit(const struct flow *f)
+{
+	size_t lim = f->cf->max_buffer_bytes;
+	if (lim > FIREHOSE_MAX_BATCH_BYTES)
+		lim = FIREHOSE_MAX_BATCH_BYTES;
+	/* half the ring, so the file is read on while a batch is on the wire */
+	if (lim > f->ring.size / 2)
+		lim = f->ring.size / 2;
+	return lim;
+}
+
+static size_t resp_cap(const struct conf_flow *cf) { return 4096 + cf->max_buffer_records * RESP_PER_RECORD; }
+static size_t ntoks(const struct conf_flow *cf) { return 64 + cf->max_buffer_records * TOKS_PER_RECORD; }
+
+size_t flow_memory(const struct conf_flow *cf, int tls)
+{
+	return cf->ring_bytes + 2 * cf->max_buffer_records * sizeof(struct rec) + resp_cap(cf) +
+	       ntoks(cf) * sizeof(jsmntok_t) + sizeof(struct flow) +
+	       (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
+		    : 2 * NET_PLAIN_BUF);
+}
+
+int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
+	      const struct tls_anchors *ta, char *err, size_t errcap)
+{
+	const struct ckpt_ent *e;
+
+	memset(f, 0, sizeof *f);
+	f->conf = c;
+	f->cf = cf;
+	f->ckpt = ck;
+	f->err_class = CLASS_OK;
+	rng_state ^= (uint32_t)mono_ms() * 2654435761u ^ (uint32_t)getpid();
+	if (!rng_state)
+		rng_state = 1;
+	ring_init(&f->ring, cf->ring_bytes, 2 * cf->max_buffer_records, FIREHOSE_MAX_RECORD_BYTES);
+	f->resp_cap = resp_cap(cf);
+	f->resp_body = arena_alloc(f->resp_cap);
+	f->ntoks = ntoks(cf);
+	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
+	if (net_init(&f->net, &c->firehose, ta, err, errcap) < 0)
+		return -1;
+	e = ckpt_find(ck, cf->file_pattern);
+	tail_open(&f->tail, &f->ring, cf->file_pattern, e != NULL, e ? e->dev : 0, e ? e->ino : 0,
+		  e ? e->off : 0, cf->initial_position == POS_START_OF_FILE);
+	f->last_progress = mono_ms();
+	return 0;
+}
+
+/* ---- the answer ---- */
+
+static void say_state(struct flow *f, int cls, const char *code, const char *msg)
+{
+	const char *s = f->cf->delivery_stream;
+	const struct conf_endpoint *ep = &f->conf->firehose;
+
+	if (cls == f->err_class && !strcmp(code, f->err_code))
+		return;	/* logged once per change of state, not per retry */
+	f->err_class = cls;
+	snprintf(f->err_code, sizeof f->err_code, "%s", code);
+	switch (cls) {
+	case FH_CREDS:
+		log_warnx("%s: credentials refused by Firehose (%s: %s): check awsAccessKeyId, "
+			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
+			  s, code, msg, f->cf->retry_max_backoff_ms);
+		break;
+	case FH_NOTFOUND:
+		log_warnx("%s: delivery stream not found in %s (%s: %s); records are kept and retried "
+			  "every %" PRId64 " ms", s, f->conf->region, code, msg, f->cf->retry_max_backoff_ms);
+		break;
+	case FH_INVALID:
+		log_warnx("%s: Firehose refused the request as invalid (%s: %s); retrying every %" PRId64 " ms",
+			  s, code, msg, f->cf->retry_max_backoff_ms);
+		break;
+	case CLASS_NETWORK:
+		log_warnx("%s: %s:%u: %s; retrying with backoff", s, ep->host, ep->port, msg);
+		break;
+	default:
+		log_warnx("%s: delivery failing (%s%s%s); retrying with backoff", s, code, msg[0] ? ": " : "", msg);
+	}
+}
+
+static void backoff(struct flow *f, int64_t now, int slow)
+{
+	int64_t d = f->cf->retry_max_backoff_ms;
+
+	if (!slow) {
+		int shift = f->failures > 20 ? 20 : f->failures - 1;
+		d = f->cf->retry_initial_backoff_ms << shift;
+		if (d > f->cf->retry_max_backoff_ms)
+			d = f->cf->retry_max_backoff_ms;
+	}
+	/* +-30 %, so a fleet recovering from one outage does not retry in step */
+	d = d * (70 + (int64_t)(rnd() % 61)) / 100;
+	f->next_try = now + d;
+}
+
+static void failed(struct flow *f, int64_t now, int cls, const char *code, const char *msg)
+{
+	f->req = REQ_IDLE;
+	f->st.requests_failed++;
+	if (cls == CLASS_NETWORK && f->reused && f->failures == 0) {
+		/* a kept-alive connection the server had already dropped: a new one, at once */
+		f->reused = 0;
+		f->failures = 1;
+		f->next_try = now;
+		return;
+	}
+	f->failures++;
+	f->st.retries++;
+	say_state(f, cls, code, msg);
+	backoff(f, now, cls == FH_CREDS || cls == FH_NOTFOUND || cls == FH_INVALID);
+}
+
+/* Frees the accepted records at the front of the batch and moves the
+ * checkpoint past them. */
+static void release_acked(struct flow *f, int64_t now)
+{
+	struct ring *r = &f->ring;
+	uint64_t i = r->rtail;
+
+	while (i < f->bend && ring_rec(r, i)->acked)
+		i++;
+	if (i == r->rtail)
+		return;
+	off_t end = ring_rec(r, i - 1)->end;
+	ring_release(r, i);
+	ring_cut(r, now);
+	ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, end);
+}
+
+static void recovered(struct flow *f)
+{
+	if (f->err_class != CLASS_OK)
+		log_info("%s: delivering again (after %d failed attempts)", f->cf->delivery_stream, f->failures);
+	f->err_class = CLASS_OK;
+	f->err_code[0] = 0;
+	f->failures = 0;
+	f->next_try = 0;
+}
+
+static void answered(struct flow *f, int64_t now)
+{
+	struct http_resp *r = &f->resp;
+	char code[96], msg[256];
+	long bad;
+
+	f->req = REQ_IDLE;
+	f->idle_since = now;
+	if (!r->keep_alive)
+		net_close(&f->net);
+	if (r->status != 200) {
+		int cls = firehose_error(r->status, r->body, r->body_len, r->error_type, code, sizeof code,
+					 msg, sizeof msg);
+		if (!code[0])
+			snprintf(code, sizeof code, "HTTP %d", r->status);
+		failed(f, now, cls, code, msg);
+		return;
+	}
+	size_t before = 0;
+	for (uint64_t i = f->ring.rtail; i < f->bend; i++)
+		before += !ring_rec(&f->ring, i)->acked;
+	bad = r->body_truncated ? -1 :
+	      firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail, f->bend,
+			     code, sizeof code);
+	if (bad < 0) {
+		f->st.malformed_answers++;
+		failed(f, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
+		return;
+	}
+	f->st.records_sent += before - (size_t)bad;
+	f->last_progress = now;
+	release_acked(f, now);
+	if (bad == 0) {
+		recovered(f);
+		return;
+	}
+	/* a partial failure: only the failed records go again, joined by new
+	 * ones; some progress means a short backoff, none a growing one */
+	f->st.records_failed += (uint64_t)bad;
+	if ((size_t)bad < before)
+		f->failures = 0;
+	f->failures++;
+	f->st.retries++;
+	log_debug("%s: %ld of %zu records failed (%s), retrying them", f->cf->delivery_stream, bad, before, code);
+	backoff(f, now, 0);
+}
+
+/* ---- the request ---- */
+
+/* Starts a batch when it is full or old enough, or when records of the last
+ * one wait to go again (then new records join them up to the limits). */
+static int batch_due(struct flow *f, int64_t now)
+{
+	struct ring *r = &f->ring;
+	size_t n = 0, bytes = 0, lim = batch_limit(f);
+	uint64_t i;
+
+	if (now < f->next_try)
+		return 0;
+	for (i = r->rtail; i < f->bend; i++) {
+		if (!ring_rec(r, i)->acked) {
+			n++;
+			bytes += rec_data_len(ring_rec(r, i));
+		}
+	}
+	int retry = n > 0;
+	for (i = f->bend > r->rtail ? f->bend : r->rtail; i < r->rhead && n < f->cf->max_buffer_records; i++, n++) {
+		size_t len = rec_data_len(ring_rec(r, i));
+		if (n > 0 && bytes + len > lim)
+			break;
+		bytes += len;
+	}
+	if (n == 0)
+		return 0;
+	if (retry || i < r->rhead || n == f->cf->max_buffer_records || f->flushing ||
+	    now - ring_rec(r, r->rtail)->t >= f->cf->max_buffer_age_ms || bytes >= lim) {
+		f->bend = i;
+		return 1;
+	}
+	return 0;
+}
+
+static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
+{
+	int v6 = strchr(ep->host, ':') != NULL;
+	if (ep->port == (ep->tls ? 443u : 80u))
+		snprintf(out, cap, v6 ? "[%s]" : "%s", ep->host);
+	else
+		snprintf(out, cap, v6 ? "[%s]:%u" : "%s:%u", ep->host, ep->port);
+}
+
+static int build_head(struct flow *f)
+{
+	const struct conf *c = f->conf;
+	char host[300], date[17], hash[65], authz[512], scratch[4096];
+	unsigned char digest[32];
+	br_sha256_context sha;
+	size_t n;
+
+	f->body_len = firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream);
+	br_sha256_init(&sha);
+	while ((n = firehose_enc_next(&f->enc, scratch, sizeof scratch)) > 0)
+		br_sha256_update(&sha, scratch, n);
+	br_sha256_out(&sha, digest);
+	sigv4_hex(digest, 32, hash);
+	firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream);
+
+	host_header(&c->firehose, host, sizeof host);
+	sigv4_amz_date(time(NULL), date);
+	struct sigv4_header h[5] = {
+		{ "content-type", 12, "application/x-amz-json-1.1", 26 },
+		{ "host", 4, host, strlen(host) },
+		{ "x-amz-date", 10, date, 16 },
+		{ "x-amz-target", 12, FIREHOSE_TARGET, sizeof FIREHOSE_TARGET - 1 },
+		{ "x-amz-security-token", 20, c->session_token, c->session_token ? strlen(c->session_token) : 0 },
+	};
+	struct sigv4_req req = {
+		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
+		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
+	};
+	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, c->region, FIREHOSE_SERVICE,
+				date, &f->key, authz, sizeof authz) < 0)
+		return -1;
+	int k = snprintf(f->head, sizeof f->head,
+			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
+			 "Content-Length: %zu\r\nX-Amz-Target: " FIREHOSE_TARGET "\r\nX-Amz-Date: %s\r\n"
+			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
+			 host, f->body_len, date, c->session_token ? "X-Amz-Security-Token: " : "",
+			 c->session_token ? c->session_token : "", c->session_token ? "\r\n" : "", authz);
+	if (k < 0 || (size_t)k >= sizeof f->head)
+		return -1;
+	f->head_len = (size_t)k;
+	f->head_off = f->body_off = 0;
+	return 0;
+}
+
+static void pump(struct flow *f, int64_t now)
+{
+	unsigned char *p;
+	size_t len, n;
+
+	while (f->req == REQ_SENDING && (p = net_sendbuf(&f->net, &len)) && len) {
+		if (f->head_off < f->head_len) {
+			n = f->head_len - f->head_off < len ? f->head_len - f->head_off : len;
+			memcpy(p, f->head + f->head_off, n);
+			f->head_off += n;
+		} else {
+			n = firehose_enc_next(&f->enc, (char *)p, len);
+			f->body_off += n;
+			if (n == 0) {
+				net_flush(&f->net);	/* too little room left in this record */
+				break;
+			}
+		}
+		net_sendack(&f->net, n);
+		if (f->head_off == f->head_len && f->body_off == f->body_len) {
+			net_flush(&f->net);
+			http_resp_init(&f->resp, f->resp_body, f->resp_cap);
+			f->req = REQ_RECEIVING;
+			f->st.bytes_sent += f->head_len + f->body_len;
+		}
+	}
+	while (f->req == REQ_RECEIVING && (p = net_recvbuf(&f->net, &len))) {
+		int r = http_resp_feed(&f->resp, (const char *)p, len, &n);
+		net_recvack(&f->net, n);
+		if (r == HTTP_DONE) {
+			answered(f, now);
+		} else if (r == HTTP_ERROR) {
+			net_close(&f->net);
+			f->st.malformed_answers++;
+			failed(f, now, CLASS_NETWORK, "network", f->resp.error);
+		} else if (n == 0) {
+			break;
+		}
+	}
+}
+
+static void start(struct flow *f, int64_t now)
+{
+	f->reused = f->net.state == NET_OPEN;
+	if (f->net.state == NET_CLOSED && net_connect(&f->net) < 0) {
+		failed(f, now, CLASS_NETWORK, "network", f->net.err);
+		return;
+	}
+	if (build_head(f) < 0) {
+		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->delivery_stream);
+		failed(f, now, FH_INVALID, "signing", "request head does not fit");
+		return;
+	}
+	f->st.requests++;
+	f->req = REQ_SENDING;
+	f->deadline = now + FLOW_REQUEST_TIMEOUT_MS + (f->reused ? 0 : FLOW_CONNECT_TIMEOUT_MS);
+	pump(f, now);
+}
+
+void flow_step(struct flow *f, int64_t now, int reading)
+{
+	for (int i = 0; reading && i < READS_PER_TURN; i++)
+		if (!tail_read(&f->tail, &f->ring, now))
+			break;
+	f->st.records_read = f->ring.records;
+	if (f->tail.replaced && f->ring.rtail == f->ring.rhead && f->req == REQ_IDLE) {
+		tail_switch(&f->tail, &f->ring);
+		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, 0);
+	}
+	if (f->req != REQ_IDLE && now >= f->deadline) {
+		net_close(&f->net);
+		failed(f, now, CLASS_NETWORK, "network", "no answer in time");
+	}
+	if (f->req == REQ_IDLE && f->net.state == NET_OPEN && now - f->idle_since >= FLOW_IDLE_CLOSE_MS)
+		net_close(&f->net);
+	if (f->req == REQ_IDLE && batch_due(f, now))
+		start(f, now);
+}
+
+int flow_pollfd(const struct flow *f, short *events)
+{
+	*events = net_events(&f->net);
+	return f->net.fd;
+}
+
+void flow_io(struct flow *f, short revents, int64_t now)
+{
+	int rc = net_io(&f->net, revents);
+
+	pump(f, now);	/* what arrived before a close is still the answer */
+	if (rc == 0)
+		return;
+	if (f->req == REQ_RECEIVING && f->net.eof && http_resp_eof(&f->resp) == HTTP_DONE) {
+		answered(f, now);
+	} else if (f->req != REQ_IDLE) {
+		failed(f, now, CLASS_NETWORK, "network", f->net.err);
+	}
+	net_close(&f->net);
+}
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+int64_t flow_due(const struct flow *f, int reading)
+{
+	const struct ring *r = &f->ring;
+	int64_t due = INT64_MAX;
+	size_t room;
+
+	if (reading && ring_write_buf((struct ring *)r, &room) && room)
+		due = min64(due, tail_due(&f->tail));
+	if (f->req != REQ_IDLE)
+		return min64(due, f->deadline);
+	if (f->bend > r->rtail)
+		due = min64(due, f->next_try);
+	else if (r->rhead > r->rtail) {
+		int64_t ready = f->flushing ? 0 : ring_rec(r, r->rtail)->t + f->cf->max_buffer_age_ms;
+		due = min64(due, ready > f->next_try ? ready : f->next_try);
+	}
+	if (f->net.state == NET_OPEN)
+		due = min64(due, f->idle_since + FLOW_IDLE_CLOSE_MS);
+	return due;
+}
+
+int flow_drained(const struct flow *f)
+{
+	return f->ring.rtail == f->ring.rhead && f->tail.at_eof && f->req == REQ_IDLE;
+}

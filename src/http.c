@@ -1,0 +1,545 @@
+/* HTTP/1.1 response parser (RFC 9112), sans-I/O.
+ *
+ * The caller pumps bytes in with http_resp_feed() as they come off the socket
+ * or out of the TLS engine, in pieces of any size down to one byte.  Lines
+ * (status, headers, chunk sizes, trailers) go through r->line a byte at a
+ * time; body bytes are copied in runs.  The parser never consumes a byte past
+ * the end of the response, so a pipelined or stray next response stays with
+ * the caller.
+ *
+ * Framing, in RFC 9112 section 6.3 order: 1xx, 204 and 304 have no body;
+ * Transfer-Encoding ending in "chunked" wins over Content-Length (and then the
+ * connection is not reused: such a message is a smuggling hazard); another
+ * Transfer-Encoding, or no length at all, means the body ends when the peer
+ * closes. */
+#include <string.h>
+
+#include "http.h"
+
+/* More header (or trailer) lines than this is an error: a broken or hostile
+ * peer could otherwise keep us parsing forever. */
+#define HTTP_MAX_LINES 100
+
+enum {
+	ST_STATUS,		/* in the status line */
+	ST_HEADER,		/* in a header line */
+	ST_HEADER_NEXT,		/* at the start of a line; the last header may still be folded */
+	ST_FOLD,		/* leading whitespace of an obs-fold continuation line */
+	ST_HEADER_LF,		/* CR of the empty line seen, LF expected */
+	ST_BODY_LEN,		/* Content-Length body, remaining bytes to go */
+	ST_BODY_CLOSE,		/* body delimited by the peer's close */
+	ST_CHUNK_SIZE,		/* in a chunk-size line */
+	ST_CHUNK_DATA,		/* in chunk data, remaining bytes to go */
+	ST_CHUNK_CR,		/* CRLF after chunk data expected */
+	ST_CHUNK_LF,
+	ST_TRAILER,		/* in a trailer line (after the last chunk) */
+	ST_DONE,
+	ST_ERROR
+};
+
+static int
+fail(struct http_resp *r, const char *why)
+{
+	r->state = ST_ERROR;
+	r->error = why;
+	r->keep_alive = 0;
+	return HTTP_ERROR;
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* 1 if s (n bytes) equals the lower-case word w, ignoring case. */
+static int
+eq_word(const char *s, size_t n, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (w[i] == '\0' || lower((unsigned char)s[i]) != w[i])
+			return 0;
+	return w[n] == '\0';
+}
+
+static int
+is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)lower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Per-response state, reset at the start and after each 1xx response. */
+static void
+resp_reset(struct http_resp *r)
+{
+	r->state = ST_STATUS;
+	r->date[0] = '\0';
+	r->error_type[0] = '\0';
+	r->chunked = r->until_close = r->http10 = 0;
+	r->conn_close = r->conn_keep = 0;
+	r->remaining = 0;
+	r->has_length = 0;
+	r->nlines = 0;
+	r->skip = 0;
+	r->line_len = 0;
+}
+
+void
+http_resp_init(struct http_resp *r, char *buf, size_t cap)
+{
+	memset(r, 0, sizeof *r);
+	r->body = buf;
+	r->body_cap = cap;
+	r->body[0] = '\0';
+	resp_reset(r);
+}
+
+/* Appends c to the line; when the line is full the rest is dropped and
+ * r->skip says so. */
+static void
+line_add(struct http_resp *r, char c)
+{
+	if (r->line_len < sizeof r->line)
+		r->line[r->line_len++] = c;
+	else
+		r->skip = 1;
+}
+
+/* At LF: drops the CR of a CRLF ending. */
+static void
+line_end(struct http_resp *r)
+{
+	if (!r->skip && r->line_len > 0 && r->line[r->line_len - 1] == '\r')
+		r->line_len--;
+}
+
+static void
+body_put(struct http_resp *r, const char *p, size_t n)
+{
+	size_t room = r->body_cap - 1 - r->body_len;
+
+	if (n > room) {
+		n = room;
+		r->body_truncated = 1;
+	}
+	memcpy(r->body + r->body_len, p, n);
+	r->body_len += n;
+	r->body[r->body_len] = '\0';
+}
+
+/* "HTTP/1.x NNN reason"; "HTTP/" was checked as it arrived.  A status line
+ * longer than line[] only loses its reason phrase, which is not used. */
+static int
+status_line(struct http_resp *r)
+{
+	const char *s = r->line;
+	size_t n = r->line_len;
+	int i;
+
+	if (n < 12 || s[6] != '.' || s[8] != ' ' ||
+	    s[5] < '0' || s[5] > '9' || s[7] < '0' || s[7] > '9')
+		return fail(r, "bad status line");
+	if (s[5] != '1')
+		return fail(r, "unsupported HTTP version");
+	if (n > 12 && s[12] != ' ')
+		return fail(r, "bad status line");
+	r->status = 0;
+	for (i = 9; i < 12; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return fail(r, "bad status line");
+		r->status = r->status * 10 + (s[i] - '0');
+	}
+	if (r->status < 100 || r->status > 599)
+		return fail(r, "bad status code");
+	if (r->status == 101)
+		return fail(r, "unexpected 101 Switching Protocols");
+	r->http10 = s[7] == '0';
+	return HTTP_MORE;
+}
+
+/* Strict decimal: digits only, no sign, no list, no overflow. */
+static int
+parse_length(const char *v, size_t n, uint64_t *out)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		if (x > (UINT64_MAX - (uint64_t)(v[i] - '0')) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(v[i] - '0');
+	}
+	*out = x;
+	return 0;
+}
+
+static void
+copy_value(char *dst, size_t cap, const char *v, size_t n)
+{
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+/* Connection: a comma list of tokens. */
+static void
+connection_tokens(struct http_resp *r, const char *v, size_t n)
+{
+	size_t i = 0, b, e;
+
+	while (i < n) {
+		while (i < n && (is_ows(v[i]) || v[i] == ','))
+			i++;
+		b = i;
+		while (i < n && v[i] != ',')
+			i++;
+		e = i;
+		while (e > b && is_ows(v[e - 1]))
+			e--;
+		if (eq_word(v + b, e - b, "close"))
+			r->conn_close = 1;
+		else if (eq_word(v + b, e - b, "keep-alive"))
+			r->conn_keep = 1;
+	}
+}
+
+/* Transfer-Encoding: only the last coding decides the framing. */
+static void
+transfer_encoding(struct http_resp *r, const char *v, size_t n)
+{
+	size_t e = n, b;
+
+	while (e > 0 && (is_ows(v[e - 1]) || v[e - 1] == ','))
+		e--;
+	b = e;
+	while (b > 0 && v[b - 1] != ',' && !is_ows(v[b - 1]))
+		b--;
+	r->chunked = eq_word(v + b, e - b, "chunked") ? 1 : 2;
+}
+
+/* One whole (unfolded) header line in r->line. */
+static int
+header_line(struct http_resp *r)
+{
+	const char *s = r->line, *v;
+	size_t n = r->line_len, name, vn, i;
+	uint64_t len;
+
+	for (name = 0; name < n && s[name] != ':'; name++)
+		if (is_ows(s[name]) || (unsigned char)s[name] < 0x20)
+			return fail(r, "bad header line");
+	if (name == n) {
+		if (r->skip)
+			return HTTP_MORE;	/* an overlong name: not one of ours */
+		return fail(r, "bad header line");
+	}
+	if (name == 0)
+		return fail(r, "bad header line");
+	v = s + name + 1;
+	vn = n - name - 1;
+	for (i = 0; i < vn; i++)
+		if (v[i] == '\r' || v[i] == '\0')
+			return fail(r, "bad header value");
+	while (vn > 0 && is_ows(v[0]))
+		v++, vn--;
+	while (vn > 0 && is_ows(v[vn - 1]))
+		vn--;
+
+	if (eq_word(s, name, "content-length")) {
+		if (r->skip)
+			return fail(r, "header too long");
+		if (parse_length(v, vn, &len) != 0)
+			return fail(r, "bad Content-Length");
+		if (r->has_length && len != r->remaining)
+			return fail(r, "conflicting Content-Length");
+		r->has_length = 1;
+		r->remaining = len;
+	} else if (eq_word(s, name, "transfer-encoding")) {
+		if (r->skip)
+			return fail(r, "header too long");
+		transfer_encoding(r, v, vn);
+	} else if (eq_word(s, name, "connection")) {
+		if (r->skip)
+			return fail(r, "header too long");
+		connection_tokens(r, v, vn);
+	} else if (eq_word(s, name, "date")) {
+		copy_value(r->date, sizeof r->date, v, vn);
+	} else if (eq_word(s, name, "x-amzn-errortype")) {
+		copy_value(r->error_type, sizeof r->error_type, v, vn);
+	}
+	return HTTP_MORE;
+}
+
+/* The empty line after the headers: choose the body framing. */
+static int
+headers_done(struct http_resp *r)
+{
+	if (r->status < 200) {
+		/* interim: forget it, the real response follows */
+		resp_reset(r);
+		return HTTP_MORE;
+	}
+	r->line_len = 0;
+	r->skip = 0;
+	if (r->chunked == 1) {
+		if (r->has_length)
+			r->conn_close = 1;
+		r->remaining = 0;
+	} else if (r->chunked == 2 || !r->has_length)
+		r->until_close = 1;
+	if (r->status == 204 || r->status == 304)
+		r->until_close = 0;
+
+	if (r->until_close || r->conn_close)
+		r->keep_alive = 0;
+	else if (r->http10)
+		r->keep_alive = r->conn_keep;
+	else
+		r->keep_alive = 1;
+
+	if (r->status == 204 || r->status == 304) {
+		r->state = ST_DONE;
+		return HTTP_DONE;
+	}
+	if (r->chunked == 1) {
+		r->state = ST_CHUNK_SIZE;
+		return HTTP_MORE;
+	}
+	if (r->until_close) {
+		r->state = ST_BODY_CLOSE;
+		return HTTP_MORE;
+	}
+	if (r->remaining == 0) {
+		r->state = ST_DONE;
+		return HTTP_DONE;
+	}
+	r->state = ST_BODY_LEN;
+	return HTTP_MORE;
+}
+
+/* chunk-size [ BWS ";" chunk-ext ]; a long extension was cut off, harmlessly. */
+static int
+chunk_size(struct http_resp *r)
+{
+	const char *s = r->line;
+	size_t n = r->line_len, i;
+	uint64_t x = 0;
+	int d;
+
+	for (i = 0; i < n && (d = hexval(s[i])) >= 0; i++) {
+		if (x > (UINT64_MAX >> 4))
+			return fail(r, "bad chunk size");
+		x = x << 4 | (uint64_t)d;
+	}
+	if (i == 0)
+		return fail(r, "bad chunk size");
+	while (i < n && is_ows(s[i]))
+		i++;
+	if (i < n && s[i] != ';')
+		return fail(r, "bad chunk size");
+	if (i == n && r->skip)
+		return fail(r, "bad chunk size");	/* the size itself overflowed line[] */
+	r->line_len = 0;
+	r->skip = 0;
+	if (x == 0) {
+		r->nlines = 0;
+		r->state = ST_TRAILER;
+	} else {
+		r->remaining = x;
+		r->state = ST_CHUNK_DATA;
+	}
+	return HTTP_MORE;
+}
+
+static int
+count_line(struct http_resp *r)
+{
+	if (++r->nlines > HTTP_MAX_LINES)
+		return fail(r, "too many headers");
+	return HTTP_MORE;
+}
+
+/* One byte in a line-oriented state. */
+static int
+step(struct http_resp *r, char c)
+{
+	switch (r->state) {
+	case ST_STATUS:
+		if (r->line_len < 5 && c != "HTTP/"[r->line_len])
+			return fail(r, "not an HTTP response");
+		if (c != '\n') {
+			line_add(r, c);
+			return HTTP_MORE;
+		}
+		line_end(r);
+		if (status_line(r) != HTTP_MORE)
+			return HTTP_ERROR;
+		r->line_len = 0;
+		r->skip = 0;
+		r->state = ST_HEADER_NEXT;
+		return HTTP_MORE;
+
+	case ST_HEADER:
+		if (c != '\n') {
+			line_add(r, c);
+			return HTTP_MORE;
+		}
+		line_end(r);
+		r->state = ST_HEADER_NEXT;
+		return HTTP_MORE;
+
+	case ST_HEADER_NEXT:
+		if (is_ows(c)) {
+			/* obs-fold: the previous header goes on, joined by one SP */
+			if (r->line_len == 0)
+				return fail(r, "bad header line");
+			if (count_line(r) != HTTP_MORE)
+				return HTTP_ERROR;
+			while (!r->skip && r->line_len > 0 &&
+			    is_ows(r->line[r->line_len - 1]))
+				r->line_len--;
+			line_add(r, ' ');
+			r->state = ST_FOLD;
+			return HTTP_MORE;
+		}
+		if (r->line_len > 0 && header_line(r) != HTTP_MORE)
+			return HTTP_ERROR;
+		r->line_len = 0;
+		r->skip = 0;
+		if (c == '\n')
+			return headers_done(r);
+		if (c == '\r') {
+			r->state = ST_HEADER_LF;
+			return HTTP_MORE;
+		}
+		if (count_line(r) != HTTP_MORE)
+			return HTTP_ERROR;
+		line_add(r, c);
+		r->state = ST_HEADER;
+		return HTTP_MORE;
+
+	case ST_FOLD:
+		if (is_ows(c))
+			return HTTP_MORE;
+		if (c == '\n') {
+			r->state = ST_HEADER_NEXT;
+			return HTTP_MORE;
+		}
+		line_add(r, c);
+		r->state = ST_HEADER;
+		return HTTP_MORE;
+
+	case ST_HEADER_LF:
+		if (c != '\n')
+			return fail(r, "bare CR");
+		return headers_done(r);
+
+	case ST_CHUNK_SIZE:
+		if (c != '\n') {
+			line_add(r, c);
+			return HTTP_MORE;
+		}
+		line_end(r);
+		return chunk_size(r);
+
+	case ST_CHUNK_CR:	/* a bare LF is tolerated too */
+		if (c == '\r') {
+			r->state = ST_CHUNK_LF;
+			return HTTP_MORE;
+		}
+		/* FALLTHROUGH */
+	case ST_CHUNK_LF:
+		if (c != '\n')
+			return fail(r, "bad chunk");
+		r->state = ST_CHUNK_SIZE;
+		return HTTP_MORE;
+
+	case ST_TRAILER:
+		/* trailers are read and dropped; a folded line is just a line */
+		if (c != '\n') {
+			line_add(r, c);
+			return HTTP_MORE;
+		}
+		line_end(r);
+		if (r->line_len == 0) {
+			r->state = ST_DONE;
+			return HTTP_DONE;
+		}
+		r->line_len = 0;
+		r->skip = 0;
+		return count_line(r);
+	}
+	return fail(r, "internal state");
+}
+
+static int
+result(const struct http_resp *r)
+{
+	if (r->state == ST_DONE)
+		return HTTP_DONE;
+	if (r->state == ST_ERROR)
+		return HTTP_ERROR;
+	return HTTP_MORE;
+}
+
+int
+http_resp_feed(struct http_resp *r, const char *data, size_t n, size_t *used)
+{
+	size_t i = 0, k;
+
+	while (i < n && r->state != ST_DONE && r->state != ST_ERROR) {
+		switch (r->state) {
+		case ST_BODY_LEN:
+		case ST_CHUNK_DATA:
+			k = n - i;
+			if ((uint64_t)k > r->remaining)
+				k = (size_t)r->remaining;
+			body_put(r, data + i, k);
+			i += k;
+			r->remaining -= k;
+			if (r->remaining == 0)
+				r->state = r->state == ST_BODY_LEN ?
+				    ST_DONE : ST_CHUNK_CR;
+			break;
+		case ST_BODY_CLOSE:
+			body_put(r, data + i, n - i);
+			i = n;
+			break;
+		default:
+			step(r, data[i++]);
+			break;
+		}
+	}
+	*used = i;
+	return result(r);
+}
+
+int
+http_resp_eof(struct http_resp *r)
+{
+	if (r->state == ST_BODY_CLOSE)
+		r->state = ST_DONE;
+	if (r->state == ST_DONE || r->state == ST_ERROR)
+		return result(r);
+	if (r->state == ST_STATUS && r->line_len == 0 && r->status == 0)
+		return fail(r, "closed before the response");
+	return fail(r, "closed in the middle of the response");
+}

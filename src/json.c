@@ -1,0 +1,276 @@
+/* JSON helpers: Jackson-compatible string escaping, and walking jsmn tokens. */
+#include <string.h>
+
+#include "json.h"
+
+/* Copies k bytes to the output at *len, writing only what fits in cap. */
+static void
+json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k; i++, (*len)++)
+		if (*len < cap)
+			out[*len] = p[i];
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or, if it is not one, the
+ * negated length of its maximal subpart (-1..-3): the lead byte and the
+ * continuation bytes that could still have been part of a valid sequence
+ * (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts"; the
+ * WHATWG decoder and Java's do the same). */
+static int
+json_utf8(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	int need, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else
+		return -1;	/* continuation byte, C0, C1, F5..FF */
+	for (i = 1; i <= need; i++) {
+		if ((size_t)i >= n || s[i] < lo || s[i] > hi)
+			return -i;
+		lo = 0x80;	/* only the second byte has a narrower range */
+		hi = 0xbf;
+	}
+	return need + 1;
+}
+
+size_t
+json_escape(char *out, size_t cap, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len = 0;
+	char e[6];
+	int k;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			e[0] = '\\';
+			e[1] = (char)c;
+			json_put(out, cap, &len, e, 2);
+			i++;
+		} else if (c < 0x20) {
+			/* Jackson: the five short escapes, else \u00XX in upper case */
+			e[0] = '\\';
+			switch (c) {
+			case '\b': e[1] = 'b'; break;
+			case '\t': e[1] = 't'; break;
+			case '\n': e[1] = 'n'; break;
+			case '\f': e[1] = 'f'; break;
+			case '\r': e[1] = 'r'; break;
+			default: e[1] = 'u'; break;
+			}
+			if (e[1] == 'u') {
+				e[2] = '0';
+				e[3] = '0';
+				e[4] = hex[c >> 4];
+				e[5] = hex[c & 15];
+				json_put(out, cap, &len, e, 6);
+			} else
+				json_put(out, cap, &len, e, 2);
+			i++;
+		} else if (c < 0x80) {
+			json_put(out, cap, &len, s + i, 1);
+			i++;
+		} else if ((k = json_utf8(p + i, n - i)) > 0) {
+			json_put(out, cap, &len, s + i, (size_t)k);
+			i += (size_t)k;
+		} else {
+			json_put(out, cap, &len, "\xef\xbf\xbd", 3);
+			i += (size_t)-k;
+		}
+	}
+	return len;
+}
+
+int
+json_skip(const jsmntok_t *t, int i)
+{
+	int pending = 1;
+
+	/* A container's size counts its elements (an object's, its keys); a
+	 * key's size is 1, its value.  So each token adds its size to what is
+	 * still to be skipped. */
+	while (pending > 0) {
+		pending += t[i].size;
+		pending--;
+		i++;
+	}
+	return i;
+}
+
+int
+json_eq(const char *js, const jsmntok_t *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	return t->type == JSMN_STRING && t->end >= t->start &&
+	    (size_t)(t->end - t->start) == n &&
+	    memcmp(js + t->start, s, n) == 0;
+}
+
+int
+json_get(const char *js, const jsmntok_t *t, int obj, const char *key)
+{
+	int i, k;
+
+	if (t[obj].type != JSMN_OBJECT)
+		return -1;
+	i = obj + 1;
+	for (k = 0; k < t[obj].size; k++) {
+		if (json_eq(js, &t[i], key))
+			return i + 1;
+		i = json_skip(t, i);	/* the key and its value */
+	}
+	return -1;
+}
+
+static int
+json_hex4(const char *p, const char *end, unsigned long *v)
+{
+	int i;
+
+	if (end - p < 4)
+		return -1;
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned long)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned long)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* Writes code point u as UTF-8 at *o if it fits before the NUL. */
+static int
+json_put_utf8(char *out, size_t cap, size_t *o, unsigned long u)
+{
+	char b[4];
+	size_t k;
+
+	if (u < 0x80) {
+		b[0] = (char)u;
+		k = 1;
+	} else if (u < 0x800) {
+		b[0] = (char)(0xc0 | u >> 6);
+		b[1] = (char)(0x80 | (u & 0x3f));
+		k = 2;
+	} else if (u < 0x10000) {
+		b[0] = (char)(0xe0 | u >> 12);
+		b[1] = (char)(0x80 | (u >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (u & 0x3f));
+		k = 3;
+	} else {
+		b[0] = (char)(0xf0 | u >> 18);
+		b[1] = (char)(0x80 | (u >> 12 & 0x3f));
+		b[2] = (char)(0x80 | (u >> 6 & 0x3f));
+		b[3] = (char)(0x80 | (u & 0x3f));
+		k = 4;
+	}
+	if (cap - 1 - *o < k)
+		return -1;
+	memcpy(out + *o, b, k);
+	*o += k;
+	return 0;
+}
+
+/* \u0000 is refused along with lone surrogates and raw control bytes: the
+ * result is used as a C string, which must not end early without a word. */
+int
+json_string(const char *js, const jsmntok_t *t, char *out, size_t cap)
+{
+	const char *p, *end;
+	unsigned long u, lo;
+	size_t o = 0;
+	char c;
+
+	if (cap == 0 || t->type != JSMN_STRING || t->end < t->start)
+		return -1;
+	p = js + t->start;
+	end = js + t->end;
+	while (p < end) {
+		c = *p++;
+		if ((unsigned char)c < 0x20)
+			return -1;
+		if (c != '\\') {
+			if (o == cap - 1)
+				return -1;
+			out[o++] = c;
+			continue;
+		}
+		if (p == end)
+			return -1;
+		switch (c = *p++) {
+		case '"': case '\\': case '/':
+			u = (unsigned char)c;
+			break;
+		case 'b': u = '\b'; break;
+		case 'f': u = '\f'; break;
+		case 'n': u = '\n'; break;
+		case 'r': u = '\r'; break;
+		case 't': u = '\t'; break;
+		case 'u':
+			if (json_hex4(p, end, &u) != 0)
+				return -1;
+			p += 4;
+			if (u >= 0xdc00 && u <= 0xdfff)
+				return -1;	/* a low surrogate first */
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+				    json_hex4(p + 2, end, &lo) != 0 ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return -1;	/* a high one alone */
+				p += 6;
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			}
+			if (u == 0)
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+		if (json_put_utf8(out, cap, &o, u) != 0)
+			return -1;
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int
+json_line(const char *js, int off)
+{
+	int line = 1, i;
+
+	for (i = 0; i < off; i++)
+		if (js[i] == '\n')
+			line++;
+	return line;
+}

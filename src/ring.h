@@ -1,0 +1,64 @@
+/* A flow's fixed memory: a byte ring the source is read into, in place, and
+ * a ring of record descriptors cut from it by the framer.
+ *
+ * Positions are 64-bit counters that only grow; a byte's place in buf is
+ * pos % size.  Bytes [tail, head) are in use; records [rtail, rhead) are
+ * the ones not yet accepted by the service, oldest first. */
+#ifndef RING_H
+#define RING_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct rec {
+	uint64_t pos;		/* ring position of the first byte */
+	uint32_t len;		/* bytes in the ring */
+	uint8_t trunc;		/* cut at the record limit: a '\n' is sent after len bytes */
+	uint8_t acked;		/* accepted by the service */
+	off_t end;		/* source offset just past the record: safe to resume from once acked */
+	int64_t t;		/* monotonic ms when it was cut */
+};
+
+struct ring {
+	char *buf;
+	size_t size;
+	uint64_t head, tail;
+	struct rec *recs;
+	size_t nrecs;
+	uint64_t rhead, rtail;
+	/* framer */
+	uint64_t start;		/* first byte of the line being cut */
+	uint64_t scan;		/* bytes before this were searched for '\n' */
+	off_t head_off;		/* source offset of the byte that will land at head */
+	size_t max_rec;		/* longest record sent, terminator included */
+	int skipping;		/* past max_rec: dropping bytes up to the next '\n' */
+	uint64_t truncated;	/* counters */
+	uint64_t records;
+};
+
+/* Takes the buffers from the arena. */
+void ring_init(struct ring *r, size_t bytes, size_t nrecs, size_t max_rec);
+/* Forgets all data; the next byte read is the source's byte at off. */
+void ring_reset(struct ring *r, off_t off);
+/* Where the source may write, and how much (contiguous; 0 when full). */
+char *ring_write_buf(struct ring *r, size_t *len);
+/* n bytes were written at ring_write_buf(); cuts records out of them.
+ * now is the monotonic time in ms. */
+void ring_write_ack(struct ring *r, size_t n, int64_t now);
+/* Cuts records from bytes not yet searched (after ring_release freed slots). */
+void ring_cut(struct ring *r, int64_t now);
+/* The source ended with a partial line that will never be finished (a
+ * rotated-away file, --once at end of file is not that case): send it as is. */
+void ring_flush_partial(struct ring *r, int64_t now);
+/* Record i (rtail <= i < rhead). */
+static inline struct rec *ring_rec(const struct ring *r, uint64_t i) { return &r->recs[i % r->nrecs]; }
+/* Bytes of the record as up to two spans (it may wrap); returns the span count. */
+int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, size_t *n1,
+		   const char **p2, size_t *n2);
+/* Records [rtail, upto) were accepted: their bytes and slots are freed. */
+void ring_release(struct ring *r, uint64_t upto);
+/* Bytes free for the source. */
+static inline size_t ring_free(const struct ring *r) { return r->size - (size_t)(r->head - r->tail); }
+/* Bytes of data sent for a record (its length plus the added terminator). */
+static inline size_t rec_data_len(const struct rec *rc) { return rc->len + rc->trunc; }
+#endif

@@ -1,0 +1,119 @@
+/* A regular file is always "readable" to poll(), so end of file is handled by
+ * looking again every TAIL_POLL_MS instead. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "log.h"
+#include "tail.h"
+
+static int open_path(struct tail *t)
+{
+	struct stat st;
+
+	t->fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (t->fd < 0) {
+		if (!t->missing_logged)
+			log_warn("%s: cannot open, waiting for it", t->path);
+		t->missing_logged = 1;
+		return -1;
+	}
+	if (t->missing_logged)
+		log_info("%s: found", t->path);
+	t->missing_logged = 0;
+	fstat(t->fd, &st);
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	return 0;
+}
+
+void tail_open(struct tail *t, struct ring *r, const char *path, int have_ckpt, dev_t dev, ino_t ino,
+	       off_t off, int start)
+{
+	struct stat st;
+	off_t pos = 0;
+
+	memset(t, 0, sizeof *t);
+	t->path = path;
+	ring_reset(r, 0);
+	if (open_path(t) < 0)
+		return;	/* a file that appears later is read from its start */
+	fstat(t->fd, &st);
+	if (have_ckpt && dev == t->dev && ino == t->ino && off <= st.st_size)
+		pos = off;
+	else if (have_ckpt && dev == t->dev && ino == t->ino)
+		log_warnx("%s: shorter than its checkpoint (truncated?): reading from the start", path);
+	else if (!have_ckpt && !start)
+		pos = st.st_size;
+	lseek(t->fd, pos, SEEK_SET);
+	ring_reset(r, pos);
+}
+
+size_t tail_read(struct tail *t, struct ring *r, int64_t now)
+{
+	struct stat st;
+	size_t len;
+	ssize_t n;
+	char *p;
+
+	if (t->replaced || now < t->next_look)
+		return 0;
+	if (t->fd < 0) {
+		if (open_path(t) < 0) {
+			t->next_look = now + 1000;
+			return 0;
+		}
+		ring_reset(r, 0);
+	}
+	if (!(p = ring_write_buf(r, &len)))
+		return 0;
+	if (len > TAIL_READ_MAX)
+		len = TAIL_READ_MAX;
+	if (len == 0)
+		return 0;
+	n = read(t->fd, p, len);
+	if (n > 0) {
+		ring_write_ack(r, (size_t)n, now);
+		t->bytes += (uint64_t)n;
+		t->at_eof = 0;
+		return (size_t)n;
+	}
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		log_warn("%s: read", t->path);
+	t->at_eof = 1;
+	t->next_look = now + TAIL_POLL_MS;
+	/* at the end: has the file been truncated or replaced? */
+	if (fstat(t->fd, &st) == 0 && st.st_size < r->head_off) {
+		log_warnx("%s: truncated, reading it again from the start", t->path);
+		lseek(t->fd, 0, SEEK_SET);
+		/* records still in the ring belong to the old content; they go out,
+		 * the checkpoint follows the new one once they are accepted */
+		r->head_off = 0;
+		t->at_eof = 0;
+		return 0;
+	}
+	if (stat(t->path, &st) == 0 && (st.st_dev != t->dev || st.st_ino != t->ino)) {
+		/* rotated (rename and create): the old file is read to its end,
+		 * its last partial line sent as is, then the new one is followed */
+		ring_flush_partial(r, now);
+		t->replaced = 1;
+	}
+	return 0;
+}
+
+void tail_switch(struct tail *t, struct ring *r)
+{
+	close(t->fd);
+	t->fd = -1;
+	t->replaced = 0;
+	t->next_look = 0;
+	if (open_path(t) == 0)
+		ring_reset(r, 0);
+}
+
+int64_t tail_due(const struct tail *t)
+{
+	return t->replaced ? INT64_MAX : t->next_look;
+}

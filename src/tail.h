@@ -1,0 +1,36 @@
+/* Following one file: reading it into the flow's ring as it grows, and
+ * noticing when it is replaced (rename and create) or truncated. */
+#ifndef TAIL_H
+#define TAIL_H
+#include <stdint.h>
+#include <sys/types.h>
+#include "ring.h"
+
+#define TAIL_READ_MAX (64 * 1024)	/* per read(): keeps a turn of the loop short */
+#define TAIL_POLL_MS 100		/* at end of file, look again this often */
+
+struct tail {
+	const char *path;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+	int at_eof;		/* the last read found nothing new */
+	int replaced;		/* path names another file now: finish this one first */
+	int64_t next_look;	/* monotonic ms of the next read attempt at end of file */
+	int missing_logged;
+	uint64_t bytes;		/* counters */
+};
+
+/* Opens path and positions the ring: at off if the file is (dev, ino), else
+ * at its start (start != 0) or end.  A missing file is waited for. */
+void tail_open(struct tail *t, struct ring *r, const char *path, int have_ckpt, dev_t dev, ino_t ino,
+	       off_t off, int start);
+/* Reads what fits into the ring.  Returns bytes read (0 at end of file or
+ * with a full ring). */
+size_t tail_read(struct tail *t, struct ring *r, int64_t now);
+/* The file was replaced and every record of the old one is accepted: follow
+ * the new one from its start. */
+void tail_switch(struct tail *t, struct ring *r);
+/* When the next read attempt is due. */
+int64_t tail_due(const struct tail *t);
+#endif

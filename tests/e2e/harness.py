@@ -1,0 +1,366 @@
+"""What kagent's end-to-end tests share: a tiny test registry, the local
+Firehose endpoint (tools/endpoint.py) and the agent as subprocesses, and a
+config writer.  Python 3 standard library only.
+
+A test script:
+
+    import harness
+    from harness import test, Endpoint, Agent, write_conf, wait_until
+
+    @test
+    def delivers_lines(tmp):             # tmp: a fresh directory (optional)
+        with Endpoint(tmp) as ep:
+            ...
+            conf = tmp + "/kagent.conf"
+            write_conf(conf, ep, [{"filePattern": .., "deliveryStream": "s1"}])
+            with Agent(harness.kagent(), conf) as ag:
+                wait_until(lambda: len(ep.records()) == 3, 10)
+
+    harness.run()
+
+Run as `python3 tests/e2e/test_x.py BUILD_DIR [NAME...]` from the repo root;
+BUILD_DIR (e.g. build/host) holds the kagent binary; NAMEs, when given, pick
+tests by substring.  Output: `ok NAME` or `FAIL NAME: reason` per test, then
+`N passed, N failed`; exit status 1 if anything failed.  A failed test's
+directory is kept and its path printed.
+"""
+import atexit
+import base64
+import inspect
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENDPOINT = os.path.join(ROOT, "tools", "endpoint.py")
+TESTCA = os.path.join(ROOT, "tools", "testca.sh")
+
+# Credentials the endpoint accepts and write_conf() puts in the config.
+ACCESS_KEY = "AKIDKAGENTE2ETEST"
+SECRET_KEY = "kagent/e2e+SecretKey0123456789abcdefghij"
+REGION = "us-east-1"
+
+# ---------------------------------------------------------------- registry
+
+_tests = []
+
+
+def test(fn=None, *, timeout=120):
+    """Registers a test: @test or @test(timeout=S).  A test taking one
+    argument gets a fresh temporary directory."""
+    def reg(f):
+        _tests.append((f.__name__, f, timeout))
+        return f
+    return reg(fn) if fn is not None else reg
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise _Timeout("test took too long")
+
+
+def build_dir():
+    return sys.argv[1] if len(sys.argv) > 1 else os.path.join("build", "host")
+
+
+def kagent():
+    """Path of the kagent binary under test (BUILD_DIR/kagent)."""
+    return os.path.join(build_dir(), "kagent")
+
+
+def run():
+    """Runs the registered tests (or those named on the command line after
+    BUILD_DIR) and exits: 0 if all passed, 1 otherwise."""
+    picks = sys.argv[2:]
+    passed = failed = 0
+    signal.signal(signal.SIGALRM, _on_alarm)
+    for name, fn, timeout in _tests:
+        if picks and not any(p in name for p in picks):
+            continue
+        tmp = None
+        try:
+            args = ()
+            if len(inspect.signature(fn).parameters) >= 1:
+                tmp = tempfile.mkdtemp(prefix="kagent-e2e-%s-" % name)
+                args = (tmp,)
+            signal.alarm(timeout)
+            try:
+                fn(*args)
+            finally:
+                signal.alarm(0)
+        except Exception as e:
+            failed += 1
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+            print("FAIL %s: %s" % (name, reason), flush=True)
+            traceback.print_exc(file=sys.stdout)
+            if tmp:
+                print("  (files kept in %s)" % tmp)
+            sys.stdout.flush()
+            continue
+        passed += 1
+        print("ok %s" % name, flush=True)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed), flush=True)
+    sys.exit(1 if failed else 0)
+
+
+def wait_until(pred, timeout, interval=0.05, msg=None):
+    """Polls pred() until it returns something true, and returns that.
+    Raises AssertionError after timeout seconds, so a forgotten assert
+    cannot turn a timeout into a pass."""
+    end = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() >= end:
+            raise AssertionError(msg or "condition not met within %gs" % timeout)
+        time.sleep(interval)
+
+# ---------------------------------------------------------------- certificates
+
+_certdir = None
+
+
+def certdir():
+    """Directory with ca.pem, server.pem, server.key, other-ca.pem; made
+    once per run by tools/testca.sh."""
+    global _certdir
+    if _certdir is None:
+        d = tempfile.mkdtemp(prefix="kagent-e2e-ca-")
+        atexit.register(shutil.rmtree, d, True)
+        subprocess.run(["sh", TESTCA, d], check=True, stdout=subprocess.DEVNULL)
+        _certdir = d
+    return _certdir
+
+# ---------------------------------------------------------------- endpoint
+
+
+class Endpoint:
+    """tools/endpoint.py as a subprocess.
+
+        Endpoint(tmpdir, tls=True, streams=None, **faults)
+
+    faults are endpoint options with '_' for '-': partial=0.3, throttle=,
+    unavailable=, error500=, drop=, drop_after=, slow=(P, SECONDS),
+    clock_offset=, record_id_len=, seed=, idle_timeout=, max_requests=.
+    Use as a context manager (or start()/stop())."""
+
+    def __init__(self, tmpdir, tls=True, streams=None, **faults):
+        self.tmpdir = tmpdir
+        self.tls = tls
+        self.streams = list(streams) if streams else None
+        self.faults = faults
+        self.access_key, self.secret, self.region = ACCESS_KEY, SECRET_KEY, REGION
+        self.out = os.path.join(tmpdir, "endpoint.out")
+        self.log = os.path.join(tmpdir, "endpoint.log")
+        self.stderr_path = os.path.join(tmpdir, "endpoint.stderr")
+        self.ready = os.path.join(tmpdir, "endpoint.ready")
+        self.ca = os.path.join(certdir(), "ca.pem") if tls else None
+        self.other_ca = os.path.join(certdir(), "other-ca.pem") if tls else None
+        self.proc = None
+        self.port = None
+
+    @property
+    def url(self):
+        if self.tls:
+            return "https://localhost:%d" % self.port
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def host(self):
+        return "localhost" if self.tls else "127.0.0.1"
+
+    def start(self, timeout=10):
+        for p in (self.out, self.log, self.ready):
+            if os.path.exists(p):
+                os.unlink(p)
+        cmd = [sys.executable, ENDPOINT, "--port", "0", "--out", self.out,
+               "--log", self.log, "--ready-file", self.ready,
+               "--access-key", self.access_key, "--secret", self.secret,
+               "--region", self.region]
+        if self.tls:
+            cmd += ["--tls", certdir()]
+        if self.streams:
+            cmd += ["--streams", ",".join(self.streams)]
+        for k, v in self.faults.items():
+            if isinstance(v, (tuple, list)):
+                v = ":".join(str(x) for x in v)
+            cmd += ["--" + k.replace("_", "-"), str(v)]
+        open(self.out, "a").close()
+        open(self.log, "a").close()
+        self._errf = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._errf)
+        end = time.monotonic() + timeout
+        while not os.path.exists(self.ready):
+            if self.proc.poll() is not None:
+                raise RuntimeError("endpoint exited (%d): %s" % (self.proc.returncode,
+                                   self.stderr().strip()))
+            if time.monotonic() >= end:
+                self.stop()
+                raise RuntimeError("endpoint not ready within %gs" % timeout)
+            time.sleep(0.02)
+        with open(self.ready) as f:
+            self.port = int(f.read())
+        return self
+
+    def stop(self, timeout=5):
+        """Stops the endpoint (SIGTERM, then SIGKILL); returns its status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._errf.close()
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def _lines(self, path):
+        with open(path, "rb") as f:
+            data = f.read()
+        # A line still being written has no newline yet: leave it out.
+        return [json.loads(l) for l in data.split(b"\n")[:-1] if l]
+
+    def records(self, stream=None):
+        """Accepted records' data (bytes), in arrival order; only those of
+        stream when given."""
+        return [base64.b64decode(r["data"]) for r in self._lines(self.out)
+                if stream is None or r["stream"] == stream]
+
+    def record_entries(self):
+        """Accepted records as (stream, data bytes)."""
+        return [(r["stream"], base64.b64decode(r["data"])) for r in self._lines(self.out)]
+
+    def requests(self):
+        """The request log: one dict per request (t, status, records,
+        failed, fault, error, bytes, conn)."""
+        return self._lines(self.log)
+
+    def stderr(self):
+        with open(self.stderr_path, errors="replace") as f:
+            return f.read()
+
+# ---------------------------------------------------------------- agent
+
+
+class Agent:
+    """kagent as a subprocess: `binary -c conf_path ARGS...`.
+
+    env: extra environment variables (the AWS_* ones of the caller's
+    environment are removed first, so a developer's credentials never leak
+    into a test).  stdout and stderr go to files next to the config."""
+
+    def __init__(self, binary, conf_path, args=(), env=None):
+        self.cmd = [binary, "-c", conf_path] + list(args)
+        base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        base.update(env or {})
+        self.env = base
+        d = os.path.dirname(os.path.abspath(conf_path))
+        n = 0
+        while os.path.exists(os.path.join(d, "agent%d.stderr" % n)):
+            n += 1
+        self.stderr_path = os.path.join(d, "agent%d.stderr" % n)
+        self.stdout_path = os.path.join(d, "agent%d.stdout" % n)
+        self.proc = None
+
+    def start(self):
+        self._out = open(self.stdout_path, "wb")
+        self._err = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(self.cmd, env=self.env, stdin=subprocess.DEVNULL,
+                                     stdout=self._out, stderr=self._err)
+        return self
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def wait(self, timeout):
+        """Waits for the agent to exit; returns its status (negative: killed
+        by that signal).  Raises AssertionError if it is still running."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("kagent still running after %gs; stderr:\n%s"
+                                 % (timeout, self.stderr()[-2000:]))
+
+    def kill(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+
+    def stderr(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stdout(self):
+        with open(self.stdout_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._out.close()
+        self._err.close()
+
+# ---------------------------------------------------------------- config
+
+
+def write_conf(path, endpoint, flows, **top):
+    """Writes a kagent config (the Kinesis Agent's agent.json keys) for
+    endpoint and returns it as a dict.  top adds or overrides top-level keys
+    (pass **{"firehose.endpoint": ...} for dotted names); a value of None
+    removes the key.  endpoint may be None (no endpoint keys)."""
+    d = os.path.dirname(os.path.abspath(path))
+    conf = {
+        "awsAccessKeyId": ACCESS_KEY,
+        "awsSecretAccessKey": SECRET_KEY,
+        "awsRegion": REGION,
+        "checkpointFile": os.path.join(d, "checkpoints"),
+    }
+    if endpoint is not None:
+        conf["awsAccessKeyId"] = endpoint.access_key
+        conf["awsSecretAccessKey"] = endpoint.secret
+        conf["awsRegion"] = endpoint.region
+        conf["firehose.endpoint"] = endpoint.url
+        if endpoint.ca:
+            conf["caFile"] = endpoint.ca
+    conf["flows"] = list(flows)
+    for k, v in top.items():
+        if v is None:
+            conf.pop(k, None)
+        else:
+            conf[k] = v
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(conf, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+    return conf

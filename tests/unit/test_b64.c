@@ -1,0 +1,151 @@
+/* Base64: RFC 4648 section 10 vectors, the streaming encoder against the
+ * one-shot one at every split, and strict decoding. */
+#include "t.h"
+#include "b64.h"
+
+static const char *const rfc4648[][2] = {
+	{ "", "" },
+	{ "f", "Zg==" },
+	{ "fo", "Zm8=" },
+	{ "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" },
+	{ "fooba", "Zm9vYmE=" },
+	{ "foobar", "Zm9vYmFy" },
+};
+
+T(b64_rfc4648_encode)
+{
+	char out[16];
+
+	for (size_t i = 0; i < sizeof rfc4648 / sizeof rfc4648[0]; i++) {
+		size_t n = strlen(rfc4648[i][0]);
+
+		memset(out, '#', sizeof out);
+		T_EQ_INT(b64_len(n), strlen(rfc4648[i][1]));
+		T_EQ_INT(b64_encode(rfc4648[i][0], n, out), strlen(rfc4648[i][1]));
+		T_EQ_MEM(out, strlen(rfc4648[i][1]), rfc4648[i][1], strlen(rfc4648[i][1]));
+		T_EQ_INT(out[strlen(rfc4648[i][1])], '#');	/* no NUL, nothing past */
+	}
+}
+
+T(b64_rfc4648_decode)
+{
+	char out[16];
+
+	for (size_t i = 0; i < sizeof rfc4648 / sizeof rfc4648[0]; i++) {
+		size_t n = strlen(rfc4648[i][0]);
+
+		memset(out, '#', sizeof out);
+		T_EQ_INT(b64_decode(rfc4648[i][1], strlen(rfc4648[i][1]), out, n), (long)n);
+		T_EQ_MEM(out, n, rfc4648[i][0], n);
+		T_EQ_INT(out[n], '#');
+		/* one byte short of room */
+		if (n > 0)
+			T_EQ_INT(b64_decode(rfc4648[i][1], strlen(rfc4648[i][1]), out, n - 1), -1);
+	}
+}
+
+T(b64_all_bytes)
+{
+	unsigned char in[256], back[256];
+	char out[344];
+
+	for (int i = 0; i < 256; i++)
+		in[i] = (unsigned char)i;
+	T_EQ_INT(b64_encode(in, 3, out), 4);
+	T_EQ_MEM(out, 4, "AAEC", 4);
+	T_EQ_INT(b64_encode(in + 250, 6, out), 8);
+	T_EQ_MEM(out, 8, "+vv8/f7/", 8);
+	T_EQ_INT(b64_encode(in, 256, out), 344);
+	T_EQ_MEM(out + 336, 8, "/P3+/w==", 8);
+	T_EQ_INT(b64_decode(out, 344, back, sizeof back), 256);
+	T_EQ_MEM(back, 256, in, 256);
+}
+
+/* Every way to split a 0..64-byte input in two pieces, and in three, gives
+ * the one-shot bytes. */
+T(b64_streaming_splits)
+{
+	unsigned char in[64];
+	char one[88], st[88 + 8];
+	struct b64 s;
+	size_t n, a, b, o, len;
+
+	for (size_t i = 0; i < sizeof in; i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	for (n = 0; n <= sizeof in; n++) {
+		len = b64_encode(in, n, one);
+		for (a = 0; a <= n; a++) {
+			for (b = a; b <= n; b++) {
+				memset(st, '#', sizeof st);
+				b64_init(&s);
+				o = b64_update(&s, in, a, st);
+				o += b64_update(&s, in + a, b - a, st + o);
+				o += b64_update(&s, in + b, n - b, st + o);
+				o += b64_final(&s, st + o);
+				if (o != len || memcmp(st, one, len) != 0 || st[len] != '#') {
+					t_fail(__FILE__, __LINE__, "n %zu split %zu,%zu: \"%.*s\" vs \"%.*s\"",
+					    n, a, b, (int)o, st, (int)len, one);
+					return;
+				}
+			}
+		}
+	}
+}
+
+/* b64_update writes whole groups only, and within b64_len(n + 2). */
+T(b64_streaming_counts)
+{
+	struct b64 s;
+	char out[16];
+
+	b64_init(&s);
+	T_EQ_INT(b64_update(&s, "f", 1, out), 0);
+	T_EQ_INT(b64_update(&s, "o", 1, out), 0);
+	T_EQ_INT(b64_update(&s, "ob", 2, out), 4);
+	T_EQ_MEM(out, 4, "Zm9v", 4);
+	T_EQ_INT(b64_final(&s, out), 4);
+	T_EQ_MEM(out, 4, "Yg==", 4);
+	T_EQ_INT(b64_final(&s, out), 0);	/* nothing left */
+	b64_init(&s);
+	T_EQ_INT(b64_update(&s, "fo", 2, out), 0);
+	T_EQ_INT(b64_update(&s, "obar", 4, out), 8);
+	T_EQ_MEM(out, 8, "Zm9vYmFy", 8);
+	T_EQ_INT(b64_final(&s, out), 0);
+}
+
+T(b64_decode_rejects)
+{
+	static const char *const bad[] = {
+		"Zm9",		/* length */
+		"Zm9v=",	/* length */
+		"Zm9!",		/* character */
+		"Zm 9v",	/* space */
+		"Zm9v\n",	/* newline */
+		"Zg=",		/* length */
+		"Z===",		/* three pads */
+		"====",
+		"Zg==Zg==",	/* padding inside */
+		"Z=g=",		/* padding in the middle */
+		"Zm=v",
+		"Zh==",		/* non-zero bits under the padding */
+		"Zm9=",
+		"Zm-v",		/* base64url alphabet */
+		"Zm_v",
+		"Zm9v\x80\x80\x80\x80",
+	};
+	char out[16];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (b64_decode(bad[i], strlen(bad[i]), out, sizeof out) != -1) {
+			t_fail(__FILE__, __LINE__, "accepted \"%s\"", bad[i]);
+			return;
+		}
+	}
+	/* the good neighbours */
+	T_EQ_INT(b64_decode("Zg==", 4, out, sizeof out), 1);
+	T_EQ_INT(out[0], 'f');
+	T_EQ_INT(b64_decode("Zm8=", 4, out, sizeof out), 2);
+	T_EQ_MEM(out, 2, "fo", 2);
+	T_EQ_INT(b64_decode("", 0, out, 0), 0);
+}

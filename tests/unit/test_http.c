@@ -1,0 +1,401 @@
+/* The HTTP response parser: each case is fed whole, a byte at a time, and in
+ * pseudo-random pieces (fixed seeds); every way must give the same, exact
+ * result. */
+#include "t.h"
+#include "http.h"
+
+struct hcase {
+	const char *name;
+	const char *in;
+	size_t in_len;		/* 0: strlen(in) */
+	size_t cap;		/* body buffer; 0: 256 */
+	int eof;		/* the peer closes after the input */
+	int result;		/* of the last feed, or of http_resp_eof */
+	size_t used;		/* bytes consumed in all */
+	int status, keep_alive;
+	const char *body;
+	int truncated;
+	const char *date, *error_type;
+	const char *error;	/* on HTTP_ERROR */
+};
+
+static unsigned long
+rnd(unsigned long *s)
+{
+	*s = *s * 1103515245 + 12345;
+	return *s >> 16 & 0x7fff;
+}
+
+/* mode 0: whole; 1: a byte at a time; else a seed for random pieces. */
+static size_t
+piece(int mode, unsigned long *seed, size_t left)
+{
+	size_t k;
+
+	if (mode == 0)
+		return left;
+	if (mode == 1)
+		return left ? 1 : 0;
+	k = rnd(seed) % 24;	/* 0..23: empty feeds too */
+	return k < left ? k : left;
+}
+
+static int
+run_case(const struct hcase *c, int mode)
+{
+	static char body[4096];
+	struct http_resp r;
+	unsigned long seed = (unsigned long)mode;
+	size_t len = c->in_len ? c->in_len : strlen(c->in);
+	size_t off = 0, k, used, cap = c->cap ? c->cap : 256;
+	int res = HTTP_MORE;
+	char tag[96];
+
+	snprintf(tag, sizeof tag, "%s (mode %d)", c->name, mode);
+	memset(body, 0x55, sizeof body);
+	http_resp_init(&r, body, cap);
+	while (off < len) {
+		k = piece(mode, &seed, len - off);
+		res = http_resp_feed(&r, c->in + off, k, &used);
+		if (used > k) {
+			t_fail(__FILE__, __LINE__, "%s: used %zu of %zu", tag, used, k);
+			return 0;
+		}
+		off += used;
+		if (res != HTTP_MORE)
+			break;
+		if (used != k) {
+			t_fail(__FILE__, __LINE__, "%s: MORE but used %zu of %zu", tag, used, k);
+			return 0;
+		}
+	}
+	if (res != HTTP_MORE) {
+		/* finished: it stays so, and consumes nothing more */
+		int again = http_resp_feed(&r, "HTTP/1.1 200 OK\r\n", 17, &used);
+		if (again != res || used != 0) {
+			t_fail(__FILE__, __LINE__, "%s: feed after the end: %d, used %zu", tag, again, used);
+			return 0;
+		}
+	}
+	if (c->eof)
+		res = http_resp_eof(&r);
+	if (res != c->result || off != c->used) {
+		t_fail(__FILE__, __LINE__, "%s: result %d used %zu, expected %d used %zu (%s)",
+		    tag, res, off, c->result, c->used, r.error ? r.error : "");
+		return 0;
+	}
+	if (res == HTTP_ERROR) {
+		if (r.error == NULL || strcmp(r.error, c->error) != 0) {
+			t_fail(__FILE__, __LINE__, "%s: error \"%s\", expected \"%s\"",
+			    tag, r.error ? r.error : "(null)", c->error);
+			return 0;
+		}
+		if (r.keep_alive != 0) {
+			t_fail(__FILE__, __LINE__, "%s: keep_alive after an error", tag);
+			return 0;
+		}
+		return 1;
+	}
+	if (res != HTTP_DONE)
+		return 1;
+	if (r.status != c->status || r.keep_alive != c->keep_alive ||
+	    r.body_truncated != c->truncated || r.body != body ||
+	    r.body_len != strlen(c->body) || memcmp(body, c->body, r.body_len + 1) != 0 ||
+	    body[cap] != 0x55 ||
+	    strcmp(r.date, c->date ? c->date : "") != 0 ||
+	    strcmp(r.error_type, c->error_type ? c->error_type : "") != 0) {
+		t_fail(__FILE__, __LINE__, "%s: status %d keep_alive %d truncated %d body \"%.*s\" (%zu)"
+		    " date \"%s\" error_type \"%s\"", tag, r.status, r.keep_alive, r.body_truncated,
+		    (int)r.body_len, body, r.body_len, r.date, r.error_type);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+run_all(const struct hcase *cases, size_t n)
+{
+	static const int modes[] = { 0, 1, 2, 3, 7, 42, 1234, 99991 };
+
+	int ok = 1;
+
+	/* every case is run, though only the first failing mode of each is told */
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+			if (!run_case(&cases[i], modes[m])) {
+				ok = 0;
+				break;
+			}
+	return ok;
+}
+
+#define DONE HTTP_DONE
+#define ERR HTTP_ERROR
+#define MORE HTTP_MORE
+
+/* Length of a string literal, without its NUL. */
+#define L(s) (sizeof(s) - 1)
+
+static const char two[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
+    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo";
+static const char chunked_then_next[] =
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    "HTTP/1.1 204 No Content\r\n\r\n";
+static const char no_content_then_next[] =
+    "HTTP/1.1 204 No Content\r\nDate: Mon, 04 Mar 2024 12:00:00 GMT\r\n\r\n"
+    "HTTP/1.1 200 OK\r\n";
+
+T(http_responses)
+{
+	static const struct hcase cases[] = {
+	{ "content-length", "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n"
+	  "Content-Length: 5\r\n\r\nhello", 0, 0, 0, DONE, 85, 200, 1, "hello", 0, NULL, NULL, NULL },
+	{ "content-length 0", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nXYZ", 0, 0, 0,
+	  DONE, 38, 200, 1, "", 0, NULL, NULL, NULL },
+	{ "no reason phrase", "HTTP/1.1 200\r\nContent-Length: 1\r\n\r\nx", 0, 0, 0,
+	  DONE, 36, 200, 1, "x", 0, NULL, NULL, NULL },
+	{ "bare LF", "HTTP/1.1 200 OK\nContent-Length: 2\n\nhi", 0, 0, 0,
+	  DONE, 37, 200, 1, "hi", 0, NULL, NULL, NULL },
+	{ "name case", "HTTP/1.1 200 OK\r\ncOnTeNt-LeNgTh: 2\r\nDATE: d\r\n\r\nhi", 0, 0, 0,
+	  DONE, 49, 200, 1, "hi", 0, "d", NULL, NULL },
+	{ "same length twice", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length:  02 \r\n\r\nhi",
+	  0, 0, 0, DONE, 62, 200, 1, "hi", 0, NULL, NULL, NULL },
+	{ "chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "5;foo=bar\r\nhello\r\n7 ; a=\"b;c\"\r\n, world\r\nB\r\n 0123456789\r\n"
+	  "0;last\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n", 0, 0, 0,
+	  DONE, 140, 200, 1, "hello, world 0123456789", 0, NULL, NULL, NULL },
+	{ "chunked, upper-case name and value, bare LF", "HTTP/1.1 200 OK\nTRANSFER-ENCODING: Chunked\n\n"
+	  "a\nabcdefghij\n00\n\n", 0, 0, 0, DONE, 61, 200, 1, "abcdefghij", 0, NULL, NULL, NULL },
+	{ "chunked, no trailers", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "1\r\nx\r\n0\r\n\r\n", 0, 0, 0, DONE, 58, 200, 1, "x", 0, NULL, NULL, NULL },
+	{ "gzip then chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+	  "1\r\nx\r\n0\r\n\r\n", 0, 0, 0, DONE, 64, 200, 1, "x", 0, NULL, NULL, NULL },
+	{ "chunked and Content-Length: chunked wins, no reuse", "HTTP/1.1 200 OK\r\n"
+	  "Content-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", 0, 0, 0,
+	  DONE, 80, 200, 0, "ok", 0, NULL, NULL, NULL },
+	{ "100 Continue then 200", "HTTP/1.1 100 Continue\r\nDate: interim\r\nx-amzn-ErrorType: no\r\n\r\n"
+	  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 0, 0, 0,
+	  DONE, 102, 200, 1, "ok", 0, NULL, NULL, NULL },
+	{ "two 1xx", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
+	  "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", 0, 0, 0,
+	  DONE, 95, 201, 1, "", 0, NULL, NULL, NULL },
+	{ "204 stops at its end", no_content_then_next, 0, 0, 0,
+	  DONE, 64, 204, 1, "", 0, "Mon, 04 Mar 2024 12:00:00 GMT", NULL, NULL },
+	{ "304 ignores its Content-Length", "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\nHTTP",
+	  0, 0, 0, DONE, 49, 304, 1, "", 0, NULL, NULL, NULL },
+	{ "HTTP/1.0 until close", "HTTP/1.0 200 OK\r\nServer: x\r\n\r\nbody until\r\nthe close", 0, 0, 1,
+	  DONE, 51, 200, 0, "body until\r\nthe close", 0, NULL, NULL, NULL },
+	{ "HTTP/1.1 without a length", "HTTP/1.1 500 Oops\r\n\r\nerr", 0, 0, 1,
+	  DONE, 24, 500, 0, "err", 0, NULL, NULL, NULL },
+	{ "HTTP/1.1 other coding: until close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n"
+	  "Content-Length: 1\r\n\r\nabc", 0, 0, 1, DONE, 66, 200, 0, "abc", 0, NULL, NULL, NULL },
+	{ "HTTP/1.0 keep-alive with length", "HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\n"
+	  "Content-Length: 2\r\n\r\nok", 0, 0, 0, DONE, 64, 200, 1, "ok", 0, NULL, NULL, NULL },
+	{ "HTTP/1.0 keep-alive, no length", "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\nok", 0, 0, 1,
+	  DONE, 45, 200, 0, "ok", 0, NULL, NULL, NULL },
+	{ "HTTP/1.0 with length, no keep-alive", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+	  0, 0, 0, DONE, 40, 200, 0, "ok", 0, NULL, NULL, NULL },
+	{ "Connection: close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+	  0, 0, 0, DONE, 59, 200, 0, "ok", 0, NULL, NULL, NULL },
+	{ "Connection list", "HTTP/1.1 200 OK\r\nConnection: Upgrade , CLOSE\r\nContent-Length: 0\r\n\r\n",
+	  0, 0, 0, DONE, 67, 200, 0, "", 0, NULL, NULL, NULL },
+	{ "Connection: closed is not close", "HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 0\r\n\r\n",
+	  0, 0, 0, DONE, 58, 200, 1, "", 0, NULL, NULL, NULL },
+	{ "keep-alive", "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n"
+	  "Content-Length: 2\r\n\r\nok", 0, 0, 0, DONE, 87, 200, 1, "ok", 0, NULL, NULL, NULL },
+	{ "obs-fold", "HTTP/1.1 200 OK\r\nDate: Tue, \r\n \t05 Mar 2024\r\n\t10:00:00 GMT\r\n"
+	  "Connection: keep-alive,\r\n close\r\nContent-Length: 1\r\n\r\n!", 0, 0, 0,
+	  DONE, 115, 200, 0, "!", 0, "Tue, 05 Mar 2024 10:00:00 GMT", NULL, NULL },
+	{ "empty fold lines", "HTTP/1.1 200 OK\r\nDate: a\r\n \t\r\n\t\nContent-Length: 0\r\n\r\n",
+	  0, 0, 0, DONE, 53, 200, 1, "", 0, "a", NULL, NULL },
+	{ "error type and date", "HTTP/1.1 400 Bad Request\r\n"
+	  "x-amzn-RequestId: 5b4ae3f6-1c0a-4a57-a6a5-000000000000\r\n"
+	  "X-AMZN-ERRORTYPE: ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.firehose.v20150804/0123456789\r\n"
+	  "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 31\r\n"
+	  "Date:Tue, 05 Mar 2024 10:00:00 GMT   \r\n\r\n{\"__type\":\"ResourceNotFound\"}  ", 0, 0, 0,
+	  DONE, 335, 400, 1, "{\"__type\":\"ResourceNotFound\"}  ", 0, "Tue, 05 Mar 2024 10:00:00 GMT",
+	  "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.firehose.v20150804/012345",
+	  NULL },
+	{ "date truncated", "HTTP/1.1 200 OK\r\nDate: 0123456789012345678901234567890123456789xyz\r\n"
+	  "Content-Length: 0\r\n\r\n", 0, 0, 0, DONE, 89, 200, 1, "", 0,
+	  "012345678901234567890123456789012345678", NULL, NULL },
+	{ "two back to back", two, 0, 0, 0, DONE, L(two) / 2, 200, 1, "one", 0, NULL, NULL, NULL },
+	{ "chunked then next", chunked_then_next, 0, 0, 0, DONE, L(chunked_then_next) - 27,
+	  200, 1, "abc", 0, NULL, NULL, NULL },
+	{ "body truncated", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789HTTP/1.1", 0, 4, 0,
+	  DONE, 49, 200, 1, "012", 1, NULL, NULL, NULL },
+	{ "body fits exactly", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n012", 0, 4, 0,
+	  DONE, 41, 200, 1, "012", 0, NULL, NULL, NULL },
+	{ "chunked body truncated", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "4\r\nabcd\r\n4\r\nefgh\r\n0\r\n\r\nnext", 0, 6, 0, DONE, 70, 200, 1, "abcde", 1, NULL, NULL, NULL },
+	{ "until close truncated", "HTTP/1.0 200 OK\r\n\r\nabcdef", 0, 1, 1,
+	  DONE, 25, 200, 0, "", 1, NULL, NULL, NULL },
+	{ "a long header is skipped", NULL, 0, 0, 0, DONE, 0, 200, 1, "ok", 0, NULL, NULL, NULL },
+	{ "100 header lines", NULL, 0, 0, 0, DONE, 0, 200, 1, "ok", 0, NULL, NULL, NULL },
+	{ "incomplete", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhell", 0, 0, 0,
+	  MORE, 42, 0, 0, "", 0, NULL, NULL, NULL },
+	};
+	static char longhdr[2048], many[4096];
+	struct hcase c[sizeof cases / sizeof cases[0]];
+	size_t n = sizeof cases / sizeof cases[0], o;
+
+	memcpy(c, cases, sizeof cases);
+	/* a 1000-byte header we do not need, and a long Date, truncated */
+	o = (size_t)snprintf(longhdr, sizeof longhdr, "HTTP/1.1 200 OK\r\nX-Long: ");
+	memset(longhdr + o, 'a', 1000);
+	o += 1000;
+	o += (size_t)snprintf(longhdr + o, sizeof longhdr - o, "\r\nDate: ");
+	memset(longhdr + o, 'd', 700);
+	o += 700;
+	o += (size_t)snprintf(longhdr + o, sizeof longhdr - o, "\r\nContent-Length: 2\r\n\r\nok");
+	c[n - 3].in = longhdr;
+	c[n - 3].used = o;
+	c[n - 3].date = "ddddddddddddddddddddddddddddddddddddddd";
+	/* the cap is 100 lines: 99 + Content-Length pass */
+	o = (size_t)snprintf(many, sizeof many, "HTTP/1.1 200 OK\r\n");
+	for (int i = 0; i < 99; i++)
+		o += (size_t)snprintf(many + o, sizeof many - o, "X-%d: y\r\n", i);
+	o += (size_t)snprintf(many + o, sizeof many - o, "Content-Length: 2\r\n\r\nok");
+	c[n - 2].in = many;
+	c[n - 2].used = o;
+	T_TRUE(run_all(c, n));
+}
+
+T(http_garbage)
+{
+	static const struct hcase cases[] = {
+	{ "bad status code", "HTTP/1.1 abc\r\n\r\n", 0, 0, 0, ERR, 14, 0, 0, "", 0, NULL, NULL,
+	  "bad status line" },
+	{ "not HTTP", "FOO", 0, 0, 0, ERR, 1, 0, 0, "", 0, NULL, NULL, "not an HTTP response" },
+	{ "not HTTP, later", "HTTP:1.1 200 OK\r\n", 0, 0, 0, ERR, 5, 0, 0, "", 0, NULL, NULL,
+	  "not an HTTP response" },
+	{ "HTTP/2", "HTTP/2.0 200 OK\r\n\r\n", 0, 0, 0, ERR, 17, 0, 0, "", 0, NULL, NULL,
+	  "unsupported HTTP version" },
+	{ "status 600", "HTTP/1.1 600 X\r\n\r\n", 0, 0, 0, ERR, 16, 0, 0, "", 0, NULL, NULL,
+	  "bad status code" },
+	{ "status 4 digits", "HTTP/1.1 2000 X\r\n\r\n", 0, 0, 0, ERR, 17, 0, 0, "", 0, NULL, NULL,
+	  "bad status line" },
+	{ "101", "HTTP/1.1 101 Switching Protocols\r\n\r\n", 0, 0, 0, ERR, 34, 0, 0, "", 0, NULL, NULL,
+	  "unexpected 101 Switching Protocols" },
+	{ "negative length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 0, 0, 0, ERR, 38, 0, 0,
+	  "", 0, NULL, NULL, "bad Content-Length" },
+	{ "length with junk", "HTTP/1.1 200 OK\r\nContent-Length: 1x\r\nA: b\r\n\r\n", 0, 0, 0,
+	  ERR, 38, 0, 0, "", 0, NULL, NULL, "bad Content-Length" },
+	{ "empty length", "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n", 0, 0, 0, ERR, 35, 0, 0,
+	  "", 0, NULL, NULL, "bad Content-Length" },
+	{ "length list", "HTTP/1.1 200 OK\r\nContent-Length: 1, 1\r\n\r\n", 0, 0, 0, ERR, 40, 0, 0,
+	  "", 0, NULL, NULL, "bad Content-Length" },
+	{ "length overflow", "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551616\r\n\r\n", 0, 0, 0,
+	  ERR, 56, 0, 0, "", 0, NULL, NULL, "bad Content-Length" },
+	{ "conflicting lengths", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc",
+	  0, 0, 0, ERR, 56, 0, 0, "", 0, NULL, NULL, "conflicting Content-Length" },
+	{ "chunk size zz", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, 0, 0,
+	  ERR, 51, 0, 0, "", 0, NULL, NULL, "bad chunk size" },
+	{ "chunk size negative", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", 0, 0, 0,
+	  ERR, 51, 0, 0, "", 0, NULL, NULL, "bad chunk size" },
+	{ "chunk size empty", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 0, 0, 0,
+	  ERR, 49, 0, 0, "", 0, NULL, NULL, "bad chunk size" },
+	{ "chunk size overflow", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "10000000000000000\r\n", 0, 0, 0, ERR, 66, 0, 0, "", 0, NULL, NULL, "bad chunk size" },
+	{ "chunk without CRLF", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n",
+	  0, 0, 0, ERR, 54, 0, 0, "", 0, NULL, NULL, "bad chunk" },
+	{ "header without colon", "HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", 0, 0, 0, ERR, 33, 0, 0,
+	  "", 0, NULL, NULL, "bad header line" },
+	{ "space before colon", "HTTP/1.1 200 OK\r\nContent-Length : 1\r\n\r\n", 0, 0, 0, ERR, 38, 0, 0,
+	  "", 0, NULL, NULL, "bad header line" },
+	{ "fold after the status line", "HTTP/1.1 200 OK\r\n X: y\r\n\r\n", 0, 0, 0, ERR, 18, 0, 0,
+	  "", 0, NULL, NULL, "bad header line" },
+	{ "bare CR", "HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n", 0, 0, 0, ERR, 26, 0, 0,
+	  "", 0, NULL, NULL, "bad header value" },
+	{ "bare CR at the end", "HTTP/1.1 200 OK\r\n\rX", 0, 0, 0, ERR, 19, 0, 0,
+	  "", 0, NULL, NULL, "bare CR" },
+	{ "eof in the body", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel", 0, 0, 1,
+	  ERR, 41, 0, 0, "", 0, NULL, NULL, "closed in the middle of the response" },
+	{ "eof in a chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", 0, 0, 1,
+	  ERR, 53, 0, 0, "", 0, NULL, NULL, "closed in the middle of the response" },
+	{ "eof in the headers", "HTTP/1.1 200 OK\r\nContent-Len", 0, 0, 1,
+	  ERR, 28, 0, 0, "", 0, NULL, NULL, "closed in the middle of the response" },
+	{ "eof after 100 Continue", "HTTP/1.1 100 Continue\r\n\r\n", 0, 0, 1,
+	  ERR, 25, 0, 0, "", 0, NULL, NULL, "closed in the middle of the response" },
+	{ "eof before anything", "", 0, 0, 1, ERR, 0, 0, 0, "", 0, NULL, NULL,
+	  "closed before the response" },
+	{ "needed header too long", NULL, 0, 0, 0, ERR, 0, 0, 0, "", 0, NULL, NULL, "header too long" },
+	{ "101 header lines", NULL, 0, 0, 0, ERR, 0, 0, 0, "", 0, NULL, NULL, "too many headers" },
+	{ "101 trailer lines", NULL, 0, 0, 0, ERR, 0, 0, 0, "", 0, NULL, NULL, "too many headers" },
+	{ "chunk size longer than the line", NULL, 0, 0, 0, ERR, 0, 0, 0, "", 0, NULL, NULL,
+	  "bad chunk size" },
+	};
+	static char longcl[1024], many[4096], trailers[4096], longchunk[1024];
+	struct hcase c[sizeof cases / sizeof cases[0]];
+	size_t n = sizeof cases / sizeof cases[0], o;
+
+	memcpy(c, cases, sizeof cases);
+	/* Content-Length: 0000...05 over 600 bytes: too long to trust */
+	o = (size_t)snprintf(longcl, sizeof longcl, "HTTP/1.1 200 OK\r\nContent-Length: ");
+	memset(longcl + o, '0', 600);
+	o += 600;
+	o += (size_t)snprintf(longcl + o, sizeof longcl - o, "5\r\n\r\nhello");
+	c[n - 4].in = longcl;
+	c[n - 4].used = o - 6;		/* up to the CR after it, which ends the header */
+	o = (size_t)snprintf(many, sizeof many, "HTTP/1.1 200 OK\r\n");
+	for (int i = 0; i < 101; i++)
+		o += (size_t)snprintf(many + o, sizeof many - o, "X-%d: y\r\n", i);
+	c[n - 3].in = many;
+	c[n - 3].used = o - 10 + 1;	/* the first byte of the 101st line */
+	o = (size_t)snprintf(trailers, sizeof trailers,
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
+	for (int i = 0; i < 101; i++)
+		o += (size_t)snprintf(trailers + o, sizeof trailers - o, "T-%d: y\r\n", i);
+	c[n - 2].in = trailers;
+	c[n - 2].used = o;		/* the LF of the 101st line */
+	o = (size_t)snprintf(longchunk, sizeof longchunk,
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+	memset(longchunk + o, '0', 600);
+	o += 600;
+	o += (size_t)snprintf(longchunk + o, sizeof longchunk - o, "1\r\nx\r\n0\r\n\r\n");
+	c[n - 1].in = longchunk;
+	c[n - 1].used = o - 8;		/* the LF after the size */
+	T_TRUE(run_all(c, n));
+}
+
+/* The state after an error or the end does not move, whatever comes. */
+T(http_sticky)
+{
+	struct http_resp r;
+	char body[16];
+	size_t used = 99;
+
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(http_resp_feed(&r, "HTTP/1.1 204 OK\r\n\r\nHTTP/1.1", 27, &used), HTTP_DONE);
+	T_EQ_INT(used, 19);
+	T_EQ_INT(http_resp_eof(&r), HTTP_DONE);
+	T_EQ_INT(http_resp_feed(&r, "x", 1, &used), HTTP_DONE);
+	T_EQ_INT(used, 0);
+	T_TRUE(r.error == NULL);
+
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(http_resp_feed(&r, "XTTP/1.1 200 OK\r\n", 17, &used), HTTP_ERROR);
+	T_EQ_INT(used, 1);
+	T_EQ_INT(http_resp_feed(&r, "HTTP/1.1 200 OK\r\n", 17, &used), HTTP_ERROR);
+	T_EQ_INT(used, 0);
+	T_EQ_INT(http_resp_eof(&r), HTTP_ERROR);
+	T_EQ_STR(r.error, "not an HTTP response");
+
+	/* an empty feed does nothing */
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(http_resp_feed(&r, "", 0, &used), HTTP_MORE);
+	T_EQ_INT(used, 0);
+	T_EQ_STR(r.body, "");
+
+	/* init again reuses the struct for the next response on the connection */
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(http_resp_feed(&r, "HTTP/1.1 200 OK\r\nDate: a\r\nContent-Length: 1\r\n\r\nz", 48, &used),
+	    HTTP_DONE);
+	T_EQ_STR(r.date, "a");
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_STR(r.date, "");
+	T_EQ_STR(r.body, "");
+	T_EQ_INT(r.body_len, 0);
+	T_EQ_INT(r.status, 0);
+}

@@ -1,0 +1,277 @@
+/* JSON: Jackson-compatible escaping, byte for byte, and the jsmn helpers. */
+#include "t.h"
+#include "json.h"
+
+#define FFFD "\xef\xbf\xbd"
+
+/* Escapes n bytes into a guarded buffer; checks the returned length and
+ * that nothing was written past it. */
+static int
+esc_is(const char *in, size_t n, const char *want, int line)
+{
+	char out[256];
+	size_t len;
+
+	memset(out, '#', sizeof out);
+	len = json_escape(out, sizeof out - 1, in, n);
+	if (len != strlen(want) || memcmp(out, want, len) != 0 || out[len] != '#') {
+		t_fail(__FILE__, line, "json_escape:\n  got      \"%.*s\" (%zu)\n  expected \"%s\" (%zu)",
+		    (int)(len < sizeof out ? len : sizeof out), out, len, want, strlen(want));
+		return 0;
+	}
+	return 1;
+}
+#define ESC(in, want) T_TRUE(esc_is(in, sizeof(in) - 1, want, __LINE__))
+
+T(json_escape_ascii)
+{
+	ESC("", "");
+	ESC("plain text 123", "plain text 123");
+	ESC("say \"hi\"", "say \\\"hi\\\"");
+	ESC("C:\\dir\\", "C:\\\\dir\\\\");
+	ESC("a/b</script>", "a/b</script>");	/* '/' stays */
+	ESC("\x7f", "\x7f");			/* DEL stays */
+	ESC("tab\there\r\n", "tab\\there\\r\\n");
+	ESC("'single' <&> \x20~", "'single' <&> \x20~");
+}
+
+T(json_escape_controls)
+{
+	static const char *const want[32] = {
+		"\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+		"\\b", "\\t", "\\n", "\\u000B", "\\f", "\\r", "\\u000E", "\\u000F",
+		"\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+		"\\u0018", "\\u0019", "\\u001A", "\\u001B", "\\u001C", "\\u001D", "\\u001E", "\\u001F",
+	};
+	char in[3];
+
+	for (int c = 0; c < 32; c++) {
+		char w[16];
+
+		in[0] = 'x';
+		in[1] = (char)c;
+		in[2] = 'y';
+		snprintf(w, sizeof w, "x%sy", want[c]);
+		T_TRUE(esc_is(in, 3, w, __LINE__));
+	}
+	T_TRUE(esc_is("\0", 1, "\\u0000", __LINE__));
+}
+
+T(json_escape_utf8_valid)
+{
+	ESC("\xc2\x80", "\xc2\x80");			/* U+0080 */
+	ESC("caf\xc3\xa9", "caf\xc3\xa9");		/* é */
+	ESC("\xdf\xbf", "\xdf\xbf");			/* U+07FF */
+	ESC("\xe0\xa0\x80", "\xe0\xa0\x80");		/* U+0800 */
+	ESC("\xe2\x82\xac", "\xe2\x82\xac");		/* € */
+	ESC("\xed\x9f\xbf", "\xed\x9f\xbf");		/* U+D7FF */
+	ESC("\xee\x80\x80", "\xee\x80\x80");		/* U+E000 */
+	ESC("\xe2\x80\xa8", "\xe2\x80\xa8");		/* U+2028 stays, as in Jackson */
+	ESC("\xef\xbf\xbd", "\xef\xbf\xbd");		/* U+FFFD itself */
+	ESC("\xef\xbf\xbf", "\xef\xbf\xbf");		/* U+FFFF */
+	ESC("\xf0\x90\x80\x80", "\xf0\x90\x80\x80");	/* U+10000 */
+	ESC("\xf0\x9f\x98\x80!", "\xf0\x9f\x98\x80!");	/* 😀 */
+	ESC("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf");	/* U+10FFFF */
+	ESC("\"\xc3\xa9\"\n", "\\\"\xc3\xa9\\\"\\n");
+}
+
+T(json_escape_utf8_invalid)
+{
+	/* lone continuation bytes: one each */
+	ESC("\x80", FFFD);
+	ESC("a\xbf" "b", "a" FFFD "b");
+	ESC("\x80\x80", FFFD FFFD);
+	/* bytes that never start a sequence */
+	ESC("\xc0\x80", FFFD FFFD);			/* overlong NUL */
+	ESC("\xc1\xbf", FFFD FFFD);
+	ESC("\xf5\x80\x80\x80", FFFD FFFD FFFD FFFD);
+	ESC("\xf8\x88\x80\x80\x80", FFFD FFFD FFFD FFFD FFFD);
+	ESC("\xfe\xff", FFFD FFFD);
+	/* overlong three- and four-byte forms: the lead alone is the subpart */
+	ESC("\xe0\x80\x80", FFFD FFFD FFFD);
+	ESC("\xe0\x9f\xbf", FFFD FFFD FFFD);
+	ESC("\xf0\x80\x80\x80", FFFD FFFD FFFD FFFD);
+	ESC("\xf0\x8f\xbf\xbf", FFFD FFFD FFFD FFFD);
+	/* surrogates U+D800..U+DFFF */
+	ESC("\xed\xa0\x80", FFFD FFFD FFFD);
+	ESC("\xed\xbf\xbf", FFFD FFFD FFFD);
+	ESC("\xed\xa0\xbd\xed\xb8\x80", FFFD FFFD FFFD FFFD FFFD FFFD);	/* CESU-8 😀 */
+	/* above U+10FFFF */
+	ESC("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD);
+	/* truncated sequences: one for what there is */
+	ESC("\xc3", FFFD);
+	ESC("\xc3" "a", FFFD "a");
+	ESC("\xe2\x82", FFFD);
+	ESC("\xe2\x82" "A", FFFD "A");
+	ESC("\xe2\x82\xe2\x82\xac", FFFD "\xe2\x82\xac");
+	ESC("\xf0\x9f\x98", FFFD);
+	ESC("\xf0\x9f\x98" "x", FFFD "x");
+	ESC("\xf0\x9f" "x", FFFD "x");
+	ESC("\xf4\x8f\xbf", FFFD);
+	ESC("\xe0\xa0", FFFD);
+	/* a control byte cuts a sequence short, then is escaped */
+	ESC("\xe2\x82\n", FFFD "\\n");
+	ESC("\xc3\"", FFFD "\\\"");
+	/* the Unicode standard's own example (section 3.9, table 3-8) */
+	ESC("\x61\xf1\x80\x80\xe1\x80\xc2\x62\x80\x63\x80\xbf\x64",
+	    "a" FFFD FFFD FFFD "b" FFFD "c" FFFD FFFD "d");
+}
+
+T(json_escape_cap)
+{
+	char out[16];
+
+	/* "a\"b" escapes to 4 bytes; with room for 2 only 2 are written */
+	memset(out, '#', sizeof out);
+	T_EQ_INT(json_escape(out, 2, "a\"b", 3), 4);
+	T_EQ_MEM(out, 3, "a\\#", 3);
+	memset(out, '#', sizeof out);
+	T_EQ_INT(json_escape(out, 4, "a\"b", 3), 4);
+	T_EQ_MEM(out, 5, "a\\\"b#", 5);
+	/* cap 0: nothing written (out may even be NULL), length still told */
+	T_EQ_INT(json_escape(NULL, 0, "\x01\xff", 2), 9);
+	memset(out, '#', sizeof out);
+	T_EQ_INT(json_escape(out, 5, "\x01\xff", 2), 9);
+	T_EQ_MEM(out, 6, "\\u000#", 6);
+	memset(out, '#', sizeof out);
+	T_EQ_INT(json_escape(out, 7, "\x01\xff", 2), 9);
+	T_EQ_MEM(out, 8, "\\u0001\xef#", 8);
+}
+
+/* Parses js into t; the token count. */
+static int
+parse(const char *js, jsmntok_t *t, int nt)
+{
+	jsmn_parser p;
+
+	jsmn_init(&p);
+	return jsmn_parse(&p, js, strlen(js), t, (unsigned)nt);
+}
+
+T(json_get_nested)
+{
+	static const char js[] =
+	    "{\"a\":{\"x\":[1,2,{\"b\":3}],\"b\":\"no\"},\"b\":\"yes\",\"c\":[],\"d\":{},\"e\":true}";
+	jsmntok_t t[32];
+	char s[16];
+	int n, i;
+
+	/* 0 {  1 "a"  2 {  3 "x"  4 [  5 1  6 2  7 {  8 "b"  9 3  10 "b"  11 "no"
+	 * 12 "b"  13 "yes"  14 "c"  15 []  16 "d"  17 {}  18 "e"  19 true */
+	n = parse(js, t, 32);
+	T_EQ_INT(n, 20);
+	T_EQ_INT(t[0].type, JSMN_OBJECT);
+	T_EQ_INT(t[0].size, 5);
+	/* skipping "a"'s value jumps over its whole subtree; a key takes its value along */
+	T_EQ_INT(json_skip(t, 2), 12);
+	T_EQ_INT(json_skip(t, 1), 12);
+	T_EQ_INT(json_skip(t, 0), 20);
+	T_EQ_INT(json_skip(t, 4), 10);	/* [1,2,{"b":3}] */
+	T_EQ_INT(json_skip(t, 5), 6);
+	T_EQ_INT(json_skip(t, 15), 16);	/* [] */
+
+	i = json_get(js, t, 0, "b");
+	T_EQ_INT(i, 13);
+	T_EQ_INT(json_string(js, &t[i], s, sizeof s), 3);
+	T_EQ_STR(s, "yes");
+	i = json_get(js, t, json_get(js, t, 0, "a"), "b");
+	T_EQ_INT(i, 11);
+	T_EQ_INT(json_string(js, &t[i], s, sizeof s), 2);
+	T_EQ_STR(s, "no");
+	T_EQ_INT(json_get(js, t, 7, "b"), 9);
+	T_EQ_INT(json_get(js, t, 0, "c"), 15);
+	T_EQ_INT(json_get(js, t, 0, "d"), 17);
+	T_EQ_INT(json_get(js, t, 0, "e"), 19);
+	T_EQ_INT(json_get(js, t, 0, "x"), -1);		/* only nested */
+	T_EQ_INT(json_get(js, t, 0, ""), -1);
+	T_EQ_INT(json_get(js, t, 0, "bb"), -1);
+	T_EQ_INT(json_get(js, t, 15, "b"), -1);		/* not an object */
+	T_EQ_INT(json_get(js, t, 17, "b"), -1);		/* empty */
+
+	T_TRUE(json_eq(js, &t[12], "b"));
+	T_TRUE(!json_eq(js, &t[12], "B"));
+	T_TRUE(!json_eq(js, &t[12], "bb"));
+	T_TRUE(!json_eq(js, &t[12], ""));
+	T_TRUE(!json_eq(js, &t[19], "true"));		/* a primitive, not a string */
+	T_EQ_INT(json_string(js, &t[19], s, sizeof s), -1);
+}
+
+T(json_string_escapes)
+{
+	static const char js[] =
+	    "[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\tz\", \"\\u0041\\u00e9\\u20AC\\ud83d\\ude00\\uDBFF\\uDFFF\","
+	    " \"\\ud83d\", \"\\ud83dx\", \"\\ude00\", \"\\ud83d\\u0041\", \"\\ud83d\\ud83d\", \"a\\u0000b\","
+	    " \"12345\", \"\"]";
+	jsmntok_t t[16];
+	char s[32];
+
+	T_EQ_INT(parse(js, t, 16), 11);
+	T_EQ_INT(json_string(js, &t[1], s, sizeof s), 13);
+	T_EQ_MEM(s, 13, "a\"b\\c/d\b\f\n\r\tz", 13);
+	T_EQ_INT(s[13], 0);
+	T_EQ_INT(json_string(js, &t[2], s, sizeof s), 14);
+	T_EQ_MEM(s, 14, "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf", 14);
+	T_EQ_INT(s[14], 0);
+	/* lone or mismatched surrogates, and NUL */
+	T_EQ_INT(json_string(js, &t[3], s, sizeof s), -1);
+	T_EQ_INT(json_string(js, &t[4], s, sizeof s), -1);
+	T_EQ_INT(json_string(js, &t[5], s, sizeof s), -1);
+	T_EQ_INT(json_string(js, &t[6], s, sizeof s), -1);
+	T_EQ_INT(json_string(js, &t[7], s, sizeof s), -1);
+	T_EQ_INT(json_string(js, &t[8], s, sizeof s), -1);
+	/* room: the NUL must fit too */
+	T_EQ_INT(json_string(js, &t[9], s, 6), 5);
+	T_EQ_STR(s, "12345");
+	T_EQ_INT(json_string(js, &t[9], s, 5), -1);
+	T_EQ_INT(json_string(js, &t[2], s, 14), -1);	/* a multi-byte character does not fit */
+	T_EQ_INT(json_string(js, &t[2], s, 15), 14);
+	T_EQ_INT(json_string(js, &t[10], s, 1), 0);
+	T_EQ_STR(s, "");
+}
+
+/* Tokens made by hand: what jsmn would not let through must not pass here either. */
+T(json_string_bad)
+{
+	static const char js[] = "\"\\x\" \"a\\\" \"\\u12\" \"tab\there\" \"\\u00G0\"";
+	jsmntok_t t = { JSMN_STRING, 1, 3, 0 };
+	char s[16];
+
+	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);		/* \x */
+	t.start = 6, t.end = 8;
+	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);		/* ends in a backslash */
+	t.start = 11, t.end = 15;
+	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);		/* short \u */
+	t.start = 18, t.end = 26;
+	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);		/* raw control byte */
+	t.start = 29, t.end = 35;
+	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);		/* not hex */
+	t.start = 29, t.end = 31;
+	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);
+	t.start = 18, t.end = 21;
+	T_EQ_INT(json_string(js, &t, s, sizeof s), 3);
+	T_EQ_STR(s, "tab");
+}
+
+T(json_line_numbers)
+{
+	static const char js[] = "{\n  \"a\": 1,\n\n  \"b\": x\n}";
+
+	T_EQ_INT(json_line(js, 0), 1);
+	T_EQ_INT(json_line(js, 1), 1);		/* the newline itself is on line 1 */
+	T_EQ_INT(json_line(js, 2), 2);
+	T_EQ_INT(json_line(js, 12), 3);
+	T_EQ_INT(json_line(js, 13), 4);
+	T_EQ_INT(json_line(js, 20), 4);		/* the x */
+	T_EQ_INT(json_line(js, (int)strlen(js)), 5);
+}
+
+/* The strict build of jsmn: what a config file might get wrong is refused. */
+T(json_jsmn_strict)
+{
+	jsmntok_t t[8];
+
+	T_EQ_INT(parse("{\"a\":1}", t, 8), 3);
+	T_EQ_INT(parse("{a:1}", t, 8), JSMN_ERROR_INVAL);
+	T_EQ_INT(parse("{\"a\":1", t, 8), JSMN_ERROR_PART);
+	T_EQ_INT(parse("[1,2,3,4,5,6,7,8]", t, 8), JSMN_ERROR_NOMEM);
+}
