@@ -17,10 +17,11 @@ endif
 # A musl cross wrapper (Debian's musl-dev:<arch>) has no binutils of its own:
 # ask the compiler where its ar and strip are.
 AR       := $(shell command -v $(CROSS)ar 2>/dev/null || $(CC) -print-prog-name=ar)
-STRIP    := $(shell command -v $(CROSS)strip 2>/dev/null || $(CC) -print-prog-name=strip)
 QEMU     := $(if $(CROSS),qemu-$(firstword $(subst -, ,$(TARGET))),)
 
 B        := build/$(TARGET)
+# make V=1 shows the commands
+Q        := $(if $(V),,@)
 JSMN_INC ?= /usr/include
 BEARSSL_SRC ?= $(shell tools/bearssl-src.sh build/src)
 
@@ -44,42 +45,45 @@ BIN      := $(B)/kagent
 all: $(BIN) $(if $(CROSS),,kagent)
 
 kagent: $(BIN)
-	cp $< $@
+	$(Q)cp $< $@
 
 $(BIN): $(OBJS) $(BEARSSL)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL)
+	@echo "LD $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL)
 
 $(B)/kagent-allocs: $(AOBJS) $(BEARSSL)
-	$(CC) $(LDFLAGS) $(WRAP) -o $@ $(AOBJS) $(BEARSSL)
+	$(Q)$(CC) $(LDFLAGS) $(WRAP) -o $@ $(AOBJS) $(BEARSSL)
 
 $(B)/unit: $(LIBOBJS) $(TOBJS) $(BEARSSL)
-	$(CC) $(LDFLAGS) -o $@ $(LIBOBJS) $(TOBJS) $(BEARSSL)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(LIBOBJS) $(TOBJS) $(BEARSSL)
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "CC $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/aobj/%.o: src/%.c $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DKAGENT_COUNT_ALLOCS -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -DKAGENT_COUNT_ALLOCS -c $< -o $@
 
 $(B)/aobj/allocwrap.o: tests/allocwrap.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 $(B)/tobj/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -I tests/unit -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -I tests/unit -c $< -o $@
 
 # jsmn is header-only; a link in the build folder keeps the rest of /usr/include
 # (glibc's) out of a musl build.
 $(B)/gen/jsmn.h:
 	@mkdir -p $(dir $@)
 	@test -f $(JSMN_INC)/jsmn.h || { echo "no jsmn.h in $(JSMN_INC): apt-get install libjsmn-dev, or JSMN_INC=DIR"; exit 1; }
-	ln -sf $(abspath $(JSMN_INC))/jsmn.h $@
+	$(Q)ln -sf $(abspath $(JSMN_INC))/jsmn.h $@
 
 $(BEARSSL):
-	$(MAKE) -s -f tools/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(B)/bearssl CC=$(CC) AR=$(AR)
+	@echo "BearSSL from $(BEARSSL_SRC) -> $(dir $@)"
+	$(Q)$(MAKE) -s -f tools/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(B)/bearssl CC=$(CC) AR=$(AR)
 
 # The unit tests run on every target (under qemu-user for CROSS); the
 # end-to-end tests need the host's python3 and openssl and run on the host.

@@ -246,3 +246,23 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 	}
 	return failed;
 }
+
+int firehose_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end)
+{
+	static const char key[] = "\"FailedPutCount\"";
+	const char *p = memmem(body, len, key, sizeof key - 1), *e = body + len;
+
+	if (!p)
+		return 0;
+	for (p += sizeof key - 1; p < e && strchr(" \t\r\n", *p); p++)
+		;
+	if (p == e || *p++ != ':')
+		return 0;
+	while (p < e && strchr(" \t\r\n", *p))
+		p++;
+	if (p + 1 >= e || p[0] != '0' || (p[1] >= '0' && p[1] <= '9'))
+		return 0;
+	for (uint64_t i = first; i < end; i++)
+		ring_rec(r, i)->acked = 1;
+	return 1;
+}

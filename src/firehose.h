@@ -49,4 +49,7 @@ enum firehose_class firehose_error(int status, const char *body, size_t len, con
  * malformed or does not match the request (then nothing is marked). */
 long firehose_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
 		    struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap);
+/* For an answer too long to keep whole: if its start says "FailedPutCount":0,
+ * marks every record of [first, end) acked and returns 1; else 0. */
+int firehose_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end);
 #endif

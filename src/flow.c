@@ -16,7 +16,7 @@
 #include "flow.h"
 #include "log.h"
 
-#define RESP_PER_RECORD 256	/* a RequestResponses entry: RecordId of up to ~200 chars */
+#define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
 #define READS_PER_TURN 4
 
@@ -196,9 +196,11 @@ static void answered(struct flow *f, int64_t now)
 	size_t before = 0;
 	for (uint64_t i = f->ring.rtail; i < f->bend; i++)
 		before += !ring_rec(&f->ring, i)->acked;
-	bad = r->body_truncated ? -1 :
-	      firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail, f->bend,
-			     code, sizeof code);
+	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
+		bad = firehose_all_accepted(r->body, r->body_len, &f->ring, f->ring.rtail, f->bend) ? 0 : -1;
+	else
+		bad = firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail,
+				     f->bend, code, sizeof code);
 	if (bad < 0) {
 		f->st.malformed_answers++;
 		failed(f, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");

@@ -27,13 +27,15 @@ static struct conf conf;
 static struct ckpt ckpt;
 static struct flow flows[CONF_MAX_FLOWS];
 static int sigpipe[2] = { -1, -1 };
-static volatile sig_atomic_t got_term, got_usr1;
+static volatile sig_atomic_t got_term, got_hup, got_usr1;
 
 static void on_signal(int sig)
 {
 	int e = errno;
 	if (sig == SIGUSR1)
 		got_usr1 = 1;
+	else if (sig == SIGHUP)
+		got_term = got_hup = 1;
 	else
 		got_term = 1;
 	(void)!write(sigpipe[1], "", 1);	/* wakes poll() */
@@ -52,7 +54,8 @@ static void usage(FILE *out)
 		"  -v              debug logging\n"
 		"  -V              version and build options\n"
 		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
-		"Signals: TERM/INT flush (up to %d s), checkpoint and exit; USR1 logs the counters.\n",
+		"Signals: TERM/INT flush (up to %d s), checkpoint and exit; HUP does the same, then starts\n"
+		"again with the configuration as it is now; USR1 logs the counters.\n",
 		SHUTDOWN_FLUSH_MS / 1000);
 }
 
@@ -112,7 +115,8 @@ static int run(int64_t once_ms)
 			stats();
 		}
 		if (got_term && reading) {
-			log_info("stopping: sending what is buffered (up to %d s)", SHUTDOWN_FLUSH_MS / 1000);
+			log_info("%s: sending what is buffered (up to %d s)", got_hup ? "reloading" : "stopping",
+				 SHUTDOWN_FLUSH_MS / 1000);
 			reading = 0;
 			stop_at = now + SHUTDOWN_FLUSH_MS;
 		}
@@ -225,6 +229,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms);
@@ -245,5 +250,14 @@ int main(int argc, char **argv)
 #ifdef KAGENT_COUNT_ALLOCS
 	log_info("allocations after start-up: %lu", arena_allocs_after_seal());
 #endif
+	if (got_hup && status == 0) {
+		/* reload = a clean stop and a fresh start: the checkpoint just
+		 * saved is where the new process resumes, so nothing is lost or
+		 * repeated, and every byte of memory is sized anew */
+		log_info("reloading %s", path);
+		execv("/proc/self/exe", argv);
+		log_warn("cannot restart myself");
+		return 1;
+	}
 	return status;
 }

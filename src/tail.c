@@ -86,15 +86,12 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 	t->next_look = now + TAIL_POLL_MS;
 	/* at the end: has the file been truncated or replaced? */
 	if (fstat(t->fd, &st) == 0 && st.st_size < r->head_off) {
-		log_warnx("%s: truncated, reading it again from the start", t->path);
-		lseek(t->fd, 0, SEEK_SET);
-		/* records still in the ring belong to the old content; they go out,
-		 * the checkpoint follows the new one once they are accepted */
-		r->head_off = 0;
-		t->at_eof = 0;
-		return 0;
-	}
-	if (stat(t->path, &st) == 0 && (st.st_dev != t->dev || st.st_ino != t->ino)) {
+		/* copy and truncate: the old content's records go out first, so
+		 * the checkpoint never mixes offsets of the old and new content */
+		log_info("%s: truncated, reading it again from the start", t->path);
+		ring_flush_partial(r, now);
+		t->replaced = t->truncated = 1;
+	} else if (stat(t->path, &st) == 0 && (st.st_dev != t->dev || st.st_ino != t->ino)) {
 		/* rotated (rename and create): the old file is read to its end,
 		 * its last partial line sent as is, then the new one is followed */
 		ring_flush_partial(r, now);
@@ -105,10 +102,16 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 
 void tail_switch(struct tail *t, struct ring *r)
 {
+	t->next_look = 0;
+	t->replaced = 0;
+	if (t->truncated) {
+		t->truncated = 0;
+		lseek(t->fd, 0, SEEK_SET);
+		ring_reset(r, 0);
+		return;
+	}
 	close(t->fd);
 	t->fd = -1;
-	t->replaced = 0;
-	t->next_look = 0;
 	if (open_path(t) == 0)
 		ring_reset(r, 0);
 }

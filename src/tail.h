@@ -16,6 +16,7 @@ struct tail {
 	ino_t ino;
 	int at_eof;		/* the last read found nothing new */
 	int replaced;		/* path names another file now: finish this one first */
+	int truncated;		/* the file shrank: finish its old content first */
 	int64_t next_look;	/* monotonic ms of the next read attempt at end of file */
 	int missing_logged;
 	uint64_t bytes;		/* counters */
@@ -28,8 +29,8 @@ void tail_open(struct tail *t, struct ring *r, const char *path, int have_ckpt, 
 /* Reads what fits into the ring.  Returns bytes read (0 at end of file or
  * with a full ring). */
 size_t tail_read(struct tail *t, struct ring *r, int64_t now);
-/* The file was replaced and every record of the old one is accepted: follow
- * the new one from its start. */
+/* The file was replaced or truncated and every record of the old content is
+ * accepted: follow the new file, or the new content, from its start. */
 void tail_switch(struct tail *t, struct ring *r);
 /* When the next read attempt is due. */
 int64_t tail_due(const struct tail *t);

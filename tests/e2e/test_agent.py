@@ -292,6 +292,96 @@ def rename_and_create_rotation(tmp):
         assert ep.records() == lines(0, 1500) + [b"no newline at rotation"] + lines(1500, 2000)
 
 
+@test(timeout=60)
+def copytruncate_rotation(tmp):
+    log = tmp + "/app.log"
+    with open(log, "wb") as f:
+        f.write(b"".join(lines(0, 1000)))
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log)])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 1000, 10)
+            with open(log, "r+b") as f:         # logrotate copytruncate, then the writer goes on
+                f.truncate(0)
+            with open(log, "ab") as f:
+                f.write(b"".join(lines(1000, 1100)))
+            wait_until(lambda: count(ep) >= 1100, 10)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0
+            assert "truncated, reading it again" in ag.stderr()
+        assert ep.records() == lines(0, 1100)
+        ck = open(tmp + "/checkpoints").read().split("\n")[1].split(" ")
+        assert ck[2] == str(100 * 9), ck
+
+
+@test(timeout=60)
+def answers_longer_than_the_answer_buffer(tmp):
+    """RecordIds have no stated maximum: an answer too long to keep whole
+    that says FailedPutCount 0 still releases the batch, once."""
+    log = tmp + "/app.log"
+    with open(log, "wb") as f:
+        f.write(b"".join(lines(0, 2000)))
+    with Endpoint(tmp, record_id_len=1500) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log)])
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(30) == 0, ag.stderr()
+        assert ep.records() == lines(0, 2000)
+        assert max(r["records"] for r in ep.requests()) == 500
+
+
+@test(timeout=60)
+def a_slow_answer_does_not_block_the_loop(tmp):
+    """While a request waits 4 s for its answer, the loop goes on reading
+    the file and answering signals."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    with Endpoint(tmp, slow=(1.0, 4)) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log)])
+        with Agent(harness.kagent(), conf) as ag:
+            time.sleep(0.3)
+            with open(log, "ab") as f:
+                f.write(b"".join(lines(0, 10)))
+            time.sleep(1.5)                     # sent after 1 s; its answer comes after 4 s more
+            with open(log, "ab") as f:
+                f.write(b"".join(lines(10, 1000)))
+            time.sleep(0.5)
+            ag.kill(signal.SIGUSR1)
+            stats = wait_until(lambda: [l for l in ag.stderr().splitlines() if "read " in l], 2)
+            assert "read 1000 records, sent 0," in stats[0], stats
+            wait_until(lambda: count(ep) >= 1000, 40)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0
+        assert ep.records() == lines(0, 1000)
+
+
+@test(timeout=60)
+def hup_reloads_without_losing_or_repeating(tmp):
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log, "s1")])
+        with Agent(harness.kagent(), conf) as ag:
+            w = Writer(log, 0, 20000, chunk=100, pause=0.01)
+            w.start()
+            time.sleep(0.5)
+            write_conf(conf, ep, [flow(log, "s2")])
+            ag.kill(signal.SIGHUP)
+            w.join()
+            wait_until(lambda: count(ep) >= 20000, 30)
+            time.sleep(1.2)
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0
+            assert "reloading" in ag.stderr()
+        s1, s2 = ep.records("s1"), ep.records("s2")
+        assert s1 and s2, (len(s1), len(s2))
+        assert s1 + s2 == lines(0, 20000)
+
+
 @test(timeout=30)
 def bad_configuration_exits_2_naming_file_line_and_key(tmp):
     conf = tmp + "/kagent.conf"

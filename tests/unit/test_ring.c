@@ -42,6 +42,18 @@ static size_t cap_end(char *buf, size_t cap)
 	return (size_t)n;
 }
 
+/* Runs a test body with stderr captured, then checks what it logged. */
+static void captured(void (*body)(void), const char *want)
+{
+	char err[1024];
+
+	cap_begin();
+	body();
+	cap_end(err, sizeof err);
+	if (!t_failed)
+		T_EQ_STR(err, want);
+}
+
 static uint32_t rnd_state;
 
 static uint32_t rnd(void)
@@ -254,12 +266,6 @@ static int run_one(struct ring *r, const char *in, size_t n, off_t base, size_t 
 	return 0;
 }
 
-static char *rep(char *p, int c, size_t n)
-{
-	memset(p, c, n);
-	return p + n;
-}
-
 static char *put(char *p, const char *s)
 {
 	size_t n = strlen(s);
@@ -268,8 +274,8 @@ static char *put(char *p, const char *s)
 	return p + n;
 }
 
-/* Lines of every kind the framer must tell apart; the cut ones have their
- * bytes numbered so a wrong 15 would show. */
+/* Lines of every kind the framer must tell apart; most cut ones have
+ * distinct bytes so keeping the wrong 15 would show. */
 static size_t corpus(char *buf)
 {
 	char *p = buf;
@@ -372,19 +378,17 @@ T(ring_record_time)
 	T_EQ_INT(ring_rec(&r, 1)->t, 5678);
 }
 
-T(ring_max_rec_boundary)
+static void ring_max_rec_boundary_body(void)
 {
 	static struct ring r;
-	char d[RSIZE], err[512];
+	char d[RSIZE];
 	size_t len;
 
-	cap_begin();
 	ring_init(&r, RSIZE, RSLOTS, RMAX);
 	ring_reset(&r, 0);
 	FEED(&r, "0123456789abcde\n");	/* 16 with the '\n': whole */
 	FEED(&r, "0123456789abcdef\n");	/* 17: cut to 15 plus '\n' */
 	FEED(&r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ\nok\n");
-	cap_end(err, sizeof err);
 	T_EQ_INT(r.rhead - r.rtail, 4);
 	rec_copy(&r, ring_rec(&r, 0), d, &len);
 	T_EQ_MEM(d, len, "0123456789abcde\n", 16);
@@ -403,7 +407,22 @@ T(ring_max_rec_boundary)
 	T_EQ_MEM(d, len, "ok\n", 3);
 	T_EQ_INT(ring_rec(&r, 3)->end, 63);
 	T_EQ_INT(r.truncated, 2);
-	T_EQ_STR(err, WARN_LONG);	/* once, though two were cut */
+}
+
+T(ring_max_rec_boundary) { captured(ring_max_rec_boundary_body, WARN_LONG); }
+
+/* Moves the (empty) ring's head by n bytes, in released lines. */
+static void advance(struct ring *r, size_t n)
+{
+	static const char fill[] = "fffffff\n";
+
+	while (n > 0) {
+		size_t k = n < 8 ? n : 8;
+		feed(r, fill + 8 - k, k, 0);
+		ring_release(r, r->rhead);
+		ring_cut(r, 0);
+		n -= k;
+	}
 }
 
 T(ring_wrap_spans)
@@ -415,47 +434,10 @@ T(ring_wrap_spans)
 
 	ring_init(&r, RSIZE, RSLOTS, RMAX);
 	ring_reset(&r, 0);
-	for (int i = 0; i < 6; i++) {	/* to position 60 */
-		FEED(&r, "filler\n\n");
-		ring_release(&r, r.rhead);
-		ring_cut(&r, 0);
-	}
-	FEED(&r, "abcdefghijkl");
-	ring_release(&r, r.rhead);
-	ring_cut(&r, 0);
-	T_EQ_INT(r.head, 60);
-	/* contiguous room ends at the end of the buffer */
-	p = ring_write_buf(&r, &room);
-	T_TRUE(p == r.buf + 60);
-	T_EQ_INT(room, 4);
-	FEED(&r, "mnopqrst\n");
-	T_EQ_INT(r.rhead - r.rtail, 1);
-	T_EQ_INT(ring_rec_spans(&r, ring_rec(&r, r.rtail), &p1, &n1, &p2, &n2), 2);
-	T_TRUE(p1 == r.buf + 60);
-	T_EQ_INT(n1, 4);
-	T_TRUE(p2 == r.buf);
-	T_EQ_INT(n2, 17);
-	T_EQ_MEM(p1, n1, "abcd", 4);
-	T_EQ_MEM(p2, n2, "efghijklmnopqrst\n", 17);
-	/* wait: that is 21 bytes, longer than max_rec: it must have been cut */
-}
-
-T(ring_wrap_spans_exact)
-{
-	static struct ring r;
-	const char *p1, *p2;
-	size_t n1, n2, room;
-	char *p;
-
-	ring_init(&r, RSIZE, RSLOTS, RMAX);
-	ring_reset(&r, 0);
-	for (int i = 0; i < 7; i++) {	/* to position 56 */
-		FEED(&r, "filler\n\n");
-		ring_release(&r, r.rhead);
-		ring_cut(&r, 0);
-	}
+	advance(&r, 56);
+	T_EQ_INT(r.head, 56);
 	FEED(&r, "abcd");
-	T_EQ_INT(r.head, 60);
+	/* contiguous room ends at the end of the buffer */
 	p = ring_write_buf(&r, &room);
 	T_TRUE(p == r.buf + 60);
 	T_EQ_INT(room, 4);
@@ -468,23 +450,219 @@ T(ring_wrap_spans_exact)
 	T_EQ_INT(n2, 3);
 	T_EQ_MEM(p1, n1, "abcdefgh", 8);
 	T_EQ_MEM(p2, n2, "ij\n", 3);
+	T_EQ_INT(ring_rec(&r, r.rtail)->len, 11);
 	T_EQ_INT(ring_rec(&r, r.rtail)->end, 67);
+	/* the room after the wrap: up to the oldest record's first byte */
+	p = ring_write_buf(&r, &room);
+	T_TRUE(p == r.buf + 3);
+	T_EQ_INT(room, 53);
 	/* one that ends exactly at the end of the buffer is one span */
 	ring_release(&r, r.rhead);
 	ring_cut(&r, 0);
-	FEED(&r, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN");	/* to 117 */
-	T_EQ_INT(r.head, 82);	/* cut: 15 kept */
-	ring_reset(&r, 0);
-	for (int i = 0; i < 5; i++) {
-		FEED(&r, "filler\n\n");
-		ring_release(&r, r.rhead);
-		ring_cut(&r, 0);
-	}
-	T_EQ_INT(r.head % RSIZE, 58 - 64 + 64 == 58 ? 58 : 0);
+	advance(&r, 55);
+	T_EQ_INT(r.head, 122);
 	FEED(&r, "01234\n");
 	T_EQ_INT(ring_rec_spans(&r, ring_rec(&r, r.rtail), &p1, &n1, &p2, &n2), 1);
 	T_TRUE(p1 == r.buf + 58);
 	T_EQ_INT(n1, 6);
 	T_TRUE(p2 == NULL);
 	T_EQ_INT(n2, 0);
+	T_EQ_MEM(p1, n1, "01234\n", 6);
+	/* the next byte goes to the start of the buffer */
+	p = ring_write_buf(&r, &room);
+	T_TRUE(p == r.buf);
+	T_EQ_INT(room, 58);
 }
+
+/* Eight slots hold eight records: the ninth line waits in the ring (room
+ * is 0 though bytes are free) until slots are released and ring_cut runs. */
+static void ring_slots_full_body(void)
+{
+	static struct ring r;
+	char d[RSIZE];
+	size_t len, room;
+
+	ring_init(&r, RSIZE, RSLOTS, RMAX);
+	ring_reset(&r, 1000);
+	FEED(&r, "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n");
+	T_EQ_INT(r.rhead - r.rtail, 8);
+	ring_write_buf(&r, &room);
+	T_EQ_INT(room, 0);
+	T_EQ_INT(ring_free(&r), RSIZE - 20);
+	ring_release(&r, r.rtail + 3);
+	T_EQ_INT(r.rhead - r.rtail, 5);	/* nothing cut before ring_cut */
+	ring_cut(&r, 0);
+	T_EQ_INT(r.rhead - r.rtail, 7);
+	rec_copy(&r, ring_rec(&r, 8), d, &len);
+	T_EQ_MEM(d, len, "i\n", 2);
+	T_EQ_INT(ring_rec(&r, 8)->end, 1018);
+	rec_copy(&r, ring_rec(&r, 9), d, &len);
+	T_EQ_MEM(d, len, "j\n", 2);
+	T_EQ_INT(ring_rec(&r, 9)->end, 1020);
+	ring_write_buf(&r, &room);
+	T_EQ_INT(room, RSIZE - 20);	/* contiguous: to the end of the buffer */
+	T_EQ_INT(ring_free(&r), RSIZE - 20 + 6);
+	ring_release(&r, r.rhead);
+	T_EQ_INT(ring_free(&r), RSIZE);
+
+	/* full slots with an overlong line behind them: cut once they free */
+	advance(&r, RSIZE - 20);
+	ring_reset(&r, 0);
+	FEED(&r, "1\n2\n3\n4\n5\n6\n7\n8\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");	/* 30 x */
+	T_EQ_INT(r.rhead - r.rtail, 8);
+	ring_release(&r, r.rhead);
+	ring_cut(&r, 0);
+	T_EQ_INT(r.rhead - r.rtail, 0);
+	T_EQ_INT(r.head - r.tail, 15);	/* the rest dropped already */
+	FEED(&r, "yyy\nz\n");
+	T_EQ_INT(r.rhead - r.rtail, 2);
+	rec_copy(&r, ring_rec(&r, r.rtail), d, &len);
+	T_EQ_MEM(d, len, "xxxxxxxxxxxxxxx", 15);
+	T_EQ_INT(ring_rec(&r, r.rtail)->trunc, 1);
+	T_EQ_INT(ring_rec(&r, r.rtail)->end, 16 + 30 + 4);
+	rec_copy(&r, ring_rec(&r, r.rtail + 1), d, &len);
+	T_EQ_MEM(d, len, "z\n", 2);
+	T_EQ_INT(ring_rec(&r, r.rtail + 1)->end, 52);
+	T_EQ_INT(r.truncated, 1);
+}
+
+T(ring_slots_full) { captured(ring_slots_full_body, WARN_LONG); }
+
+/* 10 times the ring in one line, 3 bytes a write: the ring keeps offering
+ * room, holds only the first 15 bytes, and the end offset counts it all. */
+static void ring_long_line_small_pieces_body(void)
+{
+	static struct ring r;
+	static char line[RSIZE * 10 + 1];
+	char d[RSIZE];
+	size_t len, done = 0;
+
+	for (size_t i = 0; i < sizeof line - 1; i++)
+		line[i] = (char)('A' + i % 26);
+	line[sizeof line - 1] = '\n';
+	ring_init(&r, RSIZE, RSLOTS, RMAX);
+	ring_reset(&r, 7);
+	while (done < sizeof line) {
+		size_t room, k = sizeof line - done < 3 ? sizeof line - done : 3;
+		char *p = ring_write_buf(&r, &room);
+		if (room == 0)
+			break;
+		if (k > room)
+			k = room;
+		memcpy(p, line + done, k);
+		ring_write_ack(&r, k, 0);
+		done += k;
+		T_TRUE(r.head - r.tail <= RMAX + 1);
+	}
+	T_EQ_INT(done, sizeof line);
+	T_EQ_INT(r.rhead - r.rtail, 1);
+	rec_copy(&r, ring_rec(&r, 0), d, &len);
+	T_EQ_MEM(d, len, "ABCDEFGHIJKLMNO", 15);
+	T_EQ_INT(ring_rec(&r, 0)->trunc, 1);
+	T_EQ_INT(ring_rec(&r, 0)->end, 7 + RSIZE * 10 + 1);
+}
+
+T(ring_long_line_small_pieces) { captured(ring_long_line_small_pieces_body, WARN_LONG); }
+
+static void ring_flush_partial_body(void)
+{
+	static struct ring r;
+	char d[RSIZE];
+	size_t len;
+
+	ring_init(&r, RSIZE, RSLOTS, RMAX);
+	ring_reset(&r, 50);
+	ring_flush_partial(&r, 0);	/* nothing held: nothing sent */
+	T_EQ_INT(r.rhead, 0);
+	FEED(&r, "one\ntwo");
+	ring_flush_partial(&r, 0);
+	T_EQ_INT(r.rhead - r.rtail, 2);
+	rec_copy(&r, ring_rec(&r, 1), d, &len);
+	T_EQ_MEM(d, len, "two", 3);	/* as is: no '\n' added */
+	T_EQ_INT(ring_rec(&r, 1)->trunc, 0);
+	T_EQ_INT(ring_rec(&r, 1)->end, 57);
+	ring_flush_partial(&r, 0);	/* sent once */
+	T_EQ_INT(r.rhead - r.rtail, 2);
+	FEED(&r, "\nthree\n");	/* the next line starts after it */
+	T_EQ_INT(r.rhead - r.rtail, 4);
+	rec_copy(&r, ring_rec(&r, 2), d, &len);
+	T_EQ_MEM(d, len, "\n", 1);
+	T_EQ_INT(ring_rec(&r, 2)->end, 58);
+	rec_copy(&r, ring_rec(&r, 3), d, &len);
+	T_EQ_MEM(d, len, "three\n", 6);
+	T_EQ_INT(ring_rec(&r, 3)->end, 64);
+	/* an overlong partial line: cut, with the '\n' added */
+	ring_release(&r, r.rhead);
+	FEED(&r, "0123456789abcdefghijklmnopqrstuvwxyz");
+	ring_flush_partial(&r, 0);
+	T_EQ_INT(r.rhead - r.rtail, 1);
+	rec_copy(&r, ring_rec(&r, r.rtail), d, &len);
+	T_EQ_MEM(d, len, "0123456789abcde", 15);
+	T_EQ_INT(ring_rec(&r, r.rtail)->trunc, 1);
+	T_EQ_INT(ring_rec(&r, r.rtail)->end, 100);
+	T_EQ_INT(r.truncated, 1);
+	T_EQ_INT(r.skipping, 0);
+	FEED(&r, "next\n");
+	rec_copy(&r, ring_rec(&r, r.rtail + 1), d, &len);
+	T_EQ_MEM(d, len, "next\n", 5);
+	T_EQ_INT(ring_rec(&r, r.rtail + 1)->end, 105);
+}
+
+T(ring_partial_flushed) { captured(ring_flush_partial_body, WARN_LONG); }
+
+/* ring_reset forgets a held line and a cut in progress; positions go on. */
+static void ring_reset_forgets_body(void)
+{
+	static struct ring r;
+	char d[RSIZE];
+	size_t len;
+
+	ring_init(&r, RSIZE, RSLOTS, RMAX);
+	ring_reset(&r, 0);
+	FEED(&r, "kept\nheld partial line, long");
+	T_EQ_INT(r.skipping, 1);
+	ring_reset(&r, 4096);
+	T_EQ_INT(r.rhead - r.rtail, 0);
+	T_EQ_INT(ring_free(&r), RSIZE);
+	FEED(&r, "new\n");
+	rec_copy(&r, ring_rec(&r, r.rtail), d, &len);
+	T_EQ_MEM(d, len, "new\n", 4);
+	T_EQ_INT(ring_rec(&r, r.rtail)->trunc, 0);
+	T_EQ_INT(ring_rec(&r, r.rtail)->end, 4100);
+}
+
+/* the cut line was never sent: nothing logged, nothing counted */
+T(ring_reset_forgets) { captured(ring_reset_forgets_body, ""); }
+
+/* The corpus in every split: whole writes, a byte at a time, random pieces;
+ * with each kind of partial last line, flushed or not. */
+static void ring_every_split_body(void)
+{
+	static char in[2048];
+	static const char *const tails[] = {
+		"", "t", "partial", "0123456789abcd", "0123456789abcde", "0123456789abcdef",
+		"0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz",
+	};
+	static const size_t pieces[] = { 0, 1, 2, 3, 5, 7, 16, 20, 64 };
+	struct ring *r = small_ring();
+	size_t base = corpus(in), wrapped = 0;
+
+	for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+		size_t n = base + strlen(tails[t]);
+		memcpy(in + base, tails[t], strlen(tails[t]));
+		for (size_t m = 0; m < sizeof pieces / sizeof *pieces; m++)
+			for (uint32_t seed = 1; seed <= (pieces[m] > 1 ? 6u : 1u); seed++)
+				for (int flush = 0; flush < 2; flush++) {
+					off_t off = flush ? (off_t)5000000000LL + seed : (off_t)seed;
+					if (run_one(r, in, n, off, pieces[m], seed, flush, &wrapped,
+						    __LINE__) < 0) {
+						t_fail(__FILE__, __LINE__, "tail %zu pieces %zu seed %u flush %d",
+						       t, pieces[m], seed, flush);
+						return;
+					}
+				}
+	}
+	T_TRUE(wrapped > 500);	/* wrapping records were checked */
+}
+
+T(ring_every_split) { captured(ring_every_split_body, WARN_LONG); }

@@ -1,0 +1,586 @@
+/* PutRecordBatch: the streamed body against one built here with b64_encode,
+ * at every place the ring can wrap and every output size; the answers'
+ * meaning, malformed ones marking nothing. */
+#include <fcntl.h>
+#include <stdint.h>
+#include <unistd.h>
+#include "t.h"
+#include "b64.h"
+#include "firehose.h"
+
+#define RSIZE 64
+#define RMAX 16
+#define RSLOTS 8
+#define NREC 6
+
+/* The lines fed, and the data each record must carry: a cut line is its
+ * first 15 bytes and a '\n'. */
+static const struct { const char *line, *data; size_t line_len, data_len; } recs[NREC] = {
+	{ "a\n", "a\n", 2, 2 },
+	{ "bb\r\n", "bb\r\n", 4, 4 },
+	{ "ABCDEFGHIJKLMNOPQRST\n", "ABCDEFGHIJKLMNO\n", 21, 16 },
+	{ "\n", "\n", 1, 1 },
+	{ "hello, world!!\n", "hello, world!!\n", 15, 15 },
+	{ "\0\xff\x80\"\\\t\n", "\0\xff\x80\"\\\t\n", 7, 7 },
+};
+
+static void feed(struct ring *r, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room;
+		char *p = ring_write_buf(r, &room);
+		if (room == 0)
+			return;
+		if (room > n)
+			room = n;
+		memcpy(p, s, room);
+		ring_write_ack(r, room, 0);
+		s += room;
+		n -= room;
+	}
+}
+
+/* stderr to /dev/null and back: the framer warns about the cut line. */
+static void quiet(int on)
+{
+	static int saved = -1;
+
+	if (on) {
+		int null = open("/dev/null", O_WRONLY);
+		saved = dup(2);
+		dup2(null, 2);
+		close(null);
+	} else {
+		dup2(saved, 2);
+		close(saved);
+	}
+}
+
+/* The ring, emptied, with its next record to start at buffer offset k. */
+static struct ring *at(size_t k)
+{
+	static struct ring r;
+	static int init;
+
+	if (!init) {
+		ring_init(&r, RSIZE, RSLOTS, RMAX);
+		init = 1;
+	}
+	ring_reset(&r, 0);
+	while (r.head % RSIZE != k) {
+		size_t m = (k + RSIZE - r.head % RSIZE) % RSIZE;
+		if (m > 8)
+			m = 8;
+		feed(&r, "fffffff\n" + 8 - m, m);
+		ring_release(&r, r.rhead);
+		ring_cut(&r, 0);
+	}
+	return &r;
+}
+
+/* lines[0..n) from buffer offset k. */
+static struct ring *load(size_t k, const char *const *lines, size_t n)
+{
+	struct ring *r = at(k);
+
+	for (size_t i = 0; i < n; i++)
+		feed(r, lines[i], strlen(lines[i]));
+	return r;
+}
+
+/* The six records of recs from buffer offset k. */
+static struct ring *load6(size_t k)
+{
+	struct ring *r = at(k);
+
+	quiet(1);
+	for (int i = 0; i < NREC; i++)
+		feed(r, recs[i].line, recs[i].line_len);
+	quiet(0);
+	return r;
+}
+
+/* The body for records [from, to) of the six not in acked (a bit mask). */
+static size_t expect(char *out, const char *stream, unsigned acked, int from, int to)
+{
+	char *p = out;
+	int n = 0;
+
+	p += sprintf(p, "{\"DeliveryStreamName\":\"%s\",\"Records\":[", stream);
+	for (int i = from; i < to; i++) {
+		if (acked >> i & 1)
+			continue;
+		if (n++)
+			*p++ = ',';
+		p += sprintf(p, "{\"Data\":\"");
+		p += b64_encode(recs[i].data, recs[i].data_len, p);
+		p += sprintf(p, "\"}");
+	}
+	p += sprintf(p, "]}");
+	return (size_t)(p - out);
+}
+
+/* Streams the whole body with output pieces of cap bytes, checking that no
+ * call writes past cap, and compares it with want. */
+static int stream_is(struct firehose_enc *e, size_t cap, const char *want, size_t wlen, int line)
+{
+	static char buf[4096 + 8];
+	char out[1024];
+	size_t got = 0, n;
+	int calls = 0;
+
+	for (;;) {
+		memset(buf + cap, '#', 8);
+		n = firehose_enc_next(e, buf, cap);
+		if (n > cap || memcmp(buf + cap, "########", 8) != 0) {
+			t_fail(__FILE__, line, "cap %zu: wrote past it (returned %zu)", cap, n);
+			return 0;
+		}
+		if (n == 0)
+			break;
+		if (got + n > sizeof out || ++calls > 1000) {
+			t_fail(__FILE__, line, "cap %zu: body too long", cap);
+			return 0;
+		}
+		memcpy(out + got, buf, n);
+		got += n;
+	}
+	if (firehose_enc_next(e, buf, cap) != 0) {
+		t_fail(__FILE__, line, "cap %zu: more after the end", cap);
+		return 0;
+	}
+	if (got != wlen || memcmp(out, want, wlen) != 0) {
+		t_fail(__FILE__, line, "cap %zu:\n  got      \"%.*s\" (%zu)\n  expected \"%.*s\" (%zu)", cap,
+		       (int)got, out, got, (int)wlen, want, wlen);
+		return 0;
+	}
+	return 1;
+}
+
+static void set_acked(struct ring *r, unsigned mask)
+{
+	for (int i = 0; i < NREC; i++)
+		ring_rec(r, r->rtail + (uint64_t)i)->acked = mask >> i & 1;
+}
+
+/* A body worked out by hand, not with b64_encode. */
+T(firehose_body_by_hand)
+{
+	static const char *const lines[] = { "a\n", "bb\r\n" };
+	static const char want[] = "{\"DeliveryStreamName\":\"s1\",\"Records\":"
+				   "[{\"Data\":\"YQo=\"},{\"Data\":\"YmINCg==\"}]}";
+	struct ring *r = load(0, lines, 2);
+	struct firehose_enc e;
+
+	T_EQ_INT(r->rhead - r->rtail, 2);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), sizeof want - 1);
+	T_TRUE(stream_is(&e, 4096, want, sizeof want - 1, __LINE__));
+	/* the same two records wrapping at every byte */
+	for (size_t k = 0; k < RSIZE; k++) {
+		r = load(k, lines, 2);
+		T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), sizeof want - 1);
+		T_TRUE(stream_is(&e, 8, want, sizeof want - 1, __LINE__));
+	}
+}
+
+T(firehose_body_empty)
+{
+	static const char want[] = "{\"DeliveryStreamName\":\"s1\",\"Records\":[]}";
+	struct ring *r = load6(10);
+	struct firehose_enc e;
+
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rtail, "s1"), 40);
+	T_TRUE(stream_is(&e, 8, want, 40, __LINE__));
+	/* all acked: the same */
+	set_acked(r, 0x3f);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), 40);
+	T_TRUE(stream_is(&e, 9, want, 40, __LINE__));
+	set_acked(r, 0);
+}
+
+/* The six records from every buffer offset (so each one wraps somewhere,
+ * the cut one too), with every set of them acked, in pieces of every size. */
+T(firehose_body_every_wrap_and_cap)
+{
+	static const unsigned masks[] = { 0, 0x04, 0x15, 0x2a };
+	static const size_t big[] = { 8, 10, 13, 100, 4096 };
+	char want[1024];
+	int wrapped = 0, trunc_wrapped = 0;
+
+	for (size_t k = 0; k < RSIZE; k++) {
+		struct ring *r = load6(k);
+		T_EQ_INT(r->rhead - r->rtail, NREC);
+		for (int i = 0; i < NREC; i++) {
+			const struct rec *rc = ring_rec(r, r->rtail + (uint64_t)i);
+			const char *p1, *p2;
+			size_t n1, n2;
+			T_EQ_INT(rec_data_len(rc), recs[i].data_len);
+			if (ring_rec_spans(r, rc, &p1, &n1, &p2, &n2) == 2) {
+				wrapped++;
+				trunc_wrapped += rc->trunc;
+			}
+		}
+		for (unsigned mask = 0; mask < 64; mask++) {
+			struct firehose_enc e;
+			size_t wlen = expect(want, "s1", mask, 0, NREC);
+			set_acked(r, mask);
+			T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), wlen);
+			for (size_t c = 0; c < sizeof big / sizeof *big; c++) {
+				firehose_enc_init(&e, r, r->rtail, r->rhead, "s1");
+				if (!stream_is(&e, big[c], want, wlen, __LINE__)) {
+					t_fail(__FILE__, __LINE__, "offset %zu mask %#x", k, mask);
+					return;
+				}
+			}
+		}
+		for (size_t m = 0; m < sizeof masks / sizeof *masks; m++) {
+			struct firehose_enc e;
+			size_t wlen = expect(want, "s1", masks[m], 0, NREC);
+			set_acked(r, masks[m]);
+			for (size_t cap = 8; cap <= 64; cap++) {
+				T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), wlen);
+				if (!stream_is(&e, cap, want, wlen, __LINE__)) {
+					t_fail(__FILE__, __LINE__, "offset %zu mask %#x", k, masks[m]);
+					return;
+				}
+			}
+		}
+		set_acked(r, 0);
+	}
+	/* at about len - 1 offsets each (the cut line's dead bytes move) */
+	T_TRUE(wrapped >= 35);
+	T_TRUE(trunc_wrapped >= 10);
+}
+
+/* A batch that starts after rtail and ends before rhead. */
+T(firehose_body_subrange)
+{
+	char want[1024];
+	struct firehose_enc e;
+	struct ring *r = load6(60);
+	size_t wlen = expect(want, "s1", 0, 1, 5);
+
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1"), wlen);
+	T_TRUE(stream_is(&e, 8, want, wlen, __LINE__));
+	set_acked(r, 0x02);	/* the batch's first is acked: no leading comma */
+	wlen = expect(want, "s1", 0x02, 1, 5);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1"), wlen);
+	T_TRUE(stream_is(&e, 17, want, wlen, __LINE__));
+	static const char start[] = "{\"DeliveryStreamName\":\"s1\",\"Records\":[{\"Data\":\"QUJD";
+	T_TRUE(memcmp(want, start, sizeof start - 1) == 0);
+	set_acked(r, 0);
+}
+
+/* The longest stream name conf allows. */
+T(firehose_body_long_stream_name)
+{
+	static const char name[] = "A123456789b123456789c123456789d123456789e123456789f123456789_.-Z";
+	char want[1024];
+	struct firehose_enc e;
+	struct ring *r = load6(33);
+	size_t wlen = expect(want, name, 0, 0, NREC);
+
+	T_EQ_INT(sizeof name - 1, 64);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, name), wlen);
+	T_TRUE(stream_is(&e, 8, want, wlen, __LINE__));
+	firehose_enc_init(&e, r, r->rtail, r->rhead, name);
+	T_TRUE(stream_is(&e, 4096, want, wlen, __LINE__));
+}
+
+/* --- answers --- */
+
+/* Five records r0..r4 at rtail. */
+static struct ring *load5(void)
+{
+	static const char *const lines[] = { "r0\n", "r1\n", "r2\n", "r3\n", "r4\n" };
+
+	return load(20, lines, 5);
+}
+
+static unsigned acked_mask(const struct ring *r)
+{
+	unsigned m = 0;
+
+	for (int i = 0; i < 5; i++)
+		m |= (unsigned)ring_rec(r, r->rtail + (uint64_t)i)->acked << i;
+	return m;
+}
+
+static const char all_ok[] =
+	"{\"Encrypted\":false,\"FailedPutCount\":0,\"RequestResponses\":["
+	"{\"RecordId\":\"49543463076548007577105092703039560359975228518395012686\"},"
+	"{\"RecordId\":\"id1\"},{\"RecordId\":\"id2\"},{\"RecordId\":\"id3\"},{\"RecordId\":\"id4\"}]}";
+static const char two_failed[] =
+	"{\"FailedPutCount\":2,\"Encrypted\":false,\"RequestResponses\":["
+	"{\"RecordId\":\"id0\"},"
+	"{\"ErrorCode\":\"ServiceUnavailableException\",\"ErrorMessage\":\"Slow down.\"},"
+	"{\"RecordId\":\"id2\"},"
+	"{\"ErrorCode\":\"InternalFailure\",\"ErrorMessage\":\"Internal service failure.\"},"
+	"{\"RecordId\":\"id4\"}]}";
+
+static long apply(struct ring *r, const char *body, size_t len, size_t ntoks, uint64_t first,
+		  uint64_t end, char *code, size_t codecap)
+{
+	static jsmntok_t toks[128];
+
+	strcpy(code, "junk");
+	return firehose_apply(body, len, toks, ntoks, r, first, end, code, codecap);
+}
+
+T(firehose_apply_all_ok)
+{
+	struct ring *r = load5();
+	char code[64];
+
+	T_EQ_INT(apply(r, all_ok, sizeof all_ok - 1, 128, r->rtail, r->rhead, code, sizeof code), 0);
+	T_EQ_STR(code, "");
+	T_EQ_INT(acked_mask(r), 0x1f);
+}
+
+T(firehose_apply_partial)
+{
+	struct ring *r = load5();
+	char code[64];
+
+	T_EQ_INT(apply(r, two_failed, sizeof two_failed - 1, 128, r->rtail, r->rhead, code, sizeof code),
+		 2);
+	T_EQ_STR(code, "ServiceUnavailableException");
+	T_EQ_INT(acked_mask(r), 0x15);
+	/* the retry carries r1 and r3 only: the answer maps onto them */
+	static const char retry[] =
+		"{\"FailedPutCount\":1,\"RequestResponses\":["
+		"{\"ErrorCode\":\"ProvisionedThroughputExceededException\",\"ErrorMessage\":\"x\"},"
+		"{\"RecordId\":\"id3\"}]}";
+	T_EQ_INT(apply(r, retry, sizeof retry - 1, 128, r->rtail, r->rhead, code, sizeof code), 1);
+	T_EQ_STR(code, "ProvisionedThroughputExceededException");
+	T_EQ_INT(acked_mask(r), 0x1d);
+	/* a code longer than the buffer is cut, not lost */
+	set_acked(r, 0x15);
+	T_EQ_INT(apply(r, retry, sizeof retry - 1, 128, r->rtail, r->rhead, code, 12), 1);
+	T_EQ_STR(code, "Provisioned");
+	T_EQ_INT(acked_mask(r), 0x1d);
+}
+
+/* Records acked before: r1 and r3; the answer's three entries are r0, r2, r4. */
+T(firehose_apply_skips_acked)
+{
+	static const char body[] =
+		"{\"FailedPutCount\":1,\"RequestResponses\":[{\"RecordId\":\"a\"},"
+		"{\"ErrorCode\":\"ThrottlingException\",\"ErrorMessage\":\"Rate exceeded\"},"
+		"{\"RecordId\":\"c\"}]}";
+	struct ring *r = load5();
+	char code[64];
+
+	ring_rec(r, r->rtail + 1)->acked = 1;
+	ring_rec(r, r->rtail + 3)->acked = 1;
+	T_EQ_INT(apply(r, body, sizeof body - 1, 128, r->rtail, r->rhead, code, sizeof code), 1);
+	T_EQ_STR(code, "ThrottlingException");
+	T_EQ_INT(acked_mask(r), 0x1b);
+	/* first acked too: r0, r1 acked; entries are r2, r3, r4 */
+	r = load5();
+	ring_rec(r, r->rtail)->acked = 1;
+	ring_rec(r, r->rtail + 1)->acked = 1;
+	T_EQ_INT(apply(r, body, sizeof body - 1, 128, r->rtail, r->rhead, code, sizeof code), 1);
+	T_EQ_INT(acked_mask(r), 0x17);
+	/* five entries for three records: refused */
+	r = load5();
+	ring_rec(r, r->rtail + 1)->acked = 1;
+	ring_rec(r, r->rtail + 3)->acked = 1;
+	T_EQ_INT(apply(r, all_ok, sizeof all_ok - 1, 128, r->rtail, r->rhead, code, sizeof code), -1);
+	T_EQ_INT(acked_mask(r), 0x0a);
+}
+
+/* A batch of r1..r2 leaves r0 and r3, r4 alone. */
+T(firehose_apply_subrange)
+{
+	static const char body[] =
+		"{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"}]}";
+	struct ring *r = load5();
+	char code[64];
+
+	T_EQ_INT(apply(r, body, sizeof body - 1, 128, r->rtail + 1, r->rtail + 3, code, sizeof code), 0);
+	T_EQ_INT(acked_mask(r), 0x06);
+}
+
+static int refused(const char *body, size_t len, size_t ntoks, unsigned before, int line)
+{
+	struct ring *r = load5();
+	char code[64];
+	long n;
+
+	for (int i = 0; i < 5; i++)
+		ring_rec(r, r->rtail + (uint64_t)i)->acked = before >> i & 1;
+	n = apply(r, body, len, ntoks, r->rtail, r->rhead, code, sizeof code);
+	if (n != -1 || acked_mask(r) != before || code[0]) {
+		t_fail(__FILE__, line, "\"%.*s\": %ld, acked %#x, code \"%s\"", (int)len, body, n,
+		       acked_mask(r), code);
+		return 0;
+	}
+	return 1;
+}
+#define REFUSED(body) T_TRUE(refused(body, sizeof(body) - 1, 128, 0, __LINE__))
+
+T(firehose_apply_malformed)
+{
+	REFUSED("");
+	REFUSED("<html><body>502 Bad Gateway</body></html>");
+	REFUSED("[]");
+	REFUSED("\"RequestResponses\"");
+	REFUSED("{}");
+	REFUSED("{\"FailedPutCount\":0}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":{\"RecordId\":\"a\"}}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":\"none\"}");
+	/* four or six entries for five records */
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"}]}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"},{\"RecordId\":\"e\"},{\"RecordId\":\"f\"}]}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[]}");
+	/* an entry that is neither, or not an object; the good ones before it stay unmarked */
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"},{\"ErrorMessage\":\"e\"}]}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{},{\"RecordId\":\"e\"}]}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},\"d\",{\"RecordId\":\"e\"}]}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},[{\"RecordId\":\"d\"}],{\"RecordId\":\"e\"}]}");
+	/* not JSON past the first entries */
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"},{\"RecordId\":e}]}");
+	/* with r2 acked before: still untouched */
+	T_TRUE(refused("{\"FailedPutCount\":0}", 20, 128, 0x04, __LINE__));
+}
+
+/* Every proper prefix of a good answer is refused. */
+T(firehose_apply_cut_short)
+{
+	for (size_t n = 0; n < sizeof all_ok - 1; n++)
+		T_TRUE(refused(all_ok, n, 128, 0, __LINE__));
+	for (size_t n = 0; n < sizeof two_failed - 1; n++)
+		T_TRUE(refused(two_failed, n, 128, 0x02, __LINE__));
+}
+
+/* A token array one short of what the answer needs: refused, not read past. */
+T(firehose_apply_too_many_tokens)
+{
+	jsmn_parser p;
+	struct ring *r;
+	char code[64];
+	int need;
+
+	jsmn_init(&p);
+	need = jsmn_parse(&p, all_ok, sizeof all_ok - 1, NULL, 0);
+	T_EQ_INT(need, 1 + 2 * 3 + 5 * 3);
+	T_TRUE(refused(all_ok, sizeof all_ok - 1, (size_t)need - 1, 0, __LINE__));
+	T_TRUE(refused(all_ok, sizeof all_ok - 1, 1, 0, __LINE__));
+	r = load5();
+	T_EQ_INT(apply(r, all_ok, sizeof all_ok - 1, (size_t)need, r->rtail, r->rhead, code, sizeof code),
+		 0);
+	T_EQ_INT(acked_mask(r), 0x1f);
+}
+
+/* --- errors --- */
+
+struct ecase {
+	int status;
+	const char *body, *hdr;
+	enum firehose_class cls;
+	const char *code, *msg;
+};
+
+static const struct ecase ecases[] = {
+	{ 400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded for delivery stream s1\"}",
+	  NULL, FH_RETRY, "ThrottlingException", "Rate exceeded for delivery stream s1" },
+	{ 503, "{\"__type\":\"ServiceUnavailableException\",\"message\":\"Slow down.\"}", NULL, FH_RETRY,
+	  "ServiceUnavailableException", "Slow down." },
+	{ 500, "{\"__type\":\"InternalFailure\"}", NULL, FH_RETRY, "InternalFailure", "" },
+	{ 400, "{\"__type\":\"InvalidSignatureException\",\"message\":\"The request signature we "
+	  "calculated does not match the signature you provided.\"}", NULL, FH_CREDS,
+	  "InvalidSignatureException",
+	  "The request signature we calculated does not match the signature you provided." },
+	{ 400, "{\"__type\":\"UnrecognizedClientException\",\"message\":\"The security token included "
+	  "in the request is invalid.\"}", NULL, FH_CREDS, "UnrecognizedClientException",
+	  "The security token included in the request is invalid." },
+	{ 400, "{\"__type\":\"AccessDeniedException\",\"Message\":\"User: arn:aws:iam::1:user/u is not "
+	  "authorized\"}", NULL, FH_CREDS, "AccessDeniedException",
+	  "User: arn:aws:iam::1:user/u is not authorized" },
+	{ 400, "{\"__type\":\"com.amazon.coral.service#ExpiredTokenException\",\"message\":\"The security "
+	  "token included in the request is expired\"}", NULL, FH_CREDS, "ExpiredTokenException",
+	  "The security token included in the request is expired" },
+	{ 400, "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Firehose s1 under account "
+	  "123456789012 not found.\"}", NULL, FH_NOTFOUND, "ResourceNotFoundException",
+	  "Firehose s1 under account 123456789012 not found." },
+	{ 400, "{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected\"}", NULL,
+	  FH_INVALID, "ValidationException", "1 validation error detected" },
+	{ 400, "{\"__type\":\"SerializationException\"}", NULL, FH_INVALID, "SerializationException", "" },
+	{ 400, "{\"message\":\"Records size exceeds 4 MB limit\",\"__type\":"
+	  "\"com.amazonaws.firehose#InvalidArgumentException\"}", NULL, FH_INVALID,
+	  "InvalidArgumentException", "Records size exceeds 4 MB limit" },
+	/* a request refused by a failing server is not the request's fault */
+	{ 500, "{\"__type\":\"SerializationException\"}", NULL, FH_RETRY, "SerializationException", "" },
+	/* the code from the header when the body has none */
+	{ 400, "", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+	  FH_RETRY, "ThrottlingException", "" },
+	{ 403, "{\"message\":\"Signature expired\"}",
+	  "InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/",
+	  FH_CREDS, "InvalidSignatureException", "Signature expired" },
+	{ 400, "not json", "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.firehose/",
+	  FH_NOTFOUND, "ResourceNotFoundException", "" },
+	{ 400, "{\"message\":\"m\"}", "ValidationException", FH_INVALID, "ValidationException", "m" },
+	/* the body's code wins over the header's */
+	{ 400, "{\"__type\":\"ValidationException\"}", "ThrottlingException:http://internal.amazon.com/",
+	  FH_INVALID, "ValidationException", "" },
+	/* escapes in the message are decoded */
+	{ 400, "{\"__type\":\"ValidationException\",\"message\":\"bad \\\"s1\\\" \\u00e9\\n\"}", NULL,
+	  FH_INVALID, "ValidationException", "bad \"s1\" \xc3\xa9\n" },
+	/* garbage, nothing: try again */
+	{ 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", NULL, FH_RETRY, "", "" },
+	{ 502, "<html>", "", FH_RETRY, "", "" },
+	{ 500, "", NULL, FH_RETRY, "", "" },
+	{ 504, "{\"__type\":", NULL, FH_RETRY, "", "" },
+	{ 403, "", NULL, FH_CREDS, "", "" },
+};
+
+T(firehose_error_classes)
+{
+	char code[96], msg[256];
+
+	for (size_t i = 0; i < sizeof ecases / sizeof *ecases; i++) {
+		const struct ecase *c = &ecases[i];
+		memset(code, 'x', sizeof code);
+		memset(msg, 'x', sizeof msg);
+		enum firehose_class cls = firehose_error(c->status, c->body, strlen(c->body), c->hdr, code,
+							 sizeof code, msg, sizeof msg);
+		if (cls != c->cls || strcmp(code, c->code) != 0 || strcmp(msg, c->msg) != 0) {
+			t_fail(__FILE__, __LINE__, "case %zu (%d %s):\n  got      %d \"%s\" \"%s\"\n"
+			       "  expected %d \"%s\" \"%s\"", i, c->status, c->body, cls, code, msg, c->cls,
+			       c->code, c->msg);
+			return;
+		}
+	}
+}
+
+/* Small buffers: cut, NUL-ended, never overrun. */
+T(firehose_error_small_buffers)
+{
+	static const char body[] = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}";
+	char code[32], msg[16];
+
+	memset(code, 'x', sizeof code);
+	memset(msg, 'x', sizeof msg);
+	T_EQ_INT(firehose_error(400, body, sizeof body - 1, NULL, code, 11, msg, 5), FH_RETRY);
+	T_EQ_STR(code, "Throttling");
+	T_EQ_STR(msg, "Rate");
+	T_EQ_INT(code[11], 'x');
+	T_EQ_INT(msg[5], 'x');
+	memset(code, 'x', sizeof code);
+	(void)firehose_error(400, "", 0, "ExpiredTokenException:http://internal.amazon.com/", code, 8,
+			     msg, sizeof msg);
+	T_EQ_STR(code, "Expired");
+	T_EQ_INT(code[8], 'x');
+	/* the body need not be NUL-ended: only len bytes are read */
+	static const char two[] = "{\"__type\":\"ValidationException\"}{\"__type\":\"X\"}";
+	T_EQ_INT(firehose_error(400, two, 32, NULL, code, sizeof code, msg, sizeof msg), FH_INVALID);
+	T_EQ_STR(code, "ValidationException");
+}
