@@ -23,7 +23,14 @@ B        := build/$(TARGET)
 # make V=1 shows the commands
 Q        := $(if $(V),,@)
 JSMN_INC ?= /usr/include
-BEARSSL_SRC ?= $(shell tools/bearssl-src.sh build/src)
+# Fetched once, at parse time (not in every recipe: a recursive variable would
+# run the script for every compile, in parallel); not for clean or deps.
+ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+  ifeq ($(origin BEARSSL_SRC),undefined)
+    BEARSSL_SRC := $(shell tools/bearssl-src.sh build/src)
+  endif
+  $(if $(wildcard $(BEARSSL_SRC)/inc/bearssl.h),,$(error no BearSSL source (tools/bearssl-src.sh failed?): give BEARSSL_SRC=DIR))
+endif
 
 CFLAGS   ?= -Os
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \

@@ -10,7 +10,7 @@
 static char *cur;
 static size_t left, used;
 static int sealed;
-static unsigned long allocs_after_seal;
+static unsigned long allocs, allocs_after_seal;
 
 void *arena_alloc(size_t size)
 {
@@ -42,5 +42,6 @@ char *arena_strndup(const char *s, size_t len)
 size_t arena_used(void) { return used; }
 void arena_seal(void) { sealed = 1; }
 int arena_sealed(void) { return sealed; }
-void arena_count_alloc(void) { if (sealed) allocs_after_seal++; }
+void arena_count_alloc(void) { allocs++; allocs_after_seal += sealed; }
+unsigned long arena_allocs(void) { return allocs; }
 unsigned long arena_allocs_after_seal(void) { return allocs_after_seal; }

@@ -15,7 +15,8 @@ size_t arena_used(void);
 /* Ends start-up: from now on arena_alloc() is a bug. */
 void arena_seal(void);
 int arena_sealed(void);
-/* Test builds: counts allocator calls made after arena_seal(). */
+/* Test builds: counts allocator calls, in all and after arena_seal(). */
 void arena_count_alloc(void);
+unsigned long arena_allocs(void);
 unsigned long arena_allocs_after_seal(void);
 #endif

@@ -88,7 +88,9 @@ void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, off_t off)
 	struct ckpt_ent *e = (struct ckpt_ent *)ckpt_find(c, path);
 
 	if (!e) {
-		if (c->n == CKPT_MAX || strlen(path) >= CKPT_PATH_MAX)
+		/* a path the file format cannot hold is not checkpointed at all,
+		 * rather than spoiling the file for every other one */
+		if (c->n == CKPT_MAX || strlen(path) >= CKPT_PATH_MAX || strchr(path, '\n'))
 			return;
 		e = &c->ent[c->n++];
 		strcpy(e->path, path);

@@ -159,13 +159,13 @@ static void copy_tok(const char *js, const jsmntok_t *t, char *out, size_t cap)
 enum firehose_class firehose_error(int status, const char *body, size_t len, const char *type_hdr,
 				   char *code, size_t codecap, char *msg, size_t msgcap)
 {
-	jsmntok_t t[16];
+	jsmntok_t t[64];
 	jsmn_parser p;
 	int n, v;
 
 	code[0] = msg[0] = 0;
 	jsmn_init(&p);
-	n = jsmn_parse(&p, body, len, t, 16);
+	n = jsmn_parse(&p, body, len, t, sizeof t / sizeof *t);
 	if (n > 0 && t[0].type == JSMN_OBJECT) {
 		if ((v = json_get(body, t, 0, "__type")) > 0)
 			copy_tok(body, &t[v], code, codecap);
@@ -228,8 +228,9 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {
 		if (t[e].type != JSMN_OBJECT)
 			return -1;
-		int ec = json_get(body, t, e, "ErrorCode");
-		if (ec < 0 && json_get(body, t, e, "RecordId") < 0)
+		/* each entry is a failure (ErrorCode) or a success (RecordId) */
+		int ec = json_get(body, t, e, "ErrorCode"), id = json_get(body, t, e, "RecordId");
+		if (!(ec > 0 && t[ec].type == JSMN_STRING) && !(id > 0 && t[id].type == JSMN_STRING))
 			return -1;
 	}
 	uint64_t i = first;

@@ -248,7 +248,8 @@ int main(int argc, char **argv)
 		status = 1;
 	stats();
 #ifdef KAGENT_COUNT_ALLOCS
-	log_info("allocations after start-up: %lu", arena_allocs_after_seal());
+	log_info("allocator calls: %lu during start-up, %lu after start-up",
+		 arena_allocs() - arena_allocs_after_seal(), arena_allocs_after_seal());
 #endif
 	if (got_hup && status == 0) {
 		/* reload = a clean stop and a fresh start: the checkpoint just

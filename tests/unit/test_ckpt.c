@@ -399,3 +399,18 @@ TD(ckpt_empty_and_unreadable)
 	T_EQ_INT(ck.n, 0);
 	rmdir(file);
 }
+
+/* A path the format cannot hold is left out, not written to spoil the file. */
+TD(ckpt_newline_in_path_left_out)
+{
+	int ret;
+
+	T_EQ_STR(load_logged(&ck, 1000), "");
+	ckpt_set(&ck, "/var/log/a\nb", 1, 2, 3);
+	T_EQ_INT(ck.n, 0);
+	T_EQ_INT(ck.dirty, 0);
+	ckpt_set(&ck, "/var/log/ok", 1, 2, 3);
+	T_EQ_STR(save_logged(&ck, 10000, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 3 /var/log/ok\nend 1\n");
+}

@@ -445,6 +445,11 @@ T(firehose_apply_malformed)
 		"{\"RecordId\":\"c\"},\"d\",{\"RecordId\":\"e\"}]}");
 	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
 		"{\"RecordId\":\"c\"},[{\"RecordId\":\"d\"}],{\"RecordId\":\"e\"}]}");
+	/* an ErrorCode or RecordId that is not a string says nothing */
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"},{\"ErrorCode\":null}]}");
+	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
+		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"},{\"RecordId\":5}]}");
 	/* not JSON past the first entries */
 	REFUSED("{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"},"
 		"{\"RecordId\":\"c\"},{\"RecordId\":\"d\"},{\"RecordId\":e}]}");
