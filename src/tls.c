@@ -12,38 +12,22 @@
 #define TLS_MAX_DN 1024
 #define TLS_MAX_DER 16384
 
-struct der {
-	unsigned char buf[TLS_MAX_DER];
-	size_t len;
+/* Where the PEM and X.509 decoders put their output. */
+struct sink {
+	unsigned char *buf;
+	size_t cap, len;
 	int overflow;
 };
 
-static void der_append(void *ctx, const void *p, size_t n)
+static void sink_append(void *ctx, const void *p, size_t n)
 {
-	struct der *d = ctx;
-	if (d->len + n > sizeof d->buf) {
-		d->overflow = 1;
+	struct sink *s = ctx;
+	if (s->len + n > s->cap) {
+		s->overflow = 1;
 		return;
 	}
-	memcpy(d->buf + d->len, p, n);
-	d->len += n;
-}
-
-struct dn {
-	unsigned char buf[TLS_MAX_DN];
-	size_t len;
-	int overflow;
-};
-
-static void dn_append(void *ctx, const void *p, size_t n)
-{
-	struct dn *d = ctx;
-	if (d->len + n > sizeof d->buf) {
-		d->overflow = 1;
-		return;
-	}
-	memcpy(d->buf + d->len, p, n);
-	d->len += n;
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
 }
 
 static unsigned char *keep(const void *p, size_t n)
@@ -54,19 +38,18 @@ static unsigned char *keep(const void *p, size_t n)
 }
 
 /* One certificate in DER into anchor a; 0 or -1. */
-static int add_anchor(br_x509_trust_anchor *a, const struct der *der)
+static int add_anchor(br_x509_trust_anchor *a, const struct sink *der)
 {
 	static br_x509_decoder_context dc;
-	static struct dn dn;
+	static unsigned char dnbuf[TLS_MAX_DN];
+	struct sink dn = { dnbuf, sizeof dnbuf, 0, 0 };
 	const br_x509_pkey *pk;
 
-	dn.len = 0;
-	dn.overflow = 0;
-	br_x509_decoder_init(&dc, dn_append, &dn);
+	br_x509_decoder_init(&dc, sink_append, &dn);
 	br_x509_decoder_push(&dc, der->buf, der->len);
 	if (!(pk = br_x509_decoder_get_pkey(&dc)) || dn.overflow)
 		return -1;
-	a->dn.data = keep(dn.buf, dn.len);
+	a->dn.data = keep(dnbuf, dn.len);
 	a->dn.len = dn.len;
 	a->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
 	a->pkey.key_type = pk->key_type;
@@ -88,7 +71,8 @@ static int add_anchor(br_x509_trust_anchor *a, const struct der *der)
 int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t errcap)
 {
 	static br_pem_decoder_context pc;
-	static struct der der;
+	static unsigned char derbuf[TLS_MAX_DER];
+	struct sink der = { derbuf, sizeof derbuf, 0, 0 };
 	unsigned char buf[4096];
 	int fd, in_cert = 0, skipped = 0;
 	ssize_t n;
@@ -112,7 +96,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 					  !strcmp(br_pem_decoder_name(&pc), "X509 CERTIFICATE");
 				der.len = 0;
 				der.overflow = 0;
-				br_pem_decoder_setdest(&pc, in_cert ? der_append : NULL, &der);
+				br_pem_decoder_setdest(&pc, in_cert ? sink_append : NULL, &der);
 				break;
 			case BR_PEM_END_OBJ:
 				if (!in_cert)
