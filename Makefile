@@ -3,7 +3,7 @@
 #   make CROSS=arm-linux-musleabihf-     ARMv7  -> build/arm-linux-musleabihf/kagent
 #   make CROSS=mipsel-linux-musl-        MIPS   -> build/mipsel-linux-musl/kagent
 #   make test [CROSS=...]                unit tests (under qemu for CROSS), then end-to-end on the host
-#   make demo | size | bench | clean
+#   make demo | size | bench | fuzz | clean
 
 CROSS    ?=
 VERSION  := 0.1.0
@@ -25,7 +25,7 @@ Q        := $(if $(V),,@)
 JSMN_INC ?= /usr/include
 # Fetched once, at parse time (not in every recipe: a recursive variable would
 # run the script for every compile, in parallel); not for clean or deps.
-ifneq ($(filter-out clean deps,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out clean deps fuzzdeps,$(or $(MAKECMDGOALS),all)),)
   ifeq ($(origin BEARSSL_SRC),undefined)
     BEARSSL_SRC := $(shell tools/bearssl-src.sh build/src)
   endif
@@ -39,13 +39,22 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 
 LDFLAGS  += -static -Wl,--gc-sections
 BEARSSL  := $(B)/bearssl/libbearssl.a
 
+# Processors: one file each in src/proc/; make PROCESSORS="singleline logtojson"
+PROC_ALL := $(sort $(basename $(notdir $(wildcard src/proc/*.c))))
+PROCESSORS ?= $(PROC_ALL)
+$(foreach p,$(filter-out $(PROC_ALL),$(PROCESSORS)),$(error PROCESSORS: no processor "$(p)"; there are: $(PROC_ALL)))
+
 SRCS     := $(wildcard src/*.c)
-OBJS     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRCS))
-LIBOBJS  := $(filter-out $(B)/obj/main.o,$(OBJS))
+CORE     := $(patsubst src/%.c,$(B)/obj/%.o,$(SRCS))
+PROCOBJ   = $(patsubst %,$(B)/obj/proc/%.o,$(1))
+OBJS     := $(CORE) $(call PROCOBJ,$(PROCESSORS)) $(B)/obj/proctab.o
+# the unit tests see every processor
+LIBOBJS  := $(filter-out $(B)/obj/main.o,$(CORE)) $(call PROCOBJ,$(PROC_ALL)) $(B)/obj/proctab-all.o
 TSRCS    := $(wildcard tests/unit/*.c)
 TOBJS    := $(patsubst tests/unit/%.c,$(B)/tobj/%.o,$(TSRCS))
 # Test build of the agent: every allocator call after start-up is counted.
-AOBJS    := $(patsubst src/%.c,$(B)/aobj/%.o,$(SRCS)) $(B)/aobj/allocwrap.o
+AOBJS    := $(patsubst src/%.c,$(B)/aobj/%.o,$(SRCS)) $(call PROCOBJ,$(PROCESSORS)) $(B)/obj/proctab.o \
+            $(B)/aobj/allocwrap.o
 WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=aligned_alloc,--wrap=posix_memalign
 
 BIN      := $(B)/kagent
@@ -60,6 +69,22 @@ $(BIN): $(OBJS) $(BEARSSL)
 
 $(B)/kagent-allocs: $(AOBJS) $(BEARSSL)
 	$(Q)$(CC) $(LDFLAGS) $(WRAP) -o $@ $(AOBJS) $(BEARSSL)
+
+# The same agent with SINGLELINE alone, for the test that a configuration
+# naming a processor not compiled in is refused.
+$(B)/kagent-singleline: $(CORE) $(call PROCOBJ,singleline) $(B)/obj/proctab-singleline.o $(BEARSSL)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+# Processor tables, rewritten only when the selection changes.
+$(B)/gen/proctab.c: FORCE
+	$(Q)tools/proctab.sh $@ $(PROCESSORS)
+$(B)/gen/proctab-%.c: FORCE
+	$(Q)tools/proctab.sh $@ $(if $(filter all,$*),$(PROC_ALL),$*)
+$(B)/obj/proctab.o: $(B)/gen/proctab.c src/proc.h
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(B)/obj/proctab-%.o: $(B)/gen/proctab-%.c src/proc.h
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+FORCE:
 
 $(B)/unit: $(LIBOBJS) $(TOBJS) $(BEARSSL)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(LIBOBJS) $(TOBJS) $(BEARSSL)
@@ -98,7 +123,7 @@ $(BEARSSL):
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: $(B)/unit $(if $(CROSS),,$(BIN) $(B)/kagent-allocs)
+check: $(B)/unit $(if $(CROSS),,$(BIN) $(B)/kagent-allocs $(if $(filter singleline,$(PROC_ALL)),$(B)/kagent-singleline))
 	@sh tests/run.sh "$(QEMU)" $(B)
 
 deps:
@@ -111,6 +136,35 @@ size: $(BIN)
 	  $$($$cc -print-prog-name=strip) -o $$b.stripped $$b; \
 	  printf '%-28s %8d bytes stripped\n' $$t $$(wc -c < $$b.stripped); done
 
+# Fuzzing (clang's libFuzzer with ASan and UBSan, on the host's glibc): every
+# tests/fuzz/fuzz_*.c for FUZZ_SECONDS each.  CI runs a short round.
+FUZZ_SECONDS ?= 30
+FUZZERS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB := $(filter-out src/main.c src/net.c src/tls.c src/flow.c src/sigv4.c,$(SRCS)) $(wildcard src/proc/*.c)
+FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+            -D_FILE_OFFSET_BITS=64 -I src -isystem $(BEARSSL_SRC)/inc
+fuzz: fuzzdeps
+	@$(MAKE) --no-print-directory fuzzrun
+
+fuzzdeps:
+	@tools/deps.sh fuzz
+
+fuzzrun: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	  mkdir -p build/fuzz/corpus/$${f##*/}; \
+	  echo "fuzz $${f##*/} for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus/$${f##*/} \
+	    > build/fuzz/$${f##*/}.log 2>&1 || { tail -40 build/fuzz/$${f##*/}.log; exit 1; }; \
+	  grep -E "^Done|#[0-9]+.*DONE" build/fuzz/$${f##*/}.log | tail -1; \
+	done
+
+build/fuzz/gen/proctab.c: FORCE
+	$(Q)tools/proctab.sh $@ $(PROC_ALL)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/gen/proctab.c $(wildcard src/*.h)
+	@echo "FUZZ $@"
+	$(Q)$(FUZZ_CC) -o $@ $< $(FUZZ_LIB) build/fuzz/gen/proctab.c
+
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@python3 tools/demo.py $(BIN)
@@ -121,4 +175,6 @@ bench: $(BIN)
 clean:
 	rm -rf build/host build/*-linux-* kagent
 
-.PHONY: all test check deps size demo bench clean
+.PHONY: all test check deps size demo bench clean fuzz fuzzdeps fuzzrun FORCE
+# keep generated sources: they are rewritten only when they change
+.SECONDARY:

@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "conf.h"
 #include "json.h"
+#include "proc.h"
 
 #define CONF_MAX_FILE_BYTES	(1024 * 1024)
 #define CONF_MAX_TOKENS		16384	/* 256 KiB of tokens; a real file has ~100 */
@@ -85,7 +86,6 @@ static const struct conf_ignored {
 	{ CONF_TOP, "userAgentOverride", conf_never },
 	{ CONF_TOP, "userDefinedCredentialsProvider.classname", conf_never },
 	{ CONF_TOP, "userDefinedCredentialsProvider.location", conf_never },
-	{ CONF_FLOW, "dataProcessingOptions", conf_later },
 	{ CONF_FLOW, "multiLineStartPattern", conf_later },
 	{ CONF_FLOW, "skipHeaderLines", conf_later },
 	{ CONF_FLOW, "truncatedRecordTerminator", conf_later },
@@ -764,6 +764,216 @@ static int conf_dup(const struct conf_cx *x, int obj, int key, const char *kp)
 	return 0;
 }
 
+/* ---- processors ---------------------------------------------------------- */
+
+/* One entry of dataProcessingOptions while its processor reads its options. */
+struct conf_opts {
+	struct conf_cx *x;
+	int obj;		/* the entry's object token */
+	char pfx[96];		/* "flows[0].dataProcessingOptions[1]" */
+	uint64_t asked;		/* keys (by index in the object) a getter looked at */
+};
+
+/* The value token of key in the entry, or -1; remembers the key was asked for. */
+static int conf_opt_find(struct conf_opts *o, const char *key, char *kp, size_t cap)
+{
+	const struct conf_cx *x = o->x;
+	int j = o->obj + 1;
+
+	snprintf(kp, cap, "%s.%s", o->pfx, key);
+	for (int k = 0; k < x->t[o->obj].size; k++, j = json_skip(x->t, j + 1))
+		if (json_eq(x->js, &x->t[j], key)) {
+			if (k < 64)
+				o->asked |= 1ull << k;
+			return j + 1;
+		}
+	return -1;
+}
+
+int conf_opt_string(struct conf_opts *o, const char *key, const char **out)
+{
+	char kp[160];
+	int v = conf_opt_find(o, key, kp, sizeof kp);
+
+	if (v < 0)
+		return 0;
+	return (*out = conf_string(o->x, v, kp)) ? 1 : -1;
+}
+
+int conf_opt_strings(struct conf_opts *o, const char *key, const char *const **out, size_t *n)
+{
+	const struct conf_cx *x = o->x;
+	char kp[160], ekp[180];
+	int v = conf_opt_find(o, key, kp, sizeof kp), j, k;
+	const char **a;
+
+	if (v < 0)
+		return 0;
+	if (x->t[v].type != JSMN_ARRAY) {
+		conf_say(x->path, conf_line(x, v), "%s: must be an array of strings", kp);
+		return -1;
+	}
+	a = arena_alloc(((size_t)x->t[v].size + 1) * sizeof *a);
+	for (k = 0, j = v + 1; k < x->t[v].size; k++, j = json_skip(x->t, j)) {
+		snprintf(ekp, sizeof ekp, "%s[%d]", kp, k);
+		if (!(a[k] = conf_string(x, j, ekp)))
+			return -1;
+	}
+	*out = a;
+	*n = (size_t)x->t[v].size;
+	return 1;
+}
+
+int conf_opt_int(struct conf_opts *o, const char *key, int64_t lo, int64_t hi, int64_t *out)
+{
+	char kp[160];
+	int v = conf_opt_find(o, key, kp, sizeof kp);
+
+	if (v < 0)
+		return 0;
+	return conf_int(o->x, v, kp, lo, hi, out) < 0 ? -1 : 1;
+}
+
+int conf_opt_json(struct conf_opts *o, const char *key, const char **out, size_t *len)
+{
+	const struct conf_cx *x = o->x;
+	char kp[160];
+	int v = conf_opt_find(o, key, kp, sizeof kp), in_str = 0;
+	const char *s;
+	char *d;
+	size_t n = 0;
+
+	if (v < 0)
+		return 0;
+	/* a string token's span excludes its quotes */
+	s = x->js + x->t[v].start - (x->t[v].type == JSMN_STRING);
+	int end = x->t[v].end + (x->t[v].type == JSMN_STRING);
+	d = arena_alloc((size_t)(x->js + end - s) + 1);
+	for (; s < x->js + end; s++) {
+		if (in_str) {
+			d[n++] = *s;
+			if (*s == '\\')
+				d[n++] = *++s;
+			else if (*s == '"')
+				in_str = 0;
+		} else if (*s == '"') {
+			in_str = 1;
+			d[n++] = *s;
+		} else if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') {
+			d[n++] = *s;
+		}
+	}
+	d[n] = 0;
+	*out = d;
+	*len = n;
+	return 1;
+}
+
+int conf_opt_error(struct conf_opts *o, const char *key, const char *fmt, ...)
+{
+	const struct conf_cx *x = o->x;
+	char kp[160], msg[512];
+	int v = key ? conf_opt_find(o, key, kp, sizeof kp) : -1;
+	va_list ap;
+
+	if (!key)
+		snprintf(kp, sizeof kp, "%s", o->pfx);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	conf_say(x->path, conf_line(x, v >= 0 ? v : o->obj), "%s: %s", kp, msg);
+	return -1;
+}
+
+/* One entry of a flow's dataProcessingOptions into p. */
+static int conf_proc(struct conf_cx *x, int obj, const char *pfx, struct conf_proc *p)
+{
+	struct conf_opts o = { .x = x, .obj = obj };
+	const char *name;
+	char why[256], kp[160], dot[100], full[256];
+	int v, j, k;
+
+	snprintf(o.pfx, sizeof o.pfx, "%s", pfx);
+	if (x->t[obj].type != JSMN_OBJECT) {
+		conf_say(x->path, conf_line(x, obj), "%s: must be an object with optionName", pfx);
+		return -1;
+	}
+	if ((v = conf_opt_find(&o, "optionName", kp, sizeof kp)) < 0) {
+		conf_say(x->path, conf_line(x, obj), "%s: optionName is required", pfx);
+		return -1;
+	}
+	if (!(name = conf_string(x, v, kp)))
+		return -1;
+	if (!(p->p = proc_find(name))) {
+		proc_why_not(name, why, sizeof why);
+		conf_say(x->path, conf_line(x, v), "%s: %s: %s", kp, name, why);
+		return -1;
+	}
+	snprintf(dot, sizeof dot, "%s.", pfx);
+	for (k = 0, j = obj + 1; k < x->t[obj].size; k++, j = json_skip(x->t, j + 1)) {
+		conf_keypath(x, j, dot, full, sizeof full);
+		if (conf_dup(x, obj, j, full) < 0)
+			return -1;
+	}
+	if (p->p->init(&p->state, &o) < 0)
+		return -1;
+	for (k = 0, j = obj + 1; k < x->t[obj].size; k++, j = json_skip(x->t, j + 1)) {
+		if (k < 64 && (o.asked >> k & 1))
+			continue;
+		conf_keypath(x, j, dot, full, sizeof full);
+		conf_say(x->path, conf_line(x, j), "%s: unknown key for %s, ignored", full, name);
+	}
+	return 0;
+}
+
+static int conf_procs(struct conf_cx *x, int arr, const char *flow_pfx, struct conf_flow *f)
+{
+	char pfx[96];
+	int j, k;
+
+	if (x->t[arr].type != JSMN_ARRAY) {
+		/* the Java agent ignores a single object here without a word */
+		conf_say(x->path, conf_line(x, arr),
+		    "%s.dataProcessingOptions: must be an array of processors ([{\"optionName\": ...}])", flow_pfx);
+		return -1;
+	}
+	if (x->t[arr].size > CONF_MAX_PROCS) {
+		conf_say(x->path, conf_line(x, arr), "%s.dataProcessingOptions: at most %d processors, got %d",
+		    flow_pfx, CONF_MAX_PROCS, x->t[arr].size);
+		return -1;
+	}
+	for (k = 0, j = arr + 1; k < x->t[arr].size; k++, j = json_skip(x->t, j)) {
+		snprintf(pfx, sizeof pfx, "%s.dataProcessingOptions[%d]", flow_pfx, k);
+		if (conf_proc(x, j, pfx, &f->proc[f->nproc]) < 0)
+			return -1;
+		f->nproc++;
+	}
+	return 0;
+}
+
+struct conf_opts *conf_opts_parse(const char *json, size_t len)
+{
+	struct conf_cx *x = arena_alloc(sizeof *x);
+	struct conf_opts *o = arena_alloc(sizeof *o);
+	jsmn_parser p;
+	int n;
+
+	x->path = "test";
+	x->js = arena_strndup(json, len);
+	x->len = (int)len;
+	jsmn_init(&p);
+	if ((n = jsmn_parse(&p, x->js, len, NULL, 0)) <= 0)
+		return NULL;
+	x->t = arena_alloc((size_t)n * sizeof *x->t);
+	jsmn_init(&p);
+	if ((x->ntok = jsmn_parse(&p, x->js, len, x->t, (unsigned)n)) <= 0 || x->t[0].type != JSMN_OBJECT)
+		return NULL;
+	o->x = x;
+	o->obj = 0;
+	snprintf(o->pfx, sizeof o->pfx, "opts");
+	return o;
+}
+
 static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f)
 {
 	char pfx[32], dot[40], kp[160];
@@ -838,6 +1048,9 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 			if (conf_int(x, v, kp, 1, 3600000, &f->retry_max_backoff_ms) < 0)
 				return -1;
 			max_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "dataProcessingOptions")) {
+			if (conf_procs(x, v, pfx, f) < 0)
+				return -1;
 		} else if (json_eq(x->js, &x->t[j], "ringSizeBytes")) {
 			if (conf_int(x, v, kp, CONF_RING_MIN, CONF_RING_MAX, &n) < 0)
 				return -1;

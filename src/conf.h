@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #define CONF_MAX_FLOWS 8
+#define CONF_MAX_PROCS 8	/* dataProcessingOptions per flow */
 
 /* Firehose's limits (Amazon Data Firehose quotas, PutRecordBatch API reference). */
 #define FIREHOSE_MAX_BATCH_RECORDS 500
@@ -22,6 +23,14 @@ struct conf_endpoint {
 	unsigned port;
 };
 
+struct processor;
+
+/* One entry of a flow's dataProcessingOptions, ready to run. */
+struct conf_proc {
+	const struct processor *p;
+	void *state;
+};
+
 struct conf_flow {
 	const char *file_pattern;
 	const char *delivery_stream;
@@ -32,6 +41,8 @@ struct conf_flow {
 	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis; 100 */
 	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
 	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
+	size_t nproc;				/* dataProcessingOptions, in order */
+	struct conf_proc proc[CONF_MAX_PROCS];
 	int line;				/* where the flow starts in the file */
 };
 
@@ -56,4 +67,24 @@ struct conf {
 int conf_load(struct conf *c, const char *path);
 /* The resolved settings, secrets masked (kagent -t). */
 void conf_print(const struct conf *c, FILE *out);
+/* A processor's options while the file is read: its object in
+ * dataProcessingOptions (the Java agent puts the options beside optionName).
+ * Each getter returns 1 and fills *out when key is there and valid, 0 when it
+ * is absent, -1 after reporting "file:line: flows[i].dataProcessingOptions[j].key:
+ * problem".  Strings are NUL-terminated, from the arena (start-up only).
+ * Keys no getter asked for are warned about as unknown after init. */
+struct conf_opts;
+int conf_opt_string(struct conf_opts *o, const char *key, const char **out);
+/* An array of strings; *n of them. */
+int conf_opt_strings(struct conf_opts *o, const char *key, const char *const **out, size_t *n);
+int conf_opt_int(struct conf_opts *o, const char *key, int64_t lo, int64_t hi, int64_t *out);
+/* Any JSON value, as compact JSON text (whitespace outside strings dropped). */
+int conf_opt_json(struct conf_opts *o, const char *key, const char **out, size_t *len);
+/* Reports a problem with key (NULL: with the processor's entry as a whole)
+ * and returns -1. */
+int conf_opt_error(struct conf_opts *o, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* For tests and fuzzers: the options of a JSON object text, messages naming
+ * "test:1".  NULL if the text is not a JSON object. */
+struct conf_opts *conf_opts_parse(const char *json, size_t len);
 #endif

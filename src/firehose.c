@@ -22,12 +22,14 @@ static int skip_acked(struct firehose_enc *e)
 }
 
 size_t firehose_enc_init(struct firehose_enc *e, const struct ring *r, uint64_t first,
-			 uint64_t end, const char *stream)
+			 uint64_t end, const char *stream, rec_view_fn view, void *ctx)
 {
 	size_t len;
 
 	memset(e, 0, sizeof *e);
 	e->ring = r;
+	e->view = view ? view : ring_view;
+	e->ctx = ctx;
 	e->first = e->i = first;
 	e->end = end;
 	/* stream names are [a-zA-Z0-9_.-]{1,64} (checked by conf): no escaping */
@@ -61,40 +63,45 @@ static int piece(struct firehose_enc *e, const char *s, size_t n, char **out, si
 	return 1;
 }
 
-/* Byte k of the record's data: its ring bytes, then the added '\n'. */
-static unsigned char rec_byte(const struct ring *r, const struct rec *rc, size_t k)
+/* Byte k of a view: its spans, then the added '\n'. */
+static unsigned char view_byte(const struct rec_view *v, size_t k)
 {
-	return k < rc->len ? (unsigned char)r->buf[(rc->pos + k) % r->size] : '\n';
+	if (k < v->n[0])
+		return (unsigned char)v->p[0][k];
+	k -= v->n[0];
+	return k < v->n[1] ? (unsigned char)v->p[1][k] : '\n';
 }
 
-/* Base64 of the record from data offset e->off, in whole groups of 4. */
+/* Base64 of the record from data offset e->off, in whole groups of 4.  The
+ * view is asked for again at each call: a processed record's bytes live in
+ * scratch memory that another flow may have used in between. */
 static int data(struct firehose_enc *e, char **out, size_t *cap)
 {
-	const struct ring *r = e->ring;
-	const struct rec *rc = ring_rec(r, e->i);
-	size_t total = rec_data_len(rc);
+	struct rec_view v;
+	size_t total;
 
+	e->view(e->ctx, e->ring, e->i, &v);
+	total = v.n[0] + v.n[1] + (size_t)v.nl;
 	while (e->off < total && *cap >= 4) {
-		size_t at = (rc->pos + e->off) % r->size;
-		size_t run = rc->len > e->off ? rc->len - e->off : 0;
-		if (run > r->size - at)
-			run = r->size - at;
+		/* the contiguous part of the span e->off is in, straight from it */
+		int s = e->off < v.n[0] ? 0 : 1;
+		size_t at = s ? e->off - v.n[0] : e->off;
+		size_t run = e->off < v.n[0] + v.n[1] ? v.n[s] - at : 0;
 		run = run / 3 * 3;
 		if (run > *cap / 4 * 3)
 			run = *cap / 4 * 3;
 		if (run) {
-			/* the contiguous middle of the record, straight from the ring */
-			b64_encode(r->buf + at, run, *out);
+			b64_encode(v.p[s] + at, run, *out);
 			*out += b64_len(run);
 			*cap -= b64_len(run);
 			e->off += run;
 			continue;
 		}
-		/* a group that wraps, holds the added '\n' or ends the record */
+		/* a group across spans, with the added '\n', or the last one */
 		unsigned char g[3];
 		size_t k = total - e->off < 3 ? total - e->off : 3;
 		for (size_t j = 0; j < k; j++)
-			g[j] = rec_byte(r, rc, e->off + j);
+			g[j] = view_byte(&v, e->off + j);
 		b64_encode(g, k, *out);
 		*out += 4;
 		*cap -= 4;

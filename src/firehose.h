@@ -13,6 +13,8 @@
 /* Streams the JSON body for the records of [first, end) not yet acked. */
 struct firehose_enc {
 	const struct ring *ring;
+	rec_view_fn view;	/* a record's bytes as sent */
+	void *ctx;
 	uint64_t first, end;
 	char head[128];		/* {"DeliveryStreamName":"...","Records":[ */
 	size_t head_len;
@@ -23,9 +25,10 @@ struct firehose_enc {
 	int nth;		/* records written so far */
 };
 
-/* Prepares enc; returns the exact body length. */
+/* Prepares enc; returns the exact body length.  view gives each record's
+ * bytes (NULL: ring_view, the bytes as read). */
 size_t firehose_enc_init(struct firehose_enc *enc, const struct ring *r, uint64_t first,
-			 uint64_t end, const char *stream);
+			 uint64_t end, const char *stream, rec_view_fn view, void *ctx);
 /* Writes the next bytes of the body into out (cap >= 8); returns the count, 0 at the end. */
 size_t firehose_enc_next(struct firehose_enc *enc, char *out, size_t cap);
 

@@ -57,7 +57,7 @@ size_t flow_memory(const struct conf_flow *cf, int tls)
 }
 
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, char *err, size_t errcap)
+	      const struct tls_anchors *ta, int dry, char *err, size_t errcap)
 {
 	const struct ckpt_ent *e;
 
@@ -66,6 +66,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->cf = cf;
 	f->ckpt = ck;
 	f->err_class = CLASS_OK;
+	f->dry = dry;
 	rng_state ^= (uint32_t)mono_ms() * 2654435761u ^ (uint32_t)getpid();
 	if (!rng_state)
 		rng_state = 1;
@@ -74,7 +75,9 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->resp_body = arena_alloc(f->resp_cap);
 	f->ntoks = ntoks(cf);
 	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
-	if (net_init(&f->net, &c->firehose, ta, err, errcap) < 0)
+	chain_init(&f->chain, cf);
+	f->net.fd = -1;
+	if (!dry && net_init(&f->net, &c->firehose, ta, err, errcap) < 0)
 		return -1;
 	e = ckpt_find(ck, cf->file_pattern);
 	tail_open(&f->tail, &f->ring, cf->file_pattern, e != NULL, e ? e->dev : 0, e ? e->ino : 0,
@@ -148,21 +151,42 @@ static void failed(struct flow *f, int64_t now, int cls, const char *code, const
 	backoff(f, now, cls == FH_CREDS || cls == FH_NOTFOUND || cls == FH_INVALID);
 }
 
-/* Frees the accepted records at the front of the batch and moves the
- * checkpoint past them. */
+/* Runs the processors on the records cut since the last call. */
+static void process(struct flow *f)
+{
+	struct timespec ts;
+	int64_t wall;
+
+	if (f->proc_next < f->ring.rtail)
+		f->proc_next = f->ring.rtail;
+	if (f->proc_next == f->ring.rhead)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	for (; f->proc_next < f->ring.rhead; f->proc_next++)
+		chain_size(&f->chain, &f->ring, f->proc_next, wall);
+}
+
+/* Frees the records at the front that are done with (accepted, or dropped
+ * by a processor) and moves the checkpoint past them.  Only between
+ * requests: the one on the wire refers to its records by index. */
 static void release_acked(struct flow *f, int64_t now)
 {
 	struct ring *r = &f->ring;
 	uint64_t i = r->rtail;
 
-	while (i < f->bend && ring_rec(r, i)->acked)
+	process(f);
+	while (i < f->proc_next && ring_rec(r, i)->acked)
 		i++;
 	if (i == r->rtail)
 		return;
 	off_t end = ring_rec(r, i - 1)->end;
 	ring_release(r, i);
+	if (f->bend < i)
+		f->bend = i;
 	ring_cut(r, now);
-	ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, end);
+	if (!f->dry)
+		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, end);
 }
 
 static void recovered(struct flow *f)
@@ -234,6 +258,7 @@ static int batch_due(struct flow *f, int64_t now)
 	size_t n = 0, bytes = 0, lim = batch_limit(f);
 	uint64_t i;
 
+	release_acked(f, now);
 	if (now < f->next_try)
 		return 0;
 	for (i = r->rtail; i < f->bend; i++) {
@@ -243,15 +268,18 @@ static int batch_due(struct flow *f, int64_t now)
 		}
 	}
 	int retry = n > 0;
-	for (i = f->bend > r->rtail ? f->bend : r->rtail; i < r->rhead && n < f->cf->max_buffer_records; i++, n++) {
-		size_t len = rec_data_len(ring_rec(r, i));
-		if (n > 0 && bytes + len > lim)
+	for (i = f->bend; i < f->proc_next && n < f->cf->max_buffer_records; i++) {
+		const struct rec *rc = ring_rec(r, i);
+		if (rc->acked)
+			continue;	/* dropped by a processor */
+		if (n > 0 && bytes + rec_data_len(rc) > lim)
 			break;
-		bytes += len;
+		bytes += rec_data_len(rc);
+		n++;
 	}
 	if (n == 0)
 		return 0;
-	if (retry || i < r->rhead || n == f->cf->max_buffer_records || f->flushing ||
+	if (retry || i < f->proc_next || n == f->cf->max_buffer_records || f->flushing ||
 	    now - ring_rec(r, r->rtail)->t >= f->cf->max_buffer_age_ms || bytes >= lim) {
 		f->bend = i;
 		return 1;
@@ -276,13 +304,15 @@ static int build_head(struct flow *f)
 	br_sha256_context sha;
 	size_t n;
 
-	f->body_len = firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream);
+	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
+	f->body_len = firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream,
+					view, &f->chain);
 	br_sha256_init(&sha);
 	while ((n = firehose_enc_next(&f->enc, scratch, sizeof scratch)) > 0)
 		br_sha256_update(&sha, scratch, n);
 	br_sha256_out(&sha, digest);
 	sigv4_hex(digest, 32, hash);
-	firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream);
+	firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream, view, &f->chain);
 
 	host_header(&c->firehose, host, sizeof host);
 	sigv4_amz_date(time(NULL), date);
@@ -372,12 +402,37 @@ static void start(struct flow *f, int64_t now)
 	pump(f, now);
 }
 
+/* kagent -n: each record as it would be sent, to stdout, and nothing sent. */
+static void print_records(struct flow *f, int64_t now)
+{
+	struct rec_view v;
+
+	process(f);
+	for (uint64_t i = f->ring.rtail; i < f->proc_next; i++) {
+		struct rec *rc = ring_rec(&f->ring, i);
+		if (rc->acked)
+			continue;
+		(f->cf->nproc ? chain_view : ring_view)(&f->chain, &f->ring, i, &v);
+		(void)!write(1, v.p[0], v.n[0]);
+		(void)!write(1, v.p[1], v.n[1]);
+		if (v.nl)
+			(void)!write(1, "\n", 1);
+		rc->acked = 1;
+		f->st.records_sent++;
+	}
+	release_acked(f, now);
+}
+
 void flow_step(struct flow *f, int64_t now, int reading)
 {
 	for (int i = 0; reading && i < READS_PER_TURN; i++)
 		if (!tail_read(&f->tail, &f->ring, now))
 			break;
 	f->st.records_read = f->ring.records;
+	if (f->dry) {
+		print_records(f, now);
+		return;
+	}
 	if (f->tail.replaced && f->ring.rtail == f->ring.rhead && f->req == REQ_IDLE) {
 		tail_switch(&f->tail, &f->ring);
 		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, 0);

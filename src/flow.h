@@ -4,6 +4,7 @@
 #ifndef FLOW_H
 #define FLOW_H
 #include <stdint.h>
+#include "chain.h"
 #include "ckpt.h"
 #include "conf.h"
 #include "firehose.h"
@@ -30,6 +31,9 @@ struct flow {
 	struct ckpt *ckpt;
 	struct tail tail;
 	struct ring ring;
+	struct chain chain;
+	uint64_t proc_next;		/* records before this went through the processors */
+	int dry;			/* kagent -n: print the records, send nothing */
 	struct net net;
 	/* the batch: records [ring.rtail, bend) are on the wire or waiting to be retried */
 	uint64_t bend;
@@ -61,7 +65,7 @@ struct flow {
 /* Start-up: sizes and takes the flow's memory, resolves the endpoint, opens
  * the file at its checkpoint.  Returns 0, or -1 with a message in err. */
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, char *err, size_t errcap);
+	      const struct tls_anchors *ta, int dry, char *err, size_t errcap);
 /* Bytes of memory the flow takes for settings cf (for kagent -t). */
 size_t flow_memory(const struct conf_flow *cf, int tls);
 /* Work that needs no poll event: reading the file, starting a request, timeouts. */

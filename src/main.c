@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "flow.h"
 #include "log.h"
+#include "proc.h"
 #include "tls.h"
 
 #define SHUTDOWN_FLUSH_MS 5000	/* on TERM/INT, send what is buffered for this long */
@@ -45,10 +46,12 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kagent [-tv] [--once[=SECONDS]] -c FILE\n"
+		"usage: kagent [-ntv] [--once[=SECONDS]] -c FILE\n"
 		"       kagent -V\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
 		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
+		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
+		"                  stdout, send nothing, write no checkpoint\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
 		"                  record was accepted for SECS seconds (default 60)\n"
 		"  -v              debug logging\n"
@@ -65,7 +68,11 @@ static void version(void)
 	printf("outputs: firehose (PutRecordBatch)\n");
 	printf("tls: BearSSL; libc: musl; %zu-bit, %zu-bit file offsets\n", sizeof(void *) * 8,
 	       sizeof(off_t) * 8);
-	printf("limits: %d flows\n", CONF_MAX_FLOWS);
+	printf("processors:");
+	for (const struct processor *const *p = proc_table; *p; p++)
+		printf(" %s", (*p)->name);
+	printf("%s\n", proc_table[0] ? "" : " none");
+	printf("limits: %d flows, %d processors per flow\n", CONF_MAX_FLOWS, CONF_MAX_PROCS);
 }
 
 static void stats(void)
@@ -98,7 +105,7 @@ static void print_plan(void)
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
-static int run(int64_t once_ms)
+static int run(int64_t once_ms, int dry)
 {
 	struct pollfd pfd[CONF_MAX_FLOWS + 1];
 	int idx[CONF_MAX_FLOWS + 1];
@@ -129,7 +136,8 @@ static int run(int64_t once_ms)
 				idx[n++] = (int)i;
 			due = min64(due, flow_due(f, reading));
 		}
-		ckpt_save(&ckpt, now, 0);
+		if (!dry)
+			ckpt_save(&ckpt, now, 0);
 		if (drained && (once_ms || !reading))
 			return 0;
 		if (!reading && now >= stop_at) {
@@ -174,14 +182,15 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "/etc/kagent.conf";
-	int check = 0, c, status;
+	int check = 0, dry = 0, c, status;
 	int64_t once_ms = 0;
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
-	while ((c = getopt_long(argc, argv, "c:tvVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:ntvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
+		case 'n': dry = 1; break;
 		case 't': check = 1; break;
 		case 'v': log_verbose = 1; break;
 		case 'V': version(); return 0;
@@ -205,12 +214,13 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
-	if (!conf.access_key_id) {
+	if (!conf.access_key_id && !dry) {
 		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
 			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n", path);
 		return 2;
 	}
-	if (conf.firehose.tls && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
+	err[0] = 0;
+	if (conf.firehose.tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
 	}
@@ -234,7 +244,7 @@ int main(int argc, char **argv)
 
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms);
 	for (size_t i = 0; i < conf.nflows; i++)
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, err, sizeof err) < 0) {
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
@@ -242,9 +252,9 @@ int main(int argc, char **argv)
 		 conf.firehose.tls ? "https" : "http", conf.firehose.host, conf.firehose.port, arena_used());
 	arena_seal();
 
-	status = run(once_ms);
+	status = run(once_ms, dry);
 
-	if (ckpt_save(&ckpt, mono_ms(), 1) < 0)
+	if (!dry && ckpt_save(&ckpt, mono_ms(), 1) < 0)
 		status = 1;
 	stats();
 #ifdef KAGENT_COUNT_ALLOCS

@@ -45,6 +45,7 @@ static void emit(struct ring *r, uint64_t len, int trunc, off_t end, int64_t now
 
 	rc->pos = r->start;
 	rc->len = (uint32_t)len;
+	rc->outlen = (uint32_t)len + (uint32_t)trunc;
 	rc->trunc = (uint8_t)trunc;
 	rc->acked = 0;
 	rc->end = end;
@@ -136,4 +137,13 @@ void ring_release(struct ring *r, uint64_t upto)
 {
 	r->rtail = upto;
 	r->tail = r->rtail < r->rhead ? ring_rec(r, r->rtail)->pos : r->start;
+}
+
+void ring_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v)
+{
+	const struct rec *rc = ring_rec(r, i);
+
+	(void)ctx;
+	ring_rec_spans(r, rc, &v->p[0], &v->n[0], &v->p[1], &v->n[1]);
+	v->nl = rc->trunc;
 }

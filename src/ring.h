@@ -13,11 +13,24 @@
 struct rec {
 	uint64_t pos;		/* ring position of the first byte */
 	uint32_t len;		/* bytes in the ring */
+	uint32_t outlen;	/* bytes sent: len + trunc, or what the processors made of it */
 	uint8_t trunc;		/* cut at the record limit: a '\n' is sent after len bytes */
-	uint8_t acked;		/* accepted by the service */
+	uint8_t acked;		/* accepted by the service (or dropped by a processor) */
 	off_t end;		/* source offset just past the record: safe to resume from once acked */
 	int64_t t;		/* monotonic ms when it was cut */
+	int64_t wall;		/* ms since the epoch when it was read (for processors) */
 };
+
+struct ring;
+
+/* A record's bytes as sent: up to two spans, then '\n' if nl. */
+struct rec_view {
+	const char *p[2];
+	size_t n[2];
+	int nl;
+};
+/* Gives the view of record i; ctx is the function's own. */
+typedef void (*rec_view_fn)(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v);
 
 struct ring {
 	char *buf;
@@ -59,6 +72,8 @@ int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, 
 void ring_release(struct ring *r, uint64_t upto);
 /* Bytes free for the source. */
 static inline size_t ring_free(const struct ring *r) { return r->size - (size_t)(r->head - r->tail); }
-/* Bytes of data sent for a record (its length plus the added terminator). */
-static inline size_t rec_data_len(const struct rec *rc) { return rc->len + rc->trunc; }
+/* The record's own bytes, as read (a rec_view_fn; ctx unused). */
+void ring_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v);
+/* Bytes of data sent for a record. */
+static inline size_t rec_data_len(const struct rec *rc) { return rc->outlen; }
 #endif

@@ -3,13 +3,16 @@
 # Idempotent: does nothing when everything is already there.
 #   tools/deps.sh          host build + tests
 #   tools/deps.sh cross    adds the ARMv7 / MIPS musl toolchains and qemu-user
+#   tools/deps.sh fuzz     adds clang and its libFuzzer/sanitizer runtimes
 set -u
 
 host_pkgs="gcc make musl-tools libjsmn-dev python3 openssl dpkg-dev time"
 cross_pkgs="gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu musl-dev:armhf musl-dev:mipsel qemu-user"
+fuzz_pkgs="clang libclang-rt-dev"
 
 want="$host_pkgs"
 [ "${1:-}" = cross ] && want="$want $cross_pkgs"
+[ "${1:-}" = fuzz ] && want="$want $fuzz_pkgs"
 
 missing=""
 for p in $want; do

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "arena.h"
 #include "conf.h"
+#include "proc.h"
 #include "t.h"
 
 static char conf_t_err[8192];	/* what conf_load wrote to stderr */
@@ -452,11 +453,15 @@ T(conf_java_agent_files)
 
 	T_EQ_INT(conf_t_load(&c, firehose), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
-	    "kagent.conf:8: flows[0].dataProcessingOptions: not supported by this version, ignored\n");
+	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
 	T_EQ_STR(c.region, "us-west-2");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_STR(c.flows[1].file_pattern, "/tmp/other.log*");
+	/* the processors, in order, ready to run */
+	T_EQ_INT(c.flows[0].nproc, 1);
+	T_EQ_STR(c.flows[0].proc[0].p->name, "LOGTOJSON");
+	T_EQ_INT(c.flows[1].nproc, 1);
+	T_EQ_STR(c.flows[1].proc[0].p->name, "SINGLELINE");
 }
 
 T(conf_print_masks_secrets)

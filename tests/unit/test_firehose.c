@@ -173,12 +173,12 @@ T(firehose_body_by_hand)
 	struct firehose_enc e;
 
 	T_EQ_INT(r->rhead - r->rtail, 2);
-	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), sizeof want - 1);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1", NULL, NULL), sizeof want - 1);
 	T_TRUE(stream_is(&e, 4096, want, sizeof want - 1, __LINE__));
 	/* the same two records wrapping at every byte */
 	for (size_t k = 0; k < RSIZE; k++) {
 		r = load(k, lines, 2);
-		T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), sizeof want - 1);
+		T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1", NULL, NULL), sizeof want - 1);
 		T_TRUE(stream_is(&e, 8, want, sizeof want - 1, __LINE__));
 	}
 }
@@ -189,11 +189,11 @@ T(firehose_body_empty)
 	struct ring *r = load6(10);
 	struct firehose_enc e;
 
-	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rtail, "s1"), 40);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rtail, "s1", NULL, NULL), 40);
 	T_TRUE(stream_is(&e, 8, want, 40, __LINE__));
 	/* all acked: the same */
 	set_acked(r, 0x3f);
-	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), 40);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1", NULL, NULL), 40);
 	T_TRUE(stream_is(&e, 9, want, 40, __LINE__));
 	set_acked(r, 0);
 }
@@ -224,9 +224,9 @@ T(firehose_body_every_wrap_and_cap)
 			struct firehose_enc e;
 			size_t wlen = expect(want, "s1", mask, 0, NREC);
 			set_acked(r, mask);
-			T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), wlen);
+			T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1", NULL, NULL), wlen);
 			for (size_t c = 0; c < sizeof big / sizeof *big; c++) {
-				firehose_enc_init(&e, r, r->rtail, r->rhead, "s1");
+				firehose_enc_init(&e, r, r->rtail, r->rhead, "s1", NULL, NULL);
 				if (!stream_is(&e, big[c], want, wlen, __LINE__)) {
 					t_fail(__FILE__, __LINE__, "offset %zu mask %#x", k, mask);
 					return;
@@ -238,7 +238,7 @@ T(firehose_body_every_wrap_and_cap)
 			size_t wlen = expect(want, "s1", masks[m], 0, NREC);
 			set_acked(r, masks[m]);
 			for (size_t cap = 8; cap <= 64; cap++) {
-				T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1"), wlen);
+				T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, "s1", NULL, NULL), wlen);
 				if (!stream_is(&e, cap, want, wlen, __LINE__)) {
 					t_fail(__FILE__, __LINE__, "offset %zu mask %#x", k, masks[m]);
 					return;
@@ -260,11 +260,11 @@ T(firehose_body_subrange)
 	struct ring *r = load6(60);
 	size_t wlen = expect(want, "s1", 0, 1, 5);
 
-	T_EQ_INT(firehose_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1"), wlen);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1", NULL, NULL), wlen);
 	T_TRUE(stream_is(&e, 8, want, wlen, __LINE__));
 	set_acked(r, 0x02);	/* the batch's first is acked: no leading comma */
 	wlen = expect(want, "s1", 0x02, 1, 5);
-	T_EQ_INT(firehose_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1"), wlen);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1", NULL, NULL), wlen);
 	T_TRUE(stream_is(&e, 17, want, wlen, __LINE__));
 	static const char start[] = "{\"DeliveryStreamName\":\"s1\",\"Records\":[{\"Data\":\"QUJD";
 	T_TRUE(memcmp(want, start, sizeof start - 1) == 0);
@@ -281,9 +281,9 @@ T(firehose_body_long_stream_name)
 	size_t wlen = expect(want, name, 0, 0, NREC);
 
 	T_EQ_INT(sizeof name - 1, 64);
-	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, name), wlen);
+	T_EQ_INT(firehose_enc_init(&e, r, r->rtail, r->rhead, name, NULL, NULL), wlen);
 	T_TRUE(stream_is(&e, 8, want, wlen, __LINE__));
-	firehose_enc_init(&e, r, r->rtail, r->rhead, name);
+	firehose_enc_init(&e, r, r->rtail, r->rhead, name, NULL, NULL);
 	T_TRUE(stream_is(&e, 4096, want, wlen, __LINE__));
 }
 

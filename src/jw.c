@@ -1,0 +1,60 @@
+#include <string.h>
+#include "json.h"
+#include "jw.h"
+
+static void put(struct jw *w, const char *s, size_t n)
+{
+	if (w->len < w->cap)
+		memcpy(w->out + w->len, s, n <= w->cap - w->len ? n : w->cap - w->len);
+	w->len += n;
+}
+
+void jw_begin(struct jw *w, char *out, size_t cap, int pretty)
+{
+	w->out = out;
+	w->cap = cap;
+	w->len = 0;
+	w->pretty = pretty;
+	w->n = 0;
+	put(w, "{", 1);
+}
+
+static void key(struct jw *w, const char *k)
+{
+	if (w->n++)
+		put(w, ",", 1);
+	if (w->pretty)
+		put(w, "\n  ", 3);
+	put(w, "\"", 1);
+	w->len += json_escape(w->len < w->cap ? w->out + w->len : NULL,
+			      w->len < w->cap ? w->cap - w->len : 0, k, strlen(k));
+	put(w, w->pretty ? "\" : " : "\":", w->pretty ? 4 : 2);
+}
+
+void jw_str(struct jw *w, const char *k, const char *v, size_t n)
+{
+	key(w, k);
+	if (!v) {
+		put(w, "null", 4);
+		return;
+	}
+	put(w, "\"", 1);
+	w->len += json_escape(w->len < w->cap ? w->out + w->len : NULL,
+			      w->len < w->cap ? w->cap - w->len : 0, v, n);
+	put(w, "\"", 1);
+}
+
+void jw_raw(struct jw *w, const char *k, const char *json, size_t n)
+{
+	key(w, k);
+	put(w, json, n);
+}
+
+long jw_end(struct jw *w)
+{
+	if (w->pretty)
+		put(w, w->n ? "\n}" : " }", 2);
+	else
+		put(w, "}", 1);
+	return w->len <= w->cap ? (long)w->len : -1;
+}

@@ -1,0 +1,299 @@
+/* ADDTIME (kagent's own): Fluent Bit's time_key/time_key_format on a record
+ * that is a JSON object: the record's time (proc_meta.wall_ms, UTC) as a
+ * string under "time_key" (required), appended as the object's last key the
+ * way Fluent Bit's kinesis_firehose plugin appends it:
+ *
+ *   {"host":"a"}\n  ->  {"host":"a","time":"2024-02-29T12:34:56"}\n
+ *
+ * The rest of the record is left byte for byte; the output ends with "\n".
+ * A record that already has the key gets it twice, as in Fluent Bit.
+ *
+ * "time_key_format" is strftime's (default "%Y-%m-%dT%H:%M:%S") with
+ *   %Y %y %m %d %e %j %H %M %S %a %A %b %B %F %T %s %z %Z %% and, as Fluent
+ *   Bit has them, %3N milliseconds and %9N or %L nanoseconds (the record
+ *   time has milliseconds, so the last six digits are 0).  (The older Go
+ *   plugin read %L as milliseconds.)  %Z is "UTC" and %z "+0000"; Fluent Bit
+ *   on glibc prints "GMT" for %Z.  %s is the true epoch second (glibc's %s
+ *   of a gmtime result is off by the local zone's offset unless TZ is UTC).
+ *   Another conversion is refused at start-up.  Unlike Fluent Bit, the key
+ *   and the value are escaped as JSON strings.
+ *
+ * A record that is not one JSON object, or has more than AT_MAXTOK tokens,
+ * is sent unchanged, counted, warned about once. */
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "json.h"
+#include "log.h"
+#include "proc.h"
+
+#define AT_MAXTOK 1024		/* tokens of a record; a LOGTOJSON line has ~20 */
+#define AT_MAXVALUE 256		/* bytes of a formatted time, at most */
+#define AT_CONVMAX 20		/* bytes of one conversion, at most (%s) */
+
+struct at_state {
+	const char *fmt;
+	char *key;		/* "\"<time_key escaped>\":\"" */
+	size_t keylen;
+	unsigned long notobj, toobig;
+	int warned_notobj, warned_toobig;
+	jsmntok_t t[AT_MAXTOK];
+};
+
+struct at_tm {
+	long long year, secs;	/* secs: since the epoch, floored */
+	int mon, mday, hour, min, sec, ms, wday, yday;
+};
+
+static const char at_days[7][10] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
+};
+static const char at_months[12][10] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"
+};
+
+static void
+at_civil(int64_t ms, struct at_tm *tm)
+{
+	static const int before[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
+	int64_t days, r, doe, yoe, doy, mp, era;
+	int leap;
+
+	days = ms / 86400000;
+	r = ms % 86400000;
+	if (r < 0) {
+		r += 86400000;
+		days--;
+	}
+	tm->secs = (long long)(days * 86400 + r / 1000);
+	tm->ms = (int)(r % 1000);
+	tm->sec = (int)(r / 1000 % 60);
+	tm->min = (int)(r / 60000 % 60);
+	tm->hour = (int)(r / 3600000);
+	tm->wday = (int)(((days % 7) + 11) % 7);	/* 1970-01-01 was a Thursday */
+	/* civil date: count from 0000-03-01 so that a leap day is the last of
+	 * its year, in 400-year eras (proleptic Gregorian) */
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	tm->mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	tm->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
+	tm->year = (long long)(yoe + era * 400 + (tm->mon <= 2));
+	leap = tm->year % 4 == 0 && (tm->year % 100 != 0 || tm->year % 400 == 0);
+	tm->yday = before[tm->mon - 1] + (tm->mon > 2 && leap) + tm->mday;
+}
+
+/* One conversion (the letter after %; '3' for %3N, '9' for %9N) into b
+ * (>= AT_CONVMAX + 1 bytes); its length, or -1 if there is no such one. */
+static int
+at_conv(char c, const struct at_tm *tm, char *b)
+{
+	size_t n = AT_CONVMAX + 1;
+
+	switch (c) {
+	case 'Y': return snprintf(b, n, "%lld", tm->year);
+	case 'y': return snprintf(b, n, "%02d", (int)((tm->year % 100 + 100) % 100));
+	case 'm': return snprintf(b, n, "%02d", tm->mon);
+	case 'd': return snprintf(b, n, "%02d", tm->mday);
+	case 'e': return snprintf(b, n, "%2d", tm->mday);
+	case 'j': return snprintf(b, n, "%03d", tm->yday);
+	case 'H': return snprintf(b, n, "%02d", tm->hour);
+	case 'M': return snprintf(b, n, "%02d", tm->min);
+	case 'S': return snprintf(b, n, "%02d", tm->sec);
+	case 'a': return snprintf(b, n, "%.3s", at_days[tm->wday]);
+	case 'A': return snprintf(b, n, "%s", at_days[tm->wday]);
+	case 'b': return snprintf(b, n, "%.3s", at_months[tm->mon - 1]);
+	case 'B': return snprintf(b, n, "%s", at_months[tm->mon - 1]);
+	case 'F': return snprintf(b, n, "%lld-%02d-%02d", tm->year, tm->mon, tm->mday);
+	case 'T': return snprintf(b, n, "%02d:%02d:%02d", tm->hour, tm->min, tm->sec);
+	case 's': return snprintf(b, n, "%lld", tm->secs);
+	case 'z': return snprintf(b, n, "+0000");
+	case 'Z': return snprintf(b, n, "UTC");
+	case '%': return snprintf(b, n, "%%");
+	case '3': return snprintf(b, n, "%03d", tm->ms);
+	case '9': case 'L': return snprintf(b, n, "%03d000000", tm->ms);
+	default: return -1;
+	}
+}
+
+/* The conversion at fmt[i] (just after a '%'): its letter for at_conv and
+ * how many bytes of fmt it takes. */
+static char
+at_spec(const char *fmt, size_t i, size_t *used)
+{
+	if ((fmt[i] == '3' || fmt[i] == '9') && fmt[i + 1] == 'N') {
+		*used = 2;
+		return fmt[i];
+	}
+	*used = fmt[i] ? 1 : 0;
+	return fmt[i];
+}
+
+/* fmt expanded for tm into out (at most AT_MAXVALUE bytes written); its
+ * full length, or -1 at an unknown conversion (whose offset goes to *bad). */
+static int
+at_format(const char *fmt, const struct at_tm *tm, char *out, size_t *bad)
+{
+	char b[AT_CONVMAX + 1];
+	size_t i = 0, len = 0, used;
+	int k;
+	char c;
+
+	while (fmt[i]) {
+		if (fmt[i] != '%') {
+			if (len < AT_MAXVALUE)
+				out[len] = fmt[i];
+			len++;
+			i++;
+			continue;
+		}
+		c = at_spec(fmt, i + 1, &used);
+		if (c == '\0' || (k = at_conv(c, tm, b)) < 0) {
+			*bad = i;
+			return -1;
+		}
+		if (len + (size_t)k <= AT_MAXVALUE)
+			memcpy(out + len, b, (size_t)k);
+		len += (size_t)k;
+		i += 1 + used;
+	}
+	return (int)len;
+}
+
+static int
+at_init(void **state, struct conf_opts *o)
+{
+	struct at_state *s = arena_alloc(sizeof *s);
+	const char *key;
+	struct at_tm tm;
+	char out[AT_MAXVALUE];
+	size_t i, bad, used, bound = 0, e;
+	int r;
+
+	if ((r = conf_opt_string(o, "time_key", &key)) < 0)
+		return -1;
+	if (r == 0)
+		return conf_opt_error(o, NULL, "needs time_key (the key to add)");
+	if (!*key)
+		return conf_opt_error(o, "time_key", "must not be empty");
+	if ((r = conf_opt_string(o, "time_key_format", &s->fmt)) < 0)
+		return -1;
+	if (r == 0)
+		s->fmt = "%Y-%m-%dT%H:%M:%S";
+	/* an upper bound of the value's length, so run never has to cut it */
+	for (i = 0; s->fmt[i]; i++) {
+		if (s->fmt[i] != '%') {
+			bound++;
+			continue;
+		}
+		at_spec(s->fmt, i + 1, &used);
+		bound += AT_CONVMAX;
+		i += used;
+	}
+	at_civil(0, &tm);
+	if (at_format(s->fmt, &tm, out, &bad) < 0)
+		return conf_opt_error(o, "time_key_format",
+		    "unsupported conversion \"%.*s\" (there are %%Y %%y %%m %%d %%e %%j %%H %%M %%S "
+		    "%%a %%A %%b %%B %%F %%T %%s %%z %%Z %%%% %%3N %%9N %%L)",
+		    s->fmt[bad + 1] ? 2 : 1, s->fmt + bad);
+	if (bound > AT_MAXVALUE)
+		return conf_opt_error(o, "time_key_format", "too long (its value could pass %d bytes)",
+		    AT_MAXVALUE);
+	e = json_escape(NULL, 0, key, strlen(key));
+	s->key = arena_alloc(e + 5);
+	s->key[0] = '"';
+	json_escape(s->key + 1, e, key, strlen(key));
+	memcpy(s->key + 1 + e, "\":\"", 3);
+	s->keylen = e + 4;
+	*state = s;
+	return 0;
+}
+
+/* As SELECTKEYS: 1 for one JSON object whose keys all have values, 0 for
+ * anything else, -1 for too many tokens. */
+static int
+at_parse(struct at_state *s, const char *in, size_t n)
+{
+	jsmn_parser p;
+	int ntok, j, k;
+	size_t i;
+
+	jsmn_init(&p);
+	ntok = jsmn_parse(&p, in, n, s->t, AT_MAXTOK);
+	if (ntok == JSMN_ERROR_NOMEM)
+		return -1;
+	if (ntok <= 0 || s->t[0].type != JSMN_OBJECT || json_skip(s->t, 0) != ntok)
+		return 0;
+	/* jsmn stops at a NUL byte: what follows must be blank */
+	for (i = (size_t)s->t[0].end; i < n; i++)
+		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r' && in[i] != '\n')
+			return 0;
+	for (k = 0, j = 1; k < s->t[0].size; k++, j = json_skip(s->t, j))
+		if (s->t[j].type != JSMN_STRING || s->t[j].size != 1)
+			return 0;
+	return 1;
+}
+
+static long
+at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m)
+{
+	struct at_state *s = state;
+	const jsmntok_t *t = s->t;
+	struct at_tm tm;
+	char v[AT_MAXVALUE];
+	size_t at, end, vlen, elen, len, bad;
+	int r, j, k, last = -1;
+
+	if ((r = at_parse(s, in, n)) <= 0) {
+		if (r < 0 && !s->warned_toobig++)
+			log_warnx("ADDTIME: a record has more than %d JSON tokens; sent unchanged "
+			    "(and any more such records)", AT_MAXTOK);
+		if (r == 0 && !s->warned_notobj++)
+			log_warnx("ADDTIME: a record is not a JSON object; sent unchanged "
+			    "(and any more such records)");
+		if (r < 0)
+			s->toobig++;
+		else
+			s->notobj++;
+		if (n > cap)
+			return PROC_TOOLONG;
+		memcpy(out, in, n);
+		return (long)n;
+	}
+	for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j))
+		last = j + 1;
+	/* after the last value (a string token's end is before its quote),
+	 * or just inside the braces of an empty object */
+	if (last < 0)
+		at = (size_t)t[0].start + 1;
+	else
+		at = (size_t)t[last].end + (t[last].type == JSMN_STRING);
+	end = (size_t)t[0].end;
+	at_civil(m->wall_ms, &tm);
+	/* init checked the conversions and that the value fits in v */
+	vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
+	elen = json_escape(NULL, 0, v, vlen);
+	len = at + (last >= 0) + s->keylen + elen + 1 + (end - at) + 1;
+	if (len > cap)
+		return PROC_TOOLONG;
+	memcpy(out, in, at);
+	len = at;
+	if (last >= 0)
+		out[len++] = ',';
+	memcpy(out + len, s->key, s->keylen);
+	len += s->keylen;
+	len += json_escape(out + len, elen, v, vlen);
+	out[len++] = '"';
+	memcpy(out + len, in + at, end - at);
+	len += end - at;
+	out[len++] = '\n';
+	return (long)len;
+}
+
+const struct processor proc_addtime = { "ADDTIME", "addtime", at_init, at_run };

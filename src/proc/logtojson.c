@@ -1,0 +1,343 @@
+/* LOGTOJSON: a log line to a JSON object of its fields, as the Java agent's
+ * LogToJSONDataConverter does it (ApacheLogParser, SysLogParser and their
+ * PatternConstants), plus two formats a router writes.
+ *
+ * Options (beside "optionName": "LOGTOJSON"):
+ *   logFormat         required; the fields of each format, in output order:
+ *     COMMONAPACHELOG    host, ident, authuser, datetime, request, response, bytes
+ *     COMBINEDAPACHELOG  the same, then referer, agent
+ *     APACHEERRORLOG     timestamp, module, severity, processid, threadid, client, message
+ *     SYSLOG             timestamp, hostname, program, processid, message
+ *                        ("Mmm dd hh:mm:ss host prog[pid]: msg", RFC 3164)
+ *     RFC3339SYSLOG      the same with an RFC 3339 timestamp
+ *     RFC5424SYSLOG      (kagent) pri, version, timestamp, hostname, appname,
+ *                        procid, msgid, structureddata, message:
+ *                        "<PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]";
+ *                        pri and version are the numbers, structureddata the
+ *                        SD-ELEMENTs as written ("[id k=\"v\"][id2]"), message
+ *                        null when the line has none.
+ *     OPENWRTLOG         (kagent) timestamp, facility, severity, program, processid, message:
+ *                        what OpenWrt's logread writes
+ *                          "Mon Jan  1 00:00:12 2024 daemon.info dnsmasq[1234]: msg"
+ *                          (logread -t: "[1704067212.345] " after the date, not kept),
+ *                        and busybox syslogd's /var/log/messages
+ *                          "Jan  1 00:00:12 host daemon.info dnsmasq[1234]: msg"
+ *                          (the host is matched, not kept) and, with syslogd -S,
+ *                          "Jan  1 00:00:12 dnsmasq[1234]: msg".
+ *                        facility and severity are null when the line has no
+ *                        "facility.severity" (or busybox's "<N>"), program and
+ *                        processid when the message has no "prog[pid]: " tag
+ *                        (busybox's own "syslogd started: ...").
+ *   customFieldNames  other names for the fields (as many as the format has),
+ *                     or, with matchPattern, one name per capturing group.
+ *   matchPattern      a Java regular expression replacing the format's; the
+ *                     whole line must match (Matcher.matches).  logFormat still
+ *                     says how "-" is read (every lone "-" is null for the
+ *                     Apache formats and RFC5424SYSLOG, kept for the others).
+ *                     Needs customFieldNames.
+ *   jsonFormat        COMPACT (default) or PRETTYPRINT (Jackson's default pretty printer).
+ *   onMismatch        (kagent) "drop" (default; the Java agent drops such a line
+ *                     silently, kagent counts them and warns once) or "raw": the
+ *                     line is sent as {"message":"<line>"}.
+ *
+ * Values are strings, or null for a group that did not take part; the Apache
+ * formats (and RFC 5424's NILVALUE fields) turn a lone "-" into null, the
+ * syslog formats keep it.  Duplicate names behave as Java's LinkedHashMap:
+ * the first place, the last value.  Output: the object, then "\n".
+ *
+ * The line is the record without one trailing '\n' (the Java agent's
+ * endsWith("\n")); a '\r' before it stays, and as Java's '.' does not match
+ * it, a CRLF line does not match a pattern that ends in ".*".
+ *
+ * Beyond the Java agent, the Apache patterns also take an IPv6 client
+ * address, an empty quoted field ("" for a request, referer or agent), and an
+ * error-log line without [pid ...] or [client ...] (Apache 2.2, and 2.4's
+ * lines about the server itself); each addition is an alternative tried after
+ * the Java agent's, so a line the Java agent matches gives the same fields. */
+#include <stdint.h>
+#include <string.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "json.h"
+#include "jw.h"
+#include "log.h"
+#include "proc.h"
+#include "rx.h"
+
+/* ---- the Java agent's PatternConstants, as regular-expression text ---- */
+#define P_INT		"(?:[+-]?(?:[0-9]+))"
+#define P_POSINT	"(?:[1-9][0-9]*)"
+#define P_NONNEGINT	"(?:[0-9]+)"
+#define P_ANYDATA	".*"
+#define P_WORD		"\\w+"
+#define P_IP		"(?:[\\d\\.]+)"
+#define P_HOSTNAME	"(?:[\\w\\-]+)(?:\\.(?:[\\w\\-]+))*(?:\\.?|\\b)"
+#define P_IPORHOST	"(?:" P_HOSTNAME "|" P_IP ")"
+#define P_URIHOST	"(?:" P_IPORHOST "(?::" P_POSINT ")?)"
+#define P_USER		"(?:[a-zA-Z0-9._-]+)"
+#define P_MONTHDAY	"(?:(?:0[1-9])|(?:[12][0-9])|(?:3[01])|[1-9])"
+#define P_DAY		"(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)"
+#define P_MONTH		"\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?" \
+			"|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b"
+#define P_YEAR		"(?:[1-9]\\d*)"
+#define P_HOUR		"(?:2[0123]|[01]?[0-9])"
+#define P_MINUTE	"(?:[0-5][0-9])"
+#define P_SECOND	"(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-9]+)?)"
+#define P_TIME		"(?:" P_HOUR ":" P_MINUTE ":" P_SECOND ")"
+#define P_HTTPDATE	"(?:" P_MONTHDAY "/" P_MONTH "/" P_YEAR ":" P_TIME "\\s" P_INT ")"
+#define P_ERRLOGTS	"(?:" P_DAY "\\s+" P_MONTH "\\s+" P_MONTHDAY "\\s+" P_TIME "\\s+" P_YEAR ")"
+#define P_SYSLOGTS	"(?:" P_MONTH "\\s+" P_MONTHDAY "\\s+" P_TIME ")"
+#define P_RFC3339	"(?:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?)(?:Z|(?:[-+]\\d{2}:\\d{2}))"
+/* (the unescaped '.' is the Java agent's: any character) */
+#define P_SYSLOGFAC	"<" P_NONNEGINT "." P_NONNEGINT ">"
+#define P_PROG		"([\\w\\._/%-]+)"
+#define P_SYSLOGPROG	P_PROG "(?:\\[(" P_POSINT ")\\])?"
+
+/* ---- kagent's additions, each tried after the Java agent's choices ---- */
+/* An IPv6 address as Apache's %h and %a write it (at least one ':'; an
+ * IPv4-mapped tail; a zone). */
+#define K_IPV6		"(?:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%[\\w.\\-]+)?)"
+/* The error log's client: the address, or "[address]:port". */
+#define K_IPV6CLIENT	"(?:\\[[0-9A-Fa-f:.]+(?:%[\\w.\\-]+)?\\](?::[0-9]+)?|" K_IPV6 ")"
+/* A quoted field: the Java agent's "([^"]+)" also taking "". */
+#define K_QUOTED	"\"([^\"]*)\""
+
+#define COMMON_BASE	"^(" P_IPORHOST "|" K_IPV6 ") (" P_USER ") (" P_USER ") \\[(" P_HTTPDATE ")\\] " \
+			K_QUOTED " (" P_INT "|\\-) (" P_INT "|\\-)"
+#define RX_COMMON	COMMON_BASE ".*"
+#define RX_COMBINED	COMMON_BASE " " K_QUOTED " " K_QUOTED ".*"
+#define RX_ERROR	"^\\[(" P_ERRLOGTS ")\\] \\[(?:(" P_WORD "):)?(" P_WORD ")\\] " \
+			"(?:\\[pid (" P_NONNEGINT ")(?::tid (" P_NONNEGINT "))?\\] )?" \
+			"(?:\\[client (" P_URIHOST "|" K_IPV6CLIENT ")\\] )?(" P_ANYDATA ")"
+#define RX_SYSLOG	"^(" P_SYSLOGTS ") (?:" P_SYSLOGFAC " )?(" P_USER ") " P_SYSLOGPROG ": (" P_ANYDATA ")"
+#define RX_RFC3339	"^(" P_RFC3339 ") (?:" P_SYSLOGFAC " )?(" P_USER ") " P_SYSLOGPROG ": (" P_ANYDATA ")"
+
+/* RFC 5424, section 6: the header's fields are single tokens; an SD-ELEMENT
+ * is [SD-ID *(SP PARAM-NAME="PARAM-VALUE")] with '"', '\' and ']' escaped
+ * in values. */
+#define K_SDNAME	"[^\\s=\\]\"]+"
+#define K_SDELEMENT	"\\[" K_SDNAME "(?: " K_SDNAME "=\"(?:[^\"\\\\]|\\\\.)*\")*\\]"
+#define RX_RFC5424	"^<([0-9]{1,3})>([1-9][0-9]{0,2}) " \
+			"(-|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,6})?" \
+			"(?:Z|[+-][0-9]{2}:[0-9]{2})) (\\S+) (\\S+) (\\S+) (\\S+) (-|(?:" K_SDELEMENT ")+)(?: (.*))?"
+
+/* The names syslog.h's facilitynames and prioritynames give, which busybox
+ * and logread print (logread says "<unknown>" for a code not in them). */
+#define K_FACILITY	"(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security" \
+			"|console|mark|local[0-7]|<unknown>)"
+#define K_SEVERITY	"(emerg|alert|crit|err|error|warn|warning|notice|info|debug|panic|none|<unknown>)"
+#define RX_OPENWRT	"^((?:" P_DAY " +)?" P_MONTH " +" P_MONTHDAY " +" P_TIME "(?: +[0-9]{4})?) " \
+			"(?:\\[[0-9]+\\.[0-9]+\\] )?" \
+			"(?:(?:\\S+ )?(?:" K_FACILITY "\\." K_SEVERITY "|<[0-9]+>) )?" \
+			"(?:" P_PROG "(?:\\[([0-9]+)\\])?: )?(" P_ANYDATA ")"
+
+enum l2j_dash { DASH_KEEP, DASH_NULL, DASH_5424 };
+
+static const char *const l2j_common[] = { "host", "ident", "authuser", "datetime", "request", "response", "bytes" };
+static const char *const l2j_combined[] = { "host", "ident", "authuser", "datetime", "request", "response",
+	"bytes", "referer", "agent" };
+static const char *const l2j_error[] = { "timestamp", "module", "severity", "processid", "threadid", "client",
+	"message" };
+static const char *const l2j_syslog[] = { "timestamp", "hostname", "program", "processid", "message" };
+static const char *const l2j_rfc5424[] = { "pri", "version", "timestamp", "hostname", "appname", "procid",
+	"msgid", "structureddata", "message" };
+static const char *const l2j_openwrt[] = { "timestamp", "facility", "severity", "program", "processid",
+	"message" };
+
+#define NAMES(a) a, sizeof a / sizeof a[0]
+static const struct l2j_format {
+	const char *name;
+	const char *rx;
+	const char *const *fields;
+	size_t nfields;
+	enum l2j_dash dash;
+} l2j_formats[] = {
+	{ "COMMONAPACHELOG", RX_COMMON, NAMES(l2j_common), DASH_NULL },
+	{ "COMBINEDAPACHELOG", RX_COMBINED, NAMES(l2j_combined), DASH_NULL },
+	{ "APACHEERRORLOG", RX_ERROR, NAMES(l2j_error), DASH_NULL },
+	{ "SYSLOG", RX_SYSLOG, NAMES(l2j_syslog), DASH_KEEP },
+	{ "RFC3339SYSLOG", RX_RFC3339, NAMES(l2j_syslog), DASH_KEEP },
+	{ "RFC5424SYSLOG", RX_RFC5424, NAMES(l2j_rfc5424), DASH_5424 },
+	{ "OPENWRTLOG", RX_OPENWRT, NAMES(l2j_openwrt), DASH_KEEP },
+};
+#define L2J_NFORMATS (sizeof l2j_formats / sizeof l2j_formats[0])
+#define L2J_VALID "COMMONAPACHELOG, COMBINEDAPACHELOG, APACHEERRORLOG, SYSLOG, RFC3339SYSLOG, RFC5424SYSLOG, OPENWRTLOG"
+
+/* RFC 5424's fields that may be the NILVALUE "-": timestamp .. structureddata
+ * (groups 3..8); pri, version and the message are never "nothing". */
+#define DASH_5424_MASK	0xfcu
+
+/* One field of the output: its name and the group whose text it takes. */
+struct l2j_out {
+	const char *name;
+	int group;
+};
+
+struct l2j {
+	struct rx *rx;
+	int ngroups;
+	size_t nout;
+	struct l2j_out out[RX_MAX_GROUPS];
+	uint64_t dashnull;	/* bit g-1: a lone "-" in group g is null */
+	int pretty;
+	int raw;		/* onMismatch "raw" */
+	int custom;		/* a matchPattern */
+	const char *format;
+	unsigned long mismatched;	/* runs on a line that did not match */
+	int warned;
+};
+
+static int l2j_init(void **state, struct conf_opts *o)
+{
+	const struct l2j_format *f = NULL;
+	const char *fmt, *pattern = NULL, *jf, *om;
+	const char *const *names = NULL;
+	size_t nnames = 0, i, j;
+	struct l2j *s;
+	char err[128];
+	int r, hasnames, haspattern;
+
+	if ((r = conf_opt_string(o, "logFormat", &fmt)) < 0)
+		return -1;
+	if (r == 0)
+		return conf_opt_error(o, "logFormat", "required: " L2J_VALID);
+	for (i = 0; i < L2J_NFORMATS; i++)
+		if (!strcmp(fmt, l2j_formats[i].name))
+			f = &l2j_formats[i];
+	if (!f)
+		return conf_opt_error(o, "logFormat", "unknown log format \"%s\"; valid: " L2J_VALID, fmt);
+
+	s = arena_alloc(sizeof *s);
+	s->format = f->name;
+	if ((r = conf_opt_string(o, "jsonFormat", &jf)) < 0)
+		return -1;
+	if (r == 1) {
+		if (!strcmp(jf, "PRETTYPRINT"))
+			s->pretty = 1;
+		else if (strcmp(jf, "COMPACT"))
+			return conf_opt_error(o, "jsonFormat", "must be COMPACT or PRETTYPRINT, not \"%s\"", jf);
+	}
+	if ((r = conf_opt_string(o, "onMismatch", &om)) < 0)
+		return -1;
+	if (r == 1) {
+		if (!strcmp(om, "raw"))
+			s->raw = 1;
+		else if (strcmp(om, "drop"))
+			return conf_opt_error(o, "onMismatch", "must be \"drop\" or \"raw\", not \"%s\"", om);
+	}
+	if ((hasnames = conf_opt_strings(o, "customFieldNames", &names, &nnames)) < 0)
+		return -1;
+	if ((haspattern = conf_opt_string(o, "matchPattern", &pattern)) < 0)
+		return -1;
+
+	if (haspattern) {
+		/* BaseLogParser: "matchPattern must be specified when
+		 * customFieldNames is specified" (sic), a configuration error */
+		if (!hasnames)
+			return conf_opt_error(o, "matchPattern",
+			    "needs customFieldNames, one name for each capturing group");
+		if (!(s->rx = rx_compile(pattern, strlen(pattern), err, sizeof err)))
+			return conf_opt_error(o, "matchPattern", "%s", err);
+		s->ngroups = rx_groups(s->rx);
+		/* the Java agent would drop every line ("The parsed fields don't
+		 * match the given fields"); here it is said at start-up */
+		if ((size_t)s->ngroups != nnames)
+			return conf_opt_error(o, "customFieldNames",
+			    "%zu name%s, but matchPattern has %d capturing group%s; they must be as many",
+			    nnames, nnames == 1 ? "" : "s", s->ngroups, s->ngroups == 1 ? "" : "s");
+		s->dashnull = f->dash == DASH_KEEP ? 0 : ~(uint64_t)0;
+		s->custom = 1;
+	} else {
+		if (!(s->rx = rx_compile(f->rx, strlen(f->rx), err, sizeof err)))
+			return conf_opt_error(o, "logFormat", "%s: internal pattern: %s", f->name, err);
+		s->ngroups = rx_groups(s->rx);
+		if ((size_t)s->ngroups != f->nfields)
+			return conf_opt_error(o, "logFormat", "%s: internal pattern has %d groups", f->name,
+			    s->ngroups);
+		if (hasnames && nnames != f->nfields)
+			return conf_opt_error(o, "customFieldNames",
+			    "%zu name%s, but logFormat %s has %zu fields; give %zu, or a matchPattern",
+			    nnames, nnames == 1 ? "" : "s", f->name, f->nfields, f->nfields);
+		if (!hasnames) {
+			names = f->fields;
+			nnames = f->nfields;
+		}
+		s->dashnull = f->dash == DASH_NULL ? ~(uint64_t)0 : f->dash == DASH_5424 ? DASH_5424_MASK : 0;
+	}
+
+	/* LinkedHashMap.put: a repeated name keeps its first place and takes
+	 * the last value */
+	for (i = 0; i < nnames; i++) {
+		for (j = 0; j < s->nout && strcmp(s->out[j].name, names[i]); j++)
+			;
+		s->out[j].name = names[i];
+		s->out[j].group = (int)i + 1;
+		if (j == s->nout)
+			s->nout++;
+	}
+	*state = s;
+	return 0;
+}
+
+/* Closes the object w and adds the "\n"; the length, or PROC_TOOLONG. */
+static long l2j_end(struct jw *w, char *out, size_t cap)
+{
+	long len = jw_end(w);
+
+	if (len < 0 || (size_t)len >= cap)
+		return PROC_TOOLONG;
+	out[len] = '\n';
+	return len + 1;
+}
+
+/* Once per processor, i.e. once per flow: what did not match, and what
+ * becomes of such lines.  The line's start is shown escaped. */
+static void l2j_warn(const struct l2j *s, const char *line, size_t n)
+{
+	char head[64 * 6 + 1];
+	size_t k = n < 64 ? n : 64, e;
+
+	e = json_escape(head, sizeof head - 1, line, k);
+	head[e < sizeof head - 1 ? e : sizeof head - 1] = 0;
+	log_warnx("LOGTOJSON: a line did not match logFormat %s%s: \"%s\"%s; such lines are %s "
+	    "(counted; said once)", s->format, s->custom ? "'s matchPattern" : "", head,
+	    n > k ? "..." : "", s->raw ? "sent as {\"message\":line}" : "dropped");
+}
+
+static long l2j_run(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m)
+{
+	struct l2j *s = state;
+	int caps[2 * (RX_MAX_GROUPS + 1)];
+	struct jw w;
+	size_t i;
+
+	(void)m;
+	/* LogToJSONDataConverter: dataStr.endsWith("\n") -> drop it */
+	if (n && in[n - 1] == '\n')
+		n--;
+	if (!rx_exec(s->rx, in, n, 0, RX_MATCHES, caps, s->ngroups + 1)) {
+		s->mismatched++;
+		if (!s->warned) {
+			s->warned = 1;
+			l2j_warn(s, in, n);
+		}
+		if (!s->raw)
+			return PROC_DROP;
+		jw_begin(&w, out, cap, s->pretty);
+		jw_str(&w, "message", in, n);
+		return l2j_end(&w, out, cap);
+	}
+	jw_begin(&w, out, cap, s->pretty);
+	for (i = 0; i < s->nout; i++) {
+		int g = s->out[i].group, a = caps[2 * g], b = caps[2 * g + 1];
+		const char *v = a < 0 ? NULL : in + a;
+
+		if (v && b - a == 1 && *v == '-' && (s->dashnull >> (g - 1) & 1))
+			v = NULL;
+		jw_str(&w, s->out[i].name, v, v ? (size_t)(b - a) : 0);
+	}
+	return l2j_end(&w, out, cap);
+}
+
+const struct processor proc_logtojson = { "LOGTOJSON", "logtojson", l2j_init, l2j_run };

@@ -1,0 +1,316 @@
+/* SELECTKEYS (kagent's own): what the Fluent Bit Kinesis/Firehose plugins'
+ * data_keys and log_key do, on a record that is a JSON object (e.g. the
+ * output of LOGTOJSON).  Exactly one of:
+ *
+ *   "data_keys": ["a", "b"]  keeps only those keys, in the record's order,
+ *                            their values as they are (nested ones made
+ *                            compact): {"a":1,"b":{"c":2}}\n.  A record
+ *                            with none of them gives {}\n, as the Go
+ *                            plugins send.  A key that appears twice is
+ *                            kept twice: SELECTKEYS only removes.
+ *   "log_key": "log"         sends that key's value alone and a "\n": a
+ *                            string as its decoded text, any other value as
+ *                            its compact JSON text.  A record without the
+ *                            key is dropped, as both Fluent Bit plugins do
+ *                            ("Could not find log_key"); counted, warned
+ *                            once.  Of a key that appears twice, the last.
+ *
+ * This is the Go plugins' (aws/amazon-kinesis-*-for-fluent-bit) log_key.
+ * Fluent Bit's C plugins (kinesis_firehose, kinesis_streams) differ: they
+ * cut the first and last byte off the value's JSON text, so a string keeps
+ * its escapes (a tab is sent as \t) and an object loses its braces, and
+ * they drop values whose JSON text is two bytes or less ("", {}, 42).
+ *
+ * A record that is not one JSON object, or has more than SK_MAXTOK tokens,
+ * is sent unchanged, counted, warned about once: it is most likely a line
+ * the processor before did not turn into JSON, and losing it silently would
+ * be worse than sending it whole. */
+#include <string.h>
+
+#include "arena.h"
+#include "conf.h"
+#include "json.h"
+#include "log.h"
+#include "proc.h"
+
+#define SK_MAXTOK 1024	/* tokens of a record; a LOGTOJSON line has ~20 */
+
+struct sk_state {
+	const char *const *keys;	/* data_keys, or the one log_key */
+	size_t nkeys;
+	int logkey;
+	unsigned long notobj, toobig, missing;
+	int warned_notobj, warned_toobig, warned_missing;
+	jsmntok_t t[SK_MAXTOK];
+};
+
+static int
+sk_init(void **state, struct conf_opts *o)
+{
+	struct sk_state *s = arena_alloc(sizeof *s);
+	const char *lk;
+	int rd, rl;
+
+	if ((rd = conf_opt_strings(o, "data_keys", &s->keys, &s->nkeys)) < 0)
+		return -1;
+	if ((rl = conf_opt_string(o, "log_key", &lk)) < 0)
+		return -1;
+	if (rd && rl)
+		return conf_opt_error(o, "log_key", "give data_keys or log_key, not both");
+	if (!rd && !rl)
+		return conf_opt_error(o, NULL, "needs data_keys (an array of key names) or log_key (a key name)");
+	if (rd && s->nkeys == 0)
+		return conf_opt_error(o, "data_keys", "must name at least one key");
+	if (rl) {
+		const char **k = arena_alloc(sizeof *k);
+
+		k[0] = lk;
+		s->keys = k;
+		s->nkeys = 1;
+		s->logkey = 1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void
+sk_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
+{
+	if (*len < cap)
+		memcpy(out + *len, p, k <= cap - *len ? k : cap - *len);
+	*len += k;
+}
+
+/* JSON text without the whitespace between tokens. */
+static void
+sk_compact(char *out, size_t cap, size_t *len, const char *s, size_t n)
+{
+	size_t i, from = 0;
+	int in_str = 0;
+
+	for (i = 0; i < n; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = 0;
+		} else if (s[i] == '"') {
+			in_str = 1;
+		} else if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			sk_put(out, cap, len, s + from, i - from);
+			from = i + 1;
+		}
+	}
+	if (i > n)
+		i = n;
+	sk_put(out, cap, len, s + from, i - from);
+}
+
+static unsigned
+sk_hex4(const char *p)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else
+			v |= (unsigned)(c - 'A' + 10);	/* jsmn checked it is hex */
+	}
+	return v;
+}
+
+/* Decodes the inside of a JSON string (jsmn checked its escapes).  A lone
+ * surrogate becomes U+FFFD, \u0000 a NUL byte, as Go's decoder does; bytes
+ * that are not UTF-8 pass as they are. */
+static void
+sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
+{
+	size_t i = 0, from = 0;
+	unsigned u, lo;
+	char b[4];
+	size_t k;
+
+	while (i < n) {
+		if (s[i] != '\\') {
+			i++;
+			continue;
+		}
+		sk_put(out, cap, len, s + from, i - from);
+		if (i + 1 >= n) {
+			from = i;	/* a lone backslash (jsmn does not let one by) */
+			break;
+		}
+		switch (s[i + 1]) {
+		case 'b': u = '\b'; break;
+		case 'f': u = '\f'; break;
+		case 'n': u = '\n'; break;
+		case 'r': u = '\r'; break;
+		case 't': u = '\t'; break;
+		case 'u': u = i + 6 <= n ? sk_hex4(s + i + 2) : 0xfffd; break;
+		default: u = (unsigned char)s[i + 1]; break;	/* " \ / */
+		}
+		i += s[i + 1] == 'u' ? 6 : 2;
+		if (u >= 0xd800 && u <= 0xdbff && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u' &&
+		    (lo = sk_hex4(s + i + 2)) >= 0xdc00 && lo <= 0xdfff) {
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			i += 6;
+		} else if (u >= 0xd800 && u <= 0xdfff)
+			u = 0xfffd;
+		if (u < 0x80) {
+			b[0] = (char)u;
+			k = 1;
+		} else if (u < 0x800) {
+			b[0] = (char)(0xc0 | u >> 6);
+			b[1] = (char)(0x80 | (u & 0x3f));
+			k = 2;
+		} else if (u < 0x10000) {
+			b[0] = (char)(0xe0 | u >> 12);
+			b[1] = (char)(0x80 | (u >> 6 & 0x3f));
+			b[2] = (char)(0x80 | (u & 0x3f));
+			k = 3;
+		} else {
+			b[0] = (char)(0xf0 | u >> 18);
+			b[1] = (char)(0x80 | (u >> 12 & 0x3f));
+			b[2] = (char)(0x80 | (u >> 6 & 0x3f));
+			b[3] = (char)(0x80 | (u & 0x3f));
+			k = 4;
+		}
+		sk_put(out, cap, len, b, k);
+		from = i;
+	}
+	if (from < n)
+		sk_put(out, cap, len, s + from, n - from);
+}
+
+/* 1 if the key token t (a string) is name once decoded. */
+static int
+sk_keyis(const char *js, const jsmntok_t *t, const char *name)
+{
+	const char *s = js + t->start;
+	size_t n = (size_t)(t->end - t->start), want = strlen(name);
+	char buf[256];
+	size_t len = 0;
+
+	if (!memchr(s, '\\', n))
+		return n == want && memcmp(s, name, n) == 0;
+	/* decoding never lengthens, so a longer name cannot match past buf */
+	if (want >= sizeof buf)
+		return 0;
+	sk_unescape(buf, sizeof buf, &len, s, n);
+	return len == want && memcmp(buf, name, want) == 0;
+}
+
+static int
+sk_wanted(const struct sk_state *s, const char *js, const jsmntok_t *t)
+{
+	size_t k;
+
+	for (k = 0; k < s->nkeys; k++)
+		if (sk_keyis(js, t, s->keys[k]))
+			return 1;
+	return 0;
+}
+
+/* The record's object, parsed into s->t: 1, or 0 if it is not one JSON
+ * object (with keys that all have values), -1 if it has too many tokens. */
+static int
+sk_parse(struct sk_state *s, const char *in, size_t n)
+{
+	jsmn_parser p;
+	int ntok, j, k;
+	size_t i;
+
+	jsmn_init(&p);
+	ntok = jsmn_parse(&p, in, n, s->t, SK_MAXTOK);
+	if (ntok == JSMN_ERROR_NOMEM)
+		return -1;
+	if (ntok <= 0 || s->t[0].type != JSMN_OBJECT || json_skip(s->t, 0) != ntok)
+		return 0;
+	/* jsmn stops at a NUL byte: what follows must be blank */
+	for (i = (size_t)s->t[0].end; i < n; i++)
+		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r' && in[i] != '\n')
+			return 0;
+	for (k = 0, j = 1; k < s->t[0].size; k++, j = json_skip(s->t, j))
+		if (s->t[j].type != JSMN_STRING || s->t[j].size != 1)
+			return 0;
+	return 1;
+}
+
+static long
+sk_passthrough(struct sk_state *s, int r, const char *in, size_t n, char *out, size_t cap)
+{
+	if (r < 0) {
+		s->toobig++;
+		if (!s->warned_toobig++)
+			log_warnx("SELECTKEYS: a record has more than %d JSON tokens; sent unchanged "
+			    "(and any more such records)", SK_MAXTOK);
+	} else {
+		s->notobj++;
+		if (!s->warned_notobj++)
+			log_warnx("SELECTKEYS: a record is not a JSON object; sent unchanged "
+			    "(and any more such records)");
+	}
+	if (n > cap)
+		return PROC_TOOLONG;
+	memcpy(out, in, n);
+	return (long)n;
+}
+
+static long
+sk_run(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m)
+{
+	struct sk_state *s = state;
+	const jsmntok_t *t = s->t;
+	size_t len = 0;
+	int r, j, k, v, found = -1, nout = 0;
+
+	(void)m;
+	if ((r = sk_parse(s, in, n)) <= 0)
+		return sk_passthrough(s, r, in, n, out, cap);
+	if (s->logkey) {
+		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j))
+			if (sk_keyis(in, &t[j], s->keys[0]))
+				found = j + 1;
+		if (found < 0) {
+			s->missing++;
+			if (!s->warned_missing++)
+				log_warnx("SELECTKEYS: log_key \"%s\" is not in a record; it is dropped "
+				    "(and any more such records), as Fluent Bit does", s->keys[0]);
+			return PROC_DROP;
+		}
+		if (t[found].type == JSMN_STRING)
+			sk_unescape(out, cap, &len, in + t[found].start, (size_t)(t[found].end - t[found].start));
+		else
+			sk_compact(out, cap, &len, in + t[found].start, (size_t)(t[found].end - t[found].start));
+	} else {
+		sk_put(out, cap, &len, "{", 1);
+		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j)) {
+			if (!sk_wanted(s, in, &t[j]))
+				continue;
+			v = j + 1;
+			if (nout++)
+				sk_put(out, cap, &len, ",", 1);
+			/* the key with its quotes, as written */
+			sk_put(out, cap, &len, in + t[j].start - 1, (size_t)(t[j].end - t[j].start) + 2);
+			sk_put(out, cap, &len, ":", 1);
+			if (t[v].type == JSMN_STRING)
+				sk_put(out, cap, &len, in + t[v].start - 1, (size_t)(t[v].end - t[v].start) + 2);
+			else
+				sk_compact(out, cap, &len, in + t[v].start, (size_t)(t[v].end - t[v].start));
+		}
+		sk_put(out, cap, &len, "}", 1);
+	}
+	sk_put(out, cap, &len, "\n", 1);
+	if (len > cap)
+		return PROC_TOOLONG;
+	return (long)len;
+}
+
+const struct processor proc_selectkeys = { "SELECTKEYS", "selectkeys", sk_init, sk_run };

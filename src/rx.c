@@ -1,0 +1,1208 @@
+/* Java-syntax regular expressions run by a Pike VM.
+ *
+ * The pattern is compiled to a program of instructions (Thompson's
+ * construction, with SPLIT ordered by preference).  The VM runs every thread
+ * in lock step over the input, one list of threads per position, in the order
+ * a backtracking matcher would try them; a thread that reaches an instruction
+ * already reached at this position by a thread before it is dropped, since
+ * that one would win anyway.  So the first thread to reach MATCH is the one
+ * Java's backtracking Matcher would return (leftmost-first), with the same
+ * groups, and the work is O(input * program) whatever the pattern.
+ *
+ * Characters: the input is UTF-8 and '.', classes and their negations consume
+ * one code point as Java consumes one char (a byte that does not start a
+ * valid sequence is taken alone, as the U+FFFD Java would have decoded).
+ * A thread consuming a k-byte sequence waits k-1 steps in the lists
+ * ("pending") so that threads keep their order.
+ *
+ * Empty iterations: Java leaves a loop after an iteration that matched
+ * nothing (Loop: "i > beginIndex").  A repetition whose body can match empty
+ * marks the position where each iteration starts (MARK) and leaves the loop
+ * when the body ended there (IFEMPTY), so (a|)* on "aa" ends with group 1 at
+ * (2,2) as in Java, not (1,2).
+ *
+ * Memory: rx_compile parses the pattern twice, first counting then emitting,
+ * and takes exactly what the program and its thread lists need from the
+ * arena.  rx_exec allocates nothing and uses a few words of stack. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "arena.h"
+#include "rx.h"
+
+#define RX_MAX_INST	10000		/* program size; {m,n} copies its operand */
+#define RX_MAX_DEPTH	100		/* nesting of groups */
+#define RX_MAX_COUNT	100000		/* largest m or n in {m,n} */
+#define RX_MAX_LISTMEM	(4 * 1024 * 1024)	/* bytes of thread lists */
+
+enum {
+	OP_BYTE,	/* c: the byte */
+	OP_CLASS,	/* x: class index; one code point */
+	OP_MATCH,
+	OP_JMP,		/* x */
+	OP_SPLIT,	/* x (preferred), y */
+	OP_SAVE,	/* x: capture slot */
+	OP_ASSERT,	/* c: AS_* */
+	OP_MARK,	/* x: register; keeps the position */
+	OP_IFEMPTY,	/* x: register, y: where to go if nothing was consumed since MARK */
+};
+
+enum { AS_BEGIN, AS_END, AS_DOLLAR, AS_WORDB, AS_NWORDB };
+
+struct rx_inst {
+	uint8_t op;
+	uint8_t c;
+	int16_t loop;	/* register of the innermost loop body it is in, or -1 */
+	int32_t x, y;
+};
+
+struct rx_range {
+	uint32_t lo, hi;
+};
+
+struct rx_class {
+	uint32_t ascii[4];	/* code points 0..127 */
+	uint32_t first, n;	/* ranges of code points >= 128 */
+	uint8_t neg;
+};
+
+/* A thread list: each entry is pc, pending bytes, then nslots ints. */
+struct rx_list {
+	int n;
+	int *e;
+};
+
+struct rx {
+	struct rx_inst *prog;
+	int ninst;
+	struct rx_class *cls;
+	struct rx_range *rng;
+	int ngroups;
+	int nsave;		/* 2 * (ngroups + 1) capture slots */
+	int nslots;		/* capture slots then MARK registers */
+	int stride;		/* ints per list entry */
+	int listcap;
+	int firstbyte;		/* every match starts with this byte, or -1 */
+	uint32_t gen;
+	uint32_t *seen;		/* per instruction and mode: the stamp of the last position reached at */
+	int *stack;		/* (pc or -1-slot, value) pairs */
+	int *work;		/* the slots of the thread being followed */
+	struct rx_list l[2];
+};
+
+/* Compiler state.  With prog == NULL nothing is written, only counted. */
+struct rxc {
+	const unsigned char *p;
+	size_t len, pos;
+	struct rx_inst *prog;
+	int n;
+	struct rx_class *cls;
+	int ncls;
+	struct rx_range *rng;
+	int nrng;
+	int ngroups;
+	int depth;
+	int inquote;
+	int failed;
+	char *err;
+	size_t errcap;
+};
+
+/* What a parsed piece can do: match the empty string, and how many MARK
+ * registers its loops use (nested loops take distinct ones). */
+struct rxf {
+	int nullable;
+	int regs;
+};
+
+static int rx_fail(struct rxc *c, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (c->failed)
+		return -1;
+	c->failed = 1;
+	if (!c->err || !c->errcap)
+		return -1;
+	k = snprintf(c->err, c->errcap, "at %zu: ", at);
+	if (k >= 0 && (size_t)k < c->errcap) {
+		va_start(ap, fmt);
+		vsnprintf(c->err + k, c->errcap - k, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static int rx_emit(struct rxc *c, int op, int ch, int x, int y)
+{
+	if (c->n >= RX_MAX_INST) {
+		rx_fail(c, c->pos, "pattern too large (more than %d instructions)", RX_MAX_INST);
+		return c->n;
+	}
+	if (c->prog) {
+		c->prog[c->n].op = op;
+		c->prog[c->n].c = ch;
+		c->prog[c->n].x = x;
+		c->prog[c->n].y = y;
+	}
+	return c->n++;
+}
+
+/* The instruction fields that hold program addresses. */
+static int rx_targets(struct rx_inst *in, int32_t **t)
+{
+	switch (in->op) {
+	case OP_JMP:
+		t[0] = &in->x;
+		return 1;
+	case OP_SPLIT:
+		t[0] = &in->x;
+		t[1] = &in->y;
+		return 2;
+	case OP_IFEMPTY:
+		t[0] = &in->y;
+		return 1;
+	}
+	return 0;
+}
+
+/* Opens k slots at `at`.  A jump to `at` from before it now reaches the new
+ * instructions (they are the entry of what starts there); one from the code
+ * that moved keeps reaching the instruction it meant. */
+static void rx_insert(struct rxc *c, int at, int k)
+{
+	int32_t *t[2];
+
+	if (c->n + k > RX_MAX_INST) {
+		rx_fail(c, c->pos, "pattern too large (more than %d instructions)", RX_MAX_INST);
+		return;
+	}
+	if (c->prog) {
+		memmove(c->prog + at + k, c->prog + at, (size_t)(c->n - at) * sizeof *c->prog);
+		for (int i = 0; i < c->n + k; i++) {
+			if (i >= at && i < at + k)
+				continue;
+			for (int j = rx_targets(&c->prog[i], t); j-- > 0;)
+				if (*t[j] > at || (*t[j] == at && i >= at + k))
+					*t[j] += k;
+		}
+	}
+	c->n += k;
+}
+
+/* Appends a copy of [s,e); its jumps within [s,e] follow it. */
+static void rx_copy(struct rxc *c, int s, int e)
+{
+	int32_t *t[2];
+	int d = c->n - s;
+
+	if (c->prog) {
+		for (int i = s; i < e; i++) {
+			struct rx_inst *in = &c->prog[c->n + i - s];
+			*in = c->prog[i];
+			for (int j = rx_targets(in, t); j-- > 0;)
+				if (*t[j] >= s && *t[j] <= e)
+					*t[j] += d;
+		}
+	}
+	c->n += e - s;
+}
+
+/* Classes.  A class is the ASCII bitmap plus ranges above, then negated. */
+static int rx_newclass(struct rxc *c, int neg)
+{
+	if (c->cls) {
+		memset(&c->cls[c->ncls], 0, sizeof c->cls[c->ncls]);
+		c->cls[c->ncls].first = c->nrng;
+		c->cls[c->ncls].neg = neg;
+	}
+	return c->ncls++;
+}
+
+static void rx_addrange(struct rxc *c, int k, uint32_t lo, uint32_t hi)
+{
+	for (; lo <= hi && lo < 128; lo++)
+		if (c->cls)
+			c->cls[k].ascii[lo >> 5] |= 1u << (lo & 31);
+	if (lo > hi)
+		return;
+	if (c->cls) {
+		c->rng[c->nrng].lo = lo;
+		c->rng[c->nrng].hi = hi;
+		c->cls[k].n++;
+	}
+	c->nrng++;
+}
+
+/* Predefined classes as sorted ranges; the upper-case letter is the
+ * complement.  ASCII meanings, as Java without UNICODE_CHARACTER_CLASS. */
+struct rx_builtin {
+	const char *name;	/* the escape letter, or the \p{name} */
+	const struct rx_range *r;
+	int n;
+};
+
+static const struct rx_range rx_r_digit[] = { { '0', '9' } };
+static const struct rx_range rx_r_word[] = { { '0', '9' }, { 'A', 'Z' }, { '_', '_' }, { 'a', 'z' } };
+static const struct rx_range rx_r_space[] = { { '\t', '\r' }, { ' ', ' ' } };
+static const struct rx_range rx_r_hspace[] = { { '\t', '\t' }, { ' ', ' ' }, { 0xa0, 0xa0 },
+	{ 0x1680, 0x1680 }, { 0x180e, 0x180e }, { 0x2000, 0x200a }, { 0x202f, 0x202f },
+	{ 0x205f, 0x205f }, { 0x3000, 0x3000 } };
+static const struct rx_range rx_r_vspace[] = { { '\n', '\r' }, { 0x85, 0x85 }, { 0x2028, 0x2029 } };
+/* The line terminators '.' does not match (Java without DOTALL / UNIX_LINES). */
+static const struct rx_range rx_r_lineterm[] = { { '\n', '\n' }, { '\r', '\r' }, { 0x85, 0x85 },
+	{ 0x2028, 0x2029 } };
+static const struct rx_range rx_r_lower[] = { { 'a', 'z' } };
+static const struct rx_range rx_r_upper[] = { { 'A', 'Z' } };
+static const struct rx_range rx_r_ascii[] = { { 0, 0x7f } };
+static const struct rx_range rx_r_alpha[] = { { 'A', 'Z' }, { 'a', 'z' } };
+static const struct rx_range rx_r_alnum[] = { { '0', '9' }, { 'A', 'Z' }, { 'a', 'z' } };
+static const struct rx_range rx_r_punct[] = { { '!', '/' }, { ':', '@' }, { '[', '`' }, { '{', '~' } };
+static const struct rx_range rx_r_graph[] = { { '!', '~' } };
+static const struct rx_range rx_r_print[] = { { ' ', '~' } };
+static const struct rx_range rx_r_blank[] = { { '\t', '\t' }, { ' ', ' ' } };
+static const struct rx_range rx_r_cntrl[] = { { 0, 0x1f }, { 0x7f, 0x7f } };
+static const struct rx_range rx_r_xdigit[] = { { '0', '9' }, { 'A', 'F' }, { 'a', 'f' } };
+
+#define RX_B(name, r) { name, r, sizeof r / sizeof r[0] }
+static const struct rx_builtin rx_escclass[] = {
+	RX_B("d", rx_r_digit), RX_B("w", rx_r_word), RX_B("s", rx_r_space),
+	RX_B("h", rx_r_hspace), RX_B("v", rx_r_vspace),
+};
+/* Java's POSIX character classes (US-ASCII only, as Java by default). */
+static const struct rx_builtin rx_posix[] = {
+	RX_B("Lower", rx_r_lower), RX_B("Upper", rx_r_upper), RX_B("ASCII", rx_r_ascii),
+	RX_B("Alpha", rx_r_alpha), RX_B("Digit", rx_r_digit), RX_B("Alnum", rx_r_alnum),
+	RX_B("Punct", rx_r_punct), RX_B("Graph", rx_r_graph), RX_B("Print", rx_r_print),
+	RX_B("Blank", rx_r_blank), RX_B("Cntrl", rx_r_cntrl), RX_B("XDigit", rx_r_xdigit),
+	RX_B("Space", rx_r_space),
+};
+
+static const struct rx_builtin rx_dot = RX_B(".", rx_r_lineterm);
+
+static void rx_addbuiltin(struct rxc *c, int k, const struct rx_builtin *b, int neg)
+{
+	uint32_t lo = 0;
+
+	if (!neg) {
+		for (int i = 0; i < b->n; i++)
+			rx_addrange(c, k, b->r[i].lo, b->r[i].hi);
+		return;
+	}
+	for (int i = 0; i < b->n; i++) {
+		if (b->r[i].lo > lo)
+			rx_addrange(c, k, lo, b->r[i].lo - 1);
+		lo = b->r[i].hi + 1;
+	}
+	rx_addrange(c, k, lo, 0x10ffff);
+}
+
+/* One code point of UTF-8 at s (n > 0 bytes): its length, or 1 and U+FFFD
+ * for a byte that does not start a valid sequence. */
+static int rx_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c < 0xe0 && n >= 2 && (s[1] & 0xc0) == 0x80) {
+		*cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
+		return 2;
+	}
+	if (c >= 0xe0 && c < 0xf0 && n >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (c != 0xe0 || s[1] >= 0xa0) && (c != 0xed || s[1] < 0xa0)) {
+		*cp = (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+		return 3;
+	}
+	if (c >= 0xf0 && c < 0xf5 && n >= 4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80 && (c != 0xf0 || s[1] >= 0x90) && (c != 0xf4 || s[1] < 0x90)) {
+		*cp = (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+		return 4;
+	}
+	*cp = 0xfffd;
+	return 1;
+}
+
+static int rx_encode(uint32_t cp, unsigned char *b)
+{
+	if (cp < 0x80) {
+		b[0] = cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		b[0] = 0xc0 | cp >> 6;
+		b[1] = 0x80 | (cp & 0x3f);
+		return 2;
+	}
+	if (cp < 0x10000) {
+		b[0] = 0xe0 | cp >> 12;
+		b[1] = 0x80 | (cp >> 6 & 0x3f);
+		b[2] = 0x80 | (cp & 0x3f);
+		return 3;
+	}
+	b[0] = 0xf0 | cp >> 18;
+	b[1] = 0x80 | (cp >> 12 & 0x3f);
+	b[2] = 0x80 | (cp >> 6 & 0x3f);
+	b[3] = 0x80 | (cp & 0x3f);
+	return 4;
+}
+
+/* A literal character of the pattern itself: one UTF-8 sequence, or one
+ * byte if it is not valid UTF-8 (matched as that byte). */
+static int rx_patchar(struct rxc *c, uint32_t *cp, int *raw)
+{
+	int k = rx_utf8(c->p + c->pos, c->len - c->pos, cp);
+
+	*raw = k == 1 && c->p[c->pos] >= 0x80;
+	if (*raw)
+		*cp = c->p[c->pos];
+	c->pos += k;
+	return k;
+}
+
+static void rx_emitchar(struct rxc *c, uint32_t cp, int raw)
+{
+	unsigned char b[4];
+	int k;
+
+	if (raw) {
+		rx_emit(c, OP_BYTE, cp, 0, 0);
+		return;
+	}
+	k = rx_encode(cp, b);
+	for (int i = 0; i < k; i++)
+		rx_emit(c, OP_BYTE, b[i], 0, 0);
+}
+
+static int rx_hex(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* n hex digits at pos, or -1. */
+static long rx_hexn(struct rxc *c, int n)
+{
+	long v = 0;
+
+	if (c->len - c->pos < (size_t)n)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int h = rx_hex(c->p[c->pos + i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	c->pos += n;
+	return v;
+}
+
+enum { ESC_CHAR, ESC_CLASS, ESC_ASSERT, ESC_QUOTE };
+
+/* The escape at pos (a backslash).  ESC_CHAR: *cp; ESC_CLASS: *b and *neg;
+ * ESC_ASSERT: *cp = AS_*; ESC_QUOTE: \Q.  Returns -1 on error. */
+static int rx_escape(struct rxc *c, int inclass, uint32_t *cp, const struct rx_builtin **b, int *neg)
+{
+	size_t at = c->pos;
+	int ch, raw;
+	long v;
+
+	if (++c->pos >= c->len)
+		return rx_fail(c, at, "trailing backslash");
+	ch = c->p[c->pos++];
+	switch (ch) {
+	case 't': *cp = '\t'; return ESC_CHAR;
+	case 'n': *cp = '\n'; return ESC_CHAR;
+	case 'r': *cp = '\r'; return ESC_CHAR;
+	case 'f': *cp = '\f'; return ESC_CHAR;
+	case 'a': *cp = 0x07; return ESC_CHAR;
+	case 'e': *cp = 0x1b; return ESC_CHAR;
+	case 'c':
+		if (c->pos >= c->len)
+			return rx_fail(c, at, "bad control escape");
+		*cp = c->p[c->pos++] ^ 64;
+		return ESC_CHAR;
+	case '0':
+		/* \0n, \0nn, \0mnn with m <= 3 */
+		if (c->pos >= c->len || c->p[c->pos] < '0' || c->p[c->pos] > '7')
+			return rx_fail(c, at, "bad octal escape");
+		v = c->p[c->pos++] - '0';
+		if (c->pos < c->len && c->p[c->pos] >= '0' && c->p[c->pos] <= '7') {
+			int first = v;
+			v = v * 8 + c->p[c->pos++] - '0';
+			if (first <= 3 && c->pos < c->len && c->p[c->pos] >= '0' && c->p[c->pos] <= '7')
+				v = v * 8 + c->p[c->pos++] - '0';
+		}
+		*cp = v;
+		return ESC_CHAR;
+	case 'x':
+		if (c->pos < c->len && c->p[c->pos] == '{') {
+			int nd = 0;
+			v = 0;
+			for (c->pos++; c->pos < c->len && rx_hex(c->p[c->pos]) >= 0; c->pos++, nd++)
+				if ((v = v * 16 + rx_hex(c->p[c->pos])) > 0x10ffff)
+					return rx_fail(c, at, "bad hex escape");
+			if (!nd || c->pos >= c->len || c->p[c->pos] != '}')
+				return rx_fail(c, at, "bad hex escape");
+			c->pos++;
+		} else if ((v = rx_hexn(c, 2)) < 0)
+			return rx_fail(c, at, "bad hex escape");
+		*cp = v;
+		return ESC_CHAR;
+	case 'u':
+		if ((v = rx_hexn(c, 4)) < 0)
+			return rx_fail(c, at, "bad unicode escape");
+		/* a surrogate pair written as two escapes is one code point */
+		if (v >= 0xd800 && v < 0xdc00 && c->len - c->pos >= 6 &&
+		    c->p[c->pos] == '\\' && c->p[c->pos + 1] == 'u') {
+			size_t save = c->pos;
+			long lo;
+			c->pos += 2;
+			if ((lo = rx_hexn(c, 4)) >= 0xdc00 && lo < 0xe000)
+				v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
+			else
+				c->pos = save;
+		}
+		*cp = v;
+		return ESC_CHAR;
+	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
+	case 'h': case 'H': case 'v': case 'V':
+		for (size_t i = 0; i < sizeof rx_escclass / sizeof rx_escclass[0]; i++)
+			if (rx_escclass[i].name[0] == (ch | 0x20))
+				*b = &rx_escclass[i];
+		*neg = ch < 'a';
+		return ESC_CLASS;
+	case 'p': case 'P': {
+		size_t s = c->pos, e;
+		*neg = ch == 'P';
+		if (c->pos < c->len && c->p[c->pos] == '{') {
+			for (e = s + 1; e < c->len && c->p[e] != '}'; e++)
+				;
+			if (e >= c->len)
+				return rx_fail(c, at, "unclosed \\%c{", ch);
+			for (size_t i = 0; i < sizeof rx_posix / sizeof rx_posix[0]; i++) {
+				if (strlen(rx_posix[i].name) == e - s - 1 &&
+				    memcmp(rx_posix[i].name, c->p + s + 1, e - s - 1) == 0) {
+					*b = &rx_posix[i];
+					c->pos = e + 1;
+					return ESC_CLASS;
+				}
+			}
+			return rx_fail(c, at, "\\%c{%.*s} is not supported", ch, (int)(e - s - 1), c->p + s + 1);
+		}
+		return rx_fail(c, at, "\\%c is not supported", ch);
+	}
+	case 'b': case 'B': case 'A': case 'z': case 'Z':
+		if (inclass)
+			return rx_fail(c, at, "bad escape \\%c in a class", ch);
+		*cp = ch == 'b' ? AS_WORDB : ch == 'B' ? AS_NWORDB : ch == 'A' ? AS_BEGIN :
+		      ch == 'z' ? AS_END : AS_DOLLAR;
+		return ESC_ASSERT;
+	case 'Q':
+		return ESC_QUOTE;
+	case 'k':
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
+		return rx_fail(c, at, "back-references are not supported");
+	case 'G': case 'R': case 'X': case 'N':
+		return rx_fail(c, at, "\\%c is not supported", ch);
+	}
+	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
+		return rx_fail(c, at, "bad escape \\%c", ch);
+	/* any other escaped character is itself */
+	c->pos--;
+	rx_patchar(c, cp, &raw);
+	if (raw)
+		*cp = 0xfffd;	/* Java would have read U+FFFD */
+	return ESC_CHAR;
+}
+
+/* [...] at pos. */
+static int rx_class(struct rxc *c, struct rxf *f)
+{
+	size_t at = c->pos;
+	int k, neg = 0, first = 1;
+
+	c->pos++;
+	if (c->pos < c->len && c->p[c->pos] == '^') {
+		neg = 1;
+		c->pos++;
+	}
+	k = rx_newclass(c, neg);
+	for (;;) {
+		const struct rx_builtin *b;
+		size_t lo_at;
+		uint32_t lo, hi;
+		int r, bneg, raw;
+
+		if (c->pos >= c->len)
+			return rx_fail(c, at, "unclosed class");
+		lo_at = c->pos;
+		/* Java: a ']' first in the class is a member */
+		if (c->p[c->pos] == ']' && !first) {
+			c->pos++;
+			break;
+		}
+		first = 0;
+		if (c->p[c->pos] == '[')
+			return rx_fail(c, c->pos, "nested classes are not supported");
+		if (c->p[c->pos] == '&' && c->pos + 1 < c->len && c->p[c->pos + 1] == '&')
+			return rx_fail(c, c->pos, "class intersections are not supported");
+		if (c->p[c->pos] == '\\') {
+			r = rx_escape(c, 1, &lo, &b, &bneg);
+			if (r < 0)
+				return -1;
+			if (r == ESC_CLASS) {
+				rx_addbuiltin(c, k, b, bneg);
+				continue;
+			}
+			if (r == ESC_QUOTE) {
+				/* \Q...\E: members, no ranges */
+				while (c->pos < c->len) {
+					if (c->p[c->pos] == '\\' && c->pos + 1 < c->len && c->p[c->pos + 1] == 'E') {
+						c->pos += 2;
+						break;
+					}
+					rx_patchar(c, &lo, &raw);
+					if (raw)
+						lo = 0xfffd;
+					rx_addrange(c, k, lo, lo);
+				}
+				continue;
+			}
+		} else {
+			rx_patchar(c, &lo, &raw);
+			if (raw)
+				lo = 0xfffd;
+		}
+		hi = lo;
+		if (c->pos + 1 < c->len && c->p[c->pos] == '-' && c->p[c->pos + 1] != ']') {
+			c->pos++;
+			if (c->p[c->pos] == '[')
+				return rx_fail(c, c->pos, "nested classes are not supported");
+			if (c->p[c->pos] == '\\') {
+				if (rx_escape(c, 1, &hi, &b, &bneg) != ESC_CHAR)
+					return c->failed ? -1 : rx_fail(c, lo_at, "bad range %.*s",
+					    (int)(c->pos - lo_at), c->p + lo_at);
+			} else {
+				rx_patchar(c, &hi, &raw);
+				if (raw)
+					hi = 0xfffd;
+			}
+			if (hi < lo)
+				return rx_fail(c, lo_at, "bad range %.*s", (int)(c->pos - lo_at), c->p + lo_at);
+		}
+		rx_addrange(c, k, lo, hi);
+	}
+	rx_emit(c, OP_CLASS, 0, k, 0);
+	f->nullable = 0;
+	return 0;
+}
+
+static int rx_alt(struct rxc *c, struct rxf *f);
+
+/* (...) at pos. */
+static int rx_group(struct rxc *c, struct rxf *f)
+{
+	size_t at = c->pos;
+	int g = 0;
+
+	c->pos++;
+	if (c->pos < c->len && c->p[c->pos] == '?') {
+		int ch = c->pos + 1 < c->len ? c->p[c->pos + 1] : -1;
+		int ch2 = c->pos + 2 < c->len ? c->p[c->pos + 2] : -1;
+		if (ch == ':')
+			c->pos += 2;
+		else if (ch == '=' || ch == '!' || (ch == '<' && (ch2 == '=' || ch2 == '!')))
+			return rx_fail(c, at, "look-around is not supported");
+		else if (ch == '<')
+			return rx_fail(c, at, "named groups are not supported");
+		else if (ch == '>')
+			return rx_fail(c, at, "atomic groups are not supported");
+		else if (ch != -1 && strchr("idmsuxU-", ch))
+			return rx_fail(c, at, "inline flags are not supported");
+		else
+			return rx_fail(c, at, "bad group syntax");
+	} else {
+		if (c->ngroups >= RX_MAX_GROUPS)
+			return rx_fail(c, at, "too many groups (at most %d)", RX_MAX_GROUPS);
+		g = ++c->ngroups;
+	}
+	if (++c->depth > RX_MAX_DEPTH)
+		return rx_fail(c, at, "groups nested too deep");
+	if (g)
+		rx_emit(c, OP_SAVE, 0, 2 * g, 0);
+	if (rx_alt(c, f) < 0)
+		return -1;
+	if (c->pos >= c->len || c->p[c->pos] != ')')
+		return rx_fail(c, at, "unclosed group");
+	c->pos++;
+	c->depth--;
+	if (g)
+		rx_emit(c, OP_SAVE, 0, 2 * g + 1, 0);
+	return 0;
+}
+
+/* One atom at pos.  Returns 0 when code was emitted, 1 when the pattern text
+ * stood for nothing (\Q, \E), -1 on error. */
+static int rx_atom(struct rxc *c, struct rxf *f)
+{
+	const struct rx_builtin *b;
+	uint32_t cp;
+	int r, neg, raw, k;
+
+	f->nullable = 0;
+	f->regs = 0;
+	if (c->inquote) {
+		if (c->p[c->pos] == '\\' && c->pos + 1 < c->len && c->p[c->pos + 1] == 'E') {
+			c->pos += 2;
+			c->inquote = 0;
+			return 1;
+		}
+		rx_patchar(c, &cp, &raw);
+		rx_emitchar(c, cp, raw);
+		/* \Qab\E* repeats the b */
+		if (c->pos + 1 < c->len && c->p[c->pos] == '\\' && c->p[c->pos + 1] == 'E') {
+			c->pos += 2;
+			c->inquote = 0;
+		}
+		return 0;
+	}
+	switch (c->p[c->pos]) {
+	case '(':
+		return rx_group(c, f);
+	case '[':
+		return rx_class(c, f);
+	case '.':
+		c->pos++;
+		k = rx_newclass(c, 0);
+		rx_addbuiltin(c, k, &rx_dot, 1);
+		rx_emit(c, OP_CLASS, 0, k, 0);
+		return 0;
+	case '^':
+		c->pos++;
+		rx_emit(c, OP_ASSERT, AS_BEGIN, 0, 0);
+		f->nullable = 1;
+		return 0;
+	case '$':
+		c->pos++;
+		rx_emit(c, OP_ASSERT, AS_DOLLAR, 0, 0);
+		f->nullable = 1;
+		return 0;
+	case '*': case '+': case '?': case '{':
+		return rx_fail(c, c->pos, "nothing to repeat");
+	case '\\':
+		r = rx_escape(c, 0, &cp, &b, &neg);
+		if (r < 0)
+			return -1;
+		if (r == ESC_QUOTE) {
+			c->inquote = 1;
+			return 1;
+		}
+		if (r == ESC_ASSERT) {
+			rx_emit(c, OP_ASSERT, cp, 0, 0);
+			f->nullable = 1;
+		} else if (r == ESC_CLASS) {
+			k = rx_newclass(c, 0);
+			rx_addbuiltin(c, k, b, neg);
+			rx_emit(c, OP_CLASS, 0, k, 0);
+		} else
+			rx_emitchar(c, cp, 0);
+		return 0;
+	}
+	rx_patchar(c, &cp, &raw);
+	rx_emitchar(c, cp, raw);
+	return 0;
+}
+
+/* A number of a {m,n}, or -1. */
+static long rx_count(struct rxc *c)
+{
+	long v = -1;
+
+	while (c->pos < c->len && c->p[c->pos] >= '0' && c->p[c->pos] <= '9') {
+		v = (v < 0 ? 0 : v) * 10 + c->p[c->pos++] - '0';
+		if (v > RX_MAX_COUNT)
+			v = RX_MAX_COUNT + 1;
+	}
+	return v;
+}
+
+/* Turns the atom at [s, n) into min..max (max -1: no limit) repetitions.
+ * Each iteration after an empty one is skipped (see the top of the file).
+ * Layout, X the atom, [M] MARK r and [E] IFEMPTY r,END when X can be empty:
+ *   mandatory copy:   [M] X [E]
+ *   optional copy:    SPLIT next,END  [M] X [E]
+ *   X* :              L: SPLIT next,END  [M] X [E]  JMP L
+ *   last copy of X+:  L: [M] X [E]  SPLIT L,END
+ * (SPLIT operands swapped when lazy). */
+static void rx_repeat(struct rxc *c, int s, long min, long max, int greedy, struct rxf *f, size_t at)
+{
+	int len = c->n - s, nb = f->nullable, reg = f->regs, ov = nb ? 2 : 0, xs = s;
+	long ncopy = max < 0 ? (min ? min : 1) : max;
+	long total, end;
+
+	if (min == 0)
+		f->nullable = 1;
+	if (max == 0) {
+		c->n = s;	/* the groups inside stay, never set, as in Java */
+		return;
+	}
+	if (max < 0)
+		total = min ? min * (len + ov) + 1 : len + ov + 2;
+	else
+		total = min * (len + ov) + (max - min) * (len + ov + 1);
+	if ((long)s + total > RX_MAX_INST) {
+		rx_fail(c, at, "pattern too large (more than %d instructions)", RX_MAX_INST);
+		return;
+	}
+	end = s + total;
+	if (nb)
+		f->regs = reg + 1;
+	for (long i = 0; i < ncopy; i++) {
+		int split = i >= min;		/* an optional copy, or X* */
+		int pre = split + (nb ? 1 : 0), start;
+
+		if (i == 0) {
+			start = s;
+			rx_insert(c, s, pre);
+			xs = s + pre;
+		} else {
+			start = c->n;
+			c->n += pre;
+			rx_copy(c, xs, xs + len);
+		}
+		if (c->prog && split) {
+			c->prog[start].op = OP_SPLIT;
+			c->prog[start].x = greedy ? start + 1 : end;
+			c->prog[start].y = greedy ? end : start + 1;
+		}
+		if (c->prog && nb) {
+			c->prog[start + split].op = OP_MARK;
+			c->prog[start + split].x = reg;
+		}
+		if (nb)
+			rx_emit(c, OP_IFEMPTY, 0, reg, end);
+		if (max < 0 && !min)
+			rx_emit(c, OP_JMP, 0, start, 0);
+		else if (max < 0 && i == ncopy - 1)
+			rx_emit(c, OP_SPLIT, 0, greedy ? start : end, greedy ? end : start);
+	}
+}
+
+/* Atoms and their quantifiers up to '|', ')' or the end. */
+static int rx_seq(struct rxc *c, struct rxf *f)
+{
+	f->nullable = 1;
+	f->regs = 0;
+	while (c->pos < c->len && !c->failed) {
+		struct rxf a;
+		size_t at;
+		long min, max;
+		int s = c->n, r, greedy = 1;
+
+		if (!c->inquote && (c->p[c->pos] == '|' || c->p[c->pos] == ')'))
+			break;
+		if ((r = rx_atom(c, &a)) < 0)
+			return -1;
+		if (r == 1)
+			continue;
+		if (c->inquote || c->pos >= c->len)
+			goto next;
+		at = c->pos;
+		switch (c->p[c->pos]) {
+		case '*': min = 0; max = -1; c->pos++; break;
+		case '+': min = 1; max = -1; c->pos++; break;
+		case '?': min = 0; max = 1; c->pos++; break;
+		case '{':
+			c->pos++;
+			if ((min = rx_count(c)) < 0)
+				return rx_fail(c, at, "bad repetition");
+			max = min;
+			if (c->pos < c->len && c->p[c->pos] == ',') {
+				c->pos++;
+				max = rx_count(c);
+			}
+			if (c->pos >= c->len || c->p[c->pos] != '}')
+				return rx_fail(c, at, "bad repetition");
+			c->pos++;
+			if (min > RX_MAX_COUNT || max > RX_MAX_COUNT)
+				return rx_fail(c, at, "repetition count too large");
+			if (max >= 0 && min > max)
+				return rx_fail(c, at, "bad repetition range");
+			break;
+		default:
+			goto next;
+		}
+		if (c->pos < c->len && c->p[c->pos] == '?') {
+			greedy = 0;
+			c->pos++;
+		} else if (c->pos < c->len && c->p[c->pos] == '+')
+			return rx_fail(c, at, "possessive quantifiers are not supported");
+		rx_repeat(c, s, min, max, greedy, &a, at);
+next:
+		f->nullable &= a.nullable;
+		if (a.regs > f->regs)
+			f->regs = a.regs;
+	}
+	return c->failed ? -1 : 0;
+}
+
+/* Alternatives: SPLIT b1,L1  b1  JMP end  L1: SPLIT b2,L2  b2  JMP end ... */
+static int rx_alt(struct rxc *c, struct rxf *f)
+{
+	int s = c->n, chain = -1;
+
+	f->nullable = 0;
+	f->regs = 0;
+	for (;;) {
+		struct rxf b;
+		int j;
+
+		if (rx_seq(c, &b) < 0)
+			return -1;
+		f->nullable |= b.nullable;
+		if (b.regs > f->regs)
+			f->regs = b.regs;
+		if (c->pos >= c->len || c->p[c->pos] != '|')
+			break;
+		c->pos++;
+		rx_insert(c, s, 1);
+		j = rx_emit(c, OP_JMP, 0, -1, chain);	/* end of alternatives, patched below */
+		if (c->failed)
+			return -1;
+		if (c->prog) {
+			c->prog[s].op = OP_SPLIT;
+			c->prog[s].x = s + 1;
+			c->prog[s].y = c->n;
+		}
+		chain = j;
+		s = c->n;
+	}
+	while (c->prog && chain >= 0) {
+		int next = c->prog[chain].y;
+		c->prog[chain].x = c->n;
+		c->prog[chain].y = 0;
+		chain = next;
+	}
+	return 0;
+}
+
+static int rx_pass(struct rxc *c, struct rxf *f)
+{
+	c->pos = 0;
+	c->n = c->ncls = c->nrng = c->ngroups = c->depth = c->inquote = 0;
+	rx_emit(c, OP_SAVE, 0, 0, 0);
+	if (rx_alt(c, f) < 0)
+		return -1;
+	if (c->pos < c->len)
+		return rx_fail(c, c->pos, "unmatched )");
+	rx_emit(c, OP_SAVE, 0, 1, 0);
+	rx_emit(c, OP_MATCH, 0, 0, 0);
+	return c->failed ? -1 : 0;
+}
+
+struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
+{
+	struct rxc c = { .p = (const unsigned char *)pattern, .len = len, .err = err, .errcap = errcap };
+	struct rxf f;
+	struct rx *rx;
+	long nres = 0, nmulti = 0, listmem;
+
+	if (err && errcap)
+		err[0] = 0;
+	if (rx_pass(&c, &f) < 0)
+		return NULL;
+	rx = arena_alloc(sizeof *rx);
+	rx->prog = arena_alloc((size_t)c.n * sizeof *rx->prog);
+	rx->cls = arena_alloc((size_t)(c.ncls + 1) * sizeof *rx->cls);
+	rx->rng = arena_alloc((size_t)(c.nrng + 1) * sizeof *rx->rng);
+	c.prog = rx->prog;
+	c.cls = rx->cls;
+	c.rng = rx->rng;
+	if (rx_pass(&c, &f) < 0)	/* cannot fail: the same as the first */
+		return NULL;
+	rx->ninst = c.n;
+	rx->ngroups = c.ngroups;
+	rx->nsave = 2 * (c.ngroups + 1);
+	rx->nslots = rx->nsave + f.regs;
+	rx->stride = 2 + rx->nslots;
+	/* The threads alive at one position: one per instruction that waits
+	 * for input (or MATCH), plus up to 3 per class instruction that can
+	 * consume a multi-byte sequence (still consuming it). */
+	for (int i = 0; i < c.n; i++) {
+		struct rx_inst *in = &rx->prog[i];
+		if (in->op == OP_BYTE || in->op == OP_CLASS || in->op == OP_MATCH)
+			nres++;
+		if (in->op == OP_CLASS && (rx->cls[in->x].neg || rx->cls[in->x].n))
+			nmulti++;
+	}
+	rx->listcap = nres + 3 * nmulti;
+	listmem = 2L * rx->listcap * rx->stride * (long)sizeof(int);
+	if (listmem > RX_MAX_LISTMEM) {
+		rx_fail(&c, 0, "pattern too large (would need %ld KiB to match)", listmem / 1024);
+		return NULL;
+	}
+	rx->seen = arena_alloc((size_t)c.n * 2 * sizeof *rx->seen);
+	rx->stack = arena_alloc((size_t)(4 * c.n + 2) * 2 * sizeof *rx->stack);
+	rx->work = arena_alloc((size_t)rx->nslots * sizeof *rx->work);
+	for (int i = 0; i < 2; i++)
+		rx->l[i].e = arena_alloc((size_t)rx->listcap * rx->stride * sizeof(int));
+	/* The body of a loop is from its MARK to its IFEMPTY (the loops
+	 * inside it have smaller registers). */
+	for (int i = 0; i < c.n; i++)
+		rx->prog[i].loop = -1;
+	for (int m = 0; m < c.n; m++) {
+		int r = rx->prog[m].x, e;
+		if (rx->prog[m].op != OP_MARK)
+			continue;
+		for (e = m + 1; !(rx->prog[e].op == OP_IFEMPTY && rx->prog[e].x == r); e++)
+			;
+		for (int i = m + 1; i <= e; i++)
+			if (rx->prog[i].loop < 0 || rx->prog[i].loop > r)
+				rx->prog[i].loop = r;
+	}
+	rx->firstbyte = -1;
+	for (int i = 0; i < c.n; i++) {
+		if (rx->prog[i].op == OP_SAVE)
+			continue;
+		if (rx->prog[i].op == OP_BYTE)
+			rx->firstbyte = rx->prog[i].c;
+		break;
+	}
+	return rx;
+}
+
+int rx_groups(const struct rx *rx)
+{
+	return rx->ngroups;
+}
+
+static int rx_isword(int ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_';
+}
+
+/* Java's Dollar without MULTILINE: the end, or before a line terminator
+ * that ends the input ("\r\n" counts as one; not between its \r and \n). */
+static int rx_dollar(const unsigned char *s, size_t n, size_t i)
+{
+	switch (n - i) {
+	case 0:
+		return 1;
+	case 1:
+		if (s[i] == '\n')
+			return !(i > 0 && s[i - 1] == '\r');
+		return s[i] == '\r';
+	case 2:
+		return (s[i] == '\r' && s[i + 1] == '\n') || (s[i] == 0xc2 && s[i + 1] == 0x85);
+	case 3:
+		return s[i] == 0xe2 && s[i + 1] == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9);
+	}
+	return 0;
+}
+
+static int rx_assert(int kind, const unsigned char *s, size_t n, size_t i)
+{
+	switch (kind) {
+	case AS_BEGIN:
+		return i == 0;
+	case AS_END:
+		return i == n;
+	case AS_DOLLAR:
+		return rx_dollar(s, n, i);
+	case AS_WORDB:
+	case AS_NWORDB:
+		return ((i > 0 && rx_isword(s[i - 1])) != (i < n && rx_isword(s[i]))) == (kind == AS_WORDB);
+	}
+	return 0;
+}
+
+static int rx_inclass(const struct rx *rx, const struct rx_class *k, uint32_t cp)
+{
+	int in = 0;
+
+	if (cp < 128)
+		in = k->ascii[cp >> 5] >> (cp & 31) & 1;
+	else
+		for (uint32_t i = k->first; i < k->first + k->n && !in; i++)
+			in = cp >= rx->rng[i].lo && cp <= rx->rng[i].hi;
+	return in != k->neg;
+}
+
+static void rx_push(struct rx_list *l, const struct rx *rx, int pc, int pending, const int *slots)
+{
+	int *e = l->e + (size_t)l->n++ * rx->stride;
+
+	e[0] = pc;
+	e[1] = pending;
+	memcpy(e + 2, slots, (size_t)rx->nslots * sizeof *slots);
+}
+
+/* Follows every path from pc that consumes nothing, in order of preference,
+ * from position i with the slots in rx->work; adds the threads that wait for
+ * input (or match) to l. */
+static void rx_follow(struct rx *rx, struct rx_list *l, int pc, const unsigned char *s, size_t n, size_t i,
+    uint32_t stamp)
+{
+	int *st = rx->stack, sp = 0, *w = rx->work, mode;
+
+	st[sp++] = pc;
+	st[sp++] = 0;
+	while (sp > 0) {
+		int v = st[--sp];
+		struct rx_inst *in;
+
+		pc = st[--sp];
+		if (pc < 0) {
+			w[-1 - pc] = v;		/* undo a SAVE or MARK on the way back */
+			continue;
+		}
+		in = &rx->prog[pc];
+		/* An instruction is reached once per position, but twice in a
+		 * loop body: in an iteration that has consumed something and in
+		 * one that has not, which can still take Java's last empty
+		 * iteration (see the top of the file).  A thread waiting for
+		 * input is the same in both. */
+		mode = in->op > OP_MATCH && in->loop >= 0 && w[rx->nsave + in->loop] == (int)i;
+		if (rx->seen[2 * pc + mode] == stamp)
+			continue;
+		rx->seen[2 * pc + mode] = stamp;
+		switch (in->op) {
+		case OP_JMP:
+			st[sp++] = in->x;
+			st[sp++] = 0;
+			break;
+		case OP_SPLIT:
+			st[sp++] = in->y;
+			st[sp++] = 0;
+			st[sp++] = in->x;
+			st[sp++] = 0;
+			break;
+		case OP_SAVE:
+		case OP_MARK: {
+			int slot = in->op == OP_SAVE ? in->x : rx->nsave + in->x;
+			st[sp++] = -1 - slot;
+			st[sp++] = w[slot];
+			w[slot] = (int)i;
+			st[sp++] = pc + 1;
+			st[sp++] = 0;
+			break;
+		}
+		case OP_IFEMPTY:
+			st[sp++] = w[rx->nsave + in->x] == (int)i ? in->y : pc + 1;
+			st[sp++] = 0;
+			break;
+		case OP_ASSERT:
+			if (rx_assert(in->c, s, n, i)) {
+				st[sp++] = pc + 1;
+				st[sp++] = 0;
+			}
+			break;
+		default:
+			rx_push(l, rx, pc, 0, w);
+			break;
+		}
+	}
+}
+
+int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	struct rx_list *cl = &rx->l[0], *nl = &rx->l[1], *tmp;
+	uint32_t base;
+	int matched = 0;
+
+	for (int g = 0; g < 2 * ncaps; g++)
+		caps[g] = -1;
+	if (n > INT_MAX - 1 || from > n)
+		return 0;
+	/* stamps base + (i - from) + 1 must stay above every stamp in seen */
+	if (rx->gen > UINT32_MAX - (uint32_t)(n - from) - 2) {
+		memset(rx->seen, 0, (size_t)rx->ninst * 2 * sizeof *rx->seen);
+		rx->gen = 0;
+	}
+	base = rx->gen;
+	rx->gen += (uint32_t)(n - from) + 2;
+	cl->n = 0;
+	for (size_t i = from;; i++) {
+		uint32_t stamp = base + (uint32_t)(i - from) + 1;
+
+		if (!matched && (i == from || mode == RX_FIND)) {
+			if (cl->n == 0 && rx->firstbyte >= 0 && mode == RX_FIND) {
+				/* nothing running: skip to where a match can start */
+				const unsigned char *q = memchr(s + i, rx->firstbyte, n - i);
+				if (!q)
+					break;
+				i = q - s;
+				stamp = base + (uint32_t)(i - from) + 1;
+			}
+			for (int k = 0; k < rx->nslots; k++)
+				rx->work[k] = -1;
+			rx_follow(rx, cl, 0, s, n, i, stamp);
+		}
+		if (cl->n == 0 && (matched || mode != RX_FIND || i >= n))
+			break;
+		nl->n = 0;
+		for (int t = 0; t < cl->n; t++) {
+			int *e = cl->e + (size_t)t * rx->stride;
+			struct rx_inst *in = &rx->prog[e[0]];
+			uint32_t cp;
+			int k;
+
+			if (e[1] > 1) {
+				rx_push(nl, rx, e[0], e[1] - 1, e + 2);
+				continue;
+			}
+			if (e[1] == 1) {
+				memcpy(rx->work, e + 2, (size_t)rx->nslots * sizeof(int));
+				rx_follow(rx, nl, e[0], s, n, i + 1, stamp + 1);
+				continue;
+			}
+			switch (in->op) {
+			case OP_MATCH:
+				if (mode == RX_MATCHES && i != n)
+					break;
+				matched = 1;
+				for (int g = 0; g < 2 * ncaps && g < rx->nsave; g++)
+					caps[g] = e[2 + g];
+				t = cl->n;	/* the threads after this one are worse */
+				break;
+			case OP_BYTE:
+				if (i < n && s[i] == in->c) {
+					memcpy(rx->work, e + 2, (size_t)rx->nslots * sizeof(int));
+					rx_follow(rx, nl, e[0] + 1, s, n, i + 1, stamp + 1);
+				}
+				break;
+			case OP_CLASS:
+				if (i >= n)
+					break;
+				k = rx_utf8(s + i, n - i, &cp);
+				if (!rx_inclass(rx, &rx->cls[in->x], cp))
+					break;
+				if (k > 1) {
+					rx_push(nl, rx, e[0] + 1, k - 1, e + 2);
+					break;
+				}
+				memcpy(rx->work, e + 2, (size_t)rx->nslots * sizeof(int));
+				rx_follow(rx, nl, e[0] + 1, s, n, i + 1, stamp + 1);
+				break;
+			}
+		}
+		tmp = cl;
+		cl = nl;
+		nl = tmp;
+		if (i >= n)
+			break;
+	}
+	return matched;
+}

@@ -1,0 +1,37 @@
+/* A small regular-expression engine for the Java patterns users already have
+ * in agent.json (matchPattern, multiLineStartPattern, a CSV delimiter).
+ * Linear time in the input (no backtracking), fixed memory taken at compile
+ * time (start-up), nothing allocated while matching.
+ *
+ * Supported: literals and escapes, '.', classes with ranges and negation,
+ * \d \D \w \W \s \S, \b \B, ^ $, capturing groups and (?:...), alternation,
+ * * + ? {m} {m,} {m,n} greedy and lazy (*? +? ?? {m,n}?).  Leftmost-first
+ * (Java/Perl) choice between alternatives.  Back-references, look-around,
+ * possessive quantifiers, named groups and flags are rejected at compile time. */
+#ifndef RX_H
+#define RX_H
+#include <stddef.h>
+
+#define RX_MAX_GROUPS 32	/* capturing groups, group 0 (the whole match) not counted */
+
+struct rx;
+
+/* Compiles pattern (len bytes, Java syntax).  Memory comes from the arena
+ * (start-up only).  Returns NULL with "at N: reason" in err (N = 0-based
+ * offset in the pattern) when the pattern is invalid or unsupported. */
+struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap);
+/* Number of capturing groups. */
+int rx_groups(const struct rx *rx);
+
+enum rx_mode {
+	RX_MATCHES,	/* the whole of s[from..n) must match (Java Matcher.matches) */
+	RX_LOOKINGAT,	/* a prefix of s[from..n) must match (Matcher.lookingAt) */
+	RX_FIND,	/* the leftmost match starting at or after from (Matcher.find) */
+};
+
+/* Runs rx over s (n bytes; ^, $ and \b see the whole of s) starting at from.
+ * caps receives 2 * ncaps offsets: caps[2g], caps[2g+1] = start and end of
+ * group g (g = 0: the whole match), -1 for a group that did not take part.
+ * Returns 1 on a match, 0 if none.  Not reentrant: one match at a time per rx. */
+int rx_exec(struct rx *rx, const char *s, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps);
+#endif

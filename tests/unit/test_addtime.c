@@ -1,0 +1,217 @@
+/* ADDTIME: Fluent Bit's time_key / time_key_format on a JSON-object record. */
+#include <stdint.h>
+#include <unistd.h>
+#include "t.h"
+#include "conf.h"
+#include "proc.h"
+
+extern const struct processor proc_addtime;
+
+static char at_t_err[2048];
+static char at_t_out[4096];
+static int64_t at_t_ms;
+
+/* Calls f(st, arg) with fd 2 captured into at_t_err. */
+static long at_t_capture(long (*f)(void **, const void *), void **st, const void *arg)
+{
+	int p[2], save;
+	long rc;
+	ssize_t n;
+
+	at_t_err[0] = 0;
+	if (pipe(p) != 0)
+		return -100;
+	save = dup(2);
+	dup2(p[1], 2);
+	rc = f(st, arg);
+	dup2(save, 2);
+	close(save);
+	close(p[1]);
+	n = read(p[0], at_t_err, sizeof at_t_err - 1);
+	at_t_err[n > 0 ? n : 0] = 0;
+	close(p[0]);
+	return rc;
+}
+
+static long at_t_init(void **st, const void *json)
+{
+	struct conf_opts *o = conf_opts_parse(json, strlen(json));
+
+	return o ? proc_addtime.init(st, o) : -1;
+}
+
+static void *at_t_make(const char *json)
+{
+	void *st = NULL;
+
+	return at_t_capture(at_t_init, &st, json) == 0 ? st : NULL;
+}
+
+static long at_t_call(void **st, const void *in)
+{
+	struct proc_meta m = { at_t_ms };
+
+	return proc_addtime.run(*st, in, strlen(in), at_t_out, sizeof at_t_out - 1, &m);
+}
+
+static const char *at_t_run(void *st, const char *in, int64_t ms)
+{
+	long r;
+
+	if (!st)
+		return "INIT FAILED";
+	at_t_ms = ms;
+	r = at_t_capture(at_t_call, &st, in);
+	if (r < 0)
+		return r == PROC_TOOLONG ? "TOOLONG" : "DROP";
+	at_t_out[r] = 0;
+	return at_t_out;
+}
+
+static const char *at_t(const char *json, const char *in, int64_t ms)
+{
+	return at_t_run(at_t_make(json), in, ms);
+}
+
+/* The value ADDTIME gives with format fmt at ms, on {}. */
+static const char *at_t_fmt(const char *fmt, int64_t ms)
+{
+	static char opts[512], v[512];
+	const char *out;
+	size_t n;
+
+	snprintf(opts, sizeof opts, "{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%s\"}", fmt);
+	out = at_t(opts, "{}\n", ms);
+	n = strlen(out);
+	if (n < 9 || strncmp(out, "{\"t\":\"", 6) != 0 || strcmp(out + n - 3, "\"}\n") != 0)
+		return out;
+	memcpy(v, out + 6, n - 9);
+	v[n - 9] = 0;
+	return v;
+}
+
+#define AT_DEF "{\"optionName\":\"ADDTIME\",\"time_key\":\"time\"}"
+#define AT_LEAP 1709210096789LL		/* 2024-02-29T12:34:56.789Z, a Thursday */
+
+T(addtime_appends_last_key)
+{
+	T_EQ_STR(at_t(AT_DEF, "{\"host\":\"a\",\"n\":1}\n", AT_LEAP),
+	    "{\"host\":\"a\",\"n\":1,\"time\":\"2024-02-29T12:34:56\"}\n");
+	T_EQ_STR(at_t(AT_DEF, "{}\n", 0), "{\"time\":\"1970-01-01T00:00:00\"}\n");
+	T_EQ_STR(at_t(AT_DEF, "{ }", 0), "{\"time\":\"1970-01-01T00:00:00\" }\n");
+	/* right after the last value; the rest byte for byte */
+	T_EQ_STR(at_t(AT_DEF, "  {\"a\" : [1, {\"b\":2}] ,\n \"c\" : \"x\\\"\"\n}\r\n", 0),
+	    "  {\"a\" : [1, {\"b\":2}] ,\n \"c\" : \"x\\\"\",\"time\":\"1970-01-01T00:00:00\"\n}\n");
+	T_EQ_STR(at_t(AT_DEF, "{\"a\":{}}", 0), "{\"a\":{},\"time\":\"1970-01-01T00:00:00\"}\n");
+	T_EQ_STR(at_t(AT_DEF, "{\"a\":true}", 0), "{\"a\":true,\"time\":\"1970-01-01T00:00:00\"}\n");
+	/* a record that has the key already gets it twice, as in Fluent Bit */
+	T_EQ_STR(at_t(AT_DEF, "{\"time\":1}", 0), "{\"time\":1,\"time\":\"1970-01-01T00:00:00\"}\n");
+}
+
+T(addtime_key_and_value_escaped)
+{
+	T_EQ_STR(at_t("{\"optionName\":\"ADDTIME\",\"time_key\":\"a\\\"b\\u00e9\",\"time_key_format\":\"%Y\\\"\\\\\\t\"}",
+	    "{}", 0), "{\"a\\\"b\xc3\xa9\":\"1970\\\"\\\\\\t\"}\n");
+}
+
+T(addtime_conversions)
+{
+	T_EQ_STR(at_t_fmt("%Y-%m-%dT%H:%M:%S.%3NZ", AT_LEAP), "2024-02-29T12:34:56.789Z");
+	T_EQ_STR(at_t_fmt("%y|%j|%a|%A|%b|%B|%e", AT_LEAP), "24|060|Thu|Thursday|Feb|February|29");
+	T_EQ_STR(at_t_fmt("%F %T %z %Z %%", AT_LEAP), "2024-02-29 12:34:56 +0000 UTC %");
+	T_EQ_STR(at_t_fmt("%s|%9N|%L|%3N", AT_LEAP), "1709210096|789000000|789000000|789");
+	T_EQ_STR(at_t_fmt("%e|%j|%a", 0), " 1|001|Thu");
+	T_EQ_STR(at_t_fmt("no conversions", 0), "no conversions");
+	T_EQ_STR(at_t_fmt("", 0), "");
+	/* 3N without % is text */
+	T_EQ_STR(at_t_fmt("3N%3N", 7), "3N007");
+}
+
+T(addtime_dates)
+{
+	T_EQ_STR(at_t_fmt("%F %T.%3N %j %a", -1), "1969-12-31 23:59:59.999 365 Wed");
+	T_EQ_STR(at_t_fmt("%F %j %a", 951782400000LL), "2000-02-29 060 Tue");
+	T_EQ_STR(at_t_fmt("%F %j %a", 4107542400000LL), "2100-03-01 060 Mon");	/* 2100 is not leap */
+	T_EQ_STR(at_t_fmt("%F %j %a", 4102444800000LL - 1), "2099-12-31 365 Thu");
+	T_EQ_STR(at_t_fmt("%F %j", 978220800000LL), "2000-12-31 366");
+	T_EQ_STR(at_t_fmt("%F %T %s", 2147483648000LL), "2038-01-19 03:14:08 2147483648");
+	T_EQ_STR(at_t_fmt("%s", -1), "-1");
+	T_EQ_STR(at_t_fmt("%Y %y", 253402300800000LL), "10000 00");
+	T_TRUE(strncmp(at_t_fmt("%F", INT64_MIN), "-", 1) == 0);
+	T_EQ_STR(at_t_fmt("%F %T.%3N", INT64_MAX), "292278994-08-17 07:12:55.807");
+}
+
+T(addtime_not_an_object_passes)
+{
+	void *st = at_t_make(AT_DEF);
+
+	T_EQ_STR(at_t_run(st, "plain\n", 0), "plain\n");
+	T_EQ_STR(at_t_err, "kagent: warning: ADDTIME: a record is not a JSON object; sent unchanged "
+	    "(and any more such records)\n");
+	T_EQ_STR(at_t_run(st, "[]\n", 0), "[]\n");
+	T_EQ_STR(at_t_err, "");
+	T_EQ_STR(at_t_run(st, "", 0), "");
+	T_EQ_STR(at_t_run(st, "{\"a\":1}{}", 0), "{\"a\":1}{}");
+	T_EQ_STR(at_t_run(st, "{\"a\"}", 0), "{\"a\"}");
+	T_EQ_STR(at_t_run(st, "{\"a\":\"\x01\xff\"", 0), "{\"a\":\"\x01\xff\"");
+}
+
+T(addtime_too_many_tokens_passes)
+{
+	static char in[8192];
+	void *st = at_t_make(AT_DEF);
+	size_t n = 0;
+	int i;
+
+	n += (size_t)snprintf(in + n, sizeof in - n, "{\"a\":[");
+	for (i = 0; i < 1100; i++)
+		n += (size_t)snprintf(in + n, sizeof in - n, "%s1", i ? "," : "");
+	n += (size_t)snprintf(in + n, sizeof in - n, "]}\n");
+	T_EQ_STR(at_t_run(st, in, 0), in);
+	T_EQ_STR(at_t_err, "kagent: warning: ADDTIME: a record has more than 1024 JSON tokens; sent unchanged "
+	    "(and any more such records)\n");
+}
+
+T(addtime_config_errors)
+{
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\"}") == NULL);
+	T_EQ_STR(at_t_err, "test:1: opts: needs time_key (the key to add)\n");
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"\"}") == NULL);
+	T_EQ_STR(at_t_err, "test:1: opts.time_key: must not be empty\n");
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":1}") == NULL);
+	T_EQ_STR(at_t_err, "test:1: opts.time_key: must be a string\n");
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%Y %q\"}") == NULL);
+	T_EQ_STR(at_t_err, "test:1: opts.time_key_format: unsupported conversion \"%q\" (there are %Y %y %m %d "
+	    "%e %j %H %M %S %a %A %b %B %F %T %s %z %Z %% %3N %9N %L)\n");
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%4N\"}") == NULL);
+	T_TRUE(strstr(at_t_err, "unsupported conversion \"%4\"") != NULL);
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"ab%\"}") == NULL);
+	T_TRUE(strstr(at_t_err, "unsupported conversion \"%\"") != NULL);
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":"
+	    "\"%s%s%s%s%s%s%s%s%s%s%s%s%s\"}") == NULL);
+	T_EQ_STR(at_t_err, "test:1: opts.time_key_format: too long (its value could pass 256 bytes)\n");
+	/* 12 conversions fit */
+	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":"
+	    "\"%s%s%s%s%s%s%s%s%s%s%s%s\"}") != NULL);
+}
+
+T(addtime_toolong)
+{
+	static char out[64];
+	static const char want[] = "{\"a\":1,\"t\":\"1970\"}\n";
+	struct proc_meta m = { 0 };
+	void *st = at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%Y\"}");
+	size_t cap, n = sizeof want - 1;
+
+	T_TRUE(st != NULL);
+	T_EQ_INT(proc_addtime.run(st, "{\"a\":1}\n", 8, out, n, &m), (long)n);
+	T_EQ_MEM(out, n, want, n);
+	for (cap = 0; cap < n; cap++) {
+		memset(out, '#', sizeof out);
+		T_EQ_INT(proc_addtime.run(st, "{\"a\":1}\n", 8, out, cap, &m), PROC_TOOLONG);
+		T_EQ_INT(out[cap], '#');
+	}
+	memset(out, '#', sizeof out);
+	T_EQ_INT(proc_addtime.run(st, "abc", 3, out, 2, &m), PROC_TOOLONG);
+	T_EQ_INT(out[2], '#');
+}

@@ -1,0 +1,330 @@
+/* CSVTOJSON: the Java agent's CSVToJSONDataConverter, byte for byte, and
+ * kagent's "quoting": "rfc4180".  The Java-mode outputs were checked against
+ * the Java code (String.split, LinkedHashMap) run on OpenJDK 17. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "t.h"
+#include "conf.h"
+#include "proc.h"
+#include "rx.h"
+
+extern const struct processor proc_singleline, proc_csvtojson;
+
+static void *cj_make(const struct processor *p, const char *json)
+{
+	struct conf_opts *o = conf_opts_parse(json, strlen(json));
+	void *st = NULL;
+
+	if (!o || p->init(&st, o) != 0)
+		return NULL;
+	return st;
+}
+
+/* CSVTOJSON with options json on in (n bytes); the output NUL-terminated in
+ * a static buffer (or "TOOLONG", "INIT FAILED"). */
+static const char *cjn(const char *json, const char *in, size_t n)
+{
+	static char out[4096];
+	struct proc_meta m = { 0 };
+	void *st = cj_make(&proc_csvtojson, json);
+	long r;
+
+	if (!st)
+		return "INIT FAILED";
+	r = proc_csvtojson.run(st, in, n, out, sizeof out - 1, &m);
+	if (r < 0)
+		return r == PROC_TOOLONG ? "TOOLONG" : "DROP";
+	out[r] = 0;
+	return out;
+}
+
+static const char *cj(const char *json, const char *in)
+{
+	return cjn(json, in, strlen(in));
+}
+
+#define F2	"{\"optionName\":\"CSVTOJSON\",\"customFieldNames\":[\"f1\",\"f2\"]"
+#define F3	"{\"optionName\":\"CSVTOJSON\",\"customFieldNames\":[\"f1\",\"f2\",\"f3\"]"
+#define F4	"{\"optionName\":\"CSVTOJSON\",\"customFieldNames\":[\"f1\",\"f2\",\"f3\",\"f4\"]"
+#define RFC	",\"quoting\":\"rfc4180\""
+
+T(csvtojson_firehose_guide_multiline_example)
+{
+	/* The developer guide's "Convert Multi-Line Records" flow: records start
+	 * at "[SEQUENCE=", SINGLELINE then tab-separated CSVTOJSON.  The options
+	 * are the guide's text. */
+	static const char csvopts[] =
+	    "{\n"
+	    "    \"optionName\": \"CSVTOJSON\",\n"
+	    "    \"customFieldNames\": [ \"field1\", \"field2\", \"field3\" ],\n"
+	    "    \"delimiter\": \"\\\\t\"\n"
+	    "}";
+	static const char *const rec[] = {
+		"[SEQUENCE=42]\t2017-03-31T10:15:00Z\tdisk full\n"
+		"    at com.example.Store.write(Store.java:88)\n"
+		"    at com.example.Main.run(Main.java:12)\n",
+		/* trimming takes the tab that starts a line: "next" and "line two" meet */
+		"[SEQUENCE=43]\tnext\n\tline two\n",
+	};
+	static const char *const want[] = {
+		"{\"field1\":\"[SEQUENCE=42]\",\"field2\":\"2017-03-31T10:15:00Z\","
+		"\"field3\":\"disk fullat com.example.Store.write(Store.java:88)at com.example.Main.run(Main.java:12)\"}\n",
+		"{\"field1\":\"[SEQUENCE=43]\",\"field2\":\"nextline two\",\"field3\":null}\n",
+	};
+	void *sl = cj_make(&proc_singleline, "{ \"optionName\": \"SINGLELINE\" }");
+	void *csv = cj_make(&proc_csvtojson, csvopts);
+	struct proc_meta m = { 0 };
+	char mid[512], out[512];
+	long n;
+
+	T_TRUE(sl && csv);
+	for (size_t i = 0; i < 2; i++) {
+		n = proc_singleline.run(sl, rec[i], strlen(rec[i]), mid, sizeof mid, &m);
+		T_TRUE(n > 0);
+		n = proc_csvtojson.run(csv, mid, (size_t)n, out, sizeof out, &m);
+		T_EQ_MEM(out, (size_t)(n < 0 ? 0 : n), want[i], strlen(want[i]));
+	}
+}
+
+T(csvtojson_columns)
+{
+	/* the guide says "v1, v2" gives "v2"; the Java agent keeps the space */
+	T_EQ_STR(cj(F2 "}", "v1, v2\n"), "{\"f1\":\"v1\",\"f2\":\" v2\"}\n");
+	/* missing columns are null, extra ones ignored */
+	T_EQ_STR(cj("{\"customFieldNames\":[\"a\",\"b\",\"c\"]}", "a\n"), "{\"a\":\"a\",\"b\":null,\"c\":null}\n");
+	T_EQ_STR(cj("{\"customFieldNames\":[\"x\",\"y\"]}", "1,2,3,4\n"), "{\"x\":\"1\",\"y\":\"2\"}\n");
+	T_EQ_STR(cj("{\"customFieldNames\":[\"x\"]}", "a,,,,b\n"), "{\"x\":\"a\"}\n");
+	/* no trailing newline: the same */
+	T_EQ_STR(cj(F2 "}", "a,b"), "{\"f1\":\"a\",\"f2\":\"b\"}\n");
+	/* an empty first column is kept */
+	T_EQ_STR(cj(F2 "}", ",a\n"), "{\"f1\":\"\",\"f2\":\"a\"}\n");
+}
+
+T(csvtojson_trailing_empty_columns_are_missing)
+{
+	T_EQ_STR(cj(F2 "}", ",,,,\n"), "{\"f1\":null,\"f2\":null}\n");
+	T_EQ_STR(cj("{\"customFieldNames\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}", "a,,b,,\n"),
+	    "{\"1\":\"a\",\"2\":\"\",\"3\":\"b\",\"4\":null,\"5\":null}\n");
+}
+
+T(csvtojson_empty_record)
+{
+	/* "".split(",") is [""]: the first name gets "" */
+	T_EQ_STR(cj(F2 "}", ""), "{\"f1\":\"\",\"f2\":null}\n");
+	T_EQ_STR(cj(F2 "}", "\n"), "{\"f1\":\"\",\"f2\":null}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\n"), "{\"f1\":\"\",\"f2\":null}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\r\n"), "{\"f1\":\"\",\"f2\":null}\n");
+}
+
+T(csvtojson_newlines_as_java)
+{
+	/* one '\n' is dropped; a '\r' before it stays in the last column */
+	T_EQ_STR(cj(F2 "}", "a,b\r\n"), "{\"f1\":\"a\",\"f2\":\"b\\r\"}\n");
+	T_EQ_STR(cj(F3 "}", "a,b,\r\n"), "{\"f1\":\"a\",\"f2\":\"b\",\"f3\":\"\\r\"}\n");
+	T_EQ_STR(cj(F2 "}", "a,b\n\n"), "{\"f1\":\"a\",\"f2\":\"b\\n\"}\n");
+}
+
+T(csvtojson_regex_delimiters)
+{
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"\\\\t\"}", "a\tb\n"), "{\"f1\":\"a\",\"f2\":\"b\"}\n");
+	T_EQ_STR(cj(F3 ",\"delimiter\":\"\\\\|\"}", "a|b||\n"), "{\"f1\":\"a\",\"f2\":\"b\",\"f3\":null}\n");
+	T_EQ_STR(cj(F3 ",\"delimiter\":\"::\"}", "a::b:::c\n"), "{\"f1\":\"a\",\"f2\":\"b\",\"f3\":\":c\"}\n");
+	T_EQ_STR(cj(F4 ",\"delimiter\":\"\\\\s*,\\\\s*\"}", "a b , c,d ,e\n"),
+	    "{\"f1\":\"a b\",\"f2\":\"c\",\"f3\":\"d\",\"f4\":\"e\"}\n");
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"\\\\s*,\\\\s*\"}", " , a\n"), "{\"f1\":\"\",\"f2\":\"a\"}\n");
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"[;|]\"}", "a;b|c\n"), "{\"f1\":\"a\",\"f2\":\"b\"}\n");
+	/* a match at the start that is not empty makes an empty first column */
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"^a\"}", "a;b\n"), "{\"f1\":\"\",\"f2\":\";b\"}\n");
+}
+
+T(csvtojson_empty_matching_delimiters)
+{
+	/* Matcher.find moves one character on after an empty match; an empty
+	 * match at 0 makes no column */
+	T_EQ_STR(cj(F3 ",\"delimiter\":\",*\"}", "a,b\n"), "{\"f1\":\"a\",\"f2\":\"\",\"f3\":\"b\"}\n");
+	T_EQ_STR(cj(F4 ",\"delimiter\":\"\"}", "abc\n"), "{\"f1\":\"a\",\"f2\":\"b\",\"f3\":\"c\",\"f4\":null}\n");
+	T_EQ_STR(cj(F3 ",\"delimiter\":\"\"}", "a\xc3\xa9" "b\n"), "{\"f1\":\"a\",\"f2\":\"\xc3\xa9\",\"f3\":\"b\"}\n");
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"x*\"}", "x\n"), "{\"f1\":null,\"f2\":null}\n");
+	T_EQ_STR(cj(F4 ",\"delimiter\":\"b*\"}", "ba\n"), "{\"f1\":\"\",\"f2\":\"\",\"f3\":\"a\",\"f4\":null}\n");
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"$\"}", "ab\n"), "{\"f1\":\"ab\",\"f2\":null}\n");
+	T_EQ_STR(cj(F2 ",\"delimiter\":\"x*\"}", ""), "{\"f1\":\"\",\"f2\":null}\n");
+}
+
+T(csvtojson_quotes_are_data_without_quoting)
+{
+	T_EQ_STR(cj(F3 "}", "\"a,b\",c\n"), "{\"f1\":\"\\\"a\",\"f2\":\"b\\\"\",\"f3\":\"c\"}\n");
+	T_EQ_STR(cj(F3 ",\"quoting\":\"none\"}", "\"a,b\",c\n"), "{\"f1\":\"\\\"a\",\"f2\":\"b\\\"\",\"f3\":\"c\"}\n");
+}
+
+T(csvtojson_rfc4180)
+{
+	T_EQ_STR(cj(F3 RFC "}", "\"a,b\",\"say \"\"hi\"\"\",plain\n"),
+	    "{\"f1\":\"a,b\",\"f2\":\"say \\\"hi\\\"\",\"f3\":\"plain\"}\n");
+	/* a newline inside quotes (a multi-line record) */
+	T_EQ_STR(cj(F2 RFC "}", "\"line1\nline2\",x\n"), "{\"f1\":\"line1\\nline2\",\"f2\":\"x\"}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\"a\r\nb\"\r\n"), "{\"f1\":\"a\\r\\nb\",\"f2\":null}\n");
+	/* empty columns are "" wherever they are; missing ones null */
+	T_EQ_STR(cj(F4 RFC "}", "a,,\n"), "{\"f1\":\"a\",\"f2\":\"\",\"f3\":\"\",\"f4\":null}\n");
+	T_EQ_STR(cj(F3 RFC "}", "\"\",x\r\n"), "{\"f1\":\"\",\"f2\":\"x\",\"f3\":null}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\"\"\"\"\n"), "{\"f1\":\"\\\"\",\"f2\":null}\n");
+	/* text after the closing quote is kept; a quote inside an unquoted column is data */
+	T_EQ_STR(cj(F2 RFC "}", "\"ab\"c,d\n"), "{\"f1\":\"abc\",\"f2\":\"d\"}\n");
+	T_EQ_STR(cj(F2 RFC "}", "ab\"c,\"d\"\n"), "{\"f1\":\"ab\\\"c\",\"f2\":\"d\"}\n");
+	/* extra columns ignored, even quoted */
+	T_EQ_STR(cj(F2 RFC "}", "a,b,\"c\n"), "{\"f1\":\"a\",\"f2\":\"b\"}\n");
+}
+
+T(csvtojson_rfc4180_unterminated_quote)
+{
+	/* a quote never closed takes the rest of the record */
+	T_EQ_STR(cj(F3 RFC "}", "a,\"bc,d\n"), "{\"f1\":\"a\",\"f2\":\"bc,d\",\"f3\":null}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\"ab\"\"\n"), "{\"f1\":\"ab\\\"\",\"f2\":null}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\""), "{\"f1\":\"\",\"f2\":null}\n");
+}
+
+T(csvtojson_rfc4180_delimiters)
+{
+	T_EQ_STR(cj(F2 RFC ",\"delimiter\":\"|\"}", "\"a|b\"|c\n"), "{\"f1\":\"a|b\",\"f2\":\"c\"}\n");
+	T_EQ_STR(cj(F2 RFC ",\"delimiter\":\"\\\\|\"}", "\"a|b\"|c\n"), "{\"f1\":\"a|b\",\"f2\":\"c\"}\n");
+	T_EQ_STR(cj(F2 RFC ",\"delimiter\":\"\\\\t\"}", "\"a\tb\"\tc\n"), "{\"f1\":\"a\\tb\",\"f2\":\"c\"}\n");
+	T_EQ_STR(cj(F2 RFC ",\"delimiter\":\"\\t\"}", "a\t\"c\"\n"), "{\"f1\":\"a\",\"f2\":\"c\"}\n");
+	T_EQ_STR(cj(F2 RFC ",\"delimiter\":\";\"}", "a,b;c\n"), "{\"f1\":\"a,b\",\"f2\":\"c\"}\n");
+}
+
+T(csvtojson_invalid_utf8_and_control_bytes)
+{
+	/* U+FFFD for FF and for the truncated E2 82 */
+	T_EQ_STR(cj(F2 "}", "a\xff,b\xe2\x82\n"), "{\"f1\":\"a\xef\xbf\xbd\",\"f2\":\"b\xef\xbf\xbd\"}\n");
+	T_EQ_STR(cj(F2 RFC "}", "\"a\xff\",b\xe2\x82\n"), "{\"f1\":\"a\xef\xbf\xbd\",\"f2\":\"b\xef\xbf\xbd\"}\n");
+	/* Jackson: \u00XX in capitals for control bytes, DEL as it is; names escaped too */
+	T_EQ_STR(cj("{\"customFieldNames\":[\"f\\\"1\",\"f2\"]}", "\x01,\x1f\x7f\n"),
+	    "{\"f\\\"1\":\"\\u0001\",\"f2\":\"\\u001F\x7f\"}\n");
+	T_EQ_STR(cjn(F2 "}", "a\0b,\b\f\n", 7), "{\"f1\":\"a\\u0000b\",\"f2\":\"\\b\\f\"}\n");
+}
+
+T(csvtojson_prettyprint)
+{
+	T_EQ_STR(cj(F2 ",\"jsonFormat\":\"PRETTYPRINT\"}", "a\n"), "{\n  \"f1\" : \"a\",\n  \"f2\" : null\n}\n");
+	T_EQ_STR(cj(F2 ",\"jsonFormat\":\"PRETTYPRINT\"" RFC "}", "\"x\"\"y\",z\n"),
+	    "{\n  \"f1\" : \"x\\\"y\",\n  \"f2\" : \"z\"\n}\n");
+	T_EQ_STR(cj(F2 ",\"jsonFormat\":\"COMPACT\"}", "a\n"), "{\"f1\":\"a\",\"f2\":null}\n");
+}
+
+/* Every cap below the output's length gives PROC_TOOLONG and leaves the
+ * bytes from cap on untouched; the exact cap gives the output. */
+static int cj_caps(const char *json, const char *in, const char *want)
+{
+	char out[512];
+	struct proc_meta m = { 0 };
+	void *st = cj_make(&proc_csvtojson, json);
+	size_t wn = strlen(want), cap, i;
+	long n;
+
+	if (!st)
+		return -2;
+	for (cap = 0; cap <= wn; cap++) {
+		memset(out, 0x5a, sizeof out);
+		n = proc_csvtojson.run(st, in, strlen(in), out, cap, &m);
+		if (cap < wn && n != PROC_TOOLONG)
+			return -1;
+		if (cap == wn && (n != (long)wn || memcmp(out, want, wn) != 0))
+			return -1;
+		for (i = cap; i < sizeof out; i++)
+			if (out[i] != 0x5a)
+				return -1;
+	}
+	return 0;
+}
+
+T(csvtojson_toolong)
+{
+	T_EQ_INT(cj_caps(F3 "}", "a,\"b\",\x01\n", "{\"f1\":\"a\",\"f2\":\"\\\"b\\\"\",\"f3\":\"\\u0001\"}\n"), 0);
+	T_EQ_INT(cj_caps(F3 RFC "}", "a,\"b\"\"c\"\"\"\n", "{\"f1\":\"a\",\"f2\":\"b\\\"c\\\"\",\"f3\":null}\n"), 0);
+	T_EQ_INT(cj_caps(F2 ",\"jsonFormat\":\"PRETTYPRINT\"}", "\xff\n",
+	    "{\n  \"f1\" : \"\xef\xbf\xbd\",\n  \"f2\" : null\n}\n"), 0);
+}
+
+T(csvtojson_one_megabyte)
+{
+	/* a 1 MiB record: 1,048,570 'x', ",yz\n" and two more columns */
+	enum { IN = 1024 * 1024, X = IN - 6 };
+	static char in[IN], out[IN + 64];
+	struct proc_meta m = { 0 };
+	void *st = cj_make(&proc_csvtojson, F3 "}");
+	void *rfc = cj_make(&proc_csvtojson, F3 RFC "}");
+	long n;
+
+	T_TRUE(st && rfc);
+	memset(in, 'x', X);
+	memcpy(in + X, ",y,z\n", 5);
+	in[IN - 1] = 'w';	/* the record: X times 'x', ",y,z\n", 'w' */
+	n = proc_csvtojson.run(st, in, IN, out, sizeof out, &m);
+	T_EQ_INT(n, 7 + X + 24);
+	T_TRUE(memcmp(out, "{\"f1\":\"xxx", 10) == 0);
+	T_EQ_MEM(out + 7 + X, (size_t)n - 7 - X, "\",\"f2\":\"y\",\"f3\":\"z\\nw\"}\n", 24);
+	T_EQ_INT(proc_csvtojson.run(rfc, in, IN, out, sizeof out, &m), n);
+	T_EQ_MEM(out + 7 + X, (size_t)n - 7 - X, "\",\"f2\":\"y\",\"f3\":\"z\\nw\"}\n", 24);
+	out[n - 1] = 0x5a;
+	T_EQ_INT(proc_csvtojson.run(st, in, IN, out, (size_t)n - 1, &m), PROC_TOOLONG);
+	T_EQ_INT(out[n - 1], 0x5a);
+}
+
+/* The message init writes to stderr for options json. */
+static const char *cj_error(const char *json)
+{
+	static char msg[512];
+	struct conf_opts *o = conf_opts_parse(json, strlen(json));
+	void *st = NULL;
+	FILE *f = tmpfile();
+	int save = dup(2), r;
+	long n;
+
+	if (!o || !f)
+		return "SETUP FAILED";
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	r = proc_csvtojson.init(&st, o);
+	fflush(stderr);
+	dup2(save, 2);
+	close(save);
+	rewind(f);
+	n = (long)fread(msg, 1, sizeof msg - 1, f);
+	fclose(f);
+	msg[n < 0 ? 0 : n] = 0;
+	return r == -1 ? msg : "NO ERROR";
+}
+
+T(csvtojson_config_errors)
+{
+	static char want[256];
+	char err[128];
+
+	T_EQ_STR(cj_error("{\"optionName\":\"CSVTOJSON\"}"),
+	    "test:1: opts.customFieldNames: required: the names of the columns, in order\n");
+	T_EQ_STR(cj_error("{\"optionName\":\"CSVTOJSON\",\"customFieldNames\":[]}"),
+	    "test:1: opts.customFieldNames: must name at least one column\n");
+	T_EQ_STR(cj_error("{\"customFieldNames\":[\"a\",\"b\",\"a\"]}"),
+	    "test:1: opts.customFieldNames: \"a\" is there twice ([0] and [2])\n");
+	T_EQ_STR(cj_error("{\"customFieldNames\":\"a\"}"),
+	    "test:1: opts.customFieldNames: must be an array of strings\n");
+	T_EQ_STR(cj_error(F2 ",\"jsonFormat\":\"pretty\"}"),
+	    "test:1: opts.jsonFormat: must be \"COMPACT\" or \"PRETTYPRINT\"\n");
+	T_EQ_STR(cj_error(F2 ",\"quoting\":\"csv\"}"), "test:1: opts.quoting: must be \"none\" or \"rfc4180\"\n");
+	T_EQ_STR(cj_error(F2 RFC ",\"delimiter\":\"\\\\s*,\"}"),
+	    "test:1: opts.delimiter: with \"quoting\": \"rfc4180\", must be one ASCII character other than "
+	    "a quote or a line break (\",\", \"\\\\t\", \"|\")\n");
+	T_EQ_STR(cj_error(F2 RFC ",\"delimiter\":\"\\\"\"}"),
+	    "test:1: opts.delimiter: with \"quoting\": \"rfc4180\", must be one ASCII character other than "
+	    "a quote or a line break (\",\", \"\\\\t\", \"|\")\n");
+	T_EQ_STR(cj_error(F2 RFC ",\"delimiter\":\"\"}"),
+	    "test:1: opts.delimiter: with \"quoting\": \"rfc4180\", must be one ASCII character other than "
+	    "a quote or a line break (\",\", \"\\\\t\", \"|\")\n");
+	/* the engine's own words for a bad regular expression */
+	T_TRUE(rx_compile("a(b", 3, err, sizeof err) == NULL);
+	snprintf(want, sizeof want, "test:1: opts.delimiter: invalid regular expression: %s\n", err);
+	T_EQ_STR(cj_error(F2 ",\"delimiter\":\"a(b\"}"), want);
+	/* the message names the line of the key */
+	T_EQ_STR(cj_error("{\n\"customFieldNames\": [\"a\"],\n\"jsonFormat\": 1\n}"),
+	    "test:3: opts.jsonFormat: must be a string\n");
+}

@@ -1,0 +1,667 @@
+/* LOGTOJSON: exact output bytes for every format (the Firehose developer
+ * guide's examples first), the Java agent's edge cases ("-", the trailing
+ * newline, a CR before it, whole-line matching), kagent's additions (IPv6,
+ * "", error-log lines without pid or client, RFC 5424, OpenWrt/busybox,
+ * onMismatch), configuration errors word for word, and output caps. */
+#include <stdlib.h>
+#include <unistd.h>
+#include "t.h"
+#include "conf.h"
+#include "proc.h"
+
+extern const struct processor proc_logtojson;
+
+static const struct proc_meta l2j_meta = { 0 };
+static char l2j_out[2 * 1024 * 1024 + 64];
+static char l2j_in[1024 * 1024 + 64];
+
+/* stderr into a temporary file around a call */
+static int l2j_cap_fd = -1, l2j_cap_saved = -1;
+
+static void l2j_cap_begin(void)
+{
+	char path[] = "/tmp/kagent-l2j-XXXXXX";
+
+	l2j_cap_fd = mkstemp(path);
+	unlink(path);
+	l2j_cap_saved = dup(2);
+	dup2(l2j_cap_fd, 2);
+}
+
+static void l2j_cap_end(char *buf, size_t cap)
+{
+	ssize_t n;
+
+	dup2(l2j_cap_saved, 2);
+	close(l2j_cap_saved);
+	lseek(l2j_cap_fd, 0, SEEK_SET);
+	n = read(l2j_cap_fd, buf, cap - 1);
+	close(l2j_cap_fd);
+	buf[n < 0 ? 0 : n] = 0;
+}
+
+/* A LOGTOJSON instance for the options in json, or NULL (init refused). */
+static void *l2j_new(const char *json)
+{
+	struct conf_opts *o = conf_opts_parse(json, strlen(json));
+	void *st = NULL;
+
+	if (!o || proc_logtojson.init(&st, o) < 0)
+		return NULL;
+	return st;
+}
+
+/* Runs st on in (n bytes) with stderr captured into err. */
+static long l2j_go(void *st, const char *in, size_t n, char *out, size_t cap, char *err, size_t errcap)
+{
+	long r;
+
+	l2j_cap_begin();
+	r = proc_logtojson.run(st, in, n, out, cap, &l2j_meta);
+	l2j_cap_end(err, errcap);
+	return r;
+}
+
+/* in gives exactly want (a literal, without its "\n") and says nothing */
+#define L2J_OK(st, in, want) do { \
+	char e_[1024]; \
+	long r_ = l2j_go((st), (in), strlen(in), l2j_out, sizeof l2j_out, e_, sizeof e_); \
+	T_EQ_STR(e_, ""); \
+	T_TRUE(r_ > 0); \
+	T_EQ_MEM(l2j_out, (size_t)r_, want "\n", strlen(want "\n")); \
+} while (0)
+
+/* in is dropped, with exactly warn on stderr ("" once warned) */
+#define L2J_DROP(st, in, warn) do { \
+	char e_[1024]; \
+	long r_ = l2j_go((st), (in), strlen(in), l2j_out, sizeof l2j_out, e_, sizeof e_); \
+	T_EQ_INT(r_, PROC_DROP); \
+	T_EQ_STR(e_, warn); \
+} while (0)
+
+/* init refuses json, saying exactly want */
+#define L2J_BAD(json, want) do { \
+	char e_[1024]; \
+	void *st_; \
+	l2j_cap_begin(); \
+	st_ = l2j_new(json); \
+	l2j_cap_end(e_, sizeof e_); \
+	T_TRUE(st_ == NULL); \
+	T_EQ_STR(e_, want); \
+} while (0)
+
+#define HSDIVISION "64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] \"GET /mailman/listinfo/hsdivision HTTP/1.1\" 200 6291"
+#define HSDIVISION_JSON "{\"host\":\"64.242.88.10\",\"ident\":null,\"authuser\":null," \
+	"\"datetime\":\"07/Mar/2004:16:10:02 -0800\",\"request\":\"GET /mailman/listinfo/hsdivision HTTP/1.1\"," \
+	"\"response\":\"200\",\"bytes\":\"6291\"}"
+#define WARN(fmt, line, what) "kagent: warning: LOGTOJSON: a line did not match logFormat " fmt ": \"" line \
+	"\"; such lines are " what " (counted; said once)\n"
+/* the same for a line longer than the 64 bytes shown */
+#define WARN_CUT(fmt, line, what) "kagent: warning: LOGTOJSON: a line did not match logFormat " fmt ": \"" line \
+	"\"...; such lines are " what " (counted; said once)\n"
+/* the output is exactly the literal want */
+#define L2J_EQ(r, want) T_EQ_MEM(l2j_out, (size_t)(r) > sizeof l2j_out ? 0 : (size_t)(r), want, sizeof want - 1)
+
+/* ---- the Firehose developer guide ---------------------------------------- */
+
+T(l2j_guide_common)
+{
+	void *st = l2j_new("{\"optionName\":\"LOGTOJSON\",\"logFormat\":\"COMMONAPACHELOG\"}");
+
+	T_TRUE(st != NULL);
+	L2J_OK(st, HSDIVISION "\n", HSDIVISION_JSON);
+	/* the record without its newline (end of file) reads the same */
+	L2J_OK(st, HSDIVISION, HSDIVISION_JSON);
+}
+
+T(l2j_guide_custom_fields)
+{
+	void *st = l2j_new("{\"optionName\":\"LOGTOJSON\",\"logFormat\":\"COMMONAPACHELOG\","
+	    "\"customFieldNames\":[\"f1\",\"f2\",\"f3\",\"f4\",\"f5\",\"f6\",\"f7\"]}");
+
+	T_TRUE(st != NULL);
+	L2J_OK(st, HSDIVISION "\n", "{\"f1\":\"64.242.88.10\",\"f2\":null,\"f3\":null,"
+	    "\"f4\":\"07/Mar/2004:16:10:02 -0800\",\"f5\":\"GET /mailman/listinfo/hsdivision HTTP/1.1\","
+	    "\"f6\":\"200\",\"f7\":\"6291\"}");
+}
+
+/* The guide's matchPattern: the Apache Common Log without the bytes field. */
+#define GUIDE_PATTERN "{\"optionName\":\"LOGTOJSON\",\"logFormat\":\"COMMONAPACHELOG\"," \
+	"\"matchPattern\":\"^([\\\\d.]+) (\\\\S+) (\\\\S+) \\\\[([\\\\w:/]+\\\\s[+\\\\-]\\\\d{4})\\\\] \\\"(.+?)\\\" (\\\\d{3})\"," \
+	"\"customFieldNames\":[\"host\",\"ident\",\"authuser\",\"datetime\",\"request\",\"response\"]}"
+
+T(l2j_guide_match_pattern)
+{
+	void *st = l2j_new(GUIDE_PATTERN);
+
+	T_TRUE(st != NULL);
+	L2J_OK(st, "123.45.67.89 - - [27/Oct/2000:09:27:09 -0400] \"GET /java/javaResources.html HTTP/1.0\" 200\n",
+	    "{\"host\":\"123.45.67.89\",\"ident\":null,\"authuser\":null,\"datetime\":\"27/Oct/2000:09:27:09 -0400\","
+	    "\"request\":\"GET /java/javaResources.html HTTP/1.0\",\"response\":\"200\"}");
+	/* Pattern.matches: the whole line, so a line with the bytes after it does not match */
+	L2J_DROP(st, HSDIVISION "\n", WARN_CUT("COMMONAPACHELOG's matchPattern",
+	    "64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] \\\"GET /mailman/list", "dropped"));
+}
+
+/* ---- Apache ---------------------------------------------------------------- */
+
+T(l2j_combined)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMBINEDAPACHELOG\"}");
+
+	T_TRUE(st != NULL);
+	L2J_OK(st, "192.168.1.20 - alice [10/Oct/2023:13:55:36 +0200] \"GET /cgi-bin/luci HTTP/1.1\" 200 2326 "
+	    "\"http://192.168.1.1/\" \"Mozilla/5.0 (X11; Linux x86_64; rv:118.0) Gecko/20100101 Firefox/118.0\"\n",
+	    "{\"host\":\"192.168.1.20\",\"ident\":null,\"authuser\":\"alice\",\"datetime\":\"10/Oct/2023:13:55:36 +0200\","
+	    "\"request\":\"GET /cgi-bin/luci HTTP/1.1\",\"response\":\"200\",\"bytes\":\"2326\","
+	    "\"referer\":\"http://192.168.1.1/\","
+	    "\"agent\":\"Mozilla/5.0 (X11; Linux x86_64; rv:118.0) Gecko/20100101 Firefox/118.0\"}");
+	/* "-" is null wherever it stands alone; a host name; what follows the agent is ignored */
+	L2J_OK(st, "www.example.com - - [01/Jan/2024:00:00:01 +0000] \"HEAD / HTTP/1.0\" 304 - \"-\" \"curl/8.4.0\" 0.001\n",
+	    "{\"host\":\"www.example.com\",\"ident\":null,\"authuser\":null,\"datetime\":\"01/Jan/2024:00:00:01 +0000\","
+	    "\"request\":\"HEAD / HTTP/1.0\",\"response\":\"304\",\"bytes\":null,\"referer\":null,\"agent\":\"curl/8.4.0\"}");
+	/* a common-log line lacks the referer and agent */
+	L2J_DROP(st, HSDIVISION "\n", WARN_CUT("COMBINEDAPACHELOG",
+	    "64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] \\\"GET /mailman/list", "dropped"));
+}
+
+T(l2j_common_takes_combined)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\"}");
+
+	T_TRUE(st != NULL);
+	/* the Java agent's pattern ends in ".*": a combined line gives the seven fields */
+	L2J_OK(st, "10.0.0.7 - - [10/Oct/2023:13:55:36 +0200] \"POST /ubus HTTP/1.1\" 200 51 \"-\" \"Mozilla/5.0\"\n",
+	    "{\"host\":\"10.0.0.7\",\"ident\":null,\"authuser\":null,\"datetime\":\"10/Oct/2023:13:55:36 +0200\","
+	    "\"request\":\"POST /ubus HTTP/1.1\",\"response\":\"200\",\"bytes\":\"51\"}");
+}
+
+T(l2j_apache_ipv6_and_empty)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\"}");
+	void *cb = l2j_new("{\"logFormat\":\"COMBINEDAPACHELOG\"}");
+
+	T_TRUE(st != NULL && cb != NULL);
+	/* kagent: IPv6 clients, which the Java agent's IPORHOST refuses */
+	L2J_OK(st, "2001:db8::1 - - [07/Mar/2004:16:10:02 -0800] \"GET / HTTP/1.1\" 304 -\n",
+	    "{\"host\":\"2001:db8::1\",\"ident\":null,\"authuser\":null,\"datetime\":\"07/Mar/2004:16:10:02 -0800\","
+	    "\"request\":\"GET / HTTP/1.1\",\"response\":\"304\",\"bytes\":null}");
+	L2J_OK(st, "::1 - - [07/Mar/2004:16:10:02 -0800] \"GET /x HTTP/1.1\" 200 5\n",
+	    "{\"host\":\"::1\",\"ident\":null,\"authuser\":null,\"datetime\":\"07/Mar/2004:16:10:02 -0800\","
+	    "\"request\":\"GET /x HTTP/1.1\",\"response\":\"200\",\"bytes\":\"5\"}");
+	L2J_OK(st, "fe80::1c2:3ff:fe4d:5e6f%br-lan - - [07/Mar/2004:16:10:02 -0800] \"GET / HTTP/1.1\" 200 5\n",
+	    "{\"host\":\"fe80::1c2:3ff:fe4d:5e6f%br-lan\",\"ident\":null,\"authuser\":null,"
+	    "\"datetime\":\"07/Mar/2004:16:10:02 -0800\",\"request\":\"GET / HTTP/1.1\",\"response\":\"200\",\"bytes\":\"5\"}");
+	L2J_OK(st, "::ffff:192.0.2.7 - - [07/Mar/2004:16:10:02 -0800] \"GET / HTTP/1.1\" 200 5\n",
+	    "{\"host\":\"::ffff:192.0.2.7\",\"ident\":null,\"authuser\":null,"
+	    "\"datetime\":\"07/Mar/2004:16:10:02 -0800\",\"request\":\"GET / HTTP/1.1\",\"response\":\"200\",\"bytes\":\"5\"}");
+	/* kagent: an empty request (a client that sent nothing: Apache logs "" and 408) */
+	L2J_OK(st, "192.0.2.9 - - [07/Mar/2004:16:10:02 -0800] \"\" 408 -\n",
+	    "{\"host\":\"192.0.2.9\",\"ident\":null,\"authuser\":null,\"datetime\":\"07/Mar/2004:16:10:02 -0800\","
+	    "\"request\":\"\",\"response\":\"408\",\"bytes\":null}");
+	/* "-" as the request (nginx writes it) is null as any "-" */
+	L2J_OK(st, "192.0.2.9 - - [07/Mar/2004:16:10:02 -0800] \"-\" 400 0\n",
+	    "{\"host\":\"192.0.2.9\",\"ident\":null,\"authuser\":null,\"datetime\":\"07/Mar/2004:16:10:02 -0800\","
+	    "\"request\":null,\"response\":\"400\",\"bytes\":\"0\"}");
+	L2J_OK(cb, "2001:db8::2 - bob [07/Mar/2004:16:10:02 -0800] \"GET / HTTP/2.0\" 200 10 \"\" \"\"\n",
+	    "{\"host\":\"2001:db8::2\",\"ident\":null,\"authuser\":\"bob\",\"datetime\":\"07/Mar/2004:16:10:02 -0800\","
+	    "\"request\":\"GET / HTTP/2.0\",\"response\":\"200\",\"bytes\":\"10\",\"referer\":\"\",\"agent\":\"\"}");
+	/* still refused, as by the Java agent: a space in the host, a quote in the request */
+	L2J_DROP(st, "a b - - [07/Mar/2004:16:10:02 -0800] \"GET / HTTP/1.1\" 200 5\n",
+	    WARN("COMMONAPACHELOG", "a b - - [07/Mar/2004:16:10:02 -0800] \\\"GET / HTTP/1.1\\\" 200 5", "dropped"));
+	L2J_DROP(st, "1.2.3.4 - - [07/Mar/2004:16:10:02 -0800] \"GET /\"x HTTP/1.1\" 200 5\n", "");
+}
+
+T(l2j_apache_error_log)
+{
+	void *st = l2j_new("{\"logFormat\":\"APACHEERRORLOG\"}");
+
+	T_TRUE(st != NULL);
+	/* Apache 2.4: module:level, pid:tid, client with port, microseconds */
+	L2J_OK(st, "[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708:tid 4328636416] "
+	    "[client 72.15.99.187:47660] AH00037: Symbolic link not allowed or link target not accessible: "
+	    "/usr/local/apache2/htdocs/x\n",
+	    "{\"timestamp\":\"Wed Oct 11 14:32:52.123456 2000\",\"module\":\"core\",\"severity\":\"error\","
+	    "\"processid\":\"35708\",\"threadid\":\"4328636416\",\"client\":\"72.15.99.187:47660\","
+	    "\"message\":\"AH00037: Symbolic link not allowed or link target not accessible: "
+	    "/usr/local/apache2/htdocs/x\"}");
+	/* the prefork MPM: no tid */
+	L2J_OK(st, "[Sun Jan 07 10:00:01.654321 2024] [php7:warn] [pid 812] [client 192.168.1.5:50022] "
+	    "PHP Warning:  Undefined variable $x in /srv/www/index.php on line 3\n",
+	    "{\"timestamp\":\"Sun Jan 07 10:00:01.654321 2024\",\"module\":\"php7\",\"severity\":\"warn\","
+	    "\"processid\":\"812\",\"threadid\":null,\"client\":\"192.168.1.5:50022\","
+	    "\"message\":\"PHP Warning:  Undefined variable $x in /srv/www/index.php on line 3\"}");
+	/* kagent: Apache 2.2 (no pid), which the Java agent's pattern refuses */
+	L2J_OK(st, "[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server configuration: "
+	    "/export/home/live/ap/htdocs/test\n",
+	    "{\"timestamp\":\"Wed Oct 11 14:32:52 2000\",\"module\":null,\"severity\":\"error\",\"processid\":null,"
+	    "\"threadid\":null,\"client\":\"127.0.0.1\","
+	    "\"message\":\"client denied by server configuration: /export/home/live/ap/htdocs/test\"}");
+	/* kagent: the server's own lines (no client) */
+	L2J_OK(st, "[Sun Jan 07 10:00:01.654321 2024] [mpm_event:notice] [pid 1234:tid 140001] AH00489: "
+	    "Apache/2.4.58 (Unix) configured -- resuming normal operations\n",
+	    "{\"timestamp\":\"Sun Jan 07 10:00:01.654321 2024\",\"module\":\"mpm_event\",\"severity\":\"notice\","
+	    "\"processid\":\"1234\",\"threadid\":\"140001\",\"client\":null,"
+	    "\"message\":\"AH00489: Apache/2.4.58 (Unix) configured -- resuming normal operations\"}");
+	L2J_OK(st, "[Sun Jan 07 10:00:01 2024] [notice] Apache/2.2.34 (Unix) configured -- resuming normal operations\n",
+	    "{\"timestamp\":\"Sun Jan 07 10:00:01 2024\",\"module\":null,\"severity\":\"notice\",\"processid\":null,"
+	    "\"threadid\":null,\"client\":null,"
+	    "\"message\":\"Apache/2.2.34 (Unix) configured -- resuming normal operations\"}");
+	/* kagent: an IPv6 client, with its port, and in brackets */
+	L2J_OK(st, "[Sun Jan 07 10:00:01.654321 2024] [authz_core:error] [pid 1234:tid 140001] "
+	    "[client 2001:db8::5:51234] AH01630: client denied by server configuration: /srv/www\n",
+	    "{\"timestamp\":\"Sun Jan 07 10:00:01.654321 2024\",\"module\":\"authz_core\",\"severity\":\"error\","
+	    "\"processid\":\"1234\",\"threadid\":\"140001\",\"client\":\"2001:db8::5:51234\","
+	    "\"message\":\"AH01630: client denied by server configuration: /srv/www\"}");
+	L2J_OK(st, "[Sun Jan 07 10:00:01 2024] [error] [pid 7] [client [fe80::1]:443] x\n",
+	    "{\"timestamp\":\"Sun Jan 07 10:00:01 2024\",\"module\":null,\"severity\":\"error\","
+	    "\"processid\":\"7\",\"threadid\":null,\"client\":\"[fe80::1]:443\",\"message\":\"x\"}");
+	/* a message "-" is null too: the Java agent's ApacheLogParser nulls every field */
+	L2J_OK(st, "[Sun Jan 07 10:00:01 2024] [error] [pid 7] -\n",
+	    "{\"timestamp\":\"Sun Jan 07 10:00:01 2024\",\"module\":null,\"severity\":\"error\","
+	    "\"processid\":\"7\",\"threadid\":null,\"client\":null,\"message\":null}");
+	L2J_DROP(st, "AH00558: httpd: Could not reliably determine the server's fully qualified domain name\n",
+	    WARN_CUT("APACHEERRORLOG", "AH00558: httpd: Could not reliably determine the server's fully ", "dropped"));
+}
+
+/* ---- syslog ------------------------------------------------------------------ */
+
+T(l2j_syslog)
+{
+	void *st = l2j_new("{\"logFormat\":\"SYSLOG\"}");
+
+	T_TRUE(st != NULL);
+	L2J_OK(st, "Mar  7 04:02:16 myhost sshd[1234]: Accepted password for root from 10.0.0.2 port 51234 ssh2\n",
+	    "{\"timestamp\":\"Mar  7 04:02:16\",\"hostname\":\"myhost\",\"program\":\"sshd\",\"processid\":\"1234\","
+	    "\"message\":\"Accepted password for root from 10.0.0.2 port 51234 ssh2\"}");
+	/* no pid: null */
+	L2J_OK(st, "Dec 31 23:59:59 gw kernel: [  12.345678] eth0: link up\n",
+	    "{\"timestamp\":\"Dec 31 23:59:59\",\"hostname\":\"gw\",\"program\":\"kernel\",\"processid\":null,"
+	    "\"message\":\"[  12.345678] eth0: link up\"}");
+	/* syslog keeps "-"; the <facility.priority> some daemons write is skipped */
+	L2J_OK(st, "Jan 10 08:00:00 <13.6> - CRON[99]: -\n",
+	    "{\"timestamp\":\"Jan 10 08:00:00\",\"hostname\":\"-\",\"program\":\"CRON\",\"processid\":\"99\","
+	    "\"message\":\"-\"}");
+	/* an empty message */
+	L2J_OK(st, "Jan 10 08:00:00 h p: \n",
+	    "{\"timestamp\":\"Jan 10 08:00:00\",\"hostname\":\"h\",\"program\":\"p\",\"processid\":null,"
+	    "\"message\":\"\"}");
+	/* invalid UTF-8 becomes U+FFFD (Java decoded the line); control bytes are escaped */
+	L2J_OK(st, "Jan 10 08:00:00 h p: caf\xc3\xa9 \xff\x01\t\"q\" \\\n",
+	    "{\"timestamp\":\"Jan 10 08:00:00\",\"hostname\":\"h\",\"program\":\"p\",\"processid\":null,"
+	    "\"message\":\"caf\xc3\xa9 \xef\xbf\xbd\\u0001\\t\\\"q\\\" \\\\\"}");
+	/* busybox's "host facility.level" form is not SYSLOG's */
+	L2J_DROP(st, "Jan  1 00:00:12 OpenWrt daemon.info dnsmasq[1234]: started\n",
+	    WARN("SYSLOG", "Jan  1 00:00:12 OpenWrt daemon.info dnsmasq[1234]: started", "dropped"));
+}
+
+T(l2j_rfc3339_syslog)
+{
+	void *st = l2j_new("{\"logFormat\":\"RFC3339SYSLOG\"}");
+
+	T_TRUE(st != NULL);
+	L2J_OK(st, "2024-01-07T10:00:01.123456+01:00 router dnsmasq[812]: query[A] example.com from 192.168.1.100\n",
+	    "{\"timestamp\":\"2024-01-07T10:00:01.123456+01:00\",\"hostname\":\"router\",\"program\":\"dnsmasq\","
+	    "\"processid\":\"812\",\"message\":\"query[A] example.com from 192.168.1.100\"}");
+	L2J_OK(st, "2024-01-07T09:00:01Z router systemd: Started Daily apt upgrade.\n",
+	    "{\"timestamp\":\"2024-01-07T09:00:01Z\",\"hostname\":\"router\",\"program\":\"systemd\","
+	    "\"processid\":null,\"message\":\"Started Daily apt upgrade.\"}");
+	L2J_DROP(st, "Jan  7 09:00:01 router systemd: Started\n",
+	    WARN("RFC3339SYSLOG", "Jan  7 09:00:01 router systemd: Started", "dropped"));
+}
+
+T(l2j_rfc5424)
+{
+	void *st = l2j_new("{\"logFormat\":\"RFC5424SYSLOG\"}");
+
+	T_TRUE(st != NULL);
+	/* RFC 5424's examples (the BOM left out of the first) */
+	L2J_OK(st, "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - "
+	    "'su root' failed for lonvick on /dev/pts/8\n",
+	    "{\"pri\":\"34\",\"version\":\"1\",\"timestamp\":\"2003-10-11T22:14:15.003Z\","
+	    "\"hostname\":\"mymachine.example.com\",\"appname\":\"su\",\"procid\":null,\"msgid\":\"ID47\","
+	    "\"structureddata\":null,\"message\":\"'su root' failed for lonvick on /dev/pts/8\"}");
+	L2J_OK(st, "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.\n",
+	    "{\"pri\":\"165\",\"version\":\"1\",\"timestamp\":\"2003-08-24T05:14:15.000003-07:00\","
+	    "\"hostname\":\"192.0.2.1\",\"appname\":\"myproc\",\"procid\":\"8710\",\"msgid\":null,"
+	    "\"structureddata\":null,\"message\":\"%% It's time to make the do-nuts.\"}");
+	L2J_OK(st, "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 "
+	    "[exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"] "
+	    "An application event log entry...\n",
+	    "{\"pri\":\"165\",\"version\":\"1\",\"timestamp\":\"2003-10-11T22:14:15.003Z\","
+	    "\"hostname\":\"mymachine.example.com\",\"appname\":\"evntslog\",\"procid\":null,\"msgid\":\"ID47\","
+	    "\"structureddata\":\"[exampleSDID@32473 iut=\\\"3\\\" eventSource=\\\"Application\\\" eventID=\\\"1011\\\"]\","
+	    "\"message\":\"An application event log entry...\"}");
+	/* two SD-ELEMENTs and no MSG: message null */
+	L2J_OK(st, "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 "
+	    "[exampleSDID@32473 iut=\"3\" eventSource=\"Application\" eventID=\"1011\"][examplePriority@32473 class=\"high\"]\n",
+	    "{\"pri\":\"165\",\"version\":\"1\",\"timestamp\":\"2003-10-11T22:14:15.003Z\","
+	    "\"hostname\":\"mymachine.example.com\",\"appname\":\"evntslog\",\"procid\":null,\"msgid\":\"ID47\","
+	    "\"structureddata\":\"[exampleSDID@32473 iut=\\\"3\\\" eventSource=\\\"Application\\\" eventID=\\\"1011\\\"]"
+	    "[examplePriority@32473 class=\\\"high\\\"]\",\"message\":null}");
+	/* escaped ] \" \\ in a PARAM-VALUE; an SD-ELEMENT without params */
+	L2J_OK(st, "<14>1 2024-01-07T10:00:01+01:00 r app 1 m [a@1 x=\"q\\]\\\"z\\\\\"][b@2] hi\n",
+	    "{\"pri\":\"14\",\"version\":\"1\",\"timestamp\":\"2024-01-07T10:00:01+01:00\",\"hostname\":\"r\","
+	    "\"appname\":\"app\",\"procid\":\"1\",\"msgid\":\"m\","
+	    "\"structureddata\":\"[a@1 x=\\\"q\\\\]\\\\\\\"z\\\\\\\\\\\"][b@2]\",\"message\":\"hi\"}");
+	/* every NILVALUE: null; a message "-" is not a NILVALUE */
+	L2J_OK(st, "<13>1 - - - - - - -\n",
+	    "{\"pri\":\"13\",\"version\":\"1\",\"timestamp\":null,\"hostname\":null,\"appname\":null,"
+	    "\"procid\":null,\"msgid\":null,\"structureddata\":null,\"message\":\"-\"}");
+	L2J_OK(st, "<13>1 - - - - - -\n",
+	    "{\"pri\":\"13\",\"version\":\"1\",\"timestamp\":null,\"hostname\":null,\"appname\":null,"
+	    "\"procid\":null,\"msgid\":null,\"structureddata\":null,\"message\":null}");
+	/* an empty MSG after the space is "" */
+	L2J_OK(st, "<13>1 - h a p m - \n",
+	    "{\"pri\":\"13\",\"version\":\"1\",\"timestamp\":null,\"hostname\":\"h\",\"appname\":\"a\","
+	    "\"procid\":\"p\",\"msgid\":\"m\",\"structureddata\":null,\"message\":\"\"}");
+	/* RFC 3164 is not RFC 5424; nor is a header field missing */
+	L2J_DROP(st, "<13>Jan  7 10:00:01 host app: x\n",
+	    WARN("RFC5424SYSLOG", "<13>Jan  7 10:00:01 host app: x", "dropped"));
+	L2J_DROP(st, "<13>1 - h a p -\n", "");
+}
+
+T(l2j_openwrt)
+{
+	void *st = l2j_new("{\"logFormat\":\"OPENWRTLOG\"}");
+
+	T_TRUE(st != NULL);
+	/* logread */
+	L2J_OK(st, "Mon Jan  1 00:00:12 2024 daemon.info dnsmasq[1234]: started, version 2.89 cachesize 150\n",
+	    "{\"timestamp\":\"Mon Jan  1 00:00:12 2024\",\"facility\":\"daemon\",\"severity\":\"info\","
+	    "\"program\":\"dnsmasq\",\"processid\":\"1234\",\"message\":\"started, version 2.89 cachesize 150\"}");
+	L2J_OK(st, "Sat Feb 10 18:03:44 2024 kern.warn kernel: [   12.345678] br-lan: port 1(lan1) entered "
+	    "forwarding state\n",
+	    "{\"timestamp\":\"Sat Feb 10 18:03:44 2024\",\"facility\":\"kern\",\"severity\":\"warn\","
+	    "\"program\":\"kernel\",\"processid\":null,"
+	    "\"message\":\"[   12.345678] br-lan: port 1(lan1) entered forwarding state\"}");
+	L2J_OK(st, "Sat Feb 10 18:03:44 2024 daemon.notice netifd: Interface 'wan' is now up\n",
+	    "{\"timestamp\":\"Sat Feb 10 18:03:44 2024\",\"facility\":\"daemon\",\"severity\":\"notice\","
+	    "\"program\":\"netifd\",\"processid\":null,\"message\":\"Interface 'wan' is now up\"}");
+	L2J_OK(st, "Sat Feb 10 18:03:44 2024 authpriv.err dropbear[2101]: Bad password attempt for 'root' from "
+	    "192.168.1.100:50522\n",
+	    "{\"timestamp\":\"Sat Feb 10 18:03:44 2024\",\"facility\":\"authpriv\",\"severity\":\"err\","
+	    "\"program\":\"dropbear\",\"processid\":\"2101\","
+	    "\"message\":\"Bad password attempt for 'root' from 192.168.1.100:50522\"}");
+	/* logread -t: the extra timestamp is skipped */
+	L2J_OK(st, "Sat Feb 10 18:03:44 2024 [1707588224.345] user.notice root: hello\n",
+	    "{\"timestamp\":\"Sat Feb 10 18:03:44 2024\",\"facility\":\"user\",\"severity\":\"notice\","
+	    "\"program\":\"root\",\"processid\":null,\"message\":\"hello\"}");
+	/* busybox syslogd's /var/log/messages: host (not kept) and facility.level */
+	L2J_OK(st, "Jan  1 00:00:12 OpenWrt daemon.info dnsmasq[1234]: read /etc/hosts - 4 names\n",
+	    "{\"timestamp\":\"Jan  1 00:00:12\",\"facility\":\"daemon\",\"severity\":\"info\","
+	    "\"program\":\"dnsmasq\",\"processid\":\"1234\",\"message\":\"read /etc/hosts - 4 names\"}");
+	/* busybox's own lines have no tag; "(none)" is an unset host name */
+	L2J_OK(st, "Jan  1 00:00:12 (none) syslog.info syslogd started: BusyBox v1.36.1\n",
+	    "{\"timestamp\":\"Jan  1 00:00:12\",\"facility\":\"syslog\",\"severity\":\"info\","
+	    "\"program\":null,\"processid\":null,\"message\":\"syslogd started: BusyBox v1.36.1\"}");
+	/* busybox syslogd -S: neither host nor facility.level */
+	L2J_OK(st, "Jan 31 23:59:01 udhcpc[998]: lease of 10.0.0.5 obtained, lease time 86400\n",
+	    "{\"timestamp\":\"Jan 31 23:59:01\",\"facility\":null,\"severity\":null,"
+	    "\"program\":\"udhcpc\",\"processid\":\"998\",\"message\":\"lease of 10.0.0.5 obtained, lease time 86400\"}");
+	/* busybox writes <N> for a code it has no name for */
+	L2J_OK(st, "Jan 31 23:59:01 OpenWrt <1017> odd\n",
+	    "{\"timestamp\":\"Jan 31 23:59:01\",\"facility\":null,\"severity\":null,"
+	    "\"program\":null,\"processid\":null,\"message\":\"odd\"}");
+	/* "-" is kept (a syslog format) */
+	L2J_OK(st, "Mon Jan  1 00:00:12 2024 user.debug -: -\n",
+	    "{\"timestamp\":\"Mon Jan  1 00:00:12 2024\",\"facility\":\"user\",\"severity\":\"debug\","
+	    "\"program\":\"-\",\"processid\":null,\"message\":\"-\"}");
+	L2J_DROP(st, "dnsmasq[1234]: no timestamp\n",
+	    WARN("OPENWRTLOG", "dnsmasq[1234]: no timestamp", "dropped"));
+}
+
+/* ---- printing ----------------------------------------------------------------- */
+
+T(l2j_prettyprint)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\",\"jsonFormat\":\"PRETTYPRINT\"}");
+	void *raw = l2j_new("{\"logFormat\":\"SYSLOG\",\"jsonFormat\":\"PRETTYPRINT\",\"onMismatch\":\"raw\"}");
+	void *none = l2j_new("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"x\",\"customFieldNames\":[],"
+	    "\"jsonFormat\":\"PRETTYPRINT\"}");
+	void *compact = l2j_new("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"x\",\"customFieldNames\":[],"
+	    "\"jsonFormat\":\"COMPACT\"}");
+	char e[1024];
+	long r;
+
+	T_TRUE(st != NULL && raw != NULL && none != NULL && compact != NULL);
+	L2J_OK(st, HSDIVISION "\n",
+	    "{\n"
+	    "  \"host\" : \"64.242.88.10\",\n"
+	    "  \"ident\" : null,\n"
+	    "  \"authuser\" : null,\n"
+	    "  \"datetime\" : \"07/Mar/2004:16:10:02 -0800\",\n"
+	    "  \"request\" : \"GET /mailman/listinfo/hsdivision HTTP/1.1\",\n"
+	    "  \"response\" : \"200\",\n"
+	    "  \"bytes\" : \"6291\"\n"
+	    "}");
+	r = l2j_go(raw, "x\n", 2, l2j_out, sizeof l2j_out, e, sizeof e);
+	L2J_EQ(r, "{\n  \"message\" : \"x\"\n}\n");
+	/* no groups: Jackson's empty object */
+	L2J_OK(none, "x\n", "{ }");
+	L2J_OK(compact, "x\n", "{}");
+}
+
+/* ---- the line ------------------------------------------------------------------ */
+
+T(l2j_crlf)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\"}");
+	void *sl = l2j_new("{\"logFormat\":\"SYSLOG\",\"onMismatch\":\"raw\"}");
+	void *mp = l2j_new("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(\\\\S+) (\\\\S+)\\\\s*\","
+	    "\"customFieldNames\":[\"a\",\"b\"]}");
+	char e[1024];
+	long r;
+
+	T_TRUE(st != NULL && sl != NULL && mp != NULL);
+	/* Only "\n" is cut; Java's '.' matches no '\r', so ".*" cannot end the
+	 * line: the Java agent drops CRLF lines, and so does kagent. */
+	L2J_DROP(st, HSDIVISION "\r\n", WARN_CUT("COMMONAPACHELOG",
+	    "64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] \\\"GET /mailman/list", "dropped"));
+	r = l2j_go(sl, "Jan 10 08:00:00 h p: x\r\n", 24, l2j_out, sizeof l2j_out, e, sizeof e);
+	L2J_EQ(r, "{\"message\":\"Jan 10 08:00:00 h p: x\\r\"}\n");
+	T_EQ_STR(e, WARN("SYSLOG", "Jan 10 08:00:00 h p: x\\r", "sent as {\"message\":line}"));
+	/* a pattern that takes the '\r' (\s does) keeps it out of the groups */
+	L2J_OK(mp, "a b\r\n", "{\"a\":\"a\",\"b\":\"b\"}");
+	/* only one '\n' is cut: the other is part of the line */
+	L2J_OK(mp, "a b\n\n", "{\"a\":\"a\",\"b\":\"b\"}");
+}
+
+T(l2j_empty_and_multiline)
+{
+	void *st = l2j_new("{\"logFormat\":\"SYSLOG\"}");
+	void *raw = l2j_new("{\"logFormat\":\"SYSLOG\",\"onMismatch\":\"raw\"}");
+	char e[1024];
+	long r;
+
+	T_TRUE(st != NULL && raw != NULL);
+	L2J_DROP(st, "\n", WARN("SYSLOG", "", "dropped"));
+	L2J_DROP(st, "", "");
+	/* ".*" does not cross a line: a multi-line record does not match */
+	L2J_DROP(st, "Jan 10 08:00:00 h p: one\ntwo\n", "");
+	r = l2j_go(raw, "\n", 1, l2j_out, sizeof l2j_out, e, sizeof e);
+	L2J_EQ(r, "{\"message\":\"\"}\n");
+	T_EQ_STR(e, WARN("SYSLOG", "", "sent as {\"message\":line}"));
+	r = l2j_go(raw, "Jan 10 08:00:00 h p: one\ntwo\n", 29, l2j_out, sizeof l2j_out, e, sizeof e);
+	L2J_EQ(r, "{\"message\":\"Jan 10 08:00:00 h p: one\\ntwo\"}\n");
+	T_EQ_STR(e, "");
+}
+
+T(l2j_mismatch_raw)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\",\"onMismatch\":\"raw\"}");
+	static const char line[] = "say \"hi\" \\ \x01\x1f\x7f \xff\xfe caf\xc3\xa9 /x\n";
+	static const char want[] = "{\"message\":\"say \\\"hi\\\" \\\\ \\u0001\\u001F\x7f \xef\xbf\xbd\xef\xbf\xbd "
+	    "caf\xc3\xa9 /x\"}\n";
+	char e[1024];
+	long r;
+
+	T_TRUE(st != NULL);
+	r = l2j_go(st, line, sizeof line - 1, l2j_out, sizeof l2j_out, e, sizeof e);
+	T_EQ_INT(r, (long)sizeof want - 1);
+	T_EQ_MEM(l2j_out, (size_t)r, want, sizeof want - 1);
+	T_EQ_STR(e, WARN("COMMONAPACHELOG", "say \\\"hi\\\" \\\\ \\u0001\\u001F\x7f \xef\xbf\xbd\xef\xbf\xbd caf\xc3\xa9 /x",
+	    "sent as {\"message\":line}"));
+	/* the warning is said once; a matching line is still converted */
+	r = l2j_go(st, "nope\n", 5, l2j_out, sizeof l2j_out, e, sizeof e);
+	L2J_EQ(r, "{\"message\":\"nope\"}\n");
+	T_EQ_STR(e, "");
+	L2J_OK(st, HSDIVISION "\n", HSDIVISION_JSON);
+}
+
+T(l2j_mismatch_drop_warns_once)
+{
+	void *a = l2j_new("{\"logFormat\":\"SYSLOG\",\"onMismatch\":\"drop\"}");
+	void *b = l2j_new("{\"logFormat\":\"SYSLOG\"}");
+	static char longline[200];
+
+	T_TRUE(a != NULL && b != NULL);
+	L2J_DROP(a, "first bad line\n", WARN("SYSLOG", "first bad line", "dropped"));
+	L2J_DROP(a, "second bad line\n", "");
+	L2J_DROP(a, "first bad line\n", "");
+	/* once per instance (per flow), not once per process; the line's
+	 * start only */
+	memset(longline, 'z', 150);
+	longline[150] = '\n';
+	L2J_DROP(b, longline, WARN_CUT("SYSLOG", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "dropped"));
+}
+
+/* ---- matchPattern ---------------------------------------------------------------- */
+
+T(l2j_match_pattern_dash_and_absent)
+{
+	void *ap = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\",\"matchPattern\":\"(\\\\S+) (a)?(\\\\S+)\","
+	    "\"customFieldNames\":[\"x\",\"y\",\"z\"]}");
+	void *sy = l2j_new("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(\\\\S+) (a)?(\\\\S+)\","
+	    "\"customFieldNames\":[\"x\",\"y\",\"z\"]}");
+	void *dup = l2j_new("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(\\\\w+) (\\\\w+) (\\\\w+)\","
+	    "\"customFieldNames\":[\"a\",\"b\",\"a\"]}");
+
+	T_TRUE(ap != NULL && sy != NULL && dup != NULL);
+	/* logFormat says how "-" reads; a group that did not take part is null */
+	L2J_OK(ap, "- -\n", "{\"x\":null,\"y\":null,\"z\":null}");
+	L2J_OK(sy, "- -\n", "{\"x\":\"-\",\"y\":null,\"z\":\"-\"}");
+	L2J_OK(sy, "- a--\n", "{\"x\":\"-\",\"y\":\"a\",\"z\":\"--\"}");
+	/* LinkedHashMap: the first place, the last value */
+	L2J_OK(dup, "x y z\n", "{\"a\":\"z\",\"b\":\"y\"}");
+}
+
+/* ---- configuration ------------------------------------------------------------------ */
+
+#define L2J_FORMATS "COMMONAPACHELOG, COMBINEDAPACHELOG, APACHEERRORLOG, SYSLOG, RFC3339SYSLOG, RFC5424SYSLOG, OPENWRTLOG"
+
+T(l2j_config_errors)
+{
+	L2J_BAD("{\"optionName\":\"LOGTOJSON\"}", "test:1: opts.logFormat: required: " L2J_FORMATS "\n");
+	L2J_BAD("{\"logFormat\":\"NGINX\"}",
+	    "test:1: opts.logFormat: unknown log format \"NGINX\"; valid: " L2J_FORMATS "\n");
+	/* Enum.valueOf: case matters */
+	L2J_BAD("{\"logFormat\":\"syslog\"}",
+	    "test:1: opts.logFormat: unknown log format \"syslog\"; valid: " L2J_FORMATS "\n");
+	L2J_BAD("{\"logFormat\":7}", "test:1: opts.logFormat: must be a string\n");
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\n\"customFieldNames\":[\"a\",\"b\"]}",
+	    "test:2: opts.customFieldNames: 2 names, but logFormat SYSLOG has 5 fields; give 5, or a matchPattern\n");
+	L2J_BAD("{\"logFormat\":\"COMBINEDAPACHELOG\",\"customFieldNames\":[\"f1\",\"f2\",\"f3\",\"f4\",\"f5\",\"f6\",\"f7\"]}",
+	    "test:1: opts.customFieldNames: 7 names, but logFormat COMBINEDAPACHELOG has 9 fields; give 9, "
+	    "or a matchPattern\n");
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"customFieldNames\":\"a\"}",
+	    "test:1: opts.customFieldNames: must be an array of strings\n");
+	/* BaseLogParser: a matchPattern needs customFieldNames */
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(.*)\"}",
+	    "test:1: opts.matchPattern: needs customFieldNames, one name for each capturing group\n");
+	/* the Java agent would drop every line; kagent says so at start-up */
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(a)(b)\",\"customFieldNames\":[\"x\"]}",
+	    "test:1: opts.customFieldNames: 1 name, but matchPattern has 2 capturing groups; they must be as many\n");
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(?:a)(b)\",\"customFieldNames\":[\"x\",\"y\"]}",
+	    "test:1: opts.customFieldNames: 2 names, but matchPattern has 1 capturing group; they must be as many\n");
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"onMismatch\":\"skip\"}",
+	    "test:1: opts.onMismatch: must be \"drop\" or \"raw\", not \"skip\"\n");
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"jsonFormat\":\"pretty\"}",
+	    "test:1: opts.jsonFormat: must be COMPACT or PRETTYPRINT, not \"pretty\"\n");
+}
+
+T(l2j_config_bad_pattern)
+{
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(a\",\"customFieldNames\":[\"x\"]}",
+	    "test:1: opts.matchPattern: at 0: unclosed group\n");
+	L2J_BAD("{\"logFormat\":\"SYSLOG\",\"matchPattern\":\"(a)\\\\1\",\"customFieldNames\":[\"x\"]}",
+	    "test:1: opts.matchPattern: at 3: back-references are not supported\n");
+}
+
+T(l2j_every_format_compiles)
+{
+	static const char *const f[] = { "COMMONAPACHELOG", "COMBINEDAPACHELOG", "APACHEERRORLOG", "SYSLOG",
+		"RFC3339SYSLOG", "RFC5424SYSLOG", "OPENWRTLOG" };
+	char json[128];
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		snprintf(json, sizeof json, "{\"logFormat\":\"%s\",\"jsonFormat\":\"COMPACT\"}", f[i]);
+		T_TRUE(l2j_new(json) != NULL);
+	}
+}
+
+/* ---- caps ---------------------------------------------------------------------------- */
+
+T(l2j_toolong)
+{
+	void *st = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\"}");
+	void *raw = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\",\"onMismatch\":\"raw\"}");
+	size_t want = sizeof HSDIVISION_JSON;	/* with the "\n" */
+	char buf[512], e[1024];
+	long r;
+
+	T_TRUE(st != NULL && raw != NULL);
+	/* exactly enough */
+	memset(buf, '#', sizeof buf);
+	r = l2j_go(st, HSDIVISION "\n", sizeof HSDIVISION, buf, want, e, sizeof e);
+	T_EQ_INT(r, (long)want);
+	T_EQ_MEM(buf, want, HSDIVISION_JSON "\n", want);
+	T_EQ_INT(buf[want], '#');
+	/* one byte short: the "\n" does not fit; nothing past cap */
+	for (size_t cap = 0; cap < want; cap += (cap < 8 || cap > want - 8) ? 1 : 17) {
+		memset(buf, '#', sizeof buf);
+		r = l2j_go(st, HSDIVISION "\n", sizeof HSDIVISION, buf, cap, e, sizeof e);
+		T_EQ_INT(r, PROC_TOOLONG);
+		T_EQ_INT(buf[cap], '#');
+	}
+	memset(buf, '#', sizeof buf);
+	r = l2j_go(raw, "abc\n", 4, buf, 16, e, sizeof e);
+	T_EQ_INT(r, PROC_TOOLONG);
+	T_EQ_INT(buf[16], '#');
+	r = l2j_go(raw, "abc\n", 4, buf, 18, e, sizeof e);
+	T_EQ_INT(r, 18);
+	T_EQ_MEM(buf, 18, "{\"message\":\"abc\"}\n", 18);
+}
+
+T(l2j_one_megabyte)
+{
+	void *st = l2j_new("{\"logFormat\":\"SYSLOG\"}");
+	void *raw = l2j_new("{\"logFormat\":\"COMMONAPACHELOG\",\"onMismatch\":\"raw\"}");
+	static const char head[] = "Jan 10 08:00:00 h p: ";
+	static const char jhead[] = "{\"timestamp\":\"Jan 10 08:00:00\",\"hostname\":\"h\",\"program\":\"p\","
+	    "\"processid\":null,\"message\":\"";
+	size_t body = 1024 * 1024, n = sizeof head - 1 + body + 1, i;
+	char e[1024];
+	long r;
+
+	T_TRUE(st != NULL && raw != NULL);
+	memcpy(l2j_in, head, sizeof head - 1);
+	for (i = 0; i < body; i++)
+		l2j_in[sizeof head - 1 + i] = (char)('a' + i % 26);
+	l2j_in[n - 1] = '\n';
+	r = l2j_go(st, l2j_in, n, l2j_out, sizeof l2j_out, e, sizeof e);
+	T_EQ_INT(r, (long)(sizeof jhead - 1 + body + 3));
+	T_EQ_MEM(l2j_out, sizeof jhead - 1, jhead, sizeof jhead - 1);
+	T_EQ_MEM(l2j_out + sizeof jhead - 1, body, l2j_in + sizeof head - 1, body);
+	T_EQ_MEM(l2j_out + r - 3, 3, "\"}\n", 3);
+	/* a record's cap (1,000 KiB) is too small */
+	memset(l2j_out, '#', 1024000 + 1);
+	r = l2j_go(st, l2j_in, n, l2j_out, 1024000, e, sizeof e);
+	T_EQ_INT(r, PROC_TOOLONG);
+	T_EQ_INT(l2j_out[1024000], '#');
+	/* the raw pass-through of a 1 MB line that does not match */
+	l2j_in[0] = '!';
+	r = l2j_go(raw, l2j_in, n, l2j_out, sizeof l2j_out, e, sizeof e);
+	T_EQ_INT(r, (long)(12 + n - 1 + 3));
+	T_EQ_MEM(l2j_out + r - 3, 3, "\"}\n", 3);
+}
