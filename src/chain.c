@@ -5,7 +5,7 @@
 #include "proc.h"
 
 /* Room for the longest record read and what a processor makes of it. */
-#define CHAIN_SCRATCH (2 * FIREHOSE_MAX_RECORD_BYTES)
+#define CHAIN_SCRATCH (FIREHOSE_MAX_RECORD_BYTES + 65536)
 
 static char *scratch[2];
 /* What scratch holds: the output of record pos of chain owner, len bytes at out. */

@@ -17,8 +17,9 @@ json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
 /* Length of the valid UTF-8 sequence at s (1..4), or, if it is not one, the
  * negated length of its maximal subpart (-1..-3): the lead byte and the
  * continuation bytes that could still have been part of a valid sequence
- * (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts"; the
- * WHATWG decoder and Java's do the same). */
+ * (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts"), with
+ * Java's one difference: an encoded surrogate (ED A0..BF xx) is one bad
+ * sequence of three bytes, not three of one. */
 static int
 json_utf8(const unsigned char *s, size_t n)
 {
@@ -33,8 +34,6 @@ json_utf8(const unsigned char *s, size_t n)
 		need = 2;
 		if (c == 0xe0)
 			lo = 0xa0;	/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;	/* surrogates */
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		need = 3;
 		if (c == 0xf0)
@@ -49,6 +48,8 @@ json_utf8(const unsigned char *s, size_t n)
 		lo = 0x80;	/* only the second byte has a narrower range */
 		hi = 0xbf;
 	}
+	if (c == 0xed && s[1] >= 0xa0)
+		return -3;	/* a surrogate, U+D800..U+DFFF */
 	return need + 1;
 }
 

@@ -98,6 +98,7 @@ struct rxc {
 	size_t len, pos;
 	struct rx_inst *prog;
 	int n;
+	int peak;		/* the most instructions at any time: X{0} drops X */
 	struct rx_class *cls;
 	int ncls;
 	struct rx_range *rng;
@@ -148,6 +149,8 @@ static int rx_emit(struct rxc *c, int op, int ch, int x, int y)
 		c->prog[c->n].x = x;
 		c->prog[c->n].y = y;
 	}
+	if (c->n + 1 > c->peak)
+		c->peak = c->n + 1;
 	return c->n++;
 }
 
@@ -191,6 +194,8 @@ static void rx_insert(struct rxc *c, int at, int k)
 		}
 	}
 	c->n += k;
+	if (c->n > c->peak)
+		c->peak = c->n;
 }
 
 /* Appends a copy of [s,e); its jumps within [s,e] follow it. */
@@ -209,6 +214,8 @@ static void rx_copy(struct rxc *c, int s, int e)
 		}
 	}
 	c->n += e - s;
+	if (c->n > c->peak)
+		c->peak = c->n;
 }
 
 /* Classes.  A class is the ASCII bitmap plus ranges above, then negated. */
@@ -778,7 +785,7 @@ static void rx_repeat(struct rxc *c, int s, long min, long max, int greedy, stru
 			xs = s + pre;
 		} else {
 			start = c->n;
-			c->n += pre;
+			c->n += pre;	/* filled below */
 			rx_copy(c, xs, xs + len);
 		}
 		if (c->prog && split) {
@@ -923,7 +930,7 @@ struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 	if (rx_pass(&c, &f) < 0)
 		return NULL;
 	rx = arena_alloc(sizeof *rx);
-	rx->prog = arena_alloc((size_t)c.n * sizeof *rx->prog);
+	rx->prog = arena_alloc((size_t)c.peak * sizeof *rx->prog);
 	rx->cls = arena_alloc((size_t)(c.ncls + 1) * sizeof *rx->cls);
 	rx->rng = arena_alloc((size_t)(c.nrng + 1) * sizeof *rx->rng);
 	c.prog = rx->prog;
