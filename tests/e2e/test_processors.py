@@ -86,6 +86,32 @@ def a_chain_logtojson_selectkeys_addtime(tmp):
     assert re.fullmatch(rb'\{"host":"64.242.88.10","response":"200","t":"20\d\d"\}\n', recs[0]), recs
 
 
+@test(timeout=120)
+def processors_allocate_nothing_after_start_up(tmp):
+    """20,000 records through a chain of four processors, with retries, in
+    the allocation-counting build."""
+    log = tmp + "/app.log"
+    with open(log, "wb") as f:
+        f.write((APACHE + b"not apache\n") * 10000)
+    with Endpoint(tmp, partial=0.1, seed=5) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log, [
+            {"optionName": "LOGTOJSON", "logFormat": "COMMONAPACHELOG", "onMismatch": "raw"},
+            {"optionName": "SELECTKEYS", "data_keys": ["host", "message"]},
+            {"optionName": "ADDTIME", "time_key": "t"},
+            {"optionName": "ADDBRACKETS"}])])
+        allocs = os.path.join(harness.build_dir(), "kagent-allocs")
+        with Agent(allocs, conf, args=["--once=20"]) as ag:
+            assert ag.wait(90) == 0, ag.stderr()
+            err = ag.stderr()
+        recs = ep.records()
+        assert len(recs) == 20000, len(recs)
+        assert sum(r.startswith(b'{{"host":"64.242.88.10","t":"') for r in recs) == 10000, recs[:2]
+        assert sum(r.startswith(b'{{"message":"not apache","t":"') for r in recs) == 10000, recs[:2]
+        m = re.search(r"allocator calls: (\d+) during start-up, (\d+) after start-up", err)
+        assert m and int(m.group(1)) > 0 and m.group(2) == "0", err[-2000:]
+
+
 @test(timeout=30)
 def dry_run_prints_and_sends_nothing(tmp):
     log = tmp + "/app.log"
