@@ -46,11 +46,11 @@ static long run(const struct chain *c, const struct ring *r, const struct rec *r
 		memcpy(scratch[0], p1, n1);
 		memcpy(scratch[0] + n1, p2, n2);
 		if (rc->trunc)
-			scratch[0][n1 + n2] = '\n';
+			memcpy(scratch[0] + n1 + n2, r->term, r->term_len);
 		in = scratch[0];
 		k = 1;
 	}
-	n = rc->len + rc->trunc;
+	n = rc->len + (rc->trunc ? r->term_len : 0);
 	long len = 0;
 	for (size_t j = 0; j < c->cf->nproc; j++, k ^= 1) {
 		const struct conf_proc *p = &c->cf->proc[j];
@@ -76,8 +76,8 @@ void chain_size(struct chain *c, struct ring *r, uint64_t i, int64_t wall)
 	long len;
 
 	rc->wall = wall;
-	if (!c->cf->nproc)
-		return;
+	if (!c->cf->nproc || rc->acked)
+		return;	/* nothing to do, or a skipped header line */
 	if (last.owner == c && last.pos == rc->pos)
 		last.owner = NULL;	/* a new record in a reused place */
 	len = run(c, r, rc, &out);
@@ -103,7 +103,6 @@ void chain_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v)
 
 	v->p[0] = out;
 	v->n[0] = len > 0 ? (size_t)len : 0;
-	v->p[1] = NULL;
-	v->n[1] = 0;
-	v->nl = 0;
+	v->p[1] = v->p[2] = NULL;
+	v->n[1] = v->n[2] = 0;
 }

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "json.h"
 #include "proc.h"
+#include "rx.h"
 
 #define CONF_MAX_FILE_BYTES	(1024 * 1024)
 #define CONF_MAX_TOKENS		16384	/* 256 KiB of tokens; a real file has ~100 */
@@ -86,9 +87,6 @@ static const struct conf_ignored {
 	{ CONF_TOP, "userAgentOverride", conf_never },
 	{ CONF_TOP, "userDefinedCredentialsProvider.classname", conf_never },
 	{ CONF_TOP, "userDefinedCredentialsProvider.location", conf_never },
-	{ CONF_FLOW, "multiLineStartPattern", conf_later },
-	{ CONF_FLOW, "skipHeaderLines", conf_later },
-	{ CONF_FLOW, "truncatedRecordTerminator", conf_later },
 	{ CONF_FLOW, "partitionKeyOption", conf_later },
 	{ CONF_FLOW, "aggregatedRecordSizeBytes", conf_later },
 	{ CONF_FLOW, "fileFooterPattern", conf_later },
@@ -992,6 +990,7 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 	f->retry_initial_backoff_ms = 100;
 	f->retry_max_backoff_ms = 10000;
 	f->ring_bytes = CONF_RING_DEFAULT;
+	f->terminator = "\n";
 	f->line = conf_line(x, obj);
 	snprintf(dot, sizeof dot, "%s.", pfx);
 	for (k = 0, j = obj + 1; k < x->t[obj].size; k++, j = json_skip(x->t, v)) {
@@ -1048,6 +1047,26 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 			if (conf_int(x, v, kp, 1, 3600000, &f->retry_max_backoff_ms) < 0)
 				return -1;
 			max_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "multiLineStartPattern")) {
+			char err[128];
+			if (!(s = conf_nonempty(x, v, kp)))
+				return -1;
+			if (!(f->multiline = rx_compile(s, strlen(s), err, sizeof err))) {
+				conf_say(x->path, conf_line(x, v), "%s: %s", kp, err);
+				return -1;
+			}
+		} else if (json_eq(x->js, &x->t[j], "truncatedRecordTerminator")) {
+			if (!(s = conf_nonempty(x, v, kp)))
+				return -1;
+			if (strlen(s) > 64) {
+				conf_say(x->path, conf_line(x, v), "%s: at most 64 bytes", kp);
+				return -1;
+			}
+			f->terminator = s;
+		} else if (json_eq(x->js, &x->t[j], "skipHeaderLines")) {
+			if (conf_int(x, v, kp, 0, 1000000, &n) < 0)
+				return -1;
+			f->skip_header_lines = (unsigned)n;
 		} else if (json_eq(x->js, &x->t[j], "dataProcessingOptions")) {
 			if (conf_procs(x, v, pfx, f) < 0)
 				return -1;

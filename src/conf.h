@@ -24,6 +24,7 @@ struct conf_endpoint {
 };
 
 struct processor;
+struct rx;
 
 /* One entry of a flow's dataProcessingOptions, ready to run. */
 struct conf_proc {
@@ -41,6 +42,9 @@ struct conf_flow {
 	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis; 100 */
 	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
 	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
+	struct rx *multiline;			/* multiLineStartPattern, or NULL: a record a line */
+	const char *terminator;			/* truncatedRecordTerminator; "\n" */
+	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start; 0 */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
 	int line;				/* where the flow starts in the file */

@@ -63,15 +63,6 @@ static int piece(struct firehose_enc *e, const char *s, size_t n, char **out, si
 	return 1;
 }
 
-/* Byte k of a view: its spans, then the added '\n'. */
-static unsigned char view_byte(const struct rec_view *v, size_t k)
-{
-	if (k < v->n[0])
-		return (unsigned char)v->p[0][k];
-	k -= v->n[0];
-	return k < v->n[1] ? (unsigned char)v->p[1][k] : '\n';
-}
-
 /* Base64 of the record from data offset e->off, in whole groups of 4.  The
  * view is asked for again at each call: a processed record's bytes live in
  * scratch memory that another flow may have used in between. */
@@ -81,27 +72,36 @@ static int data(struct firehose_enc *e, char **out, size_t *cap)
 	size_t total;
 
 	e->view(e->ctx, e->ring, e->i, &v);
-	total = v.n[0] + v.n[1] + (size_t)v.nl;
+	total = v.n[0] + v.n[1] + v.n[2];
 	while (e->off < total && *cap >= 4) {
-		/* the contiguous part of the span e->off is in, straight from it */
-		int s = e->off < v.n[0] ? 0 : 1;
-		size_t at = s ? e->off - v.n[0] : e->off;
-		size_t run = e->off < v.n[0] + v.n[1] ? v.n[s] - at : 0;
-		run = run / 3 * 3;
+		/* the span e->off is in, and where in it */
+		int s = 0;
+		size_t at = e->off;
+		while (at >= v.n[s]) {
+			at -= v.n[s];
+			s++;
+		}
+		size_t run = (v.n[s] - at) / 3 * 3;
 		if (run > *cap / 4 * 3)
 			run = *cap / 4 * 3;
 		if (run) {
+			/* straight from the span */
 			b64_encode(v.p[s] + at, run, *out);
 			*out += b64_len(run);
 			*cap -= b64_len(run);
 			e->off += run;
 			continue;
 		}
-		/* a group across spans, with the added '\n', or the last one */
+		/* a group across spans, or the last one */
 		unsigned char g[3];
-		size_t k = total - e->off < 3 ? total - e->off : 3;
-		for (size_t j = 0; j < k; j++)
-			g[j] = view_byte(&v, e->off + j);
+		size_t k = 0;
+		for (; k < 3 && e->off + k < total; k++) {
+			while (at >= v.n[s]) {
+				at -= v.n[s];
+				s++;
+			}
+			g[k] = (unsigned char)v.p[s][at++];
+		}
 		b64_encode(g, k, *out);
 		*out += 4;
 		*cap -= 4;

@@ -19,6 +19,10 @@
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
 #define READS_PER_TURN 4
+/* A multi-line record waits for the next start line; at the end of a file
+ * quiet this long it goes as it is (the Java agent sends it at once, which
+ * cuts stack traces written in pieces). */
+#define MULTILINE_QUIET_MS 1000
 
 enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
 
@@ -71,6 +75,8 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	if (!rng_state)
 		rng_state = 1;
 	ring_init(&f->ring, cf->ring_bytes, 2 * cf->max_buffer_records, FIREHOSE_MAX_RECORD_BYTES);
+	ring_frame(&f->ring, cf->multiline, cf->terminator, strlen(cf->terminator));
+	f->ring.skip_header = cf->skip_header_lines;
 	f->resp_cap = resp_cap(cf);
 	f->resp_body = arena_alloc(f->resp_cap);
 	f->ntoks = ntoks(cf);
@@ -413,10 +419,8 @@ static void print_records(struct flow *f, int64_t now)
 		if (rc->acked)
 			continue;
 		(f->cf->nproc ? chain_view : ring_view)(&f->chain, &f->ring, i, &v);
-		(void)!write(1, v.p[0], v.n[0]);
-		(void)!write(1, v.p[1], v.n[1]);
-		if (v.nl)
-			(void)!write(1, "\n", 1);
+		for (int s = 0; s < 3; s++)
+			(void)!write(1, v.p[s], v.n[s]);
 		rc->acked = 1;
 		f->st.records_sent++;
 	}
@@ -428,6 +432,9 @@ void flow_step(struct flow *f, int64_t now, int reading)
 	for (int i = 0; reading && i < READS_PER_TURN; i++)
 		if (!tail_read(&f->tail, &f->ring, now))
 			break;
+	if (f->ring.rstart < f->ring.start && f->tail.at_eof &&
+	    (f->flushing || now - f->tail.last_data >= MULTILINE_QUIET_MS))
+		ring_flush_pending(&f->ring, now);
 	f->st.records_read = f->ring.records;
 	if (f->dry) {
 		print_records(f, now);
@@ -478,6 +485,8 @@ int64_t flow_due(const struct flow *f, int reading)
 
 	if (reading && ring_write_buf((struct ring *)r, &room) && room)
 		due = min64(due, tail_due(&f->tail));
+	if (r->rstart < r->start && f->tail.at_eof && r->rhead - r->rtail < r->nrecs)
+		due = min64(due, f->tail.last_data + MULTILINE_QUIET_MS);
 	if (f->req != REQ_IDLE)
 		return min64(due, f->deadline);
 	if (f->bend > r->rtail)

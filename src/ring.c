@@ -1,11 +1,20 @@
-/* The flow's ring and the framer that cuts records at '\n'.  A record is the
- * line with its '\n', as the Java agent sends it; a '\r' before it is data.
- * A line longer than max_rec is cut to max_rec - 1 bytes plus a '\n' added
- * on the wire, and the rest of the line is dropped as it is read. */
+/* The flow's ring and the framer that cuts records out of it.
+ *
+ * Lines end at '\n'; a line is kept with its '\n', as the Java agent sends
+ * it, and a '\r' before it is data.  A line longer than max_rec is cut to
+ * max_rec - term_len bytes, sent with the truncation terminator, and the
+ * rest of the line is dropped as it is read.  Without multiLineStartPattern
+ * each line is a record; with it, lines are gathered into the pending record
+ * [rstart, start) until a line that matches the pattern starts the next one
+ * (the Java agent's RegexSplitter: Matcher.lookingAt on each line but a
+ * record's first). */
 #include <string.h>
 #include "arena.h"
 #include "log.h"
 #include "ring.h"
+#include "rx.h"
+
+#define ML_PREFIX 4096	/* of a line that wraps, what the start pattern sees */
 
 void ring_init(struct ring *r, size_t bytes, size_t nrecs, size_t max_rec)
 {
@@ -15,14 +24,24 @@ void ring_init(struct ring *r, size_t bytes, size_t nrecs, size_t max_rec)
 	r->recs = arena_alloc(nrecs * sizeof *r->recs);
 	r->nrecs = nrecs;
 	r->max_rec = max_rec;
+	r->term = "\n";
+	r->term_len = 1;
+}
+
+void ring_frame(struct ring *r, struct rx *ml, const char *term, size_t term_len)
+{
+	r->ml = ml;
+	r->term = term;
+	r->term_len = term_len;
 }
 
 void ring_reset(struct ring *r, off_t off)
 {
 	/* positions only grow, so indices held by others stay comparable */
-	r->tail = r->start = r->scan = r->head;
+	r->tail = r->rstart = r->start = r->scan = r->head;
 	r->rtail = r->rhead;
 	r->skipping = 0;
+	r->skip_lines = off == 0 ? r->skip_header : 0;
 	r->head_off = off;
 }
 
@@ -39,18 +58,27 @@ char *ring_write_buf(struct ring *r, size_t *len)
 	return r->buf + at;
 }
 
-static void emit(struct ring *r, uint64_t len, int trunc, off_t end, int64_t now)
+static struct rec *emit(struct ring *r, uint64_t pos, uint64_t len, int trunc, off_t end, int64_t now)
 {
 	struct rec *rc = ring_rec(r, r->rhead++);
 
-	rc->pos = r->start;
+	rc->pos = pos;
 	rc->len = (uint32_t)len;
-	rc->outlen = (uint32_t)len + (uint32_t)trunc;
+	rc->outlen = (uint32_t)(len + (trunc ? r->term_len : 0));
 	rc->trunc = (uint8_t)trunc;
 	rc->acked = 0;
 	rc->end = end;
 	rc->t = now;
 	r->records++;
+	return rc;
+}
+
+/* The pending multi-line record, if any, becomes a record. */
+static void emit_pending(struct ring *r, int64_t now)
+{
+	if (r->rstart < r->start)
+		emit(r, r->rstart, r->start - r->rstart, 0, r->rend, now);
+	r->rstart = r->start;
 }
 
 static void truncated(struct ring *r)
@@ -60,9 +88,70 @@ static void truncated(struct ring *r)
 			  "(logged once, counted)", r->max_rec);
 }
 
+/* Does the line [a, b) start a record? */
+static int starts_record(struct ring *r, uint64_t a, uint64_t b)
+{
+	char copy[ML_PREFIX];
+	size_t at = a % r->size, n = b - a;
+	const char *s = r->buf + at;
+	int caps[2];
+
+	if (at + n > r->size) {	/* it wraps: the pattern sees a copy of its start */
+		size_t k = r->size - at;
+		if (n > sizeof copy)
+			n = sizeof copy;
+		memcpy(copy, s, k < n ? k : n);
+		if (k < n)
+			memcpy(copy + k, r->buf, n - k);
+		s = copy;
+	}
+	return rx_exec(r->ml, s, n, 0, RX_LOOKINGAT, caps, 1);
+}
+
+/* The line [start, p + 1), which ends the source's bytes at end. */
+static void line(struct ring *r, uint64_t p, off_t end, int64_t now)
+{
+	uint64_t len = p + 1 - r->start;
+
+	if (r->skip_lines) {
+		/* a header line: a record that is never sent, so the checkpoint passes it */
+		r->skip_lines--;
+		emit_pending(r, now);
+		emit(r, r->start, len, 0, end, now)->acked = 1;
+		r->rstart = r->start = p + 1;
+		return;
+	}
+	if (r->skipping || len > r->max_rec) {
+		/* the dropped rest lies between the cut and p: dead space until
+		 * the record is released, at most one read's worth */
+		truncated(r);
+		emit_pending(r, now);
+		emit(r, r->start, r->max_rec - r->term_len, 1, end, now);
+		r->skipping = 0;
+		r->rstart = r->start = p + 1;
+		return;
+	}
+	if (!r->ml) {
+		emit(r, r->start, len, 0, end, now);
+		r->rstart = r->start = p + 1;
+		return;
+	}
+	if (r->rstart < r->start &&
+	    (p + 1 - r->rstart > r->max_rec || starts_record(r, r->start, p + 1)))
+		emit_pending(r, now);	/* a new record starts, or the pending one is full */
+	r->rend = end;
+	r->start = p + 1;
+}
+
+/* Slots a line may take: its own, and the pending record's it may end. */
+static int room(const struct ring *r)
+{
+	return r->rhead - r->rtail + (r->rstart < r->start ? 2 : 1) <= r->nrecs;
+}
+
 void ring_cut(struct ring *r, int64_t now)
 {
-	while (r->scan < r->head && r->rhead - r->rtail < r->nrecs) {
+	while (r->scan < r->head && room(r)) {
 		size_t at = r->scan % r->size;
 		size_t span = r->size - at;
 		char *nl;
@@ -74,24 +163,17 @@ void ring_cut(struct ring *r, int64_t now)
 			continue;
 		}
 		uint64_t p = r->scan + (size_t)(nl - (r->buf + at));
-		off_t end = r->head_off - (off_t)(r->head - (p + 1));
-		if (r->skipping || p + 1 - r->start > r->max_rec) {
-			/* bytes between the cut and p stay as dead space until
-			 * the record is released: at most one read's worth */
-			truncated(r);
-			emit(r, r->max_rec - 1, 1, end, now);
-		} else {
-			emit(r, p + 1 - r->start, 0, end, now);
-		}
-		r->skipping = 0;
-		r->start = r->scan = p + 1;
+		line(r, p, r->head_off - (off_t)(r->head - (p + 1)), now);
+		r->scan = p + 1;
 	}
 	if (r->scan == r->head && r->scan - r->start >= r->max_rec) {
-		/* an overlong line with no '\n' yet: keep its first
-		 * max_rec - 1 bytes, drop the rest as it arrives */
+		/* an overlong line with no '\n' yet: keep its first bytes,
+		 * drop the rest as it arrives */
 		r->skipping = 1;
-		r->head = r->scan = r->start + r->max_rec - 1;
+		r->head = r->scan = r->start + r->max_rec - r->term_len;
 	}
+	if (r->rstart < r->start && ring_free(r) < r->size / 8)
+		emit_pending(r, now);	/* a full ring must always hold something to send */
 }
 
 void ring_write_ack(struct ring *r, size_t n, int64_t now)
@@ -101,18 +183,27 @@ void ring_write_ack(struct ring *r, size_t n, int64_t now)
 	ring_cut(r, now);
 }
 
+void ring_flush_pending(struct ring *r, int64_t now)
+{
+	if (r->rhead - r->rtail < r->nrecs)
+		emit_pending(r, now);
+}
+
 void ring_flush_partial(struct ring *r, int64_t now)
 {
+	if (!room(r))
+		return;
+	emit_pending(r, now);
 	if (r->skipping) {
 		truncated(r);
-		emit(r, r->max_rec - 1, 1, r->head_off, now);
+		emit(r, r->start, r->max_rec - r->term_len, 1, r->head_off, now);
 		r->skipping = 0;
-	} else if (r->head > r->start && r->rhead - r->rtail < r->nrecs) {
-		emit(r, r->head - r->start, 0, r->head_off, now);
+	} else if (r->head > r->start) {
+		emit(r, r->start, r->head - r->start, 0, r->head_off, now);
 	} else {
 		return;
 	}
-	r->start = r->scan = r->head;
+	r->rstart = r->start = r->scan = r->head;
 }
 
 int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, size_t *n1,
@@ -136,7 +227,7 @@ int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, 
 void ring_release(struct ring *r, uint64_t upto)
 {
 	r->rtail = upto;
-	r->tail = r->rtail < r->rhead ? ring_rec(r, r->rtail)->pos : r->start;
+	r->tail = r->rtail < r->rhead ? ring_rec(r, r->rtail)->pos : r->rstart;
 }
 
 void ring_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v)
@@ -145,5 +236,6 @@ void ring_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v)
 
 	(void)ctx;
 	ring_rec_spans(r, rc, &v->p[0], &v->n[0], &v->p[1], &v->n[1]);
-	v->nl = rc->trunc;
+	v->p[2] = r->term;
+	v->n[2] = rc->trunc ? r->term_len : 0;
 }

@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct rx;
+
 struct rec {
 	uint64_t pos;		/* ring position of the first byte */
 	uint32_t len;		/* bytes in the ring */
 	uint32_t outlen;	/* bytes sent: len + trunc, or what the processors made of it */
-	uint8_t trunc;		/* cut at the record limit: a '\n' is sent after len bytes */
+	uint8_t trunc;		/* cut at the record limit: the terminator is sent after len bytes */
 	uint8_t acked;		/* accepted by the service (or dropped by a processor) */
 	off_t end;		/* source offset just past the record: safe to resume from once acked */
 	int64_t t;		/* monotonic ms when it was cut */
@@ -23,11 +25,11 @@ struct rec {
 
 struct ring;
 
-/* A record's bytes as sent: up to two spans, then '\n' if nl. */
+/* A record's bytes as sent: up to three spans (the record may wrap around
+ * the ring's end; a record cut short ends with the truncation terminator). */
 struct rec_view {
-	const char *p[2];
-	size_t n[2];
-	int nl;
+	const char *p[3];
+	size_t n[3];
 };
 /* Gives the view of record i; ctx is the function's own. */
 typedef void (*rec_view_fn)(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v);
@@ -45,13 +47,26 @@ struct ring {
 	off_t head_off;		/* source offset of the byte that will land at head */
 	size_t max_rec;		/* longest record sent, terminator included */
 	int skipping;		/* past max_rec: dropping bytes up to the next '\n' */
+	const char *term;	/* truncatedRecordTerminator */
+	size_t term_len;
+	struct rx *ml;		/* multiLineStartPattern, or NULL */
+	uint64_t rstart;	/* first byte of the pending multi-line record (== start: none) */
+	off_t rend;		/* source offset just past the pending record */
+	unsigned skip_header;	/* skipHeaderLines: lines to drop at a source's start */
+	unsigned skip_lines;	/* of those, still to drop */
 	uint64_t truncated;	/* counters */
 	uint64_t records;
 };
 
-/* Takes the buffers from the arena. */
+/* Takes the buffers from the arena.  Records end at each '\n' and a record
+ * cut at max_rec ends with '\n' until ring_frame() says otherwise. */
 void ring_init(struct ring *r, size_t bytes, size_t nrecs, size_t max_rec);
-/* Forgets all data; the next byte read is the source's byte at off. */
+/* How records are framed: ml (multiLineStartPattern, or NULL): a record is a
+ * line that matches it and the lines after it that do not; term: what ends a
+ * record cut at max_rec (truncatedRecordTerminator). */
+void ring_frame(struct ring *r, struct rx *ml, const char *term, size_t term_len);
+/* Forgets all data; the next byte read is the source's byte at off (at 0,
+ * the header lines are dropped). */
 void ring_reset(struct ring *r, off_t off);
 /* Where the source may write, and how much (contiguous; 0 when full). */
 char *ring_write_buf(struct ring *r, size_t *len);
@@ -61,8 +76,12 @@ void ring_write_ack(struct ring *r, size_t n, int64_t now);
 /* Cuts records from bytes not yet searched (after ring_release freed slots). */
 void ring_cut(struct ring *r, int64_t now);
 /* The source ended with a partial line that will never be finished (a
- * rotated-away file, --once at end of file is not that case): send it as is. */
+ * rotated-away file, --once at end of file is not that case): send it as is,
+ * after any pending multi-line record. */
 void ring_flush_partial(struct ring *r, int64_t now);
+/* A multi-line record waits for the next start line; at the end of a file
+ * that has been quiet for a while it is sent as it is. */
+void ring_flush_pending(struct ring *r, int64_t now);
 /* Record i (rtail <= i < rhead). */
 static inline struct rec *ring_rec(const struct ring *r, uint64_t i) { return &r->recs[i % r->nrecs]; }
 /* Bytes of the record as up to two spans (it may wrap); returns the span count. */

@@ -36,6 +36,7 @@
 #define RX_MAX_DEPTH	100		/* nesting of groups */
 #define RX_MAX_COUNT	100000		/* largest m or n in {m,n} */
 #define RX_MAX_LISTMEM	(4 * 1024 * 1024)	/* bytes of thread lists */
+#define RX_MAX_REGS	16		/* nesting of repetitions that can match empty */
 
 enum {
 	OP_BYTE,	/* c: the byte */
@@ -54,7 +55,7 @@ enum { AS_BEGIN, AS_END, AS_DOLLAR, AS_WORDB, AS_NWORDB };
 struct rx_inst {
 	uint8_t op;
 	uint8_t c;
-	int16_t loop;	/* register of the innermost loop body it is in, or -1 */
+	uint16_t loops;	/* the registers of the loop bodies it is in */
 	int32_t x, y;
 };
 
@@ -85,6 +86,7 @@ struct rx {
 	int stride;		/* ints per list entry */
 	int listcap;
 	int firstbyte;		/* every match starts with this byte, or -1 */
+	int modes;		/* 1 + the deepest nesting of loop bodies */
 	uint32_t gen;
 	uint32_t *seen;		/* per instruction and mode: the stamp of the last position reached at */
 	int *stack;		/* (pc or -1-slot, value) pairs */
@@ -768,6 +770,10 @@ static void rx_repeat(struct rxc *c, int s, long min, long max, int greedy, stru
 		total = min ? min * (len + ov) + 1 : len + ov + 2;
 	else
 		total = min * (len + ov) + (max - min) * (len + ov + 1);
+	if (nb && reg >= RX_MAX_REGS) {
+		rx_fail(c, at, "repetitions of what can match empty nested too deep");
+		return;
+	}
 	if ((long)s + total > RX_MAX_INST) {
 		rx_fail(c, at, "pattern too large (more than %d instructions)", RX_MAX_INST);
 		return;
@@ -959,25 +965,29 @@ struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 		rx_fail(&c, 0, "pattern too large (would need %ld KiB to match)", listmem / 1024);
 		return NULL;
 	}
-	rx->seen = arena_alloc((size_t)c.n * 2 * sizeof *rx->seen);
-	rx->stack = arena_alloc((size_t)(4 * c.n + 2) * 2 * sizeof *rx->stack);
-	rx->work = arena_alloc((size_t)rx->nslots * sizeof *rx->work);
-	for (int i = 0; i < 2; i++)
-		rx->l[i].e = arena_alloc((size_t)rx->listcap * rx->stride * sizeof(int));
 	/* The body of a loop is from its MARK to its IFEMPTY (the loops
 	 * inside it have smaller registers). */
-	for (int i = 0; i < c.n; i++)
-		rx->prog[i].loop = -1;
+	rx->modes = 1;
 	for (int m = 0; m < c.n; m++) {
 		int r = rx->prog[m].x, e;
 		if (rx->prog[m].op != OP_MARK)
 			continue;
 		for (e = m + 1; !(rx->prog[e].op == OP_IFEMPTY && rx->prog[e].x == r); e++)
 			;
-		for (int i = m + 1; i <= e; i++)
-			if (rx->prog[i].loop < 0 || rx->prog[i].loop > r)
-				rx->prog[i].loop = r;
+		for (int i = m + 1; i <= e; i++) {
+			int d = 1;
+			rx->prog[i].loops |= 1u << r;
+			for (unsigned b = rx->prog[i].loops; (b &= b - 1); d++)
+				;
+			if (d + 1 > rx->modes)
+				rx->modes = d + 1;
+		}
 	}
+	rx->seen = arena_alloc((size_t)c.n * rx->modes * sizeof *rx->seen);
+	rx->stack = arena_alloc(((size_t)2 * c.n * rx->modes + 2) * 2 * sizeof *rx->stack);
+	rx->work = arena_alloc((size_t)rx->nslots * sizeof *rx->work);
+	for (int i = 0; i < 2; i++)
+		rx->l[i].e = arena_alloc((size_t)rx->listcap * rx->stride * sizeof(int));
 	rx->firstbyte = -1;
 	for (int i = 0; i < c.n; i++) {
 		if (rx->prog[i].op == OP_SAVE)
@@ -1075,15 +1085,19 @@ static void rx_follow(struct rx *rx, struct rx_list *l, int pc, const unsigned c
 			continue;
 		}
 		in = &rx->prog[pc];
-		/* An instruction is reached once per position, but twice in a
-		 * loop body: in an iteration that has consumed something and in
-		 * one that has not, which can still take Java's last empty
-		 * iteration (see the top of the file).  A thread waiting for
-		 * input is the same in both. */
-		mode = in->op > OP_MATCH && in->loop >= 0 && w[rx->nsave + in->loop] == (int)i;
-		if (rx->seen[2 * pc + mode] == stamp)
+		/* An instruction is reached once per position, but in a loop
+		 * body once more for an iteration that has consumed nothing
+		 * yet, which can still take Java's last empty iteration (see
+		 * the top of the file); per nesting level, as the loops whose
+		 * iteration started here are always the innermost ones.  A
+		 * thread waiting for input is the same in every mode. */
+		mode = 0;
+		if (in->op > OP_MATCH)
+			for (unsigned b = in->loops; b; b &= b - 1)
+				mode += w[rx->nsave + __builtin_ctz(b)] == (int)i;
+		if (rx->seen[(size_t)pc * rx->modes + mode] == stamp)
 			continue;
-		rx->seen[2 * pc + mode] = stamp;
+		rx->seen[(size_t)pc * rx->modes + mode] = stamp;
 		switch (in->op) {
 		case OP_JMP:
 			st[sp++] = in->x;
@@ -1135,7 +1149,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 		return 0;
 	/* stamps base + (i - from) + 1 must stay above every stamp in seen */
 	if (rx->gen > UINT32_MAX - (uint32_t)(n - from) - 2) {
-		memset(rx->seen, 0, (size_t)rx->ninst * 2 * sizeof *rx->seen);
+		memset(rx->seen, 0, (size_t)rx->ninst * rx->modes * sizeof *rx->seen);
 		rx->gen = 0;
 	}
 	base = rx->gen;

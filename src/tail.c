@@ -51,6 +51,37 @@ void tail_open(struct tail *t, struct ring *r, const char *path, int have_ckpt, 
 	ring_reset(r, pos);
 }
 
+/* Has another file taken the path's name?  Then it is opened at once and
+ * queued; it is read once the files before it are finished. */
+static void look_at_path(struct tail *t, int64_t now)
+{
+	struct stat st;
+	dev_t dev = t->nnext ? t->next_dev[t->nnext - 1] : t->dev;
+	ino_t ino = t->nnext ? t->next_ino[t->nnext - 1] : t->ino;
+	int fd;
+
+	if (t->fd < 0 || now < t->next_check)
+		return;
+	t->next_check = now + TAIL_POLL_MS;
+	if (stat(t->path, &st) < 0 || (st.st_dev == dev && st.st_ino == ino))
+		return;
+	if (t->nnext == TAIL_NEXT) {
+		if (!t->queue_full_logged++)
+			log_warnx("%s: rotated %d times while an older file is still being read; "
+				  "newer rotations may be missed", t->path, TAIL_NEXT);
+		return;
+	}
+	if ((fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return;
+	if (fstat(fd, &st) < 0 || (st.st_dev == dev && st.st_ino == ino)) {
+		close(fd);
+		return;
+	}
+	t->next_fd[t->nnext] = fd;
+	t->next_dev[t->nnext] = st.st_dev;
+	t->next_ino[t->nnext++] = st.st_ino;
+}
+
 size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 {
 	struct stat st;
@@ -58,6 +89,7 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 	ssize_t n;
 	char *p;
 
+	look_at_path(t, now);
 	if (t->replaced || now < t->next_look)
 		return 0;
 	if (t->fd < 0) {
@@ -78,6 +110,7 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 		ring_write_ack(r, (size_t)n, now);
 		t->bytes += (uint64_t)n;
 		t->at_eof = 0;
+		t->last_data = now;
 		return (size_t)n;
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -91,7 +124,7 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 		log_info("%s: truncated, reading it again from the start", t->path);
 		ring_flush_partial(r, now);
 		t->replaced = t->truncated = 1;
-	} else if (stat(t->path, &st) == 0 && (st.st_dev != t->dev || st.st_ino != t->ino)) {
+	} else if (t->nnext) {
 		/* rotated (rename and create): the old file is read to its end,
 		 * its last partial line sent as is, then the new one is followed */
 		ring_flush_partial(r, now);
@@ -111,12 +144,17 @@ void tail_switch(struct tail *t, struct ring *r)
 		return;
 	}
 	close(t->fd);
-	t->fd = -1;
-	if (open_path(t) == 0)
-		ring_reset(r, 0);
+	t->fd = t->next_fd[0];
+	t->dev = t->next_dev[0];
+	t->ino = t->next_ino[0];
+	t->nnext--;
+	memmove(t->next_fd, t->next_fd + 1, (size_t)t->nnext * sizeof *t->next_fd);
+	memmove(t->next_dev, t->next_dev + 1, (size_t)t->nnext * sizeof *t->next_dev);
+	memmove(t->next_ino, t->next_ino + 1, (size_t)t->nnext * sizeof *t->next_ino);
+	ring_reset(r, 0);
 }
 
 int64_t tail_due(const struct tail *t)
 {
-	return t->replaced ? INT64_MAX : t->next_look;
+	return t->replaced ? t->next_check : t->next_look;
 }

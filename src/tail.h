@@ -8,6 +8,7 @@
 
 #define TAIL_READ_MAX (64 * 1024)	/* per read(): keeps a turn of the loop short */
 #define TAIL_POLL_MS 100		/* at end of file, look again this often */
+#define TAIL_NEXT 4			/* files rotated in while the current one is still read */
 
 struct tail {
 	const char *path;
@@ -18,7 +19,16 @@ struct tail {
 	int replaced;		/* path names another file now: finish this one first */
 	int truncated;		/* the file shrank: finish its old content first */
 	int64_t next_look;	/* monotonic ms of the next read attempt at end of file */
+	int64_t last_data;	/* monotonic ms of the last read that brought bytes */
 	int missing_logged;
+	/* the files that took the path's name since, oldest first: opened as
+	 * soon as seen, so a file renamed again before its turn is still read */
+	int next_fd[TAIL_NEXT];
+	dev_t next_dev[TAIL_NEXT];
+	ino_t next_ino[TAIL_NEXT];
+	int nnext;
+	int64_t next_check;	/* when to look at the path again */
+	int queue_full_logged;
 	uint64_t bytes;		/* counters */
 };
 

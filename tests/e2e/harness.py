@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -126,6 +127,76 @@ def wait_until(pred, timeout, interval=0.05, msg=None):
         if time.monotonic() >= end:
             raise AssertionError(msg or "condition not met within %gs" % timeout)
         time.sleep(interval)
+
+# ---------------------------------------------------------------- lines
+
+
+def lines(a, b):
+    """Numbered lines [a, b): b"%08d\n" each, 9 bytes a line."""
+    return [b"%08d\n" % i for i in range(a, b)]
+
+
+def flow(path, stream="s1", **kw):
+    """A flow (config dict) following path from its start, a batch going
+    once its oldest record is 1 s old; kw adds or overrides keys."""
+    f = {"filePattern": path, "deliveryStream": stream, "initialPosition": "START_OF_FILE",
+         "maxBufferAgeMillis": 1000}
+    f.update(kw)
+    return f
+
+
+def numbers(recs):
+    """The numbers of records made by lines()."""
+    return [int(r) for r in recs]
+
+
+def count(ep):
+    """How many records endpoint ep has accepted so far (cheap: counts
+    the lines of its output file)."""
+    with open(ep.out, "rb") as f:
+        return f.read().count(b"\n")
+
+
+class Writer(threading.Thread):
+    """Appends numbered lines [a, b) to path in chunks, at a high rate.
+
+    reopen: open, append and close per chunk (as a logger that reopens its
+    file does), so after a rename the next chunk goes to a new file at
+    path; otherwise the file stays open (O_APPEND: after a truncation the
+    writer goes on at the new end).  lock: held while a chunk is written,
+    so a rotation done under it never falls in the middle of one."""
+
+    def __init__(self, path, a, b, chunk=1000, pause=0.005, reopen=False, lock=None):
+        super().__init__(daemon=True)
+        self.path, self.a, self.b, self.chunk, self.pause = path, a, b, chunk, pause
+        self.reopen = reopen
+        self.lock = lock or threading.Lock()
+
+    def run(self):
+        f = None if self.reopen else open(self.path, "ab")
+        try:
+            for i in range(self.a, self.b, self.chunk):
+                data = b"".join(lines(i, min(i + self.chunk, self.b)))
+                with self.lock:
+                    if self.reopen:
+                        with open(self.path, "ab") as g:
+                            g.write(data)
+                    else:
+                        f.write(data)
+                        f.flush()
+                time.sleep(self.pause)
+        finally:
+            if f:
+                f.close()
+
+
+def proc_kib(pid, key):
+    """A "kB" field of /proc/PID/status (VmRSS, VmHWM, ...), in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise AssertionError("/proc/%d/status has no %s" % (pid, key))
 
 # ---------------------------------------------------------------- certificates
 
@@ -266,14 +337,15 @@ class Endpoint:
 
 
 class Agent:
-    """kagent as a subprocess: `binary -c conf_path ARGS...`.
+    """kagent as a subprocess: `WRAPPER... binary -c conf_path ARGS...`
+    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture).
 
     env: extra environment variables (the AWS_* ones of the caller's
     environment are removed first, so a developer's credentials never leak
     into a test).  stdout and stderr go to files next to the config."""
 
-    def __init__(self, binary, conf_path, args=(), env=None):
-        self.cmd = [binary, "-c", conf_path] + list(args)
+    def __init__(self, binary, conf_path, args=(), env=None, wrapper=()):
+        self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
         base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         base.update(env or {})
         self.env = base

@@ -5,61 +5,16 @@ import os
 import re
 import signal
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Agent, Endpoint, test, wait_until, write_conf  # noqa: E402
-
-FAST = {"maxBufferAgeMillis": 1000}
-
-
-def flow(path, stream="s1", **kw):
-    f = {"filePattern": path, "deliveryStream": stream, "initialPosition": "START_OF_FILE"}
-    f.update(FAST)
-    f.update(kw)
-    return f
-
-
-def lines(a, b):
-    return [b"%08d\n" % i for i in range(a, b)]
-
-
-def count(ep):
-    with open(ep.out, "rb") as f:
-        return f.read().count(b"\n")
+from harness import (Agent, Endpoint, Writer, count, flow, lines, numbers,  # noqa: E402
+                     test, wait_until, write_conf)
 
 
 def allocs_binary():
     return os.path.join(harness.build_dir(), "kagent-allocs")
-
-
-class Writer(threading.Thread):
-    """Appends numbered lines [a, b) to path in chunks, at a high rate."""
-
-    def __init__(self, path, a, b, chunk=1000, pause=0.005):
-        super().__init__(daemon=True)
-        self.path, self.a, self.b, self.chunk, self.pause = path, a, b, chunk, pause
-
-    def run(self):
-        with open(self.path, "ab") as f:
-            for i in range(self.a, self.b, self.chunk):
-                f.write(b"".join(lines(i, min(i + self.chunk, self.b))))
-                f.flush()
-                time.sleep(self.pause)
-
-
-def numbers(recs):
-    return [int(r) for r in recs]
-
-
-def vm_hwm_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return -1
 
 
 @test(timeout=60)
@@ -101,7 +56,7 @@ def hundred_thousand_lines_through_faults_zero_allocations(tmp):
             Writer(log, 0, 100000).start()
             wait_until(lambda: count(ep) >= 100000, 200, interval=0.5,
                        msg="not every line arrived:\n" + ag.stderr()[-1500:])
-            hwm = vm_hwm_kib(ag.pid)
+            hwm = harness.proc_kib(ag.pid, "VmHWM")
             ag.kill(signal.SIGTERM)
             assert ag.wait(10) == 0, ag.stderr()
             err = ag.stderr()
