@@ -1063,6 +1063,15 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 				return -1;
 			}
 			f->terminator = s;
+		} else if (json_eq(x->js, &x->t[j], "fifoOverflow")) {
+			if (!(s = conf_string(x, v, kp)))
+				return -1;
+			if (strcmp(s, "drop") && strcmp(s, "block")) {
+				conf_say(x->path, conf_line(x, v), "%s: must be \"block\" or \"drop\", got \"%.*s\"",
+				    kp, CONF_SHOWN(x, v));
+				return -1;
+			}
+			f->fifo_drop = !strcmp(s, "drop");
 		} else if (json_eq(x->js, &x->t[j], "skipHeaderLines")) {
 			if (conf_int(x, v, kp, 0, 1000000, &n) < 0)
 				return -1;

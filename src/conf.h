@@ -45,6 +45,7 @@ struct conf_flow {
 	struct rx *multiline;			/* multiLineStartPattern, or NULL: a record a line */
 	const char *terminator;			/* truncatedRecordTerminator; "\n" */
 	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start; 0 */
+	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
 	int line;				/* where the flow starts in the file */

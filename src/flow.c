@@ -88,6 +88,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	e = ckpt_find(ck, cf->file_pattern);
 	tail_open(&f->tail, &f->ring, cf->file_pattern, e != NULL, e ? e->dev : 0, e ? e->ino : 0,
 		  e ? e->off : 0, cf->initial_position == POS_START_OF_FILE);
+	f->tail.drop = cf->fifo_drop;
 	f->last_progress = mono_ms();
 	return 0;
 }
@@ -191,7 +192,7 @@ static void release_acked(struct flow *f, int64_t now)
 	if (f->bend < i)
 		f->bend = i;
 	ring_cut(r, now);
-	if (!f->dry)
+	if (!f->dry && !f->tail.fifo)	/* a FIFO cannot be read again: no checkpoint */
 		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, end);
 }
 
@@ -440,7 +441,7 @@ void flow_step(struct flow *f, int64_t now, int reading)
 		print_records(f, now);
 		return;
 	}
-	if (f->tail.replaced && f->ring.rtail == f->ring.rhead && f->req == REQ_IDLE) {
+	if (f->tail.replaced && f->ring.rtail == f->ring.rhead && f->req == REQ_IDLE && !f->tail.fifo) {
 		tail_switch(&f->tail, &f->ring);
 		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, 0);
 	}

@@ -20,6 +20,7 @@
 #include "flow.h"
 #include "log.h"
 #include "proc.h"
+#include "tail.h"
 #include "tls.h"
 
 #define SHUTDOWN_FLUSH_MS 5000	/* on TERM/INT, send what is buffered for this long */
@@ -80,10 +81,13 @@ static void stats(void)
 	for (size_t i = 0; i < conf.nflows; i++) {
 		const struct flow *f = &flows[i];
 		log_info("%s: read %" PRIu64 " records, sent %" PRIu64 ", failed %" PRIu64 " (retried), "
-			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", malformed answers %" PRIu64
+			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", dropped %" PRIu64
+			 " (processors %" PRIu64 ", FIFO overflow %" PRIu64 "), malformed answers %" PRIu64
 			 ", pending %" PRIu64 ", last error %s",
 			 f->cf->delivery_stream, f->st.records_read, f->st.records_sent, f->st.records_failed,
-			 f->st.requests, f->st.requests_failed, f->ring.truncated, f->st.malformed_answers,
+			 f->st.requests, f->st.requests_failed, f->ring.truncated,
+			 f->chain.dropped + f->tail.dropped_lines + f->ring.discarded, f->chain.dropped,
+			 f->tail.dropped_lines + f->ring.discarded, f->st.malformed_answers,
 			 f->ring.rhead - f->ring.rtail, f->err_code[0] ? f->err_code : "none");
 	}
 }
@@ -107,8 +111,8 @@ static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
 static int run(int64_t once_ms, int dry)
 {
-	struct pollfd pfd[CONF_MAX_FLOWS + 1];
-	int idx[CONF_MAX_FLOWS + 1];
+	struct pollfd pfd[2 * CONF_MAX_FLOWS + 1];
+	int idx[2 * CONF_MAX_FLOWS + 1];	/* flow i's socket: i; its FIFO: -1 - i */
 	int64_t stop_at = 0;
 	int reading = 1;
 
@@ -134,6 +138,10 @@ static int run(int64_t once_ms, int dry)
 			drained &= flow_drained(f);
 			if ((pfd[n].fd = flow_pollfd(f, &pfd[n].events)) >= 0 && pfd[n].events)
 				idx[n++] = (int)i;
+			if (reading && (pfd[n].fd = tail_pollfd(&f->tail, &f->ring)) >= 0) {
+				pfd[n].events = POLLIN;
+				idx[n++] = -1 - (int)i;
+			}
 			due = min64(due, flow_due(f, reading));
 		}
 		if (!dry)
@@ -168,9 +176,14 @@ static int run(int64_t once_ms, int dry)
 			while (read(sigpipe[0], drain, sizeof drain) > 0)
 				;
 		now = mono_ms();
-		for (int k = 0; k < n; k++)
-			if (pfd[k].revents)
+		for (int k = 0; k < n; k++) {
+			if (!pfd[k].revents)
+				continue;
+			if (idx[k] >= 0)
 				flow_io(&flows[idx[k]], pfd[k].revents, now);
+			else
+				tail_readable(&flows[-1 - idx[k]].tail);
+		}
 	}
 }
 

@@ -113,6 +113,14 @@ static void line(struct ring *r, uint64_t p, off_t end, int64_t now)
 {
 	uint64_t len = p + 1 - r->start;
 
+	if (r->discard) {
+		/* the rest of a line whose start was thrown away */
+		emit_pending(r, now);
+		r->discard = r->skipping = 0;
+		r->discarded++;
+		r->rstart = r->start = p + 1;
+		return;
+	}
 	if (r->skip_lines) {
 		/* a header line: a record that is never sent, so the checkpoint passes it */
 		r->skip_lines--;
@@ -174,6 +182,17 @@ void ring_cut(struct ring *r, int64_t now)
 	}
 	if (r->rstart < r->start && ring_free(r) < r->size / 8)
 		emit_pending(r, now);	/* a full ring must always hold something to send */
+}
+
+int ring_drop_uncut(struct ring *r, uint64_t *lines)
+{
+	int partial = r->head > r->start && r->buf[(r->head - 1) % r->size] != '\n';
+
+	for (uint64_t p = r->start; p < r->head; p++)
+		*lines += r->buf[p % r->size] == '\n';
+	r->head = r->scan = r->start;
+	r->skipping = 0;
+	return partial;
 }
 
 void ring_write_ack(struct ring *r, size_t n, int64_t now)

@@ -54,6 +54,8 @@ struct ring {
 	off_t rend;		/* source offset just past the pending record */
 	unsigned skip_header;	/* skipHeaderLines: lines to drop at a source's start */
 	unsigned skip_lines;	/* of those, still to drop */
+	int discard;		/* the bytes up to the next '\n' are thrown away */
+	uint64_t discarded;	/* lines thrown away so */
 	uint64_t truncated;	/* counters */
 	uint64_t records;
 };
@@ -73,6 +75,10 @@ char *ring_write_buf(struct ring *r, size_t *len);
 /* n bytes were written at ring_write_buf(); cuts records out of them.
  * now is the monotonic time in ms. */
 void ring_write_ack(struct ring *r, size_t n, int64_t now);
+/* Throws away the bytes not cut into records yet (the line in progress, and
+ * complete lines when record slots ran out); adds the complete lines to
+ * *lines.  Returns 1 if it ended in the middle of a line. */
+int ring_drop_uncut(struct ring *r, uint64_t *lines);
 /* Cuts records from bytes not yet searched (after ring_release freed slots). */
 void ring_cut(struct ring *r, int64_t now);
 /* The source ended with a partial line that will never be finished (a

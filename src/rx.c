@@ -118,6 +118,8 @@ struct rxc {
 struct rxf {
 	int nullable;
 	int regs;
+	int zw;		/* never consumes and has no choice (Java: deterministic, zero width) */
+	int group;	/* the capturing group it is, or 0 */
 };
 
 static int rx_fail(struct rxc *c, size_t at, const char *fmt, ...)
@@ -658,6 +660,7 @@ static int rx_group(struct rxc *c, struct rxf *f)
 	c->depth--;
 	if (g)
 		rx_emit(c, OP_SAVE, 0, 2 * g + 1, 0);
+	f->group = g;
 	return 0;
 }
 
@@ -671,6 +674,8 @@ static int rx_atom(struct rxc *c, struct rxf *f)
 
 	f->nullable = 0;
 	f->regs = 0;
+	f->zw = 0;
+	f->group = 0;
 	if (c->inquote) {
 		if (c->p[c->pos] == '\\' && c->pos + 1 < c->len && c->p[c->pos + 1] == 'E') {
 			c->pos += 2;
@@ -700,12 +705,12 @@ static int rx_atom(struct rxc *c, struct rxf *f)
 	case '^':
 		c->pos++;
 		rx_emit(c, OP_ASSERT, AS_BEGIN, 0, 0);
-		f->nullable = 1;
+		f->nullable = f->zw = 1;
 		return 0;
 	case '$':
 		c->pos++;
 		rx_emit(c, OP_ASSERT, AS_DOLLAR, 0, 0);
-		f->nullable = 1;
+		f->nullable = f->zw = 1;
 		return 0;
 	case '*': case '+': case '?': case '{':
 		return rx_fail(c, c->pos, "nothing to repeat");
@@ -719,7 +724,7 @@ static int rx_atom(struct rxc *c, struct rxf *f)
 		}
 		if (r == ESC_ASSERT) {
 			rx_emit(c, OP_ASSERT, cp, 0, 0);
-			f->nullable = 1;
+			f->nullable = f->zw = 1;
 		} else if (r == ESC_CLASS) {
 			k = rx_newclass(c, 0);
 			rx_addbuiltin(c, k, b, neg);
@@ -759,9 +764,15 @@ static void rx_repeat(struct rxc *c, int s, long min, long max, int greedy, stru
 	int len = c->n - s, nb = f->nullable, reg = f->regs, ov = nb ? 2 : 0, xs = s;
 	long ncopy = max < 0 ? (min ? min : 1) : max;
 	long total, end;
+	/* Java (GroupCurly) does not record a capturing group that cannot
+	 * consume anything in the iterations after the minimum: ()* leaves
+	 * group 1 unset, while ()? and (){1,} set it. */
+	int strip = f->group && f->zw && !(min == 0 && max == 1);
 
 	if (min == 0)
 		f->nullable = 1;
+	f->zw = max == 0 || (f->zw && min == max);
+	f->group = 0;
 	if (max == 0) {
 		c->n = s;	/* the groups inside stay, never set, as in Java */
 		return;
@@ -783,16 +794,23 @@ static void rx_repeat(struct rxc *c, int s, long min, long max, int greedy, stru
 		f->regs = reg + 1;
 	for (long i = 0; i < ncopy; i++) {
 		int split = i >= min;		/* an optional copy, or X* */
-		int pre = split + (nb ? 1 : 0), start;
+		int pre = split + (nb ? 1 : 0), start, x;
 
 		if (i == 0) {
 			start = s;
 			rx_insert(c, s, pre);
-			xs = s + pre;
+			x = xs = s + pre;
 		} else {
 			start = c->n;
 			c->n += pre;	/* filled below */
+			x = c->n;
 			rx_copy(c, xs, xs + len);
+		}
+		if (c->prog && strip && i >= min) {
+			/* the group's SAVEs become no-ops */
+			c->prog[x].op = c->prog[x + len - 1].op = OP_JMP;
+			c->prog[x].x = x + 1;
+			c->prog[x + len - 1].x = x + len;
 		}
 		if (c->prog && split) {
 			c->prog[start].op = OP_SPLIT;
@@ -817,6 +835,8 @@ static int rx_seq(struct rxc *c, struct rxf *f)
 {
 	f->nullable = 1;
 	f->regs = 0;
+	f->zw = 1;
+	f->group = 0;
 	while (c->pos < c->len && !c->failed) {
 		struct rxf a;
 		size_t at;
@@ -864,6 +884,7 @@ static int rx_seq(struct rxc *c, struct rxf *f)
 		rx_repeat(c, s, min, max, greedy, &a, at);
 next:
 		f->nullable &= a.nullable;
+		f->zw &= a.zw;
 		if (a.regs > f->regs)
 			f->regs = a.regs;
 	}
@@ -877,6 +898,8 @@ static int rx_alt(struct rxc *c, struct rxf *f)
 
 	f->nullable = 0;
 	f->regs = 0;
+	f->zw = 1;
+	f->group = 0;
 	for (;;) {
 		struct rxf b;
 		int j;
@@ -884,6 +907,7 @@ static int rx_alt(struct rxc *c, struct rxf *f)
 		if (rx_seq(c, &b) < 0)
 			return -1;
 		f->nullable |= b.nullable;
+		f->zw &= b.zw && chain < 0 && (c->pos >= c->len || c->p[c->pos] != '|');
 		if (b.regs > f->regs)
 			f->regs = b.regs;
 		if (c->pos >= c->len || c->p[c->pos] != '|')

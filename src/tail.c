@@ -1,5 +1,7 @@
 /* A regular file is always "readable" to poll(), so end of file is handled by
- * looking again every TAIL_POLL_MS instead. */
+ * looking again every TAIL_POLL_MS instead.  A FIFO is polled: it is opened
+ * read-write, so it never blocks the open and never reads as ended when its
+ * writers come and go (no busy loop with no writer). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -13,7 +15,8 @@ static int open_path(struct tail *t)
 {
 	struct stat st;
 
-	t->fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	t->fifo = stat(t->path, &st) == 0 && S_ISFIFO(st.st_mode);
+	t->fd = open(t->path, (t->fifo ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK);
 	if (t->fd < 0) {
 		if (!t->missing_logged)
 			log_warn("%s: cannot open, waiting for it", t->path);
@@ -38,7 +41,7 @@ void tail_open(struct tail *t, struct ring *r, const char *path, int have_ckpt, 
 	memset(t, 0, sizeof *t);
 	t->path = path;
 	ring_reset(r, 0);
-	if (open_path(t) < 0)
+	if (open_path(t) < 0 || t->fifo)
 		return;	/* a file that appears later is read from its start */
 	fstat(t->fd, &st);
 	if (have_ckpt && dev == t->dev && ino == t->ino && off <= st.st_size)
@@ -60,7 +63,7 @@ static void look_at_path(struct tail *t, int64_t now)
 	ino_t ino = t->nnext ? t->next_ino[t->nnext - 1] : t->ino;
 	int fd;
 
-	if (t->fd < 0 || now < t->next_check)
+	if (t->fd < 0 || t->fifo || now < t->next_check)
 		return;
 	t->next_check = now + TAIL_POLL_MS;
 	if (stat(t->path, &st) < 0 || (st.st_dev == dev && st.st_ino == ino))
@@ -82,6 +85,25 @@ static void look_at_path(struct tail *t, int64_t now)
 	t->next_ino[t->nnext++] = st.st_ino;
 }
 
+/* fifoOverflow "drop" with a full ring: what writers send now is read and
+ * thrown away, whole lines only (the line in progress goes too), and counted,
+ * so a writer that must never block does not. */
+static size_t drop(struct tail *t, struct ring *r)
+{
+	static char sink[4096];
+	ssize_t n;
+
+	if (!t->dropping && r->head > r->start)
+		t->dropping = ring_drop_uncut(r, &t->dropped_lines);
+	while ((n = read(t->fd, sink, sizeof sink)) > 0) {
+		for (char *p = sink; (p = memchr(p, '\n', (size_t)(sink + n - p))); p++)
+			t->dropped_lines++;
+		t->dropping = sink[n - 1] != '\n';
+	}
+	t->next_look = INT64_MAX;
+	return 0;
+}
+
 size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 {
 	struct stat st;
@@ -99,12 +121,19 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 		}
 		ring_reset(r, 0);
 	}
-	if (!(p = ring_write_buf(r, &len)))
-		return 0;
+	p = ring_write_buf(r, &len);
+	if (len == 0 && t->fifo && t->drop)
+		return drop(t, r);
 	if (len > TAIL_READ_MAX)
 		len = TAIL_READ_MAX;
 	if (len == 0)
 		return 0;
+	if (t->dropping) {
+		/* room again, in the middle of a dropped line: the framer
+		 * throws away what is left of it */
+		r->discard = 1;
+		t->dropping = 0;
+	}
 	n = read(t->fd, p, len);
 	if (n > 0) {
 		ring_write_ack(r, (size_t)n, now);
@@ -116,6 +145,10 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
 		log_warn("%s: read", t->path);
 	t->at_eof = 1;
+	if (t->fifo) {
+		t->next_look = INT64_MAX;	/* poll() says when there is more */
+		return 0;
+	}
 	t->next_look = now + TAIL_POLL_MS;
 	/* at the end: has the file been truncated or replaced? */
 	if (fstat(t->fd, &st) == 0 && st.st_size < r->head_off) {
@@ -157,4 +190,16 @@ void tail_switch(struct tail *t, struct ring *r)
 int64_t tail_due(const struct tail *t)
 {
 	return t->replaced ? t->next_check : t->next_look;
+}
+
+int tail_pollfd(const struct tail *t, const struct ring *r)
+{
+	size_t room;
+
+	if (!t->fifo || t->fd < 0)
+		return -1;
+	/* a full ring leaves the FIFO unread, so writers block (back-pressure),
+	 * unless its overflow is dropped */
+	ring_write_buf((struct ring *)r, &room);
+	return room || t->drop ? t->fd : -1;
 }

@@ -29,6 +29,11 @@ struct tail {
 	int nnext;
 	int64_t next_check;	/* when to look at the path again */
 	int queue_full_logged;
+	/* FIFOs */
+	int fifo;		/* path names a FIFO: polled, no checkpoint */
+	int drop;		/* fifoOverflow "drop": a full ring throws new lines away */
+	int dropping;		/* in the middle of a line being thrown away */
+	uint64_t dropped_lines;
 	uint64_t bytes;		/* counters */
 };
 
@@ -44,4 +49,8 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now);
 void tail_switch(struct tail *t, struct ring *r);
 /* When the next read attempt is due. */
 int64_t tail_due(const struct tail *t);
+/* The descriptor to poll for input (a FIFO, when it may be read), or -1. */
+int tail_pollfd(const struct tail *t, const struct ring *r);
+/* poll() says the FIFO has input. */
+static inline void tail_readable(struct tail *t) { t->next_look = 0; }
 #endif

@@ -190,6 +190,15 @@ class Writer(threading.Thread):
                 f.close()
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (for an endpoint that
+    is down now and comes up later at the same address)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def proc_kib(pid, key):
     """A "kB" field of /proc/PID/status (VmRSS, VmHWM, ...), in KiB."""
     with open("/proc/%d/status" % pid) as f:
@@ -227,9 +236,10 @@ class Endpoint:
     clock_offset=, record_id_len=, seed=, idle_timeout=, max_requests=.
     Use as a context manager (or start()/stop())."""
 
-    def __init__(self, tmpdir, tls=True, streams=None, **faults):
+    def __init__(self, tmpdir, tls=True, streams=None, port=0, **faults):
         self.tmpdir = tmpdir
         self.tls = tls
+        self.want_port = port
         self.streams = list(streams) if streams else None
         self.faults = faults
         self.access_key, self.secret, self.region = ACCESS_KEY, SECRET_KEY, REGION
@@ -256,7 +266,7 @@ class Endpoint:
         for p in (self.out, self.log, self.ready):
             if os.path.exists(p):
                 os.unlink(p)
-        cmd = [sys.executable, ENDPOINT, "--port", "0", "--out", self.out,
+        cmd = [sys.executable, ENDPOINT, "--port", str(self.want_port), "--out", self.out,
                "--log", self.log, "--ready-file", self.ready,
                "--access-key", self.access_key, "--secret", self.secret,
                "--region", self.region]
