@@ -118,7 +118,8 @@ struct rxc {
 struct rxf {
 	int nullable;
 	int regs;
-	int zw;		/* never consumes and has no choice (Java: deterministic, zero width) */
+	int zw;		/* never consumes */
+	int det;	/* has no choice to make (Java's TreeInfo.deterministic) */
 	int group;	/* the capturing group it is, or 0 */
 };
 
@@ -675,6 +676,7 @@ static int rx_atom(struct rxc *c, struct rxf *f)
 	f->nullable = 0;
 	f->regs = 0;
 	f->zw = 0;
+	f->det = 1;
 	f->group = 0;
 	if (c->inquote) {
 		if (c->p[c->pos] == '\\' && c->pos + 1 < c->len && c->p[c->pos + 1] == 'E') {
@@ -767,11 +769,12 @@ static void rx_repeat(struct rxc *c, int s, long min, long max, int greedy, stru
 	/* Java (GroupCurly) does not record a capturing group that cannot
 	 * consume anything in the iterations after the minimum: ()* leaves
 	 * group 1 unset, while ()? and (){1,} set it. */
-	int strip = f->group && f->zw && !(min == 0 && max == 1);
+	int strip = f->group && f->zw && f->det && !(min == 0 && max == 1);
 
 	if (min == 0)
 		f->nullable = 1;
-	f->zw = max == 0 || (f->zw && min == max);
+	f->zw = max == 0 || f->zw;
+	f->det = f->det && min == max;
 	f->group = 0;
 	if (max == 0) {
 		c->n = s;	/* the groups inside stay, never set, as in Java */
@@ -836,6 +839,7 @@ static int rx_seq(struct rxc *c, struct rxf *f)
 	f->nullable = 1;
 	f->regs = 0;
 	f->zw = 1;
+	f->det = 1;
 	f->group = 0;
 	while (c->pos < c->len && !c->failed) {
 		struct rxf a;
@@ -885,6 +889,7 @@ static int rx_seq(struct rxc *c, struct rxf *f)
 next:
 		f->nullable &= a.nullable;
 		f->zw &= a.zw;
+		f->det &= a.det;
 		if (a.regs > f->regs)
 			f->regs = a.regs;
 	}
@@ -899,6 +904,7 @@ static int rx_alt(struct rxc *c, struct rxf *f)
 	f->nullable = 0;
 	f->regs = 0;
 	f->zw = 1;
+	f->det = 1;
 	f->group = 0;
 	for (;;) {
 		struct rxf b;
@@ -907,7 +913,8 @@ static int rx_alt(struct rxc *c, struct rxf *f)
 		if (rx_seq(c, &b) < 0)
 			return -1;
 		f->nullable |= b.nullable;
-		f->zw &= b.zw && chain < 0 && (c->pos >= c->len || c->p[c->pos] != '|');
+		f->zw &= b.zw;
+		f->det &= b.det && chain < 0 && (c->pos >= c->len || c->p[c->pos] != '|');
 		if (b.regs > f->regs)
 			f->regs = b.regs;
 		if (c->pos >= c->len || c->p[c->pos] != '|')
@@ -1016,7 +1023,7 @@ struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 	for (int i = 0; i < c.n; i++) {
 		if (rx->prog[i].op == OP_SAVE)
 			continue;
-		if (rx->prog[i].op == OP_BYTE)
+		if (rx->prog[i].op == OP_BYTE && (rx->prog[i].c < 0x80 || rx->prog[i].c >= 0xc0))
 			rx->firstbyte = rx->prog[i].c;
 		break;
 	}
@@ -1165,6 +1172,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	const unsigned char *s = (const unsigned char *)str;
 	struct rx_list *cl = &rx->l[0], *nl = &rx->l[1], *tmp;
 	uint32_t base;
+	size_t boundary = from;	/* where the next character starts */
 	int matched = 0;
 
 	for (int g = 0; g < 2 * ncaps; g++)
@@ -1182,15 +1190,20 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	for (size_t i = from;; i++) {
 		uint32_t stamp = base + (uint32_t)(i - from) + 1;
 
-		if (!matched && (i == from || mode == RX_FIND)) {
+		/* Java tries each character, not each byte, as a start. */
+		if (!matched && (i == from || (mode == RX_FIND && i == boundary))) {
+			uint32_t cp;
 			if (cl->n == 0 && rx->firstbyte >= 0 && mode == RX_FIND) {
-				/* nothing running: skip to where a match can start */
+				/* nothing running: skip to where a match can start
+				 * (an ASCII byte or a lead byte starts a character) */
 				const unsigned char *q = memchr(s + i, rx->firstbyte, n - i);
 				if (!q)
 					break;
 				i = q - s;
 				stamp = base + (uint32_t)(i - from) + 1;
 			}
+			if (i < n)
+				boundary = i + rx_utf8(s + i, n - i, &cp);
 			for (int k = 0; k < rx->nslots; k++)
 				rx->work[k] = -1;
 			rx_follow(rx, cl, 0, s, n, i, stamp);
