@@ -2,25 +2,22 @@
 #include <string.h>
 
 #include "json.h"
+#include "log.h"
 
 /* Copies k bytes to the output at *len, writing only what fits in cap. */
 static void
 json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
 {
-	size_t i;
+	size_t fit = *len < cap ? cap - *len : 0;
 
-	for (i = 0; i < k; i++, (*len)++)
-		if (*len < cap)
-			out[*len] = p[i];
+	if (fit > k)
+		fit = k;
+	if (fit)
+		memcpy(out + *len, p, fit);
+	*len += k;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or, if it is not one, the
- * negated length of its maximal subpart (-1..-3): the lead byte and the
- * continuation bytes that could still have been part of a valid sequence
- * (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts"), with
- * Java's one difference: an encoded surrogate (ED A0..BF xx) is one bad
- * sequence of three bytes, not three of one. */
-static int
+int
 json_utf8(const unsigned char *s, size_t n)
 {
 	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
@@ -104,6 +101,32 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 	return len;
 }
 
+size_t
+json_utf8_clean(char *out, size_t cap, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, len = 0;
+	int k;
+
+	/* valid bytes are copied in runs, up to each bad sequence */
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = json_utf8(p + i, n - i)) > 0) {
+			i += (size_t)k;
+			continue;
+		}
+		json_put(out, cap, &len, s + run, i - run);
+		json_put(out, cap, &len, "\xef\xbf\xbd", 3);
+		i += (size_t)-k;
+		run = i;
+	}
+	json_put(out, cap, &len, s + run, n - run);
+	return len;
+}
+
 int
 json_skip(const jsmntok_t *t, int i)
 {
@@ -170,32 +193,38 @@ json_hex4(const char *p, const char *end, unsigned long *v)
 	return 0;
 }
 
+size_t
+json_utf8_encode(char b[4], unsigned long u)
+{
+	if (u < 0x80) {
+		b[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		b[0] = (char)(0xc0 | u >> 6);
+		b[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	if (u < 0x10000) {
+		b[0] = (char)(0xe0 | u >> 12);
+		b[1] = (char)(0x80 | (u >> 6 & 0x3f));
+		b[2] = (char)(0x80 | (u & 0x3f));
+		return 3;
+	}
+	b[0] = (char)(0xf0 | u >> 18);
+	b[1] = (char)(0x80 | (u >> 12 & 0x3f));
+	b[2] = (char)(0x80 | (u >> 6 & 0x3f));
+	b[3] = (char)(0x80 | (u & 0x3f));
+	return 4;
+}
+
 /* Writes code point u as UTF-8 at *o if it fits before the NUL. */
 static int
 json_put_utf8(char *out, size_t cap, size_t *o, unsigned long u)
 {
 	char b[4];
-	size_t k;
+	size_t k = json_utf8_encode(b, u);
 
-	if (u < 0x80) {
-		b[0] = (char)u;
-		k = 1;
-	} else if (u < 0x800) {
-		b[0] = (char)(0xc0 | u >> 6);
-		b[1] = (char)(0x80 | (u & 0x3f));
-		k = 2;
-	} else if (u < 0x10000) {
-		b[0] = (char)(0xe0 | u >> 12);
-		b[1] = (char)(0x80 | (u >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (u & 0x3f));
-		k = 3;
-	} else {
-		b[0] = (char)(0xf0 | u >> 18);
-		b[1] = (char)(0x80 | (u >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (u >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (u & 0x3f));
-		k = 4;
-	}
 	if (cap - 1 - *o < k)
 		return -1;
 	memcpy(out + *o, b, k);
@@ -274,4 +303,38 @@ json_line(const char *js, int off)
 		if (js[i] == '\n')
 			line++;
 	return line;
+}
+
+int
+json_record_parse(struct json_record *r, const char *in, size_t n)
+{
+	jsmn_parser p;
+	int ntok, j, k;
+	size_t i;
+
+	jsmn_init(&p);
+	ntok = jsmn_parse(&p, in, n, r->t, JSON_RECORD_MAXTOK);
+	if (ntok == JSMN_ERROR_NOMEM) {
+		r->toobig++;
+		if (!r->warned_toobig++)
+			log_warnx("%s: a record has more than %d JSON tokens; sent unchanged "
+			    "(and any more such records)", r->name, JSON_RECORD_MAXTOK);
+		return 0;
+	}
+	if (ntok <= 0 || r->t[0].type != JSMN_OBJECT || json_skip(r->t, 0) != ntok)
+		goto notobj;
+	/* jsmn stops at a NUL byte: what follows must be blank */
+	for (i = (size_t)r->t[0].end; i < n; i++)
+		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r' && in[i] != '\n')
+			goto notobj;
+	for (k = 0, j = 1; k < r->t[0].size; k++, j = json_skip(r->t, j))
+		if (r->t[j].type != JSMN_STRING || r->t[j].size != 1)
+			goto notobj;
+	return 1;
+notobj:
+	r->notobj++;
+	if (!r->warned_notobj++)
+		log_warnx("%s: a record is not a JSON object; sent unchanged "
+		    "(and any more such records)", r->name);
+	return 0;
 }

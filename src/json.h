@@ -14,6 +14,22 @@
  * snprintf, without a NUL), so a caller can size or detect truncation. */
 size_t json_escape(char *out, size_t cap, const char *s, size_t n);
 
+/* Length of the valid UTF-8 sequence at s (n > 0 bytes): 1..4.  If there is
+ * none, the negated length of its maximal subpart (-1..-3): the lead byte and
+ * the continuation bytes that could still have begun a valid sequence
+ * (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts"), with
+ * Java's one difference: an encoded surrogate (ED A0..BF xx) is one bad
+ * sequence of three bytes, not three of one.  Java's decoder turns each such
+ * subpart into one U+FFFD. */
+int json_utf8(const unsigned char *s, size_t n);
+/* Copies s (n bytes) with each maximal invalid UTF-8 subpart (json_utf8)
+ * replaced by U+FFFD (EF BF BD), as a Java decoder and encoder do.  Writes at
+ * most cap bytes; returns the full length, like json_escape. */
+size_t json_utf8_clean(char *out, size_t cap, const char *s, size_t n);
+/* Writes code point u (at most U+10FFFF) as UTF-8 into b; returns its length,
+ * 1..4. */
+size_t json_utf8_encode(char b[4], unsigned long u);
+
 /* jsmn token helpers.  js is the parsed text. */
 /* Index of the token after the subtree that starts at i. */
 int json_skip(const jsmntok_t *t, int i);
@@ -26,4 +42,21 @@ int json_get(const char *js, const jsmntok_t *t, int obj, const char *key);
 int json_string(const char *js, const jsmntok_t *t, char *out, size_t cap);
 /* 1-based line number of byte offset off in js. */
 int json_line(const char *js, int off);
+
+/* A record that should be one JSON object: ADDTIME and SELECTKEYS edit those
+ * and send anything else unchanged.  The state of such a processor holds one
+ * (from the arena, zeroed) with name set. */
+#define JSON_RECORD_MAXTOK 1024	/* tokens of a record; a LOGTOJSON line has ~20 */
+struct json_record {
+	const char *name;		/* the processor's, for its warnings */
+	unsigned long notobj, toobig;	/* records sent unchanged, by reason */
+	int warned_notobj, warned_toobig;
+	jsmntok_t t[JSON_RECORD_MAXTOK];
+};
+/* Parses in (n bytes) into r->t.  Returns 1 if it is one JSON object whose
+ * keys all have values, with nothing but blanks after it (jsmn stops at a
+ * NUL byte: what follows one counts).  Else 0: the record is to be sent
+ * unchanged; it is counted, and the first of each kind (not an object, more
+ * than JSON_RECORD_MAXTOK tokens) is warned about, once. */
+int json_record_parse(struct json_record *r, const char *in, size_t n);
 #endif

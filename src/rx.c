@@ -21,6 +21,21 @@
  * when the body ended there (IFEMPTY), so (a|)* on "aa" ends with group 1 at
  * (2,2) as in Java, not (1,2).
  *
+ * The same for a capturing group that can never consume anything (Java's
+ * GroupCurly): its optional iterations do not record it, so ()* leaves group
+ * 1 unset while ()? sets it.
+ *
+ * Known differences from java.util.regex:
+ * - \b and \B use ASCII word characters, as Java 19 and later (Java up to 18
+ *   counts every Unicode letter and digit, while \w is ASCII in both).
+ * - Java does not undo the groups a failed GroupCurly attempt set inside it
+ *   ((())*x|y on "y" leaves group 2 at (0,0)); here a failed path leaves no
+ *   trace.
+ * - Invalid UTF-8 is one character per byte (Java's decoder may merge a
+ *   truncated sequence into one U+FFFD).
+ * - A few patterns Java accepts oddly are refused: "{2}" alone, "a?{2}",
+ *   "a{2}{3}", "[&&a]"; and those the header lists as unsupported.
+ *
  * Memory: rx_compile parses the pattern twice, first counting then emitting,
  * and takes exactly what the program and its thread lists need from the
  * arena.  rx_exec allocates nothing and uses a few words of stack. */
@@ -38,6 +53,7 @@
 #define RX_MAX_LISTMEM	(4 * 1024 * 1024)	/* bytes of thread lists */
 #define RX_MAX_REGS	16		/* nesting of repetitions that can match empty */
 
+/* The first three wait for input (or the end); the rest are followed at once. */
 enum {
 	OP_BYTE,	/* c: the byte */
 	OP_CLASS,	/* x: class index; one code point */

@@ -23,36 +23,14 @@ ab_init(void **state, struct conf_opts *o)
 static long
 ab_run(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m)
 {
-	size_t i = 0, j, len = 1;
+	size_t len;
 
 	(void)state;
 	(void)m;
 	if (cap < 2)
 		return PROC_TOOLONG;
 	out[0] = '{';
-	while (i < n) {
-		/* ASCII as it is; a run of bytes >= 0x80 through json_escape,
-		 * which leaves valid UTF-8 alone and replaces invalid subparts
-		 * as Java's decoder does (a subpart never spans ASCII, so the
-		 * runs give what the whole would) */
-		for (j = i; j < n && (unsigned char)in[j] < 0x80; j++)
-			;
-		if (j > i) {
-			if (j - i > cap - len)
-				return PROC_TOOLONG;
-			memcpy(out + len, in + i, j - i);
-			len += j - i;
-			i = j;
-		}
-		for (j = i; j < n && (unsigned char)in[j] >= 0x80; j++)
-			;
-		if (j > i) {
-			len += json_escape(out + len, cap - len, in + i, j - i);
-			if (len > cap)
-				return PROC_TOOLONG;
-			i = j;
-		}
-	}
+	len = 1 + json_utf8_clean(out + 1, cap - 1, in, n);
 	if (len >= cap)
 		return PROC_TOOLONG;
 	out[len++] = '}';

@@ -306,31 +306,14 @@ am_init(void **state, struct conf_opts *o)
 static size_t
 am_time(int64_t ms, char *out, size_t cap)
 {
-	int64_t days, r, doe, yoe, doy, mp, era, y;
-	int mon, day;
+	struct jw_tm tm;
+	long long y;
 
-	days = ms / 86400000;
-	r = ms % 86400000;
-	if (r < 0) {
-		r += 86400000;
-		days--;
-	}
-	/* civil date from days since 1970-01-01: count from 0000-03-01 so
-	 * that a leap day is the last of its year, in 400-year eras */
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	day = (int)(doy - (153 * mp + 2) / 5 + 1);
-	mon = (int)(mp < 10 ? mp + 3 : mp - 9);
-	y = yoe + era * 400 + (mon <= 2);
+	jw_civil(ms, &tm);
 	/* SimpleDateFormat's "yyyy" is the year of the era: 1 BC is 0001 */
-	if (y < 1)
-		y = 1 - y;
-	return (size_t)snprintf(out, cap, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, mon, day,
-	    (int)(r / 3600000), (int)(r / 60000 % 60), (int)(r / 1000 % 60), (int)(r % 1000));
+	y = tm.year < 1 ? 1 - tm.year : tm.year;
+	return (size_t)snprintf(out, cap, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", y, tm.mon, tm.mday,
+	    tm.hour, tm.min, tm.sec, tm.ms);
 }
 
 static long

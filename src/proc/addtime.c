@@ -18,18 +18,18 @@
  *   Another conversion is refused at start-up.  Unlike Fluent Bit, the key
  *   and the value are escaped as JSON strings.
  *
- * A record that is not one JSON object, or has more than AT_MAXTOK tokens,
- * is sent unchanged, counted, warned about once. */
+ * A record that is not one JSON object, or has more than JSON_RECORD_MAXTOK
+ * tokens, is sent unchanged, counted, warned about once (json_record_parse). */
 #include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
 #include "conf.h"
 #include "json.h"
+#include "jw.h"
 #include "log.h"
 #include "proc.h"
 
-#define AT_MAXTOK 1024		/* tokens of a record; a LOGTOJSON line has ~20 */
 #define AT_MAXVALUE 256		/* bytes of a formatted time, at most */
 #define AT_CONVMAX 20		/* bytes of one conversion, at most (%s) */
 
@@ -37,15 +37,9 @@ struct at_state {
 	const char *fmt;
 	char *key;		/* "\"<time_key escaped>\":\"" */
 	size_t keylen;
-	unsigned long notobj, toobig;
-	int warned_notobj, warned_toobig;
-	jsmntok_t t[AT_MAXTOK];
+	struct json_record rec;
 };
 
-struct at_tm {
-	long long year, secs;	/* secs: since the epoch, floored */
-	int mon, mday, hour, min, sec, ms, wday, yday;
-};
 
 static const char at_days[7][10] = {
 	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"
@@ -55,44 +49,10 @@ static const char at_months[12][10] = {
 	"August", "September", "October", "November", "December"
 };
 
-static void
-at_civil(int64_t ms, struct at_tm *tm)
-{
-	static const int before[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
-	int64_t days, r, doe, yoe, doy, mp, era;
-	int leap;
-
-	days = ms / 86400000;
-	r = ms % 86400000;
-	if (r < 0) {
-		r += 86400000;
-		days--;
-	}
-	tm->secs = (long long)(days * 86400 + r / 1000);
-	tm->ms = (int)(r % 1000);
-	tm->sec = (int)(r / 1000 % 60);
-	tm->min = (int)(r / 60000 % 60);
-	tm->hour = (int)(r / 3600000);
-	tm->wday = (int)(((days % 7) + 11) % 7);	/* 1970-01-01 was a Thursday */
-	/* civil date: count from 0000-03-01 so that a leap day is the last of
-	 * its year, in 400-year eras (proleptic Gregorian) */
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	tm->mday = (int)(doy - (153 * mp + 2) / 5 + 1);
-	tm->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
-	tm->year = (long long)(yoe + era * 400 + (tm->mon <= 2));
-	leap = tm->year % 4 == 0 && (tm->year % 100 != 0 || tm->year % 400 == 0);
-	tm->yday = before[tm->mon - 1] + (tm->mon > 2 && leap) + tm->mday;
-}
-
 /* One conversion (the letter after %; '3' for %3N, '9' for %9N) into b
  * (>= AT_CONVMAX + 1 bytes); its length, or -1 if there is no such one. */
 static int
-at_conv(char c, const struct at_tm *tm, char *b)
+at_conv(char c, const struct jw_tm *tm, char *b)
 {
 	size_t n = AT_CONVMAX + 1;
 
@@ -138,7 +98,7 @@ at_spec(const char *fmt, size_t i, size_t *used)
 /* fmt expanded for tm into out (at most AT_MAXVALUE bytes written); its
  * full length, or -1 at an unknown conversion (whose offset goes to *bad). */
 static int
-at_format(const char *fmt, const struct at_tm *tm, char *out, size_t *bad)
+at_format(const char *fmt, const struct jw_tm *tm, char *out, size_t *bad)
 {
 	char b[AT_CONVMAX + 1];
 	size_t i = 0, len = 0, used;
@@ -171,11 +131,12 @@ at_init(void **state, struct conf_opts *o)
 {
 	struct at_state *s = arena_alloc(sizeof *s);
 	const char *key;
-	struct at_tm tm;
+	struct jw_tm tm;
 	char out[AT_MAXVALUE];
 	size_t i, bad, used, bound = 0, e;
 	int r;
 
+	s->rec.name = "ADDTIME";
 	if ((r = conf_opt_string(o, "time_key", &key)) < 0)
 		return -1;
 	if (r == 0)
@@ -196,7 +157,7 @@ at_init(void **state, struct conf_opts *o)
 		bound += AT_CONVMAX;
 		i += used;
 	}
-	at_civil(0, &tm);
+	jw_civil(0, &tm);
 	if (at_format(s->fmt, &tm, out, &bad) < 0)
 		return conf_opt_error(o, "time_key_format",
 		    "unsupported conversion \"%.*s\" (there are %%Y %%y %%m %%d %%e %%j %%H %%M %%S "
@@ -215,52 +176,17 @@ at_init(void **state, struct conf_opts *o)
 	return 0;
 }
 
-/* As SELECTKEYS: 1 for one JSON object whose keys all have values, 0 for
- * anything else, -1 for too many tokens. */
-static int
-at_parse(struct at_state *s, const char *in, size_t n)
-{
-	jsmn_parser p;
-	int ntok, j, k;
-	size_t i;
-
-	jsmn_init(&p);
-	ntok = jsmn_parse(&p, in, n, s->t, AT_MAXTOK);
-	if (ntok == JSMN_ERROR_NOMEM)
-		return -1;
-	if (ntok <= 0 || s->t[0].type != JSMN_OBJECT || json_skip(s->t, 0) != ntok)
-		return 0;
-	/* jsmn stops at a NUL byte: what follows must be blank */
-	for (i = (size_t)s->t[0].end; i < n; i++)
-		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r' && in[i] != '\n')
-			return 0;
-	for (k = 0, j = 1; k < s->t[0].size; k++, j = json_skip(s->t, j))
-		if (s->t[j].type != JSMN_STRING || s->t[j].size != 1)
-			return 0;
-	return 1;
-}
-
 static long
 at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m)
 {
 	struct at_state *s = state;
-	const jsmntok_t *t = s->t;
-	struct at_tm tm;
+	const jsmntok_t *t = s->rec.t;
+	struct jw_tm tm;
 	char v[AT_MAXVALUE];
 	size_t at, end, vlen, elen, len, bad;
-	int r, j, k, last = -1;
+	int j, k, last = -1;
 
-	if ((r = at_parse(s, in, n)) <= 0) {
-		if (r < 0 && !s->warned_toobig++)
-			log_warnx("ADDTIME: a record has more than %d JSON tokens; sent unchanged "
-			    "(and any more such records)", AT_MAXTOK);
-		if (r == 0 && !s->warned_notobj++)
-			log_warnx("ADDTIME: a record is not a JSON object; sent unchanged "
-			    "(and any more such records)");
-		if (r < 0)
-			s->toobig++;
-		else
-			s->notobj++;
+	if (!json_record_parse(&s->rec, in, n)) {
 		if (n > cap)
 			return PROC_TOOLONG;
 		memcpy(out, in, n);
@@ -275,7 +201,7 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	else
 		at = (size_t)t[last].end + (t[last].type == JSMN_STRING);
 	end = (size_t)t[0].end;
-	at_civil(m->wall_ms, &tm);
+	jw_civil(m->wall_ms, &tm);
 	/* init checked the conversions and that the value fits in v */
 	vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
 	elen = json_escape(NULL, 0, v, vlen);

@@ -21,8 +21,8 @@
  * its escapes (a tab is sent as \t) and an object loses its braces, and
  * they drop values whose JSON text is two bytes or less ("", {}, 42).
  *
- * A record that is not one JSON object, or has more than SK_MAXTOK tokens,
- * is sent unchanged, counted, warned about once: it is most likely a line
+ * A record that is not one JSON object, or has more than JSON_RECORD_MAXTOK
+ * tokens, is sent unchanged, counted, warned about once (json_record_parse): it is most likely a line
  * the processor before did not turn into JSON, and losing it silently would
  * be worse than sending it whole. */
 #include <string.h>
@@ -33,15 +33,13 @@
 #include "log.h"
 #include "proc.h"
 
-#define SK_MAXTOK 1024	/* tokens of a record; a LOGTOJSON line has ~20 */
-
 struct sk_state {
 	const char *const *keys;	/* data_keys, or the one log_key */
 	size_t nkeys;
 	int logkey;
-	unsigned long notobj, toobig, missing;
-	int warned_notobj, warned_toobig, warned_missing;
-	jsmntok_t t[SK_MAXTOK];
+	unsigned long missing;
+	int warned_missing;
+	struct json_record rec;
 };
 
 static int
@@ -51,6 +49,7 @@ sk_init(void **state, struct conf_opts *o)
 	const char *lk;
 	int rd, rl;
 
+	s->rec.name = "SELECTKEYS";
 	if ((rd = conf_opt_strings(o, "data_keys", &s->keys, &s->nkeys)) < 0)
 		return -1;
 	if ((rl = conf_opt_string(o, "log_key", &lk)) < 0)
@@ -163,25 +162,7 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 			i += 6;
 		} else if (u >= 0xd800 && u <= 0xdfff)
 			u = 0xfffd;
-		if (u < 0x80) {
-			b[0] = (char)u;
-			k = 1;
-		} else if (u < 0x800) {
-			b[0] = (char)(0xc0 | u >> 6);
-			b[1] = (char)(0x80 | (u & 0x3f));
-			k = 2;
-		} else if (u < 0x10000) {
-			b[0] = (char)(0xe0 | u >> 12);
-			b[1] = (char)(0x80 | (u >> 6 & 0x3f));
-			b[2] = (char)(0x80 | (u & 0x3f));
-			k = 3;
-		} else {
-			b[0] = (char)(0xf0 | u >> 18);
-			b[1] = (char)(0x80 | (u >> 12 & 0x3f));
-			b[2] = (char)(0x80 | (u >> 6 & 0x3f));
-			b[3] = (char)(0x80 | (u & 0x3f));
-			k = 4;
-		}
+		k = json_utf8_encode(b, u);
 		sk_put(out, cap, len, b, k);
 		from = i;
 	}
@@ -218,62 +199,21 @@ sk_wanted(const struct sk_state *s, const char *js, const jsmntok_t *t)
 	return 0;
 }
 
-/* The record's object, parsed into s->t: 1, or 0 if it is not one JSON
- * object (with keys that all have values), -1 if it has too many tokens. */
-static int
-sk_parse(struct sk_state *s, const char *in, size_t n)
-{
-	jsmn_parser p;
-	int ntok, j, k;
-	size_t i;
-
-	jsmn_init(&p);
-	ntok = jsmn_parse(&p, in, n, s->t, SK_MAXTOK);
-	if (ntok == JSMN_ERROR_NOMEM)
-		return -1;
-	if (ntok <= 0 || s->t[0].type != JSMN_OBJECT || json_skip(s->t, 0) != ntok)
-		return 0;
-	/* jsmn stops at a NUL byte: what follows must be blank */
-	for (i = (size_t)s->t[0].end; i < n; i++)
-		if (in[i] != ' ' && in[i] != '\t' && in[i] != '\r' && in[i] != '\n')
-			return 0;
-	for (k = 0, j = 1; k < s->t[0].size; k++, j = json_skip(s->t, j))
-		if (s->t[j].type != JSMN_STRING || s->t[j].size != 1)
-			return 0;
-	return 1;
-}
-
-static long
-sk_passthrough(struct sk_state *s, int r, const char *in, size_t n, char *out, size_t cap)
-{
-	if (r < 0) {
-		s->toobig++;
-		if (!s->warned_toobig++)
-			log_warnx("SELECTKEYS: a record has more than %d JSON tokens; sent unchanged "
-			    "(and any more such records)", SK_MAXTOK);
-	} else {
-		s->notobj++;
-		if (!s->warned_notobj++)
-			log_warnx("SELECTKEYS: a record is not a JSON object; sent unchanged "
-			    "(and any more such records)");
-	}
-	if (n > cap)
-		return PROC_TOOLONG;
-	memcpy(out, in, n);
-	return (long)n;
-}
-
 static long
 sk_run(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m)
 {
 	struct sk_state *s = state;
-	const jsmntok_t *t = s->t;
+	const jsmntok_t *t = s->rec.t;
 	size_t len = 0;
-	int r, j, k, v, found = -1, nout = 0;
+	int j, k, v, found = -1, nout = 0;
 
 	(void)m;
-	if ((r = sk_parse(s, in, n)) <= 0)
-		return sk_passthrough(s, r, in, n, out, cap);
+	if (!json_record_parse(&s->rec, in, n)) {
+		if (n > cap)
+			return PROC_TOOLONG;
+		memcpy(out, in, n);
+		return (long)n;
+	}
 	if (s->logkey) {
 		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j))
 			if (sk_keyis(in, &t[j], s->keys[0]))

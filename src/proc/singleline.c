@@ -18,6 +18,7 @@
 #include <string.h>
 #include "arena.h"
 #include "conf.h"
+#include "json.h"
 #include "proc.h"
 
 struct singleline {
@@ -48,43 +49,6 @@ static int singleline_init(void **state, struct conf_opts *o)
 	return 0;
 }
 
-/* Length of the UTF-8 sequence at s (n > 0 bytes) if it is valid (1..4), else
- * the negated number of bytes Java's UTF-8 decoder turns into one U+FFFD.
- * That is Unicode's "maximal subpart" rule, except for ED A0..BF: Java takes
- * the whole three-byte encoded surrogate (or as much of it as there is) as one
- * malformed sequence. */
-static int singleline_utf8(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	int need, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
-	} else
-		return -1;	/* continuation byte, C0, C1, F5..FF */
-	for (i = 1; i <= need; i++) {
-		if ((size_t)i >= n || s[i] < lo || s[i] > hi)
-			return -i;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	if (c == 0xed && s[1] >= 0xa0)
-		return -3;	/* a surrogate */
-	return need + 1;
-}
-
 /* Appends k bytes at s to out[*o..cap); -1 if they do not fit. */
 static int singleline_put(char *out, size_t cap, size_t *o, const char *s, size_t k)
 {
@@ -95,29 +59,12 @@ static int singleline_put(char *out, size_t cap, size_t *o, const char *s, size_
 	return 0;
 }
 
-/* Appends s[0..k) with each malformed UTF-8 sequence replaced by U+FFFD. */
+/* Appends s[0..k) with each malformed UTF-8 sequence replaced by U+FFFD;
+ * -1 if that does not fit. */
 static int singleline_copy(char *out, size_t cap, size_t *o, const char *s, size_t k)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
-	int l;
-
-	while (i < k) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((l = singleline_utf8(p + i, k - i)) > 0) {
-			i += (size_t)l;
-			continue;
-		}
-		if (singleline_put(out, cap, o, s + run, i - run) < 0 ||
-		    singleline_put(out, cap, o, "\xef\xbf\xbd", 3) < 0)
-			return -1;
-		i += (size_t)-l;
-		run = i;
-	}
-	return singleline_put(out, cap, o, s + run, k - run);
+	*o += json_utf8_clean(out + *o, cap - *o, s, k);
+	return *o <= cap ? 0 : -1;
 }
 
 static long singleline_run(void *state, const char *in, size_t n, char *out, size_t cap,

@@ -5,14 +5,9 @@
  * input gives the same bytes at every cap that holds it; the output ends in
  * "\n". */
 #include <fcntl.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "conf.h"
-#include "proc.h"
+#include "fuzz.h"
 
 extern const struct processor proc_logtojson;
 
@@ -45,11 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		int null = open("/dev/null", O_WRONLY), saved = dup(2);
 
-		for (i = 0; i < FUZZ_N; i++) {
-			struct conf_opts *o = conf_opts_parse(fuzz_opts[i], strlen(fuzz_opts[i]));
-			if (!o || proc_logtojson.init(&fuzz_state[i], o) < 0)
-				abort();
-		}
+		for (i = 0; i < FUZZ_N; i++)
+			fuzz_state[i] = fz_start(&proc_logtojson, fuzz_opts[i]);
 		/* each instance warns once, on its first line that does not
 		 * match: have that said to /dev/null now (U+2028 is matched by
 		 * neither '.' nor \s in Java), and keep stderr for libFuzzer */

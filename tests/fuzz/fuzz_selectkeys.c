@@ -1,12 +1,7 @@
 /* libFuzzer target for SELECTKEYS: every option set below, on the input, into
  * buffers of several sizes; never past cap, the same output twice (a
  * processor is a pure function of its input), within cap when it says so. */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "conf.h"
-#include "proc.h"
+#include "fuzz.h"
 
 extern const struct processor proc_selectkeys;
 
@@ -15,51 +10,12 @@ static const char *const fz_opts[] = {
 	"{\"optionName\":\"SELECTKEYS\",\"log_key\":\"log\"}",
 	"{\"optionName\":\"SELECTKEYS\",\"log_key\":\"a\\\"b\"}",
 };
-#define FZ_NOPTS (sizeof fz_opts / sizeof fz_opts[0])
-
-static void *fz_state[FZ_NOPTS];
-static char fz_out[2][(1 << 20) + 64];
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static void *fz_state[FZ_N(fz_opts)];
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const size_t caps[] = { 0, 1, 2, 7, 64, 300, 4096, (1 << 20) + 63 };
-	static int ready;
-	struct proc_meta m;
-	size_t i, c;
-	long r, r2;
-
-	if (!ready) {
-		for (i = 0; i < FZ_NOPTS; i++) {
-			struct conf_opts *o = conf_opts_parse(fz_opts[i], strlen(fz_opts[i]));
-
-			if (!o || proc_selectkeys.init(&fz_state[i], o) != 0)
-				abort();
-		}
-		ready = 1;
-	}
-	if (size > (1 << 20))
-		return 0;
-	/* the first 8 bytes, if any, are the record's time */
-	m.wall_ms = 0;
-	if (size >= 8) {
-		memcpy(&m.wall_ms, data, 8);
-		data += 8;
-		size -= 8;
-	}
-	for (i = 0; i < FZ_NOPTS; i++)
-		for (c = 0; c < sizeof caps / sizeof caps[0]; c++) {
-			fz_out[0][caps[c]] = (char)0xa5;
-			r = proc_selectkeys.run(fz_state[i], (const char *)data, size, fz_out[0], caps[c], &m);
-			if ((unsigned char)fz_out[0][caps[c]] != 0xa5)
-				abort();	/* written past cap */
-			if (r != PROC_DROP && r != PROC_TOOLONG && (r < 0 || (size_t)r > caps[c]))
-				abort();
-			r2 = proc_selectkeys.run(fz_state[i], (const char *)data, size, fz_out[1], caps[c], &m);
-			if (r2 != r || (r > 0 && memcmp(fz_out[0], fz_out[1], (size_t)r) != 0))
-				abort();	/* not a pure function */
-		}
+	fz_init(&proc_selectkeys, fz_opts, FZ_N(fz_opts), fz_state);
+	fz_caps(&proc_selectkeys, fz_state, FZ_N(fz_opts), data, size);
 	return 0;
 }

@@ -3,12 +3,7 @@
  * caps.  Checks: the result fits, small caps give PROC_TOOLONG and the exact
  * length fits, runs are repeatable, the output is one line ending in '\n'
  * and valid UTF-8. */
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include "conf.h"
-#include "proc.h"
+#include "fuzz.h"
 
 extern const struct processor proc_singleline;
 
@@ -18,7 +13,6 @@ static const char *const fz_opts[] = {
 	"{\"optionName\":\"SINGLELINE\",\"parseOptions\":[\"ESCAPE_NEW_LINE\"]}",
 	"{\"optionName\":\"SINGLELINE\",\"parseOptions\":[\"NO_TRIM\",\"ESCAPE_NEW_LINE\"]}",
 };
-#define FZ_NOPTS (sizeof fz_opts / sizeof fz_opts[0])
 
 /* 1 if s[0..n) is valid UTF-8 with no surrogates and nothing above U+10FFFF. */
 static int fz_utf8(const unsigned char *s, size_t n)
@@ -52,69 +46,18 @@ static int fz_utf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
-static void *fz_state[FZ_NOPTS];
+static void *fz_state[FZ_N(fz_opts)];
 
-static void fz_init(void)
+/* One line ending in '\n', valid UTF-8. */
+static int fz_ok(const char *out, size_t n, size_t i)
 {
-	for (size_t i = 0; i < FZ_NOPTS; i++) {
-		struct conf_opts *o = conf_opts_parse(fz_opts[i], strlen(fz_opts[i]));
-		if (!o || proc_singleline.init(&fz_state[i], o) != 0)
-			abort();
-	}
-}
-
-/* Runs state st on in into a fresh buffer of exactly cap bytes; the result,
- * with the output copied to keep (if it fits). */
-static long fz_run(void *st, const char *in, size_t n, size_t cap, char *keep)
-{
-	struct proc_meta m = { 0 };
-	char *out = malloc(cap ? cap : 1);
-	long r;
-
-	if (!out)
-		abort();
-	r = proc_singleline.run(st, in, n, out, cap, &m);
-	if (r >= 0) {
-		if ((size_t)r > cap)
-			abort();
-		if (keep)
-			memcpy(keep, out, (size_t)r);
-	} else if (r != PROC_TOOLONG)
-		abort();
-	free(out);
-	return r;
+	(void)i;
+	return out[n - 1] == '\n' && !memchr(out, '\n', n - 1) && fz_utf8((const unsigned char *)out, n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int ready;
-	const char *in = (const char *)data;
-	size_t full = 5 * size + 16;
-	char *a = malloc(full), *b = malloc(full);
-	long n;
-
-	if (!ready) {
-		fz_init();
-		ready = 1;
-	}
-	if (!a || !b)
-		abort();
-	for (size_t i = 0; i < FZ_NOPTS; i++) {
-		n = fz_run(fz_state[i], in, size, full, a);
-		if (n < 1 || a[n - 1] != '\n' || memchr(a, '\n', (size_t)n - 1) || !fz_utf8((unsigned char *)a, (size_t)n))
-			abort();
-		/* the same again, and into exactly its length */
-		if (fz_run(fz_state[i], in, size, (size_t)n, b) != n || memcmp(a, b, (size_t)n) != 0)
-			abort();
-		/* anything shorter does not fit */
-		if (fz_run(fz_state[i], in, size, (size_t)n - 1, NULL) != PROC_TOOLONG)
-			abort();
-		if (fz_run(fz_state[i], in, size, (size_t)n / 2, NULL) != PROC_TOOLONG)
-			abort();
-		if (fz_run(fz_state[i], in, size, 0, NULL) != PROC_TOOLONG)
-			abort();
-	}
-	free(a);
-	free(b);
+	fz_init(&proc_singleline, fz_opts, FZ_N(fz_opts), fz_state);
+	fz_exact(&proc_singleline, fz_state, FZ_N(fz_opts), data, size, 5 * size + 16, fz_ok);
 	return 0;
 }

@@ -5,6 +5,7 @@
  * A failed check prints file:line and what differed, then leaves the test. */
 #ifndef T_H
 #define T_H
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,36 @@ extern int t_failed;	/* set by t_fail during the running test */
 const char *t_testdata(void);
 /* Reads a whole file into buf (NUL-terminated); returns its length or -1. */
 long t_readfile(const char *path, char *buf, size_t cap);
+
+/* stderr (fd 2) goes to a temporary file from t_capture_begin until
+ * t_capture_end, which returns what was written there: NUL-terminated, its
+ * first T_ERR_MAX - 1 bytes, in t_err (the next capture overwrites it).
+ * Captures do not nest. */
+#define T_ERR_MAX 8192
+extern char t_err[T_ERR_MAX];
+void t_capture_begin(void);
+const char *t_capture_end(void);
+
+/* Processors (proc.h) run from their options text, stderr captured in
+ * t_err.  Outputs go to one static buffer: at most T_PROC_OUT - 1 bytes,
+ * NUL-terminated, overwritten by the next run. */
+#define T_PROC_OUT 8192
+struct processor;
+/* p's state for the options in json (conf_opts_parse), or NULL if refused
+ * (or if p keeps no state: run those with t_proc). */
+void *t_proc_new(const struct processor *p, const char *json);
+/* Runs st (p's state) on in (n bytes) with wall time ms; the output, or
+ * "TOOLONG", "DROP", or "INIT FAILED" when st is NULL.  *len (if len is not
+ * NULL) is the output's length, 0 when there is none. */
+const char *t_proc_run(const struct processor *p, void *st, const char *in, size_t n, int64_t ms,
+    size_t *len);
+/* t_proc_new then t_proc_run, with what both said in t_err. */
+const char *t_proc(const struct processor *p, const char *json, const char *in, size_t n, int64_t ms,
+    size_t *len);
+/* 0 if st (p's state) on the NUL-terminated in gives exactly want at cap
+ * strlen(want), PROC_TOOLONG at every smaller cap, and never writes at or
+ * past cap; -1 if not, -2 if st is NULL. */
+int t_proc_caps(const struct processor *p, void *st, const char *in, const char *want);
 
 #define T(name) \
 	static void name(void); \

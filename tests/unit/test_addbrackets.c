@@ -6,25 +6,12 @@
 
 extern const struct processor proc_addbrackets;
 
-static char ab_t_out[4096];
-
 /* Runs on n bytes of in; NULL unless it succeeded, the length in *len. */
 static const char *ab_t(const char *in, size_t n, size_t *len)
 {
-	static const char opts[] = "{\"optionName\":\"ADDBRACKETS\"}";
-	struct conf_opts *o = conf_opts_parse(opts, sizeof opts - 1);
-	struct proc_meta m = { 0 };
-	void *st = (void *)1;
-	long r;
+	const char *out = t_proc(&proc_addbrackets, "{\"optionName\":\"ADDBRACKETS\"}", in, n, 0, len);
 
-	*len = 0;
-	if (!o || proc_addbrackets.init(&st, o) != 0)
-		return NULL;
-	r = proc_addbrackets.run(st, in, n, ab_t_out, sizeof ab_t_out, &m);
-	if (r < 0)
-		return NULL;
-	*len = (size_t)r;
-	return ab_t_out;
+	return *len ? out : NULL;
 }
 
 #define AB_EQ(in, want) do { size_t ab_len; const char *ab_o = ab_t(in, sizeof in - 1, &ab_len); \

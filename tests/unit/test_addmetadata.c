@@ -10,57 +10,22 @@
 
 extern const struct processor proc_addmetadata;
 
-static char am_t_err[2048];
-
-/* init with options json; stderr captured into am_t_err.  NULL on failure. */
+/* init with options json; stderr captured in t_err.  NULL on failure. */
 static void *am_t_make(const char *json)
 {
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-	void *st = NULL;
-	int p[2], save, rc;
-	ssize_t n;
-
-	am_t_err[0] = 0;
-	if (!o || pipe(p) != 0)
-		return NULL;
-	save = dup(2);
-	dup2(p[1], 2);
-	rc = proc_addmetadata.init(&st, o);
-	dup2(save, 2);
-	close(save);
-	close(p[1]);
-	n = read(p[0], am_t_err, sizeof am_t_err - 1);
-	am_t_err[n > 0 ? n : 0] = 0;
-	close(p[0]);
-	return rc == 0 ? st : NULL;
+	return t_proc_new(&proc_addmetadata, json);
 }
 
-static char am_t_out[8192];
-
-/* Runs on n bytes of in at time ms; output NUL-terminated in am_t_out (or
- * "TOOLONG", "DROP", "INIT FAILED"); its length in *len. */
+/* Runs on n bytes of in at time ms (or "TOOLONG", "DROP", "INIT FAILED");
+ * its length in *len. */
 static const char *am_t_run(const char *json, const char *in, size_t n, int64_t ms, size_t *len)
 {
-	struct proc_meta m = { ms };
-	void *st = am_t_make(json);
-	long r;
-
-	*len = 0;
-	if (!st)
-		return "INIT FAILED";
-	r = proc_addmetadata.run(st, in, n, am_t_out, sizeof am_t_out - 1, &m);
-	if (r < 0)
-		return r == PROC_TOOLONG ? "TOOLONG" : "DROP";
-	am_t_out[r] = 0;
-	*len = (size_t)r;
-	return am_t_out;
+	return t_proc(&proc_addmetadata, json, in, n, ms, len);
 }
 
 static const char *am_t(const char *json, const char *in, int64_t ms)
 {
-	size_t len;
-
-	return am_t_run(json, in, strlen(in), ms, &len);
+	return t_proc(&proc_addmetadata, json, in, strlen(in), ms, NULL);
 }
 
 #define AM_GUIDE "{\"optionName\":\"ADDMETADATA\",\"metadata\":{\"key\":\"value\",\"foo\":{\"bar\":\"baz\"}}"
@@ -91,7 +56,7 @@ T(addmetadata_timestamp)
 	    "{\"ts\":\"2009-02-13T23:31:30.123Z\",\"metadata\":null,\"data\":\"a\"}\n");
 	T_EQ_STR(am_t("{\"optionName\":\"ADDMETADATA\",\"timestamp\":\"false\"}", "a\n", 5),
 	    "{\"metadata\":null,\"data\":\"a\"}\n");
-	T_EQ_STR(am_t_err, "");
+	T_EQ_STR(t_err, "");
 }
 
 T(addmetadata_timestamp_dates)
@@ -132,10 +97,10 @@ T(addmetadata_timestamp_other_strings)
 	/* new Boolean("yes") is false: taken so, with a warning */
 	T_EQ_STR(am_t("{\"optionName\":\"ADDMETADATA\",\"timestamp\":\"yes\"}", "a\n", 0),
 	    "{\"metadata\":null,\"data\":\"a\"}\n");
-	T_EQ_STR(am_t_err, "kagent: warning: ADDMETADATA: timestamp \"yes\" is taken as false, as the Java agent does\n");
+	T_EQ_STR(t_err, "kagent: warning: ADDMETADATA: timestamp \"yes\" is taken as false, as the Java agent does\n");
 	/* a JSON boolean is a ClassCastException in the Java agent */
 	T_TRUE(am_t_make("{\"optionName\":\"ADDMETADATA\",\"timestamp\":true}") == NULL);
-	T_EQ_STR(am_t_err, "test:1: opts.timestamp: must be a string\n");
+	T_EQ_STR(t_err, "test:1: opts.timestamp: must be a string\n");
 }
 
 T(addmetadata_data)
@@ -233,9 +198,9 @@ T(addmetadata_metadata_repeated_key)
 T(addmetadata_config_errors)
 {
 	T_TRUE(am_t_make("{\"optionName\":\"ADDMETADATA\",\"jsonFormat\":\"pretty\"}") == NULL);
-	T_EQ_STR(am_t_err, "test:1: opts.jsonFormat: must be \"COMPACT\" or \"PRETTYPRINT\"\n");
+	T_EQ_STR(t_err, "test:1: opts.jsonFormat: must be \"COMPACT\" or \"PRETTYPRINT\"\n");
 	T_TRUE(am_t_make("{\"optionName\":\"ADDMETADATA\",\"jsonFormat\":1}") == NULL);
-	T_EQ_STR(am_t_err, "test:1: opts.jsonFormat: must be a string\n");
+	T_EQ_STR(t_err, "test:1: opts.jsonFormat: must be a string\n");
 }
 
 T(addmetadata_toolong)

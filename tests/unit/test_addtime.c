@@ -7,70 +7,20 @@
 
 extern const struct processor proc_addtime;
 
-static char at_t_err[2048];
-static char at_t_out[4096];
-static int64_t at_t_ms;
-
-/* Calls f(st, arg) with fd 2 captured into at_t_err. */
-static long at_t_capture(long (*f)(void **, const void *), void **st, const void *arg)
-{
-	int p[2], save;
-	long rc;
-	ssize_t n;
-
-	at_t_err[0] = 0;
-	if (pipe(p) != 0)
-		return -100;
-	save = dup(2);
-	dup2(p[1], 2);
-	rc = f(st, arg);
-	dup2(save, 2);
-	close(save);
-	close(p[1]);
-	n = read(p[0], at_t_err, sizeof at_t_err - 1);
-	at_t_err[n > 0 ? n : 0] = 0;
-	close(p[0]);
-	return rc;
-}
-
-static long at_t_init(void **st, const void *json)
-{
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-
-	return o ? proc_addtime.init(st, o) : -1;
-}
-
 static void *at_t_make(const char *json)
 {
-	void *st = NULL;
-
-	return at_t_capture(at_t_init, &st, json) == 0 ? st : NULL;
+	return t_proc_new(&proc_addtime, json);
 }
 
-static long at_t_call(void **st, const void *in)
-{
-	struct proc_meta m = { at_t_ms };
-
-	return proc_addtime.run(*st, in, strlen(in), at_t_out, sizeof at_t_out - 1, &m);
-}
-
+/* Runs st on in at time ms, stderr captured in t_err. */
 static const char *at_t_run(void *st, const char *in, int64_t ms)
 {
-	long r;
-
-	if (!st)
-		return "INIT FAILED";
-	at_t_ms = ms;
-	r = at_t_capture(at_t_call, &st, in);
-	if (r < 0)
-		return r == PROC_TOOLONG ? "TOOLONG" : "DROP";
-	at_t_out[r] = 0;
-	return at_t_out;
+	return t_proc_run(&proc_addtime, st, in, strlen(in), ms, NULL);
 }
 
 static const char *at_t(const char *json, const char *in, int64_t ms)
 {
-	return at_t_run(at_t_make(json), in, ms);
+	return t_proc(&proc_addtime, json, in, strlen(in), ms, NULL);
 }
 
 /* The value ADDTIME gives with format fmt at ms, on {}. */
@@ -146,10 +96,10 @@ T(addtime_not_an_object_passes)
 	void *st = at_t_make(AT_DEF);
 
 	T_EQ_STR(at_t_run(st, "plain\n", 0), "plain\n");
-	T_EQ_STR(at_t_err, "kagent: warning: ADDTIME: a record is not a JSON object; sent unchanged "
+	T_EQ_STR(t_err, "kagent: warning: ADDTIME: a record is not a JSON object; sent unchanged "
 	    "(and any more such records)\n");
 	T_EQ_STR(at_t_run(st, "[]\n", 0), "[]\n");
-	T_EQ_STR(at_t_err, "");
+	T_EQ_STR(t_err, "");
 	T_EQ_STR(at_t_run(st, "", 0), "");
 	T_EQ_STR(at_t_run(st, "{\"a\":1}{}", 0), "{\"a\":1}{}");
 	T_EQ_STR(at_t_run(st, "{\"a\"}", 0), "{\"a\"}");
@@ -168,28 +118,28 @@ T(addtime_too_many_tokens_passes)
 		n += (size_t)snprintf(in + n, sizeof in - n, "%s1", i ? "," : "");
 	n += (size_t)snprintf(in + n, sizeof in - n, "]}\n");
 	T_EQ_STR(at_t_run(st, in, 0), in);
-	T_EQ_STR(at_t_err, "kagent: warning: ADDTIME: a record has more than 1024 JSON tokens; sent unchanged "
+	T_EQ_STR(t_err, "kagent: warning: ADDTIME: a record has more than 1024 JSON tokens; sent unchanged "
 	    "(and any more such records)\n");
 }
 
 T(addtime_config_errors)
 {
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\"}") == NULL);
-	T_EQ_STR(at_t_err, "test:1: opts: needs time_key (the key to add)\n");
+	T_EQ_STR(t_err, "test:1: opts: needs time_key (the key to add)\n");
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"\"}") == NULL);
-	T_EQ_STR(at_t_err, "test:1: opts.time_key: must not be empty\n");
+	T_EQ_STR(t_err, "test:1: opts.time_key: must not be empty\n");
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":1}") == NULL);
-	T_EQ_STR(at_t_err, "test:1: opts.time_key: must be a string\n");
+	T_EQ_STR(t_err, "test:1: opts.time_key: must be a string\n");
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%Y %q\"}") == NULL);
-	T_EQ_STR(at_t_err, "test:1: opts.time_key_format: unsupported conversion \"%q\" (there are %Y %y %m %d "
+	T_EQ_STR(t_err, "test:1: opts.time_key_format: unsupported conversion \"%q\" (there are %Y %y %m %d "
 	    "%e %j %H %M %S %a %A %b %B %F %T %s %z %Z %% %3N %9N %L)\n");
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%4N\"}") == NULL);
-	T_TRUE(strstr(at_t_err, "unsupported conversion \"%4\"") != NULL);
+	T_TRUE(strstr(t_err, "unsupported conversion \"%4\"") != NULL);
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"ab%\"}") == NULL);
-	T_TRUE(strstr(at_t_err, "unsupported conversion \"%\"") != NULL);
+	T_TRUE(strstr(t_err, "unsupported conversion \"%\"") != NULL);
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":"
 	    "\"%s%s%s%s%s%s%s%s%s%s%s%s%s\"}") == NULL);
-	T_EQ_STR(at_t_err, "test:1: opts.time_key_format: too long (its value could pass 256 bytes)\n");
+	T_EQ_STR(t_err, "test:1: opts.time_key_format: too long (its value could pass 256 bytes)\n");
 	/* 12 conversions fit */
 	T_TRUE(at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":"
 	    "\"%s%s%s%s%s%s%s%s%s%s%s%s\"}") != NULL);

@@ -66,45 +66,18 @@ static const char *read_text(const char *path)
 	return text;
 }
 
-/* stderr into a temporary file around a call. */
-static int cap_fd = -1, cap_saved = -1;
-
-static void cap_begin(void)
-{
-	char path[] = "/tmp/kagent-ckpt-err-XXXXXX";
-
-	cap_fd = mkstemp(path);
-	unlink(path);
-	cap_saved = dup(2);
-	dup2(cap_fd, 2);
-}
-
-static const char *cap_end(void)
-{
-	static char buf[2048];
-	ssize_t n;
-
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	lseek(cap_fd, 0, SEEK_SET);
-	n = read(cap_fd, buf, sizeof buf - 1);
-	close(cap_fd);
-	buf[n < 0 ? 0 : n] = 0;
-	return buf;
-}
-
 static const char *load_logged(struct ckpt *c, int64_t interval)
 {
-	cap_begin();
+	t_capture_begin();
 	ckpt_load(c, file, interval);
-	return cap_end();
+	return t_capture_end();
 }
 
 static const char *save_logged(struct ckpt *c, int64_t now, int force, int *ret)
 {
-	cap_begin();
+	t_capture_begin();
 	*ret = ckpt_save(c, now, force);
-	return cap_end();
+	return t_capture_end();
 }
 
 static char long_path[CKPT_PATH_MAX];

@@ -59,24 +59,11 @@ static void conf_t_setenv(const char *name, const char *v)
 /* conf_load(c, path) with fd 2 captured into conf_t_err. */
 static int conf_t_call(struct conf *c, const char *path)
 {
-	char errpath[96];
-	int save, efd, rc;
-	ssize_t n;
+	int rc;
 
-	snprintf(errpath, sizeof errpath, "%s/stderr", conf_t_dir);
-	if ((efd = open(errpath, O_RDWR | O_CREAT | O_TRUNC, 0600)) < 0)
-		return -100;
-	fflush(stderr);
-	save = dup(2);
-	dup2(efd, 2);
+	t_capture_begin();
 	rc = conf_load(c, path);
-	dup2(save, 2);
-	close(save);
-	lseek(efd, 0, SEEK_SET);
-	n = read(efd, conf_t_err, sizeof conf_t_err - 1);
-	conf_t_err[n > 0 ? n : 0] = 0;
-	close(efd);
-	unlink(errpath);
+	snprintf(conf_t_err, sizeof conf_t_err, "%s", t_capture_end());
 	conf_t_strip_dir(conf_t_err, conf_t_dir);
 	return rc;
 }

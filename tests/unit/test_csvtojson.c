@@ -13,30 +13,14 @@ extern const struct processor proc_singleline, proc_csvtojson;
 
 static void *cj_make(const struct processor *p, const char *json)
 {
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-	void *st = NULL;
-
-	if (!o || p->init(&st, o) != 0)
-		return NULL;
-	return st;
+	return t_proc_new(p, json);
 }
 
 /* CSVTOJSON with options json on in (n bytes); the output NUL-terminated in
  * a static buffer (or "TOOLONG", "INIT FAILED"). */
 static const char *cjn(const char *json, const char *in, size_t n)
 {
-	static char out[4096];
-	struct proc_meta m = { 0 };
-	void *st = cj_make(&proc_csvtojson, json);
-	long r;
-
-	if (!st)
-		return "INIT FAILED";
-	r = proc_csvtojson.run(st, in, n, out, sizeof out - 1, &m);
-	if (r < 0)
-		return r == PROC_TOOLONG ? "TOOLONG" : "DROP";
-	out[r] = 0;
-	return out;
+	return t_proc(&proc_csvtojson, json, in, n, 0, NULL);
 }
 
 static const char *cj(const char *json, const char *in)
@@ -215,26 +199,7 @@ T(csvtojson_prettyprint)
  * bytes from cap on untouched; the exact cap gives the output. */
 static int cj_caps(const char *json, const char *in, const char *want)
 {
-	char out[512];
-	struct proc_meta m = { 0 };
-	void *st = cj_make(&proc_csvtojson, json);
-	size_t wn = strlen(want), cap, i;
-	long n;
-
-	if (!st)
-		return -2;
-	for (cap = 0; cap <= wn; cap++) {
-		memset(out, 0x5a, sizeof out);
-		n = proc_csvtojson.run(st, in, strlen(in), out, cap, &m);
-		if (cap < wn && n != PROC_TOOLONG)
-			return -1;
-		if (cap == wn && (n != (long)wn || memcmp(out, want, wn) != 0))
-			return -1;
-		for (i = cap; i < sizeof out; i++)
-			if (out[i] != 0x5a)
-				return -1;
-	}
-	return 0;
+	return t_proc_caps(&proc_csvtojson, cj_make(&proc_csvtojson, json), in, want);
 }
 
 T(csvtojson_toolong)
@@ -273,26 +238,7 @@ T(csvtojson_one_megabyte)
 /* The message init writes to stderr for options json. */
 static const char *cj_error(const char *json)
 {
-	static char msg[512];
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-	void *st = NULL;
-	FILE *f = tmpfile();
-	int save = dup(2), r;
-	long n;
-
-	if (!o || !f)
-		return "SETUP FAILED";
-	fflush(stderr);
-	dup2(fileno(f), 2);
-	r = proc_csvtojson.init(&st, o);
-	fflush(stderr);
-	dup2(save, 2);
-	close(save);
-	rewind(f);
-	n = (long)fread(msg, 1, sizeof msg - 1, f);
-	fclose(f);
-	msg[n < 0 ? 0 : n] = 0;
-	return r == -1 ? msg : "NO ERROR";
+	return t_proc_new(&proc_csvtojson, json) ? "NO ERROR" : t_err;
 }
 
 T(csvtojson_config_errors)

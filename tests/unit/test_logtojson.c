@@ -15,50 +15,25 @@ static const struct proc_meta l2j_meta = { 0 };
 static char l2j_out[2 * 1024 * 1024 + 64];
 static char l2j_in[1024 * 1024 + 64];
 
-/* stderr into a temporary file around a call */
-static int l2j_cap_fd = -1, l2j_cap_saved = -1;
-
-static void l2j_cap_begin(void)
-{
-	char path[] = "/tmp/kagent-l2j-XXXXXX";
-
-	l2j_cap_fd = mkstemp(path);
-	unlink(path);
-	l2j_cap_saved = dup(2);
-	dup2(l2j_cap_fd, 2);
-}
-
-static void l2j_cap_end(char *buf, size_t cap)
-{
-	ssize_t n;
-
-	dup2(l2j_cap_saved, 2);
-	close(l2j_cap_saved);
-	lseek(l2j_cap_fd, 0, SEEK_SET);
-	n = read(l2j_cap_fd, buf, cap - 1);
-	close(l2j_cap_fd);
-	buf[n < 0 ? 0 : n] = 0;
-}
-
 /* A LOGTOJSON instance for the options in json, or NULL (init refused). */
 static void *l2j_new(const char *json)
 {
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-	void *st = NULL;
-
-	if (!o || proc_logtojson.init(&st, o) < 0)
-		return NULL;
-	return st;
+	return t_proc_new(&proc_logtojson, json);
 }
 
 /* Runs st on in (n bytes) with stderr captured into err. */
 static long l2j_go(void *st, const char *in, size_t n, char *out, size_t cap, char *err, size_t errcap)
 {
+	const char *said;
+	size_t k;
 	long r;
 
-	l2j_cap_begin();
+	t_capture_begin();
 	r = proc_logtojson.run(st, in, n, out, cap, &l2j_meta);
-	l2j_cap_end(err, errcap);
+	said = t_capture_end();
+	k = strnlen(said, errcap - 1);
+	memcpy(err, said, k);
+	err[k] = 0;
 	return r;
 }
 
@@ -81,13 +56,9 @@ static long l2j_go(void *st, const char *in, size_t n, char *out, size_t cap, ch
 
 /* init refuses json, saying exactly want */
 #define L2J_BAD(json, want) do { \
-	char e_[1024]; \
-	void *st_; \
-	l2j_cap_begin(); \
-	st_ = l2j_new(json); \
-	l2j_cap_end(e_, sizeof e_); \
+	void *st_ = l2j_new(json); \
 	T_TRUE(st_ == NULL); \
-	T_EQ_STR(e_, want); \
+	T_EQ_STR(t_err, want); \
 } while (0)
 
 #define HSDIVISION "64.242.88.10 - - [07/Mar/2004:16:10:02 -0800] \"GET /mailman/listinfo/hsdivision HTTP/1.1\" 200 6291"

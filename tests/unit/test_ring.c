@@ -14,42 +14,14 @@
 #define WARN_LONG "kagent: warning: a line is longer than 16 bytes: cut there, the rest dropped " \
 	"(logged once, counted)\n"
 
-/* stderr into a temporary file while a test runs, so the framer's warning
- * can be checked (and does not clutter the output). */
-static int cap_fd = -1, cap_saved = -1;
-
-static void cap_begin(void)
-{
-	char path[] = "/tmp/kagent-ring-XXXXXX";
-
-	cap_fd = mkstemp(path);
-	unlink(path);
-	cap_saved = dup(2);
-	dup2(cap_fd, 2);
-}
-
-static size_t cap_end(char *buf, size_t cap)
-{
-	ssize_t n;
-
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	lseek(cap_fd, 0, SEEK_SET);
-	n = read(cap_fd, buf, cap - 1);
-	close(cap_fd);
-	n = n < 0 ? 0 : n;
-	buf[n] = 0;
-	return (size_t)n;
-}
-
 /* Runs a test body with stderr captured, then checks what it logged. */
 static void captured(void (*body)(void), const char *want)
 {
-	char err[1024];
+	const char *err;
 
-	cap_begin();
+	t_capture_begin();
 	body();
-	cap_end(err, sizeof err);
+	err = t_capture_end();
 	if (!t_failed)
 		T_EQ_STR(err, want);
 }

@@ -7,70 +7,20 @@
 
 extern const struct processor proc_selectkeys;
 
-static char sk_t_err[2048];
-
-/* Calls f(st, arg) with fd 2 captured into sk_t_err. */
-static long sk_t_capture(long (*f)(void **, const void *), void **st, const void *arg)
-{
-	int p[2], save;
-	long rc;
-	ssize_t n;
-
-	sk_t_err[0] = 0;
-	if (pipe(p) != 0)
-		return -100;
-	save = dup(2);
-	dup2(p[1], 2);
-	rc = f(st, arg);
-	dup2(save, 2);
-	close(save);
-	close(p[1]);
-	n = read(p[0], sk_t_err, sizeof sk_t_err - 1);
-	sk_t_err[n > 0 ? n : 0] = 0;
-	close(p[0]);
-	return rc;
-}
-
-static long sk_t_init(void **st, const void *json)
-{
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-
-	return o ? proc_selectkeys.init(st, o) : -1;
-}
-
 static void *sk_t_make(const char *json)
 {
-	void *st = NULL;
-
-	return sk_t_capture(sk_t_init, &st, json) == 0 ? st : NULL;
+	return t_proc_new(&proc_selectkeys, json);
 }
 
-static char sk_t_out[4096];
-
-static long sk_t_call(void **st, const void *in)
-{
-	struct proc_meta m = { 0 };
-
-	return proc_selectkeys.run(*st, in, strlen(in), sk_t_out, sizeof sk_t_out - 1, &m);
-}
-
-/* Runs st on in, stderr captured; output as a string (or "TOOLONG", "DROP"). */
+/* Runs st on in, stderr captured in t_err; output as a string (or "TOOLONG", "DROP"). */
 static const char *sk_t_run(void *st, const char *in)
 {
-	long r;
-
-	if (!st)
-		return "INIT FAILED";
-	r = sk_t_capture(sk_t_call, &st, in);
-	if (r < 0)
-		return r == PROC_TOOLONG ? "TOOLONG" : "DROP";
-	sk_t_out[r] = 0;
-	return sk_t_out;
+	return t_proc_run(&proc_selectkeys, st, in, strlen(in), 0, NULL);
 }
 
 static const char *sk_t(const char *json, const char *in)
 {
-	return sk_t_run(sk_t_make(json), in);
+	return t_proc(&proc_selectkeys, json, in, strlen(in), 0, NULL);
 }
 
 #define SK_DK "{\"optionName\":\"SELECTKEYS\",\"data_keys\":[\"log\",\"level\"]}"
@@ -119,9 +69,11 @@ T(selectkeys_log_key)
 	/* a lone surrogate is U+FFFD, \u0000 a NUL byte */
 	T_EQ_STR(sk_t(SK_LK, "{\"log\":\"a\\ud800b\"}"), "a\xef\xbf\xbd" "b\n");
 	{
-		void *st = sk_t_make(SK_LK);
-		T_EQ_INT(sk_t_capture(sk_t_call, &st, "{\"log\":\"a\\u0000b\"}"), 4);
-		T_EQ_MEM(sk_t_out, 4, "a\0b\n", 4);
+		static const char in[] = "{\"log\":\"a\\u0000b\"}";
+		size_t len;
+		const char *out = t_proc_run(&proc_selectkeys, sk_t_make(SK_LK), in, sizeof in - 1, 0, &len);
+		T_EQ_INT(len, 4);
+		T_EQ_MEM(out, 4, "a\0b\n", 4);
 	}
 }
 
@@ -130,11 +82,11 @@ T(selectkeys_log_key_missing_is_dropped)
 	void *st = sk_t_make(SK_LK);
 
 	T_EQ_STR(sk_t_run(st, "{\"message\":\"x\"}\n"), "DROP");
-	T_EQ_STR(sk_t_err, "kagent: warning: SELECTKEYS: log_key \"log\" is not in a record; it is dropped "
+	T_EQ_STR(t_err, "kagent: warning: SELECTKEYS: log_key \"log\" is not in a record; it is dropped "
 	    "(and any more such records), as Fluent Bit does\n");
 	/* warned once */
 	T_EQ_STR(sk_t_run(st, "{}\n"), "DROP");
-	T_EQ_STR(sk_t_err, "");
+	T_EQ_STR(t_err, "");
 	T_EQ_STR(sk_t_run(st, "{\"log\":\"back\"}\n"), "back\n");
 }
 
@@ -143,10 +95,10 @@ T(selectkeys_not_an_object_passes)
 	void *st = sk_t_make(SK_DK);
 
 	T_EQ_STR(sk_t_run(st, "plain text\n"), "plain text\n");
-	T_EQ_STR(sk_t_err, "kagent: warning: SELECTKEYS: a record is not a JSON object; sent unchanged "
+	T_EQ_STR(t_err, "kagent: warning: SELECTKEYS: a record is not a JSON object; sent unchanged "
 	    "(and any more such records)\n");
 	T_EQ_STR(sk_t_run(st, "[1,2]\n"), "[1,2]\n");
-	T_EQ_STR(sk_t_err, "");
+	T_EQ_STR(t_err, "");
 	T_EQ_STR(sk_t_run(st, ""), "");
 	T_EQ_STR(sk_t_run(st, "\n"), "\n");
 	T_EQ_STR(sk_t_run(st, "{\"log\":1} {\"log\":2}\n"), "{\"log\":1} {\"log\":2}\n");
@@ -158,9 +110,9 @@ T(selectkeys_not_an_object_passes)
 	{
 		/* jsmn stops at NUL: what follows it must not be lost */
 		static const char in[] = "{\"log\":1}\0junk\n";
-		struct proc_meta m = { 0 };
-		long r = proc_selectkeys.run(st, in, sizeof in - 1, sk_t_out, sizeof sk_t_out, &m);
-		T_EQ_MEM(sk_t_out, r < 0 ? 0 : (size_t)r, in, sizeof in - 1);
+		size_t len;
+		const char *out = t_proc_run(&proc_selectkeys, st, in, sizeof in - 1, 0, &len);
+		T_EQ_MEM(out, len, in, sizeof in - 1);
 	}
 }
 
@@ -175,24 +127,24 @@ T(selectkeys_too_many_tokens_passes)
 	for (i = 0; i < 1100; i++)
 		n += (size_t)snprintf(in + n, sizeof in - n, "%s1", i ? "," : "");
 	n += (size_t)snprintf(in + n, sizeof in - n, "]}\n");
-	T_TRUE(n < sizeof sk_t_out - 1);
+	T_TRUE(n < T_PROC_OUT - 1);
 	T_EQ_STR(sk_t_run(st, in), in);
-	T_EQ_STR(sk_t_err, "kagent: warning: SELECTKEYS: a record has more than 1024 JSON tokens; sent unchanged "
+	T_EQ_STR(t_err, "kagent: warning: SELECTKEYS: a record has more than 1024 JSON tokens; sent unchanged "
 	    "(and any more such records)\n");
 }
 
 T(selectkeys_config_errors)
 {
 	T_TRUE(sk_t_make("{\"optionName\":\"SELECTKEYS\"}") == NULL);
-	T_EQ_STR(sk_t_err, "test:1: opts: needs data_keys (an array of key names) or log_key (a key name)\n");
+	T_EQ_STR(t_err, "test:1: opts: needs data_keys (an array of key names) or log_key (a key name)\n");
 	T_TRUE(sk_t_make("{\"optionName\":\"SELECTKEYS\",\"data_keys\":[\"a\"],\"log_key\":\"b\"}") == NULL);
-	T_EQ_STR(sk_t_err, "test:1: opts.log_key: give data_keys or log_key, not both\n");
+	T_EQ_STR(t_err, "test:1: opts.log_key: give data_keys or log_key, not both\n");
 	T_TRUE(sk_t_make("{\"optionName\":\"SELECTKEYS\",\"data_keys\":[]}") == NULL);
-	T_EQ_STR(sk_t_err, "test:1: opts.data_keys: must name at least one key\n");
+	T_EQ_STR(t_err, "test:1: opts.data_keys: must name at least one key\n");
 	T_TRUE(sk_t_make("{\"optionName\":\"SELECTKEYS\",\"data_keys\":\"a,b\"}") == NULL);
-	T_EQ_STR(sk_t_err, "test:1: opts.data_keys: must be an array of strings\n");
+	T_EQ_STR(t_err, "test:1: opts.data_keys: must be an array of strings\n");
 	T_TRUE(sk_t_make("{\"optionName\":\"SELECTKEYS\",\"log_key\":[\"a\"]}") == NULL);
-	T_EQ_STR(sk_t_err, "test:1: opts.log_key: must be a string\n");
+	T_EQ_STR(t_err, "test:1: opts.log_key: must be a string\n");
 }
 
 T(selectkeys_toolong)

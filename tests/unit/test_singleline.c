@@ -11,30 +11,14 @@ extern const struct processor proc_singleline;
 
 static void *sl_make(const char *json)
 {
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-	void *st = NULL;
-
-	if (!o || proc_singleline.init(&st, o) != 0)
-		return NULL;
-	return st;
+	return t_proc_new(&proc_singleline, json);
 }
 
 /* Runs SINGLELINE with options json on the NUL-terminated in; the output is
  * NUL-terminated in a static buffer (or "TOOLONG"). */
 static const char *sl(const char *json, const char *in)
 {
-	static char out[4096];
-	struct proc_meta m = { 0 };
-	void *st = sl_make(json);
-	long n;
-
-	if (!st)
-		return "INIT FAILED";
-	n = proc_singleline.run(st, in, strlen(in), out, sizeof out - 1, &m);
-	if (n < 0)
-		return n == PROC_TOOLONG ? "TOOLONG" : "DROP";
-	out[n] = 0;
-	return out;
+	return t_proc(&proc_singleline, json, in, strlen(in), 0, NULL);
 }
 
 #define SL_DEFAULT	"{\"optionName\":\"SINGLELINE\"}"
@@ -141,23 +125,7 @@ T(singleline_control_bytes)
  * bytes from cap on untouched; the exact cap gives the output. */
 static int sl_caps(void *st, const char *in, const char *want)
 {
-	char out[256];
-	struct proc_meta m = { 0 };
-	size_t wn = strlen(want), cap, i;
-	long n;
-
-	for (cap = 0; cap <= wn; cap++) {
-		memset(out, 0x5a, sizeof out);
-		n = proc_singleline.run(st, in, strlen(in), out, cap, &m);
-		if (cap < wn && n != PROC_TOOLONG)
-			return -1;
-		if (cap == wn && (n != (long)wn || memcmp(out, want, wn) != 0))
-			return -1;
-		for (i = cap; i < sizeof out; i++)
-			if (out[i] != 0x5a)
-				return -1;
-	}
-	return 0;
+	return t_proc_caps(&proc_singleline, st, in, want);
 }
 
 T(singleline_toolong)
@@ -202,26 +170,7 @@ T(singleline_one_megabyte)
 /* The message init writes to stderr for options json. */
 static const char *sl_error(const char *json)
 {
-	static char msg[512];
-	struct conf_opts *o = conf_opts_parse(json, strlen(json));
-	void *st = NULL;
-	FILE *f = tmpfile();
-	int save = dup(2), r;
-	long n;
-
-	if (!o || !f)
-		return "SETUP FAILED";
-	fflush(stderr);
-	dup2(fileno(f), 2);
-	r = proc_singleline.init(&st, o);
-	fflush(stderr);
-	dup2(save, 2);
-	close(save);
-	rewind(f);
-	n = (long)fread(msg, 1, sizeof msg - 1, f);
-	fclose(f);
-	msg[n < 0 ? 0 : n] = 0;
-	return r == -1 ? msg : "NO ERROR";
+	return t_proc_new(&proc_singleline, json) ? "NO ERROR" : t_err;
 }
 
 T(singleline_config_errors)
