@@ -8,10 +8,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sanitizer/allocator_interface.h>
+
 #include "conf.h"
 #include "proc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A processor or the matcher runs in the agent's loop, where nothing may be
+ * allocated: while fz_loop is set, any malloc or free traps. */
+static volatile int fz_loop;
+
+static void fz_on_malloc(const volatile void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	if (fz_loop)
+		__builtin_trap();
+}
+
+static void fz_on_free(const volatile void *p)
+{
+	(void)p;
+	if (fz_loop)
+		__builtin_trap();
+}
+
+__attribute__((constructor)) static void fz_hooks(void)
+{
+	__sanitizer_install_malloc_and_free_hooks(fz_on_malloc, fz_on_free);
+}
+
+/* Evaluates e (a run) as the loop would: allocating in it is a crash. */
+#define FZ_LOOP(e) ({ fz_loop = 1; __typeof__(e) fz_r_ = (e); fz_loop = 0; fz_r_; })
 
 #define FZ_N(a) (sizeof (a) / sizeof (a)[0])
 
@@ -65,12 +94,12 @@ fz_caps(const struct processor *p, void *const *st, size_t nst, const uint8_t *d
 	for (i = 0; i < nst; i++)
 		for (c = 0; c < FZ_N(caps); c++) {
 			out[0][caps[c]] = (char)0xa5;
-			r = p->run(st[i], (const char *)data, size, out[0], caps[c], &m);
+			r = FZ_LOOP(p->run(st[i], (const char *)data, size, out[0], caps[c], &m));
 			if ((unsigned char)out[0][caps[c]] != 0xa5)
 				abort();	/* written past cap */
 			if (r != PROC_DROP && r != PROC_TOOLONG && (r < 0 || (size_t)r > caps[c]))
 				abort();
-			r2 = p->run(st[i], (const char *)data, size, out[1], caps[c], &m);
+			r2 = FZ_LOOP(p->run(st[i], (const char *)data, size, out[1], caps[c], &m));
 			if (r2 != r || (r > 0 && memcmp(out[0], out[1], (size_t)r) != 0))
 				abort();	/* not a pure function */
 		}
@@ -88,7 +117,7 @@ fz_run(const struct processor *p, void *st, const char *in, size_t n, size_t cap
 
 	if (!out)
 		abort();
-	r = p->run(st, in, n, out, cap, &m);
+	r = FZ_LOOP(p->run(st, in, n, out, cap, &m));
 	if (r >= 0) {
 		if ((size_t)r > cap)
 			abort();

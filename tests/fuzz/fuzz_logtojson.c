@@ -58,8 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ready = 1;
 	}
 	for (i = 0; i < FUZZ_N; i++) {
-		long full = proc_logtojson.run(fuzz_state[i], (const char *)data, size, fuzz_full,
-		    sizeof fuzz_full, &m);
+		long full = FZ_LOOP(proc_logtojson.run(fuzz_state[i], (const char *)data, size, fuzz_full,
+		    sizeof fuzz_full, &m));
 
 		if (full != PROC_DROP && full <= 0)
 			abort();
@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			long r;
 
 			memset(fuzz_out, 0xA5, caps[k] + 64);
-			r = proc_logtojson.run(fuzz_state[i], (const char *)data, size, fuzz_out, caps[k], &m);
+			r = FZ_LOOP(proc_logtojson.run(fuzz_state[i], (const char *)data, size, fuzz_out, caps[k], &m));
 			if (full == PROC_DROP ? r != PROC_DROP
 			    : (size_t)full <= caps[k] ? r != full || memcmp(fuzz_out, fuzz_full, (size_t)r)
 			    : r != PROC_TOOLONG)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "arena.h"
 #include "rx.h"
+#include "fuzz.h"
 
 #define FZ_ARENA_BUDGET ((size_t)1 << 30)
 #define FZ_NCAPS (RX_MAX_GROUPS + 2)
@@ -43,7 +44,7 @@ static void fz_die(const char *what)
 	abort();
 }
 
-static void fz_run(struct rx *rx, const char *s, size_t n, size_t from)
+static void rx_check(struct rx *rx, const char *s, size_t n, size_t from)
 {
 	int m[2 * FZ_NCAPS], l[2 * FZ_NCAPS], f[2 * FZ_NCAPS], again[2 * FZ_NCAPS];
 	int ng = rx_groups(rx), rm, rl, rf;
@@ -53,7 +54,7 @@ static void fz_run(struct rx *rx, const char *s, size_t n, size_t from)
 	if (ng < 0 || ng > RX_MAX_GROUPS)
 		fz_die("group count");
 	for (int k = 0; k < 3; k++) {
-		r[k] = rx_exec(rx, s, n, from, modes[k], caps[k], FZ_NCAPS);
+		r[k] = FZ_LOOP(rx_exec(rx, s, n, from, modes[k], caps[k], FZ_NCAPS));
 		if (r[k] != 0 && r[k] != 1)
 			fz_die("result");
 		if (rx_exec(rx, s, n, from, modes[k], again, FZ_NCAPS) != r[k] ||
@@ -128,6 +129,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t froms[] = { 0, 1, n / 2, n };
 	for (size_t i = 0; i < sizeof froms / sizeof froms[0]; i++)
 		if (froms[i] <= n)
-			fz_run(rx, s, n, froms[i]);
+			rx_check(rx, s, n, froms[i]);
 	return 0;
 }
