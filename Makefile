@@ -81,8 +81,10 @@ $(B)/gen/proctab.c: FORCE
 $(B)/gen/proctab-%.c: FORCE
 	$(Q)tools/proctab.sh $@ $(if $(filter all,$*),$(PROC_ALL),$*)
 $(B)/obj/proctab.o: $(B)/gen/proctab.c src/proc.h
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 $(B)/obj/proctab-%.o: $(B)/gen/proctab-%.c src/proc.h
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 FORCE:
 
