@@ -95,6 +95,7 @@ void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, off_t off)
 		e = &c->ent[c->n++];
 		strcpy(e->path, path);
 	}
+	e->live = 1;
 	if (e->dev == dev && e->ino == ino && e->off == off)
 		return;
 	e->dev = dev;
@@ -122,6 +123,16 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+static void forget_gone(struct ckpt *c)
+{
+	int k = 0;
+
+	for (int i = 0; i < c->n; i++)
+		if (c->ent[i].live || access(c->ent[i].path, F_OK) == 0)
+			c->ent[k++] = c->ent[i];
+	c->n = k;
+}
+
 int ckpt_save(struct ckpt *c, int64_t now, int force)
 {
 	char tmp[CKPT_PATH_MAX + 8], line[CKPT_PATH_MAX + 80], dir[CKPT_PATH_MAX];
@@ -129,6 +140,7 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 
 	if (!c->dirty || (!force && now < c->saved_at + c->interval_ms))
 		return 0;
+	forget_gone(c);
 	snprintf(tmp, sizeof tmp, "%s.tmp", c->file);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		goto fail;

@@ -14,6 +14,7 @@ struct ckpt_ent {
 	dev_t dev;
 	ino_t ino;
 	off_t off;
+	int live;	/* set in this run: a file being followed */
 };
 
 struct ckpt {
@@ -33,7 +34,9 @@ void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms);
 const struct ckpt_ent *ckpt_find(const struct ckpt *c, const char *path);
 /* Records that path (dev, ino) is accepted up to off. */
 void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, off_t off);
-/* Saves if dirty and the interval has passed (force: now).  Returns 0 or -1. */
+/* Saves if dirty and the interval has passed (force: now).  Entries of
+ * files no flow set in this run and that no longer exist are dropped then,
+ * so the file does not grow with every name that ever was.  Returns 0 or -1. */
 int ckpt_save(struct ckpt *c, int64_t now, int force);
 /* When the next rate-limited save is due (INT64_MAX if none). */
 int64_t ckpt_due(const struct ckpt *c);

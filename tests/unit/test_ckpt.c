@@ -387,3 +387,25 @@ TD(ckpt_newline_in_path_left_out)
 	T_EQ_INT(ret, 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 3 /var/log/ok\nend 1\n");
 }
+
+/* An entry no flow set in this run, of a file that is gone, is dropped at the
+ * next save; one whose file still exists stays (its flow may come back). */
+TD(ckpt_forgets_files_gone)
+{
+	char gone[160], here[160], text0[1024];
+	int ret;
+
+	snprintf(gone, sizeof gone, "%s/gone.log", dir);
+	snprintf(here, sizeof here, "%s/here.log", dir);
+	T_TRUE(write_file(here, "x\n", 2) == 0);
+	snprintf(text0, sizeof text0, MAGIC "1 2 30 %s\n1 3 40 %s\nend 2\n", gone, here);
+	T_TRUE(write_file(file, text0, strlen(text0)) == 0);
+	T_EQ_STR(load_logged(&ck, 1000), "");
+	T_EQ_INT(ck.n, 2);
+	ckpt_set(&ck, "/var/log/followed", 1, 4, 50);	/* followed now, even if not there */
+	T_EQ_STR(save_logged(&ck, 10000, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	snprintf(text0, sizeof text0, MAGIC "1 3 40 %s\n1 4 50 /var/log/followed\nend 2\n", here);
+	T_EQ_STR(read_text(file), text0);
+	unlink(here);
+}
