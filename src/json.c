@@ -5,7 +5,7 @@
 #include "log.h"
 
 /* Copies k bytes to the output at *len, writing only what fits in cap. */
-static void
+void
 json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
 {
 	size_t fit = *len < cap ? cap - *len : 0;

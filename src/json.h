@@ -13,6 +13,9 @@
  * does).  Writes at most cap bytes; returns the full escaped length (like
  * snprintf, without a NUL), so a caller can size or detect truncation. */
 size_t json_escape(char *out, size_t cap, const char *s, size_t n);
+/* Appends k bytes at out + *len, writing only what fits in cap; *len grows by
+ * k regardless, so it ends as the length the whole output needs. */
+void json_put(char *out, size_t cap, size_t *len, const char *p, size_t k);
 
 /* Length of the valid UTF-8 sequence at s (n > 0 bytes): 1..4.  If there is
  * none, the negated length of its maximal subpart (-1..-3): the lead byte and

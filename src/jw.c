@@ -4,9 +4,7 @@
 
 static void put(struct jw *w, const char *s, size_t n)
 {
-	if (w->len < w->cap)
-		memcpy(w->out + w->len, s, n <= w->cap - w->len ? n : w->cap - w->len);
-	w->len += n;
+	json_put(w->out, w->cap, &w->len, s, n);
 }
 
 void jw_begin(struct jw *w, char *out, size_t cap, int pretty)

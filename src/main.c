@@ -83,12 +83,14 @@ static void stats(void)
 		log_info("%s: read %" PRIu64 " records, sent %" PRIu64 ", failed %" PRIu64 " (retried), "
 			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", dropped %" PRIu64
 			 " (processors %" PRIu64 ", FIFO overflow %" PRIu64 "), malformed answers %" PRIu64
-			 ", pending %" PRIu64 ", last error %s",
+			 ", pending %" PRIu64 ", last error %s; bytes read %" PRIu64 ", bytes sent %" PRIu64
+			 ", retries %" PRIu64,
 			 f->cf->delivery_stream, f->st.records_read, f->st.records_sent, f->st.records_failed,
 			 f->st.requests, f->st.requests_failed, f->ring.truncated,
 			 f->chain.dropped + f->tail.dropped_lines + f->ring.discarded, f->chain.dropped,
 			 f->tail.dropped_lines + f->ring.discarded, f->st.malformed_answers,
-			 f->ring.rhead - f->ring.rtail, f->err_code[0] ? f->err_code : "none");
+			 f->ring.rhead - f->ring.rtail, f->err_code[0] ? f->err_code : "none", f->tail.bytes,
+			 f->st.bytes_sent, f->st.retries);
 	}
 }
 

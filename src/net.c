@@ -203,13 +203,6 @@ void net_flush(struct net *n)
 		br_ssl_engine_flush(&n->sc->eng, 0);
 }
 
-int net_sent(const struct net *n)
-{
-	if (n->ep->tls)
-		return !(br_ssl_engine_current_state(&n->sc->eng) & BR_SSL_SENDREC);
-	return n->olen == 0;
-}
-
 unsigned char *net_recvbuf(struct net *n, size_t *len)
 {
 	*len = 0;

@@ -47,8 +47,6 @@ unsigned char *net_sendbuf(struct net *n, size_t *len);
 void net_sendack(struct net *n, size_t len);
 /* Sends what was written even if it does not fill a record. */
 void net_flush(struct net *n);
-/* 1 when every byte given was handed to the kernel. */
-int net_sent(const struct net *n);
 /* Application bytes received (NULL if none). */
 unsigned char *net_recvbuf(struct net *n, size_t *len);
 void net_recvack(struct net *n, size_t len);
