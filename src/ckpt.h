@@ -1,20 +1,31 @@
-/* The checkpoint file: for each followed file, its identity and the offset
- * up to which every record was accepted by the service.  Replaced
- * atomically (temporary file, fsync, rename, fsync of the directory). */
+/* The checkpoint file: for each followed file, its identity (device, inode
+ * and a fingerprint of its first bytes, so a reused inode is not taken for
+ * the old file) and the offset up to which every record was accepted by the
+ * service.  Replaced atomically (temporary file, fsync, rename, fsync of the
+ * directory). */
 #ifndef CKPT_H
 #define CKPT_H
 #include <stdint.h>
 #include <sys/types.h>
 
-#define CKPT_MAX 64
+#define CKPT_MAX 256		/* files remembered, all flows together */
 #define CKPT_PATH_MAX 512
+#define CKPT_FORGET_MS (15 * 60 * 1000)	/* an entry no scan has seen this long is dropped */
+
+/* What identifies a file's content: a hash of its first len bytes. */
+struct fprint {
+	uint64_t hash;
+	uint32_t len;		/* 0: unknown (a version 1 checkpoint): matches any file */
+};
 
 struct ckpt_ent {
-	char path[CKPT_PATH_MAX];
+	char path[CKPT_PATH_MAX];	/* its name when last seen */
 	dev_t dev;
 	ino_t ino;
+	struct fprint fp;
 	off_t off;
-	int live;	/* set in this run: a file being followed */
+	int live;		/* being followed now */
+	int64_t seen;		/* monotonic ms when a scan last saw it */
 };
 
 struct ckpt {
@@ -25,18 +36,27 @@ struct ckpt {
 	int dirty;
 	int64_t saved_at;
 	int failing;		/* the last save failed (logged once) */
+	int full_logged;
 };
 
 /* Start-up: reads the file if there is one.  A missing file is normal; a
  * corrupt one is reported and treated as absent. */
-void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms);
-/* The entry for path, or NULL. */
-const struct ckpt_ent *ckpt_find(const struct ckpt *c, const char *path);
-/* Records that path (dev, ino) is accepted up to off. */
-void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, off_t off);
-/* Saves if dirty and the interval has passed (force: now).  Entries of
- * files no flow set in this run and that no longer exist are dropped then,
- * so the file does not grow with every name that ever was.  Returns 0 or -1. */
+void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms, int64_t now);
+/* The entry for (dev, ino), or NULL. */
+struct ckpt_ent *ckpt_find(struct ckpt *c, dev_t dev, ino_t ino);
+/* Records that the file (dev, ino) with content fp, now named path, is
+ * accepted up to off, and is being followed. */
+void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, const struct fprint *fp, off_t off);
+/* A scan saw e's file, now named path. */
+void ckpt_seen(struct ckpt *c, struct ckpt_ent *e, const char *path, int64_t now);
+/* The file is no longer followed; its entry stays, for when it grows again
+ * (and is forgotten if no scan sees it for CKPT_FORGET_MS). */
+void ckpt_unfollow(struct ckpt *c, dev_t dev, ino_t ino, int64_t now);
+/* The file is gone from the pattern, read to its end: its entry goes. */
+void ckpt_forget(struct ckpt *c, dev_t dev, ino_t ino);
+/* Saves if dirty and the interval has passed (force: now).  Entries no one
+ * follows and no scan has seen for CKPT_FORGET_MS are dropped then, so the
+ * file does not grow with every name that ever was.  Returns 0 or -1. */
 int ckpt_save(struct ckpt *c, int64_t now, int force);
 /* When the next rate-limited save is due (INT64_MAX if none). */
 int64_t ckpt_due(const struct ckpt *c);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "arena.h"
 #include "conf.h"
+#include "glob.h"
 #include "json.h"
 #include "proc.h"
 #include "rx.h"
@@ -89,8 +90,6 @@ static const struct conf_ignored {
 	{ CONF_TOP, "userDefinedCredentialsProvider.location", conf_never },
 	{ CONF_FLOW, "partitionKeyOption", conf_later },
 	{ CONF_FLOW, "aggregatedRecordSizeBytes", conf_later },
-	{ CONF_FLOW, "fileFooterPattern", conf_later },
-	{ CONF_FLOW, "minTimeBetweenFilePollsMillis", conf_later },
 	{ CONF_FLOW, "maxTimeBetweenFileTrackerRefreshMillis", conf_later },
 	{ CONF_FLOW, "waitOnFullPublishQueueMillis", conf_never },
 	{ CONF_FLOW, "waitOnEmptyPublishQueueMillis", conf_never },
@@ -991,6 +990,7 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 	f->retry_max_backoff_ms = 10000;
 	f->ring_bytes = CONF_RING_DEFAULT;
 	f->terminator = "\n";
+	f->poll_ms = 100;
 	f->line = conf_line(x, obj);
 	snprintf(dot, sizeof dot, "%s.", pfx);
 	for (k = 0, j = obj + 1; k < x->t[obj].size; k++, j = json_skip(x->t, v)) {
@@ -1000,8 +1000,13 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 		if (conf_dup(x, obj, j, kp) < 0)
 			return -1;
 		if (json_eq(x->js, &x->t[j], "filePattern")) {
+			const char *why;
 			if (!(f->file_pattern = conf_abspath(x, v, kp)))
 				return -1;
+			if (*(why = glob_check(f->file_pattern))) {
+				conf_say(x->path, conf_line(x, v), "%s: %s", kp, why);
+				return -1;
+			}
 			pattern_tok = v;
 		} else if (json_eq(x->js, &x->t[j], "deliveryStream")) {
 			if (!(s = conf_string(x, v, kp)))
@@ -1055,6 +1060,17 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 				conf_say(x->path, conf_line(x, v), "%s: %s", kp, err);
 				return -1;
 			}
+		} else if (json_eq(x->js, &x->t[j], "fileFooterPattern")) {
+			char err[128];
+			if (!(s = conf_nonempty(x, v, kp)))
+				return -1;
+			if (!(f->footer = rx_compile(s, strlen(s), err, sizeof err))) {
+				conf_say(x->path, conf_line(x, v), "%s: %s", kp, err);
+				return -1;
+			}
+		} else if (json_eq(x->js, &x->t[j], "minTimeBetweenFilePollsMillis")) {
+			if (conf_int(x, v, kp, 1, 600000, &f->poll_ms) < 0)
+				return -1;
 		} else if (json_eq(x->js, &x->t[j], "truncatedRecordTerminator")) {
 			if (!(s = conf_nonempty(x, v, kp)))
 				return -1;

@@ -43,6 +43,8 @@ struct conf_flow {
 	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
 	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
 	struct rx *multiline;			/* multiLineStartPattern, or NULL: a record a line */
+	struct rx *footer;			/* fileFooterPattern: a line that ends a file, or NULL */
+	int64_t poll_ms;			/* minTimeBetweenFilePollsMillis; 100 */
 	const char *terminator;			/* truncatedRecordTerminator; "\n" */
 	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start; 0 */
 	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */

@@ -18,11 +18,6 @@
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
-#define READS_PER_TURN 4
-/* A multi-line record waits for the next start line; at the end of a file
- * quiet this long it goes as it is (the Java agent sends it at once, which
- * cuts stack traces written in pieces). */
-#define MULTILINE_QUIET_MS 1000
 
 enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
 
@@ -63,8 +58,6 @@ size_t flow_memory(const struct conf_flow *cf, int tls)
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
 	      const struct tls_anchors *ta, int dry, char *err, size_t errcap)
 {
-	const struct ckpt_ent *e;
-
 	memset(f, 0, sizeof *f);
 	f->conf = c;
 	f->cf = cf;
@@ -85,10 +78,9 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->net.fd = -1;
 	if (!dry && net_init(&f->net, &c->firehose, ta, err, errcap) < 0)
 		return -1;
-	e = ckpt_find(ck, cf->file_pattern);
-	tail_open(&f->tail, &f->ring, cf->file_pattern, e != NULL, e ? e->dev : 0, e ? e->ino : 0,
-		  e ? e->off : 0, cf->initial_position == POS_START_OF_FILE);
-	f->tail.drop = cf->fifo_drop;
+	f->ring.footer_rx = cf->footer;
+	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
+		  cf->poll_ms, cf->fifo_drop, mono_ms());
 	f->last_progress = mono_ms();
 	return 0;
 }
@@ -187,13 +179,11 @@ static void release_acked(struct flow *f, int64_t now)
 		i++;
 	if (i == r->rtail)
 		return;
-	off_t end = ring_rec(r, i - 1)->end;
+	tail_released(&f->tail, r, r->rtail, i);
 	ring_release(r, i);
 	if (f->bend < i)
 		f->bend = i;
 	ring_cut(r, now);
-	if (!f->dry && !f->tail.fifo)	/* a FIFO cannot be read again: no checkpoint */
-		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, end);
 }
 
 static void recovered(struct flow *f)
@@ -430,20 +420,13 @@ static void print_records(struct flow *f, int64_t now)
 
 void flow_step(struct flow *f, int64_t now, int reading)
 {
-	for (int i = 0; reading && i < READS_PER_TURN; i++)
-		if (!tail_read(&f->tail, &f->ring, now))
-			break;
-	if (f->ring.rstart < f->ring.start && f->tail.at_eof &&
-	    (f->flushing || now - f->tail.last_data >= MULTILINE_QUIET_MS))
-		ring_flush_pending(&f->ring, now);
+	f->tail.flushing = f->flushing;
+	if (reading)
+		tail_read(&f->tail, &f->ring, now);
 	f->st.records_read = f->ring.records;
 	if (f->dry) {
 		print_records(f, now);
 		return;
-	}
-	if (f->tail.replaced && f->ring.rtail == f->ring.rhead && f->req == REQ_IDLE && !f->tail.fifo) {
-		tail_switch(&f->tail, &f->ring);
-		ckpt_set(f->ckpt, f->tail.path, f->tail.dev, f->tail.ino, 0);
 	}
 	if (f->req != REQ_IDLE && now >= f->deadline) {
 		net_close(&f->net);
@@ -485,9 +468,7 @@ int64_t flow_due(const struct flow *f, int reading)
 	size_t room;
 
 	if (reading && ring_write_buf((struct ring *)r, &room) && room)
-		due = min64(due, tail_due(&f->tail));
-	if (r->rstart < r->start && f->tail.at_eof && r->rhead - r->rtail < r->nrecs)
-		due = min64(due, f->tail.last_data + MULTILINE_QUIET_MS);
+		due = min64(due, tail_due(&f->tail, r));
 	if (f->req != REQ_IDLE)
 		return min64(due, f->deadline);
 	if (f->bend > r->rtail)
@@ -503,5 +484,5 @@ int64_t flow_due(const struct flow *f, int reading)
 
 int flow_drained(const struct flow *f)
 {
-	return f->ring.rtail == f->ring.rhead && f->tail.at_eof && f->req == REQ_IDLE;
+	return f->ring.rtail == f->ring.rhead && f->tail.at_end && f->req == REQ_IDLE;
 }

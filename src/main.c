@@ -113,8 +113,8 @@ static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
 static int run(int64_t once_ms, int dry)
 {
-	struct pollfd pfd[2 * CONF_MAX_FLOWS + 1];
-	int idx[2 * CONF_MAX_FLOWS + 1];	/* flow i's socket: i; its FIFO: -1 - i */
+	struct pollfd pfd[2 * CONF_MAX_FLOWS + 2];
+	int idx[2 * CONF_MAX_FLOWS + 2];	/* flow i's socket: i; its FIFO: -1 - i */
 	int64_t stop_at = 0;
 	int reading = 1;
 
@@ -135,7 +135,7 @@ static int run(int64_t once_ms, int dry)
 		}
 		for (size_t i = 0; i < conf.nflows; i++) {
 			struct flow *f = &flows[i];
-			f->flushing = !reading || (once_ms && f->tail.at_eof);
+			f->flushing = !reading || (once_ms && f->tail.at_end);
 			flow_step(f, now, reading);
 			drained &= flow_drained(f);
 			if ((pfd[n].fd = flow_pollfd(f, &pfd[n].events)) >= 0 && pfd[n].events)
@@ -169,14 +169,21 @@ static int run(int64_t once_ms, int dry)
 		due = min64(due, ckpt_due(&ckpt));
 		pfd[n].fd = sigpipe[0];
 		pfd[n].events = POLLIN;
+		pfd[n + 1].fd = reading ? tail_watch_fd() : -1;	/* inotify, when there is one */
+		pfd[n + 1].events = POLLIN;
 		int timeout = due <= now ? 0 : due - now > 60000 ? 60000 : (int)(due - now);
-		if (poll(pfd, (nfds_t)n + 1, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, (nfds_t)n + 2, timeout) < 0 && errno != EINTR) {
 			log_warn("poll");
 			continue;
 		}
 		if (pfd[n].revents)
 			while (read(sigpipe[0], drain, sizeof drain) > 0)
 				;
+		if (pfd[n + 1].fd >= 0 && pfd[n + 1].revents) {
+			int rescan = tail_watch_read();
+			for (size_t i = 0; i < conf.nflows; i++)
+				tail_kick(&flows[i].tail, rescan);
+		}
 		now = mono_ms();
 		for (int k = 0; k < n; k++) {
 			if (!pfd[k].revents)
@@ -257,7 +264,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms);
+	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	for (size_t i = 0; i < conf.nflows; i++)
 		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry, err, sizeof err) < 0) {
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);

@@ -45,6 +45,23 @@ void ring_reset(struct ring *r, off_t off)
 	r->head_off = off;
 }
 
+off_t ring_unread(struct ring *r)
+{
+	off_t off = r->head_off - (off_t)(r->head - r->rstart);
+
+	r->head = r->scan = r->start = r->rstart;
+	r->head_off = off;
+	r->skipping = 0;
+	return off;
+}
+
+void ring_source(struct ring *r, unsigned src, off_t off, unsigned skip_lines)
+{
+	r->src = src;
+	r->head_off = off;
+	r->skip_lines = skip_lines;
+}
+
 char *ring_write_buf(struct ring *r, size_t *len)
 {
 	size_t at = r->head % r->size;
@@ -67,6 +84,7 @@ static struct rec *emit(struct ring *r, uint64_t pos, uint64_t len, int trunc, o
 	rc->outlen = (uint32_t)(len + (trunc ? r->term_len : 0));
 	rc->trunc = (uint8_t)trunc;
 	rc->acked = 0;
+	rc->src = (uint16_t)r->src;
 	rc->end = end;
 	rc->t = now;
 	r->records++;
@@ -88,8 +106,8 @@ static void truncated(struct ring *r)
 			  "(logged once, counted)", r->max_rec);
 }
 
-/* Does the line [a, b) start a record? */
-static int starts_record(struct ring *r, uint64_t a, uint64_t b)
+/* Does the line [a, b) match rx (a prefix of it, or all of it)? */
+static int line_matches(struct ring *r, struct rx *rx, uint64_t a, uint64_t b, enum rx_mode mode)
 {
 	char copy[ML_PREFIX];
 	size_t at = a % r->size, n = b - a;
@@ -105,7 +123,15 @@ static int starts_record(struct ring *r, uint64_t a, uint64_t b)
 			memcpy(copy + k, r->buf, n - k);
 		s = copy;
 	}
-	return rx_exec(r->ml, s, n, 0, RX_LOOKINGAT, caps, 1);
+	return rx_exec(rx, s, n, 0, mode, caps, 1);
+}
+
+/* The line [start, p], its '\n' (and a '\r' before it) left out, is a footer. */
+static int is_footer(struct ring *r, uint64_t p)
+{
+	if (p > r->start && r->buf[(p - 1) % r->size] == '\r')
+		p--;
+	return p - r->start <= ML_PREFIX && line_matches(r, r->footer_rx, r->start, p, RX_MATCHES);
 }
 
 /* The line [start, p + 1), which ends the source's bytes at end. */
@@ -129,6 +155,15 @@ static void line(struct ring *r, uint64_t p, off_t end, int64_t now)
 		r->rstart = r->start = p + 1;
 		return;
 	}
+	if (r->footer_rx && !r->skipping && is_footer(r, p)) {
+		/* fileFooterPattern: the file ends here; its footer is not
+		 * sent, and what was read after it is dropped */
+		emit_pending(r, now);
+		emit(r, r->start, len, 0, end, now)->acked = 1;
+		r->rstart = r->start = r->head = p + 1;
+		r->footer = 1;
+		return;
+	}
 	if (r->skipping || len > r->max_rec) {
 		/* the dropped rest lies between the cut and p: dead space until
 		 * the record is released, at most one read's worth */
@@ -145,7 +180,7 @@ static void line(struct ring *r, uint64_t p, off_t end, int64_t now)
 		return;
 	}
 	if (r->rstart < r->start &&
-	    (p + 1 - r->rstart > r->max_rec || starts_record(r, r->start, p + 1)))
+	    (p + 1 - r->rstart > r->max_rec || line_matches(r, r->ml, r->start, p + 1, RX_LOOKINGAT)))
 		emit_pending(r, now);	/* a new record starts, or the pending one is full */
 	r->rend = end;
 	r->start = p + 1;

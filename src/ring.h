@@ -18,6 +18,7 @@ struct rec {
 	uint32_t outlen;	/* bytes sent: len + trunc, or what the processors made of it */
 	uint8_t trunc;		/* cut at the record limit: the terminator is sent after len bytes */
 	uint8_t acked;		/* accepted by the service (or dropped by a processor) */
+	uint16_t src;		/* the file it was read from (the flow's source table) */
 	off_t end;		/* source offset just past the record: safe to resume from once acked */
 	int64_t t;		/* monotonic ms when it was cut */
 	int64_t wall;		/* ms since the epoch when it was read (for processors) */
@@ -50,8 +51,11 @@ struct ring {
 	const char *term;	/* truncatedRecordTerminator */
 	size_t term_len;
 	struct rx *ml;		/* multiLineStartPattern, or NULL */
+	struct rx *footer_rx;	/* fileFooterPattern, or NULL */
+	int footer;		/* a footer line was cut: the source is done (the rest read is dropped) */
 	uint64_t rstart;	/* first byte of the pending multi-line record (== start: none) */
 	off_t rend;		/* source offset just past the pending record */
+	unsigned src;		/* the source being read: records are stamped with it */
 	unsigned skip_header;	/* skipHeaderLines: lines to drop at a source's start */
 	unsigned skip_lines;	/* of those, still to drop */
 	int discard;		/* the bytes up to the next '\n' are thrown away */
@@ -70,6 +74,14 @@ void ring_frame(struct ring *r, struct rx *ml, const char *term, size_t term_len
 /* Forgets all data; the next byte read is the source's byte at off (at 0,
  * the header lines are dropped). */
 void ring_reset(struct ring *r, off_t off);
+/* The bytes not cut into records yet (a partial line, a multi-line record
+ * still open) are given back: the source is to be read again from the
+ * returned offset.  So the ring holds whole records only when it turns to
+ * another source. */
+off_t ring_unread(struct ring *r);
+/* Reads source src from offset off on, with skip_lines header lines still to
+ * drop; the records already cut stay.  Only after ring_unread(). */
+void ring_source(struct ring *r, unsigned src, off_t off, unsigned skip_lines);
 /* Where the source may write, and how much (contiguous; 0 when full). */
 char *ring_write_buf(struct ring *r, size_t *len);
 /* n bytes were written at ring_write_buf(); cuts records out of them.

@@ -1,129 +1,547 @@
-/* A regular file is always "readable" to poll(), so end of file is handled by
- * looking again every TAIL_POLL_MS instead.  A FIFO is polled: it is opened
- * read-write, so it never blocks the open and never reads as ended when its
- * writers come and go (no busy loop with no writer). */
+/* The ring reads one file at a time.  Before it turns to another, the bytes
+ * not yet cut into records (a partial line) are given back and the file's
+ * position is set to the start of that line, so every record in the ring is
+ * whole and carries the slot of the file it came from; each file's
+ * checkpoint moves as its records are released, in ring order.
+ *
+ * A regular file is always "readable" to poll(), so end of file is handled
+ * by looking again after a while, or at once when inotify says a watched
+ * directory changed.  A FIFO is polled: it is opened read-write, so it never
+ * blocks the open and never reads as ended when its writers come and go. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "glob.h"
 #include "log.h"
 #include "tail.h"
 
-static int open_path(struct tail *t)
-{
-	struct stat st;
+#define READS_PER_CALL 4
 
-	t->fifo = stat(t->path, &st) == 0 && S_ISFIFO(st.st_mode);
-	t->fd = open(t->path, (t->fifo ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK);
-	if (t->fd < 0) {
-		if (!t->missing_logged)
-			log_warn("%s: cannot open, waiting for it", t->path);
-		t->missing_logged = 1;
-		return -1;
-	}
-	if (t->missing_logged)
-		log_info("%s: found", t->path);
-	t->missing_logged = 0;
-	fstat(t->fd, &st);
-	t->dev = st.st_dev;
-	t->ino = st.st_ino;
-	return 0;
+static int watch_fd = -2;	/* -2: not tried yet; -1: no inotify */
+
+/* ---- fingerprints ---- */
+
+static uint64_t fnv1a(uint64_t h, const unsigned char *p, size_t n)
+{
+	while (n--)
+		h = (h ^ *p++) * 1099511628211ULL;
+	return h;
 }
 
-void tail_open(struct tail *t, struct ring *r, const char *path, int have_ckpt, dev_t dev, ino_t ino,
-	       off_t off, int start)
+/* The fingerprint of the file's first len bytes (fewer if it is shorter). */
+static struct fprint fprint_of(int fd, size_t len)
 {
-	struct stat st;
-	off_t pos = 0;
+	unsigned char buf[TAIL_FP_BYTES];
+	struct fprint fp = { 14695981039346656037ULL, 0 };
+	ssize_t n = pread(fd, buf, len < sizeof buf ? len : sizeof buf, 0);
 
-	memset(t, 0, sizeof *t);
-	t->path = path;
-	ring_reset(r, 0);
-	if (open_path(t) < 0 || t->fifo)
-		return;	/* a file that appears later is read from its start */
-	fstat(t->fd, &st);
-	if (have_ckpt && dev == t->dev && ino == t->ino && off <= st.st_size)
-		pos = off;
-	else if (have_ckpt && dev == t->dev && ino == t->ino)
-		log_warnx("%s: shorter than its checkpoint (truncated?): reading from the start", path);
-	else if (!have_ckpt && !start)
-		pos = st.st_size;
-	lseek(t->fd, pos, SEEK_SET);
-	ring_reset(r, pos);
+	if (n > 0) {
+		fp.hash = fnv1a(fp.hash, buf, (size_t)n);
+		fp.len = (uint32_t)n;
+	}
+	return fp;
 }
 
-/* Has another file taken the path's name?  Then it is opened at once and
- * queued; it is read once the files before it are finished. */
-static void look_at_path(struct tail *t, int64_t now)
+/* Does the file start with the content fp describes?  (A fingerprint of
+ * length 0 describes any file.) */
+static int same_content(int fd, const struct fprint *fp)
 {
-	struct stat st;
-	dev_t dev = t->nnext ? t->next_dev[t->nnext - 1] : t->dev;
-	ino_t ino = t->nnext ? t->next_ino[t->nnext - 1] : t->ino;
-	int fd;
+	struct fprint got;
 
-	if (t->fd < 0 || t->fifo || now < t->next_check)
-		return;
-	t->next_check = now + TAIL_POLL_MS;
-	if (stat(t->path, &st) < 0 || (st.st_dev == dev && st.st_ino == ino))
-		return;
-	if (t->nnext == TAIL_NEXT) {
-		if (!t->queue_full_logged++)
-			log_warnx("%s: rotated %d times while an older file is still being read; "
-				  "newer rotations may be missed", t->path, TAIL_NEXT);
-		return;
+	if (fp->len == 0)
+		return 1;
+	got = fprint_of(fd, fp->len);
+	return got.len == fp->len && got.hash == fp->hash;
+}
+
+/* ---- the table ---- */
+
+static int busy(const struct tail *t, const struct ring *r, int i)
+{
+	return i == t->cur || t->s[i].last_rec > r->rtail;
+}
+
+static struct src *by_inode(struct tail *t, dev_t dev, ino_t ino)
+{
+	for (int i = 0; i < TAIL_FILES; i++)
+		if (t->s[i].fd >= 0 && t->s[i].dev == dev && t->s[i].ino == ino)
+			return &t->s[i];
+	return NULL;
+}
+
+static int64_t mtime_ms(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000;
+}
+
+static void remember(struct tail *t, struct src *s, off_t off)
+{
+	if (t->ckpt && !s->fifo)
+		ckpt_set(t->ckpt, s->path, s->dev, s->ino, &s->fp, off);
+}
+
+/* A checkpoint entry of a file not followed now whose content fd starts
+ * with: the file was copied (copytruncate) while kagent was stopped.  Only
+ * whole fingerprints count: files that share a short start (a CSV header)
+ * are not taken for copies. */
+static struct ckpt_ent *copied_entry(struct tail *t, int fd, off_t size)
+{
+	struct ckpt *c = t->ckpt;
+
+	for (int i = 0; c && i < c->n; i++) {
+		struct ckpt_ent *e = &c->ent[i];
+		struct stat st;
+		int ofd, unchanged = 0;
+		if (e->live || e->fp.len != TAIL_FP_BYTES || e->off > size || !glob_match(t->pattern, e->path) ||
+		    !same_content(fd, &e->fp))
+			continue;
+		/* the original still there with that content: fd is a mere copy */
+		if (stat(e->path, &st) == 0 && st.st_dev == e->dev && st.st_ino == e->ino &&
+		    (ofd = open(e->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+			unchanged = same_content(ofd, &e->fp);
+			close(ofd);
+		}
+		if (!unchanged)
+			return e;
 	}
-	if ((fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+	return NULL;
+}
+
+/* A followed file fd's content starts with, that has not been truncated:
+ * fd may be its copy (copytruncate), to be confirmed by the truncation. */
+static int copied_slot(struct tail *t, int fd, int self)
+{
+	for (int i = 0; i < TAIL_FILES; i++) {
+		const struct src *s = &t->s[i];
+		if (i != self && s->fd >= 0 && !s->fifo && !s->truncated && s->copy_of < 0 &&
+		    s->fp.len == TAIL_FP_BYTES && same_content(fd, &s->fp))
+			return i;
+	}
+	return -1;
+}
+
+/* Starts following the file at path in a free slot. */
+static void admit(struct tail *t, const struct ring *r, const char *path, int64_t now)
+{
+	struct src *s = NULL;
+	struct ckpt_ent *e;
+	struct stat st;
+	int fd, i;
+
+	for (i = 0; i < TAIL_FILES && !s; i++)
+		if (t->s[i].fd < 0)
+			s = &t->s[i];
+	if (!s || (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return;
-	if (fstat(fd, &st) < 0 || (st.st_dev == dev && st.st_ino == ino)) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || by_inode(t, st.st_dev, st.st_ino)) {
 		close(fd);
 		return;
 	}
-	t->next_fd[t->nnext] = fd;
-	t->next_dev[t->nnext] = st.st_dev;
-	t->next_ino[t->nnext++] = st.st_ino;
+	memset(s, 0, sizeof *s);
+	snprintf(s->path, sizeof s->path, "%s", path);
+	s->fd = fd;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->mtime = mtime_ms(&st);
+	s->copy_of = -1;
+	s->matched = 1;
+	s->grew = now;
+	s->fp = fprint_of(fd, TAIL_FP_BYTES);
+	e = t->ckpt ? ckpt_find(t->ckpt, st.st_dev, st.st_ino) : NULL;
+	if (e && same_content(fd, &e->fp)) {
+		if (e->off <= st.st_size) {
+			s->pos = e->off;
+		} else {
+			log_warnx("%s: shorter than its checkpoint (truncated?): reading from the start", path);
+		}
+	} else if ((e = copied_entry(t, fd, st.st_size))) {
+		log_info("%s: a copy of %s made while stopped: resuming at byte %lld", path, e->path,
+			 (long long)e->off);
+		s->pos = e->off;
+		ckpt_forget(t->ckpt, e->dev, e->ino);	/* claimed: no other file takes it for its copy */
+	} else if ((i = copied_slot(t, fd, (int)(s - t->s))) >= 0) {
+		s->copy_of = i;
+		s->copy_until = now + TAIL_COPY_WAIT_MS;
+		return;	/* not read until its original is truncated, or the wait is over */
+	} else if (t->first_scan && t->start_at_end) {
+		s->pos = st.st_size;
+	}
+	s->high = s->pos;
+	s->skip_lines = s->pos == 0 ? r->skip_header : 0;
+	/* an entry for the inode with other content stays until this file's
+	 * first records are accepted: it may describe a copy still to be found */
+	if (t->ckpt && !ckpt_find(t->ckpt, s->dev, s->ino))
+		remember(t, s, s->pos);
+}
+
+/* ---- scanning the pattern ---- */
+
+struct scan {
+	struct tail *t;
+	int64_t now;
+	int n;				/* candidates held */
+	struct cand {
+		char path[CKPT_PATH_MAX];
+		int64_t mtime;
+	} c[TAIL_FILES];
+};
+
+static void watch_dir(void *ctx, const char *dir)
+{
+	struct scan *sc = ctx;
+
+	if (watch_fd >= 0 &&
+	    inotify_add_watch(watch_fd, dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY |
+						 IN_ATTRIB | IN_CLOSE_WRITE) < 0) {
+		if (!sc->t->unwatched)
+			log_info("%s: no inotify watch (%s): its files are polled", dir, strerror(errno));
+		sc->t->unwatched = 1;
+	}
+}
+
+/* How long a file at its end, or the pattern, may go unlooked at: with
+ * inotify on every directory, long (events say when); else the poll interval. */
+static int64_t look_every(const struct tail *t)
+{
+	return watch_fd >= 0 && !t->unwatched ? TAIL_RESCAN_WATCHED_MS : t->poll_ms;
+}
+
+static int found(void *ctx, const char *path, const struct stat *st)
+{
+	struct scan *sc = ctx;
+	struct tail *t = sc->t;
+	struct src *s;
+	struct ckpt_ent *e;
+	int64_t m = mtime_ms(st);
+	int k;
+
+	if (!S_ISREG(st->st_mode))
+		return 0;	/* a FIFO is followed only when named alone */
+	e = t->ckpt ? ckpt_find(t->ckpt, st->st_dev, st->st_ino) : NULL;
+	if ((s = by_inode(t, st->st_dev, st->st_ino))) {
+		if (strcmp(s->path, path) != 0) {
+			/* renamed (rotated) within the pattern: the same file */
+			snprintf(s->path, sizeof s->path, "%s", path);
+			if (e)
+				ckpt_seen(t->ckpt, e, path, sc->now);
+		}
+		s->matched = 1;
+		return 0;
+	}
+	if (e) {
+		ckpt_seen(t->ckpt, e, path, sc->now);
+		if (e->off == st->st_size)
+			return 0;	/* read to its end before: nothing to do until it grows */
+	}
+	/* hold the oldest candidates, sorted: they are admitted first */
+	if (sc->n == TAIL_FILES) {
+		t->waiting++;	/* this one or the youngest held waits */
+		if (sc->c[TAIL_FILES - 1].mtime <= m)
+			return 0;
+		sc->n--;
+	}
+	for (k = sc->n++; k > 0 && sc->c[k - 1].mtime > m; k--)
+		sc->c[k] = sc->c[k - 1];
+	snprintf(sc->c[k].path, sizeof sc->c[k].path, "%s", path);
+	sc->c[k].mtime = m;
+	return 0;
+}
+
+/* A file followed by its name alone may have been renamed by a rotation
+ * while kagent was stopped, with its end not yet read: the usual names of
+ * the newest rotation are looked at once, at start-up. */
+static void rotated_while_stopped(struct tail *t, struct scan *sc)
+{
+	static const char *const sfx[] = { ".1", ".0", "-1" };
+	char p[CKPT_PATH_MAX];
+	struct stat st;
+
+	for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) {
+		struct ckpt_ent *e;
+		if (snprintf(p, sizeof p, "%s%s", t->pattern, sfx[k]) >= (int)sizeof p || stat(p, &st) < 0 ||
+		    !S_ISREG(st.st_mode) || !t->ckpt || !(e = ckpt_find(t->ckpt, st.st_dev, st.st_ino)) ||
+		    e->off >= st.st_size || strcmp(e->path, t->pattern) != 0)
+			continue;
+		log_info("%s: rotated to %s while stopped: reading its rest", t->pattern, p);
+		found(sc, p, &st);
+	}
+}
+
+/* The oldest idle file, to make room for one that waits. */
+static int evictable(const struct tail *t, const struct ring *r, int64_t now)
+{
+	int best = -1;
+
+	for (int i = 0; i < TAIL_FILES; i++) {
+		const struct src *s = &t->s[i];
+		if (s->fd < 0 || s->fifo || busy(t, r, i) || !s->at_eof || s->ended || s->footer || s->truncated ||
+		    s->copy_of >= 0 || now - s->grew < TAIL_IDLE_MS)
+			continue;
+		if (best < 0 || s->mtime < t->s[best].mtime)
+			best = i;
+	}
+	return best;
+}
+
+static void open_fifo(struct tail *t, struct ring *r);
+
+static void scan(struct tail *t, struct ring *r, int64_t now)
+{
+	static struct scan sc;	/* large; the loop is single-threaded */
+	struct stat st;
+	int free_slots = 0;
+
+	/* inotify says when to look; without it the pattern is polled */
+	t->scanned = now;
+	memset(&sc, 0, sizeof sc);
+	sc.t = t;
+	sc.now = now;
+	t->waiting = 0;
+	for (int i = 0; i < TAIL_FILES; i++) {
+		t->s[i].matched = 0;
+		free_slots += t->s[i].fd < 0;
+	}
+	if (t->literal && free_slots == TAIL_FILES && stat(t->pattern, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		open_fifo(t, r);
+		return;
+	}
+	if (glob_walk(t->pattern, found, watch_dir, &sc) < 0) {
+		if (!t->walk_logged++)
+			log_warn("%s: some of the files it matches cannot be looked at", t->pattern);
+	} else {
+		t->walk_logged = 0;
+	}
+	if (t->first_scan && t->literal)
+		rotated_while_stopped(t, &sc);
+	if (t->literal && free_slots == TAIL_FILES && sc.n == 0 && !t->missing_logged++)
+		log_warnx("%s: cannot open, waiting for it", t->pattern);
+	for (int k = 0; k < sc.n; k++) {
+		if (!free_slots) {
+			int v = evictable(t, r, now);
+			if (v < 0) {
+				t->waiting += sc.n - k;
+				break;
+			}
+			/* finished and quiet: let go, its checkpoint stays for when it grows */
+			close(t->s[v].fd);
+			t->s[v].fd = -1;
+			if (t->ckpt)
+				ckpt_unfollow(t->ckpt, t->s[v].dev, t->s[v].ino, now);
+			free_slots++;
+		}
+		if (t->missing_logged)
+			log_info("%s: found", sc.c[k].path);
+		t->missing_logged = 0;
+		admit(t, r, sc.c[k].path, now);
+		free_slots--;
+	}
+	t->rescan_at = now + (t->waiting ? t->poll_ms : look_every(t));	/* waiting: a slot may free up soon */
+	if (t->waiting && !t->waiting_logged++)
+		log_warnx("%s: more files match than the %d followed at once: the oldest are read first, "
+			  "%d wait", t->pattern, TAIL_FILES, t->waiting);
+	if (!t->waiting)
+		t->waiting_logged = 0;
+	t->first_scan = 0;
+}
+
+/* ---- FIFOs ---- */
+
+static void open_fifo(struct tail *t, struct ring *r)
+{
+	struct src *s = &t->s[0];
+	struct stat st;
+	int fd;
+
+	if ((fd = open(t->pattern, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return;
+	if (t->missing_logged)
+		log_info("%s: found", t->pattern);
+	t->missing_logged = 0;
+	t->cur = 0;
+	ring_source(r, 0, 0, 0);
+	fstat(fd, &st);
+	memset(s, 0, sizeof *s);
+	snprintf(s->path, sizeof s->path, "%s", t->pattern);
+	s->fd = fd;
+	s->fifo = 1;
+	s->copy_of = -1;
+	s->matched = 1;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 }
 
 /* fifoOverflow "drop" with a full ring: what writers send now is read and
  * thrown away, whole lines only (the line in progress goes too), and counted,
  * so a writer that must never block does not. */
-static size_t drop(struct tail *t, struct ring *r)
+static size_t drop(struct tail *t, struct src *s, struct ring *r)
 {
 	static char sink[4096];
 	ssize_t n;
 
 	if (!t->dropping && r->head > r->start)
 		t->dropping = ring_drop_uncut(r, &t->dropped_lines);
-	while ((n = read(t->fd, sink, sizeof sink)) > 0) {
+	while ((n = read(s->fd, sink, sizeof sink)) > 0) {
 		for (char *p = sink; (p = memchr(p, '\n', (size_t)(sink + n - p))); p++)
 			t->dropped_lines++;
 		t->dropping = sink[n - 1] != '\n';
 	}
-	t->next_look = INT64_MAX;
+	s->next_look = INT64_MAX;
 	return 0;
 }
 
-size_t tail_read(struct tail *t, struct ring *r, int64_t now)
+/* ---- init ---- */
+
+void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt *ck, int start_at_end,
+	       int64_t poll_ms, int drop_fifo, int64_t now)
+{
+	memset(t, 0, sizeof *t);
+	for (int i = 0; i < TAIL_FILES; i++)
+		t->s[i].fd = -1;
+	t->pattern = pattern;
+	t->literal = glob_literal(pattern);
+	t->ckpt = ck;
+	t->cur = -1;
+	t->poll_ms = poll_ms;
+	t->drop = drop_fifo;
+	t->first_scan = 1;
+	/* initialPosition is for a flow's first start: once the checkpoint
+	 * knows any of its files, a file it does not know is new, read whole */
+	t->start_at_end = start_at_end;
+	for (int i = 0; ck && i < ck->n; i++)
+		if (glob_match(pattern, ck->ent[i].path))
+			t->start_at_end = 0;
+	if (watch_fd == -2) {
+		watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (watch_fd < 0)
+			log_info("no inotify (%s): files are polled every %" PRId64 " ms", strerror(errno), poll_ms);
+	}
+	ring_reset(r, 0);
+	scan(t, r, now);
+}
+
+/* ---- reading ---- */
+
+/* Gives the ring to slot i (-1: to none), after the current file's uncut bytes are given back. */
+static int turn_to(struct tail *t, struct ring *r, int i)
+{
+	if (t->cur == i)
+		return 1;
+	if (t->cur >= 0) {
+		struct src *c = &t->s[t->cur];
+		if (r->skipping || c->fifo)
+			return 0;	/* an overlong line is finished first; a FIFO cannot be read again */
+		if (r->rstart < r->start && c->next_look > c->grew + TAIL_QUIET_MS)
+			c->next_look = c->grew + TAIL_QUIET_MS;	/* back to send its multi-line record when quiet */
+		c->pos = ring_unread(r);
+		c->skip_lines = r->skip_lines;
+		c->last_rec = r->rhead;
+	}
+	t->cur = i;
+	t->turn = 0;
+	if (i >= 0) {
+		struct src *s = &t->s[i];
+		lseek(s->fd, s->pos, SEEK_SET);
+		ring_source(r, (unsigned)i, s->pos, s->skip_lines);
+	}
+	return 1;
+}
+
+static int readable(const struct src *s, int64_t now)
+{
+	return s->fd >= 0 && !s->ended && !s->footer && !s->truncated && s->copy_of < 0 && s->next_look <= now;
+}
+
+/* The next file to read: the current one while it has data and its turn
+ * lasts, else the oldest that is due. */
+static int pick(struct tail *t, const struct ring *r, int64_t now)
+{
+	int best = -1;
+
+	(void)r;
+	if (t->cur >= 0 && readable(&t->s[t->cur], now) && !t->s[t->cur].at_eof && t->turn < TAIL_TURN_BYTES)
+		return t->cur;
+	for (int i = 0; i < TAIL_FILES; i++) {
+		if (!readable(&t->s[i], now))
+			continue;
+		if (i == t->cur && t->turn >= TAIL_TURN_BYTES)
+			continue;
+		if (best < 0 || t->s[i].mtime < t->s[best].mtime)
+			best = i;
+	}
+	if (best < 0 && t->cur >= 0 && readable(&t->s[t->cur], now))
+		best = t->cur;	/* nothing else due: its turn goes on */
+	return best;
+}
+
+/* The current file shrank: copy and truncate.  If its copy is among the
+ * files followed, the rest of the old content is read from there;
+ * otherwise what the ring holds of a last line is sent as it is. */
+static void truncated(struct tail *t, struct ring *r, struct src *s, int64_t now)
+{
+	int i = (int)(s - t->s), c = -1;
+
+	for (int k = 0; k < TAIL_FILES && c < 0; k++)
+		if (t->s[k].fd >= 0 && t->s[k].copy_of == i)
+			c = k;
+	if (c < 0) {
+		scan(t, r, now);	/* the copy is made before the truncation: look for it now */
+		for (int k = 0; k < TAIL_FILES && c < 0; k++)
+			if (t->s[k].fd >= 0 && t->s[k].copy_of == i)
+				c = k;
+	}
+	if (c >= 0 && !r->skipping) {
+		struct src *cp = &t->s[c];
+		cp->pos = cp->high = ring_unread(r);
+		cp->copy_of = -1;
+		cp->next_look = 0;
+		log_info("%s: truncated; the rest of its old content is read from its copy %s", s->path, cp->path);
+		remember(t, cp, cp->pos);
+	} else {
+		log_info("%s: truncated, reading it again from the start", s->path);
+		ring_flush_partial(r, now);
+	}
+	s->truncated = 1;
+	s->last_rec = r->rhead;
+	t->cur = -1;
+}
+
+/* The current file is at its end. */
+static void at_end(struct tail *t, struct ring *r, struct src *s, int64_t now)
 {
 	struct stat st;
+
+	s->at_eof = 1;
+	s->next_look = now + look_every(t);
+	if (fstat(s->fd, &st) < 0)
+		return;
+	if (st.st_size < r->head_off) {
+		truncated(t, r, s, now);
+	} else if ((!s->matched || st.st_nlink == 0) && (t->flushing || now - s->grew >= TAIL_LINGER_MS)) {
+		/* rotated away or deleted, and written no more: its last
+		 * partial line is sent as it is, and the file let go */
+		ring_flush_partial(r, now);
+		if (r->head == r->start) {
+			s->ended = 1;
+			s->last_rec = r->rhead;
+			t->cur = -1;
+		}
+	}
+}
+
+static size_t read_file(struct tail *t, struct ring *r, struct src *s, int64_t now)
+{
 	size_t len;
 	ssize_t n;
-	char *p;
+	char *p = ring_write_buf(r, &len);
 
-	look_at_path(t, now);
-	if (t->replaced || now < t->next_look)
-		return 0;
-	if (t->fd < 0) {
-		if (open_path(t) < 0) {
-			t->next_look = now + 1000;
-			return 0;
-		}
-		ring_reset(r, 0);
-	}
-	p = ring_write_buf(r, &len);
-	if (len == 0 && t->fifo && t->drop)
-		return drop(t, r);
+	if (len == 0 && s->fifo && t->drop)
+		return drop(t, s, r);
 	if (len > TAIL_READ_MAX)
 		len = TAIL_READ_MAX;
 	if (len == 0)
@@ -134,72 +552,197 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 		r->discard = 1;
 		t->dropping = 0;
 	}
-	n = read(t->fd, p, len);
+	n = read(s->fd, p, len);
 	if (n > 0) {
 		ring_write_ack(r, (size_t)n, now);
 		t->bytes += (uint64_t)n;
-		t->at_eof = 0;
-		t->last_data = now;
+		t->turn += (size_t)n;
+		s->at_eof = 0;
+		if (r->head_off > s->high) {
+			s->high = r->head_off;
+			s->grew = now;
+			if (s->fp.len < TAIL_FP_BYTES && !s->fifo)
+				s->fp = fprint_of(s->fd, TAIL_FP_BYTES);
+		}
+		if (r->footer) {
+			/* fileFooterPattern: this file is done */
+			r->footer = 0;
+			s->footer = 1;
+			s->last_rec = r->rhead;
+			t->cur = -1;
+		}
 		return (size_t)n;
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		log_warn("%s: read", t->path);
-	t->at_eof = 1;
-	if (t->fifo) {
-		t->next_look = INT64_MAX;	/* poll() says when there is more */
+		log_warn("%s: read", s->path);
+	if (s->fifo) {
+		s->at_eof = 1;
+		s->next_look = INT64_MAX;	/* poll() says when there is more */
 		return 0;
 	}
-	t->next_look = now + TAIL_POLL_MS;
-	/* at the end: has the file been truncated or replaced? */
-	if (fstat(t->fd, &st) == 0 && st.st_size < r->head_off) {
-		/* copy and truncate: the old content's records go out first, so
-		 * the checkpoint never mixes offsets of the old and new content */
-		log_info("%s: truncated, reading it again from the start", t->path);
-		ring_flush_partial(r, now);
-		t->replaced = t->truncated = 1;
-	} else if (t->nnext) {
-		/* rotated (rename and create): the old file is read to its end,
-		 * its last partial line sent as is, then the new one is followed */
-		ring_flush_partial(r, now);
-		t->replaced = 1;
-	}
+	at_end(t, r, s, now);
 	return 0;
 }
 
-void tail_switch(struct tail *t, struct ring *r)
+/* Slots whose records are all released: a truncated file starts again, a
+ * finished one is let go, a copy whose original was not truncated in time
+ * is a file of its own. */
+static void settle(struct tail *t, const struct ring *r, int64_t now)
 {
-	t->next_look = 0;
-	t->replaced = 0;
-	if (t->truncated) {
-		t->truncated = 0;
-		lseek(t->fd, 0, SEEK_SET);
-		ring_reset(r, 0);
-		return;
+	for (int i = 0; i < TAIL_FILES; i++) {
+		struct src *s = &t->s[i];
+		if (s->fd < 0 || s->fifo)
+			continue;
+		if (s->copy_of >= 0 && now >= s->copy_until) {
+			log_info("%s: same start as %s, which was not truncated: read as a file of its own",
+				 s->path, t->s[s->copy_of].path);
+			s->copy_of = -1;
+			s->skip_lines = r->skip_header;
+			remember(t, s, 0);
+		}
+		if (busy(t, r, i))
+			continue;
+		if (s->truncated) {
+			s->truncated = 0;
+			s->pos = s->high = 0;
+			s->fp = fprint_of(s->fd, 0);
+			s->skip_lines = r->skip_header;
+			s->at_eof = 0;
+			s->next_look = 0;
+			remember(t, s, 0);
+		} else if (s->ended || (s->footer && !s->matched)) {
+			close(s->fd);
+			s->fd = -1;
+			if (t->ckpt)
+				ckpt_forget(t->ckpt, s->dev, s->ino);
+		}
 	}
-	close(t->fd);
-	t->fd = t->next_fd[0];
-	t->dev = t->next_dev[0];
-	t->ino = t->next_ino[0];
-	t->nnext--;
-	memmove(t->next_fd, t->next_fd + 1, (size_t)t->nnext * sizeof *t->next_fd);
-	memmove(t->next_dev, t->next_dev + 1, (size_t)t->nnext * sizeof *t->next_dev);
-	memmove(t->next_ino, t->next_ino + 1, (size_t)t->nnext * sizeof *t->next_ino);
-	ring_reset(r, 0);
 }
 
-int64_t tail_due(const struct tail *t)
+size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 {
-	return t->replaced ? t->next_check : t->next_look;
+	size_t total = 0;
+
+	if (tail_is_fifo(t)) {
+		if (t->s[0].next_look > now)
+			return 0;
+		for (int k = 0; k < READS_PER_CALL; k++) {
+			size_t n = read_file(t, r, &t->s[0], now);
+			if (!n)
+				break;
+			total += n;
+		}
+		return total;
+	}
+	if (t->cur >= 0) {
+		struct src *c = &t->s[t->cur];
+		/* a multi-line record at the end of a quiet file goes as it is */
+		if (c->at_eof && r->rstart < r->start && (t->flushing || now - c->grew >= TAIL_QUIET_MS))
+			ring_flush_pending(r, now);
+		c->last_rec = r->rhead;
+	}
+	settle(t, r, now);
+	if (now >= t->rescan_at)
+		scan(t, r, now);
+	for (int k = 0; k < READS_PER_CALL; k++) {
+		size_t room, n;
+		int i = pick(t, r, now);
+		if (i < 0 || !turn_to(t, r, i))
+			break;
+		ring_write_buf(r, &room);
+		if (!room)
+			break;
+		n = read_file(t, r, &t->s[i], now);
+		total += n;
+	}
+	if (t->cur >= 0)
+		t->s[t->cur].last_rec = r->rhead;
+	t->at_end = !t->waiting;
+	for (int i = 0; i < TAIL_FILES; i++)
+		if (readable(&t->s[i], INT64_MAX) && !t->s[i].at_eof)
+			t->at_end = 0;
+	return total;
+}
+
+void tail_released(struct tail *t, const struct ring *r, uint64_t from, uint64_t to)
+{
+	off_t end[TAIL_FILES];
+	unsigned moved = 0;
+
+	if (!t->ckpt || tail_is_fifo(t))
+		return;
+	for (uint64_t i = from; i < to; i++) {
+		const struct rec *rc = ring_rec(r, i);
+		end[rc->src] = rc->end;
+		moved |= 1u << rc->src;
+	}
+	for (int i = 0; i < TAIL_FILES; i++)
+		if (moved & (1u << i) && t->s[i].fd >= 0)
+			remember(t, &t->s[i], end[i]);
+}
+
+int64_t tail_due(const struct tail *t, const struct ring *r)
+{
+	int64_t due = tail_is_fifo(t) ? INT64_MAX : t->rescan_at;
+
+	for (int i = 0; i < TAIL_FILES; i++) {
+		const struct src *s = &t->s[i];
+		if (s->copy_of >= 0 && s->fd >= 0 && s->copy_until < due)
+			due = s->copy_until;
+		if (readable(s, INT64_MAX) && s->next_look < due)
+			due = s->next_look;
+	}
+	if (t->cur >= 0 && r->rstart < r->start && t->s[t->cur].at_eof &&
+	    t->s[t->cur].grew + TAIL_QUIET_MS < due)
+		due = t->s[t->cur].grew + TAIL_QUIET_MS;
+	return due;
 }
 
 int tail_pollfd(const struct tail *t, const struct ring *r)
 {
 	size_t room;
 
-	if (!t->fifo || t->fd < 0)
+	if (!tail_is_fifo(t))
 		return -1;
 	/* a full ring leaves the FIFO unread, so writers block (back-pressure),
 	 * unless its overflow is dropped */
 	ring_write_buf((struct ring *)r, &room);
-	return room || t->drop ? t->fd : -1;
+	return room || t->drop ? t->s[0].fd : -1;
+}
+
+void tail_readable(struct tail *t)
+{
+	t->s[0].next_look = 0;
+}
+
+void tail_kick(struct tail *t, int rescan)
+{
+	for (int i = 0; i < TAIL_FILES; i++)
+		if (!t->s[i].fifo)
+			t->s[i].next_look = 0;
+	/* at most one scan per TAIL_RESCAN_MIN_MS, however many files come and go */
+	if (rescan && t->rescan_at > t->scanned + TAIL_RESCAN_MIN_MS)
+		t->rescan_at = t->scanned + TAIL_RESCAN_MIN_MS;
+}
+
+int tail_watch_fd(void)
+{
+	return watch_fd;
+}
+
+int tail_watch_read(void)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int rescan = 0;
+	ssize_t n;
+
+	while ((n = read(watch_fd, buf, sizeof buf)) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_Q_OVERFLOW | IN_ATTRIB))
+				rescan = 1;
+			p += sizeof *ev + ev->len;
+		}
+	}
+	return rescan;
 }

@@ -446,3 +446,59 @@ def write_conf(path, endpoint, flows, **top):
         f.write("\n")
     os.replace(tmp, path)
     return conf
+
+
+# ---------------------------------------------------------------- checkpoints
+
+def fingerprint(path):
+    """src/tail.c's fingerprint: FNV-1a (64 bits) of the first 1,024 bytes."""
+    with open(path, "rb") as f:
+        data = f.read(1024)
+    h = 14695981039346656037
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return len(data), "%016x" % h
+
+
+def ckpt_text(entries):
+    """A checkpoint file as src/ckpt.c writes it; entries: (dev, ino, fplen, fphash, off, path)."""
+    return "kagent-checkpoint 2\n%send %d\n" % (
+        "".join("%d %d %d %s %d %s\n" % e for e in entries), len(entries))
+
+
+def ckpt_entry(path, off, name=None):
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino) + fingerprint(path) + (off, name or path)
+
+
+def read_ckpt(path):
+    """The entries of a complete checkpoint file (asserts that it is one)."""
+    with open(path) as f:
+        text = f.read()
+    ls = text.split("\n")
+    assert len(ls) >= 3 and ls[0] == "kagent-checkpoint 2" and ls[-1] == "" and \
+        ls[-2] == "end %d" % (len(ls) - 3), "not a complete checkpoint: %r" % text
+    ents = []
+    for l in ls[1:-2]:
+        dev, ino, fplen, fphash, off, p = l.split(" ", 5)
+        ents.append((int(dev), int(ino), int(fplen), fphash, int(off), p))
+    return ents
+
+
+def ckpt_complete(ck, files, name=None):
+    """The checkpoint holds each of files that it names, at its whole size
+    (files rotated away are named by the name they were followed under);
+    the last of files, the one followed now, is there."""
+    ents = read_ckpt(ck)
+    by_ino = {os.stat(p).st_ino: p for p in files}
+    for e in ents:
+        assert e[1] in by_ino, "an entry of no file: %r" % (e,)
+        p = by_ino[e[1]]
+        assert e == ckpt_entry(p, os.path.getsize(p), name or p), (e, p)
+    assert os.stat(files[-1]).st_ino in [e[1] for e in ents], ents
+
+
+def started(ag):
+    """Waits until the agent has loaded its checkpoint and opened its files."""
+    wait_until(lambda: "kagent: started:" in ag.stderr(), 10,
+               msg="kagent did not start:\n" + ag.stderr()[-1500:])

@@ -14,44 +14,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, Writer, count, flow, lines, numbers,  # noqa: E402
-                     test, wait_until, write_conf)
+from harness import (Agent, Endpoint, Writer, ckpt_complete, ckpt_entry, ckpt_text, count,  # noqa: E402
+                     flow, lines, numbers, read_ckpt, started, test, wait_until, write_conf)
 
 GIB = 1 << 30
 ARM = "arm-linux-musleabihf"
 BAD_CKPT = ("kagent: warning: checkpoint %s: not a complete kagent checkpoint (corrupt, cut or "
             "of another version), starting without it")
-
-
-def ckpt_text(entries):
-    """A checkpoint file as src/ckpt.c writes it; entries: (dev, ino, off, path)."""
-    return "kagent-checkpoint 1\n%send %d\n" % (
-        "".join("%d %d %d %s\n" % e for e in entries), len(entries))
-
-
-def ckpt_entry(path, off):
-    st = os.stat(path)
-    return (st.st_dev, st.st_ino, off, path)
-
-
-def read_ckpt(path):
-    """The entries of a complete checkpoint file (asserts that it is one)."""
-    with open(path) as f:
-        text = f.read()
-    ls = text.split("\n")
-    assert len(ls) >= 3 and ls[0] == "kagent-checkpoint 1" and ls[-1] == "" and \
-        ls[-2] == "end %d" % (len(ls) - 3), "not a complete checkpoint: %r" % text
-    ents = []
-    for l in ls[1:-2]:
-        dev, ino, off, p = l.split(" ", 3)
-        ents.append((int(dev), int(ino), int(off), p))
-    return ents
-
-
-def started(ag):
-    """Waits until the agent has loaded its checkpoint and opened its files."""
-    wait_until(lambda: "kagent: started:" in ag.stderr(), 10,
-               msg="kagent did not start:\n" + ag.stderr()[-1500:])
 
 
 def same_records(ep, n, what):
@@ -115,7 +84,9 @@ def rename_and_create_every_second_under_load(tmp):
                  if d and not got & set(numbers(d.splitlines()))]
         assert not never, "files never read: %s" % ", ".join(never)
         same_records(ep, total, "%d rotations" % n)
-        assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(log, os.path.getsize(log))]
+        # the files rotated away that are still read (for a writer that
+        # keeps writing them) are remembered at their ends too
+        ckpt_complete(tmp + "/checkpoints", files, name=log)
         print("  %d rotations in %.1f s" % (n, took))
 
 
@@ -171,9 +142,10 @@ def copytruncate_a_few_times_under_load(tmp):
 @test(timeout=60)
 def partial_last_line_goes_as_it_is_at_rotation(tmp):
     """A file renamed away while its last line has no newline: that line
-    waits while the file is current, and goes as it is (no newline added)
-    once the file is replaced; then the new file's lines, and the same again
-    for a last line ending in \\r."""
+    waits while the file may still be written, and goes as it is (no newline
+    added) once it has been gone from the pattern and unchanged for 5 s
+    (TAIL_LINGER_MS), after the new file's first lines; a last line ending in
+    \\r of a file that was already quiet that long goes at once."""
     log = tmp + "/app.log"
     with open(log, "wb") as f:
         f.write(b"".join(lines(0, 1000)) + b"partial without newline")
@@ -187,17 +159,20 @@ def partial_last_line_goes_as_it_is_at_rotation(tmp):
             os.rename(log, log + ".1")
             with open(log, "wb") as f:
                 f.write(b"".join(lines(1000, 1500)) + b"second partial\r")
-            wait_until(lambda: count(ep) >= 1501, 10)
+            wait_until(lambda: count(ep) >= 1501, 15)
             time.sleep(1.5)
             assert count(ep) == 1501
+            assert ep.records() == (lines(0, 1000) + lines(1000, 1500) + [b"partial without newline"])
             os.rename(log, log + ".2")
             with open(log, "wb") as f:
                 f.write(b"".join(lines(1500, 2000)))
-            wait_until(lambda: count(ep) >= 2002, 10)
+            wait_until(lambda: count(ep) >= 2002, 15)
             time.sleep(1.5)
             ag.kill(signal.SIGTERM)
             assert ag.wait(10) == 0, ag.stderr()
-        assert ep.records() == (lines(0, 1000) + [b"partial without newline"] + lines(1000, 1500) +
+        # the second file was unchanged for 5 s already when it was renamed:
+        # let go at once, its last line before the new file's
+        assert ep.records() == (lines(0, 1000) + lines(1000, 1500) + [b"partial without newline"] +
                                 [b"second partial\r"] + lines(1500, 2000))
         assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(log, 500 * 9)]
 

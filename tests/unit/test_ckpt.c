@@ -1,6 +1,8 @@
-/* The checkpoint file: its exact text, the round trip, every kind of
- * damage read as "no checkpoint" with a warning, and the rate limit.
- * Each test works in its own mkdtemp directory and removes it. */
+/* The checkpoint file: its exact text, the round trip, version 1 files still
+ * read, entries known by (device, inode), forgetting what no one follows or
+ * sees, the full table, every kind of damage read as "no checkpoint" with a
+ * warning, and the rate limit.  Each test works in its own mkdtemp directory
+ * and removes it. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,7 +11,10 @@
 #include "t.h"
 #include "ckpt.h"
 
-#define MAGIC "kagent-checkpoint 1\n"
+#define MAGIC "kagent-checkpoint 2\n"
+#define MAGIC1 "kagent-checkpoint 1\n"
+#define FP(l, h) (&(struct fprint){ .hash = (h), .len = (l) })
+#define NOFP FP(0, 0)
 
 static char dir[64], file[128], missing[128];
 static struct ckpt ck, ck2;
@@ -57,7 +62,7 @@ static int write_file(const char *path, const char *s, size_t n)
 	return close(fd);
 }
 
-static char text[64 * 1024];
+static char text[256 * 1024];
 
 static const char *read_text(const char *path)
 {
@@ -66,10 +71,10 @@ static const char *read_text(const char *path)
 	return text;
 }
 
-static const char *load_logged(struct ckpt *c, int64_t interval)
+static const char *load_logged(struct ckpt *c, int64_t interval, int64_t now)
 {
 	t_capture_begin();
-	ckpt_load(c, file, interval);
+	ckpt_load(c, file, interval, now);
 	return t_capture_end();
 }
 
@@ -80,7 +85,25 @@ static const char *save_logged(struct ckpt *c, int64_t now, int force, int *ret)
 	return t_capture_end();
 }
 
-static char long_path[CKPT_PATH_MAX];
+static const char *set_logged(struct ckpt *c, const char *path, dev_t dev, ino_t ino, const struct fprint *fp,
+    off_t off)
+{
+	t_capture_begin();
+	ckpt_set(c, path, dev, ino, fp, off);
+	return t_capture_end();
+}
+
+static char long_path[CKPT_PATH_MAX], too_long[CKPT_PATH_MAX + 1];
+
+/* '/' then 'p's: CKPT_PATH_MAX - 1 bytes (the longest kept), and one more. */
+static void make_long_paths(void)
+{
+	long_path[0] = too_long[0] = '/';
+	memset(long_path + 1, 'p', CKPT_PATH_MAX - 2);
+	long_path[CKPT_PATH_MAX - 1] = 0;
+	memset(too_long + 1, 'q', CKPT_PATH_MAX - 1);
+	too_long[CKPT_PATH_MAX] = 0;
+}
 
 TD(ckpt_round_trip)
 {
@@ -88,114 +111,263 @@ TD(ckpt_round_trip)
 	int ret;
 
 	/* no file yet: normal, silent */
-	T_EQ_STR(load_logged(&ck, 1000), "");
+	T_EQ_STR(load_logged(&ck, 1000, 0), "");
 	T_EQ_INT(ck.n, 0);
-	T_TRUE(ckpt_find(&ck, "/var/log/messages") == NULL);
-	long_path[0] = '/';
-	memset(long_path + 1, 'p', CKPT_PATH_MAX - 2);	/* the longest kept: 511 */
-	long_path[CKPT_PATH_MAX - 1] = 0;
-	ckpt_set(&ck, "/var/log/messages", 2049, 131, 1234);
+	T_TRUE(ckpt_find(&ck, 2049, 131) == NULL);
+	make_long_paths();
+	ckpt_set(&ck, "/var/log/messages", 2049, 131, FP(1024, 0x00ab00000000cdefULL), 1234);
 	ckpt_set(&ck, "/var/log/my app/with  spaces.log ", (dev_t)-1, (ino_t)4294967297ULL,
-		 (off_t)5000000000LL);
-	ckpt_set(&ck, "/x", 0, 0, 0);
-	ckpt_set(&ck, long_path, 1, 2, 3);
+		 FP(4294967295u, UINT64_MAX), (off_t)5000000000LL);
+	ckpt_set(&ck, "/x", 0, 0, NOFP, 0);
+	ckpt_set(&ck, long_path, 1, 2, FP(1, 1), 3);
 	T_EQ_INT(ck.n, 4);
 	T_EQ_STR(save_logged(&ck, 10000, 0, &ret), "");
 	T_EQ_INT(ret, 0);
 	T_EQ_INT(ck.dirty, 0);
 	static char want[2048];
-	snprintf(want, sizeof want, "%s%s%s", MAGIC "2049 131 1234 /var/log/messages\n"
-		 "18446744073709551615 4294967297 5000000000 /var/log/my app/with  spaces.log \n"
-		 "0 0 0 /x\n1 2 3 ", long_path, "\nend 4\n");
-	T_EQ_INT(strlen(want), 20 + 32 + 77 + 9 + 6 + 511 + 7);
+	snprintf(want, sizeof want, "%s%s%s",
+		 MAGIC "2049 131 1024 00ab00000000cdef 1234 /var/log/messages\n"
+		 "18446744073709551615 4294967297 4294967295 ffffffffffffffff 5000000000 "
+		 "/var/log/my app/with  spaces.log \n"
+		 "0 0 0 0000000000000000 0 /x\n"
+		 "1 2 1 0000000000000001 3 ", long_path, "\nend 4\n");
+	T_EQ_INT(strlen(want), 20 + 54 + 105 + 28 + 25 + 511 + 7);
 	T_EQ_STR(read_text(file), want);
 	T_EQ_STR(read_text(missing), "(absent)");
 	char tmp[160];
 	snprintf(tmp, sizeof tmp, "%s.tmp", file);
 	T_TRUE(access(tmp, F_OK) < 0);	/* renamed away */
 
-	T_EQ_STR(load_logged(&ck2, 1000), "");
+	T_EQ_STR(load_logged(&ck2, 1000, 77), "");
 	T_EQ_INT(ck2.n, 4);
 	T_EQ_INT(ck2.dirty, 0);
-	T_TRUE((e = ckpt_find(&ck2, "/var/log/messages")) != NULL);
-	T_EQ_INT(e->dev, 2049);
-	T_EQ_INT(e->ino, 131);
+	T_TRUE((e = ckpt_find(&ck2, 2049, 131)) == &ck2.ent[0]);
+	T_EQ_STR(e->path, "/var/log/messages");
+	T_EQ_INT(e->fp.len, 1024);
+	T_TRUE(e->fp.hash == 0x00ab00000000cdefULL);
 	T_EQ_INT(e->off, 1234);
-	T_TRUE((e = ckpt_find(&ck2, "/var/log/my app/with  spaces.log ")) != NULL);
-	T_TRUE(e->dev == (dev_t)-1);
-	T_TRUE(e->ino == (ino_t)4294967297ULL);
+	T_EQ_INT(e->live, 0);	/* until a flow follows it again */
+	T_EQ_INT(e->seen, 77);
+	T_TRUE((e = ckpt_find(&ck2, (dev_t)-1, (ino_t)4294967297ULL)) == &ck2.ent[1]);
+	T_EQ_STR(e->path, "/var/log/my app/with  spaces.log ");
+	T_TRUE(e->fp.len == 4294967295u);
+	T_TRUE(e->fp.hash == UINT64_MAX);
 	T_TRUE(e->off == (off_t)5000000000LL);
-	T_TRUE((e = ckpt_find(&ck2, "/x")) != NULL);
+	T_TRUE((e = ckpt_find(&ck2, 0, 0)) == &ck2.ent[2]);
+	T_EQ_STR(e->path, "/x");
+	T_EQ_INT(e->fp.len, 0);
+	T_TRUE(e->fp.hash == 0);
 	T_EQ_INT(e->off, 0);
-	T_TRUE((e = ckpt_find(&ck2, long_path)) != NULL);
+	T_TRUE((e = ckpt_find(&ck2, 1, 2)) == &ck2.ent[3]);
+	T_EQ_STR(e->path, long_path);
+	T_EQ_INT(e->fp.len, 1);
+	T_TRUE(e->fp.hash == 1);
 	T_EQ_INT(e->off, 3);
-	T_TRUE(ckpt_find(&ck2, "/var/log/my app/with  spaces.log") == NULL);
-	T_TRUE(ckpt_find(&ck2, "/var/log") == NULL);
+	/* both halves of the key count */
+	T_TRUE(ckpt_find(&ck2, 2049, 132) == NULL);
+	T_TRUE(ckpt_find(&ck2, 2050, 131) == NULL);
+	T_TRUE(ckpt_find(&ck2, 2, 1) == NULL);
+	T_TRUE(ckpt_find(&ck2, (dev_t)-1, 1) == NULL);
+}
+
+/* The hash is 16 lowercase hex digits, leading zeros kept; the length is
+ * decimal.  A change of fingerprint alone is a change to save. */
+TD(ckpt_fingerprint_text)
+{
+	const struct ckpt_ent *e;
+
+	ckpt_load(&ck, file, 0, 0);
+	ckpt_set(&ck, "/a", 1, 1, FP(1024, 0x00ab000000000001ULL), 5);
+	ckpt_set(&ck, "/b", 1, 2, FP(1024, 0xfULL), 0);
+	ckpt_set(&ck, "/c", 1, 3, FP(7, 0xfedcba9876543210ULL), 0);
+	ckpt_set(&ck, "/d", 1, 4, FP(0, 0), 0);
+	ckpt_set(&ck, "/e", 1, 5, FP(1024, 0x1000000000000000ULL), 0);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 1 1024 00ab000000000001 5 /a\n"
+		 "1 2 1024 000000000000000f 0 /b\n"
+		 "1 3 7 fedcba9876543210 0 /c\n"
+		 "1 4 0 0000000000000000 0 /d\n"
+		 "1 5 1024 1000000000000000 0 /e\nend 5\n");
+	T_EQ_STR(load_logged(&ck2, 0, 0), "");
+	T_EQ_INT(ck2.n, 5);
+	T_TRUE((e = ckpt_find(&ck2, 1, 1)) && e->fp.hash == 0x00ab000000000001ULL && e->fp.len == 1024);
+	T_TRUE((e = ckpt_find(&ck2, 1, 2)) && e->fp.hash == 0xfULL && e->fp.len == 1024);
+	T_TRUE((e = ckpt_find(&ck2, 1, 3)) && e->fp.hash == 0xfedcba9876543210ULL && e->fp.len == 7);
+	T_TRUE((e = ckpt_find(&ck2, 1, 5)) && e->fp.hash == 0x1000000000000000ULL && e->fp.len == 1024);
+	/* same offset and path, another hash: dirty */
+	ckpt_set(&ck, "/a", 1, 1, FP(1024, 0x00ab000000000002ULL), 5);
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	/* same hash, another length: dirty */
+	ckpt_set(&ck, "/a", 1, 1, FP(512, 0x00ab000000000002ULL), 5);
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 1 512 00ab000000000002 5 /a\n"
+		 "1 2 1024 000000000000000f 0 /b\n"
+		 "1 3 7 fedcba9876543210 0 /c\n"
+		 "1 4 0 0000000000000000 0 /d\n"
+		 "1 5 1024 1000000000000000 0 /e\nend 5\n");
+	/* all the same: not dirty */
+	ckpt_set(&ck, "/a", 1, 1, FP(512, 0x00ab000000000002ULL), 5);
+	T_EQ_INT(ck.dirty, 0);
+}
+
+/* A version 1 file is read (no fingerprint: length 0) and, at the next save
+ * that has something to write, replaced by a version 2 one. */
+TD(ckpt_reads_version_1)
+{
+	static const char v1[] = MAGIC1 "2049 131 1234 /var/log/messages\n"
+				 "18446744073709551615 4294967297 5000000000 /var/log/my app/with  spaces.log \n"
+				 "0 0 0 /x\nend 3\n";
+	const struct ckpt_ent *e;
+	int ret;
+
+	T_EQ_INT(write_file(file, v1, sizeof v1 - 1), 0);
+	T_EQ_STR(load_logged(&ck, 1000, 42), "");
+	T_EQ_INT(ck.n, 3);
+	T_EQ_INT(ck.dirty, 0);
+	T_TRUE((e = ckpt_find(&ck, 2049, 131)) == &ck.ent[0]);
+	T_EQ_STR(e->path, "/var/log/messages");
+	T_EQ_INT(e->off, 1234);
+	T_EQ_INT(e->fp.len, 0);
+	T_TRUE(e->fp.hash == 0);
+	T_EQ_INT(e->live, 0);
+	T_EQ_INT(e->seen, 42);
+	T_TRUE((e = ckpt_find(&ck, (dev_t)-1, (ino_t)4294967297ULL)) == &ck.ent[1]);
+	T_EQ_STR(e->path, "/var/log/my app/with  spaces.log ");
+	T_TRUE(e->off == (off_t)5000000000LL);
+	T_EQ_INT(e->fp.len, 0);
+	T_TRUE(e->fp.hash == 0);
+	T_TRUE((e = ckpt_find(&ck, 0, 0)) == &ck.ent[2]);
+	T_EQ_STR(e->path, "/x");
+	T_EQ_INT(e->off, 0);
+	/* nothing changed: left as it is, even forced */
+	T_EQ_STR(save_logged(&ck, 5000, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(file), v1);
+	/* following one of them again with its fingerprint known now */
+	ckpt_set(&ck, "/var/log/messages", 2049, 131, FP(1024, 0xabcdef), 1300);
+	ckpt_set(&ck, "/var/log/new", 2049, 132, FP(20, 0x1234), 0);
+	T_EQ_STR(save_logged(&ck, 5000, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(file), MAGIC "2049 131 1024 0000000000abcdef 1300 /var/log/messages\n"
+		 "18446744073709551615 4294967297 0 0000000000000000 5000000000 /var/log/my app/with  spaces.log \n"
+		 "0 0 0 0000000000000000 0 /x\n"
+		 "2049 132 20 0000000000001234 0 /var/log/new\nend 4\n");
+	T_EQ_STR(load_logged(&ck2, 1000, 43), "");
+	T_EQ_INT(ck2.n, 4);
+	T_TRUE((e = ckpt_find(&ck2, (dev_t)-1, (ino_t)4294967297ULL)) != NULL);
+	T_EQ_INT(e->fp.len, 0);
+	T_TRUE((e = ckpt_find(&ck2, 2049, 131)) != NULL);
+	T_EQ_INT(e->fp.len, 1024);
+	T_TRUE(e->fp.hash == 0xabcdef);
+	T_EQ_INT(e->off, 1300);
+}
+
+/* An entry is a file, not a name: a rename updates its path; a new file at
+ * the old name, or the same inode number on another device, is another. */
+TD(ckpt_keyed_by_inode)
+{
+	const struct ckpt_ent *e;
+
+	ckpt_load(&ck, file, 0, 0);
+	ckpt_set(&ck, "/var/log/app.log", 1, 2, FP(16, 0xa), 100);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_INT(ck.dirty, 0);
+	/* rotated by rename: the same file */
+	ckpt_set(&ck, "/var/log/app.log.1", 1, 2, FP(16, 0xa), 100);
+	T_EQ_INT(ck.n, 1);
+	T_EQ_INT(ck.dirty, 1);
+	T_TRUE((e = ckpt_find(&ck, 1, 2)) == &ck.ent[0]);
+	T_EQ_STR(e->path, "/var/log/app.log.1");
+	T_EQ_INT(e->off, 100);
+	/* and a new one where it was */
+	ckpt_set(&ck, "/var/log/app.log", 1, 3, NOFP, 0);
+	T_EQ_INT(ck.n, 2);
+	ckpt_set(&ck, "/var/log/app.log", 2, 2, FP(16, 0xb), 7);
+	T_EQ_INT(ck.n, 3);
+	ckpt_set(&ck, "/var/log/app.log.1", 1, 2, FP(16, 0xa), 150);	/* further on */
+	T_EQ_INT(ck.n, 3);
+	T_TRUE((e = ckpt_find(&ck, 1, 3)) == &ck.ent[1]);
+	T_EQ_STR(e->path, "/var/log/app.log");
+	T_TRUE((e = ckpt_find(&ck, 2, 2)) == &ck.ent[2]);
+	T_EQ_STR(e->path, "/var/log/app.log");
+	T_EQ_INT(e->off, 7);
+	T_TRUE(ckpt_find(&ck, 2, 3) == NULL);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 16 000000000000000a 150 /var/log/app.log.1\n"
+		 "1 3 0 0000000000000000 0 /var/log/app.log\n"
+		 "2 2 16 000000000000000b 7 /var/log/app.log\nend 3\n");
 }
 
 TD(ckpt_set_updates)
 {
-	ckpt_load(&ck, file, 0);
-	ckpt_set(&ck, "/a", 1, 2, 3);
-	ckpt_set(&ck, "/b", 1, 5, 6);
-	ckpt_set(&ck, "/a", 1, 2, 300);	/* same file, further on */
-	ckpt_set(&ck, "/b", 1, 9, 0);	/* rotated: a new inode */
+	const struct ckpt_ent *e;
+
+	ckpt_load(&ck, file, 0, 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(8, 1), 3);
+	ckpt_set(&ck, "/b", 1, 5, FP(8, 2), 6);
+	T_EQ_INT(ck.ent[0].live, 1);
+	T_EQ_INT(ck.ent[1].live, 1);
+	ckpt_set(&ck, "/a", 1, 2, FP(8, 1), 300);	/* same file, further on */
+	ckpt_set(&ck, "/b", 1, 5, FP(8, 2), 0);	/* truncated */
 	T_EQ_INT(ck.n, 2);
-	ckpt_save(&ck, 0, 1);
-	T_EQ_STR(read_text(file), MAGIC "1 2 300 /a\n1 9 0 /b\nend 2\n");
-	/* too long a path is not kept (and does not make it dirty) */
-	char p[CKPT_PATH_MAX + 1];
-	memset(p, 'q', sizeof p - 1);
-	p[0] = '/';
-	p[sizeof p - 1] = 0;
-	ckpt_set(&ck, p, 1, 1, 1);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 8 0000000000000001 300 /a\n1 5 8 0000000000000002 0 /b\nend 2\n");
+	/* too long a path is not kept (and does not make it dirty): not for a
+	 * new file, nor as the new name of a known one */
+	make_long_paths();
+	ckpt_set(&ck, too_long, 1, 1, FP(8, 3), 1);
 	T_EQ_INT(ck.n, 2);
 	T_EQ_INT(ck.dirty, 0);
-	/* nor more than CKPT_MAX files */
-	for (int i = 2; i < CKPT_MAX + 3; i++) {
-		char q[32];
-		snprintf(q, sizeof q, "/f%d", i);
-		ckpt_set(&ck, q, 1, (ino_t)i, i);
-	}
-	T_EQ_INT(ck.n, CKPT_MAX);
-	T_TRUE(ckpt_find(&ck, "/f63") != NULL);
-	T_TRUE(ckpt_find(&ck, "/f64") == NULL);
-	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
-	T_EQ_STR(load_logged(&ck2, 0), "");
-	T_EQ_INT(ck2.n, CKPT_MAX);
-	T_EQ_INT(ckpt_find(&ck2, "/f63")->off, 63);
+	ckpt_set(&ck, too_long, 1, 2, FP(8, 1), 400);
+	T_EQ_INT(ck.n, 2);
+	T_EQ_INT(ck.dirty, 0);
+	T_TRUE((e = ckpt_find(&ck, 1, 2)) != NULL);
+	T_EQ_STR(e->path, "/a");
+	T_EQ_INT(e->off, 300);
+	/* the longest that fits is kept */
+	ckpt_set(&ck, long_path, 1, 1, FP(8, 3), 1);
+	T_EQ_INT(ck.n, 3);
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_STR(ckpt_find(&ck, 1, 1)->path, long_path);
 }
 
 TD(ckpt_rate_limit)
 {
 	int ret;
 
-	ckpt_load(&ck, file, 1000);
+	ckpt_load(&ck, file, 1000, 0);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);	/* nothing to save */
-	ckpt_set(&ck, "/a", 1, 2, 10);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 10);
 	T_EQ_INT(ck.dirty, 1);
 	T_EQ_INT(ckpt_due(&ck), 1000);
 	T_EQ_INT(ckpt_save(&ck, 999, 0), 0);
 	T_EQ_STR(read_text(file), "(absent)");
 	T_EQ_INT(ckpt_save(&ck, 5000, 0), 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 10 /a\nend 1\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 10 /a\nend 1\n");
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
 	/* a change within the interval waits for it */
-	ckpt_set(&ck, "/a", 1, 2, 20);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 20);
 	T_EQ_INT(ckpt_due(&ck), 6000);
 	T_EQ_INT(ckpt_save(&ck, 5001, 0), 0);
 	T_EQ_INT(ckpt_save(&ck, 5999, 0), 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 10 /a\nend 1\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 10 /a\nend 1\n");
 	T_EQ_INT(ck.dirty, 1);
 	T_EQ_INT(ckpt_save(&ck, 6000, 0), 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 20 /a\nend 1\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 20 /a\nend 1\n");
 	/* force does not wait */
-	ckpt_set(&ck, "/a", 1, 2, 30);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
 	T_EQ_INT(ckpt_save(&ck, 6001, 1), 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 30 /a\nend 1\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 30 /a\nend 1\n");
 	T_EQ_INT(ck.saved_at, 6001);
 	/* setting what is already there changes nothing */
-	ckpt_set(&ck, "/a", 1, 2, 30);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
+	T_EQ_INT(ck.dirty, 0);
+	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
+	/* nor do unfollowing, or a scan seeing it under the same name */
+	ckpt_unfollow(&ck, 1, 2, 6002);
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 2), "/a", 6003);
 	T_EQ_INT(ck.dirty, 0);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
 	/* nothing dirty: not written, even forced */
@@ -213,8 +385,8 @@ TD(ckpt_save_fails)
 	char want[512];
 	int ret;
 
-	ckpt_load(&ck, missing, 1000);
-	ckpt_set(&ck, "/a", 1, 2, 3);
+	ckpt_load(&ck, missing, 1000, 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xd), 3);
 	snprintf(want, sizeof want, "kagent: warning: checkpoint %s: cannot save (will keep trying): "
 		 "No such file or directory\n", missing);
 	T_EQ_STR(save_logged(&ck, 5000, 0, &ret), want);
@@ -228,8 +400,8 @@ TD(ckpt_save_fails)
 	snprintf(want, sizeof want, "kagent: checkpoint %s: saved again\n", missing);
 	T_EQ_STR(save_logged(&ck, 7000, 0, &ret), want);
 	T_EQ_INT(ret, 0);
-	T_EQ_STR(read_text(missing), MAGIC "1 2 3 /a\nend 1\n");
-	ckpt_set(&ck, "/a", 1, 2, 4);
+	T_EQ_STR(read_text(missing), MAGIC "1 2 4 000000000000000d 3 /a\nend 1\n");
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xd), 4);
 	T_EQ_STR(save_logged(&ck, 8000, 0, &ret), "");
 	T_EQ_INT(ret, 0);
 }
@@ -245,10 +417,10 @@ static int rejected(const char *s, size_t n, int line)
 		return 0;
 	}
 	memset(&ck, 0xa5, sizeof ck);
-	got = load_logged(&ck, 1000);
+	got = load_logged(&ck, 1000, 0);
 	snprintf(want, sizeof want, "kagent: warning: checkpoint %s: not a complete kagent checkpoint "
 		 "(corrupt, cut or of another version), starting without it\n", file);
-	if (strcmp(got, want) != 0 || ck.n != 0 || ck.dirty || ckpt_find(&ck, "/a") ||
+	if (strcmp(got, want) != 0 || ck.n != 0 || ck.dirty || ckpt_find(&ck, 1, 2) ||
 	    ck.file != file || ck.interval_ms != 1000) {
 		t_fail(__FILE__, line, "\"%.*s\": n %d, logged \"%s\"", (int)n, s, ck.n, got);
 		return 0;
@@ -261,57 +433,84 @@ TD(ckpt_corrupt)
 {
 	REJECTED("");
 	REJECTED("\n");
-	REJECTED("kagent-checkpoint 2\n1 2 3 /a\nend 1\n");
-	REJECTED("kagent-checkpoint\n1 2 3 /a\nend 1\n");
+	REJECTED("kagent-checkpoint 3\n1 2 16 00000000000000ab 3 /a\nend 1\n");
+	REJECTED("kagent-checkpoint 0\n1 2 3 /a\nend 1\n");
+	REJECTED("kagent-checkpoint\n1 2 16 00000000000000ab 3 /a\nend 1\n");
+	REJECTED("kagent-checkpoint 2 \n1 2 16 00000000000000ab 3 /a\nend 1\n");
+	REJECTED("kagent-checkpoint 2\r\n1 2 16 00000000000000ab 3 /a\nend 1\n");
 	REJECTED("kagent-checkpoint 1 \n1 2 3 /a\nend 1\n");
-	REJECTED("kagent-checkpoint 1\r\n1 2 3 /a\nend 1\n");
-	REJECTED("1 2 3 /a\nend 1\n");
+	REJECTED("1 2 16 00000000000000ab 3 /a\nend 1\n");
 	REJECTED("\x7f" "ELF\x01\x01\x01\0\0\0\0\0\0\0\0\0");
 	/* cut: no "end" line, or one that does not count the entries */
 	REJECTED(MAGIC);
-	REJECTED(MAGIC "1 2 3 /a\n");
-	REJECTED(MAGIC "1 2 3 /a\nend 2\n");
-	REJECTED(MAGIC "1 2 3 /a\nend 0\n");
-	REJECTED(MAGIC "1 2 3 /a\nend\n");
-	REJECTED(MAGIC "1 2 3 /a\nend x\n");
-	/* garbage numbers */
-	REJECTED(MAGIC "x 2 3 /a\nend 1\n");
-	REJECTED(MAGIC "1 y 3 /a\nend 1\n");
-	REJECTED(MAGIC "1 2 z /a\nend 1\n");
-	REJECTED(MAGIC "1 2 3z /a\nend 1\n");
-	REJECTED(MAGIC "1 2 /a\nend 1\n");
-	REJECTED(MAGIC "1 2 3\nend 1\n");
-	REJECTED(MAGIC "1 2 3 \nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 /a\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 /a\nend 2\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 /a\nend 0\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 /a\nend\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 /a\nend x\n");
+	/* garbage numbers, fields missing */
+	REJECTED(MAGIC "x 2 16 00000000000000ab 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 y 16 00000000000000ab 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab z /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3z /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 \nend 1\n");
 	REJECTED(MAGIC "/a\nend 1\n");
+	/* a malformed fingerprint */
+	REJECTED(MAGIC "1 2 x 00000000000000ab 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 1.5 00000000000000ab 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 0x10 00000000000000ab 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 zz 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ag 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 0000000000000.ab 3 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 3 /a\nend 1\n");
+	/* a version 1 line in a version 2 file, and the other way round */
+	REJECTED(MAGIC "1 2 3 /a\nend 1\n");
+	REJECTED(MAGIC1 "1 2 16 00000000000000ab 3 /a\nend 1\n");
 	/* a negative offset, a relative path */
-	REJECTED(MAGIC "1 2 -1 /a\nend 1\n");
-	REJECTED(MAGIC "1 2 3 a/b\nend 1\n");
-	REJECTED(MAGIC "1 2 3 ./a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab -1 /a\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 a/b\nend 1\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 ./a\nend 1\n");
 	/* one good entry before a bad one: none kept */
-	REJECTED(MAGIC "1 2 3 /a\n1 2 -3 /b\nend 2\n");
+	REJECTED(MAGIC "1 2 16 00000000000000ab 3 /a\n1 3 16 00000000000000ab -3 /b\nend 2\n");
+	/* the same damage in a version 1 file */
+	REJECTED(MAGIC1);
+	REJECTED(MAGIC1 "1 2 3 /a\n");
+	REJECTED(MAGIC1 "1 2 3 /a\nend 2\n");
+	REJECTED(MAGIC1 "1 2 z /a\nend 1\n");
+	REJECTED(MAGIC1 "1 2 /a\nend 1\n");
+	REJECTED(MAGIC1 "1 2 -1 /a\nend 1\n");
+	REJECTED(MAGIC1 "1 2 3 a/b\nend 1\n");
+	REJECTED(MAGIC1 "1 2 3 /a\n1 3 -3 /b\nend 2\n");
 }
 
 /* A path of CKPT_PATH_MAX bytes does not fit; one less does. */
 TD(ckpt_line_too_long)
 {
 	static char buf[2 * CKPT_PATH_MAX];
-	size_t n = (size_t)sprintf(buf, MAGIC "1 2 3 /");
+	size_t n = (size_t)sprintf(buf, MAGIC "1 2 16 00000000000000ab 3 /");
 
 	memset(buf + n, 'p', CKPT_PATH_MAX - 1);
 	n += CKPT_PATH_MAX - 1;
 	n += (size_t)sprintf(buf + n, "\nend 1\n");
 	T_TRUE(rejected(buf, n, __LINE__));
+	n = (size_t)sprintf(buf, MAGIC1 "1 2 3 /");
+	memset(buf + n, 'p', CKPT_PATH_MAX - 1);
+	n += CKPT_PATH_MAX - 1;
+	n += (size_t)sprintf(buf + n, "\nend 1\n");
+	T_TRUE(rejected(buf, n, __LINE__));
 	/* 511 */
-	n = (size_t)sprintf(buf, MAGIC "1 2 3 /");
+	n = (size_t)sprintf(buf, MAGIC "1 2 16 00000000000000ab 3 /");
 	memset(buf + n, 'p', CKPT_PATH_MAX - 2);
 	n += CKPT_PATH_MAX - 2;
 	n += (size_t)sprintf(buf + n, "\nend 1\n");
 	T_EQ_INT(write_file(file, buf, n), 0);
-	T_EQ_STR(load_logged(&ck, 0), "");
+	T_EQ_STR(load_logged(&ck, 0, 0), "");
 	T_EQ_INT(ck.n, 1);
 	T_EQ_INT(strlen(ck.ent[0].path), CKPT_PATH_MAX - 1);
-	/* a line of 100 KB of digits */
-	static char huge[100 * 1024];
+	/* a line of 200 KB of digits: more than a full table can take */
+	static char huge[200 * 1024];
 	n = (size_t)sprintf(huge, MAGIC);
 	memset(huge + n, '7', sizeof huge - n - 20);
 	n = sizeof huge - 20;
@@ -320,55 +519,68 @@ TD(ckpt_line_too_long)
 	char want[512];
 	snprintf(want, sizeof want,
 		 "kagent: warning: checkpoint %s: unreadable or too large, starting without it\n", file);
-	T_EQ_STR(load_logged(&ck, 0), want);
+	T_EQ_STR(load_logged(&ck, 0, 0), want);
 	T_EQ_INT(ck.n, 0);
 	/* more entries than CKPT_MAX */
 	n = (size_t)sprintf(huge, MAGIC);
 	for (int i = 0; i <= CKPT_MAX; i++)
-		n += (size_t)sprintf(huge + n, "1 %d 0 /f%d\n", i, i);
+		n += (size_t)sprintf(huge + n, "1 %d 0 0000000000000000 0 /f%d\n", i, i);
 	n += (size_t)sprintf(huge + n, "end %d\n", CKPT_MAX + 1);
 	T_TRUE(rejected(huge, n, __LINE__));
 }
 
 /* Every cut of a good file is refused, except the one that lost only the
- * last '\n'. */
+ * last '\n'; of either version. */
 TD(ckpt_cut_anywhere)
 {
-	static const char good[] = MAGIC "2049 131 1234 /var/log/messages\n"
-				   "2049 77 99 /var/log/my app.log\n" "2049 12 100 /var/log/a12\nend 3\n";
+	static const char good[] = MAGIC "2049 131 1024 00000000000000ab 1234 /var/log/messages\n"
+				   "2049 77 1024 0123456789abcdef 99 /var/log/my app.log\n"
+				   "2049 12 0 0000000000000000 100 /var/log/a12\nend 3\n";
+	static const char good1[] = MAGIC1 "2049 131 1234 /var/log/messages\n"
+				    "2049 77 99 /var/log/my app.log\n" "2049 12 100 /var/log/a12\nend 3\n";
 	int ret;
 
 	for (size_t n = 0; n < sizeof good - 2; n++)
 		T_TRUE(rejected(good, n, __LINE__));
+	for (size_t n = 0; n < sizeof good1 - 2; n++)
+		T_TRUE(rejected(good1, n, __LINE__));
 	T_EQ_INT(write_file(file, good, sizeof good - 2), 0);
-	T_EQ_STR(load_logged(&ck, 0), "");
+	T_EQ_STR(load_logged(&ck, 0, 0), "");
+	T_EQ_INT(ck.n, 3);
+	T_EQ_INT(write_file(file, good1, sizeof good1 - 2), 0);
+	T_EQ_STR(load_logged(&ck, 0, 0), "");
 	T_EQ_INT(ck.n, 3);
 	T_EQ_INT(write_file(file, good, sizeof good - 1), 0);
-	T_EQ_STR(load_logged(&ck, 0), "");
+	T_EQ_STR(load_logged(&ck, 0, 0), "");
 	T_EQ_INT(ck.n, 3);
-	T_EQ_INT(ckpt_find(&ck, "/var/log/my app.log")->off, 99);
+	T_EQ_STR(ckpt_find(&ck, 2049, 77)->path, "/var/log/my app.log");
+	T_EQ_INT(ckpt_find(&ck, 2049, 77)->off, 99);
+	T_TRUE(ckpt_find(&ck, 2049, 77)->fp.hash == 0x0123456789abcdefULL);
 	/* after a refused file the checkpoint starts over and is written whole */
-	T_TRUE(rejected(good, 60, __LINE__));
-	ckpt_set(&ck, "/b", 3, 4, 5);
+	T_TRUE(rejected(good, 80, __LINE__));
+	ckpt_set(&ck, "/b", 3, 4, FP(2, 0xe), 5);
 	T_EQ_STR(save_logged(&ck, 1000, 0, &ret), "");
 	T_EQ_INT(ret, 0);
-	T_EQ_STR(read_text(file), MAGIC "3 4 5 /b\nend 1\n");
+	T_EQ_STR(read_text(file), MAGIC "3 4 2 000000000000000e 5 /b\nend 1\n");
 }
 
 /* Empty but complete: no entries, no warning. A directory: unreadable. */
 TD(ckpt_empty_and_unreadable)
 {
-	static const char empty[] = MAGIC "end 0\n";
+	static const char empty[] = MAGIC "end 0\n", empty1[] = MAGIC1 "end 0\n";
 	char want[512];
 
 	T_EQ_INT(write_file(file, empty, sizeof empty - 1), 0);
-	T_EQ_STR(load_logged(&ck, 0), "");
+	T_EQ_STR(load_logged(&ck, 0, 0), "");
+	T_EQ_INT(ck.n, 0);
+	T_EQ_INT(write_file(file, empty1, sizeof empty1 - 1), 0);
+	T_EQ_STR(load_logged(&ck, 0, 0), "");
 	T_EQ_INT(ck.n, 0);
 	unlink(file);
 	T_EQ_INT(mkdir(file, 0755), 0);
 	snprintf(want, sizeof want,
 		 "kagent: warning: checkpoint %s: unreadable or too large, starting without it\n", file);
-	T_EQ_STR(load_logged(&ck, 0), want);
+	T_EQ_STR(load_logged(&ck, 0, 0), want);
 	T_EQ_INT(ck.n, 0);
 	rmdir(file);
 }
@@ -378,34 +590,256 @@ TD(ckpt_newline_in_path_left_out)
 {
 	int ret;
 
-	T_EQ_STR(load_logged(&ck, 1000), "");
-	ckpt_set(&ck, "/var/log/a\nb", 1, 2, 3);
+	T_EQ_STR(load_logged(&ck, 1000, 0), "");
+	ckpt_set(&ck, "/var/log/a\nb", 1, 2, FP(4, 1), 3);
 	T_EQ_INT(ck.n, 0);
 	T_EQ_INT(ck.dirty, 0);
-	ckpt_set(&ck, "/var/log/ok", 1, 2, 3);
+	ckpt_set(&ck, "/var/log/ok", 1, 2, FP(4, 1), 3);
 	T_EQ_STR(save_logged(&ck, 10000, 1, &ret), "");
 	T_EQ_INT(ret, 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 3 /var/log/ok\nend 1\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 3 /var/log/ok\nend 1\n");
+	/* nor as the new name of a known file */
+	ckpt_set(&ck, "/var/log/a\nb", 1, 2, FP(4, 1), 3);
+	T_EQ_INT(ck.dirty, 0);
+	T_EQ_STR(ck.ent[0].path, "/var/log/ok");
+	ckpt_seen(&ck, &ck.ent[0], "/var/log/a\nb", 20000);
+	T_EQ_INT(ck.dirty, 0);
+	T_EQ_STR(ck.ent[0].path, "/var/log/ok");
+	T_EQ_INT(ck.ent[0].seen, 20000);	/* but it was seen */
 }
 
-/* An entry no flow set in this run, of a file that is gone, is dropped at the
- * next save; one whose file still exists stays (its flow may come back). */
-TD(ckpt_forgets_files_gone)
+/* A scan seeing a file: its time always, its path (and so dirty) only when
+ * the name changed. */
+TD(ckpt_seen_renames)
 {
-	char gone[160], here[160], text0[1024];
+	static const char v2[] = MAGIC "1 2 16 00000000000000ab 30 /var/log/app.log\n"
+				 "1 3 16 00000000000000cd 40 /var/log/other.log\nend 2\n";
+	struct ckpt_ent *e;
+
+	T_EQ_INT(write_file(file, v2, sizeof v2 - 1), 0);
+	T_EQ_STR(load_logged(&ck, 1000, 100), "");
+	T_TRUE((e = ckpt_find(&ck, 1, 2)) == &ck.ent[0]);
+	T_EQ_INT(e->seen, 100);
+	ckpt_seen(&ck, e, "/var/log/app.log", 200);
+	T_EQ_INT(e->seen, 200);
+	T_EQ_INT(ck.dirty, 0);
+	T_EQ_INT(ck.ent[1].seen, 100);
+	ckpt_seen(&ck, e, "/var/log/app.log.1", 300);
+	T_EQ_INT(e->seen, 300);
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_INT(ckpt_due(&ck), 1000);
+	T_EQ_STR(e->path, "/var/log/app.log.1");
+	T_EQ_INT(e->live, 0);	/* seen is not followed */
+	T_EQ_INT(e->off, 30);
+	T_EQ_INT(ckpt_save(&ck, 1000, 0), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 16 00000000000000ab 30 /var/log/app.log.1\n"
+		 "1 3 16 00000000000000cd 40 /var/log/other.log\nend 2\n");
+	/* a name the format cannot hold: seen, but the old name stays */
+	make_long_paths();
+	ckpt_seen(&ck, e, too_long, 400);
+	T_EQ_INT(e->seen, 400);
+	T_EQ_INT(ck.dirty, 0);
+	T_EQ_STR(e->path, "/var/log/app.log.1");
+	ckpt_seen(&ck, e, long_path, 500);
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_STR(e->path, long_path);
+}
+
+/* Entries no one follows are dropped at the first save CKPT_FORGET_MS after
+ * they were last unfollowed or seen by a scan; followed ones never. */
+TD(ckpt_forgets_unseen)
+{
+	ckpt_load(&ck, file, 0, 0);
+	ckpt_set(&ck, "/var/log/a", 1, 1, FP(16, 1), 10);
+	ckpt_set(&ck, "/var/log/b", 1, 2, FP(16, 2), 20);
+	ckpt_set(&ck, "/var/log/c", 1, 3, FP(16, 3), 30);
+	ckpt_set(&ck, "/var/log/d", 1, 4, FP(16, 4), 40);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	ckpt_unfollow(&ck, 1, 1, 0);
+	ckpt_unfollow(&ck, 1, 3, 0);
+	ckpt_unfollow(&ck, 1, 4, 2000);
+	ckpt_unfollow(&ck, 1, 5, 0);	/* not known: nothing */
+	T_EQ_INT(ck.n, 4);
+	T_EQ_INT(ck.dirty, 0);
+	T_EQ_INT(ckpt_find(&ck, 1, 1)->live, 0);
+	T_EQ_INT(ckpt_find(&ck, 1, 1)->seen, 0);
+	T_EQ_INT(ckpt_find(&ck, 1, 2)->live, 1);
+	T_EQ_INT(ckpt_find(&ck, 1, 4)->seen, 2000);
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 3), "/var/log/c", 1000);	/* a scan still finds it */
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 4), "/var/log/d", 1500);	/* seen before, unfollowed after */
+	ckpt_unfollow(&ck, 1, 4, 1000);
+	T_EQ_INT(ckpt_find(&ck, 1, 4)->seen, 1000);
+	ckpt_set(&ck, "/var/log/b", 1, 2, FP(16, 2), 21);
+	T_EQ_INT(ckpt_save(&ck, CKPT_FORGET_MS - 1, 1), 0);
+	T_EQ_INT(ck.n, 4);
+	T_EQ_STR(read_text(file), MAGIC "1 1 16 0000000000000001 10 /var/log/a\n"
+		 "1 2 16 0000000000000002 21 /var/log/b\n"
+		 "1 3 16 0000000000000003 30 /var/log/c\n"
+		 "1 4 16 0000000000000004 40 /var/log/d\nend 4\n");
+	/* only a save forgets, and there is none when nothing changed */
+	T_EQ_INT(ckpt_save(&ck, CKPT_FORGET_MS, 1), 0);
+	T_EQ_INT(ck.n, 4);
+	ckpt_set(&ck, "/var/log/b", 1, 2, FP(16, 2), 22);
+	T_EQ_INT(ckpt_save(&ck, CKPT_FORGET_MS, 1), 0);
+	T_EQ_INT(ck.n, 3);
+	T_TRUE(ckpt_find(&ck, 1, 1) == NULL);
+	T_EQ_STR(read_text(file), MAGIC "1 2 16 0000000000000002 22 /var/log/b\n"
+		 "1 3 16 0000000000000003 30 /var/log/c\n"
+		 "1 4 16 0000000000000004 40 /var/log/d\nend 3\n");
+	ckpt_set(&ck, "/var/log/b", 1, 2, FP(16, 2), 23);
+	T_EQ_INT(ckpt_save(&ck, 1000 + CKPT_FORGET_MS - 1, 1), 0);
+	T_EQ_INT(ck.n, 3);
+	ckpt_set(&ck, "/var/log/b", 1, 2, FP(16, 2), 24);
+	T_EQ_INT(ckpt_save(&ck, 1000 + CKPT_FORGET_MS, 1), 0);
+	T_EQ_INT(ck.n, 1);
+	T_TRUE(ckpt_find(&ck, 1, 3) == NULL);
+	T_TRUE(ckpt_find(&ck, 1, 4) == NULL);
+	T_EQ_STR(read_text(file), MAGIC "1 2 16 0000000000000002 24 /var/log/b\nend 1\n");
+	/* followed again after a pause: kept however long no scan saw it */
+	ckpt_unfollow(&ck, 1, 2, 0);
+	ckpt_set(&ck, "/var/log/b", 1, 2, FP(16, 2), 25);
+	T_EQ_INT(ckpt_find(&ck, 1, 2)->live, 1);
+	T_EQ_INT(ckpt_save(&ck, 100 * (int64_t)CKPT_FORGET_MS, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 16 0000000000000002 25 /var/log/b\nend 1\n");
+}
+
+/* A file gone for good: its entry goes at once, the last one takes its place. */
+TD(ckpt_forget_now)
+{
+	ckpt_load(&ck, file, 1000, 0);
+	ckpt_set(&ck, "/a", 1, 1, FP(16, 1), 10);
+	ckpt_set(&ck, "/b", 1, 2, FP(16, 2), 20);
+	ckpt_set(&ck, "/c", 1, 3, FP(16, 3), 30);
+	ckpt_set(&ck, "/d", 1, 4, FP(16, 4), 40);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	ckpt_forget(&ck, 1, 5);	/* not known: nothing */
+	ckpt_forget(&ck, 2, 1);
+	T_EQ_INT(ck.n, 4);
+	T_EQ_INT(ck.dirty, 0);
+	ckpt_forget(&ck, 1, 2);
+	T_EQ_INT(ck.n, 3);
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_INT(ckpt_due(&ck), 1000);
+	T_TRUE(ckpt_find(&ck, 1, 2) == NULL);
+	T_TRUE(ckpt_find(&ck, 1, 4) == &ck.ent[1]);
+	T_EQ_STR(ck.ent[1].path, "/d");
+	ckpt_forget(&ck, 1, 3);	/* the last one */
+	T_EQ_INT(ck.n, 2);
+	T_EQ_INT(ckpt_save(&ck, 1000, 0), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 1 16 0000000000000001 10 /a\n1 4 16 0000000000000004 40 /d\nend 2\n");
+	ckpt_forget(&ck, 1, 1);
+	ckpt_forget(&ck, 1, 4);
+	T_EQ_INT(ck.n, 0);
+	T_EQ_INT(ckpt_save(&ck, 2000, 0), 0);
+	T_EQ_STR(read_text(file), MAGIC "end 0\n");
+}
+
+/* What the file held counts as seen when it was loaded. */
+TD(ckpt_loaded_counts_as_seen)
+{
+	static const char v2[] = MAGIC "1 1 16 0000000000000001 10 /a\n1 2 0 0000000000000000 20 /b\nend 2\n";
+
+	T_EQ_INT(write_file(file, v2, sizeof v2 - 1), 0);
+	T_EQ_STR(load_logged(&ck, 0, 5000), "");
+	T_EQ_INT(ck.ent[0].seen, 5000);
+	T_EQ_INT(ck.ent[1].seen, 5000);
+	T_EQ_INT(ck.ent[0].live, 0);
+	T_EQ_INT(ck.ent[1].live, 0);
+	ckpt_set(&ck, "/c", 1, 3, NOFP, 30);
+	T_EQ_INT(ckpt_save(&ck, 5000 + CKPT_FORGET_MS - 1, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 1 16 0000000000000001 10 /a\n1 2 0 0000000000000000 20 /b\n"
+		 "1 3 0 0000000000000000 30 /c\nend 3\n");
+	ckpt_set(&ck, "/c", 1, 3, NOFP, 31);
+	T_EQ_INT(ckpt_save(&ck, 5000 + CKPT_FORGET_MS, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 3 0 0000000000000000 31 /c\nend 1\n");
+	T_EQ_INT(ck.n, 1);
+}
+
+/* A full table: a new file takes the place of the unfollowed entry seen
+ * longest ago; when every one is followed it is refused, said once. */
+TD(ckpt_full_table)
+{
+	static char want[CKPT_MAX * 64];
+	const struct ckpt_ent *e;
+	char msg[512];
+	size_t n;
 	int ret;
 
-	snprintf(gone, sizeof gone, "%s/gone.log", dir);
-	snprintf(here, sizeof here, "%s/here.log", dir);
-	T_TRUE(write_file(here, "x\n", 2) == 0);
-	snprintf(text0, sizeof text0, MAGIC "1 2 30 %s\n1 3 40 %s\nend 2\n", gone, here);
-	T_TRUE(write_file(file, text0, strlen(text0)) == 0);
-	T_EQ_STR(load_logged(&ck, 1000), "");
-	T_EQ_INT(ck.n, 2);
-	ckpt_set(&ck, "/var/log/followed", 1, 4, 50);	/* followed now, even if not there */
-	T_EQ_STR(save_logged(&ck, 10000, 1, &ret), "");
+	T_EQ_INT(CKPT_MAX, 256);
+	ckpt_load(&ck, file, 0, 0);
+	for (int i = 1; i <= CKPT_MAX; i++) {
+		char p[32];
+		snprintf(p, sizeof p, "/f%d", i);
+		T_EQ_STR(set_logged(&ck, p, 1, (ino_t)i, FP(16, (uint64_t)i), i), "");
+		ckpt_seen(&ck, &ck.ent[i - 1], p, 1000);
+	}
+	T_EQ_INT(ck.n, CKPT_MAX);
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 5), "/f5", 0);	/* seen longest ago, but followed */
+	ckpt_unfollow(&ck, 1, 10, 500);
+	ckpt_unfollow(&ck, 1, 20, 400);
+	ckpt_unfollow(&ck, 1, 30, 600);
+	ckpt_unfollow(&ck, 1, 40, 100);
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 40), "/f40", 700);	/* seen again since */
+	T_EQ_INT(ckpt_save(&ck, 1000, 1), 0);
+	T_EQ_INT(ck.n, CKPT_MAX);
+
+	T_EQ_STR(set_logged(&ck, "/new1", 1, 1001, FP(16, 0xaa), 7), "");
+	T_EQ_INT(ck.n, CKPT_MAX);
+	T_EQ_INT(ck.dirty, 1);
+	T_TRUE(ckpt_find(&ck, 1, 20) == NULL);
+	T_TRUE((e = ckpt_find(&ck, 1, 1001)) == &ck.ent[19]);
+	T_EQ_STR(e->path, "/new1");
+	T_EQ_INT(e->off, 7);
+	T_TRUE(e->fp.hash == 0xaa);
+	T_EQ_INT(e->fp.len, 16);
+	T_EQ_INT(e->live, 1);
+	T_EQ_STR(set_logged(&ck, "/new2", 1, 1002, FP(16, 0xbb), 8), "");
+	T_TRUE(ckpt_find(&ck, 1, 10) == NULL);
+	T_TRUE(ckpt_find(&ck, 1, 1002) == &ck.ent[9]);
+	T_EQ_STR(set_logged(&ck, "/new3", 1, 1003, FP(16, 0xcc), 9), "");
+	T_TRUE(ckpt_find(&ck, 1, 30) == NULL);
+	T_TRUE(ckpt_find(&ck, 1, 1003) == &ck.ent[29]);
+	T_EQ_STR(set_logged(&ck, "/new4", 1, 1004, FP(16, 0xdd), 10), "");
+	T_TRUE(ckpt_find(&ck, 1, 40) == NULL);
+	T_TRUE(ckpt_find(&ck, 1, 1004) == &ck.ent[39]);
+	T_TRUE(ckpt_find(&ck, 1, 5) == &ck.ent[4]);
+	T_EQ_INT(ckpt_save(&ck, 1000, 1), 0);
+
+	/* every one followed now */
+	snprintf(msg, sizeof msg, "kagent: warning: checkpoint %s: more than 256 files followed at once; "
+		 "the others are not checkpointed\n", file);
+	T_EQ_STR(set_logged(&ck, "/new5", 1, 1005, FP(16, 0xee), 11), msg);
+	T_EQ_INT(ck.n, CKPT_MAX);
+	T_EQ_INT(ck.dirty, 0);
+	T_TRUE(ckpt_find(&ck, 1, 1005) == NULL);
+	T_EQ_STR(set_logged(&ck, "/new6", 1, 1006, FP(16, 0xff), 12), "");	/* said once */
+	T_TRUE(ckpt_find(&ck, 1, 1006) == NULL);
+	T_EQ_INT(ck.dirty, 0);
+	/* those it holds are still updated */
+	T_EQ_STR(set_logged(&ck, "/f5", 1, 5, FP(16, 5), 55), "");
+	T_EQ_INT(ck.dirty, 1);
+	T_EQ_INT(ck.ent[4].off, 55);
+	T_EQ_INT(ckpt_save(&ck, 1000, 1), 0);
+
+	n = (size_t)sprintf(want, MAGIC);
+	for (int i = 1; i <= CKPT_MAX; i++) {
+		if (i == 10)
+			n += (size_t)sprintf(want + n, "1 1002 16 00000000000000bb 8 /new2\n");
+		else if (i == 20)
+			n += (size_t)sprintf(want + n, "1 1001 16 00000000000000aa 7 /new1\n");
+		else if (i == 30)
+			n += (size_t)sprintf(want + n, "1 1003 16 00000000000000cc 9 /new3\n");
+		else if (i == 40)
+			n += (size_t)sprintf(want + n, "1 1004 16 00000000000000dd 10 /new4\n");
+		else
+			n += (size_t)sprintf(want + n, "1 %d 16 %016x %d /f%d\n", i, i, i == 5 ? 55 : i, i);
+	}
+	sprintf(want + n, "end 256\n");
+	T_EQ_STR(read_text(file), want);
+	/* a full file loads whole */
+	T_EQ_STR(load_logged(&ck2, 0, 0), "");
+	T_EQ_INT(ck2.n, CKPT_MAX);
+	T_EQ_STR(ckpt_find(&ck2, 1, 256)->path, "/f256");
+	T_EQ_STR(save_logged(&ck2, 0, 1, &ret), "");	/* not dirty */
 	T_EQ_INT(ret, 0);
-	snprintf(text0, sizeof text0, MAGIC "1 3 40 %s\n1 4 50 /var/log/followed\nend 2\n", here);
-	T_EQ_STR(read_text(file), text0);
-	unlink(here);
 }

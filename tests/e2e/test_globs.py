@@ -1,0 +1,322 @@
+"""Following many files at once, end to end: a glob (with a wildcard in a
+directory part) matching 200 files that appear over time, rotation within a
+glob (renamed files recognised, copies of copytruncate not read twice),
+rotation while the agent was stopped, inode reuse told by the fingerprint,
+fileFooterPattern, and kill -9 twenty times while writing and rotating."""
+import os
+import random
+import shutil
+import signal
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import (Agent, Endpoint, ckpt_entry, ckpt_text, count, flow, lines, numbers,  # noqa: E402
+                     read_ckpt, started, test, wait_until, write_conf)
+
+
+def exactly_once(ep, want, what):
+    recs = numbers(ep.records())
+    got = set(recs)
+    missing = sorted(set(want) - got)
+    extra = sorted(got - set(want))
+    assert not missing and not extra and len(recs) == len(got), \
+        "%s: %d missing (first %s), %d unexpected, %d repeated" % (
+            what, len(missing), missing[:5], len(extra), len(recs) - len(got))
+
+
+def append(path, a, b):
+    with open(path, "ab") as f:
+        f.write(b"".join(lines(a, b)))
+
+
+@test(timeout=120)
+def two_hundred_files_appear_over_time(tmp):
+    """/d*/f*.log: 20 directories, 10 files each, created over ~8 s and
+    each written in 3 pieces (50 lines) while others appear.  More files
+    match than the 16 followed at once: the agent says so once, reads the
+    oldest first and the rest as slots free up; every line arrives once."""
+    base = tmp + "/logs"
+    os.mkdir(base)
+    pattern = base + "/d*/f*.log"
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(pattern)])
+        with Agent(harness.kagent(), conf) as ag:
+            started(ag)
+            paths = []
+            for i in range(200):
+                d = "%s/d%02d" % (base, i // 10)
+                os.makedirs(d, exist_ok=True)
+                p = "%s/f%03d.log" % (d, i)
+                paths.append(p)
+                append(p, i * 50, i * 50 + 20)
+                if i >= 10:             # an older file gets more
+                    j = i - 10
+                    append(paths[j], j * 50 + 20, j * 50 + 50)
+                time.sleep(0.04)
+            for j in range(190, 200):
+                append(paths[j], j * 50 + 20, j * 50 + 50)
+            wait_until(lambda: count(ep) >= 10000, 60, interval=0.5,
+                       msg="%d of 10000 lines:\n%s" % (count(ep), ag.stderr()[-2000:]))
+            time.sleep(1.5)
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            err = ag.stderr()
+        exactly_once(ep, range(10000), "200 files")
+        said = [l for l in err.splitlines() if "more files match than the 16 followed at once" in l]
+        assert len(said) >= 1, err
+        # each file's checkpoint is at its end
+        ents = {e[5]: e for e in read_ckpt(tmp + "/checkpoints")}
+        assert sorted(ents) == sorted(paths), sorted(set(paths) - set(ents))[:5]
+        for p in paths:
+            assert ents[p] == ckpt_entry(p, 450), ents[p]
+
+
+@test(timeout=90)
+def rotation_within_the_glob_is_recognised(tmp):
+    """app.log* with logrotate-style renames (app.log.2 -> .3, .1 -> .2,
+    app.log -> .1, a new app.log) every second while lines are written:
+    renamed files are the same files, not read again; every line once."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    total = 30000
+    lock = threading.Lock()
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + "*")])
+        with Agent(harness.kagent(), conf) as ag:
+            started(ag)
+            w = harness.Writer(log, 0, total, chunk=20, pause=0.01, reopen=True, lock=lock)
+            w.start()
+            n = 0
+            while w.is_alive():
+                time.sleep(1)
+                with lock:
+                    n += 1
+                    for k in range(n - 1, 0, -1):
+                        os.rename("%s.%d" % (log, k), "%s.%d" % (log, k + 1))
+                    os.rename(log, log + ".1")
+                    open(log, "wb").close()
+            wait_until(lambda: count(ep) >= total, 20, interval=0.2,
+                       msg="%d of %d:\n%s" % (count(ep), total, ag.stderr()[-1500:]))
+            time.sleep(1.5)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+        exactly_once(ep, range(total), "%d rotations" % n)
+        ents = read_ckpt(tmp + "/checkpoints")
+        files = [log] + ["%s.%d" % (log, k) for k in range(1, n + 1)]
+        assert sorted(e[5] for e in ents) == sorted(files), (sorted(e[5] for e in ents), sorted(files))
+        for e in ents:
+            assert e == ckpt_entry(e[5], os.path.getsize(e[5])), e
+
+
+@test(timeout=60)
+def copytruncate_copy_in_the_glob_is_not_read_again(tmp):
+    """app.log* while logrotate's copytruncate makes app.log.1: the copy has
+    the original's first bytes, so it waits for the original's truncation
+    and then only carries its old content on: every line once."""
+    log = tmp + "/app.log"
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + "*")])
+        with Agent(harness.kagent(), conf) as ag:
+            started(ag)
+            append(log, 0, 1000)
+            wait_until(lambda: count(ep) >= 1000, 10)
+            append(log, 1000, 1200)
+            shutil.copyfile(log, log + ".1")
+            time.sleep(0.3)             # the agent may see the copy first
+            with open(log, "r+b") as f:
+                f.truncate(0)
+            append(log, 1200, 1300)
+            wait_until(lambda: count(ep) >= 1300, 15)
+            time.sleep(2)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            err = ag.stderr()
+        exactly_once(ep, range(1300), "copytruncate")
+        assert "truncated" in err, err
+
+
+@test(timeout=60)
+def copytruncate_while_stopped_resumes_in_the_copy(tmp):
+    """Stopped with lines unsent, the file copied to app.log.1 and truncated,
+    new lines written: at the next start the rest of the old content comes
+    from the copy (found by its fingerprint) and the new file from its start."""
+    log = tmp + "/app.log"
+    append(log, 0, 1000)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + "*")])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 1000, 10)
+            time.sleep(1.5)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+        append(log, 1000, 1500)
+        shutil.copyfile(log, log + ".1")
+        with open(log, "r+b") as f:
+            f.truncate(0)
+        append(log, 1500, 1600)
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+            err = ag.stderr()
+        exactly_once(ep, range(1600), "copytruncate while stopped")
+        assert "app.log.1: a copy of %s made while stopped: resuming at byte 9000" % log in err, err
+
+
+@test(timeout=60)
+def rename_while_stopped_is_finished(tmp):
+    """A literal filePattern, the file renamed to app.log.1 while the agent
+    was stopped with lines unsent: the rest is read from app.log.1, then the
+    new app.log from its start; every line once."""
+    log = tmp + "/app.log"
+    append(log, 0, 1000)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log)])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 1000, 10)
+            time.sleep(1.5)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+        append(log, 1000, 1500)
+        os.rename(log, log + ".1")
+        append(log, 1500, 1600)
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+            err = ag.stderr()
+        exactly_once(ep, range(1600), "renamed while stopped")
+        assert "%s: rotated to %s.1 while stopped: reading its rest" % (log, log) in err, err
+
+
+@test(timeout=60)
+def reused_inode_is_a_new_file(tmp):
+    """A checkpoint entry with this file's device and inode but another
+    fingerprint (the file it described was deleted and its inode reused):
+    the file is new, read from its start, not from the entry's offset."""
+    log = tmp + "/app.log"
+    append(log, 0, 500)
+    st = os.stat(log)
+    with open(tmp + "/checkpoints", "w") as f:
+        f.write(ckpt_text([(st.st_dev, st.st_ino, 1024, "0123456789abcdef", 3000, log)]))
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log, initialPosition="END_OF_FILE")])
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        exactly_once(ep, range(500), "reused inode")
+        assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(log, 4500)]
+        # and the same content's entry is honoured: nothing is sent again
+        append(log, 500, 600)
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        exactly_once(ep, range(600), "resumed")
+
+
+@test(timeout=60)
+def footer_ends_the_file(tmp):
+    """fileFooterPattern: the lines before the footer are sent, the footer
+    and anything after it are not, and the checkpoint passes the footer."""
+    log = tmp + "/report.log"
+    with open(log, "wb") as f:
+        f.write(b"".join(lines(0, 100)) + b"#END of report\r\n" + b"".join(lines(100, 110)))
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log, fileFooterPattern="#END.*")])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 100, 10)
+            want = ckpt_entry(log, 900 + 16)    # fingerprint: what was read
+            append(log, 110, 120)
+            time.sleep(2)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+        assert ep.records() == lines(0, 100)
+        assert read_ckpt(tmp + "/checkpoints") == [want]
+
+
+@test(timeout=60)
+def inotify_says_when_to_read(tmp):
+    """With inotify, a file at its end is looked at again only every 10 s
+    (TAIL_RESCAN_WATCHED_MS) unless the directory reports a change: lines
+    appended to a followed file and a new file matching the glob each
+    arrive within about maxBufferAgeMillis (1 s), three times in a row."""
+    logs = tmp + "/logs"
+    os.mkdir(logs)
+    log = logs + "/a.log"
+    append(log, 0, 10)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(logs + "/*.log", minTimeBetweenFilePollsMillis=600000)])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 10, 10)
+            for k in range(3):
+                time.sleep(2.5)
+                t0 = time.monotonic()
+                append(log, 10 + 20 * k, 20 + 20 * k)
+                wait_until(lambda: count(ep) >= 20 + 20 * k, 4,
+                           msg="appended lines took longer than 4 s")
+                append("%s/new%d.log" % (logs, k), 20 + 20 * k, 30 + 20 * k)
+                wait_until(lambda: count(ep) >= 30 + 20 * k, 4, msg="a new file took longer than 4 s")
+                took = time.monotonic() - t0
+                assert took < 6, took
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            assert "inotify" not in ag.stderr(), ag.stderr()
+        exactly_once(ep, range(70), "inotify")
+
+
+@test(timeout=300)
+def kill9_twenty_times_while_writing_and_rotating(tmp):
+    """app.log* written at ~2,000 lines/s and rotated (renames shifting
+    .N -> .N+1) about every 0.7 s, the agent killed with SIGKILL at random
+    moments 20 times, each time started again: at the end every line has
+    arrived (a line may come twice: what was in flight at a kill)."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    rnd = random.Random(9)
+    total = 60000
+    lock = threading.Lock()
+    stop = threading.Event()
+    rotations = [0]
+
+    def rotate():
+        while not stop.wait(0.7):
+            with lock:
+                rotations[0] += 1
+                n = rotations[0]
+                for k in range(n - 1, 0, -1):
+                    os.rename("%s.%d" % (log, k), "%s.%d" % (log, k + 1))
+                os.rename(log, log + ".1")
+                open(log, "wb").close()
+
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + "*", maxBufferAgeMillis=1000)], checkpointIntervalMillis=200)
+        w = harness.Writer(log, 0, total, chunk=20, pause=0.01, reopen=True, lock=lock)
+        rot = threading.Thread(target=rotate, daemon=True)
+        w.start()
+        rot.start()
+        for k in range(20):
+            with Agent(harness.kagent(), conf) as ag:
+                time.sleep(rnd.uniform(0.3, 1.5))
+                assert ag.alive(), ag.stderr()
+                ag.kill(signal.SIGKILL)
+                ag.wait(10)
+        w.join()
+        stop.set()
+        rot.join()
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(60) == 0, ag.stderr()[-2000:]
+        got = set(numbers(ep.records()))
+        missing = sorted(set(range(total)) - got)
+        assert not missing, "%d lines missing (first %s) after 20 kills and %d rotations" % (
+            len(missing), missing[:5], rotations[0])
+        print("  %d rotations, %d records for %d lines" % (rotations[0], count(ep), total))
+
+
+harness.run()
