@@ -1400,5 +1400,6 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "flows[%zu].retryMaxBackoffMillis = %lld\n", i,
 		    (long long)f->retry_max_backoff_ms);
 		fprintf(out, "flows[%zu].ringSizeBytes = %zu\n", i, f->ring_bytes);
+		fprintf(out, "flows[%zu].minTimeBetweenFilePollsMillis = %lld\n", i, (long long)f->poll_ms);
 	}
 }

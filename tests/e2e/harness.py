@@ -354,8 +354,9 @@ class Agent:
     environment are removed first, so a developer's credentials never leak
     into a test).  stdout and stderr go to files next to the config."""
 
-    def __init__(self, binary, conf_path, args=(), env=None, wrapper=()):
+    def __init__(self, binary, conf_path, args=(), env=None, wrapper=(), user=None):
         self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
+        self.user = user
         base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         base.update(env or {})
         self.env = base
@@ -371,7 +372,7 @@ class Agent:
         self._out = open(self.stdout_path, "wb")
         self._err = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(self.cmd, env=self.env, stdin=subprocess.DEVNULL,
-                                     stdout=self._out, stderr=self._err)
+                                     stdout=self._out, stderr=self._err, user=self.user)
         return self
 
     @property

@@ -492,6 +492,7 @@ T(conf_print_masks_secrets)
 	    "flows[0].retryInitialBackoffMillis = 100\n"
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1048576\n"
+	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
 	    "flows[1] (line 4)\n"
 	    "flows[1].filePattern = /b\n"
@@ -502,7 +503,8 @@ T(conf_print_masks_secrets)
 	    "flows[1].maxBufferSizeBytes = 4194304\n"
 	    "flows[1].retryInitialBackoffMillis = 100\n"
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
-	    "flows[1].ringSizeBytes = 1048576\n");
+	    "flows[1].ringSizeBytes = 1048576\n"
+	    "flows[1].minTimeBetweenFilePollsMillis = 100\n");
 
 	/* Environment credentials with a token; default endpoint. */
 	T_EQ_INT(conf_t_load_env(&c, "{" FLOWS "}", strlen("{" FLOWS "}"), "AKIAENVKEY", "x", "tok"), 0);
@@ -742,6 +744,14 @@ T(conf_error_flows)
 		  "kagent.conf:1: flows[0].filePattern: must not be empty\n" },
 		{ "{\"flows\": [{\"filePattern\": \"logs/*.log\", \"deliveryStream\": \"s\"}]}",
 		  "kagent.conf:1: flows[0].filePattern: must be an absolute path, got \"logs/*.log\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/var/log/\", \"deliveryStream\": \"s\"}]}",
+		  "kagent.conf:1: flows[0].filePattern: ends in '/' (names a directory, not files)\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a/*/*/*/*/*/x.log\", \"deliveryStream\": \"s\"}]}",
+		  "kagent.conf:1: flows[0].filePattern: wildcards in more than 4 directory names\n" },
+		{ F("\"fileFooterPattern\": \"(a\""),
+		  "kagent.conf:3: flows[0].fileFooterPattern: at 0: unclosed group\n" },
+		{ F("\"minTimeBetweenFilePollsMillis\": 0"),
+		  "kagent.conf:3: flows[0].minTimeBetweenFilePollsMillis: must be 1..600000, got 0\n" },
 		{ "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"\"}]}",
 		  "kagent.conf:1: flows[0].deliveryStream: must be 1..64 characters of a-z A-Z 0-9 _ . -, got \"\"\n" },
 		{ "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"my stream\"}]}",
