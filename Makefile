@@ -32,10 +32,15 @@ ifneq ($(filter-out clean deps fuzzdeps,$(or $(MAKECMDGOALS),all)),)
   $(if $(wildcard $(BEARSSL_SRC)/inc/bearssl.h),,$(error no BearSSL source (tools/bearssl-src.sh failed?): give BEARSSL_SRC=DIR))
 endif
 
+# Certificates are never checked against a time before the build (src/tls.c);
+# SOURCE_DATE_EPOCH, when set, makes the build reproducible.
+BUILD_TIME := $(or $(SOURCE_DATE_EPOCH),$(shell date +%s))
+
 CFLAGS   ?= -Os
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
             -ffunction-sections -fdata-sections -I src -I $(B)/gen \
-            -isystem $(BEARSSL_SRC)/inc -DKAGENT_VERSION='"$(VERSION)"'
+            -isystem $(BEARSSL_SRC)/inc -DKAGENT_VERSION='"$(VERSION)"' \
+            -DKAGENT_BUILD_TIME=$(BUILD_TIME)
 LDFLAGS  += -static -Wl,--gc-sections
 BEARSSL  := $(B)/bearssl/libbearssl.a
 
@@ -142,9 +147,11 @@ size: $(BIN)
 # tests/fuzz/fuzz_*.c for FUZZ_SECONDS each.  CI runs a short round.
 FUZZ_SECONDS ?= 30
 FUZZERS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_LIB := $(filter-out src/main.c src/net.c src/tls.c src/flow.c src/sigv4.c,$(SRCS)) $(wildcard src/proc/*.c)
+# kinesis.c's keys need BearSSL's MD5, built from its source with the rest.
+FUZZ_LIB := $(filter-out src/main.c src/net.c src/tls.c src/flow.c src/sigv4.c,$(SRCS)) $(wildcard src/proc/*.c) \
+            $(addprefix $(BEARSSL_SRC)/src/,hash/md5.c codec/dec32le.c codec/enc32le.c codec/enc64le.c)
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
-            -D_FILE_OFFSET_BITS=64 -I src -isystem $(BEARSSL_SRC)/inc
+            -D_FILE_OFFSET_BITS=64 -I src -isystem $(BEARSSL_SRC)/inc -isystem $(BEARSSL_SRC)/src
 fuzz: fuzzdeps
 	@$(MAKE) --no-print-directory fuzzrun
 

@@ -84,6 +84,45 @@ b64_final(struct b64 *s, char *out)
 	return 4;
 }
 
+size_t
+b64_spans(const char *const p[3], const size_t n[3], size_t *off, char *out, size_t cap)
+{
+	size_t total = n[0] + n[1] + n[2], o = 0;
+
+	while (*off < total && cap - o >= 4) {
+		/* the span *off is in, and where in it */
+		int s = 0;
+		size_t at = *off;
+		while (at >= n[s]) {
+			at -= n[s];
+			s++;
+		}
+		size_t run = (n[s] - at) / 3 * 3;
+		if (run > (cap - o) / 4 * 3)
+			run = (cap - o) / 4 * 3;
+		if (run) {
+			/* straight from the span */
+			o += b64_encode(p[s] + at, run, out + o);
+			*off += run;
+			continue;
+		}
+		/* a group across spans, or the last one */
+		unsigned char g[3];
+		size_t k = 0;
+		for (; k < 3 && *off + k < total; k++) {
+			while (at >= n[s]) {
+				at -= n[s];
+				s++;
+			}
+			g[k] = (unsigned char)p[s][at++];
+		}
+		b64_group(g, k, out + o);
+		o += 4;
+		*off += k;
+	}
+	return o;
+}
+
 static int
 b64_value(char c)
 {

@@ -21,6 +21,13 @@ size_t b64_update(struct b64 *s, const void *in, size_t n, char *out);
 /* Writes the last group with padding (0 or 4 bytes) and returns its length. */
 size_t b64_final(struct b64 *s, char *out);
 
+/* Encodes data given as three spans (p[k], n[k] bytes; a record wrapped
+ * around a ring's end, and what follows it), from data offset *off on:
+ * groups of 4 while cap has room for one, the last group padded.  Advances
+ * *off past the bytes encoded; returns the bytes written (a multiple of 4).
+ * Whole when *off reaches n[0] + n[1] + n[2]. */
+size_t b64_spans(const char *const p[3], const size_t n[3], size_t *off, char *out, size_t cap);
+
 /* Decodes; returns the decoded length, or -1 on a bad character or length. */
 long b64_decode(const char *in, size_t n, void *out, size_t cap);
 #endif

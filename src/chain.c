@@ -5,9 +5,10 @@
 #include "proc.h"
 
 /* Room for the longest record read and what a processor makes of it. */
-#define CHAIN_SCRATCH (FIREHOSE_MAX_RECORD_BYTES + 65536)
+#define CHAIN_SLACK 65536	/* a processor's output may outgrow its input this much before it is refused */
 
 static char *scratch[2];
+static size_t scratch_cap;
 /* What scratch holds: the output of record pos of chain owner, len bytes at out. */
 static struct {
 	const struct chain *owner;
@@ -16,14 +17,16 @@ static struct {
 	long len;
 } last;
 
-void chain_init(struct chain *c, const struct conf_flow *cf)
+void chain_init(struct chain *c, const struct conf_flow *cf, size_t max_rec)
 {
 	memset(c, 0, sizeof *c);
 	c->cf = cf;
-	if (cf->nproc && !scratch[0]) {
+	c->max_rec = max_rec;
+	if (cf->nproc && scratch_cap < max_rec + CHAIN_SLACK) {
 		/* untouched until used: a page is only taken when a record fills it */
-		scratch[0] = arena_alloc(CHAIN_SCRATCH);
-		scratch[1] = arena_alloc(CHAIN_SCRATCH);
+		scratch_cap = max_rec + CHAIN_SLACK;
+		scratch[0] = arena_alloc(scratch_cap);
+		scratch[1] = arena_alloc(scratch_cap);
 	}
 }
 
@@ -54,13 +57,13 @@ static long run(const struct chain *c, const struct ring *r, const struct rec *r
 	long len = 0;
 	for (size_t j = 0; j < c->cf->nproc; j++, k ^= 1) {
 		const struct conf_proc *p = &c->cf->proc[j];
-		len = p->p->run(p->state, in, n, scratch[k], CHAIN_SCRATCH, &m);
+		len = p->p->run(p->state, in, n, scratch[k], scratch_cap, &m);
 		if (len < 0)
 			break;
 		in = scratch[k];
 		n = (size_t)len;
 	}
-	if (len >= 0 && n > FIREHOSE_MAX_RECORD_BYTES)
+	if (len >= 0 && n > c->max_rec)
 		len = PROC_TOOLONG;
 	last.owner = c;
 	last.pos = rc->pos;
@@ -90,8 +93,8 @@ void chain_size(struct chain *c, struct ring *r, uint64_t i, int64_t wall)
 	if (len == PROC_DROP) {
 		c->dropped++;
 	} else if (c->toolong++ == 0) {
-		log_warnx("%s: a record is longer than %d bytes after processing: not sent "
-			  "(logged once, counted)", c->cf->delivery_stream, FIREHOSE_MAX_RECORD_BYTES);
+		log_warnx("%s: a record is longer than %zu bytes after processing: not sent "
+			  "(logged once, counted)", c->cf->stream, c->max_rec);
 	}
 }
 

@@ -15,10 +15,12 @@ struct chain {
 	const struct conf_flow *cf;
 	uint64_t dropped;	/* records a processor dropped */
 	uint64_t toolong;	/* records whose output was longer than a record may be */
+	size_t max_rec;		/* the longest record the flow may send */
 };
 
-/* Start-up: takes the shared scratch memory the first time a flow has processors. */
-void chain_init(struct chain *c, const struct conf_flow *cf);
+/* Start-up: takes the shared scratch memory the first time a flow has
+ * processors (again, larger, for a flow with longer records). */
+void chain_init(struct chain *c, const struct conf_flow *cf, size_t max_rec);
 /* Runs the processors on record i (read at wall ms): sets its outlen, or
  * marks it acked if it is not to be sent. */
 void chain_size(struct chain *c, struct ring *r, uint64_t i, int64_t wall);

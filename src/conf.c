@@ -7,6 +7,8 @@
  * file Jackson rejects is rejected here too.  Every problem is one line on
  * stderr: "path:line: key: what is wrong". */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -14,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "arena.h"
+#include "b64.h"
 #include "conf.h"
 #include "glob.h"
 #include "json.h"
+#include "kinesis.h"
 #include "proc.h"
 #include "rx.h"
 
@@ -61,7 +66,6 @@ static const struct conf_ignored {
 	{ CONF_TOP, "assumeRoleARN", conf_later },
 	{ CONF_TOP, "assumeRoleExternalId", conf_later },
 	{ CONF_TOP, "sts.endpoint", conf_later },
-	{ CONF_TOP, "kinesis.endpoint", conf_later },
 	{ CONF_TOP, "kinesis.region", conf_later },
 	{ CONF_TOP, "cloudwatch.emitMetrics", conf_never },
 	{ CONF_TOP, "cloudwatch.endpoint", conf_never },
@@ -77,19 +81,14 @@ static const struct conf_ignored {
 	{ CONF_TOP, "sendingThreadsKeepAliveMillis", conf_never },
 	{ CONF_TOP, "sendingThreadsMaxQueueSize", conf_never },
 	{ CONF_TOP, "maxConnections", conf_never },
-	{ CONF_TOP, "connectionTimeoutMillis", conf_never },
 	{ CONF_TOP, "connectionTTLMillis", conf_never },
-	{ CONF_TOP, "socketTimeoutMillis", conf_never },
 	{ CONF_TOP, "useTcpKeepAlive", conf_never },
 	{ CONF_TOP, "useHttpGzip", conf_never },
 	{ CONF_TOP, "checkpointTimeToLiveDays", conf_never },
-	{ CONF_TOP, "shutdownTimeoutMillis", conf_never },
 	{ CONF_TOP, "userAgent", conf_never },
 	{ CONF_TOP, "userAgentOverride", conf_never },
 	{ CONF_TOP, "userDefinedCredentialsProvider.classname", conf_never },
 	{ CONF_TOP, "userDefinedCredentialsProvider.location", conf_never },
-	{ CONF_FLOW, "partitionKeyOption", conf_later },
-	{ CONF_FLOW, "aggregatedRecordSizeBytes", conf_later },
 	{ CONF_FLOW, "maxTimeBetweenFileTrackerRefreshMillis", conf_later },
 	{ CONF_FLOW, "waitOnFullPublishQueueMillis", conf_never },
 	{ CONF_FLOW, "waitOnEmptyPublishQueueMillis", conf_never },
@@ -606,12 +605,13 @@ static int conf_region_ok(const char *s, size_t n)
 	return 1;
 }
 
-/* Firehose delivery stream names: 1..64 of [a-zA-Z0-9_.-] (CreateDeliveryStream). */
-static int conf_stream_ok(const char *s)
+/* Stream names: 1..max of [a-zA-Z0-9_.-] (CreateDeliveryStream: 64,
+ * CreateStream: 128). */
+static int conf_stream_ok(const char *s, size_t max)
 {
 	size_t i, n = strlen(s);
 
-	if (n < 1 || n > 64)
+	if (n < 1 || n > max)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
@@ -625,11 +625,11 @@ static int conf_stream_ok(const char *s)
  * host is not one. */
 static int conf_region_of_host(const char *host, char *out, size_t cap)
 {
-	static const char *const prefixes[] = { "firehose.", "firehose-fips." };
+	static const char *const prefixes[] = { "firehose.", "firehose-fips.", "kinesis.", "kinesis-fips." };
 	static const char *const suffixes[] = { ".amazonaws.com", ".amazonaws.com.cn" };
 	size_t hl = strlen(host), p, s;
 
-	for (p = 0; p < 2; p++) {
+	for (p = 0; p < 4; p++) {
 		size_t pl = strlen(prefixes[p]);
 		if (strncmp(host, prefixes[p], pl) != 0)
 			continue;
@@ -971,10 +971,51 @@ struct conf_opts *conf_opts_parse(const char *json, size_t len)
 	return o;
 }
 
+/* The checks and defaults that depend on the flow's API. */
+static int conf_flow_api(struct conf_cx *x, struct conf_flow *f, const char *pfx, int bytes_tok, int ring_tok,
+    int key_tok, int opt_tok, int agg_tok, int rec_tok)
+{
+	size_t max_batch, ring_min;
+	int kin = f->api == API_KINESIS;
+	int wrong = kin ? agg_tok : key_tok >= 0 ? key_tok : opt_tok >= 0 ? opt_tok : rec_tok;
+
+	if (wrong >= 0) {
+		conf_say(x->path, conf_line(x, wrong), "%s.%.*s: only for a %s flow", pfx,
+		    x->t[wrong].end - x->t[wrong].start, x->js + x->t[wrong].start,
+		    kin ? "Firehose (deliveryStream)" : "Kinesis (kinesisStream)");
+		return -1;
+	}
+	if (key_tok >= 0 && opt_tok >= 0) {
+		conf_say(x->path, conf_line(x, key_tok), "%s.%.*s: excludes partitionKeyOption", pfx,
+		    x->t[key_tok].end - x->t[key_tok].start, x->js + x->t[key_tok].start);
+		return -1;
+	}
+	max_batch = kin ? kinesis_max_batch_bytes(f->max_record_bytes) : FIREHOSE_MAX_BATCH_BYTES;
+	if (!f->max_buffer_bytes) {
+		f->max_buffer_bytes = max_batch;
+	} else if (f->max_buffer_bytes > max_batch) {
+		conf_say(x->path, conf_line(x, bytes_tok), "%s.maxBufferSizeBytes: must be 1..%zu for a %s flow, got %zu",
+		    pfx, max_batch, kin ? "Kinesis" : "Firehose", f->max_buffer_bytes);
+		return -1;
+	}
+	/* the ring holds at least one longest record and a read */
+	ring_min = (kin ? f->max_record_bytes : FIREHOSE_MAX_RECORD_BYTES) + 16384;
+	if (!f->ring_bytes) {
+		f->ring_bytes = ring_min > CONF_RING_DEFAULT ? ring_min : CONF_RING_DEFAULT;
+	} else if (f->ring_bytes < ring_min) {
+		conf_say(x->path, conf_line(x, ring_tok),
+		    "%s.ringSizeBytes: must be at least %zu for records of %zu bytes, got %zu", pfx, ring_min,
+		    f->max_record_bytes, f->ring_bytes);
+		return -1;
+	}
+	return 0;
+}
+
 static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f)
 {
 	char pfx[32], dot[40], kp[160];
 	int j, k, v, stream_tok = -1, init_tok = -1, max_tok = -1, pattern_tok = -1;
+	int bytes_tok = -1, ring_tok = -1, key_tok = -1, agg_tok = -1, rec_tok = -1, opt_tok = -1;
 	int64_t n;
 
 	snprintf(pfx, sizeof pfx, "flows[%zu]", idx);
@@ -985,13 +1026,16 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 	f->initial_position = POS_END_OF_FILE;
 	f->max_buffer_age_ms = 60000;
 	f->max_buffer_records = FIREHOSE_MAX_BATCH_RECORDS;
-	f->max_buffer_bytes = FIREHOSE_MAX_BATCH_BYTES;
+	f->max_buffer_bytes = 0;	/* by the API, once known */
+	f->max_record_bytes = KINESIS_MAX_RECORD_BYTES;
+	f->key_kind = KINESIS_KEY_RANDOM;
 	f->retry_initial_backoff_ms = 100;
 	f->retry_max_backoff_ms = 10000;
-	f->ring_bytes = CONF_RING_DEFAULT;
+	f->ring_bytes = 0;		/* by the record limit, once known */
 	f->terminator = "\n";
 	f->poll_ms = 100;
 	f->line = conf_line(x, obj);
+	f->file = x->path;
 	snprintf(dot, sizeof dot, "%s.", pfx);
 	for (k = 0, j = obj + 1; k < x->t[obj].size; k++, j = json_skip(x->t, v)) {
 		const char *s;
@@ -1008,21 +1052,62 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 				return -1;
 			}
 			pattern_tok = v;
-		} else if (json_eq(x->js, &x->t[j], "deliveryStream")) {
+		} else if (json_eq(x->js, &x->t[j], "deliveryStream") || json_eq(x->js, &x->t[j], "kinesisStream")) {
+			int kin = json_eq(x->js, &x->t[j], "kinesisStream");
 			if (!(s = conf_string(x, v, kp)))
 				return -1;
-			if (!conf_stream_ok(s)) {
-				conf_say(x->path, conf_line(x, v),
-				    "%s: must be 1..64 characters of a-z A-Z 0-9 _ . -, got \"%.*s\"", kp,
-				    CONF_SHOWN(x, v));
+			if (stream_tok >= 0) {
+				conf_say(x->path, conf_line(x, j), "%s: a flow has one destination, %s is already given",
+				    kp, f->api == API_KINESIS ? "kinesisStream" : "deliveryStream");
 				return -1;
 			}
-			f->delivery_stream = s;
+			if (!conf_stream_ok(s, kin ? 128 : 64)) {
+				conf_say(x->path, conf_line(x, v),
+				    "%s: must be 1..%d characters of a-z A-Z 0-9 _ . -, got \"%.*s\"", kp,
+				    kin ? 128 : 64, CONF_SHOWN(x, v));
+				return -1;
+			}
+			f->api = kin ? API_KINESIS : API_FIREHOSE;
+			f->stream = s;
 			stream_tok = v;
-		} else if (json_eq(x->js, &x->t[j], "kinesisStream")) {
-			conf_say(x->path, conf_line(x, j),
-			    "%s: Kinesis Data Streams flows are not supported by this version", kp);
-			return -1;
+		} else if (json_eq(x->js, &x->t[j], "partitionKeyOption")) {
+			if (!(s = conf_string(x, v, kp)))
+				return -1;
+			if (!strcmp(s, "RANDOM")) {
+				f->key_kind = KINESIS_KEY_RANDOM;
+			} else if (!strcmp(s, "DETERMINISTIC")) {
+				f->key_kind = KINESIS_KEY_DETERMINISTIC;
+			} else {
+				conf_say(x->path, conf_line(x, v), "%s: must be RANDOM or DETERMINISTIC, got \"%.*s\"",
+				    kp, CONF_SHOWN(x, v));
+				return -1;
+			}
+			opt_tok = j;
+		} else if (json_eq(x->js, &x->t[j], "partitionKey") || json_eq(x->js, &x->t[j], "partitionKeyField")) {
+			int field = json_eq(x->js, &x->t[j], "partitionKeyField");
+			if (!(s = conf_nonempty(x, v, kp)))
+				return -1;
+			if (key_tok >= 0) {
+				conf_say(x->path, conf_line(x, j), "%s: partitionKey and partitionKeyField exclude each other", kp);
+				return -1;
+			}
+			if (field ? strlen(s) > KINESIS_MAX_FIELD : !kinesis_key_valid(s, strlen(s))) {
+				conf_say(x->path, conf_line(x, v), "%s: %s", kp, field ? "longer than 256 bytes" :
+				    "must be 1..256 characters of valid UTF-8");
+				return -1;
+			}
+			f->key_kind = field ? KINESIS_KEY_FIELD : KINESIS_KEY_FIXED;
+			f->key_arg = s;
+			key_tok = j;
+		} else if (json_eq(x->js, &x->t[j], "maxRecordSizeBytes")) {
+			if (conf_size(x, v, kp, KINESIS_MAX_RECORD_BYTES, KINESIS_MAX_RECORD_BYTES_LARGE,
+			    &f->max_record_bytes) < 0)
+				return -1;
+			rec_tok = j;
+		} else if (json_eq(x->js, &x->t[j], "aggregatedRecordSizeBytes")) {
+			if (conf_size(x, v, kp, 0, FIREHOSE_MAX_RECORD_BYTES, &f->aggregate_bytes) < 0)
+				return -1;
+			agg_tok = j;
 		} else if (json_eq(x->js, &x->t[j], "initialPosition")) {
 			if (!(s = conf_string(x, v, kp)))
 				return -1;
@@ -1042,8 +1127,9 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 			if (conf_size(x, v, kp, 1, FIREHOSE_MAX_BATCH_RECORDS, &f->max_buffer_records) < 0)
 				return -1;
 		} else if (json_eq(x->js, &x->t[j], "maxBufferSizeBytes")) {
-			if (conf_size(x, v, kp, 1, FIREHOSE_MAX_BATCH_BYTES, &f->max_buffer_bytes) < 0)
+			if (conf_size(x, v, kp, 1, KINESIS_MAX_BATCH_BYTES_LARGE, &f->max_buffer_bytes) < 0)
 				return -1;
+			bytes_tok = v;
 		} else if (json_eq(x->js, &x->t[j], "retryInitialBackoffMillis")) {
 			if (conf_int(x, v, kp, 1, 3600000, &f->retry_initial_backoff_ms) < 0)
 				return -1;
@@ -1099,6 +1185,7 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 			if (conf_int(x, v, kp, CONF_RING_MIN, CONF_RING_MAX, &n) < 0)
 				return -1;
 			f->ring_bytes = (size_t)n;
+			ring_tok = v;
 		} else {
 			conf_ignore(x, j, CONF_FLOW, kp);
 		}
@@ -1108,9 +1195,11 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 		return -1;
 	}
 	if (stream_tok < 0) {
-		conf_say(x->path, f->line, "%s: deliveryStream is required", pfx);
+		conf_say(x->path, f->line, "%s: deliveryStream (Firehose) or kinesisStream is required", pfx);
 		return -1;
 	}
+	if (conf_flow_api(x, f, pfx, bytes_tok, ring_tok, key_tok, opt_tok, agg_tok, rec_tok) < 0)
+		return -1;
 	if (f->retry_max_backoff_ms < f->retry_initial_backoff_ms) {
 		if (max_tok >= 0)
 			conf_say(x->path, conf_line(x, max_tok),
@@ -1139,9 +1228,9 @@ static int conf_flows(struct conf_cx *x, int arr)
 		conf_say(x->path, conf_line(x, arr), "flows: must not be empty");
 		return -1;
 	}
-	if (x->t[arr].size > CONF_MAX_FLOWS) {
-		conf_say(x->path, conf_line(x, arr), "flows: at most %d flows, got %d", CONF_MAX_FLOWS,
-		    x->t[arr].size);
+	if (c->nflows + (size_t)x->t[arr].size > CONF_MAX_FLOWS) {
+		conf_say(x->path, conf_line(x, arr), "flows: at most %d flows in all, got %zu", CONF_MAX_FLOWS,
+		    c->nflows + (size_t)x->t[arr].size);
 		return -1;
 	}
 	for (k = 0, j = arr + 1; k < x->t[arr].size; k++, j = json_skip(x->t, j)) {
@@ -1151,9 +1240,10 @@ static int conf_flows(struct conf_cx *x, int arr)
 		/* The Java agent refuses two flows with one id (file and destination). */
 		for (a = 0; a < c->nflows; a++)
 			if (strcmp(c->flows[a].file_pattern, f->file_pattern) == 0 &&
-			    strcmp(c->flows[a].delivery_stream, f->delivery_stream) == 0) {
-				conf_say(x->path, f->line,
-				    "flows[%d]: same filePattern and deliveryStream as flows[%zu]", k, a);
+			    strcmp(c->flows[a].stream, f->stream) == 0 && c->flows[a].api == f->api) {
+				conf_say(x->path, f->line, "flows[%d]: same filePattern and %s as %s:%d", k,
+				    f->api == API_KINESIS ? "kinesisStream" : "deliveryStream", c->flows[a].file,
+				    c->flows[a].line);
 				return -1;
 			}
 		c->nflows++;
@@ -1228,54 +1318,262 @@ static int conf_credentials(struct conf_cx *x, int id_tok, int secret_tok, int t
 	return 0;
 }
 
-/* Region and endpoint settle each other: an explicit awsRegion wins, else an
+/* An endpoint key: "" (the Java agent's stock agent.json has
+ * "firehose.endpoint": "") means the default.  Its host may name the region. */
+static int conf_one_endpoint(struct conf_cx *x, int tok, const char *key, struct conf_endpoint *ep,
+    const char **region, int *region_from)
+{
+	char derived[32];
+	const char *why, *s;
+
+	if (tok < 0)
+		return 0;
+	if (!(s = conf_string(x, tok, key)))
+		return -1;
+	if (!*s)
+		return 0;
+	if ((why = conf_parse_endpoint(s, ep))) {
+		conf_say(x->path, conf_line(x, tok), "%s: %s, got \"%.*s\"", key, why, CONF_SHOWN(x, tok));
+		return -1;
+	}
+	if (!conf_region_of_host(ep->host, derived, sizeof derived))
+		return 0;
+	if (!*region) {
+		*region = arena_strndup(derived, strlen(derived));
+		*region_from = tok;
+	} else if (strcmp(*region, derived) != 0) {
+		const jsmntok_t *k = &x->t[*region_from - 1];	/* the key the region came from */
+		conf_say(x->path, conf_line(x, *region_from), "%.*s: \"%s\" does not match %s's region \"%s\"",
+		    k->end - k->start, x->js + k->start, *region, key, derived);
+		return -1;
+	}
+	return 0;
+}
+
+static void conf_default_endpoint(struct conf_endpoint *ep, const char *service, const char *region)
+{
+	if (ep->host[0])
+		return;
+	ep->tls = 1;
+	ep->port = 443;
+	snprintf(ep->host, sizeof ep->host, "%s.%s.amazonaws.com%s", service, region,
+	    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+}
+
+/* Region and endpoints settle each other: an explicit awsRegion wins, else an
  * AWS endpoint host names it, else us-east-1 (the Java agent's default). */
-static int conf_endpoint(struct conf_cx *x, int region_tok, int ep_tok)
+static int conf_endpoints(struct conf_cx *x, int region_tok, int fh_tok, int kin_tok)
 {
 	struct conf *c = x->c;
-	char derived[32];
-	const char *why, *s = NULL;
+	int from = region_tok;
 
-	/* The Java agent's stock agent.json has "firehose.endpoint": "", which
-	 * it reads as "the default": so does kagent. */
-	if (ep_tok >= 0 && !(s = conf_string(x, ep_tok, "firehose.endpoint")))
+	if (conf_one_endpoint(x, fh_tok, "firehose.endpoint", &c->firehose, &c->region, &from) < 0 ||
+	    conf_one_endpoint(x, kin_tok, "kinesis.endpoint", &c->kinesis, &c->region, &from) < 0)
 		return -1;
-	if (ep_tok >= 0 && *s) {
-		if ((why = conf_parse_endpoint(s, &c->firehose))) {
-			conf_say(x->path, conf_line(x, ep_tok), "firehose.endpoint: %s, got \"%.*s\"", why,
-			    CONF_SHOWN(x, ep_tok));
-			return -1;
-		}
-		if (conf_region_of_host(c->firehose.host, derived, sizeof derived)) {
-			if (!c->region) {
-				c->region = arena_strndup(derived, strlen(derived));
-			} else if (strcmp(c->region, derived) != 0) {
-				conf_say(x->path, conf_line(x, region_tok),
-				    "awsRegion: \"%s\" does not match firehose.endpoint's region \"%s\"",
-				    c->region, derived);
-				return -1;
-			}
-		}
-		if (!c->region)
-			c->region = CONF_DEFAULT_REGION;
-		return 0;
-	}
 	if (!c->region)
 		c->region = CONF_DEFAULT_REGION;
-	c->firehose.tls = 1;
-	c->firehose.port = 443;
-	snprintf(c->firehose.host, sizeof c->firehose.host, "firehose.%s.amazonaws.com%s", c->region,
-	    strncmp(c->region, "cn-", 3) == 0 ? ".cn" : "");
+	conf_default_endpoint(&c->firehose, "firehose", c->region);
+	conf_default_endpoint(&c->kinesis, "kinesis", c->region);
+	return 0;
+}
+
+/* proxy, else https_proxy / HTTPS_PROXY: http://[user:password@]host[:port]
+ * (an HTTP proxy that takes CONNECT; port 3128 by default).  The
+ * credentials become a Proxy-Authorization header. */
+static int conf_proxy(struct conf_cx *x, int tok)
+{
+	struct conf *c = x->c;
+	const char *s = NULL, *at, *why, *from = "https_proxy", *np;
+	char hostpart[300], raw[190];
+	size_t n, k = 0;
+
+	if (tok >= 0 && !(s = conf_string(x, tok, "proxy")))
+		return -1;
+	if (tok < 0) {
+		if (!(s = getenv("https_proxy")) || !*s) {
+			s = getenv("HTTPS_PROXY");
+			from = "HTTPS_PROXY";
+		}
+		if ((np = getenv("no_proxy")) == NULL || !*np)
+			np = getenv("NO_PROXY");
+		if (np && *np)
+			c->no_proxy = arena_strndup(np, strlen(np));	/* the environment may change */
+	}
+	if (!s || !*s)
+		return 0;
+	if (strncasecmp(s, "http://", 7) != 0) {
+		why = strstr(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
+		    "must start with http://";
+		goto bad;
+	}
+	s += 7;
+	n = strcspn(s, "/?#");
+	if ((at = memchr(s, '@', n))) {
+		/* user:password, %XX-decoded as in a URL */
+		for (const char *p = s; p < at; p++) {
+			unsigned v;
+			if (k + 1 >= sizeof raw) {
+				why = "user:password too long";
+				goto bad;
+			}
+			if (*p == '%' && at - p > 2 && sscanf(p + 1, "%2x", &v) == 1 && isxdigit((unsigned char)p[1]) &&
+			    isxdigit((unsigned char)p[2])) {
+				raw[k++] = (char)v;
+				p += 2;
+			} else {
+				raw[k++] = *p;
+			}
+		}
+		if (k == 0 || b64_len(k) + 7 > sizeof c->proxy_auth) {
+			why = k ? "user:password too long" : "empty user:password before '@'";
+			goto bad;
+		}
+		strcpy(c->proxy_auth, "Basic ");
+		b64_encode(raw, k, c->proxy_auth + 6);
+		c->proxy_auth[6 + b64_len(k)] = 0;
+		s = at + 1;
+	}
+	snprintf(hostpart, sizeof hostpart, "http://%s", s);
+	why = strlen(s) >= 256 ? "host too long" : conf_parse_endpoint(hostpart, &c->proxy);
+	if (why)
+		goto bad;
+	if (!strchr(s[0] == '[' && strchr(s, ']') ? strchr(s, ']') : s, ':'))
+		c->proxy.port = 3128;
+	return 0;
+bad:
+	if (tok >= 0)
+		conf_say(x->path, conf_line(x, tok), "proxy: %s", why);
+	else
+		conf_say(x->path, 0, "%s (environment): %s", from, why);
+	return -1;
+}
+
+/* A duration: milliseconds, or a number with s, m or h ("5m"), as the Go
+ * Kinesis plugins take SEND_FAILURE_TIMEOUT. */
+static int conf_duration(struct conf_cx *x, int tok, const char *kp, int64_t *out)
+{
+	const char *s;
+	char *end;
+	long long n;
+
+	if (x->t[tok].type == JSMN_PRIMITIVE)
+		return conf_int(x, tok, kp, 0, 7 * 86400000LL, out);
+	if (x->t[tok].type != JSMN_STRING) {
+		conf_say(x->path, conf_line(x, tok), "%s: must be milliseconds or a duration string", kp);
+		return -1;
+	}
+	if (!(s = conf_string(x, tok, kp)))
+		return -1;
+	n = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : -1;
+	if (n < 0 || !(end[0] && !end[1] && strchr("smh", end[0]))) {
+		conf_say(x->path, conf_line(x, tok), "%s: must be milliseconds or a duration such as \"300s\", \"5m\", "
+		    "\"1h\", got \"%.*s\"", kp, CONF_SHOWN(x, tok));
+		return -1;
+	}
+	if (n > 7 * 86400 || (*out = n * (end[0] == 's' ? 1000 : end[0] == 'm' ? 60000 : 3600000)) > 7 * 86400000LL) {
+		conf_say(x->path, conf_line(x, tok), "%s: at most a week", kp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads path into x (comments stripped, tokens parsed, an object at the top). */
+static int conf_open(struct conf_cx *x, const char *path)
+{
+	char *buf;
+	int len = 0, bad;
+
+	x->path = path;
+	if (!(buf = conf_readfile(path, &len)))
+		return -1;
+	x->js = buf;
+	x->len = len;
+	if (memchr(buf, 0, len))
+		return conf_syntax_error(x, (int)((char *)memchr(buf, 0, len) - buf));
+	if (conf_strip_comments(buf, len, &bad) < 0) {
+		conf_say(path, json_line(buf, bad), "unterminated comment");
+		return -1;
+	}
+	if (conf_parse(x) < 0)
+		return -1;
+	if (x->t[0].type != JSMN_OBJECT) {
+		conf_say(path, conf_line(x, 0), "the top level must be an object");
+		return -1;
+	}
+	return 0;
+}
+
+static int conf_by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* configDir: every *.json in it, in name order, holds {"flows": [...]}
+ * merged into the main file's flows (as the Java agent's agent.d/), each
+ * error naming its own file and line. */
+static int conf_dropins(struct conf_cx *main, int tok)
+{
+	char *names[64];
+	size_t n = 0, i;
+	const char *dir;
+	struct dirent *d;
+	DIR *dp;
+
+	if (!(dir = conf_abspath(main, tok, "configDir")))
+		return -1;
+	if (!(dp = opendir(dir))) {
+		conf_say(main->path, conf_line(main, tok), "configDir: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((d = readdir(dp))) {
+		size_t len = strlen(d->d_name);
+		if (d->d_name[0] == '.' || len < 6 || strcmp(d->d_name + len - 5, ".json") != 0)
+			continue;
+		if (n == sizeof names / sizeof *names) {
+			closedir(dp);
+			conf_say(main->path, conf_line(main, tok), "configDir: more than %zu .json files in %s",
+			    sizeof names / sizeof *names, dir);
+			return -1;
+		}
+		names[n] = arena_alloc(strlen(dir) + len + 2);
+		sprintf(names[n++], "%s/%s", dir, d->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof *names, conf_by_name);
+	for (i = 0; i < n; i++) {
+		struct conf_cx x = { .c = main->c };
+		int j, k, v, flows = -1;
+		char kp[160];
+		if (conf_open(&x, names[i]) < 0)
+			return -1;
+		for (k = 0, j = 1; k < x.t[0].size; k++, j = json_skip(x.t, v)) {
+			v = j + 1;
+			conf_keypath(&x, j, "", kp, sizeof kp);
+			if (conf_dup(&x, 0, j, kp) < 0)
+				return -1;
+			if (!json_eq(x.js, &x.t[j], "flows")) {
+				conf_say(x.path, conf_line(&x, j), "%s: a configDir file holds only flows", kp);
+				return -1;
+			}
+			flows = v;
+		}
+		if (flows < 0) {
+			conf_say(x.path, conf_line(&x, 0), "flows is required");
+			return -1;
+		}
+		if (conf_flows(&x, flows) < 0)
+			return -1;
+	}
 	return 0;
 }
 
 int conf_load(struct conf *c, const char *path)
 {
 	struct conf_cx x;
-	char *buf;
 	char kp[160];
-	int j, k, v, bad, len = 0;
+	int j, k, v;
 	int id_tok = -1, secret_tok = -1, token_tok = -1, region_tok = -1, ep_tok = -1, flows_tok = -1;
+	int kin_tok = -1, proxy_tok = -1, dir_tok = -1;
 	const char *s;
 
 	memset(c, 0, sizeof *c);
@@ -1285,24 +1583,14 @@ int conf_load(struct conf *c, const char *path)
 	c->ca_file = CONF_DEFAULT_CA_FILE;
 	c->checkpoint_interval_ms = 1000;
 	c->creds_source = "none";
+	c->resolv_conf = "/etc/resolv.conf";
+	c->connect_timeout_ms = 10000;
+	c->socket_timeout_ms = 30000;
+	c->idle_timeout_ms = 50000;
+	c->shutdown_timeout_ms = 5000;
 	x.c = c;
-	x.path = path;
-	if (!(buf = conf_readfile(path, &len)))
+	if (conf_open(&x, path) < 0)
 		return -1;
-	x.js = buf;
-	x.len = len;
-	if (memchr(buf, 0, len))
-		return conf_syntax_error(&x, (int)((char *)memchr(buf, 0, len) - buf));
-	if (conf_strip_comments(buf, len, &bad) < 0) {
-		conf_say(path, json_line(buf, bad), "unterminated comment");
-		return -1;
-	}
-	if (conf_parse(&x) < 0)
-		return -1;
-	if (x.t[0].type != JSMN_OBJECT) {
-		conf_say(path, conf_line(&x, 0), "the top level must be an object");
-		return -1;
-	}
 	for (k = 0, j = 1; k < x.t[0].size; k++, j = json_skip(x.t, v)) {
 		v = j + 1;
 		conf_keypath(&x, j, "", kp, sizeof kp);
@@ -1333,6 +1621,28 @@ int conf_load(struct conf *c, const char *path)
 			region_tok = v;
 		} else if (json_eq(x.js, &x.t[j], "firehose.endpoint")) {
 			ep_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "kinesis.endpoint")) {
+			kin_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "proxy")) {
+			proxy_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "resolvConf")) {
+			if (!(c->resolv_conf = conf_abspath(&x, v, kp)))
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "connectionTimeoutMillis")) {
+			if (conf_int(&x, v, kp, 100, 600000, &c->connect_timeout_ms) < 0)
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "socketTimeoutMillis")) {
+			if (conf_int(&x, v, kp, 100, 600000, &c->socket_timeout_ms) < 0)
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "idleTimeoutMillis")) {
+			if (conf_int(&x, v, kp, 1000, 3600000, &c->idle_timeout_ms) < 0)
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "shutdownTimeoutMillis")) {
+			if (conf_int(&x, v, kp, 0, 600000, &c->shutdown_timeout_ms) < 0)
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "sendFailureTimeout")) {
+			if (conf_duration(&x, v, kp, &c->send_failure_timeout_ms) < 0)
+				return -1;
 		} else if (json_eq(x.js, &x.t[j], "checkpointFile")) {
 			if (!(c->checkpoint_file = conf_abspath(&x, v, kp)))
 				return -1;
@@ -1346,15 +1656,21 @@ int conf_load(struct conf *c, const char *path)
 			if (conf_flows(&x, v) < 0)
 				return -1;
 			flows_tok = v;
+		} else if (json_eq(x.js, &x.t[j], "configDir")) {
+			dir_tok = v;
 		} else {
 			conf_ignore(&x, j, CONF_TOP, kp);
 		}
 	}
-	if (flows_tok < 0) {
-		conf_say(path, conf_line(&x, 0), "flows is required");
+	/* after the main file's flows: theirs come first */
+	if (dir_tok >= 0 && conf_dropins(&x, dir_tok) < 0)
+		return -1;
+	if (c->nflows == 0) {
+		conf_say(path, conf_line(&x, flows_tok < 0 ? 0 : flows_tok),
+		    flows_tok < 0 && dir_tok < 0 ? "flows is required" : "no flows: none here, none in configDir");
 		return -1;
 	}
-	if (conf_endpoint(&x, region_tok, ep_tok) < 0 ||
+	if (conf_endpoints(&x, region_tok, ep_tok, kin_tok) < 0 || conf_proxy(&x, proxy_tok) < 0 ||
 	    conf_credentials(&x, id_tok, secret_tok, token_tok) < 0)
 		return -1;
 	return 0;
@@ -1362,19 +1678,31 @@ int conf_load(struct conf *c, const char *path)
 
 /* ---- printing ------------------------------------------------------------ */
 
+static void conf_print_endpoint(FILE *out, const char *key, const struct conf_endpoint *ep)
+{
+	int v6 = strchr(ep->host, ':') != NULL;
+
+	fprintf(out, "%s = %s://%s%s%s", key, ep->tls ? "https" : "http", v6 ? "[" : "", ep->host, v6 ? "]" : "");
+	if (ep->port != (ep->tls ? 443u : 80u))
+		fprintf(out, ":%u", ep->port);
+	fputc('\n', out);
+}
+
 void conf_print(const struct conf *c, FILE *out)
 {
-	const struct conf_endpoint *ep = &c->firehose;
-	int v6 = strchr(ep->host, ':') != NULL;
+	static const char *const keys[] = { "RANDOM", "DETERMINISTIC", "partitionKey", "partitionKeyField" };
 	size_t i;
 
 	fprintf(out, "config = %s\n", c->path);
 	fprintf(out, "awsRegion = %s\n", c->region);
-	fprintf(out, "firehose.endpoint = %s://%s%s%s", ep->tls ? "https" : "http", v6 ? "[" : "",
-	    ep->host, v6 ? "]" : "");
-	if (ep->port != (ep->tls ? 443u : 80u))
-		fprintf(out, ":%u", ep->port);
-	fputc('\n', out);
+	conf_print_endpoint(out, "firehose.endpoint", &c->firehose);
+	conf_print_endpoint(out, "kinesis.endpoint", &c->kinesis);
+	if (c->proxy.host[0]) {
+		fprintf(out, "proxy = http://%s", c->proxy_auth[0] ? "****@" : "");
+		fprintf(out, strchr(c->proxy.host, ':') ? "[%s]:%u\n" : "%s:%u\n", c->proxy.host, c->proxy.port);
+	} else {
+		fprintf(out, "proxy = (none)\n");
+	}
 	fprintf(out, "credentials = %s\n", c->creds_source);
 	if (c->access_key_id && strlen(c->access_key_id) > 4)
 		fprintf(out, "awsAccessKeyId = %.4s****\n", c->access_key_id);
@@ -1385,11 +1713,25 @@ void conf_print(const struct conf *c, FILE *out)
 	fprintf(out, "caFile = %s\n", c->ca_file);
 	fprintf(out, "checkpointFile = %s\n", c->checkpoint_file);
 	fprintf(out, "checkpointIntervalMillis = %lld\n", (long long)c->checkpoint_interval_ms);
+	fprintf(out, "connectionTimeoutMillis = %lld\n", (long long)c->connect_timeout_ms);
+	fprintf(out, "socketTimeoutMillis = %lld\n", (long long)c->socket_timeout_ms);
+	fprintf(out, "idleTimeoutMillis = %lld\n", (long long)c->idle_timeout_ms);
+	fprintf(out, "shutdownTimeoutMillis = %lld\n", (long long)c->shutdown_timeout_ms);
+	fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
+	    c->send_failure_timeout_ms ? "" : " (off)");
 	for (i = 0; i < c->nflows; i++) {
 		const struct conf_flow *f = &c->flows[i];
+		int kin = f->api == API_KINESIS;
 		fprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
 		fprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
-		fprintf(out, "flows[%zu].deliveryStream = %s\n", i, f->delivery_stream);
+		fprintf(out, "flows[%zu].%s = %s\n", i, kin ? "kinesisStream" : "deliveryStream", f->stream);
+		if (kin) {
+			fprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
+			    f->key_arg ? f->key_arg : "");
+			fprintf(out, "flows[%zu].maxRecordSizeBytes = %zu\n", i, f->max_record_bytes);
+		} else {
+			fprintf(out, "flows[%zu].aggregatedRecordSizeBytes = %zu\n", i, f->aggregate_bytes);
+		}
 		fprintf(out, "flows[%zu].initialPosition = %s\n", i,
 		    f->initial_position == POS_START_OF_FILE ? "START_OF_FILE" : "END_OF_FILE");
 		fprintf(out, "flows[%zu].maxBufferAgeMillis = %lld\n", i, (long long)f->max_buffer_age_ms);

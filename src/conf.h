@@ -15,7 +15,10 @@
 #define FIREHOSE_MAX_BATCH_BYTES   (4 * 1024 * 1024)
 #define FIREHOSE_MAX_RECORD_BYTES  1024000	/* 1,000 KiB, before base64 */
 
+/* Kinesis Data Streams' limits: kinesis.h. */
+
 enum conf_position { POS_END_OF_FILE, POS_START_OF_FILE };
+enum conf_api { API_FIREHOSE, API_KINESIS };
 
 struct conf_endpoint {
 	int tls;		/* https (1) or http (0) */
@@ -34,11 +37,16 @@ struct conf_proc {
 
 struct conf_flow {
 	const char *file_pattern;
-	const char *delivery_stream;
+	enum conf_api api;			/* deliveryStream: Firehose; kinesisStream: Kinesis */
+	const char *stream;			/* its name */
+	int key_kind;				/* Kinesis: partitionKeyOption (enum kinesis_key_kind); RANDOM */
+	const char *key_arg;			/* partitionKey, or partitionKeyField's name */
+	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key); 1 MiB */
+	size_t aggregate_bytes;			/* Firehose: aggregatedRecordSizeBytes; 0 = off */
 	enum conf_position initial_position;	/* default END_OF_FILE */
 	int64_t max_buffer_age_ms;		/* 1,000..900,000; 60,000 */
 	size_t max_buffer_records;		/* 1..500; 500 */
-	size_t max_buffer_bytes;		/* 1..4,194,304; 4,194,304 */
+	size_t max_buffer_bytes;		/* Firehose 1..4,194,304, Kinesis 1..5 MiB (10 MiB); the maximum */
 	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis; 100 */
 	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
 	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
@@ -50,7 +58,8 @@ struct conf_flow {
 	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
-	int line;				/* where the flow starts in the file */
+	const char *file;			/* the file it is in (the main one, or configDir's) */
+	int line;				/* where the flow starts in it */
 };
 
 struct conf {
@@ -61,12 +70,28 @@ struct conf {
 	const char *creds_source;	/* "file", "environment" or "none" */
 	const char *region;		/* awsRegion, else from the endpoint host, else us-east-1 */
 	struct conf_endpoint firehose;	/* firehose.endpoint, else firehose.<region>.amazonaws.com */
+	struct conf_endpoint kinesis;	/* kinesis.endpoint, else kinesis.<region>.amazonaws.com */
+	struct conf_endpoint proxy;	/* proxy, else https_proxy / HTTPS_PROXY; host "" for none */
+	char proxy_auth[256];		/* "Basic <base64 user:password>" from the proxy URL, or "" */
+	const char *no_proxy;		/* no_proxy / NO_PROXY: hosts reached directly, or NULL */
+	const char *resolv_conf;	/* kagent: resolvConf; /etc/resolv.conf */
+	int64_t connect_timeout_ms;	/* connectionTimeoutMillis: connect and TLS handshake; 10,000 */
+	int64_t socket_timeout_ms;	/* socketTimeoutMillis: a request's answer; 30,000 */
+	int64_t idle_timeout_ms;	/* kagent: idleTimeoutMillis: an unused connection is closed; 50,000 */
+	int64_t shutdown_timeout_ms;	/* shutdownTimeoutMillis: TERM sends what is buffered this long; 5,000 */
+	int64_t send_failure_timeout_ms;	/* kagent: sendFailureTimeout: nothing delivered this long: exit 1; 0 = never */
 	const char *checkpoint_file;
 	const char *ca_file;
 	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis; 1,000 */
 	size_t nflows;
 	struct conf_flow flows[CONF_MAX_FLOWS];
 };
+
+/* The endpoint flow f sends to. */
+static inline const struct conf_endpoint *conf_endpoint_of(const struct conf *c, const struct conf_flow *f)
+{
+	return f->api == API_KINESIS ? &c->kinesis : &c->firehose;
+}
 
 /* Reads and checks the file at path into c (strings are taken from the arena).
  * Unknown keys are warned about once and ignored.  Returns 0, or -1 after

@@ -69,45 +69,13 @@ static int piece(struct firehose_enc *e, const char *s, size_t n, char **out, si
 static int data(struct firehose_enc *e, char **out, size_t *cap)
 {
 	struct rec_view v;
-	size_t total;
+	size_t k;
 
 	e->view(e->ctx, e->ring, e->i, &v);
-	total = v.n[0] + v.n[1] + v.n[2];
-	while (e->off < total && *cap >= 4) {
-		/* the span e->off is in, and where in it */
-		int s = 0;
-		size_t at = e->off;
-		while (at >= v.n[s]) {
-			at -= v.n[s];
-			s++;
-		}
-		size_t run = (v.n[s] - at) / 3 * 3;
-		if (run > *cap / 4 * 3)
-			run = *cap / 4 * 3;
-		if (run) {
-			/* straight from the span */
-			b64_encode(v.p[s] + at, run, *out);
-			*out += b64_len(run);
-			*cap -= b64_len(run);
-			e->off += run;
-			continue;
-		}
-		/* a group across spans, or the last one */
-		unsigned char g[3];
-		size_t k = 0;
-		for (; k < 3 && e->off + k < total; k++) {
-			while (at >= v.n[s]) {
-				at -= v.n[s];
-				s++;
-			}
-			g[k] = (unsigned char)v.p[s][at++];
-		}
-		b64_encode(g, k, *out);
-		*out += 4;
-		*cap -= 4;
-		e->off += k;
-	}
-	if (e->off < total)
+	k = b64_spans(v.p, v.n, &e->off, *out, *cap);
+	*out += k;
+	*cap -= k;
+	if (e->off < v.n[0] + v.n[1] + v.n[2])
 		return 0;
 	e->off = 0;
 	return 1;
@@ -150,19 +118,6 @@ size_t firehose_enc_next(struct firehose_enc *e, char *buf, size_t cap)
 	return (size_t)(out - buf);
 }
 
-static void copy_tok(const char *js, const jsmntok_t *t, char *out, size_t cap)
-{
-	if (cap == 0)
-		return;
-	if (json_string(js, t, out, cap) < 0) {
-		size_t n = (size_t)(t->end - t->start);
-		if (n > cap - 1)
-			n = cap - 1;
-		memcpy(out, js + t->start, n);
-		out[n] = 0;
-	}
-}
-
 enum firehose_class firehose_error(int status, const char *body, size_t len, const char *type_hdr,
 				   char *code, size_t codecap, char *msg, size_t msgcap)
 {
@@ -175,9 +130,9 @@ enum firehose_class firehose_error(int status, const char *body, size_t len, con
 	n = jsmn_parse(&p, body, len, t, sizeof t / sizeof *t);
 	if (n > 0 && t[0].type == JSMN_OBJECT) {
 		if ((v = json_get(body, t, 0, "__type")) > 0)
-			copy_tok(body, &t[v], code, codecap);
+			json_copy(body, &t[v], code, codecap);
 		if ((v = json_get(body, t, 0, "message")) > 0 || (v = json_get(body, t, 0, "Message")) > 0)
-			copy_tok(body, &t[v], msg, msgcap);
+			json_copy(body, &t[v], msg, msgcap);
 	}
 	if (!code[0] && type_hdr && type_hdr[0]) {
 		snprintf(code, codecap, "%s", type_hdr);
@@ -247,7 +202,7 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 		int ec = json_get(body, t, e, "ErrorCode");
 		if (ec > 0 && t[ec].type == JSMN_STRING) {
 			if (!failed++)
-				copy_tok(body, &t[ec], code, codecap);
+				json_copy(body, &t[ec], code, codecap);
 			continue;
 		}
 		ring_rec(r, i)->acked = 1;
@@ -257,18 +212,7 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 
 int firehose_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end)
 {
-	static const char key[] = "\"FailedPutCount\"";
-	const char *p = memmem(body, len, key, sizeof key - 1), *e = body + len;
-
-	if (!p)
-		return 0;
-	for (p += sizeof key - 1; p < e && strchr(" \t\r\n", *p); p++)
-		;
-	if (p == e || *p++ != ':')
-		return 0;
-	while (p < e && strchr(" \t\r\n", *p))
-		p++;
-	if (p + 1 >= e || p[0] != '0' || (p[1] >= '0' && p[1] <= '9'))
+	if (!json_key_zero(body, len, "FailedPutCount"))
 		return 0;
 	for (uint64_t i = first; i < end; i++)
 		ring_rec(r, i)->acked = 1;

@@ -5,8 +5,10 @@
  * of records every one of which was accepted.  After a partial failure only
  * the failed records are sent again, with new ones joining them. */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,9 @@
 enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
 
 static uint32_t rng_state;
+/* AWS's clock minus ours, in seconds, once an answer said our signature's
+ * time was off: one clock for every flow. */
+static int64_t clock_skew;
 
 /* xorshift32: jitter needs no quality, only that devices differ */
 static uint32_t rnd(void)
@@ -33,11 +38,24 @@ static uint32_t rnd(void)
 	return rng_state = x;
 }
 
+static int kinesis(const struct flow *f) { return f->cf->api == API_KINESIS; }
+
+static const struct conf_endpoint *endpoint(const struct flow *f)
+{
+	return conf_endpoint_of(f->conf, f->cf);
+}
+
+/* A record's share of a request: its data, and for Kinesis its key (counted
+ * at the most its kind of key may take, so a batch never passes the limit). */
+static size_t rec_bytes(const struct flow *f, const struct rec *rc)
+{
+	return rec_data_len(rc) + f->key_max;
+}
+
 static size_t batch_limit(const struct flow *f)
 {
+	/* maxBufferSizeBytes is at most the API's limit (conf) */
 	size_t lim = f->cf->max_buffer_bytes;
-	if (lim > FIREHOSE_MAX_BATCH_BYTES)
-		lim = FIREHOSE_MAX_BATCH_BYTES;
 	/* half the ring, so the file is read on while a batch is on the wire */
 	if (lim > f->ring.size / 2)
 		lim = f->ring.size / 2;
@@ -67,16 +85,25 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	rng_state ^= (uint32_t)mono_ms() * 2654435761u ^ (uint32_t)getpid();
 	if (!rng_state)
 		rng_state = 1;
-	ring_init(&f->ring, cf->ring_bytes, 2 * cf->max_buffer_records, FIREHOSE_MAX_RECORD_BYTES);
+	if (cf->api == API_KINESIS) {
+		uint64_t salt = ((uint64_t)rnd() << 32) ^ rnd() ^ (uint64_t)(uintptr_t)f;
+		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, salt);
+		f->key_max = cf->key_kind == KINESIS_KEY_FIXED ? strlen(cf->key_arg) :
+			     cf->key_kind == KINESIS_KEY_DETERMINISTIC ? 32 :
+			     cf->key_kind == KINESIS_KEY_RANDOM ? 6 : KINESIS_MAX_KEY_BYTES;
+	}
+	/* a Kinesis record's limit counts its key too */
+	ring_init(&f->ring, cf->ring_bytes, 2 * cf->max_buffer_records,
+		  cf->api == API_KINESIS ? cf->max_record_bytes - f->key_max : FIREHOSE_MAX_RECORD_BYTES);
 	ring_frame(&f->ring, cf->multiline, cf->terminator, strlen(cf->terminator));
 	f->ring.skip_header = cf->skip_header_lines;
 	f->resp_cap = resp_cap(cf);
 	f->resp_body = arena_alloc(f->resp_cap);
 	f->ntoks = ntoks(cf);
 	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
-	chain_init(&f->chain, cf);
+	chain_init(&f->chain, cf, f->ring.max_rec);
 	f->net.fd = -1;
-	if (!dry && net_init(&f->net, &c->firehose, ta, err, errcap) < 0)
+	if (!dry && net_init(&f->net, c, endpoint(f), ta, err, errcap) < 0)
 		return -1;
 	f->ring.footer_rx = cf->footer;
 	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
@@ -89,8 +116,8 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 
 static void say_state(struct flow *f, int cls, const char *code, const char *msg)
 {
-	const char *s = f->cf->delivery_stream;
-	const struct conf_endpoint *ep = &f->conf->firehose;
+	const char *s = f->cf->stream, *api = kinesis(f) ? "Kinesis" : "Firehose";
+	const struct conf_endpoint *ep = endpoint(f);
 
 	if (cls == f->err_class && !strcmp(code, f->err_code))
 		return;	/* logged once per change of state, not per retry */
@@ -98,17 +125,18 @@ static void say_state(struct flow *f, int cls, const char *code, const char *msg
 	snprintf(f->err_code, sizeof f->err_code, "%s", code);
 	switch (cls) {
 	case FH_CREDS:
-		log_warnx("%s: credentials refused by Firehose (%s: %s): check awsAccessKeyId, "
+		log_warnx("%s: credentials refused by %s (%s: %s): check awsAccessKeyId, "
 			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
-			  s, code, msg, f->cf->retry_max_backoff_ms);
+			  s, api, code, msg, f->cf->retry_max_backoff_ms);
 		break;
 	case FH_NOTFOUND:
-		log_warnx("%s: delivery stream not found in %s (%s: %s); records are kept and retried "
-			  "every %" PRId64 " ms", s, f->conf->region, code, msg, f->cf->retry_max_backoff_ms);
+		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried "
+			  "every %" PRId64 " ms", s, kinesis(f) ? "stream" : "delivery stream", f->conf->region, code, msg,
+			  f->cf->retry_max_backoff_ms);
 		break;
 	case FH_INVALID:
-		log_warnx("%s: Firehose refused the request as invalid (%s: %s); retrying every %" PRId64 " ms",
-			  s, code, msg, f->cf->retry_max_backoff_ms);
+		log_warnx("%s: %s refused the request as invalid (%s: %s); retrying every %" PRId64 " ms",
+			  s, api, code, msg, f->cf->retry_max_backoff_ms);
 		break;
 	case CLASS_NETWORK:
 		log_warnx("%s: %s:%u: %s; retrying with backoff", s, ep->host, ep->port, msg);
@@ -133,8 +161,28 @@ static void backoff(struct flow *f, int64_t now, int slow)
 	f->next_try = now + d;
 }
 
+static void probed(struct flow *f, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void probed(struct flow *f, int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->probe_result, sizeof f->probe_result, fmt, ap);
+	va_end(ap);
+	f->probe_ok = ok;
+	f->probe = 2;
+	f->req = REQ_IDLE;
+}
+
 static void failed(struct flow *f, int64_t now, int cls, const char *code, const char *msg)
 {
+	if (f->probe) {
+		static const char *const what[] = { [FH_CREDS] = "credentials or permission refused",
+			[FH_NOTFOUND] = "no such stream", [FH_INVALID] = "request refused", [FH_RETRY] = "failed" };
+		probed(f, 0, "%s (%s%s%s)", cls == CLASS_NETWORK ? "cannot reach the endpoint" : what[cls], code,
+		       msg[0] ? ": " : "", msg);
+		return;
+	}
 	f->req = REQ_IDLE;
 	f->st.requests_failed++;
 	if (cls == CLASS_NETWORK && f->reused && f->failures == 0) {
@@ -146,8 +194,120 @@ static void failed(struct flow *f, int64_t now, int cls, const char *code, const
 	}
 	f->failures++;
 	f->st.retries++;
+	if (!f->failing_since)
+		f->failing_since = now;
 	say_state(f, cls, code, msg);
 	backoff(f, now, cls == FH_CREDS || cls == FH_NOTFOUND || cls == FH_INVALID);
+}
+
+/* AWS's time in an answer that refuses the signature's time: the Date
+ * header, else the one the message gives ("Signature expired:
+ * 20261123T100000Z is now earlier than 20261123T100500Z (20261123T101000Z -
+ * 5 min.)").  0 if neither says. */
+static int64_t server_time(const struct http_resp *r, const char *msg)
+{
+	const char *p = strchr(msg, '(');
+	unsigned y, mo, d, h, mi, se;
+
+	if (r->date_s)
+		return r->date_s;
+	if (!p || sscanf(p + 1, "%4u%2u%2uT%2u%2u%2uZ", &y, &mo, &d, &h, &mi, &se) != 6 || mo < 1 || mo > 12)
+		return 0;
+	return http_days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/* The signature's time was refused: AWS's clock is taken as it says, the
+ * request goes again at once, and the skew is said once per change. */
+static int skewed(struct flow *f, int64_t now, const char *code, const char *msg)
+{
+	int64_t aws;
+
+	if (strcmp(code, "InvalidSignatureException") != 0 && strcmp(code, "RequestExpired") != 0 &&
+	    strcmp(code, "SignatureDoesNotMatch") != 0)
+		return 0;
+	if ((!strstr(msg, "Signature expired") && !strstr(msg, "not yet current") && !strstr(msg, "expired")) ||
+	    !(aws = server_time(&f->resp, msg)))
+		return 0;
+	int64_t skew = aws - (int64_t)time(NULL);
+	if (llabs(skew - clock_skew) < 2)
+		return 0;	/* already corrected: something else is wrong */
+	log_warnx("the clock is %lld s %s AWS's (%s): signing with AWS's time", llabs(skew),
+		  skew > 0 ? "behind" : "ahead of", code);
+	clock_skew = skew;
+	f->req = REQ_IDLE;
+	f->next_try = now;
+	return 1;
+}
+
+/* A ValidationException that names a record of the request ("Value ... at
+ * 'records.3.member.data' failed to satisfy constraint"): its 1-based
+ * index, else 0. */
+static long invalid_record(const char *msg)
+{
+	const char *p = strstr(msg, "'records.");
+	char *end;
+	long i;
+
+	if (!p)
+		return 0;
+	i = strtol(p + 9, &end, 10);
+	return end > p + 9 && *end == '.' && i > 0 ? i : 0;
+}
+
+/* The service refused the request itself.  A record it names cannot ever
+ * be sent: it is dropped (said, counted) and the others go again at once.
+ * Otherwise the batch is sent in halves down to one record, to find one it
+ * would name; a single record still refused without a name is no reason to
+ * drop anything: it is retried at the long backoff. */
+static void invalid(struct flow *f, int64_t now, const char *code, const char *msg)
+{
+	size_t n = 0, bytes = 0;
+	long bad = invalid_record(msg);
+	uint64_t i;
+
+	for (i = f->ring.rtail; i < f->bend; i++) {
+		struct rec *rc = ring_rec(&f->ring, i);
+		if (rc->acked)
+			continue;
+		if (++n == (size_t)bad) {
+			rc->acked = 1;
+			f->st.rejected++;
+			log_warnx("%s: record %ld of a request (%u bytes) refused (%s: %s): dropped", f->cf->stream,
+				  bad, rc->outlen, code, msg);
+			f->req = REQ_IDLE;
+			f->next_try = now;
+			return;
+		}
+		bytes += rec_bytes(f, rc);
+	}
+	if (n > 1) {
+		if (!f->split)
+			log_warnx("%s: a request of %zu records, %zu bytes refused as invalid (%s: %s); sending it "
+				  "in parts to find the record", f->cf->stream, n, bytes, code, msg);
+		f->split = n / 2;
+		f->req = REQ_IDLE;
+		f->next_try = now;
+		return;
+	}
+	failed(f, now, FH_INVALID, code, msg);
+}
+
+/* partitionKeyField: a record without the field gets a random key; said
+ * once, counted (USR1). */
+static void field_key(struct flow *f, uint64_t i)
+{
+	char key[KINESIS_MAX_KEY_BYTES + 1];
+	struct rec_view v;
+	const struct rec *rc = ring_rec(&f->ring, i);
+	uint64_t before = f->keys.fallbacks;
+
+	if (rc->acked)
+		return;
+	(f->cf->nproc ? chain_view : ring_view)(&f->chain, &f->ring, i, &v);
+	kinesis_key(&f->keys, &v, rc->pos, key);
+	if (f->keys.fallbacks > before && !f->key_warned++)
+		log_warnx("%s: a record has no usable \"%s\" field: sent with a random partition key "
+			  "(said once, counted)", f->cf->stream, f->cf->key_arg);
 }
 
 /* Runs the processors on the records cut since the last call. */
@@ -162,8 +322,11 @@ static void process(struct flow *f)
 		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	for (; f->proc_next < f->ring.rhead; f->proc_next++)
+	for (; f->proc_next < f->ring.rhead; f->proc_next++) {
 		chain_size(&f->chain, &f->ring, f->proc_next, wall);
+		if (kinesis(f) && f->keys.kind == KINESIS_KEY_FIELD)
+			field_key(f, f->proc_next);
+	}
 }
 
 /* Frees the records at the front that are done with (accepted, or dropped
@@ -189,10 +352,11 @@ static void release_acked(struct flow *f, int64_t now)
 static void recovered(struct flow *f)
 {
 	if (f->err_class != CLASS_OK)
-		log_info("%s: delivering again (after %d failed attempts)", f->cf->delivery_stream, f->failures);
+		log_info("%s: delivering again (after %d failed attempts)", f->cf->stream, f->failures);
 	f->err_class = CLASS_OK;
 	f->err_code[0] = 0;
 	f->failures = 0;
+	f->failing_since = 0;
 	f->next_try = 0;
 }
 
@@ -206,22 +370,34 @@ static void answered(struct flow *f, int64_t now)
 	f->idle_since = now;
 	if (!r->keep_alive)
 		net_close(&f->net);
+	if (f->probe && r->status == 200) {
+		const char *st = strstr(r->body, "Status\":\"");
+		probed(f, 1, "ok: %s %s is %.*s", kinesis(f) ? "stream" : "delivery stream", f->cf->stream,
+		       st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
+		return;
+	}
 	if (r->status != 200) {
-		int cls = firehose_error(r->status, r->body, r->body_len, r->error_type, code, sizeof code,
-					 msg, sizeof msg);
+		int cls = (kinesis(f) ? kinesis_error : firehose_error)(r->status, r->body, r->body_len, r->error_type,
+									 code, sizeof code, msg, sizeof msg);
 		if (!code[0])
 			snprintf(code, sizeof code, "HTTP %d", r->status);
-		failed(f, now, cls, code, msg);
+		if (f->probe)
+			failed(f, now, cls, code, msg);
+		else if (cls == FH_INVALID)
+			invalid(f, now, code, msg);
+		else if (!(cls == FH_CREDS && skewed(f, now, code, msg)))
+			failed(f, now, cls, code, msg);
 		return;
 	}
 	size_t before = 0;
 	for (uint64_t i = f->ring.rtail; i < f->bend; i++)
 		before += !ring_rec(&f->ring, i)->acked;
 	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
-		bad = firehose_all_accepted(r->body, r->body_len, &f->ring, f->ring.rtail, f->bend) ? 0 : -1;
+		bad = (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
+										  f->ring.rtail, f->bend) ? 0 : -1;
 	else
-		bad = firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail,
-				     f->bend, code, sizeof code);
+		bad = (kinesis(f) ? kinesis_apply : firehose_apply)(r->body, r->body_len, f->toks, f->ntoks, &f->ring,
+								    f->ring.rtail, f->bend, code, sizeof code);
 	if (bad < 0) {
 		f->st.malformed_answers++;
 		failed(f, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
@@ -229,19 +405,25 @@ static void answered(struct flow *f, int64_t now)
 	}
 	f->st.records_sent += before - (size_t)bad;
 	f->last_progress = now;
+	f->split = 0;
+	if ((size_t)bad < before)
+		f->failing_since = 0;
+	else if (!f->failing_since)
+		f->failing_since = now;
 	release_acked(f, now);
 	if (bad == 0) {
 		recovered(f);
 		return;
 	}
 	/* a partial failure: only the failed records go again, joined by new
-	 * ones; some progress means a short backoff, none a growing one */
+	 * ones; some progress means a short backoff, none (or a stream that
+	 * says it is throttling us) a growing one */
 	f->st.records_failed += (uint64_t)bad;
-	if ((size_t)bad < before)
+	if ((size_t)bad < before && !(kinesis(f) && kinesis_throttled(code)))
 		f->failures = 0;
 	f->failures++;
 	f->st.retries++;
-	log_debug("%s: %ld of %zu records failed (%s), retrying them", f->cf->delivery_stream, bad, before, code);
+	log_debug("%s: %ld of %zu records failed (%s), retrying them", f->cf->stream, bad, before, code);
 	backoff(f, now, 0);
 }
 
@@ -261,22 +443,33 @@ static int batch_due(struct flow *f, int64_t now)
 	for (i = r->rtail; i < f->bend; i++) {
 		if (!ring_rec(r, i)->acked) {
 			n++;
-			bytes += rec_data_len(ring_rec(r, i));
+			bytes += rec_bytes(f, ring_rec(r, i));
 		}
 	}
 	int retry = n > 0;
-	for (i = f->bend; i < f->proc_next && n < f->cf->max_buffer_records; i++) {
+	size_t most = f->split ? f->split : f->cf->max_buffer_records;
+	if (n > most) {
+		/* looking for the record the service refuses: the first of these only */
+		for (n = 0, bytes = 0, i = r->rtail; n < most; i++)
+			if (!ring_rec(r, i)->acked) {
+				n++;
+				bytes += rec_bytes(f, ring_rec(r, i));
+			}
+		f->bend = i;
+		return 1;
+	}
+	for (i = f->bend; i < f->proc_next && n < most; i++) {
 		const struct rec *rc = ring_rec(r, i);
 		if (rc->acked)
 			continue;	/* dropped by a processor */
-		if (n > 0 && bytes + rec_data_len(rc) > lim)
+		if (n > 0 && bytes + rec_bytes(f, rc) > lim)
 			break;
-		bytes += rec_data_len(rc);
+		bytes += rec_bytes(f, rc);
 		n++;
 	}
 	if (n == 0)
 		return 0;
-	if (retry || i < f->proc_next || n == f->cf->max_buffer_records || f->flushing ||
+	if (retry || i < f->proc_next || n == most || f->flushing ||
 	    now - ring_rec(r, r->rtail)->t >= f->cf->max_buffer_age_ms || bytes >= lim) {
 		f->bend = i;
 		return 1;
@@ -293,45 +486,75 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 		snprintf(out, cap, v6 ? "[%s]:%u" : "%s:%u", ep->host, ep->port);
 }
 
+/* The request body, by API: prepared (returns its length), then streamed. */
+static size_t body_init(struct flow *f, rec_view_fn view)
+{
+	if (f->probe) {
+		f->body_off = 0;
+		return strlen(f->probe_body);
+	}
+	if (kinesis(f))
+		return kinesis_enc_init(&f->kenc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, &f->keys, view,
+					&f->chain);
+	return firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, view, &f->chain);
+}
+
+static size_t body_next(struct flow *f, char *out, size_t cap)
+{
+	if (f->probe) {
+		/* body_off counts what pump() sent; the hashing pass reads it whole at once */
+		size_t len = strlen(f->probe_body), at = f->req == REQ_SENDING ? f->body_off : 0;
+		size_t n = len - at < cap ? len - at : cap;
+		if (f->req != REQ_SENDING && f->body_off)
+			return 0;
+		memcpy(out, f->probe_body + at, n);
+		if (f->req != REQ_SENDING)
+			f->body_off = n;
+		return n;
+	}
+	return kinesis(f) ? kinesis_enc_next(&f->kenc, out, cap) : firehose_enc_next(&f->enc, out, cap);
+}
+
 static int build_head(struct flow *f)
 {
 	const struct conf *c = f->conf;
+	const char *target = kinesis(f) ? f->probe ? "Kinesis_20131202.DescribeStreamSummary" : KINESIS_TARGET :
+				   f->probe ? "Firehose_20150804.DescribeDeliveryStream" : FIREHOSE_TARGET;
 	char host[300], date[17], hash[65], authz[512], scratch[4096];
 	unsigned char digest[32];
 	br_sha256_context sha;
 	size_t n;
 
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
-	f->body_len = firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream,
-					view, &f->chain);
+	f->body_len = body_init(f, view);
 	br_sha256_init(&sha);
-	while ((n = firehose_enc_next(&f->enc, scratch, sizeof scratch)) > 0)
+	while ((n = body_next(f, scratch, sizeof scratch)) > 0)
 		br_sha256_update(&sha, scratch, n);
 	br_sha256_out(&sha, digest);
 	sigv4_hex(digest, 32, hash);
-	firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->delivery_stream, view, &f->chain);
+	body_init(f, view);
 
-	host_header(&c->firehose, host, sizeof host);
-	sigv4_amz_date(time(NULL), date);
+	host_header(endpoint(f), host, sizeof host);
+	sigv4_amz_date(time(NULL) + (time_t)clock_skew, date);
 	struct sigv4_header h[5] = {
 		{ "content-type", 12, "application/x-amz-json-1.1", 26 },
 		{ "host", 4, host, strlen(host) },
 		{ "x-amz-date", 10, date, 16 },
-		{ "x-amz-target", 12, FIREHOSE_TARGET, sizeof FIREHOSE_TARGET - 1 },
+		{ "x-amz-target", 12, target, strlen(target) },
 		{ "x-amz-security-token", 20, c->session_token, c->session_token ? strlen(c->session_token) : 0 },
 	};
 	struct sigv4_req req = {
 		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
 		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
-	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, c->region, FIREHOSE_SERVICE,
-				date, &f->key, authz, sizeof authz) < 0)
+	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, c->region,
+				kinesis(f) ? KINESIS_SERVICE : FIREHOSE_SERVICE, date, &f->key, authz, sizeof authz) < 0)
 		return -1;
 	int k = snprintf(f->head, sizeof f->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
-			 "Content-Length: %zu\r\nX-Amz-Target: " FIREHOSE_TARGET "\r\nX-Amz-Date: %s\r\n"
+			 "Content-Length: %zu\r\nX-Amz-Target: %s\r\nX-Amz-Date: %s\r\n"
 			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-			 host, f->body_len, date, c->session_token ? "X-Amz-Security-Token: " : "",
+			 host, f->body_len, target, date, c->session_token ? "X-Amz-Security-Token: " : "",
 			 c->session_token ? c->session_token : "", c->session_token ? "\r\n" : "", authz);
 	if (k < 0 || (size_t)k >= sizeof f->head)
 		return -1;
@@ -351,7 +574,7 @@ static void pump(struct flow *f, int64_t now)
 			memcpy(p, f->head + f->head_off, n);
 			f->head_off += n;
 		} else {
-			n = firehose_enc_next(&f->enc, (char *)p, len);
+			n = body_next(f, (char *)p, len);
 			f->body_off += n;
 			if (n == 0) {
 				net_flush(&f->net);	/* too little room left in this record */
@@ -384,18 +607,18 @@ static void pump(struct flow *f, int64_t now)
 static void start(struct flow *f, int64_t now)
 {
 	f->reused = f->net.state == NET_OPEN;
-	if (f->net.state == NET_CLOSED && net_connect(&f->net) < 0) {
+	if (f->net.state == NET_CLOSED && net_connect(&f->net, now) < 0) {
 		failed(f, now, CLASS_NETWORK, "network", f->net.err);
 		return;
 	}
 	if (build_head(f) < 0) {
-		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->delivery_stream);
+		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->stream);
 		failed(f, now, FH_INVALID, "signing", "request head does not fit");
 		return;
 	}
 	f->st.requests++;
 	f->req = REQ_SENDING;
-	f->deadline = now + FLOW_REQUEST_TIMEOUT_MS + (f->reused ? 0 : FLOW_CONNECT_TIMEOUT_MS);
+	f->deadline = now + f->conf->socket_timeout_ms + (f->reused ? 0 : f->conf->connect_timeout_ms);
 	pump(f, now);
 }
 
@@ -418,8 +641,25 @@ static void print_records(struct flow *f, int64_t now)
 	release_acked(f, now);
 }
 
+void flow_probe(struct flow *f, int64_t now)
+{
+	snprintf(f->probe_body, sizeof f->probe_body, kinesis(f) ? "{\"StreamName\":\"%s\"}" :
+		 "{\"DeliveryStreamName\":\"%s\"}", f->cf->stream);
+	f->probe = 1;
+	start(f, now);
+}
+
 void flow_step(struct flow *f, int64_t now, int reading)
 {
+	if (f->net.state != NET_CLOSED && now >= net_due(&f->net))
+		flow_io(f, 0, now);	/* a resolver retry, a connect that took too long */
+	if (f->probe) {
+		if (f->req != REQ_IDLE && now >= f->deadline) {
+			net_close(&f->net);
+			failed(f, now, CLASS_NETWORK, "network", "no answer in time");
+		}
+		return;
+	}
 	f->tail.flushing = f->flushing;
 	if (reading)
 		tail_read(&f->tail, &f->ring, now);
@@ -432,7 +672,7 @@ void flow_step(struct flow *f, int64_t now, int reading)
 		net_close(&f->net);
 		failed(f, now, CLASS_NETWORK, "network", "no answer in time");
 	}
-	if (f->req == REQ_IDLE && f->net.state == NET_OPEN && now - f->idle_since >= FLOW_IDLE_CLOSE_MS)
+	if (f->req == REQ_IDLE && f->net.state == NET_OPEN && now - f->idle_since >= f->conf->idle_timeout_ms)
 		net_close(&f->net);
 	if (f->req == REQ_IDLE && batch_due(f, now))
 		start(f, now);
@@ -440,13 +680,12 @@ void flow_step(struct flow *f, int64_t now, int reading)
 
 int flow_pollfd(const struct flow *f, short *events)
 {
-	*events = net_events(&f->net);
-	return f->net.fd;
+	return net_pollfd(&f->net, events);
 }
 
 void flow_io(struct flow *f, short revents, int64_t now)
 {
-	int rc = net_io(&f->net, revents);
+	int rc = net_io(&f->net, revents, now);
 
 	pump(f, now);	/* what arrived before a close is still the answer */
 	if (rc == 0)
@@ -470,7 +709,7 @@ int64_t flow_due(const struct flow *f, int reading)
 	if (reading && ring_write_buf((struct ring *)r, &room) && room)
 		due = min64(due, tail_due(&f->tail, r));
 	if (f->req != REQ_IDLE)
-		return min64(due, f->deadline);
+		return min64(min64(due, f->deadline), net_due(&f->net));
 	if (f->bend > r->rtail)
 		due = min64(due, f->next_try);
 	else if (r->rhead > r->rtail) {
@@ -478,8 +717,8 @@ int64_t flow_due(const struct flow *f, int reading)
 		due = min64(due, ready > f->next_try ? ready : f->next_try);
 	}
 	if (f->net.state == NET_OPEN)
-		due = min64(due, f->idle_since + FLOW_IDLE_CLOSE_MS);
-	return due;
+		due = min64(due, f->idle_since + f->conf->idle_timeout_ms);
+	return min64(due, net_due(&f->net));
 }
 
 int flow_drained(const struct flow *f)

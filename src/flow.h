@@ -1,6 +1,7 @@
-/* One flow: a file followed into its ring, records batched and delivered to
- * a Firehose delivery stream over one keep-alive connection, the checkpoint
- * advanced past what the service accepted.  Driven by the loop in main.c. */
+/* One flow: its files followed into its ring, records batched and delivered
+ * to a Firehose delivery stream or a Kinesis data stream over its own
+ * keep-alive connection, the checkpoints advanced past what the service
+ * accepted.  Driven by the loop in main.c. */
 #ifndef FLOW_H
 #define FLOW_H
 #include <stdint.h>
@@ -9,20 +10,18 @@
 #include "conf.h"
 #include "firehose.h"
 #include "http.h"
+#include "kinesis.h"
 #include "net.h"
 #include "ring.h"
 #include "sigv4.h"
 #include "tail.h"
 
-#define FLOW_CONNECT_TIMEOUT_MS 10000
-#define FLOW_REQUEST_TIMEOUT_MS 30000
-#define FLOW_IDLE_CLOSE_MS 50000	/* close a keep-alive connection unused this long */
 
 enum flow_req { REQ_IDLE, REQ_SENDING, REQ_RECEIVING };
 
 struct flow_stats {
 	uint64_t records_read, records_sent, records_failed, requests, requests_failed, retries;
-	uint64_t bytes_sent, malformed_answers;
+	uint64_t bytes_sent, malformed_answers, rejected;
 };
 
 struct flow {
@@ -39,13 +38,18 @@ struct flow {
 	uint64_t bend;
 	int64_t next_try;		/* not before this (backoff) */
 	int failures;			/* consecutive failed attempts */
+	size_t split;			/* records per request while looking for one the service refuses (0: no limit) */
 	int err_class;			/* the state last logged, to log each change once */
 	char err_code[96];
 	/* the request on the wire */
 	enum flow_req req;
 	char head[4096];
 	size_t head_len, head_off;
-	struct firehose_enc enc;
+	struct firehose_enc enc;	/* the body: Firehose's encoder, or */
+	struct kinesis_enc kenc;	/* Kinesis's */
+	struct kinesis_keys keys;
+	size_t key_max;			/* Kinesis: bytes a record's key may take (batch sizes) */
+	int key_warned;
 	size_t body_len, body_off;
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
@@ -59,11 +63,18 @@ struct flow {
 	/* what the loop asks for */
 	int flushing;			/* send everything now, whatever its age */
 	int64_t last_progress;		/* when a record was last accepted */
+	int64_t failing_since;		/* when delivery began to fail (0: it does not) */
 	struct flow_stats st;
+	/* kagent -t --online: one read-only call instead of the flow's work */
+	int probe;			/* 1: on its way, 2: answered or failed */
+	char probe_body[256];
+	char probe_result[512];		/* what it found */
+	int probe_ok;
 };
 
-/* Start-up: sizes and takes the flow's memory, resolves the endpoint, opens
- * the file at its checkpoint.  Returns 0, or -1 with a message in err. */
+/* Start-up: sizes and takes the flow's memory, settles the route to the
+ * endpoint (resolved later, without blocking), opens its files at their
+ * checkpoints.  Returns 0, or -1 with a message in err. */
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
 	      const struct tls_anchors *ta, int dry, char *err, size_t errcap);
 /* Bytes of memory the flow takes for settings cf (for kagent -t). */
@@ -76,6 +87,10 @@ int flow_pollfd(const struct flow *f, short *events);
 void flow_io(struct flow *f, short revents, int64_t now);
 /* When flow_step must run again at the latest. */
 int64_t flow_due(const struct flow *f, int reading);
+/* kagent -t --online: sends one cheap read-only call (DescribeDeliveryStream,
+ * DescribeStreamSummary) signed as the flow's records would be; the loop
+ * drives it like a batch; f->probe is 2 when probe_result says what it found. */
+void flow_probe(struct flow *f, int64_t now);
 /* Every record read so far was accepted (and the file is at its end). */
 int flow_drained(const struct flow *f);
 #endif

@@ -10,17 +10,21 @@ enum http_result { HTTP_MORE = 0, HTTP_DONE = 1, HTTP_ERROR = -1 };
 struct http_resp {
 	/* results, valid once HTTP_DONE */
 	int status;			/* e.g. 200 */
+	int http10;			/* the status line said HTTP/1.0 */
 	int keep_alive;			/* the connection may carry another request */
+	char reason[64];		/* the status line's reason phrase (cut, printable ASCII only) */
 	char date[40];			/* Date header, "" if none */
+	int64_t date_s;			/* the Date header as seconds since 1970 (UTC); 0 if none or unreadable */
 	char error_type[96];		/* x-amzn-ErrorType header, "" if none */
 	char *body;			/* caller's buffer; body_len bytes, NUL-terminated */
 	size_t body_len;
 	int body_truncated;		/* the body was longer than body_cap - 1; the rest was skipped */
 	const char *error;		/* on HTTP_ERROR: what was wrong, for the log */
+	int head_only;			/* set after http_resp_init: the answer ends with its headers (CONNECT) */
 	/* parser state: private */
 	size_t body_cap;
 	int state;
-	int chunked, until_close, http10, conn_close, conn_keep;
+	int chunked, until_close, conn_close, conn_keep;
 	uint64_t remaining;		/* of Content-Length or of the current chunk */
 	int has_length;			/* a Content-Length was seen (value in remaining) */
 	int nlines;			/* header or trailer lines so far, against a cap */
@@ -37,4 +41,34 @@ int http_resp_feed(struct http_resp *r, const char *data, size_t n, size_t *used
 /* The connection was closed by the peer: HTTP_DONE if that ends the response
  * (a body delimited by the close), else HTTP_ERROR. */
 int http_resp_eof(struct http_resp *r);
+
+/* An HTTP-date (RFC 9110 5.6.7) of n bytes: IMF-fixdate "Sun, 06 Nov 1994
+ * 08:49:37 GMT", or the obsolete RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT"
+ * (a year of two digits: 1970..2069) and asctime "Sun Nov  6 08:49:37 1994"
+ * forms.  Names are matched ignoring case; the weekday is not checked
+ * against the date.  Returns seconds since 1970-01-01 00:00:00 UTC, or 0 if
+ * s is none of these or names no real time in 1970..9999. */
+int64_t http_date(const char *s, size_t n);
+/* Days from 1970-01-01 to y-m-d (m 1..12), proleptic Gregorian. */
+int64_t http_days_from_civil(int64_t y, int m, int d);
+
+/* ---- HTTP proxies (RFC 9110 9.3.6: CONNECT) ---- */
+
+/* Writes the request that asks a proxy for a tunnel to host:port (host
+ * without brackets; an IPv6 address gets them), with a
+ * "Proxy-Authorization: auth" header unless auth is NULL or "".  The proxy's
+ * answer is read by an http_resp with head_only set: status 200 means the
+ * tunnel is open right after it.  Returns the request's length, 0 if it does
+ * not fit in cap bytes (nothing usable is written then). */
+size_t http_connect_request(char *buf, size_t cap, const char *host, unsigned port, const char *auth);
+
+/* 1 if host is to be reached without the proxy by list, a no_proxy value
+ * (NULL: none): comma-separated entries, blanks around them ignored, each
+ * "*" (every host), a name that matches host itself or any name under it
+ * (a leading "." or "*." changes nothing: "amazonaws.com" and
+ * ".amazonaws.com" both match "firehose.us-east-1.amazonaws.com"), an IP
+ * address (IPv6 with or without brackets) that matches that address only,
+ * or an address block "10.0.0.0/8", "fd00::/8".  A ":port" after an entry is
+ * ignored.  Names are compared ignoring case and a final dot. */
+int http_no_proxy(const char *list, const char *host);
 #endif

@@ -162,7 +162,8 @@ json_get(const char *js, const jsmntok_t *t, int obj, const char *key)
 		return -1;
 	i = obj + 1;
 	for (k = 0; k < t[obj].size; k++) {
-		if (json_eq(js, &t[i], key))
+		/* jsmn takes {"a":1,"b"}: a key without a value has size 0 */
+		if (t[i].size == 1 && json_eq(js, &t[i], key))
 			return i + 1;
 		i = json_skip(t, i);	/* the key and its value */
 	}
@@ -292,6 +293,50 @@ json_string(const char *js, const jsmntok_t *t, char *out, size_t cap)
 	}
 	out[o] = '\0';
 	return (int)o;
+}
+
+void
+json_copy(const char *js, const jsmntok_t *t, char *out, size_t cap)
+{
+	size_t n;
+
+	if (cap == 0 || json_string(js, t, out, cap) >= 0)
+		return;
+	n = t->end > t->start ? (size_t)(t->end - t->start) : 0;
+	if (n > cap - 1)
+		n = cap - 1;
+	memcpy(out, js + t->start, n);
+	out[n] = '\0';
+}
+
+static int
+json_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int
+json_key_zero(const char *js, size_t len, const char *key)
+{
+	char q[64];
+	size_t k = strlen(key);
+	const char *p, *e = js + len;
+
+	if (k + 2 > sizeof q)
+		return 0;
+	q[0] = '"';
+	memcpy(q + 1, key, k);
+	q[k + 1] = '"';
+	if (!(p = memmem(js, len, q, k + 2)))
+		return 0;
+	for (p += k + 2; p < e && json_blank(*p); p++)
+		;
+	if (p == e || *p++ != ':')
+		return 0;
+	while (p < e && json_blank(*p))
+		p++;
+	/* a digit after the 0 would make it another number; none, no telling */
+	return p + 1 < e && p[0] == '0' && !(p[1] >= '0' && p[1] <= '9');
 }
 
 int

@@ -38,11 +38,20 @@ size_t json_utf8_encode(char b[4], unsigned long u);
 int json_skip(const jsmntok_t *t, int i);
 /* 1 if token t is a string equal to s. */
 int json_eq(const char *js, const jsmntok_t *t, const char *s);
-/* In the object at index obj, the index of the value for key, or -1. */
+/* In the object at index obj, the index of the value for key, or -1 (also
+ * for a key that jsmn let through without a value: {"a":1,"b"}). */
 int json_get(const char *js, const jsmntok_t *t, int obj, const char *key);
 /* Decodes the string token t (escapes, \uXXXX with surrogate pairs to UTF-8)
  * into out with a NUL; returns its length, or -1 if it does not fit or is invalid. */
 int json_string(const char *js, const jsmntok_t *t, char *out, size_t cap);
+/* Copies the string token t into out (cap bytes, NUL-ended, cut to fit):
+ * decoded (json_string) where it can be, else its raw text.  For codes and
+ * messages in answers, which are shown, never parsed.  Nothing if cap is 0. */
+void json_copy(const char *js, const jsmntok_t *t, char *out, size_t cap);
+/* 1 if the first "key" (quoted) in js, len bytes that need not be whole
+ * JSON, is followed by a colon and the number 0; else 0.  For an answer too
+ * long to parse: its start still tells whether anything failed. */
+int json_key_zero(const char *js, size_t len, const char *key);
 /* 1-based line number of byte offset off in js. */
 int json_line(const char *js, int off);
 

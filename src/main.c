@@ -23,7 +23,6 @@
 #include "tail.h"
 #include "tls.h"
 
-#define SHUTDOWN_FLUSH_MS 5000	/* on TERM/INT, send what is buffered for this long */
 
 static struct conf conf;
 static struct ckpt ckpt;
@@ -47,10 +46,12 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kagent [-ntv] [--once[=SECONDS]] -c FILE\n"
+		"usage: kagent [-ntv] [--once[=SECONDS]] [--online] -c FILE\n"
 		"       kagent -V\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
 		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
+		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
+		"                  there (DescribeDeliveryStream, DescribeStreamSummary); exit 1 if one is not\n"
 		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
 		"                  stdout, send nothing, write no checkpoint\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
@@ -58,15 +59,15 @@ static void usage(FILE *out)
 		"  -v              debug logging\n"
 		"  -V              version and build options\n"
 		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
-		"Signals: TERM/INT flush (up to %d s), checkpoint and exit; HUP does the same, then starts\n"
-		"again with the configuration as it is now; USR1 logs the counters.\n",
-		SHUTDOWN_FLUSH_MS / 1000);
+		"Signals: TERM/INT send what is buffered (up to shutdownTimeoutMillis), checkpoint and exit;\n"
+		"HUP does the same, then starts again with the configuration as it is now; USR1 logs the\n"
+		"counters of each flow.\n");
 }
 
 static void version(void)
 {
 	printf("kagent %s\n", KAGENT_VERSION);
-	printf("outputs: firehose (PutRecordBatch)\n");
+	printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
 	printf("tls: BearSSL; libc: musl; %zu-bit, %zu-bit file offsets\n", sizeof(void *) * 8,
 	       sizeof(off_t) * 8);
 	printf("processors:");
@@ -78,19 +79,22 @@ static void version(void)
 
 static void stats(void)
 {
+	int64_t now = mono_ms();
+
 	for (size_t i = 0; i < conf.nflows; i++) {
 		const struct flow *f = &flows[i];
+		int64_t wait = f->next_try > now ? f->next_try - now : 0;
 		log_info("%s: read %" PRIu64 " records, sent %" PRIu64 ", failed %" PRIu64 " (retried), "
 			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", dropped %" PRIu64
-			 " (processors %" PRIu64 ", FIFO overflow %" PRIu64 "), malformed answers %" PRIu64
-			 ", pending %" PRIu64 ", last error %s; bytes read %" PRIu64 ", bytes sent %" PRIu64
-			 ", retries %" PRIu64,
-			 f->cf->delivery_stream, f->st.records_read, f->st.records_sent, f->st.records_failed,
+			 " (processors %" PRIu64 ", FIFO overflow %" PRIu64 ", refused %" PRIu64 "), malformed answers %"
+			 PRIu64 ", pending %" PRIu64 ", last error %s; bytes read %" PRIu64 ", bytes sent %" PRIu64
+			 ", retries %" PRIu64 ", backoff %" PRId64 " ms, random partition keys %" PRIu64,
+			 f->cf->stream, f->st.records_read, f->st.records_sent, f->st.records_failed,
 			 f->st.requests, f->st.requests_failed, f->ring.truncated,
-			 f->chain.dropped + f->tail.dropped_lines + f->ring.discarded, f->chain.dropped,
-			 f->tail.dropped_lines + f->ring.discarded, f->st.malformed_answers,
+			 f->chain.dropped + f->tail.dropped_lines + f->ring.discarded + f->st.rejected, f->chain.dropped,
+			 f->tail.dropped_lines + f->ring.discarded, f->st.rejected, f->st.malformed_answers,
 			 f->ring.rhead - f->ring.rtail, f->err_code[0] ? f->err_code : "none", f->tail.bytes,
-			 f->st.bytes_sent, f->st.retries);
+			 f->st.bytes_sent, f->st.retries, f->failures ? wait : 0, f->keys.fallbacks);
 	}
 }
 
@@ -100,7 +104,7 @@ static void print_plan(void)
 
 	conf_print(&conf, stdout);
 	for (size_t i = 0; i < conf.nflows; i++) {
-		size_t m = flow_memory(&conf.flows[i], conf.firehose.tls);
+		size_t m = flow_memory(&conf.flows[i], conf_endpoint_of(&conf, &conf.flows[i])->tls);
 		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer)\n", i, m,
 		       conf.flows[i].ring_bytes, 2 * conf.flows[i].max_buffer_records);
 		total += m;
@@ -109,6 +113,50 @@ static void print_plan(void)
 }
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* kagent -t --online: each flow's call, driven by a small loop of its own;
+ * the checkpoint is read but never written. */
+static int probe(const struct tls_anchors *ta)
+{
+	struct pollfd pfd[CONF_MAX_FLOWS];
+	char err[256];
+	int64_t until = mono_ms() + conf.connect_timeout_ms + conf.socket_timeout_ms;
+	int bad = 0;
+
+	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
+	for (size_t i = 0; i < conf.nflows; i++) {
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, ta, 0, err, sizeof err) < 0) {
+			printf("flows[%zu] %s: %s\n", i, conf.flows[i].stream, err);
+			return 1;
+		}
+		flow_probe(&flows[i], mono_ms());
+	}
+	for (;;) {
+		int64_t now = mono_ms(), due = until;
+		int n = 0, busy = 0;
+		for (size_t i = 0; i < conf.nflows; i++) {
+			flow_step(&flows[i], now, 0);
+			busy |= flows[i].probe == 1;
+			pfd[i].fd = flow_pollfd(&flows[i], &pfd[i].events);
+			due = min64(due, flow_due(&flows[i], 0));
+			n = (int)i + 1;
+		}
+		if (!busy || now >= until)
+			break;
+		poll(pfd, (nfds_t)n, due <= now ? 0 : (int)(due - now));
+		now = mono_ms();
+		for (size_t i = 0; i < conf.nflows; i++)
+			if (pfd[i].fd >= 0 && pfd[i].revents)
+				flow_io(&flows[i], pfd[i].revents, now);
+	}
+	for (size_t i = 0; i < conf.nflows; i++) {
+		const struct flow *f = &flows[i];
+		printf("flows[%zu] %s %s: %s\n", i, f->cf->api == API_KINESIS ? "kinesisStream" : "deliveryStream",
+		       f->cf->stream, f->probe == 2 ? f->probe_result : "no answer in time");
+		bad |= !f->probe_ok;
+	}
+	return bad;
+}
 
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
 static int run(int64_t once_ms, int dry)
@@ -128,10 +176,10 @@ static int run(int64_t once_ms, int dry)
 			stats();
 		}
 		if (got_term && reading) {
-			log_info("%s: sending what is buffered (up to %d s)", got_hup ? "reloading" : "stopping",
-				 SHUTDOWN_FLUSH_MS / 1000);
+			log_info("%s: sending what is buffered (up to %" PRId64 " ms)", got_hup ? "reloading" : "stopping",
+				 conf.shutdown_timeout_ms);
 			reading = 0;
-			stop_at = now + SHUTDOWN_FLUSH_MS;
+			stop_at = now + conf.shutdown_timeout_ms;
 		}
 		for (size_t i = 0; i < conf.nflows; i++) {
 			struct flow *f = &flows[i];
@@ -150,6 +198,17 @@ static int run(int64_t once_ms, int dry)
 			ckpt_save(&ckpt, now, 0);
 		if (drained && (once_ms || !reading))
 			return 0;
+		for (size_t i = 0; reading && conf.send_failure_timeout_ms && i < conf.nflows; i++) {
+			const struct flow *f = &flows[i];
+			if (f->failing_since && now - f->failing_since >= conf.send_failure_timeout_ms) {
+				/* the supervisor restarts us, and the failure shows */
+				log_warnx("%s: nothing delivered for %" PRId64 " ms (sendFailureTimeout; last error %s): "
+					  "exiting", f->cf->stream, now - f->failing_since, f->err_code);
+				return 1;
+			}
+			if (f->failing_since)
+				due = min64(due, f->failing_since + conf.send_failure_timeout_ms);
+		}
 		if (!reading && now >= stop_at) {
 			log_warnx("stopping with records not yet accepted; they are sent again at the next start");
 			return 0;
@@ -200,11 +259,12 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "once", optional_argument, NULL, 'o' },
+		{ "online", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "/etc/kagent.conf";
-	int check = 0, dry = 0, c, status;
+	int check = 0, dry = 0, online = 0, c, status;
 	int64_t once_ms = 0;
 	struct tls_anchors ta = { 0 };
 	char err[256];
@@ -217,6 +277,7 @@ int main(int argc, char **argv)
 		case 'v': log_verbose = 1; break;
 		case 'V': version(); return 0;
 		case 'h': usage(stdout); return 0;
+		case 'O': online = 1; break;
 		case 'o': {
 			char *end;
 			long s = optarg ? strtol(optarg, &end, 10) : 60;
@@ -242,16 +303,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	err[0] = 0;
-	if (conf.firehose.tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
+	int tls = 0;
+	for (size_t i = 0; i < conf.nflows; i++)
+		tls |= conf_endpoint_of(&conf, &conf.flows[i])->tls;
+	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
 	}
-	if (err[0] && conf.firehose.tls)
+	if (err[0] && tls)
 		log_warnx("caFile %s: %s", conf.ca_file, err);
+	if (online && !check) {
+		usage(stderr);
+		return 2;
+	}
 	if (check) {
 		print_plan();
-		printf("trust anchors = %zu from %s\n", ta.n, conf.firehose.tls ? conf.ca_file : "(http: none)");
-		return 0;
+		printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
+		return online ? probe(&ta) : 0;
 	}
 
 	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
@@ -270,8 +338,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
-	log_info("started: %zu flow(s) to %s://%s:%u, %zu bytes of memory taken", conf.nflows,
-		 conf.firehose.tls ? "https" : "http", conf.firehose.host, conf.firehose.port, arena_used());
+	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());
 	arena_seal();
 
 	status = run(once_ms, dry);

@@ -1,38 +1,59 @@
-/* Sockets: resolution at start-up, non-blocking connect, plain or TLS.
- * Name resolution happens once, before the loop: getaddrinfo blocks and
- * allocates, so it must never run inside it. */
+/* A connection, step by step inside the loop: the name resolved by dns.c
+ * (getaddrinfo blocks and allocates: it never runs here), a non-blocking
+ * connect to each address in turn, a CONNECT tunnel when a proxy is in the
+ * way, then plain bytes or BearSSL's engine.  connectionTimeoutMillis covers
+ * all of it, from the first DNS query to the end of the TLS handshake.
+ *
+ * Through a proxy TLS still runs end to end: the server name sent (SNI) and
+ * checked in the certificate is the endpoint's, never the proxy's. */
+#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include "arena.h"
 #include "log.h"
 #include "net.h"
 
-int net_init(struct net *n, const struct conf_endpoint *ep, const struct tls_anchors *ta, char *err, size_t cap)
+/* A resolution failed but an older answer is there: it is used for this
+ * long before the name is asked for again (each try of a dead nameserver
+ * would otherwise cost every connection its timeout). */
+#define NET_STALE_MS 30000
+
+static const char *host_of(const struct net *n) { return n->via ? n->via->host : n->ep->host; }
+static unsigned port_of(const struct net *n) { return n->via ? n->via->port : n->ep->port; }
+static const char *proxy_word(const struct net *n) { return n->via ? "the proxy " : ""; }
+
+int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep, const struct tls_anchors *ta,
+	     char *err, size_t cap)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
-	char port[8];
-	int e;
+	unsigned char q[12 + 255 + 4];
 
 	memset(n, 0, sizeof *n);
 	n->fd = -1;
 	n->ep = ep;
-	snprintf(port, sizeof port, "%u", ep->port);
-	if ((e = getaddrinfo(ep->host, port, &hints, &res)) != 0) {
-		snprintf(err, cap, "%s: cannot resolve: %s", ep->host, gai_strerror(e));
+	n->timeout_ms = c->connect_timeout_ms;
+	if (c->proxy.host[0] && !http_no_proxy(c->no_proxy, ep->host)) {
+		n->via = &c->proxy;
+		n->proxy_auth = c->proxy_auth;
+		n->creq_len = http_connect_request(n->creq, sizeof n->creq, ep->host, ep->port, c->proxy_auth);
+		if (!n->creq_len) {
+			snprintf(err, cap, "%s: the proxy's CONNECT request would not fit in %d bytes", ep->host,
+				 NET_CONNECT_REQ_MAX);
+			return -1;
+		}
+	}
+	/* dns_start() would say so at every connection: better once, now */
+	if (!dns_query_build(q, sizeof q, 0, host_of(n), DNS_TYPE_A)) {
+		snprintf(err, cap, "%s%s: not a valid host name", proxy_word(n), host_of(n));
 		return -1;
 	}
-	for (ai = res; ai && n->naddr < NET_MAX_ADDRS; ai = ai->ai_next) {
-		memcpy(&n->addr[n->naddr], ai->ai_addr, ai->ai_addrlen);
-		n->addrlen[n->naddr++] = ai->ai_addrlen;
-	}
-	freeaddrinfo(res);
+	dns_init(&n->dns, c->resolv_conf, "/etc/hosts");
 	if (ep->tls) {
 		n->sc = arena_alloc(sizeof *n->sc);
 		n->xc = arena_alloc(sizeof *n->xc);
@@ -46,50 +67,269 @@ int net_init(struct net *n, const struct conf_endpoint *ep, const struct tls_anc
 	return 0;
 }
 
-static int fail(struct net *n, const char *what, int err)
+static int failf(struct net *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int failf(struct net *n, const char *fmt, ...)
 {
-	if (err)
-		snprintf(n->err, sizeof n->err, "%s: %s", what, strerror(err));
-	else
-		snprintf(n->err, sizeof n->err, "%s", what);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(n->err, sizeof n->err, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
-int net_connect(struct net *n)
+static int fail(struct net *n, const char *what, int err)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&n->addr[n->cur];
+	return err ? failf(n, "%s: %s", what, strerror(err)) : failf(n, "%s", what);
+}
+
+/* "10.0.0.1:443", "[2001:db8::1]:443" */
+static void addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
+		snprintf(out, cap, "%s:%u", a, ntohs(in->sin_port));
+	} else {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
+		snprintf(out, cap, "[%s]:%u", a, ntohs(in6->sin6_port));
+	}
+}
+
+static void close_fd(struct net *n)
+{
+	if (n->fd >= 0)
+		close(n->fd);
+	n->fd = -1;
+}
+
+/* Address cur failed (err: errno, 0 for a timeout): said in n->err, and the
+ * next address goes first from now on. */
+static void addr_failed(struct net *n, int err, int64_t waited)
+{
+	char a[64];
+
+	addr_text(&n->dns.addr[n->cur], a, sizeof a);
+	if (err)
+		failf(n, "connect to %s%s: %s", proxy_word(n), a, strerror(err));
+	else
+		failf(n, "connect to %s%s: no answer in %lld ms", proxy_word(n), a, (long long)waited);
+	if (n->tried > 1) {
+		size_t k = strlen(n->err);
+		snprintf(n->err + k, sizeof n->err - k, " (%d addresses tried)", n->tried);
+	}
+	n->cur = (n->cur + 1) % n->dns.naddr;
+	close_fd(n);
+}
+
+/* A non-blocking connect to the addresses not yet tried this time, from cur:
+ * one that fails at once (no route for its family...) gives way to the
+ * next.  Returns 0 (CONNECTING), or -1 when every one failed. */
+static int connect_next(struct net *n)
+{
 	int one = 1;
 
+	while (n->tried < n->dns.naddr) {
+		const struct sockaddr *sa = (const struct sockaddr *)&n->dns.addr[n->cur];
+		n->tried++;
+		close_fd(n);
+		n->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (n->fd < 0) {
+			n->state = NET_CLOSED;
+			return fail(n, "socket", errno);	/* out of descriptors: no address would do */
+		}
+		setsockopt(n->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		if (connect(n->fd, sa, n->dns.addrlen[n->cur]) == 0 || errno == EINPROGRESS) {
+			n->state = NET_CONNECTING;
+			return 0;
+		}
+		addr_failed(n, errno, 0);
+	}
+	n->refresh = 1;		/* the name may have moved: ask again next time */
+	n->state = NET_CLOSED;
+	return -1;
+}
+
+/* The addresses are there (fresh, or the last answer): connect. */
+static int begin_connect(struct net *n)
+{
+	if (!n->dns.naddr) {	/* dns.c never says DONE without one: a guard */
+		n->state = NET_CLOSED;
+		return failf(n, "%s%s: no address", proxy_word(n), host_of(n));
+	}
+	if (n->cur >= n->dns.naddr)
+		n->cur = 0;	/* a new answer with fewer addresses */
+	n->tried = 0;
+	return connect_next(n);
+}
+
+/* The resolution failed (why): the last answer, if there is one, or the end. */
+static int unresolved(struct net *n, int64_t now, const char *why)
+{
+	n->state = NET_CLOSED;
+	if (!n->dns.naddr)
+		return failf(n, "cannot resolve %s%s: %s", proxy_word(n), host_of(n), why);
+	if (!n->stale_said) {
+		log_warnx("cannot resolve %s%s (%s): connecting to the addresses it had before", proxy_word(n),
+			  host_of(n), why);
+		n->stale_said = 1;
+	}
+	n->stale_until = now + NET_STALE_MS;
+	n->refresh = 0;
+	return begin_connect(n);
+}
+
+/* The resolution ended (DONE or FAILED). */
+static int resolved(struct net *n, int64_t now)
+{
+	if (dns_state(&n->dns) != DNS_DONE)
+		return unresolved(n, now, n->dns.err);
+	if (n->stale_said)
+		log_info("%s%s resolves again", proxy_word(n), host_of(n));
+	n->stale_said = 0;
+	n->refresh = 0;
+	return begin_connect(n);
+}
+
+int net_connect(struct net *n, int64_t now)
+{
 	net_close(n);
 	n->eof = 0;
 	n->err[0] = 0;
 	n->olen = n->ilen = 0;
-	n->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (n->fd < 0)
-		return fail(n, "socket", errno);
-	setsockopt(n->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (n->ep->tls && !br_ssl_client_reset(n->sc, n->ep->host, 1))
-		return fail(n, "TLS reset failed", 0);
-	if (connect(n->fd, sa, n->addrlen[n->cur]) < 0 && errno != EINPROGRESS) {
-		int e = errno;
-		n->cur = (n->cur + 1) % n->naddr;	/* the next address next time */
-		return fail(n, "connect", e);
+	n->creq_off = 0;
+	n->deadline = now + n->timeout_ms;
+	if (n->ep->tls) {
+		/* certificates are checked against a time no earlier than the build */
+		uint32_t days, secs;
+		tls_x509_time(tls_time((int64_t)time(NULL)), &days, &secs);
+		br_x509_minimal_set_time(n->xc, days, secs);
+		if (!br_ssl_client_reset(n->sc, n->ep->host, 1))
+			return fail(n, "TLS reset failed", 0);
 	}
-	n->state = NET_CONNECTING;
-	return 0;
+	if (!n->refresh && (dns_fresh(&n->dns, now) || (n->stale_said && now < n->stale_until)))
+		return begin_connect(n);
+	if (dns_start(&n->dns, host_of(n), port_of(n), now) == DNS_BUSY) {
+		n->state = NET_RESOLVING;
+		return 0;
+	}
+	return resolved(n, now);
 }
 
-short net_events(const struct net *n)
+int net_pollfd(const struct net *n, short *events)
 {
-	if (n->state == NET_CONNECTING)
-		return POLLOUT;
-	if (n->state != NET_OPEN)
-		return 0;
-	if (n->ep->tls) {
-		unsigned st = br_ssl_engine_current_state(&n->sc->eng);
-		return (st & BR_SSL_SENDREC ? POLLOUT : 0) | (st & BR_SSL_RECVREC ? POLLIN : 0);
+	*events = 0;
+	switch (n->state) {
+	case NET_CLOSED:
+		return -1;
+	case NET_RESOLVING:
+		return dns_pollfd(&n->dns, events);
+	case NET_CONNECTING:
+		*events = POLLOUT;
+		break;
+	case NET_TUNNEL:
+		*events = n->creq_off < n->creq_len ? POLLOUT : POLLIN;
+		break;
+	case NET_HANDSHAKE:
+	case NET_OPEN:
+		if (n->ep->tls) {
+			unsigned st = br_ssl_engine_current_state(&n->sc->eng);
+			*events = (st & BR_SSL_SENDREC ? POLLOUT : 0) | (st & BR_SSL_RECVREC ? POLLIN : 0);
+		} else {
+			*events = (n->olen ? POLLOUT : 0) | (n->ilen < NET_PLAIN_BUF ? POLLIN : 0);
+		}
+		break;
 	}
-	return (n->olen ? POLLOUT : 0) | (n->ilen < NET_PLAIN_BUF ? POLLIN : 0);
+	return n->fd;
+}
+
+int64_t net_due(const struct net *n)
+{
+	int64_t d;
+
+	switch (n->state) {
+	case NET_RESOLVING:
+		d = dns_due(&n->dns);
+		return d < n->deadline ? d : n->deadline;
+	case NET_CONNECTING:
+	case NET_TUNNEL:
+	case NET_HANDSHAKE:
+		return n->deadline;
+	default:
+		return INT64_MAX;
+	}
+}
+
+/* The deadline passed before the connection was OPEN. */
+static int timed_out(struct net *n, int64_t now)
+{
+	long long ms = (long long)n->timeout_ms;
+	char why[64];
+
+	switch (n->state) {
+	case NET_RESOLVING:
+		dns_cancel(&n->dns);
+		/* an older answer gets a connect timeout of its own */
+		n->deadline = now + n->timeout_ms;
+		snprintf(why, sizeof why, "no answer in %lld ms (connectionTimeoutMillis)", ms);
+		return unresolved(n, now, why);
+	case NET_CONNECTING:
+		addr_failed(n, 0, ms);
+		n->state = NET_CLOSED;
+		return -1;
+	case NET_TUNNEL:
+		return failf(n, "the proxy %s:%u did not answer CONNECT in %lld ms", n->via->host, n->via->port, ms);
+	default:
+		return failf(n, "TLS handshake: no answer in %lld ms", ms);
+	}
+}
+
+/* The proxy: sends CONNECT, reads the answer up to its end and not a byte
+ * further (what follows belongs to the tunnel).  Returns 1 once the tunnel
+ * is open, 0 while waiting, -1 on failure. */
+static int tunnel(struct net *n)
+{
+	char buf[512];
+	ssize_t k;
+	size_t used;
+	int r;
+
+	while (n->creq_off < n->creq_len) {
+		k = send(n->fd, n->creq + n->creq_off, n->creq_len - n->creq_off, MSG_NOSIGNAL);
+		if (k > 0)
+			n->creq_off += (size_t)k;
+		else if (k < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		else
+			return fail(n, "send to the proxy", errno);
+	}
+	for (;;) {
+		k = recv(n->fd, buf, sizeof buf, MSG_PEEK);
+		if (k == 0) {
+			n->eof = 1;
+			return failf(n, "the proxy %s:%u closed the connection before answering CONNECT",
+				     n->via->host, n->via->port);
+		}
+		if (k < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : fail(n, "recv from the proxy", errno);
+		r = http_resp_feed(&n->cresp, buf, (size_t)k, &used);
+		if (used && recv(n->fd, buf, used, 0) != (ssize_t)used)
+			return fail(n, "recv from the proxy", errno);
+		if (r == HTTP_ERROR)
+			return failf(n, "the proxy %s:%u answered CONNECT with garbage: %s", n->via->host,
+				     n->via->port, n->cresp.error);
+		if (r == HTTP_DONE)
+			break;
+	}
+	if (n->cresp.status / 100 == 2)
+		return 1;
+	return failf(n, "proxy said: HTTP/1.%d %d %s%s", n->cresp.http10 ? 0 : 1, n->cresp.status, n->cresp.reason,
+		     n->cresp.status != 407 ? "" :
+		     n->proxy_auth[0] ? " (the user and password of the proxy URL were refused)" :
+					" (it wants a user and password: http://USER:PASSWORD@HOST:PORT)");
 }
 
 /* One send and one receive attempt; returns 1 if bytes moved, 0 if not, -1 on error. */
@@ -116,7 +356,8 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 			moved = 1;
 		} else if (k == 0) {
 			n->eof = 1;
-			return fail(n, "connection closed by the server", 0);
+			return fail(n, n->state == NET_HANDSHAKE ? "connection closed during the TLS handshake" :
+				    "connection closed by the server", 0);
 		} else if (errno != EAGAIN && errno != EINTR) {
 			return fail(n, "recv", errno);
 		}
@@ -124,10 +365,32 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 	return moved;
 }
 
-int net_io(struct net *n, short revents)
+/* TCP is up: on to the tunnel, the handshake or the application. */
+static void connected(struct net *n)
+{
+	n->refresh = 0;
+	if (n->via) {
+		http_resp_init(&n->cresp, n->cresp_body, sizeof n->cresp_body);
+		n->cresp.head_only = 1;
+		n->state = NET_TUNNEL;
+	} else {
+		n->state = n->ep->tls ? NET_HANDSHAKE : NET_OPEN;
+	}
+}
+
+int net_io(struct net *n, short revents, int64_t now)
 {
 	size_t sent, got;
 
+	if (n->state == NET_CLOSED)
+		return 0;
+	if (n->state == NET_RESOLVING) {
+		if (dns_io(&n->dns, revents, now) != DNS_BUSY)
+			return resolved(n, now);
+		return now >= n->deadline ? timed_out(n, now) : 0;
+	}
+	if (n->state != NET_OPEN && now >= n->deadline)
+		return timed_out(n, now);
 	if (n->state == NET_CONNECTING) {
 		int e = 0;
 		socklen_t len = sizeof e;
@@ -135,13 +398,17 @@ int net_io(struct net *n, short revents)
 			return 0;
 		getsockopt(n->fd, SOL_SOCKET, SO_ERROR, &e, &len);
 		if (e) {
-			n->cur = (n->cur + 1) % n->naddr;
-			return fail(n, "connect", e);
+			addr_failed(n, e, 0);
+			return connect_next(n);
 		}
-		n->state = NET_OPEN;
+		connected(n);
 	}
-	if (n->state != NET_OPEN)
-		return -1;
+	if (n->state == NET_TUNNEL) {
+		int r = tunnel(n);
+		if (r <= 0)
+			return r;
+		n->state = n->ep->tls ? NET_HANDSHAKE : NET_OPEN;
+	}
 	for (;;) {
 		int r;
 		if (n->ep->tls) {
@@ -155,6 +422,8 @@ int net_io(struct net *n, short revents)
 					n->eof = 1;
 				return fail(n, e == BR_ERR_OK ? "connection closed by the server" : tls_strerror(e), 0);
 			}
+			if (n->state == NET_HANDSHAKE && (st & BR_SSL_SENDAPP))
+				n->state = NET_OPEN;
 			if (st & BR_SSL_SENDREC)
 				out = br_ssl_engine_sendrec_buf(eng, &olen);
 			if (st & BR_SSL_RECVREC)
@@ -224,8 +493,10 @@ void net_recvack(struct net *n, size_t len)
 
 void net_close(struct net *n)
 {
-	if (n->fd >= 0)
-		close(n->fd);
-	n->fd = -1;
+	if (n->state == NET_RESOLVING)
+		dns_cancel(&n->dns);
+	if (n->state == NET_CONNECTING && n->dns.naddr)
+		n->cur = (n->cur + 1) % n->dns.naddr;	/* abandoned (a deadline): the next address next time */
+	close_fd(n);
 	n->state = NET_CLOSED;
 }

@@ -1,28 +1,54 @@
-/* One connection to an endpoint: non-blocking socket, plain or TLS, driven
- * like BearSSL's engine: the caller asks for a buffer, writes or reads it,
- * and acknowledges what it used; net_io() moves bytes to and from the socket. */
+/* One connection to an endpoint: name resolution, non-blocking connect,
+ * maybe a tunnel through an HTTP proxy, plain or TLS; driven like BearSSL's
+ * engine: the caller asks for a buffer, writes or reads it, and acknowledges
+ * what it used; net_io() moves bytes to and from the socket.  Nothing here
+ * blocks or allocates after net_init(). */
 #ifndef NET_H
 #define NET_H
 #include <stddef.h>
-#include <netinet/in.h>
+#include <stdint.h>
 #include <bearssl.h>
 #include "conf.h"
+#include "dns.h"
+#include "http.h"
 #include "tls.h"
 
-#define NET_MAX_ADDRS 4
 #define NET_PLAIN_BUF 16384
+#define NET_CONNECT_REQ_MAX 1024	/* CONNECT host:port, Host, Proxy-Authorization (conf: 255 + 255 bytes) */
 
-enum net_state { NET_CLOSED, NET_CONNECTING, NET_OPEN };
+/* CLOSED -> RESOLVING -> CONNECTING -> [TUNNEL] -> [HANDSHAKE] -> OPEN;
+ * RESOLVING is skipped while the last answer is fresh, TUNNEL without a
+ * proxy, HANDSHAKE for plain http.  Any failure: back to CLOSED. */
+enum net_state {
+	NET_CLOSED,
+	NET_RESOLVING,		/* the DNS queries are out */
+	NET_CONNECTING,		/* TCP connect under way */
+	NET_TUNNEL,		/* CONNECT sent to the proxy, its answer awaited */
+	NET_HANDSHAKE,		/* TLS handshake */
+	NET_OPEN,		/* application bytes may flow */
+};
 
 struct net {
 	int fd;
 	enum net_state state;
-	const struct conf_endpoint *ep;
-	struct sockaddr_storage addr[NET_MAX_ADDRS];
-	socklen_t addrlen[NET_MAX_ADDRS];
-	int naddr, cur;
+	const struct conf_endpoint *ep;	/* where the requests go */
+	const struct conf_endpoint *via; /* the proxy connected to instead, or NULL */
+	int64_t timeout_ms;		/* connectionTimeoutMillis: resolution to OPEN */
+	int64_t deadline;		/* of the connection under way */
 	int eof;			/* the peer closed its side */
-	char err[128];			/* why the connection failed */
+	char err[384];			/* why the connection failed */
+	/* the addresses of ep (or via), tried in turn */
+	struct dns_res dns;
+	int cur, tried;			/* the address to try, and how many this time */
+	int refresh;			/* every address failed: resolve again, fresh or not */
+	int stale_said;			/* resolving fails: said once, the last answer used */
+	int64_t stale_until;		/* and not asked for again before then */
+	/* the tunnel: the request (sent from off), the proxy's answer */
+	const char *proxy_auth;
+	char creq[NET_CONNECT_REQ_MAX];
+	size_t creq_len, creq_off;
+	struct http_resp cresp;
+	char cresp_body[1];
 	/* TLS */
 	br_ssl_client_context *sc;
 	br_x509_minimal_context *xc;
@@ -32,17 +58,29 @@ struct net {
 	size_t olen, ilen;
 };
 
-/* Start-up: resolves the endpoint and takes the buffers (arena).
+/* Start-up: takes the buffers (arena) and settles the route to ep: through
+ * c's proxy unless c->no_proxy excludes ep->host.  Resolves nothing.
  * Returns 0, or -1 with a message in err. */
-int net_init(struct net *n, const struct conf_endpoint *ep, const struct tls_anchors *ta, char *err, size_t cap);
-/* Starts a non-blocking connect.  Returns 0, or -1 (n->err says why). */
-int net_connect(struct net *n);
-/* The poll events the connection waits for. */
-short net_events(const struct net *n);
-/* Moves bytes between the socket and the buffers.  Returns 0, or -1 when the
- * connection failed or the peer closed it (n->err, n->eof say which). */
-int net_io(struct net *n, short revents);
-/* Room for application bytes to send (NULL while the handshake runs). */
+int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep, const struct tls_anchors *ta,
+	     char *err, size_t cap);
+/* Starts a connection: from the last answer while it is fresh (an IP
+ * address always is), else after a resolution.  Returns 0, or -1 (n->err
+ * says why). */
+int net_connect(struct net *n, int64_t now);
+/* The socket to poll and its events (the DNS socket while resolving); -1
+ * and 0 when there is none. */
+int net_pollfd(const struct net *n, short *events);
+/* When net_io() must run at the latest, revents or not: the resolver's next
+ * retransmission, the connection's deadline (INT64_MAX: none). */
+int64_t net_due(const struct net *n);
+/* Does what there is to do: reads DNS answers, finishes the connect, talks
+ * to the proxy, moves bytes between the socket and the buffers; fails the
+ * connection whose deadline passed.  revents: what poll() gave for the fd
+ * of net_pollfd() (0 if nothing).  Returns 0, or -1 when the connection
+ * failed or the peer closed it (n->err, n->eof say which); it is then
+ * CLOSED. */
+int net_io(struct net *n, short revents, int64_t now);
+/* Room for application bytes to send (NULL until OPEN). */
 unsigned char *net_sendbuf(struct net *n, size_t *len);
 void net_sendack(struct net *n, size_t len);
 /* Sends what was written even if it does not fill a record. */
@@ -50,5 +88,6 @@ void net_flush(struct net *n);
 /* Application bytes received (NULL if none). */
 unsigned char *net_recvbuf(struct net *n, size_t *len);
 void net_recvack(struct net *n, size_t len);
+/* Drops the connection (and a resolution under way). */
 void net_close(struct net *n);
 #endif

@@ -8,6 +8,15 @@
 #include "arena.h"
 #include "tls.h"
 
+/* When kagent was built (the Makefile passes it: SOURCE_DATE_EPOCH, else
+ * the time of the build), in seconds since 1970. */
+#ifndef KAGENT_BUILD_TIME
+#error "KAGENT_BUILD_TIME (seconds since 1970) must be defined"
+#endif
+
+/* 0000-01-01 to 1970-01-01 (proleptic Gregorian), as BearSSL counts. */
+#define DAYS_0000_TO_1970 719528
+
 #define TLS_MAX_ANCHORS 512
 #define TLS_MAX_DN 1024
 #define TLS_MAX_DER 16384
@@ -127,6 +136,23 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 	if (skipped)
 		snprintf(err, errcap, "%d certificate(s) skipped (unsupported key or too large)", skipped);
 	return 0;
+}
+
+int64_t tls_time(int64_t system_s)
+{
+	return system_s > (int64_t)KAGENT_BUILD_TIME ? system_s : (int64_t)KAGENT_BUILD_TIME;
+}
+
+void tls_x509_time(int64_t t, uint32_t *days, uint32_t *secs)
+{
+	int64_t d = t / 86400, s = t % 86400;
+
+	if (s < 0) {
+		s += 86400;
+		d--;
+	}
+	*days = (uint32_t)(d + DAYS_0000_TO_1970);
+	*secs = (uint32_t)s;
 }
 
 const char *tls_strerror(int e)

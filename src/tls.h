@@ -2,6 +2,7 @@
 #ifndef TLS_H
 #define TLS_H
 #include <stddef.h>
+#include <stdint.h>
 #include <bearssl.h>
 
 struct tls_anchors {
@@ -12,6 +13,13 @@ struct tls_anchors {
 /* Reads every CERTIFICATE in the PEM file into a (arena memory, start-up
  * only).  Returns 0, or -1 with a message in err. */
 int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t errcap);
+/* The time certificates are checked against, in seconds since 1970: the
+ * system's, but never before the build (a board without a battery-backed
+ * clock starts in 1970 and would find every certificate not yet valid). */
+int64_t tls_time(int64_t system_s);
+/* t (seconds since 1970) as BearSSL's X.509 time: days since 0000-01-01
+ * (proleptic Gregorian) and seconds into the day. */
+void tls_x509_time(int64_t t, uint32_t *days, uint32_t *secs);
 /* A short text for a BearSSL error code (BR_ERR_*). */
 const char *tls_strerror(int err);
 #endif

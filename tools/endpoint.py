@@ -1,26 +1,50 @@
 #!/usr/bin/env python3
-"""A local stand-in for Amazon Kinesis Data Firehose's PutRecordBatch.
+"""A local stand-in for Amazon Kinesis Data Firehose's PutRecordBatch and
+Amazon Kinesis Data Streams' PutRecords, on one port.
 
 kagent's end-to-end tests and `make demo` send to it instead of AWS.  It checks
-what AWS checks (SigV4 signature and clock skew, the JSON 1.1 protocol, the
-model's limits) and answers the way AWS answers, and it can misbehave on
-purpose (throttling, partial failures, dropped connections) so the agent's
-retry and at-least-once paths get exercised.
+what AWS checks (SigV4 signature and clock skew, the credential scope's service
+for each API, the JSON 1.1 protocol, the models' limits) and answers the way
+AWS answers, and it can misbehave on purpose (throttling, partial failures,
+dropped connections, streams that do not exist yet, a skewed clock) so the
+agent's retry and at-least-once paths get exercised.
 
     python3 tools/endpoint.py --port 0 [--tls CERTDIR] --out FILE
         --access-key AKID --secret SECRET [--region us-east-1]
-        [--streams name1,name2] [--ready-file F] [--log FILE] [--seed N]
+        [--streams name1,name2] [--kinesis-streams name1[:SHARDS],...]
+        [--create-after NAME:SECONDS[,...]] [--max-record-bytes N]
+        [--ready-file F] [--log FILE] [--seed N]
         [--partial P] [--throttle P] [--unavailable P] [--error500 P]
         [--drop P] [--drop-after P] [--slow P:SECONDS]
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
 
---out gets one JSON line per accepted record, {"stream": NAME, "data": BASE64
-as received}, in arrival order.  --log gets one JSON line per request:
-{"t", "status" (null when no answer was sent), "records" (in the request, once
-it got as far as parsing the body), "failed" (records not accepted), "fault",
-"error" (__type of the error answer), "bytes" (body length), "conn" (connection
-number, to tell keep-alive reuse)}.
+Operations (X-Amz-Target): Firehose_20150804.PutRecordBatch and
+.DescribeDeliveryStream (signed for service "firehose"),
+Kinesis_20131202.PutRecords and .DescribeStreamSummary (service "kinesis").
+--streams lists the delivery streams, --kinesis-streams the data streams with
+their shard counts (default 2); without the option any name exists.  A name
+given to --create-after does not exist, for either API, until that many
+seconds after the start.  --max-record-bytes is the data streams'
+MaxRecordSize (data plus partition key; 1 MiB, up to 10 MiB when raised: then
+a request may carry 10 MiB instead of 5).  --clock-offset runs the endpoint's
+clock that far off: the signature's time is checked against it and every
+answer's Date header shows it.  The faults apply to both APIs' puts (not to
+the Describe operations); Kinesis's are its own: --throttle answers
+ProvisionedThroughputExceededException, --partial fails records with
+ProvisionedThroughputExceededException (3 in 4) or InternalFailure.
+
+--out gets one JSON line per accepted record, in arrival order: {"stream":
+NAME, "data": BASE64 as received} for Firehose; the same followed by "api":
+"kinesis", "shard" (shardId-NNNNNNNNNNNN, chosen as Kinesis does: the MD5 of
+the partition key as a 128-bit number, in hash key ranges that split 2^128
+evenly), "key" (the partition key) and "seq" (the sequence number) for
+Kinesis.  --log gets one JSON line per request: {"t", "status" (null when no
+answer was sent), "records" (in the request, once it got as far as parsing the
+body), "failed" (records not accepted), "fault", "error" (__type of the error
+answer), "bytes" (body length), "conn" (connection number, to tell keep-alive
+reuse), "api" ("firehose" or "kinesis", once the target is known), "op" (the
+operation)}.
 
 The SigV4 functions below (canonical_uri ... verify) are imported by
 tests/e2e/test_endpoint.py and checked against both AWS test suites.
@@ -33,6 +57,7 @@ import argparse
 import base64
 import binascii
 import calendar
+import email.utils
 import hashlib
 import hmac
 import http.server
@@ -65,6 +90,26 @@ MAX_BODY = 16 * 1024 * 1024  # 4 MiB of data is ~5.6 MB as base64
 STREAM_RE = re.compile(r"[a-zA-Z0-9_.-]+\Z")
 AMZ_DATE_RE = re.compile(r"\d{8}T\d{6}Z\Z")
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+KINESIS_SERVICE = "kinesis"
+KINESIS_PREFIX = "Kinesis_20131202."
+# X-Amz-Target -> (the credential scope's service, Handler method)
+OPERATIONS = {
+    TARGET: (SERVICE, "put_record_batch"),
+    TARGET_PREFIX + "DescribeDeliveryStream": (SERVICE, "describe_delivery_stream"),
+    KINESIS_PREFIX + "PutRecords": (KINESIS_SERVICE, "put_records"),
+    KINESIS_PREFIX + "DescribeStreamSummary": (KINESIS_SERVICE, "describe_stream_summary"),
+}
+# Kinesis Data Streams: the PutRecords API reference and the service quotas.
+KINESIS_SHARDS = 2                          # a stream's, unless --kinesis-streams says
+KINESIS_MAX_STREAM_NAME = 128               # model: StreamName 1..128, [a-zA-Z0-9_.-]+
+KINESIS_MAX_KEY = 256                       # model: PartitionKey 1..256 characters
+KINESIS_MAX_RECORD_BYTES = 1024 * 1024      # data + key: a stream's default MaxRecordSize
+KINESIS_MAX_RECORD_BYTES_LARGE = 10 * 1024 * 1024   # the most it can be raised to
+KINESIS_MAX_REQUEST = 5 * 1024 * 1024       # data + keys; 10 MiB with records over 1 MiB
+KINESIS_ARN_RE = re.compile(r"arn:aws[^:]*:kinesis:[^:]*:(\d{12}):stream/(\S+)\Z")
+HASH_SPACE = 1 << 128                       # partition keys hash (MD5) into [0, 2^128)
+SEQ_BASE = 49 * 10 ** 54                    # sequence numbers: 56 digits, as the service's
 
 # ---------------------------------------------------------------- SigV4
 
@@ -318,9 +363,8 @@ def _validation(errors):
             % (n, "" if n == 1 else "s", "; ".join(errors)))
 
 
-def parse_batch(body, streams):
-    """Decodes and checks a PutRecordBatch body.  Returns (stream name,
-    [base64 text of each record]); raises ApiError."""
+def load_request(body):
+    """The request body as a JSON object; raises ApiError."""
     try:
         req = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
@@ -328,29 +372,58 @@ def parse_batch(body, streams):
     if not isinstance(req, dict):
         raise ApiError("SerializationException",
                    "Start of structure or map found where not expected.")
-    name = req.get("DeliveryStreamName")
-    recs = req.get("Records")
-    if name is not None and not isinstance(name, str):
+    return req
+
+
+def _string(v):
+    if v is not None and not isinstance(v, str):
         raise ApiError("SerializationException",
-                   "class %s can not be converted to an String" % type(name).__name__)
+                   "class %s can not be converted to an String" % type(v).__name__)
+    return v
+
+
+def name_errors(name, member, maxlen):
+    """The validation errors of a stream name (member: its name in
+    messages, 'deliveryStreamName' or 'streamName')."""
+    if name is None:
+        return ["Value null at '%s' failed to satisfy constraint: Member must not be null"
+            % member]
+    errors = []
+    if len(name) > maxlen:
+        errors.append("Value '%s' at '%s' failed to satisfy constraint: Member must have "
+                  "length less than or equal to %d" % (name, member, maxlen))
+    if len(name) < 1:
+        errors.append("Value '%s' at '%s' failed to satisfy constraint: Member must have "
+                  "length greater than or equal to 1" % (name, member))
+    if name and not STREAM_RE.match(name):
+        errors.append("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy "
+                  "regular expression pattern: [a-zA-Z0-9_.-]+" % (name, member))
+    return errors
+
+
+def _b64_len(b64, i):
+    """Bytes of a record's Data (base64 text, record i, 1-based)."""
+    if not isinstance(b64, str):
+        raise ApiError("SerializationException",
+                   "class %s can not be converted to an Blob" % type(b64).__name__)
+    try:
+        return len(base64.b64decode(b64, validate=True))
+    except (binascii.Error, ValueError):
+        raise ApiError("SerializationException",
+                   "Base64 encoded data at 'records.%d.member.data' is not valid." % i)
+
+
+def parse_batch(body, streams):
+    """Decodes and checks a PutRecordBatch body.  Returns (stream name,
+    [base64 text of each record]); raises ApiError.  streams: the names
+    that exist (empty: any)."""
+    req = load_request(body)
+    name = _string(req.get("DeliveryStreamName"))
+    recs = req.get("Records")
     if recs is not None and not isinstance(recs, list):
         raise ApiError("SerializationException",
                    "Start of list found where not expected")
-    errors = []
-    if name is None:
-        errors.append("Value null at 'deliveryStreamName' failed to satisfy "
-                  "constraint: Member must not be null")
-    else:
-        if len(name) > 64:
-            errors.append("Value '%s' at 'deliveryStreamName' failed to satisfy "
-                      "constraint: Member must have length less than or equal to 64" % name)
-        if len(name) < 1:
-            errors.append("Value '%s' at 'deliveryStreamName' failed to satisfy "
-                      "constraint: Member must have length greater than or equal to 1" % name)
-        if name and not STREAM_RE.match(name):
-            errors.append("Value '%s' at 'deliveryStreamName' failed to satisfy "
-                      "constraint: Member must satisfy regular expression pattern: "
-                      "[a-zA-Z0-9_.-]+" % name)
+    errors = name_errors(name, "deliveryStreamName", 64)
     data = []
     total = 0
     if recs is None:
@@ -374,14 +447,7 @@ def parse_batch(body, streams):
                 errors.append("Value null at 'records.%d.member.data' failed to "
                           "satisfy constraint: Member must not be null" % i)
                 continue
-            if not isinstance(b64, str):
-                raise ApiError("SerializationException",
-                           "class %s can not be converted to an Blob" % type(b64).__name__)
-            try:
-                n = len(base64.b64decode(b64, validate=True))
-            except (binascii.Error, ValueError):
-                raise ApiError("SerializationException",
-                           "Base64 encoded data at 'records.%d.member.data' is not valid." % i)
+            n = _b64_len(b64, i)
             if n > MAX_RECORD_BYTES:
                 errors.append("Value 'java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]' at "
                           "'records.%d.member.data' failed to satisfy constraint: "
@@ -402,6 +468,122 @@ def parse_batch(body, streams):
                    records=len(recs))
     return name, data
 
+# ---------------------------------------------------------------- PutRecords
+
+
+def key_units(key):
+    """A partition key's length as the service counts it: UTF-16 units."""
+    return len(key.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def key_bytes(key):
+    """A partition key's size in a record's size: its UTF-8 bytes."""
+    return len(key.encode("utf-8", "surrogatepass"))
+
+
+def kinesis_stream(req):
+    """The stream a Kinesis request names: StreamName, or the name in
+    StreamARN.  Returns (name, [validation errors])."""
+    name = _string(req.get("StreamName"))
+    arn = _string(req.get("StreamARN"))
+    if arn is not None:
+        m = KINESIS_ARN_RE.match(arn)
+        if not m or len(arn) > 2048:
+            return name, ["Value '%s' at 'streamARN' failed to satisfy constraint: Member must "
+                          "satisfy regular expression pattern: "
+                          "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+" % arn]
+        if name is not None and name != m.group(2):
+            raise ApiError("InvalidArgumentException",
+                       "StreamARN %s does not name stream %s." % (arn, name))
+        name = m.group(2)
+    return name, name_errors(name, "streamName", KINESIS_MAX_STREAM_NAME)
+
+
+def parse_put_records(body, max_record=KINESIS_MAX_RECORD_BYTES):
+    """Decodes and checks a PutRecords body for streams whose records may
+    be max_record bytes (data plus key).  Returns (stream name, [(base64
+    text, partition key, data bytes) of each record]); raises ApiError."""
+    req = load_request(body)
+    name, errors = kinesis_stream(req)
+    recs = req.get("Records")
+    if recs is not None and not isinstance(recs, list):
+        raise ApiError("SerializationException", "Start of list found where not expected")
+    out = []
+    if recs is None:
+        errors.append("Value null at 'records' failed to satisfy constraint: "
+                      "Member must not be null")
+    else:
+        if len(recs) > MAX_RECORDS:
+            errors.append("Value '[%s]' at 'records' failed to satisfy constraint: "
+                          "Member must have length less than or equal to %d"
+                          % (", ".join("com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@%08x"
+                                       % i for i in range(3)) + ", ...", MAX_RECORDS))
+        if len(recs) < 1:
+            errors.append("Value '[]' at 'records' failed to satisfy constraint: "
+                          "Member must have length greater than or equal to 1")
+        for i, r in enumerate(recs, 1):
+            if not isinstance(r, dict):
+                raise ApiError("SerializationException",
+                               "Start of structure or map found where not expected.")
+            b64 = r.get("Data")
+            key = _string(r.get("PartitionKey"))
+            n = None
+            if b64 is None:
+                errors.append("Value null at 'records.%d.member.data' failed to satisfy "
+                              "constraint: Member must not be null" % i)
+            else:
+                n = _b64_len(b64, i)
+                if n > max_record:
+                    errors.append("Value 'java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]' at "
+                                  "'records.%d.member.data' failed to satisfy constraint: "
+                                  "Member must have length less than or equal to %d"
+                                  % (n, n, i, max_record))
+            if key is None:
+                errors.append("Value null at 'records.%d.member.partitionKey' failed to "
+                              "satisfy constraint: Member must not be null" % i)
+            elif key_units(key) < 1:
+                errors.append("Value '' at 'records.%d.member.partitionKey' failed to satisfy "
+                              "constraint: Member must have length greater than or equal to 1"
+                              % i)
+            elif key_units(key) > KINESIS_MAX_KEY:
+                errors.append("Value '%s' at 'records.%d.member.partitionKey' failed to "
+                              "satisfy constraint: Member must have length less than or equal "
+                              "to %d" % (key, i, KINESIS_MAX_KEY))
+            out.append((b64, key, n))
+    if errors:
+        e = _validation(errors)
+        e.records = len(recs) if isinstance(recs, list) else 0
+        raise e
+    total = 0
+    for i, (_, key, n) in enumerate(out, 1):
+        size = n + key_bytes(key)
+        if size > max_record:
+            # The data alone fits the model; with its key it is over the
+            # stream's MaxRecordSize.  (This message is ours: the service's
+            # wording for this case is not documented.)
+            raise ApiError("InvalidArgumentException",
+                           "Record %d is %d bytes with its partition key, over the stream's "
+                           "maximum record size of %d bytes." % (i, size, max_record),
+                           records=len(out))
+        total += size
+    limit = KINESIS_MAX_REQUEST if max_record <= KINESIS_MAX_RECORD_BYTES else 2 * KINESIS_MAX_REQUEST
+    if total > limit:
+        raise ApiError("InvalidArgumentException",
+                       "Records size exceeds %d MB limit" % (limit >> 20), records=len(out))
+    return name, out
+
+
+def shard_of(key, nshards):
+    """The shard a record with this partition key goes to: the key's MD5 as
+    an unsigned 128-bit number, in the hash key ranges CreateStream gives
+    (2^128 split evenly, the last shard taking what is left over)."""
+    h = int.from_bytes(hashlib.md5(key.encode("utf-8", "surrogatepass")).digest(), "big")
+    return min(h // (HASH_SPACE // nshards), nshards - 1)
+
+
+def shard_id(i):
+    return "shardId-%012d" % i
+
 # ---------------------------------------------------------------- server
 
 
@@ -415,13 +597,18 @@ class Faults:
               ("drop", "throttle", "unavailable", "error500", "drop-after", "partial")}
         self.slow_p, self.slow_s = a.slow
 
-    def draw(self, nrecords):
-        """-> (whole-request fault or None, [failed record flags], sleep)."""
+    def draw(self, nrecords, kinds=False):
+        """-> (whole-request fault or None, [failed record flags], sleep).
+        kinds: a failed record's flag says how, "throughput" (3 in 4) or
+        "internal", instead of True."""
         with self.lock:
             r = {k: self.rng.random() for k in ("drop", "throttle", "unavailable",
                                 "error500", "drop-after", "slow")}
             fails = [self.p["partial"] > 0 and self.rng.random() < self.p["partial"]
                  for _ in range(nrecords)]
+            if kinds:
+                fails = [f and ("throughput" if self.rng.random() < 0.75 else "internal")
+                         for f in fails]
         fault = None
         for k in ("drop", "throttle", "unavailable", "error500", "drop-after"):
             if r[k] < self.p[k]:
@@ -439,6 +626,11 @@ class Server(http.server.ThreadingHTTPServer):
         self.args = args
         self.secrets = {args.access_key: args.secret}
         self.streams = set(s for s in (args.streams or "").split(",") if s)
+        self.kinesis = dict(args.kinesis_streams or [])
+        self.create_after = dict(c for cs in args.create_after for c in cs)
+        self.started = time.monotonic()
+        self.created = time.time() + args.clock_offset
+        self.seq = 0
         self.faults = Faults(args)
         self.out = open(args.out, "a", encoding="ascii")
         self.log = open(args.log, "a", encoding="utf-8") if args.log else None
@@ -497,8 +689,34 @@ class Server(http.server.ThreadingHTTPServer):
     def clock(self):
         return time.time() + self.args.clock_offset
 
+    def exists(self, service, name):
+        """Whether stream name exists now for the API of service."""
+        wait = self.create_after.get(name)
+        if wait is not None:
+            return time.monotonic() - self.started >= wait
+        known = self.streams if service == SERVICE else self.kinesis
+        return not known or name in known
+
+    def shards(self, name):
+        return self.kinesis.get(name) or KINESIS_SHARDS
+
+    def sequence_numbers(self, n):
+        with self.conn_lock:
+            first = self.seq
+            self.seq += n
+        return ["%d" % (SEQ_BASE + first + i) for i in range(n)]
+
     def write_records(self, stream, data):
         lines = "".join('{"stream":%s,"data":"%s"}\n' % (json.dumps(stream), d) for d in data)
+        with self.out_lock:
+            self.out.write(lines)
+            self.out.flush()
+
+    def write_kinesis_records(self, stream, recs):
+        """recs: (base64 data, partition key, shard id, sequence number)."""
+        lines = "".join('{"stream":%s,"data":"%s","api":"kinesis","shard":"%s","key":%s,'
+                        '"seq":"%s"}\n' % (json.dumps(stream), d, shard, json.dumps(key), seq)
+                        for d, key, shard, seq in recs)
         with self.out_lock:
             self.out.write(lines)
             self.out.flush()
@@ -533,6 +751,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def version_string(self):
         return "kagent-endpoint"
 
+    def date_time_string(self, timestamp=None):
+        # Every answer's Date (RFC 7231), on the endpoint's clock.
+        return email.utils.formatdate(self.server.clock() if timestamp is None else timestamp,
+                                      usegmt=True)
+
     def log_message(self, fmt, *args):
         pass
 
@@ -545,7 +768,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.served += 1
         self.entry = entry = {"t": round(time.time(), 6), "status": None, "records": 0,
                               "failed": 0, "fault": None, "error": None, "bytes": 0,
-                              "conn": self.conn}
+                              "conn": self.conn, "api": None, "op": None}
         self.logged = False
         try:
             body = self.read_body()
@@ -619,43 +842,76 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "POST" or path != "/":
             return self.fail(entry, ApiError("UnknownOperationException", None, 404))
         target = self.headers.get("X-Amz-Target", "")
-        if target != TARGET:
+        op = OPERATIONS.get(target)
+        if op is None:
             return self.fail(entry, ApiError("UnknownOperationException", None))
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if ctype != CONTENT_TYPE:
             # AWS's JSON services dispatch on the content type too: with
             # another one the operation is simply not found.
             return self.fail(entry, ApiError("UnknownOperationException", None))
+        service, method = op
+        entry["api"], entry["op"] = service, target.partition(".")[2]
         try:
             verify(self.command, self.path, self.headers.items(), body, srv.secrets,
-                   srv.args.region, SERVICE, srv.clock())
+                   srv.args.region, service, srv.clock())
         except AuthError as e:
             return self.fail(entry, ApiError(e.etype, e.message, e.status))
-        try:
-            stream, data = parse_batch(body, srv.streams)
-        except ApiError as e:
-            entry["records"] = entry["failed"] = e.records
-            return self.fail(entry, e)
-        n = len(data)
-        entry["records"] = n
-        fault, fails, sleep = srv.faults.draw(n)
+        return getattr(self, method)(body, entry)
+
+    def request_faults(self, entry, n, throttle, kinds=False):
+        """Draws the faults of a put of n records; a whole-request one is
+        acted on here (throttle: the ApiError for --throttle).  Returns the
+        per-record failure flags and the fault still to come ("drop-after"
+        or None), or None when the request is dealt with."""
+        fault, fails, sleep = self.server.faults.draw(n, kinds)
         if sleep:
             entry["fault"] = "slow"
             time.sleep(sleep)
         if fault in ("drop", "throttle", "unavailable", "error500"):
             entry["failed"] = n     # nothing of this request is accepted
+            entry["fault"] = fault
         if fault == "drop":
-            entry["fault"] = "drop"
-            return self.drop()
+            self.drop()
+            return None
         if fault == "throttle":
-            entry["fault"] = fault
-            return self.fail(entry, ApiError("ThrottlingException", "Rate exceeded"))
+            self.fail(entry, throttle)
+            return None
         if fault == "unavailable":
-            entry["fault"] = fault
-            return self.fail(entry, ApiError("ServiceUnavailableException", "Slow down.", 503))
+            self.fail(entry, ApiError("ServiceUnavailableException", "Slow down.", 503))
+            return None
         if fault == "error500":
+            self.fail(entry, ApiError("InternalFailure", None, 500))
+            return None
+        return fails, fault
+
+    def answered(self, entry, n, ok, fault, obj):
+        """Sends a put's 200 answer, or drops the connection (drop-after)."""
+        entry["failed"] = n - ok
+        if n - ok:
+            entry["fault"] = "partial"
+        if fault == "drop-after":
             entry["fault"] = fault
-            return self.fail(entry, ApiError("InternalFailure", None, 500))
+            return self.drop()
+        entry["status"] = 200
+        self.reply(200, obj)
+
+    def put_record_batch(self, body, entry):
+        srv = self.server
+        try:
+            stream, data = parse_batch(body, ())
+            if not srv.exists(SERVICE, stream):
+                raise ApiError("ResourceNotFoundException", "Firehose %s under account %s not "
+                               "found." % (stream, ACCOUNT), records=len(data))
+        except ApiError as e:
+            entry["records"] = entry["failed"] = e.records
+            return self.fail(entry, e)
+        n = len(data)
+        entry["records"] = n
+        drawn = self.request_faults(entry, n, ApiError("ThrottlingException", "Rate exceeded"))
+        if drawn is None:
+            return
+        fails, fault = drawn
         ids = srv.record_ids(n)
         resp, ok = [], []
         for i in range(n):
@@ -665,18 +921,91 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 resp.append({"RecordId": ids[i]})
                 ok.append(data[i])
-        failed = n - len(ok)
-        entry["failed"] = failed
-        if failed:
-            entry["fault"] = "partial"
         if ok:
             srv.write_records(stream, ok)
-        if fault == "drop-after":
-            entry["fault"] = fault
-            return self.drop()
+        self.answered(entry, n, len(ok), fault, {"FailedPutCount": n - len(ok), "Encrypted": False,
+                                                 "RequestResponses": resp})
+
+    def put_records(self, body, entry):
+        srv = self.server
+        try:
+            stream, recs = parse_put_records(body, srv.args.max_record_bytes)
+            if not srv.exists(KINESIS_SERVICE, stream):
+                raise ApiError("ResourceNotFoundException", "Stream %s under account %s not "
+                               "found." % (stream, ACCOUNT), records=len(recs))
+        except ApiError as e:
+            entry["records"] = entry["failed"] = e.records
+            return self.fail(entry, e)
+        n = len(recs)
+        entry["records"] = n
+        drawn = self.request_faults(entry, n, ApiError(
+            "ProvisionedThroughputExceededException",
+            "Rate exceeded for stream %s under account %s." % (stream, ACCOUNT)), kinds=True)
+        if drawn is None:
+            return
+        fails, fault = drawn
+        nshards = srv.shards(stream)
+        seqs = iter(srv.sequence_numbers(n - sum(1 for f in fails if f)))
+        resp, ok = [], []
+        for (b64, key, _), fail in zip(recs, fails):
+            shard = shard_id(shard_of(key, nshards))
+            if fail == "throughput":
+                resp.append({"ErrorCode": "ProvisionedThroughputExceededException",
+                             "ErrorMessage": "Rate exceeded for shard %s in stream %s under "
+                             "account %s." % (shard, stream, ACCOUNT)})
+            elif fail:
+                resp.append({"ErrorCode": "InternalFailure",
+                             "ErrorMessage": "Internal Service Failure"})
+            else:
+                seq = next(seqs)
+                resp.append({"SequenceNumber": seq, "ShardId": shard})
+                ok.append((b64, key, shard, seq))
+        if ok:
+            srv.write_kinesis_records(stream, ok)
+        self.answered(entry, n, len(ok), fault, {"FailedRecordCount": n - len(ok),
+                                                 "Records": resp, "EncryptionType": "NONE"})
+
+    def describe_delivery_stream(self, body, entry):
+        srv = self.server
+        try:
+            name = _string(load_request(body).get("DeliveryStreamName"))
+            errors = name_errors(name, "deliveryStreamName", 64)
+            if errors:
+                raise _validation(errors)
+            if not srv.exists(SERVICE, name):
+                raise ApiError("ResourceNotFoundException", "Firehose %s under account %s not "
+                               "found." % (name, ACCOUNT))
+        except ApiError as e:
+            return self.fail(entry, e)
         entry["status"] = 200
-        self.reply(200, {"FailedPutCount": failed, "Encrypted": False,
-                 "RequestResponses": resp})
+        self.reply(200, {"DeliveryStreamDescription": {
+            "DeliveryStreamName": name,
+            "DeliveryStreamARN": "arn:aws:firehose:%s:%s:deliverystream/%s"
+                                 % (srv.args.region, ACCOUNT, name),
+            "DeliveryStreamStatus": "ACTIVE", "DeliveryStreamType": "DirectPut",
+            "VersionId": "1", "CreateTimestamp": round(srv.created, 3),
+            "Destinations": [], "HasMoreDestinations": False}})
+
+    def describe_stream_summary(self, body, entry):
+        srv = self.server
+        try:
+            name, errors = kinesis_stream(load_request(body))
+            if errors:
+                raise _validation(errors)
+            if not srv.exists(KINESIS_SERVICE, name):
+                raise ApiError("ResourceNotFoundException", "Stream %s under account %s not "
+                               "found." % (name, ACCOUNT))
+        except ApiError as e:
+            return self.fail(entry, e)
+        entry["status"] = 200
+        self.reply(200, {"StreamDescriptionSummary": {
+            "StreamName": name,
+            "StreamARN": "arn:aws:kinesis:%s:%s:stream/%s" % (srv.args.region, ACCOUNT, name),
+            "StreamStatus": "ACTIVE", "StreamModeDetails": {"StreamMode": "PROVISIONED"},
+            "RetentionPeriodHours": 24, "StreamCreationTimestamp": round(srv.created, 3),
+            "EnhancedMonitoring": [{"ShardLevelMetrics": []}], "EncryptionType": "NONE",
+            "OpenShardCount": srv.shards(name), "ConsumerCount": 0,
+            "MaxRecordSizeInKiB": srv.args.max_record_bytes // 1024}})
 
     def drop(self):
         # No answer at all: the client sees the connection close.
@@ -695,7 +1024,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if e.message is not None:
             body["message"] = e.message
         self.reply(e.status, body, {"x-amzn-ErrorType": "%s:http://internal.amazon.com/"
-                        "coral/com.amazonaws.firehose/" % e.etype})
+                        "coral/com.amazonaws.%s/" % (e.etype, entry.get("api") or SERVICE)})
 
     def reply(self, status, obj, extra=None):
         body = json.dumps(obj, separators=(",", ":")).encode()
@@ -745,8 +1074,40 @@ def slow_arg(s):
     return probability(p), float(secs)
 
 
+def kinesis_streams_arg(s):
+    """NAME[:SHARDS],... -> [(name, shards)]"""
+    out = []
+    for item in s.split(","):
+        if not item:
+            continue
+        name, sep, n = item.partition(":")
+        try:
+            shards = int(n) if sep else KINESIS_SHARDS
+        except ValueError:
+            shards = 0
+        if not STREAM_RE.match(name) or shards < 1:
+            raise argparse.ArgumentTypeError("want NAME[:SHARDS] (SHARDS >= 1): %s" % item)
+        out.append((name, shards))
+    return out
+
+
+def create_after_arg(s):
+    """NAME:SECONDS,... -> [(name, seconds)]"""
+    out = []
+    for item in s.split(","):
+        name, sep, secs = item.partition(":")
+        try:
+            out.append((name, float(secs)))
+        except ValueError:
+            sep = ""
+        if not sep or not name:
+            raise argparse.ArgumentTypeError("want NAME:SECONDS: %s" % item)
+    return out
+
+
 def parse_args(argv):
-    ap = argparse.ArgumentParser(description="local Firehose PutRecordBatch endpoint")
+    ap = argparse.ArgumentParser(description="local Firehose PutRecordBatch and Kinesis "
+                                 "PutRecords endpoint")
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--tls", metavar="CERTDIR")
     ap.add_argument("--out", required=True)
@@ -754,6 +1115,9 @@ def parse_args(argv):
     ap.add_argument("--secret", required=True)
     ap.add_argument("--region", default="us-east-1")
     ap.add_argument("--streams")
+    ap.add_argument("--kinesis-streams", type=kinesis_streams_arg)
+    ap.add_argument("--create-after", type=create_after_arg, action="append", default=[])
+    ap.add_argument("--max-record-bytes", type=int, default=KINESIS_MAX_RECORD_BYTES)
     ap.add_argument("--ready-file")
     ap.add_argument("--log")
     ap.add_argument("--seed", type=int, default=1)
@@ -768,6 +1132,8 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     if a.record_id_len < 1:
         ap.error("--record-id-len must be at least 1")
+    if not 1 <= a.max_record_bytes <= KINESIS_MAX_RECORD_BYTES_LARGE:
+        ap.error("--max-record-bytes must be 1..%d" % KINESIS_MAX_RECORD_BYTES_LARGE)
     return a
 
 

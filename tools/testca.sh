@@ -2,9 +2,13 @@
 # Makes a throw-away test CA and a server certificate for localhost, for the
 # local Firehose endpoint (tools/endpoint.py) and the end-to-end tests.
 #   tools/testca.sh DIR
-# Writes DIR/ca.pem, DIR/server.pem (leaf, then the CA), DIR/server.key and
+# Writes DIR/ca.pem, DIR/server.pem (leaf, then the CA), DIR/server.key,
 # DIR/other-ca.pem (an unrelated CA: a client trusting only it must refuse the
-# server).  Idempotent: files already there are kept.  EC P-256 keys, since
+# server) and DIR/mitm.pem, DIR/mitm.key (a certificate from the same CA for
+# another name, proxy.test and 127.0.0.1: what an intercepting proxy would
+# show; a client must refuse it for the server's name).  The server's names:
+# localhost, fh.test (a name the tests' DNS server gives), 127.0.0.1, ::1.
+# Idempotent: files already there are kept.  EC P-256 keys, since
 # BearSSL's client handles them; valid from a day ago (clocks on test boards
 # are rarely right) for ten years.
 set -eu
@@ -12,7 +16,8 @@ set -eu
 dir=$1
 mkdir -p "$dir"
 cd "$dir"
-if [ -s ca.pem ] && [ -s server.pem ] && [ -s server.key ] && [ -s other-ca.pem ]; then
+if [ -s ca.pem ] && [ -s server.pem ] && [ -s server.key ] && [ -s other-ca.pem ] && [ -s mitm.pem ] &&
+    [ -s mitm.key ]; then
 	exit 0
 fi
 
@@ -57,7 +62,14 @@ subjectKeyIdentifier = hash
 basicConstraints = critical, CA:false
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1
+subjectAltName = DNS:localhost, DNS:fh.test, IP:127.0.0.1, IP:::1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[v3_mitm]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:proxy.test, IP:127.0.0.1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 EOF
@@ -87,9 +99,19 @@ openssl ca -batch -notext -config "$tmp/ca.cnf" -cert "$tmp/ca.pem" \
     -enddate "$end" -in "$tmp/server.csr" -out "$tmp/leaf.pem" 2>/dev/null
 cat "$tmp/leaf.pem" "$tmp/ca.pem" >"$tmp/server.pem"
 
+genkey "$tmp/mitm.key"
+openssl req -new -config "$tmp/ca.cnf" -key "$tmp/mitm.key" \
+    -subj "/O=kagent tests/CN=proxy.test" -out "$tmp/mitm.csr"
+openssl ca -batch -notext -config "$tmp/ca.cnf" -cert "$tmp/ca.pem" \
+    -keyfile "$tmp/ca.key" -extensions v3_mitm -startdate "$start" \
+    -enddate "$end" -in "$tmp/mitm.csr" -out "$tmp/mitm-leaf.pem" 2>/dev/null
+cat "$tmp/mitm-leaf.pem" "$tmp/ca.pem" >"$tmp/mitm.pem"
+
 # The key is written last under its final name: a run interrupted half-way
 # leaves an incomplete set, which the check at the top redoes.
 mv "$tmp/ca.pem" ca.pem.new && mv ca.pem.new ca.pem
 mv "$tmp/other.pem" other-ca.pem.new && mv other-ca.pem.new other-ca.pem
 mv "$tmp/server.pem" server.pem.new && mv server.pem.new server.pem
+mv "$tmp/mitm.pem" mitm.pem.new && mv mitm.pem.new mitm.pem
+mv "$tmp/mitm.key" mitm.key.new && chmod 600 mitm.key.new && mv mitm.key.new mitm.key
 mv "$tmp/server.key" server.key.new && chmod 600 server.key.new && mv server.key.new server.key

@@ -350,14 +350,15 @@ class Agent:
     """kagent as a subprocess: `WRAPPER... binary -c conf_path ARGS...`
     (wrapper: e.g. ["qemu-arm"] for a binary of another architecture).
 
-    env: extra environment variables (the AWS_* ones of the caller's
-    environment are removed first, so a developer's credentials never leak
-    into a test).  stdout and stderr go to files next to the config."""
+    env: extra environment variables (the AWS_* and proxy ones of the
+    caller's environment are removed first, so a developer's credentials or
+    proxy never leak into a test).  stdout and stderr go to files next to the config."""
 
     def __init__(self, binary, conf_path, args=(), env=None, wrapper=(), user=None):
         self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
         self.user = user
-        base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        base = {k: v for k, v in os.environ.items()
+                if not k.startswith("AWS_") and k.lower() not in ("https_proxy", "no_proxy")}
         base.update(env or {})
         self.env = base
         d = os.path.dirname(os.path.abspath(conf_path))
@@ -433,6 +434,7 @@ def write_conf(path, endpoint, flows, **top):
         conf["awsSecretAccessKey"] = endpoint.secret
         conf["awsRegion"] = endpoint.region
         conf["firehose.endpoint"] = endpoint.url
+        conf["kinesis.endpoint"] = endpoint.url     # the local endpoint answers both APIs
         if endpoint.ca:
             conf["caFile"] = endpoint.ca
     conf["flows"] = list(flows)

@@ -1,15 +1,17 @@
-"""Tests of tools/endpoint.py, the local Firehose stand-in the other
-end-to-end tests rely on: its SigV4 code against both AWS test suites, then
-the live endpoint over TLS with a small independent signer.
+"""Tests of tools/endpoint.py, the local Firehose and Kinesis Data Streams
+stand-in the other end-to-end tests rely on: its SigV4 code against both AWS
+test suites, then the live endpoint over TLS with a small independent signer.
 
     python3 tests/e2e/test_endpoint.py BUILD_DIR [NAME...]
 """
 import base64
+import email.utils
 import hashlib
 import hmac
 import http.client
 import json
 import os
+import re
 import socket
 import ssl
 import sys
@@ -24,6 +26,7 @@ sys.path.insert(0, os.path.join(harness.ROOT, "tools"))
 import endpoint as ep_mod  # noqa: E402
 
 TARGET = "Firehose_20150804.PutRecordBatch"
+KTARGET = "Kinesis_20131202.PutRecords"
 CTYPE = "application/x-amz-json-1.1"
 MISMATCH = ("The request signature we calculated does not match the signature you "
             "provided. Check your AWS Secret Access Key and signing method. Consult "
@@ -701,6 +704,419 @@ def request_rate_one_connection(tmp):
         assert rate > 300, "only %.0f requests/s" % rate
         print("  %.0f requests/s (client signing included)" % rate)
 
+# ---------------------------------------------------------------- Kinesis PutRecords
+
+# Hash key ranges of the shards of a 2- and a 3-shard stream, as the Kinesis
+# API reference's DescribeStream examples show them (not computed here the
+# way the endpoint computes them).
+RANGES = {
+    2: [(0, 170141183460469231731687303715884105727),
+        (170141183460469231731687303715884105728, 340282366920938463463374607431768211455)],
+    3: [(0, 113427455640312821154458202477256070484),
+        (113427455640312821154458202477256070485, 226854911280625642308916404954512140969),
+        (226854911280625642308916404954512140970, 340282366920938463463374607431768211455)],
+}
+ACCOUNT = "123456789012"
+DATE_RE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|"
+                     r"Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT\Z")
+
+
+def expected_shard(key, nshards):
+    h = int(hashlib.md5(key.encode()).hexdigest(), 16)
+    for i, (lo, hi) in enumerate(RANGES[nshards]):
+        if lo <= h <= hi:
+            return "shardId-%012d" % i
+    raise AssertionError("no shard for %r" % key)
+
+
+def kbatch(records, stream="k1", keys=None, raw=False):
+    """A PutRecords body: records (bytes) with keys (default "pk<i>")."""
+    keys = keys if keys is not None else ["pk%d" % i for i in range(len(records))]
+    recs = [{"Data": base64.b64encode(r).decode(), "PartitionKey": k} for r, k in zip(records, keys)]
+    return json.dumps({"StreamName": stream, "Records": recs}).encode()
+
+
+def kpost(conn, ep, body, **kw):
+    kw.setdefault("target", KTARGET)
+    kw.setdefault("service", "kinesis")
+    return post(conn, ep, body, **kw)
+
+
+def kdescribe(conn, ep, obj, **kw):
+    kw.setdefault("service", "kinesis")
+    return post(conn, ep, json.dumps(obj).encode(),
+                target="Kinesis_20131202.DescribeStreamSummary", **kw)
+
+
+def out_lines(ep):
+    """The endpoint's --out lines as dicts, Firehose's and Kinesis's."""
+    with open(ep.out, "rb") as f:
+        return [json.loads(x) for x in f.read().split(b"\n") if x]
+
+
+def kinesis_out(ep):
+    """Accepted Kinesis records as (stream, data, key, shard)."""
+    return [(x["stream"], base64.b64decode(x["data"]), x["key"], x["shard"])
+            for x in out_lines(ep) if x.get("api") == "kinesis"]
+
+
+@test
+def kinesis_accepts_signed_put(tmp):
+    recs = [b"first line\n", b"", bytes(range(256)), b"x" * 5000]
+    keys = ["pk0", "\u00e9t\u00e9 \"quoted\" \\ /", "k" * 256, "\U0001f600" * 128]
+    with Endpoint(tmp) as ep:
+        conn = connect(ep)
+        st, r, obj = kpost(conn, ep, kbatch(recs, keys=keys))
+        assert st == 200, (st, obj)
+        assert obj["FailedRecordCount"] == 0 and obj["EncryptionType"] == "NONE", obj
+        assert [e["ShardId"] for e in obj["Records"]] == [expected_shard(k, 2) for k in keys], obj
+        seqs = [int(e["SequenceNumber"]) for e in obj["Records"]]
+        assert all(len(e["SequenceNumber"]) == 56 for e in obj["Records"]), obj
+        assert seqs == sorted(set(seqs)), seqs
+        assert all(set(e) == {"SequenceNumber", "ShardId"} for e in obj["Records"]), obj
+        assert r.getheader("Content-Type") == CTYPE and r.getheader("x-amzn-RequestId")
+        assert kinesis_out(ep) == [("k1", d, k, expected_shard(k, 2)) for d, k in zip(recs, keys)]
+        assert [x["seq"] for x in out_lines(ep)] == [e["SequenceNumber"] for e in obj["Records"]]
+        # the harness's readers see Kinesis records too
+        assert ep.records() == recs and ep.record_entries()[0] == ("k1", recs[0])
+        log = ep.requests()
+        assert [(e["status"], e["records"], e["failed"], e["fault"], e["error"], e["api"], e["op"])
+                for e in log] == [(200, 4, 0, None, None, "kinesis", "PutRecords")], log
+        # sequence numbers go on growing
+        st, _, obj2 = kpost(conn, ep, kbatch([b"next"]))
+        assert st == 200 and int(obj2["Records"][0]["SequenceNumber"]) > seqs[-1], obj2
+
+
+@test
+def kinesis_shards_as_kinesis_does(tmp):
+    keys = ["key-%d" % i for i in range(60)]
+    with Endpoint(tmp, kinesis_streams="one:1,three:3,two") as ep:
+        conn = connect(ep)
+        for stream, n in (("one", None), ("three", 3), ("two", 2)):
+            st, _, obj = kpost(conn, ep, kbatch([b"d"] * len(keys), stream, keys))
+            assert st == 200, obj
+            want = ["shardId-000000000000"] * len(keys) if n is None else \
+                [expected_shard(k, n) for k in keys]
+            assert [e["ShardId"] for e in obj["Records"]] == want, (stream, obj)
+            assert len(set(want)) == (n or 1), want     # every shard got some
+        recs = kinesis_out(ep)
+        assert [(s, k) for s, _, k, _ in recs] == [(s, k) for s in ("one", "three", "two")
+                                                   for k in keys]
+        expect_error(kpost(conn, ep, kbatch([b"d"], "four")), 400, "ResourceNotFoundException",
+                     "Stream four under account 123456789012 not found.")
+
+
+@test
+def kinesis_scope_and_operations(tmp):
+    with Endpoint(tmp, streams=["s1"], kinesis_streams="k1") as ep:
+        conn = connect(ep)
+        st, r, obj = kpost(conn, ep, kbatch([b"a"]), service="firehose")
+        expect_error((st, r, obj), 400, "InvalidSignatureException",
+                     "Credential should be scoped to correct service: 'kinesis'. ")
+        assert "com.amazonaws.kinesis" in r.getheader("x-amzn-ErrorType")
+        expect_error(kpost(conn, ep, kbatch([b"a"]), target="Kinesis_20131202.PutRecord"), 400,
+                     "UnknownOperationException")
+        expect_error(kpost(conn, ep, kbatch([b"a"]), ctype="application/json"), 400,
+                     "UnknownOperationException")
+        expect_error(kpost(conn, ep, kbatch([b"a"]), secret=ep.secret + "x"), 400,
+                     "InvalidSignatureException", MISMATCH)
+        expect_error(kpost(conn, ep, kbatch([b"a"]), akid="AKIDNOBODY"), 400,
+                     "UnrecognizedClientException",
+                     "The security token included in the request is invalid.")
+        # the names of one API are not the other's
+        expect_error(kpost(conn, ep, kbatch([b"a"], "s1")), 400, "ResourceNotFoundException",
+                     "Stream s1 under account 123456789012 not found.")
+        expect_error(post(conn, ep, batch([b"a"], "k1")), 400, "ResourceNotFoundException",
+                     "Firehose k1 under account 123456789012 not found.")
+        # both on one connection, in order
+        assert kpost(conn, ep, kbatch([b"k"]))[0] == 200
+        assert post(conn, ep, batch([b"f"]))[0] == 200
+        assert kpost(conn, ep, kbatch([b"k2"]))[0] == 200
+        assert ep.record_entries() == [("k1", b"k"), ("s1", b"f"), ("k1", b"k2")]
+        assert [x.get("api") for x in out_lines(ep)] == ["kinesis", None, "kinesis"]
+        log = ep.requests()
+        assert len({e["conn"] for e in log}) == 1, log
+        assert [e["api"] for e in log] == ["kinesis", None, None] + ["kinesis"] * 3 + \
+            ["firehose", "kinesis", "firehose", "kinesis"], log
+
+
+@test
+def kinesis_stream_arn(tmp):
+    arn = "arn:aws:kinesis:us-east-1:123456789012:stream/k1"
+    with Endpoint(tmp) as ep:
+        conn = connect(ep)
+        body = json.dumps({"StreamARN": arn, "Records": [{"Data": "YQ==", "PartitionKey": "p"}]})
+        st, _, obj = kpost(conn, ep, body.encode())
+        assert st == 200, obj
+        assert kinesis_out(ep) == [("k1", b"a", "p", expected_shard("p", 2))]
+        body = json.dumps({"StreamARN": "arn:aws:kinesis:us-east-1:1:stream/k1",
+                           "Records": [{"Data": "YQ==", "PartitionKey": "p"}]})
+        expect_error(kpost(conn, ep, body.encode()), 400, "ValidationException",
+                     "1 validation error detected: Value 'arn:aws:kinesis:us-east-1:1:stream/k1' "
+                     "at 'streamARN' failed to satisfy constraint: Member must satisfy regular "
+                     "expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+")
+
+
+@test
+def kinesis_validation(tmp):
+    pre = "1 validation error detected: "
+    with Endpoint(tmp) as ep:
+        conn = connect(ep)
+        st, _, obj = kpost(conn, ep, kbatch([b"r"] * 501))
+        expect_error((st, _, obj), 400, "ValidationException")
+        assert obj["message"].startswith(pre + "Value '[com.amazonaws.kinesis.v20131202."
+                                         "PutRecordsRequestEntry@"), obj
+        assert obj["message"].endswith(", ...]' at 'records' failed to satisfy constraint: Member "
+                                       "must have length less than or equal to 500"), obj
+        expect_error(kpost(conn, ep, kbatch([])), 400, "ValidationException",
+                     pre + "Value '[]' at 'records' failed to satisfy constraint: Member must have "
+                     "length greater than or equal to 1")
+        expect_error(kpost(conn, ep, kbatch([b"a", b"b"], keys=["ok", ""])), 400,
+                     "ValidationException",
+                     pre + "Value '' at 'records.2.member.partitionKey' failed to satisfy "
+                     "constraint: Member must have length greater than or equal to 1")
+        expect_error(kpost(conn, ep, kbatch([b"a"], keys=["k" * 257])), 400, "ValidationException",
+                     pre + "Value '%s' at 'records.1.member.partitionKey' failed to satisfy "
+                     "constraint: Member must have length less than or equal to 256" % ("k" * 257))
+        # counted in UTF-16 units: 128 characters outside the BMP are 256
+        expect_error(kpost(conn, ep, kbatch([b"a"], keys=["\U0001f600" * 128 + "x"])), 400,
+                     "ValidationException")
+        expect_error(kpost(conn, ep, b'{"StreamName":"k1","Records":[{"Data":"YQ=="},'
+                                     b'{"PartitionKey":"p"}]}'), 400, "ValidationException",
+                     "2 validation errors detected: Value null at 'records.1.member.partitionKey' "
+                     "failed to satisfy constraint: Member must not be null; Value null at "
+                     "'records.2.member.data' failed to satisfy constraint: Member must not be null")
+        expect_error(kpost(conn, ep, kbatch([b"a"], "bad name")), 400, "ValidationException",
+                     pre + "Value 'bad name' at 'streamName' failed to satisfy constraint: Member "
+                     "must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+        expect_error(kpost(conn, ep, kbatch([b"a"], "n" * 129)), 400, "ValidationException",
+                     pre + "Value '%s' at 'streamName' failed to satisfy constraint: Member must "
+                     "have length less than or equal to 128" % ("n" * 129))
+        assert kpost(conn, ep, kbatch([b"a"], "n" * 128))[0] == 200
+        expect_error(kpost(conn, ep, b'{"Records":[{"Data":"YQ==","PartitionKey":"p"}]}'), 400,
+                     "ValidationException", pre + "Value null at 'streamName' failed to satisfy "
+                     "constraint: Member must not be null")
+        expect_error(kpost(conn, ep, b'{"StreamName":"k1","Records":[{"Data":"@@",'
+                                     b'"PartitionKey":"p"}]}'), 400, "SerializationException")
+        expect_error(kpost(conn, ep, b'{"StreamName":"k1","Records":[{"Data":"YQ==",'
+                                     b'"PartitionKey":5}]}'), 400, "SerializationException")
+        expect_error(kpost(conn, ep, b"{not json"), 400, "SerializationException")
+        assert kinesis_out(ep) == [("n" * 128, b"a", "pk0", expected_shard("pk0", 2))]
+        recs = [b"r%d" % i for i in range(500)]
+        st, _, obj = kpost(conn, ep, kbatch(recs))
+        assert st == 200 and len(obj["Records"]) == 500, st
+        assert [d for _, d, _, _ in kinesis_out(ep)][1:] == recs
+
+
+@test
+def kinesis_record_size_limits(tmp):
+    mib = 1024 * 1024
+    with Endpoint(tmp) as ep:
+        conn = connect(ep)
+        # data + key: at the limit, and one byte over
+        assert kpost(conn, ep, kbatch([b"a" * (mib - 2)], keys=["kk"]))[0] == 200
+        st, _, obj = kpost(conn, ep, kbatch([b"a", b"a" * (mib - 1)], keys=["k", "kk"]))
+        expect_error((st, _, obj), 400, "InvalidArgumentException")
+        assert "Record 2 is 1048577 bytes" in obj["message"], obj
+        # keys count in UTF-8 bytes: one character, two bytes
+        expect_error(kpost(conn, ep, kbatch([b"a" * (mib - 1)], keys=["\u00e9"])), 400,
+                     "InvalidArgumentException")
+        # the data alone over the limit: the model's constraint
+        expect_error(kpost(conn, ep, kbatch([b"a", b"b" * (mib + 1)])), 400, "ValidationException",
+                     "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 "
+                     "lim=1048577 cap=1048577]' at 'records.2.member.data' failed to satisfy "
+                     "constraint: Member must have length less than or equal to 1048576")
+        assert len(kinesis_out(ep)) == 1
+        # the request: 5 MiB of data and keys, and one byte more
+        big = [b"z" * (mib - 1)] * 5
+        assert kpost(conn, ep, kbatch(big, keys=["k"] * 5))[0] == 200
+        expect_error(kpost(conn, ep, kbatch(big + [b""], keys=["k"] * 6)), 400,
+                     "InvalidArgumentException", "Records size exceeds 5 MB limit")
+        assert len(kinesis_out(ep)) == 6
+    # a stream whose MaxRecordSize was raised: larger records, 10 MiB requests
+    d = os.path.join(tmp, "large")
+    os.mkdir(d)
+    with Endpoint(d, max_record_bytes=2 * mib) as ep:
+        conn = connect(ep)
+        big = [b"y" * (3 * mib // 2)] * 4
+        st, _, obj = kpost(conn, ep, kbatch(big))
+        assert st == 200 and obj["FailedRecordCount"] == 0, obj
+        assert [x for _, x, _, _ in kinesis_out(ep)] == big
+        expect_error(kpost(conn, ep, kbatch([b"y" * (2 * mib + 1)])), 400, "ValidationException")
+        st, _, obj = kdescribe(conn, ep, {"StreamName": "k1"})
+        assert st == 200 and obj["StreamDescriptionSummary"]["MaxRecordSizeInKiB"] == 2048, obj
+
+
+@test
+def kinesis_partial_failure(tmp):
+    keys = ["p%d" % i for i in range(20)]
+    with Endpoint(tmp, partial=1.0, seed=2) as ep:
+        st, _, obj = kpost(connect(ep), ep, kbatch([b"r"] * 20, keys=keys))
+        assert st == 200 and obj["FailedRecordCount"] == 20, obj
+        codes = [e["ErrorCode"] for e in obj["Records"]]
+        assert set(codes) == {"ProvisionedThroughputExceededException", "InternalFailure"}, codes
+        for e, k in zip(obj["Records"], keys):
+            if e["ErrorCode"] == "InternalFailure":
+                assert e == {"ErrorCode": "InternalFailure",
+                             "ErrorMessage": "Internal Service Failure"}, e
+            else:
+                assert e["ErrorMessage"] == "Rate exceeded for shard %s in stream k1 under account " \
+                    "123456789012." % expected_shard(k, 2), e
+        assert kinesis_out(ep) == []
+        e = ep.requests()[0]
+        assert (e["status"], e["records"], e["failed"], e["fault"]) == (200, 20, 20, "partial"), e
+    d = os.path.join(tmp, "some")
+    os.mkdir(d)
+    recs = [b"r%d" % i for i in range(200)]
+    with Endpoint(d, partial=0.5, seed=3) as ep:
+        st, _, obj = kpost(connect(ep), ep, kbatch(recs))
+        assert st == 200, obj
+        failed = [i for i, e in enumerate(obj["Records"]) if "ErrorCode" in e]
+        assert obj["FailedRecordCount"] == len(failed) and 40 < len(failed) < 160, obj
+        assert all(("SequenceNumber" in e) != ("ErrorCode" in e) for e in obj["Records"])
+        assert [x for _, x, _, _ in kinesis_out(ep)] == [r for i, r in enumerate(recs)
+                                                       if i not in failed]
+
+
+@test
+def kinesis_whole_request_faults(tmp):
+    for opt, status, etype, msg in (
+            ("throttle", 400, "ProvisionedThroughputExceededException",
+             "Rate exceeded for stream k1 under account 123456789012."),
+            ("unavailable", 503, "ServiceUnavailableException", "Slow down."),
+            ("error500", 500, "InternalFailure", None)):
+        d = os.path.join(tmp, opt)
+        os.mkdir(d)
+        with Endpoint(d, **{opt: 1.0}) as ep:
+            conn = connect(ep)
+            expect_error(kpost(conn, ep, kbatch([b"a"])), status, etype, msg)
+            expect_error(kpost(conn, ep, kbatch([b"b"])), status, etype, msg)
+            assert kinesis_out(ep) == []
+            log = ep.requests()
+            assert [(e["fault"], e["status"], e["error"], e["failed"]) for e in log] == \
+                [(opt, status, etype, 1)] * 2, log
+    d = os.path.join(tmp, "drop")
+    os.mkdir(d)
+    with Endpoint(d, drop=1.0) as ep:
+        try:
+            kpost(connect(ep), ep, kbatch([b"a", b"b"]))
+            raise AssertionError("got an answer")
+        except (http.client.RemoteDisconnected, ConnectionError, ssl.SSLError):
+            pass
+        wait_until(lambda: ep.requests(), 5)
+        e = ep.requests()[0]
+        assert (e["status"], e["fault"], e["records"], e["failed"], e["api"]) == \
+            (None, "drop", 2, 2, "kinesis"), e
+        assert kinesis_out(ep) == []
+    d = os.path.join(tmp, "drop-after")
+    os.mkdir(d)
+    with Endpoint(d, drop_after=1.0) as ep:
+        try:
+            kpost(connect(ep), ep, kbatch([b"a", b"b"]))
+            raise AssertionError("got an answer")
+        except (http.client.RemoteDisconnected, ConnectionError, ssl.SSLError):
+            pass
+        assert [x for _, x, _, _ in kinesis_out(ep)] == [b"a", b"b"]
+
+
+@test
+def streams_created_later(tmp):
+    with Endpoint(tmp, streams=["s0"], kinesis_streams="k0", create_after="k1:3,s1:3") as ep:
+        conn = connect(ep)
+        t0 = time.monotonic()
+        expect_error(kpost(conn, ep, kbatch([b"a"])), 400, "ResourceNotFoundException",
+                     "Stream k1 under account 123456789012 not found.")
+        expect_error(post(conn, ep, batch([b"a"])), 400, "ResourceNotFoundException",
+                     "Firehose s1 under account 123456789012 not found.")
+        expect_error(kdescribe(conn, ep, {"StreamName": "k1"}), 400, "ResourceNotFoundException",
+                     "Stream k1 under account 123456789012 not found.")
+        assert kpost(conn, ep, kbatch([b"k0"], "k0"))[0] == 200
+        assert time.monotonic() - t0 < 3, "too slow to test"
+        wait_until(lambda: kpost(conn, ep, kbatch([b"k1"]))[0] == 200, 8, 0.2)
+        assert time.monotonic() - t0 >= 2.5
+        assert post(conn, ep, batch([b"s1"]))[0] == 200
+        assert kdescribe(conn, ep, {"StreamName": "k1"})[0] == 200
+        assert ep.record_entries() == [("k0", b"k0"), ("k1", b"k1"), ("s1", b"s1")]
+
+
+@test
+def describe_operations(tmp):
+    with Endpoint(tmp, streams=["s1"], kinesis_streams="k1:3") as ep:
+        conn = connect(ep)
+        st, _, obj = kdescribe(conn, ep, {"StreamName": "k1"})
+        assert st == 200, obj
+        d = obj["StreamDescriptionSummary"]
+        assert (d["StreamName"], d["StreamStatus"], d["OpenShardCount"], d["MaxRecordSizeInKiB"],
+                d["StreamARN"]) == ("k1", "ACTIVE", 3, 1024,
+                                    "arn:aws:kinesis:us-east-1:123456789012:stream/k1"), d
+        expect_error(kdescribe(conn, ep, {"StreamName": "k2"}), 400, "ResourceNotFoundException",
+                     "Stream k2 under account 123456789012 not found.")
+        expect_error(kdescribe(conn, ep, {"StreamName": "k1"}, secret="wrong"), 400,
+                     "InvalidSignatureException", MISMATCH)
+        expect_error(kdescribe(conn, ep, {"StreamName": "k1"}, service="firehose"), 400,
+                     "InvalidSignatureException")
+        expect_error(kdescribe(conn, ep, {}), 400, "ValidationException")
+        fh = "Firehose_20150804.DescribeDeliveryStream"
+        st, _, obj = post(conn, ep, b'{"DeliveryStreamName":"s1"}', target=fh)
+        assert st == 200, obj
+        d = obj["DeliveryStreamDescription"]
+        assert (d["DeliveryStreamName"], d["DeliveryStreamStatus"], d["DeliveryStreamARN"]) == \
+            ("s1", "ACTIVE", "arn:aws:firehose:us-east-1:123456789012:deliverystream/s1"), d
+        expect_error(post(conn, ep, b'{"DeliveryStreamName":"s2"}', target=fh), 400,
+                     "ResourceNotFoundException", "Firehose s2 under account 123456789012 not found.")
+        expect_error(post(conn, ep, b'{"DeliveryStreamName":"s1"}', target=fh, service="kinesis"),
+                     400, "InvalidSignatureException",
+                     "Credential should be scoped to correct service: 'firehose'. ")
+        assert [(e["op"], e["records"]) for e in ep.requests()][:1] == [("DescribeStreamSummary", 0)]
+        assert out_lines(ep) == []
+
+
+def date_of(r):
+    d = r.getheader("Date")
+    assert d and DATE_RE.match(d), d
+    return email.utils.parsedate_to_datetime(d).timestamp()
+
+
+@test
+def clock_offset_date_and_skew(tmp):
+    for offset in (-900, 900):
+        d = os.path.join(tmp, str(offset))
+        os.mkdir(d)
+        with Endpoint(d, clock_offset=offset) as ep:
+            conn = connect(ep)
+            now = time.time()
+            st, r, obj = kpost(conn, ep, kbatch([b"a"]), when=now)
+            assert abs(date_of(r) - (now + offset)) < 5, (r.getheader("Date"), now)
+            assert st == 400 and obj["__type"] == "InvalidSignatureException", obj
+            amz = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+            if offset > 0:
+                m = re.match(r"Signature expired: (\w+) is now earlier than (\w+) \((\w+) - 5 min\.\)\Z",
+                             obj["message"])
+            else:
+                m = re.match(r"Signature not yet current: (\w+) is still later than (\w+) "
+                             r"\((\w+) \+ 5 min\.\)\Z", obj["message"])
+            assert m and m.group(1) == amz, obj
+            srv_now = ep_mod.amz_date_to_unix(m.group(3))
+            assert abs(srv_now - (now + offset)) < 5, obj
+            assert ep_mod.amz_date_to_unix(m.group(2)) - srv_now == (-300 if offset > 0 else 300)
+            # signed on the endpoint's clock: accepted, Firehose too
+            st, r, obj = kpost(conn, ep, kbatch([b"b"]), when=now + offset)
+            assert st == 200, obj
+            assert abs(date_of(r) - (now + offset)) < 5
+            assert post(conn, ep, batch([b"c"]), when=now + offset)[0] == 200
+            # every answer carries the Date: an HTTP-level refusal too
+            s = socket.create_connection(("127.0.0.1", ep.port), timeout=5)
+            ctx = ssl.create_default_context(cafile=ep.ca)
+            s = ctx.wrap_socket(s, server_hostname="localhost")
+            s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n")
+            head = s.recv(4096).decode("latin-1")
+            s.close()
+            assert head.startswith("HTTP/1.1 400"), head
+            dates = [h[6:].strip() for h in head.split("\r\n") if h.lower().startswith("date:")]
+            assert len(dates) == 1 and DATE_RE.match(dates[0]), head
+            assert abs(email.utils.parsedate_to_datetime(dates[0]).timestamp() -
+                       (time.time() + offset)) < 5, head
+
 
 @test
 def sigterm_stops_it(tmp):
@@ -763,7 +1179,8 @@ def harness_agent_and_conf(tmp):
         with open(conf_path) as f:
             assert json.load(f) == c
         assert c == {"awsAccessKeyId": ep.access_key, "awsSecretAccessKey": ep.secret,
-                     "awsRegion": "us-east-1", "firehose.endpoint": ep.url, "caFile": ep.ca,
+                     "awsRegion": "us-east-1", "firehose.endpoint": ep.url,
+                     "kinesis.endpoint": ep.url, "caFile": ep.ca,
                      "flows": flows, "maxBufferAgeMillis": 5}, c
         c = harness.write_conf(conf_path, ep, flows)
         assert c["checkpointFile"] == os.path.join(tmp, "checkpoints")

@@ -16,8 +16,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A processor or the matcher runs in the agent's loop, where nothing may be
- * allocated: while fz_loop is set, any malloc or free traps. */
-static volatile int fz_loop;
+ * allocated: while fz_loop is set, any malloc or free traps.  Per thread,
+ * because libFuzzer's own threads (the RSS watcher) allocate whenever they
+ * like. */
+static __thread volatile int fz_loop;
 
 static void fz_on_malloc(const volatile void *p, size_t n)
 {

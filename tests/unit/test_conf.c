@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "arena.h"
 #include "conf.h"
+#include "kinesis.h"
 #include "proc.h"
 #include "t.h"
 
@@ -56,14 +57,48 @@ static void conf_t_setenv(const char *name, const char *v)
 		unsetenv(name);
 }
 
+/* The proxy variables conf_load reads.  Every load runs without them (a
+ * developer's own https_proxy must not change what the cases expect) except
+ * in a test that sets conf_t_proxy_env and the variables itself. */
+static const char *const conf_t_proxy_vars[4] = { "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY" };
+static int conf_t_proxy_env;
+
+/* Copies the proxy variables into saved and unsets them. */
+static void conf_t_proxy_save(char *saved[4])
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		saved[i] = (v = getenv(conf_t_proxy_vars[i])) ? strdup(v) : NULL;
+		unsetenv(conf_t_proxy_vars[i]);
+	}
+}
+
+static void conf_t_proxy_restore(char *saved[4])
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		conf_t_setenv(conf_t_proxy_vars[i], saved[i]);
+		free(saved[i]);
+	}
+}
+
 /* conf_load(c, path) with fd 2 captured into conf_t_err. */
 static int conf_t_call(struct conf *c, const char *path)
 {
 	int rc;
 
+	char *saved[4];
+
+	if (!conf_t_proxy_env)
+		conf_t_proxy_save(saved);
 	t_capture_begin();
 	rc = conf_load(c, path);
 	snprintf(conf_t_err, sizeof conf_t_err, "%s", t_capture_end());
+	if (!conf_t_proxy_env)
+		conf_t_proxy_restore(saved);
 	conf_t_strip_dir(conf_t_err, conf_t_dir);
 	return rc;
 }
@@ -183,7 +218,8 @@ T(conf_full_file)
 	T_EQ_INT(c.nflows, 2);
 
 	T_EQ_STR(c.flows[0].file_pattern, "/var/log/app/*.log");
-	T_EQ_STR(c.flows[0].delivery_stream, "app-logs_1.x");
+	T_EQ_INT(c.flows[0].api, API_FIREHOSE);
+	T_EQ_STR(c.flows[0].stream, "app-logs_1.x");
 	T_EQ_INT(c.flows[0].initial_position, POS_START_OF_FILE);
 	T_EQ_INT(c.flows[0].max_buffer_age_ms, 1000);
 	T_EQ_INT(c.flows[0].max_buffer_records, 1);
@@ -194,7 +230,8 @@ T(conf_full_file)
 	T_EQ_INT(c.flows[0].line, 11);
 
 	T_EQ_STR(c.flows[1].file_pattern, "/var/log/messages");
-	T_EQ_STR(c.flows[1].delivery_stream, "syslog");
+	T_EQ_INT(c.flows[1].api, API_FIREHOSE);
+	T_EQ_STR(c.flows[1].stream, "syslog");
 	T_EQ_INT(c.flows[1].initial_position, POS_END_OF_FILE);
 	T_EQ_INT(c.flows[1].max_buffer_age_ms, 900000);
 	T_EQ_INT(c.flows[1].max_buffer_records, 500);
@@ -219,12 +256,27 @@ T(conf_defaults)
 	T_EQ_INT(c.firehose.tls, 1);
 	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
 	T_EQ_INT(c.firehose.port, 443);
+	T_EQ_INT(c.kinesis.tls, 1);
+	T_EQ_STR(c.kinesis.host, "kinesis.us-east-1.amazonaws.com");
+	T_EQ_INT(c.kinesis.port, 443);
+	T_EQ_STR(c.proxy.host, "");
+	T_EQ_STR(c.proxy_auth, "");
+	T_TRUE(c.no_proxy == NULL);
+	T_EQ_STR(c.resolv_conf, "/etc/resolv.conf");
+	T_EQ_INT(c.connect_timeout_ms, 10000);
+	T_EQ_INT(c.socket_timeout_ms, 30000);
+	T_EQ_INT(c.idle_timeout_ms, 50000);
+	T_EQ_INT(c.shutdown_timeout_ms, 5000);
+	T_EQ_INT(c.send_failure_timeout_ms, 0);
 	T_EQ_STR(c.checkpoint_file, "/var/lib/kagent/checkpoints");
 	T_EQ_STR(c.ca_file, "/etc/ssl/certs/ca-certificates.crt");
 	T_EQ_INT(c.checkpoint_interval_ms, 1000);
 	T_EQ_INT(c.nflows, 1);
 	T_EQ_STR(c.flows[0].file_pattern, "/a");
-	T_EQ_STR(c.flows[0].delivery_stream, "b");
+	T_EQ_INT(c.flows[0].api, API_FIREHOSE);
+	T_EQ_STR(c.flows[0].stream, "b");
+	T_TRUE(c.flows[0].key_arg == NULL);
+	T_EQ_INT(c.flows[0].aggregate_bytes, 0);
 	T_EQ_INT(c.flows[0].initial_position, POS_END_OF_FILE);
 	T_EQ_INT(c.flows[0].max_buffer_age_ms, 60000);
 	T_EQ_INT(c.flows[0].max_buffer_records, 500);
@@ -365,7 +417,7 @@ T(conf_warnings)
 	    "{\n"
 	    "  \"cloudwatch.emitMetrics\": true,\n"
 	    "  \"fooBar\": {\"x\": [1, 2]},\n"
-	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\",\n"
+	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"assumeRoleARN\": \"arn:aws:iam::1:role/r\",\n"
 	    "  \"flows\": [\n"
 	    "    {\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n"
 	    "     \"maxTimeBetweenFileTrackerRefreshMillis\": 10, \"maxBufferSizeRecord\": 10,\n"
@@ -380,7 +432,7 @@ T(conf_warnings)
 	T_EQ_STR(conf_t_err,
 	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
 	    "kagent.conf:3: fooBar: unknown key, ignored\n"
-	    "kagent.conf:4: kinesis.endpoint: not supported by this version, ignored\n"
+	    "kagent.conf:4: assumeRoleARN: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxTimeBetweenFileTrackerRefreshMillis: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxBufferSizeRecord: unknown key, ignored\n"
 	    "kagent.conf:8: flows[0].waitOnFullPublishQueueMillis: not supported by kagent, ignored\n"
@@ -388,6 +440,8 @@ T(conf_warnings)
 	    "kagent.conf:12: initialPosition: unknown key, ignored\n");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_INT(c.flows[0].max_buffer_records, 500);
+	/* kinesis.endpoint is a setting now, not a warning */
+	T_EQ_STR(c.kinesis.host, "kinesis.us-east-1.amazonaws.com");
 }
 
 /* An agent.json as the Java agent's documentation writes them. */
@@ -432,11 +486,18 @@ T(conf_java_agent_files)
 	    "}\n";
 
 	/* The Java agent's stock file: "" endpoints mean the defaults. */
-	T_EQ_INT(conf_t_load(&c, kinesis), -1);
+	T_EQ_INT(conf_t_load(&c, kinesis), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
-	    "kagent.conf:3: kinesis.endpoint: not supported by this version, ignored\n"
-	    "kagent.conf:9: flows[0].kinesisStream: Kinesis Data Streams flows are not supported by this version\n");
+	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(c.region, "us-east-1");
+	T_EQ_STR(c.kinesis.host, "kinesis.us-east-1.amazonaws.com");
+	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
+	T_EQ_INT(c.nflows, 1);
+	T_EQ_INT(c.flows[0].api, API_KINESIS);
+	T_EQ_STR(c.flows[0].stream, "yourkinesisstream");
+	T_EQ_INT(c.flows[0].key_kind, KINESIS_KEY_RANDOM);
+	T_EQ_INT(c.flows[0].max_buffer_bytes, 5 * 1024 * 1024);
+	T_EQ_INT(c.flows[0].line, 7);
 
 	T_EQ_INT(conf_t_load(&c, firehose), 0);
 	T_EQ_STR(conf_t_err,
@@ -451,29 +512,41 @@ T(conf_java_agent_files)
 	T_EQ_STR(c.flows[1].proc[0].p->name, "SINGLELINE");
 }
 
+/* conf_print(c) into out (cap bytes, NUL-terminated). */
+static void conf_t_print(const struct conf *c, char *out, size_t cap)
+{
+	FILE *f = fmemopen(out, cap, "w");
+	size_t n;
+
+	out[0] = 0;
+	if (!f)
+		return;
+	conf_print(c, f);
+	n = (size_t)ftell(f);
+	fclose(f);
+	out[n < cap ? n : cap - 1] = 0;
+}
+
 T(conf_print_masks_secrets)
 {
 	struct conf c;
-	char out[2048];
-	FILE *f;
-	size_t n;
+	char out[4096];
 	const char *text =
 	    "{\"awsAccessKeyId\": \"AKIDEXAMPLE\", \"awsSecretAccessKey\": \"secretsecret\",\n"
 	    " \"firehose.endpoint\": \"http://[::1]:8080\", \"awsRegion\": \"eu-west-3\",\n"
 	    " \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s1\"},\n"
-	    "  {\"filePattern\": \"/b\", \"deliveryStream\": \"s2\", \"initialPosition\": \"START_OF_FILE\"}]}\n";
+	    "  {\"filePattern\": \"/b\", \"deliveryStream\": \"s2\", \"initialPosition\": \"START_OF_FILE\",\n"
+	    "   \"minTimeBetweenFilePollsMillis\": 250, \"aggregatedRecordSizeBytes\": 4096}]}\n";
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
-	T_TRUE((f = fmemopen(out, sizeof out, "w")) != NULL);
 	c.path = "kagent.conf";
-	conf_print(&c, f);
-	n = (size_t)ftell(f);
-	fclose(f);
-	out[n < sizeof out ? n : sizeof out - 1] = 0;
+	conf_t_print(&c, out, sizeof out);
 	T_EQ_STR(out,
 	    "config = kagent.conf\n"
 	    "awsRegion = eu-west-3\n"
 	    "firehose.endpoint = http://[::1]:8080\n"
+	    "kinesis.endpoint = https://kinesis.eu-west-3.amazonaws.com\n"
+	    "proxy = (none)\n"
 	    "credentials = file\n"
 	    "awsAccessKeyId = AKID****\n"
 	    "awsSecretAccessKey = ****\n"
@@ -481,10 +554,16 @@ T(conf_print_masks_secrets)
 	    "caFile = /etc/ssl/certs/ca-certificates.crt\n"
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
+	    "connectionTimeoutMillis = 10000\n"
+	    "socketTimeoutMillis = 30000\n"
+	    "idleTimeoutMillis = 50000\n"
+	    "shutdownTimeoutMillis = 5000\n"
+	    "sendFailureTimeout = 0 ms (off)\n"
 	    "\n"
 	    "flows[0] (line 3)\n"
 	    "flows[0].filePattern = /a\n"
 	    "flows[0].deliveryStream = s1\n"
+	    "flows[0].aggregatedRecordSizeBytes = 0\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
 	    "flows[0].maxBufferSizeRecords = 500\n"
@@ -497,6 +576,7 @@ T(conf_print_masks_secrets)
 	    "flows[1] (line 4)\n"
 	    "flows[1].filePattern = /b\n"
 	    "flows[1].deliveryStream = s2\n"
+	    "flows[1].aggregatedRecordSizeBytes = 4096\n"
 	    "flows[1].initialPosition = START_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
 	    "flows[1].maxBufferSizeRecords = 500\n"
@@ -504,16 +584,14 @@ T(conf_print_masks_secrets)
 	    "flows[1].retryInitialBackoffMillis = 100\n"
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 1048576\n"
-	    "flows[1].minTimeBetweenFilePollsMillis = 100\n");
+	    "flows[1].minTimeBetweenFilePollsMillis = 250\n");
 
-	/* Environment credentials with a token; default endpoint. */
+	/* Environment credentials with a token; default endpoints. */
 	T_EQ_INT(conf_t_load_env(&c, "{" FLOWS "}", strlen("{" FLOWS "}"), "AKIAENVKEY", "x", "tok"), 0);
-	T_TRUE((f = fmemopen(out, sizeof out, "w")) != NULL);
-	conf_print(&c, f);
-	n = (size_t)ftell(f);
-	fclose(f);
-	out[n < sizeof out ? n : sizeof out - 1] = 0;
+	conf_t_print(&c, out, sizeof out);
 	T_TRUE(strstr(out, "firehose.endpoint = https://firehose.us-east-1.amazonaws.com\n"
+	    "kinesis.endpoint = https://kinesis.us-east-1.amazonaws.com\n"
+	    "proxy = (none)\n"
 	    "credentials = environment\n"
 	    "awsAccessKeyId = AKIA****\n"
 	    "awsSecretAccessKey = ****\n"
@@ -521,16 +599,118 @@ T(conf_print_masks_secrets)
 	T_TRUE(strstr(out, "AKIAENVKEY") == NULL);
 
 	T_EQ_INT(conf_t_load(&c, "{\"firehose.endpoint\": \"https://h:443\", " FLOWS "}"), 0);
-	T_TRUE((f = fmemopen(out, sizeof out, "w")) != NULL);
-	conf_print(&c, f);
-	n = (size_t)ftell(f);
-	fclose(f);
-	out[n < sizeof out ? n : sizeof out - 1] = 0;
+	conf_t_print(&c, out, sizeof out);
 	T_TRUE(strstr(out, "firehose.endpoint = https://h\n"
+	    "kinesis.endpoint = https://kinesis.us-east-1.amazonaws.com\n"
+	    "proxy = (none)\n"
 	    "credentials = none\n"
 	    "awsAccessKeyId = (none)\n"
 	    "awsSecretAccessKey = (none)\n"
 	    "awsSessionToken = (none)\n") != NULL);
+}
+
+/* Kinesis flows, the network settings, a proxy's password masked. */
+T(conf_print_kinesis_and_network)
+{
+	struct conf c;
+	char out[8192];
+	const char *text =
+	    "{\"kinesis.endpoint\": \"http://localhost:4567\", \"proxy\": \"http://user:hunter2@proxy.lan:3129\",\n"
+	    " \"connectionTimeoutMillis\": 2000, \"socketTimeoutMillis\": 4000, \"idleTimeoutMillis\": 9000,\n"
+	    " \"shutdownTimeoutMillis\": 0, \"sendFailureTimeout\": \"5m\",\n"
+	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
+	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
+	    "   \"maxRecordSizeBytes\": 10485760},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\"},\n"
+	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
+
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_STR(conf_t_err, "");
+	c.path = "kagent.conf";
+	conf_t_print(&c, out, sizeof out);
+	T_EQ_STR(out,
+	    "config = kagent.conf\n"
+	    "awsRegion = us-east-1\n"
+	    "firehose.endpoint = https://firehose.us-east-1.amazonaws.com\n"
+	    "kinesis.endpoint = http://localhost:4567\n"
+	    "proxy = http://****@proxy.lan:3129\n"
+	    "credentials = none\n"
+	    "awsAccessKeyId = (none)\n"
+	    "awsSecretAccessKey = (none)\n"
+	    "awsSessionToken = (none)\n"
+	    "caFile = /etc/ssl/certs/ca-certificates.crt\n"
+	    "checkpointFile = /var/lib/kagent/checkpoints\n"
+	    "checkpointIntervalMillis = 1000\n"
+	    "connectionTimeoutMillis = 2000\n"
+	    "socketTimeoutMillis = 4000\n"
+	    "idleTimeoutMillis = 9000\n"
+	    "shutdownTimeoutMillis = 0\n"
+	    "sendFailureTimeout = 300000 ms\n"
+	    "\n"
+	    "flows[0] (line 4)\n"
+	    "flows[0].filePattern = /a\n"
+	    "flows[0].kinesisStream = k1\n"
+	    "flows[0].partitionKey = RANDOM\n"
+	    "flows[0].maxRecordSizeBytes = 1048576\n"
+	    "flows[0].initialPosition = END_OF_FILE\n"
+	    "flows[0].maxBufferAgeMillis = 60000\n"
+	    "flows[0].maxBufferSizeRecords = 500\n"
+	    "flows[0].maxBufferSizeBytes = 5242880\n"
+	    "flows[0].retryInitialBackoffMillis = 100\n"
+	    "flows[0].retryMaxBackoffMillis = 10000\n"
+	    "flows[0].ringSizeBytes = 1064960\n"
+	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
+	    "\n"
+	    "flows[1] (line 5)\n"
+	    "flows[1].filePattern = /b\n"
+	    "flows[1].kinesisStream = k2\n"
+	    "flows[1].partitionKey = DETERMINISTIC\n"
+	    "flows[1].maxRecordSizeBytes = 10485760\n"
+	    "flows[1].initialPosition = END_OF_FILE\n"
+	    "flows[1].maxBufferAgeMillis = 60000\n"
+	    "flows[1].maxBufferSizeRecords = 500\n"
+	    "flows[1].maxBufferSizeBytes = 10485760\n"
+	    "flows[1].retryInitialBackoffMillis = 100\n"
+	    "flows[1].retryMaxBackoffMillis = 10000\n"
+	    "flows[1].ringSizeBytes = 10502144\n"
+	    "flows[1].minTimeBetweenFilePollsMillis = 100\n"
+	    "\n"
+	    "flows[2] (line 7)\n"
+	    "flows[2].filePattern = /c\n"
+	    "flows[2].kinesisStream = k3\n"
+	    "flows[2].partitionKey = partitionKey device-7\n"
+	    "flows[2].maxRecordSizeBytes = 1048576\n"
+	    "flows[2].initialPosition = END_OF_FILE\n"
+	    "flows[2].maxBufferAgeMillis = 60000\n"
+	    "flows[2].maxBufferSizeRecords = 500\n"
+	    "flows[2].maxBufferSizeBytes = 5242880\n"
+	    "flows[2].retryInitialBackoffMillis = 100\n"
+	    "flows[2].retryMaxBackoffMillis = 10000\n"
+	    "flows[2].ringSizeBytes = 1064960\n"
+	    "flows[2].minTimeBetweenFilePollsMillis = 100\n"
+	    "\n"
+	    "flows[3] (line 8)\n"
+	    "flows[3].filePattern = /d\n"
+	    "flows[3].kinesisStream = k4\n"
+	    "flows[3].partitionKey = partitionKeyField id\n"
+	    "flows[3].maxRecordSizeBytes = 1048576\n"
+	    "flows[3].initialPosition = END_OF_FILE\n"
+	    "flows[3].maxBufferAgeMillis = 60000\n"
+	    "flows[3].maxBufferSizeRecords = 500\n"
+	    "flows[3].maxBufferSizeBytes = 5242880\n"
+	    "flows[3].retryInitialBackoffMillis = 100\n"
+	    "flows[3].retryMaxBackoffMillis = 10000\n"
+	    "flows[3].ringSizeBytes = 1064960\n"
+	    "flows[3].minTimeBetweenFilePollsMillis = 100\n");
+	T_TRUE(strstr(out, "hunter2") == NULL);
+
+	/* a proxy without credentials, an IPv6 one on the default port */
+	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"http://[fd00::1]\", " FLOWS "}"), 0);
+	conf_t_print(&c, out, sizeof out);
+	T_TRUE(strstr(out, "\nproxy = http://[fd00::1]:3128\n") != NULL);
+	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"http://p\", " FLOWS "}"), 0);
+	conf_t_print(&c, out, sizeof out);
+	T_TRUE(strstr(out, "\nproxy = http://p:3128\n") != NULL);
 }
 
 T(conf_error_files)
@@ -729,12 +909,12 @@ T(conf_error_flows)
 		{ "{\n \"flows\": {}\n}", "kagent.conf:2: flows: must be an array\n" },
 		{ "{\n \"flows\": []\n}", "kagent.conf:2: flows: must not be empty\n" },
 		{ "{\n \"flows\": [" FLOW "," FLOW "," FLOW "," FLOW "," FLOW "," FLOW "," FLOW "," FLOW ",\n" FLOW "]\n}",
-		  "kagent.conf:2: flows: at most 8 flows, got 9\n" },
+		  "kagent.conf:2: flows: at most 8 flows in all, got 9\n" },
 		{ "{\n \"flows\": [\n" FLOW ",\n \"x\"\n]}", "kagent.conf:4: flows[1]: must be an object\n" },
 		{ "{\n \"flows\": [\n {\"deliveryStream\": \"s\"}\n]}", "kagent.conf:3: flows[0]: filePattern is required\n" },
-		{ "{\n \"flows\": [\n {\n \"filePattern\": \"/a\"}\n]}", "kagent.conf:3: flows[0]: deliveryStream is required\n" },
+		{ "{\n \"flows\": [\n {\n \"filePattern\": \"/a\"}\n]}", "kagent.conf:3: flows[0]: deliveryStream (Firehose) or kinesisStream is required\n" },
 		{ "{\"flows\": [" FLOW ",\n " FLOW "]}",
-		  "kagent.conf:2: flows[1]: same filePattern and deliveryStream as flows[0]\n" },
+		  "kagent.conf:2: flows[1]: same filePattern and deliveryStream as kagent.conf:1\n" },
 #define F(s) "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n " s "}]}"
 		{ F("\"deliveryStream\": \"t\""),
 		  "kagent.conf:3: flows[0].deliveryStream: duplicate key (first on line 2)\n" },
@@ -761,7 +941,7 @@ T(conf_error_flows)
 		{ "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": [\"s\"]}]}",
 		  "kagent.conf:1: flows[0].deliveryStream: must be a string\n" },
 		{ F("\"kinesisStream\": \"k\""),
-		  "kagent.conf:3: flows[0].kinesisStream: Kinesis Data Streams flows are not supported by this version\n" },
+		  "kagent.conf:3: flows[0].kinesisStream: a flow has one destination, deliveryStream is already given\n" },
 		{ F("\"initialPosition\": \"start_of_file\""),
 		  "kagent.conf:3: flows[0].initialPosition: must be START_OF_FILE or END_OF_FILE, got \"start_of_file\"\n" },
 		{ F("\"initialPosition\": 0"), "kagent.conf:3: flows[0].initialPosition: must be a string\n" },
@@ -771,8 +951,14 @@ T(conf_error_flows)
 		{ F("\"maxBufferSizeRecords\": 0"), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be 1..500, got 0\n" },
 		{ F("\"maxBufferSizeRecords\": 2.0"), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be a whole number, got 2.0\n" },
 		{ F("\"maxBufferSizeRecords\": \"many\""), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be a number, got \"many\"\n" },
-		{ F("\"maxBufferSizeBytes\": 0"), "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..4194304, got 0\n" },
-		{ F("\"maxBufferSizeBytes\": 4194305"), "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..4194304, got 4194305\n" },
+		/* first the range of any flow, then the API's limit */
+		{ F("\"maxBufferSizeBytes\": 0"), "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..10485760, got 0\n" },
+		{ F("\"maxBufferSizeBytes\": 10485761"),
+		  "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..10485760, got 10485761\n" },
+		{ F("\"maxBufferSizeBytes\": 4194305"),
+		  "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..4194304 for a Firehose flow, got 4194305\n" },
+		{ F("\"maxBufferSizeBytes\":\n 10485760"),
+		  "kagent.conf:4: flows[0].maxBufferSizeBytes: must be 1..4194304 for a Firehose flow, got 10485760\n" },
 		{ F("\"retryInitialBackoffMillis\": 0"), "kagent.conf:3: flows[0].retryInitialBackoffMillis: must be 1..3600000, got 0\n" },
 		{ F("\"retryMaxBackoffMillis\": 3600001"), "kagent.conf:3: flows[0].retryMaxBackoffMillis: must be 1..3600000, got 3600001\n" },
 		{ F("\"retryInitialBackoffMillis\": 500,\n \"retryMaxBackoffMillis\": 200"),
@@ -805,4 +991,642 @@ T(conf_error_long_path)
 	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), -1);
 	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 4095 bytes\n");
+}
+
+/* ---- Kinesis Data Streams flows ----------------------------------------- */
+
+T(conf_kinesis_flows)
+{
+	struct conf c;
+	const char *text =
+	    "{\n"
+	    " \"flows\": [\n"
+	    "  {\"filePattern\": \"/a\", \"kinesisStream\": \"k\"},\n"
+	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
+	    "   \"maxRecordSizeBytes\": 10485760},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k\", \"partitionKey\": \"device-7\",\n"
+	    "   \"maxRecordSizeBytes\": 1048577, \"maxBufferSizeBytes\": 10485760, \"ringSizeBytes\": 1064961},\n"
+	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k\", \"partitionKeyField\": \"device_id\",\n"
+	    "   \"maxBufferSizeBytes\": 5242880, \"ringSizeBytes\": 1064960},\n"
+	    "  {\"filePattern\": \"/e\", \"maxRecordSizeBytes\": \"1048576\", \"partitionKeyOption\": \"RANDOM\",\n"
+	    "   \"kinesisStream\": \"k\"},\n"
+	    "  {\"filePattern\": \"/f\", \"deliveryStream\": \"f\", \"aggregatedRecordSizeBytes\": 1024000},\n"
+	    /* one file to a Firehose and a Kinesis stream of other names */
+	    "  {\"filePattern\": \"/a\", \"deliveryStream\": \"s\", \"aggregatedRecordSizeBytes\": 0},\n"
+	    "  {\"filePattern\": \"/h\", \"kinesisStream\":\n"
+	    "   \"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789"
+	    "i123456789j123456789k123456789l123456789m1234567\"}\n"
+	    " ]\n"
+	    "}\n";
+
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.nflows, 8);
+
+	/* The defaults: a RANDOM key, 1 MiB records, 5 MiB requests, a ring for
+	 * one longest record and a read. */
+	T_EQ_INT(c.flows[0].api, API_KINESIS);
+	T_EQ_STR(c.flows[0].stream, "k");
+	T_EQ_INT(c.flows[0].key_kind, KINESIS_KEY_RANDOM);
+	T_TRUE(c.flows[0].key_arg == NULL);
+	T_EQ_INT(c.flows[0].max_record_bytes, 1048576);
+	T_EQ_INT(c.flows[0].aggregate_bytes, 0);
+	T_EQ_INT(c.flows[0].max_buffer_bytes, 5242880);
+	T_EQ_INT(c.flows[0].max_buffer_records, 500);
+	T_EQ_INT(c.flows[0].ring_bytes, 1048576 + 16384);
+	T_EQ_INT(c.flows[0].max_buffer_age_ms, 60000);
+	T_EQ_INT(c.flows[0].line, 3);
+
+	/* 10 MiB records: 10 MiB requests, a ring of 10 MiB + 16 KiB. */
+	T_EQ_INT(c.flows[1].key_kind, KINESIS_KEY_DETERMINISTIC);
+	T_TRUE(c.flows[1].key_arg == NULL);
+	T_EQ_INT(c.flows[1].max_record_bytes, 10485760);
+	T_EQ_INT(c.flows[1].max_buffer_bytes, 10485760);
+	T_EQ_INT(c.flows[1].ring_bytes, 10485760 + 16384);
+	T_EQ_INT(c.flows[1].line, 4);
+
+	/* Records one byte over 1 MiB already allow 10 MiB requests. */
+	T_EQ_INT(c.flows[2].key_kind, KINESIS_KEY_FIXED);
+	T_EQ_STR(c.flows[2].key_arg, "device-7");
+	T_EQ_INT(c.flows[2].max_record_bytes, 1048577);
+	T_EQ_INT(c.flows[2].max_buffer_bytes, 10485760);
+	T_EQ_INT(c.flows[2].ring_bytes, 1064961);
+
+	T_EQ_INT(c.flows[3].key_kind, KINESIS_KEY_FIELD);
+	T_EQ_STR(c.flows[3].key_arg, "device_id");
+	T_EQ_INT(c.flows[3].max_buffer_bytes, 5242880);
+	T_EQ_INT(c.flows[3].ring_bytes, 1064960);
+
+	/* Kinesis keys before kinesisStream, a number as a string */
+	T_EQ_INT(c.flows[4].api, API_KINESIS);
+	T_EQ_INT(c.flows[4].key_kind, KINESIS_KEY_RANDOM);
+	T_EQ_INT(c.flows[4].max_record_bytes, 1048576);
+	T_EQ_INT(c.flows[4].max_buffer_bytes, 5242880);
+	T_EQ_INT(c.flows[4].ring_bytes, 1064960);
+
+	T_EQ_INT(c.flows[5].api, API_FIREHOSE);
+	T_EQ_STR(c.flows[5].stream, "f");
+	T_EQ_INT(c.flows[5].aggregate_bytes, 1024000);
+	T_EQ_INT(c.flows[5].max_buffer_bytes, 4194304);
+	T_EQ_INT(c.flows[5].ring_bytes, 1048576);
+	T_TRUE(c.flows[5].key_arg == NULL);
+
+	T_EQ_INT(c.flows[6].api, API_FIREHOSE);
+	T_EQ_STR(c.flows[6].file_pattern, "/a");
+	T_EQ_INT(c.flows[6].aggregate_bytes, 0);
+
+	T_EQ_INT(c.flows[7].api, API_KINESIS);
+	T_EQ_INT(strlen(c.flows[7].stream), 128);
+	T_EQ_INT(c.flows[7].line, 14);
+}
+
+/* {"flows": [{... "kinesisStream": "k",\n "key": "<n times unit>"}]} */
+static const char *conf_t_key_text(const char *key, const char *unit, size_t n)
+{
+	static char text[4096];
+	size_t len, u = strlen(unit);
+
+	len = (size_t)snprintf(text, sizeof text,
+	    "{\"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k\",\n \"%s\": \"", key);
+	while (n-- && len + u < sizeof text - 16) {
+		memcpy(text + len, unit, u);
+		len += u;
+	}
+	snprintf(text + len, sizeof text - len, "\"}]}");
+	return text;
+}
+
+/* partitionKey: 1..256 characters (UTF-16 units, as the service counts)
+ * of valid UTF-8; partitionKeyField: a name of 1..256 bytes. */
+T(conf_kinesis_partition_key)
+{
+	static const char bad_key[] = "kagent.conf:2: flows[0].partitionKey: must be 1..256 characters of valid UTF-8\n";
+	static const char long_field[] = "kagent.conf:2: flows[0].partitionKeyField: longer than 256 bytes\n";
+	struct conf c;
+
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "k", 256)), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.flows[0].key_kind, KINESIS_KEY_FIXED);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 256);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "k", 257)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	/* characters, not bytes: 256 two-byte ones, raw or escaped */
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xc3\xa9", 256)), 0);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 512);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\\u00e9", 256)), 0);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 512);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xe2\x82\xac", 256)), 0);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 768);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xc3\xa9", 257)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	/* outside the BMP a character counts twice */
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xf0\x9f\x98\x80", 128)), 0);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 512);
+	T_EQ_MEM(c.flows[0].key_arg + 508, 4, "\xf0\x9f\x98\x80", 4);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xf0\x9f\x98\x80", 129)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\\ud83d\\ude00", 129)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	/* not UTF-8: a stray byte, a cut sequence, an overlong one, a surrogate */
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xff", 1)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "a\xc3", 1)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xc0\xaf", 1)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKey", "\xed\xa0\x80", 1)), -1);
+	T_EQ_STR(conf_t_err, bad_key);
+
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKeyField", "f", 256)), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.flows[0].key_kind, KINESIS_KEY_FIELD);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 256);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKeyField", "f", 257)), -1);
+	T_EQ_STR(conf_t_err, long_field);
+	/* bytes, not characters */
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKeyField", "\xc3\xa9", 128)), 0);
+	T_EQ_INT(strlen(c.flows[0].key_arg), 256);
+	T_EQ_INT(conf_t_load(&c, conf_t_key_text("partitionKeyField", "\xc3\xa9", 129)), -1);
+	T_EQ_STR(conf_t_err, long_field);
+}
+
+T(conf_error_kinesis_flows)
+{
+	static const struct conf_t_case cases[] = {
+#define K(s) "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n " s "}]}"
+#define F(s) "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n " s "}]}"
+		/* one destination */
+		{ K("\"deliveryStream\": \"s\""),
+		  "kagent.conf:3: flows[0].deliveryStream: a flow has one destination, kinesisStream is already given\n" },
+		{ K("\"kinesisStream\": \"k2\""),
+		  "kagent.conf:3: flows[0].kinesisStream: duplicate key (first on line 2)\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"\"}]}",
+		  "kagent.conf:1: flows[0].kinesisStream: must be 1..128 characters of a-z A-Z 0-9 _ . -, got \"\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"a/b\"}]}",
+		  "kagent.conf:1: flows[0].kinesisStream: must be 1..128 characters of a-z A-Z 0-9 _ . -, got \"a/b\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": "
+		  "\"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789"
+		  "i123456789j123456789k123456789l123456789m12345678\"}]}",
+		  "kagent.conf:1: flows[0].kinesisStream: must be 1..128 characters of a-z A-Z 0-9 _ . -, got "
+		  "\"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": 7}]}",
+		  "kagent.conf:1: flows[0].kinesisStream: must be a string\n" },
+		/* partition keys */
+		{ K("\"partitionKeyOption\": \"random\""),
+		  "kagent.conf:3: flows[0].partitionKeyOption: must be RANDOM or DETERMINISTIC, got \"random\"\n" },
+		{ K("\"partitionKeyOption\": 1"), "kagent.conf:3: flows[0].partitionKeyOption: must be a string\n" },
+		{ K("\"partitionKey\": \"\""), "kagent.conf:3: flows[0].partitionKey: must not be empty\n" },
+		{ K("\"partitionKey\": 42"), "kagent.conf:3: flows[0].partitionKey: must be a string\n" },
+		{ K("\"partitionKeyField\": \"\""), "kagent.conf:3: flows[0].partitionKeyField: must not be empty\n" },
+		{ K("\"partitionKey\": \"a\",\n \"partitionKeyField\": \"b\""),
+		  "kagent.conf:4: flows[0].partitionKeyField: partitionKey and partitionKeyField exclude each other\n" },
+		{ K("\"partitionKeyField\": \"b\",\n \"partitionKey\": \"a\""),
+		  "kagent.conf:4: flows[0].partitionKey: partitionKey and partitionKeyField exclude each other\n" },
+		{ K("\"partitionKeyOption\": \"RANDOM\",\n \"partitionKey\": \"a\""),
+		  "kagent.conf:4: flows[0].partitionKey: excludes partitionKeyOption\n" },
+		{ K("\"partitionKeyField\": \"f\",\n \"partitionKeyOption\": \"DETERMINISTIC\""),
+		  "kagent.conf:3: flows[0].partitionKeyField: excludes partitionKeyOption\n" },
+		/* sizes */
+		{ K("\"maxRecordSizeBytes\": 1048575"),
+		  "kagent.conf:3: flows[0].maxRecordSizeBytes: must be 1048576..10485760, got 1048575\n" },
+		{ K("\"maxRecordSizeBytes\": 10485761"),
+		  "kagent.conf:3: flows[0].maxRecordSizeBytes: must be 1048576..10485760, got 10485761\n" },
+		{ K("\"maxRecordSizeBytes\": \"big\""),
+		  "kagent.conf:3: flows[0].maxRecordSizeBytes: must be a number, got \"big\"\n" },
+		{ K("\"maxBufferSizeBytes\": 0"),
+		  "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..10485760, got 0\n" },
+		{ K("\"maxBufferSizeBytes\": 5242881"),
+		  "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..5242880 for a Kinesis flow, got 5242881\n" },
+		{ K("\"maxBufferSizeBytes\": 10485760,\n \"maxRecordSizeBytes\": 1048576"),
+		  "kagent.conf:3: flows[0].maxBufferSizeBytes: must be 1..5242880 for a Kinesis flow, got 10485760\n" },
+		{ K("\"maxRecordSizeBytes\": 1048577,\n \"maxBufferSizeBytes\": 10485761"),
+		  "kagent.conf:4: flows[0].maxBufferSizeBytes: must be 1..10485760, got 10485761\n" },
+		{ K("\"ringSizeBytes\": 1064959"),
+		  "kagent.conf:3: flows[0].ringSizeBytes: must be at least 1064960 for records of 1048576 bytes, got 1064959\n" },
+		{ K("\"ringSizeBytes\": 1040383"),
+		  "kagent.conf:3: flows[0].ringSizeBytes: must be 1040384..67108864, got 1040383\n" },
+		{ K("\"ringSizeBytes\":\n 10502143,\n \"maxRecordSizeBytes\": 10485760"),
+		  "kagent.conf:4: flows[0].ringSizeBytes: must be at least 10502144 for records of 10485760 bytes, got 10502143\n" },
+		/* keys of the other API */
+		{ K("\"aggregatedRecordSizeBytes\": 0"),
+		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: only for a Firehose (deliveryStream) flow\n" },
+		{ F("\"partitionKeyOption\": \"RANDOM\""),
+		  "kagent.conf:3: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow\n" },
+		{ F("\"partitionKey\": \"a\""),
+		  "kagent.conf:3: flows[0].partitionKey: only for a Kinesis (kinesisStream) flow\n" },
+		{ F("\"partitionKeyField\": \"a\""),
+		  "kagent.conf:3: flows[0].partitionKeyField: only for a Kinesis (kinesisStream) flow\n" },
+		{ F("\"maxRecordSizeBytes\":\n 1048576"),
+		  "kagent.conf:3: flows[0].maxRecordSizeBytes: only for a Kinesis (kinesisStream) flow\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"partitionKey\": \"p\",\n \"deliveryStream\": \"s\"}]}",
+		  "kagent.conf:2: flows[0].partitionKey: only for a Kinesis (kinesisStream) flow\n" },
+		{ F("\"aggregatedRecordSizeBytes\": 1024001"),
+		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: must be 0..1024000, got 1024001\n" },
+		{ F("\"aggregatedRecordSizeBytes\": -1"),
+		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: must be 0..1024000, got -1\n" },
+		/* a later flow */
+		{ "{\"flows\": [" FLOW ",\n {\"filePattern\": \"/b\"}]}",
+		  "kagent.conf:2: flows[1]: deliveryStream (Firehose) or kinesisStream is required\n" },
+#undef K
+#undef F
+	};
+	CONF_T_ERRORS(cases);
+}
+
+/* ---- the network --------------------------------------------------------- */
+
+T(conf_kinesis_endpoint)
+{
+	static const struct {
+		const char *json;	/* the top-level keys before flows */
+		const char *region, *firehose, *kinesis;
+		int tls;		/* kinesis's */
+		unsigned port;
+	} cases[] = {
+		{ "", "us-east-1", "firehose.us-east-1.amazonaws.com", "kinesis.us-east-1.amazonaws.com", 1, 443 },
+		{ "\"kinesis.endpoint\": \"\",", "us-east-1", "firehose.us-east-1.amazonaws.com",
+		  "kinesis.us-east-1.amazonaws.com", 1, 443 },
+		/* the host names the region, and the Firehose default follows */
+		{ "\"kinesis.endpoint\": \"https://kinesis.eu-west-1.amazonaws.com\",", "eu-west-1",
+		  "firehose.eu-west-1.amazonaws.com", "kinesis.eu-west-1.amazonaws.com", 1, 443 },
+		{ "\"kinesis.endpoint\": \"kinesis.cn-north-1.amazonaws.com.cn\",", "cn-north-1",
+		  "firehose.cn-north-1.amazonaws.com.cn", "kinesis.cn-north-1.amazonaws.com.cn", 1, 443 },
+		{ "\"kinesis.endpoint\": \"kinesis-fips.us-gov-east-1.amazonaws.com/\",", "us-gov-east-1",
+		  "firehose.us-gov-east-1.amazonaws.com", "kinesis-fips.us-gov-east-1.amazonaws.com", 1, 443 },
+		/* and the other way round */
+		{ "\"firehose.endpoint\": \"firehose.ap-south-1.amazonaws.com\",", "ap-south-1",
+		  "firehose.ap-south-1.amazonaws.com", "kinesis.ap-south-1.amazonaws.com", 1, 443 },
+		{ "\"awsRegion\": \"cn-northwest-1\",", "cn-northwest-1", "firehose.cn-northwest-1.amazonaws.com.cn",
+		  "kinesis.cn-northwest-1.amazonaws.com.cn", 1, 443 },
+		/* all three agree */
+		{ "\"awsRegion\": \"eu-west-3\", \"firehose.endpoint\": \"firehose.eu-west-3.amazonaws.com\", "
+		  "\"kinesis.endpoint\": \"kinesis.eu-west-3.amazonaws.com:8443\",", "eu-west-3",
+		  "firehose.eu-west-3.amazonaws.com", "kinesis.eu-west-3.amazonaws.com", 1, 8443 },
+		/* not an AWS host: the region comes from elsewhere */
+		{ "\"kinesis.endpoint\": \"http://localhost:4567\",", "us-east-1", "firehose.us-east-1.amazonaws.com",
+		  "localhost", 0, 4567 },
+		{ "\"awsRegion\": \"us-west-2\", \"kinesis.endpoint\": \"https://[::1]:4443\",", "us-west-2",
+		  "firehose.us-west-2.amazonaws.com", "::1", 1, 4443 },
+		{ "\"firehose.endpoint\": \"firehose.sa-east-1.amazonaws.com\", \"kinesis.endpoint\": \"http://10.0.0.5\",",
+		  "sa-east-1", "firehose.sa-east-1.amazonaws.com", "10.0.0.5", 0, 80 },
+	};
+	char text[512];
+	struct conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "{%s " FLOWS "}", cases[i].json);
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0] || strcmp(c.region, cases[i].region) ||
+		    strcmp(c.firehose.host, cases[i].firehose) || strcmp(c.kinesis.host, cases[i].kinesis) ||
+		    c.kinesis.tls != cases[i].tls || c.kinesis.port != cases[i].port)
+			t_fail(__FILE__, __LINE__, "case %zu: err \"%s\" region %s firehose %s kinesis %s tls %d port %u",
+			    i, conf_t_err, c.region ? c.region : "(null)", c.firehose.host, c.kinesis.host,
+			    c.kinesis.tls, c.kinesis.port);
+	}
+}
+
+T(conf_error_kinesis_endpoint)
+{
+	static const struct conf_t_case cases[] = {
+#define EP(s) "{\n \"kinesis.endpoint\": \"" s "\",\n" FLOWS "}"
+		{ "{\n \"kinesis.endpoint\": 443,\n" FLOWS "}", "kagent.conf:2: kinesis.endpoint: must be a string\n" },
+		{ EP("ftp://k"), "kagent.conf:2: kinesis.endpoint: unsupported scheme (https:// or http://), got \"ftp://k\"\n" },
+		{ EP("https://k/path"), "kagent.conf:2: kinesis.endpoint: must not contain a path, got \"https://k/path\"\n" },
+		{ EP("https://k:0"), "kagent.conf:2: kinesis.endpoint: port must be 1..65535, got \"https://k:0\"\n" },
+		{ EP("https://[::1"), "kagent.conf:2: kinesis.endpoint: missing ] after an IPv6 address, got \"https://[::1\"\n" },
+		{ EP("https://u@k"), "kagent.conf:2: kinesis.endpoint: must not contain user info, got \"https://u@k\"\n" },
+#undef EP
+		/* the region, said three ways, must agree: the message is where the region was first said */
+		{ "{\n \"awsRegion\": \"us-west-2\",\n \"kinesis.endpoint\": \"kinesis.eu-west-1.amazonaws.com\",\n" FLOWS "}",
+		  "kagent.conf:2: awsRegion: \"us-west-2\" does not match kinesis.endpoint's region \"eu-west-1\"\n" },
+		{ "{\n \"kinesis.endpoint\": \"kinesis.eu-west-1.amazonaws.com\",\n \"awsRegion\": \"eu-west-2\",\n" FLOWS "}",
+		  "kagent.conf:3: awsRegion: \"eu-west-2\" does not match kinesis.endpoint's region \"eu-west-1\"\n" },
+		{ "{\n \"awsRegion\": \"cn-north-1\",\n \"kinesis.endpoint\": \"kinesis.cn-northwest-1.amazonaws.com.cn\",\n" FLOWS "}",
+		  "kagent.conf:2: awsRegion: \"cn-north-1\" does not match kinesis.endpoint's region \"cn-northwest-1\"\n" },
+		{ "{\n \"firehose.endpoint\": \"firehose.eu-west-1.amazonaws.com\",\n"
+		  " \"kinesis.endpoint\": \"https://kinesis.us-west-2.amazonaws.com\",\n" FLOWS "}",
+		  "kagent.conf:2: firehose.endpoint: \"eu-west-1\" does not match kinesis.endpoint's region \"us-west-2\"\n" },
+		/* firehose.endpoint is looked at first, wherever it is */
+		{ "{\n \"kinesis.endpoint\": \"kinesis.us-west-2.amazonaws.com\",\n"
+		  " \"firehose.endpoint\": \"firehose.eu-west-1.amazonaws.com\",\n" FLOWS "}",
+		  "kagent.conf:3: firehose.endpoint: \"eu-west-1\" does not match kinesis.endpoint's region \"us-west-2\"\n" },
+		{ "{\n \"awsRegion\": \"eu-west-1\",\n \"firehose.endpoint\": \"firehose.eu-west-1.amazonaws.com\",\n"
+		  " \"kinesis.endpoint\": \"kinesis.eu-central-1.amazonaws.com\",\n" FLOWS "}",
+		  "kagent.conf:2: awsRegion: \"eu-west-1\" does not match kinesis.endpoint's region \"eu-central-1\"\n" },
+	};
+	CONF_T_ERRORS(cases);
+}
+
+T(conf_network_settings)
+{
+	struct conf c;
+	const char *low =
+	    "{\n"
+	    " \"resolvConf\": \"/etc/kagent/resolv.conf\",\n"
+	    " \"connectionTimeoutMillis\": 100,\n"
+	    " \"socketTimeoutMillis\": 100,\n"
+	    " \"idleTimeoutMillis\": 1000,\n"
+	    " \"shutdownTimeoutMillis\": 0,\n"
+	    " \"sendFailureTimeout\": 0,\n"
+	    FLOWS "}\n";
+	const char *high =
+	    "{\n"
+	    " \"connectionTimeoutMillis\": 600000,\n"
+	    " \"socketTimeoutMillis\": \"600000\",\n"
+	    " \"idleTimeoutMillis\": 3600000,\n"
+	    " \"shutdownTimeoutMillis\": 600000,\n"
+	    " \"sendFailureTimeout\": 604800000,\n"
+	    FLOWS "}\n";
+
+	T_EQ_INT(conf_t_load(&c, low), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.resolv_conf, "/etc/kagent/resolv.conf");
+	T_EQ_INT(c.connect_timeout_ms, 100);
+	T_EQ_INT(c.socket_timeout_ms, 100);
+	T_EQ_INT(c.idle_timeout_ms, 1000);
+	T_EQ_INT(c.shutdown_timeout_ms, 0);
+	T_EQ_INT(c.send_failure_timeout_ms, 0);
+
+	T_EQ_INT(conf_t_load(&c, high), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.resolv_conf, "/etc/resolv.conf");
+	T_EQ_INT(c.connect_timeout_ms, 600000);
+	T_EQ_INT(c.socket_timeout_ms, 600000);
+	T_EQ_INT(c.idle_timeout_ms, 3600000);
+	T_EQ_INT(c.shutdown_timeout_ms, 600000);
+	T_EQ_INT(c.send_failure_timeout_ms, 604800000);
+}
+
+T(conf_error_network_settings)
+{
+	static const struct conf_t_case cases[] = {
+#define TOP(k, v) "{\n \"" k "\": " v ",\n" FLOWS "}"
+		{ TOP("connectionTimeoutMillis", "99"),
+		  "kagent.conf:2: connectionTimeoutMillis: must be 100..600000, got 99\n" },
+		{ TOP("connectionTimeoutMillis", "600001"),
+		  "kagent.conf:2: connectionTimeoutMillis: must be 100..600000, got 600001\n" },
+		{ TOP("connectionTimeoutMillis", "\"10s\""),
+		  "kagent.conf:2: connectionTimeoutMillis: must be a number, got \"10s\"\n" },
+		{ TOP("socketTimeoutMillis", "99"), "kagent.conf:2: socketTimeoutMillis: must be 100..600000, got 99\n" },
+		{ TOP("socketTimeoutMillis", "600001"),
+		  "kagent.conf:2: socketTimeoutMillis: must be 100..600000, got 600001\n" },
+		{ TOP("idleTimeoutMillis", "999"), "kagent.conf:2: idleTimeoutMillis: must be 1000..3600000, got 999\n" },
+		{ TOP("idleTimeoutMillis", "3600001"),
+		  "kagent.conf:2: idleTimeoutMillis: must be 1000..3600000, got 3600001\n" },
+		{ TOP("shutdownTimeoutMillis", "-1"), "kagent.conf:2: shutdownTimeoutMillis: must be 0..600000, got -1\n" },
+		{ TOP("shutdownTimeoutMillis", "600001"),
+		  "kagent.conf:2: shutdownTimeoutMillis: must be 0..600000, got 600001\n" },
+		{ TOP("shutdownTimeoutMillis", "1.5"),
+		  "kagent.conf:2: shutdownTimeoutMillis: must be a whole number, got 1.5\n" },
+		{ TOP("resolvConf", "\"etc/resolv.conf\""),
+		  "kagent.conf:2: resolvConf: must be an absolute path, got \"etc/resolv.conf\"\n" },
+		{ TOP("resolvConf", "\"\""), "kagent.conf:2: resolvConf: must not be empty\n" },
+		{ TOP("resolvConf", "null"), "kagent.conf:2: resolvConf: must be a string\n" },
+		{ "{\n \"socketTimeoutMillis\": 1000,\n \"socketTimeoutMillis\": 2000,\n" FLOWS "}",
+		  "kagent.conf:3: socketTimeoutMillis: duplicate key (first on line 2)\n" },
+#undef TOP
+	};
+	CONF_T_ERRORS(cases);
+}
+
+/* sendFailureTimeout: milliseconds as a number, or "Ns", "Nm", "Nh"; at
+ * most a week; 0 is off. */
+T(conf_send_failure_timeout)
+{
+	static const struct {
+		const char *json;
+		int64_t ms;
+	} ok[] = {
+		{ "\"5m\"", 300000 },
+		{ "\"300s\"", 300000 },
+		{ "\"1h\"", 3600000 },
+		{ "\"1s\"", 1000 },
+		{ "2000", 2000 },
+		{ "0", 0 },
+		{ "\"0s\"", 0 },
+		{ "\"168h\"", 604800000 },
+		{ "\"10080m\"", 604800000 },
+		{ "\"604800s\"", 604800000 },
+		{ "604800000", 604800000 },
+	};
+	static const struct conf_t_case bad[] = {
+#define SFT(v) "{\n \"sendFailureTimeout\": " v ",\n" FLOWS "}"
+#define SFT_MSG(v) "kagent.conf:2: sendFailureTimeout: must be milliseconds or a duration such as \"300s\", " \
+	"\"5m\", \"1h\", got \"" v "\"\n"
+		{ SFT("\"5x\""), SFT_MSG("5x") },
+		{ SFT("\"8d\""), SFT_MSG("8d") },
+		{ SFT("\"1w\""), SFT_MSG("1w") },
+		{ SFT("\"5M\""), SFT_MSG("5M") },
+		{ SFT("\"5ms\""), SFT_MSG("5ms") },
+		{ SFT("\"5 m\""), SFT_MSG("5 m") },
+		{ SFT("\"1.5h\""), SFT_MSG("1.5h") },
+		{ SFT("\"-5m\""), SFT_MSG("-5m") },
+		{ SFT("\"m\""), SFT_MSG("m") },
+		{ SFT("\"\""), SFT_MSG("") },
+		{ SFT("\"2000\""), SFT_MSG("2000") },
+		{ SFT("\"169h\""), "kagent.conf:2: sendFailureTimeout: at most a week\n" },
+		{ SFT("\"10081m\""), "kagent.conf:2: sendFailureTimeout: at most a week\n" },
+		{ SFT("604800001"), "kagent.conf:2: sendFailureTimeout: must be 0..604800000, got 604800001\n" },
+		{ SFT("-1"), "kagent.conf:2: sendFailureTimeout: must be 0..604800000, got -1\n" },
+		{ SFT("1.5"), "kagent.conf:2: sendFailureTimeout: must be a whole number, got 1.5\n" },
+		{ SFT("true"), "kagent.conf:2: sendFailureTimeout: must be a number\n" },
+#undef SFT
+#undef SFT_MSG
+	};
+	char text[256];
+	struct conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(text, sizeof text, "{\"sendFailureTimeout\": %s, " FLOWS "}", ok[i].json);
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0] || c.send_failure_timeout_ms != ok[i].ms)
+			t_fail(__FILE__, __LINE__, "case %zu (%s): err \"%s\" ms %lld, expected %lld", i, ok[i].json,
+			    conf_t_err, (long long)c.send_failure_timeout_ms, (long long)ok[i].ms);
+	}
+	CONF_T_ERRORS(bad);
+}
+
+/* proxy: http://[user:password@]host[:port], port 3128 unless given. */
+T(conf_proxy)
+{
+	static const struct {
+		const char *url;
+		const char *host;
+		unsigned port;
+		const char *auth;
+	} cases[] = {
+		{ "http://proxy.example.com", "proxy.example.com", 3128, "" },
+		{ "http://proxy.example.com:8080/", "proxy.example.com", 8080, "" },
+		{ "http://10.1.2.3:80", "10.1.2.3", 80, "" },
+		{ "http://user:pass@proxy:3129", "proxy", 3129, "Basic dXNlcjpwYXNz" },
+		{ "http://ab:c@[::1]", "::1", 3128, "Basic YWI6Yw==" },
+		{ "http://u:p@[fe80::1]:8888", "fe80::1", 8888, "Basic dTpw" },
+		{ "http://[2001:db8::5]/", "2001:db8::5", 3128, "" },
+		{ "HTTP://Proxy:81", "Proxy", 81, "" },
+		/* %XX in user:password is decoded, as curl does: "u:p@ss" */
+		{ "http://u:p%40ss@h", "h", 3128, "Basic dTpwQHNz" },
+	};
+	char text[1024], url[600], want[300];
+	struct conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "{\"proxy\": \"%s\", " FLOWS "}", cases[i].url);
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0] || c.proxy.tls != 0 ||
+		    strcmp(c.proxy.host, cases[i].host) || c.proxy.port != cases[i].port ||
+		    strcmp(c.proxy_auth, cases[i].auth))
+			t_fail(__FILE__, __LINE__, "case %zu (%s): err \"%s\" tls %d host %s port %u auth \"%s\"", i,
+			    cases[i].url, conf_t_err, c.proxy.tls, c.proxy.host, c.proxy.port, c.proxy_auth);
+	}
+	/* The endpoints are not touched by a proxy. */
+	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
+	T_EQ_INT(c.firehose.port, 443);
+
+	/* "" is no proxy. */
+	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"\", " FLOWS "}"), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.proxy.host, "");
+	T_EQ_STR(c.proxy_auth, "");
+
+	/* user:password of 186 bytes: "Basic " and 248 bytes of base64. */
+	memset(url, 0, sizeof url);
+	memcpy(url, "http://u:", 9);
+	memset(url + 9, 'p', 184);
+	memcpy(url + 9 + 184, "@h", 2);
+	snprintf(text, sizeof text, "{\"proxy\": \"%s\", " FLOWS "}", url);
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_STR(conf_t_err, "");
+	strcpy(want, "Basic dTpw");	/* "u:p" */
+	for (i = 0; i < 61; i++)
+		strcat(want, "cHBw");	/* "ppp" */
+	T_EQ_STR(c.proxy_auth, want);
+	T_EQ_STR(c.proxy.host, "h");
+	/* one more byte is too long */
+	memset(url + 9, 'p', 185);
+	memcpy(url + 9 + 185, "@h", 2);
+	snprintf(text, sizeof text, "{\n\"proxy\": \"%s\", " FLOWS "}", url);
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:2: proxy: user:password too long\n");
+
+	/* a host of 255 bytes, and of 256 */
+	memset(url, 0, sizeof url);
+	memcpy(url, "http://", 7);
+	memset(url + 7, 'h', 255);
+	snprintf(text, sizeof text, "{\"proxy\": \"%s\", " FLOWS "}", url);
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_INT(strlen(c.proxy.host), 255);
+	T_EQ_INT(c.proxy.port, 3128);
+	url[7 + 255] = 'h';
+	snprintf(text, sizeof text, "{\n\"proxy\": \"%s\", " FLOWS "}", url);
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:2: proxy: host too long\n");
+}
+
+T(conf_error_proxy)
+{
+	static const struct conf_t_case cases[] = {
+#define PX(s) "{\n \"proxy\": \"" s "\",\n" FLOWS "}"
+		{ "{\n \"proxy\": 3128,\n" FLOWS "}", "kagent.conf:2: proxy: must be a string\n" },
+		{ PX("https://proxy:443"), "kagent.conf:2: proxy: only an http:// proxy (it is sent CONNECT) is supported\n" },
+		{ PX("socks5://proxy:1080"), "kagent.conf:2: proxy: only an http:// proxy (it is sent CONNECT) is supported\n" },
+		{ PX("proxy.local:3128"), "kagent.conf:2: proxy: must start with http://\n" },
+		{ PX("garbage"), "kagent.conf:2: proxy: must start with http://\n" },
+		{ PX("http://"), "kagent.conf:2: proxy: empty host\n" },
+		{ PX("http://u:p@"), "kagent.conf:2: proxy: empty host\n" },
+		{ PX("http://:3128"), "kagent.conf:2: proxy: empty host\n" },
+		{ PX("http://h:"), "kagent.conf:2: proxy: empty port\n" },
+		{ PX("http://h:0"), "kagent.conf:2: proxy: port must be 1..65535\n" },
+		{ PX("http://h:31a"), "kagent.conf:2: proxy: invalid port\n" },
+		/* the message never shows the password */
+		{ PX("http://user:secret@h:70000"), "kagent.conf:2: proxy: port must be 1..65535\n" },
+		{ PX("http://h/path"), "kagent.conf:2: proxy: must not contain a path\n" },
+		{ PX("http://h?x=1"), "kagent.conf:2: proxy: must not contain a query\n" },
+		{ PX("http://fe80::1"), "kagent.conf:2: proxy: an IPv6 address must be in brackets\n" },
+		{ PX("http://[::1"), "kagent.conf:2: proxy: missing ] after an IPv6 address\n" },
+		{ PX("http://[::g]:3128"), "kagent.conf:2: proxy: invalid IPv6 address\n" },
+		{ PX("http://a b"), "kagent.conf:2: proxy: invalid host name\n" },
+		/* an '@' after the host is no user:password */
+		{ PX("http://h/x@y"), "kagent.conf:2: proxy: must not contain user info\n" },
+		{ PX("http://@h"), "kagent.conf:2: proxy: empty user:password before '@'\n" },
+		{ "{\n \"proxy\": \"http://a\",\n \"proxy\": \"http://b\",\n" FLOWS "}",
+		  "kagent.conf:3: proxy: duplicate key (first on line 2)\n" },
+#undef PX
+	};
+	CONF_T_ERRORS(cases);
+}
+
+/* Without proxy in the file: https_proxy, else HTTPS_PROXY; no_proxy, else
+ * NO_PROXY.  Run between conf_t_proxy_save and _restore. */
+static void conf_t_proxy_environment(void)
+{
+	struct conf c;
+	const char *none = "{" FLOWS "}";
+
+	conf_t_setenv("https_proxy", "http://proxy.local:8080");
+	conf_t_setenv("no_proxy", "localhost,.internal");
+	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.proxy.host, "proxy.local");
+	T_EQ_INT(c.proxy.port, 8080);
+	T_EQ_INT(c.proxy.tls, 0);
+	T_EQ_STR(c.proxy_auth, "");
+	T_EQ_STR(c.no_proxy, "localhost,.internal");
+
+	/* the upper-case names when the lower-case ones are unset or empty */
+	conf_t_setenv("https_proxy", NULL);
+	conf_t_setenv("HTTPS_PROXY", "http://u:p@10.0.0.1");
+	conf_t_setenv("no_proxy", NULL);
+	conf_t_setenv("NO_PROXY", "169.254.169.254");
+	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.proxy.host, "10.0.0.1");
+	T_EQ_INT(c.proxy.port, 3128);
+	T_EQ_STR(c.proxy_auth, "Basic dTpw");
+	T_EQ_STR(c.no_proxy, "169.254.169.254");
+
+	conf_t_setenv("https_proxy", "");
+	conf_t_setenv("no_proxy", "");
+	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_STR(c.proxy.host, "10.0.0.1");
+	T_EQ_STR(c.no_proxy, "169.254.169.254");
+
+	/* both set: the lower-case ones */
+	conf_t_setenv("https_proxy", "http://[::1]:3129");
+	conf_t_setenv("no_proxy", ".example.com");
+	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_STR(c.proxy.host, "::1");
+	T_EQ_INT(c.proxy.port, 3129);
+	T_EQ_STR(c.proxy_auth, "");
+	T_EQ_STR(c.no_proxy, ".example.com");
+
+	/* The file's proxy wins, and then the environment is not read at all;
+	 * "" in the file is no proxy. */
+	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"http://file.proxy:3130\", " FLOWS "}"), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.proxy.host, "file.proxy");
+	T_EQ_INT(c.proxy.port, 3130);
+	T_TRUE(c.no_proxy == NULL);
+	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"\", " FLOWS "}"), 0);
+	T_EQ_STR(c.proxy.host, "");
+	T_EQ_STR(c.proxy_auth, "");
+
+	/* no proxy at all */
+	conf_t_setenv("https_proxy", NULL);
+	conf_t_setenv("HTTPS_PROXY", NULL);
+	conf_t_setenv("no_proxy", NULL);
+	conf_t_setenv("NO_PROXY", NULL);
+	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_STR(c.proxy.host, "");
+	T_TRUE(c.no_proxy == NULL);
+}
+
+T(conf_proxy_environment)
+{
+	char *saved[4];
+
+	conf_t_proxy_save(saved);
+	conf_t_proxy_env = 1;
+	conf_t_proxy_environment();
+	conf_t_proxy_env = 0;
+	conf_t_proxy_restore(saved);
 }

@@ -399,3 +399,271 @@ T(http_sticky)
 	T_EQ_INT(r.body_len, 0);
 	T_EQ_INT(r.status, 0);
 }
+
+/* ---- Date ---- */
+
+static int64_t
+date(const char *s)
+{
+	return http_date(s, strlen(s));
+}
+
+T(http_date_forms)
+{
+	/* RFC 9110 5.6.7's example in its three forms */
+	T_EQ_INT(date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
+	T_EQ_INT(date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
+	T_EQ_INT(date("Sun Nov  6 08:49:37 1994"), 784111777);
+	T_EQ_INT(date("Sun Nov 16 08:49:37 1994"), 784111777 + 10 * 86400);
+	/* names in any case; the weekday is not checked against the date */
+	T_EQ_INT(date("sUN, 06 nOV 1994 08:49:37 gmt"), 784111777);
+	T_EQ_INT(date("Mon, 06 Nov 1994 08:49:37 GMT"), 784111777);
+	T_EQ_INT(date("Thu, 01 Jan 1970 00:00:01 GMT"), 1);
+	/* leap years: every 4th, not every 100th, every 400th */
+	T_EQ_INT(date("Thu, 29 Feb 2024 12:00:00 GMT"), 1709208000);
+	T_EQ_INT(date("Tue, 29 Feb 2000 00:00:00 GMT"), 951782400);
+	T_EQ_INT(date("Mon, 01 Mar 2100 00:00:00 GMT"), 4107542400LL);
+	T_EQ_INT(date("Sat, 31 Dec 2016 23:59:59 GMT"), 1483228799);
+	T_EQ_INT(date("Sat, 31 Dec 2016 23:59:60 GMT"), 1483228800);	/* a leap second */
+	/* past 32 bits, signed and unsigned */
+	T_EQ_INT(date("Tue, 19 Jan 2038 03:14:08 GMT"), 2147483648LL);
+	T_EQ_INT(date("Sun, 07 Feb 2106 06:28:16 GMT"), 4294967296LL);
+	T_EQ_INT(date("Fri, 31 Dec 9999 23:59:59 GMT"), 253402300799LL);
+	/* RFC 850's two-digit year: 70..99 are 19xx, 00..69 20xx */
+	T_EQ_INT(date("Wednesday, 31-Dec-69 23:59:59 GMT"), 3155759999LL);
+	T_EQ_INT(date("Thursday, 01-Jan-70 00:00:01 GMT"), 1);
+}
+
+T(http_date_garbage)
+{
+	static const char *const bad[] = {
+		"",
+		"Sun, 06 Nov 1994 08:49:37",		/* no zone */
+		"Sun, 06 Nov 1994 08:49:37 UTC",	/* only GMT */
+		"Sun, 06 Nov 1994 08:49:37 GMT ",	/* trailing bytes (the parser trims a header's) */
+		" Sun, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 6 Nov 1994 08:49:37 GMT",		/* two digits */
+		"Sun, 06 Nov 94 08:49:37 GMT",
+		"Sun 06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 8:49:37 GMT",
+		"Sun, 06 Nov 1994 08-49-37 GMT",
+		"Sux, 06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nox 1994 08:49:37 GMT",
+		"Sun, 06 November 1994 08:49:37 GMT",
+		"Sun, +6 Nov 1994 08:49:37 GMT",
+		"Sun, 00 Nov 1994 08:49:37 GMT",	/* no such day */
+		"Sun, 31 Nov 1994 08:49:37 GMT",
+		"Mon, 29 Feb 2100 00:00:00 GMT",	/* not a leap year */
+		"Fri, 29 Feb 2019 00:00:00 GMT",
+		"Sun, 06 Nov 1994 24:00:00 GMT",
+		"Sun, 06 Nov 1994 23:60:00 GMT",
+		"Sun, 06 Nov 1994 23:59:61 GMT",
+		"Wed, 31 Dec 1969 23:59:59 GMT",	/* before 1970 */
+		"Sun, 06-Nov-94 08:49:37 GMT",		/* RFC 850 wants the full weekday */
+		"Sunday, 06 Nov 1994 08:49:37 GMT",
+		"Sun Nov 6 08:49:37 1994",		/* asctime pads with a space */
+		"Sun Nov  6 08:49:37 1994 GMT",
+		"Sun Nov 06 08:49:37 94",
+		"2024-02-29T12:00:00Z",
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (date(bad[i]) != 0) {
+			t_fail(__FILE__, __LINE__, "\"%s\" read as %lld", bad[i], (long long)date(bad[i]));
+			return;
+		}
+	/* an embedded NUL or a cut never reads past n */
+	T_EQ_INT(http_date("Sun, 06 Nov 1994 08:49:37 GMT", 28), 0);
+	T_EQ_INT(http_date("Sun, 06 Nov 1994 08:49:37 GMTX", 29), 784111777);
+	T_EQ_INT(http_date("Sun Nov  6 08:49:37 19945", 24), 784111777);
+	T_EQ_INT(http_date("Sun, 06 Nov 1994 08:49:37 G\0T", 29), 0);
+}
+
+/* Feeds all of s; the result if all of it was used, else -2. */
+static int
+feed(struct http_resp *r, const char *s)
+{
+	size_t used;
+	int res = http_resp_feed(r, s, strlen(s), &used);
+
+	return used == strlen(s) ? res : -2;
+}
+
+/* The response's Date: as text and as a time; the reason phrase. */
+T(http_date_and_reason_of_a_response)
+{
+	static const char in[] = "HTTP/1.1 400 Bad Request\r\nDate: Thu, 29 Feb 2024 12:00:00 GMT\r\n"
+	    "Content-Length: 0\r\n\r\n";
+	struct http_resp r;
+	char body[8];
+	size_t used;
+
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(http_resp_feed(&r, in, strlen(in), &used), HTTP_DONE);
+	T_EQ_INT(used, strlen(in));
+	T_EQ_STR(r.reason, "Bad Request");
+	T_EQ_STR(r.date, "Thu, 29 Feb 2024 12:00:00 GMT");
+	T_EQ_INT(r.date_s, 1709208000);
+	T_EQ_INT(r.http10, 0);
+
+	/* garbled: the text stays, the time is 0; a later good one wins */
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(feed(&r, "HTTP/1.0 200\r\nDate: yesterday\r\nContent-Length: 0\r\n\r\n"), HTTP_DONE);
+	T_EQ_STR(r.date, "yesterday");
+	T_EQ_INT(r.date_s, 0);
+	T_EQ_STR(r.reason, "");
+	T_EQ_INT(r.http10, 1);
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(feed(&r, "HTTP/1.1 200 OK\r\nDate: x\r\nDate: Sun Nov  6 08:49:37 1994\r\n"
+	    "Content-Length: 0\r\n\r\n"), HTTP_DONE);
+	T_EQ_INT(r.date_s, 784111777);
+	/* a 1xx's Date is forgotten with it */
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(feed(&r, "HTTP/1.1 100 Continue\r\nDate: Sun Nov  6 08:49:37 1994\r\n\r\n"
+	    "HTTP/1.1 204 No Content\r\n\r\n"), HTTP_DONE);
+	T_EQ_INT(r.date_s, 0);
+	T_EQ_STR(r.reason, "No Content");
+
+	/* the reason is cut to 63 bytes, and control bytes do not reach the log */
+	char line[200];
+	int k = snprintf(line, sizeof line, "HTTP/1.1 503 \x1b[31m%070d\r\nContent-Length: 0\r\n\r\n", 7);
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(http_resp_feed(&r, line, (size_t)k, &used), HTTP_DONE);
+	T_EQ_INT(strlen(r.reason), 63);
+	T_EQ_STR(r.reason, "?[31m0000000000000000000000000000000000000000000000000000000000");
+}
+
+/* ---- proxies ---- */
+
+T(http_connect_request_bytes)
+{
+	char buf[1024];
+	size_t n;
+
+	n = http_connect_request(buf, sizeof buf, "firehose.eu-west-1.amazonaws.com", 443, NULL);
+	T_EQ_MEM(buf, n, "CONNECT firehose.eu-west-1.amazonaws.com:443 HTTP/1.1\r\n"
+	    "Host: firehose.eu-west-1.amazonaws.com:443\r\n\r\n", 101);
+	T_EQ_INT(http_connect_request(buf, sizeof buf, "fh.test", 8443, ""), 53);
+	T_EQ_STR(buf, "CONNECT fh.test:8443 HTTP/1.1\r\nHost: fh.test:8443\r\n\r\n");
+	n = http_connect_request(buf, sizeof buf, "2001:db8::1", 443, "Basic dXNlcjpwYXNz");
+	T_EQ_STR(buf, "CONNECT [2001:db8::1]:443 HTTP/1.1\r\nHost: [2001:db8::1]:443\r\n"
+	    "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n\r\n");
+	T_EQ_INT(n, strlen(buf));
+	/* exactly the room it takes, with its NUL; one byte less is refused */
+	T_EQ_INT(http_connect_request(buf, 54, "fh.test", 8443, NULL), 53);
+	T_EQ_INT(http_connect_request(buf, 53, "fh.test", 8443, NULL), 0);
+	T_EQ_INT(http_connect_request(buf, 0, "fh.test", 8443, NULL), 0);
+}
+
+struct pcase {
+	const char *name, *in;
+	int result;
+	size_t used;
+	int status, keep_alive;
+	const char *reason, *error;
+};
+
+/* A proxy's answer to CONNECT, whole, a byte at a time and in pieces: the
+ * head only, never a byte of what follows (the tunnel's first bytes). */
+T(http_connect_answers)
+{
+	static const struct pcase cases[] = {
+	{ "200", "HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x03", HTTP_DONE, 39, 200, 1,
+	  "Connection established", NULL },
+	{ "HTTP/1.0, headers", "HTTP/1.0 200 OK\r\nProxy-Agent: squid\r\nContent-Length: 5\r\n\r\nhello", HTTP_DONE,
+	  58, 200, 1, "OK", NULL },
+	{ "chunked ignored", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", HTTP_DONE, 47, 200, 1,
+	  "OK", NULL },
+	{ "407", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"x\"\r\n"
+	  "Content-Length: 10\r\n\r\n0123456789", HTTP_DONE, 103, 407, 0, "Proxy Authentication Required", NULL },
+	{ "100 then 200", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\nX", HTTP_DONE, 44, 200, 1, "OK", NULL },
+	{ "bare LF", "HTTP/1.1 200 OK\n\nX", HTTP_DONE, 17, 200, 1, "OK", NULL },
+	{ "403 HTML", "HTTP/1.1 403 Forbidden\r\n\r\n<html>", HTTP_DONE, 26, 403, 0, "Forbidden", NULL },
+	{ "not HTTP", "SSH-2.0-OpenSSH\r\n", HTTP_ERROR, 1, 0, 0, "", "not an HTTP response" },
+	{ "cut", "HTTP/1.1 200 OK\r\nVia: 1.1 p", HTTP_MORE, 27, 0, 0, "", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct pcase *c = &cases[i];
+		for (int mode = 0; mode < 3; mode++) {
+			struct http_resp r;
+			char body[1];
+			size_t len = strlen(c->in), off = 0, used, k;
+			unsigned long seed = 99;
+			int res = HTTP_MORE;
+
+			http_resp_init(&r, body, sizeof body);
+			r.head_only = 1;
+			while (off < len && res == HTTP_MORE) {
+				k = mode == 0 ? len - off : mode == 1 ? 1 : 1 + rnd(&seed) % 7;
+				if (k > len - off)
+					k = len - off;
+				res = http_resp_feed(&r, c->in + off, k, &used);
+				off += used;
+			}
+			if (res != c->result || off != c->used || (res == HTTP_DONE &&
+			    (r.status != c->status || r.keep_alive != c->keep_alive || strcmp(r.reason, c->reason))) ||
+			    (res == HTTP_ERROR && strcmp(r.error, c->error))) {
+				t_fail(__FILE__, __LINE__, "%s (mode %d): result %d used %zu status %d keep %d reason "
+				    "\"%s\" error \"%s\"", c->name, mode, res, off, r.status, r.keep_alive, r.reason,
+				    r.error ? r.error : "");
+				return;
+			}
+		}
+	}
+}
+
+T(http_no_proxy_lists)
+{
+	static const struct { const char *list, *host; int want; } cases[] = {
+	{ NULL, "firehose.us-east-1.amazonaws.com", 0 },
+	{ "", "firehose.us-east-1.amazonaws.com", 0 },
+	{ "*", "firehose.us-east-1.amazonaws.com", 1 },
+	{ "localhost, *", "10.1.2.3", 1 },
+	/* a domain and every name under it, with or without the dot */
+	{ "amazonaws.com", "firehose.us-east-1.amazonaws.com", 1 },
+	{ ".amazonaws.com", "firehose.us-east-1.amazonaws.com", 1 },
+	{ "*.amazonaws.com", "firehose.us-east-1.amazonaws.com", 1 },
+	{ ".amazonaws.com", "amazonaws.com", 1 },
+	{ "us-east-1.amazonaws.com", "firehose.us-east-1.amazonaws.com", 1 },
+	{ "firehose.us-east-1.amazonaws.com", "firehose.us-east-1.amazonaws.com", 1 },
+	/* on a label boundary only */
+	{ "aws.com", "firehose.us-east-1.amazonaws.com", 0 },
+	{ "zonaws.com", "amazonaws.com", 0 },
+	{ "firehose.us-east-1.amazonaws.com", "us-east-1.amazonaws.com", 0 },
+	{ "eu-west-1.amazonaws.com", "firehose.us-east-1.amazonaws.com", 0 },
+	/* case, final dots, ports, blanks and empty entries */
+	{ "AmazonAWS.COM.", "firehose.us-east-1.amazonaws.com.", 1 },
+	{ " ,, localhost ,\tamazonaws.com:443 ", "kinesis.us-east-1.amazonaws.com", 1 },
+	{ "localhost,internal.corp", "kinesis.us-east-1.amazonaws.com", 0 },
+	{ ".", "kinesis.us-east-1.amazonaws.com", 0 },
+	{ "*.", "kinesis.us-east-1.amazonaws.com", 0 },
+	{ "**", "kinesis.us-east-1.amazonaws.com", 0 },
+	/* addresses: themselves and blocks only, never as a name's suffix */
+	{ "127.0.0.1", "127.0.0.1", 1 },
+	{ "127.0.0.1:8080", "127.0.0.1", 1 },
+	{ "0.0.1", "127.0.0.1", 0 },
+	{ "10.0.0.0/8", "10.200.3.4", 1 },
+	{ "10.0.0.0/8", "11.0.0.1", 0 },
+	{ "192.168.1.128/25", "192.168.1.200", 1 },
+	{ "192.168.1.128/25", "192.168.1.100", 0 },
+	{ "0.0.0.0/0", "203.0.113.9", 1 },
+	{ "10.0.0.0/33", "10.0.0.1", 0 },
+	{ "10.0.0.0/", "10.0.0.1", 0 },
+	{ "::1", "::1", 1 },
+	{ "[::1]", "::1", 1 },
+	{ "[::1]:443", "::1", 1 },
+	{ "fd00::/8", "fd12:3456::1", 1 },
+	{ "fd00::/8", "fe80::1", 0 },
+	{ "127.0.0.1", "::1", 0 },
+	{ "10.0.0.0/8", "10.example.com", 0 },
+	{ "1.2.3.4", "host.1.2.3.4", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (http_no_proxy(cases[i].list, cases[i].host) != cases[i].want) {
+			t_fail(__FILE__, __LINE__, "no_proxy \"%s\", host %s: %d", cases[i].list ? cases[i].list : "(null)",
+			    cases[i].host, !cases[i].want);
+			return;
+		}
+}

@@ -1,0 +1,604 @@
+/* PutRecords body, partition keys and answers.
+ *
+ * The body is {"StreamName":"S","Records":[{"Data":"B64","PartitionKey":"K"},...]}.
+ * Like Firehose's it is produced twice per attempt, once into SHA-256 for
+ * the signature and once onto the wire, so it never exists whole in memory.
+ * A record's key is worked out again each time it is needed, from the
+ * record itself: nothing is stored per record, and a record sent again
+ * after a failure goes with the key it had. */
+#include <stdio.h>
+#include <string.h>
+#include <bearssl_hash.h>
+#include "b64.h"
+#include "kinesis.h"
+
+enum { P_HEAD, P_OPEN, P_DATA, P_MID, P_KEY, P_CLOSE, P_TAIL, P_DONE };
+
+static const char rec_open[] = ",{\"Data\":\"";	/* the comma before all but the first */
+static const char rec_mid[] = "\",\"PartitionKey\":\"";
+static const char rec_close[] = "\"}";
+static const char body_tail[] = "]}";
+
+/* --- keys --- */
+
+int kinesis_key_valid(const char *s, size_t n)
+{
+	size_t units = 0;
+
+	for (size_t i = 0; i < n && units <= KINESIS_MAX_KEY_CHARS;) {
+		int k = s[i] ? json_utf8((const unsigned char *)s + i, n - i) : -1;
+		if (k <= 0)
+			return 0;
+		units += k == 4 ? 2 : 1;	/* outside the BMP: a surrogate pair */
+		i += (size_t)k;
+	}
+	return units >= 1 && units <= KINESIS_MAX_KEY_CHARS;
+}
+
+int kinesis_keys_init(struct kinesis_keys *k, enum kinesis_key_kind kind, const char *arg, uint64_t salt)
+{
+	memset(k, 0, sizeof *k);
+	k->kind = kind;
+	k->salt = salt;
+	if (kind != KINESIS_KEY_FIXED && kind != KINESIS_KEY_FIELD)
+		return 0;
+	if (!arg)
+		return -1;
+	k->arg = arg;
+	k->arg_len = strlen(arg);
+	if (kind == KINESIS_KEY_FIXED)
+		return kinesis_key_valid(arg, k->arg_len) ? 0 : -1;
+	return k->arg_len >= 1 && k->arg_len <= KINESIS_MAX_FIELD ? 0 : -1;
+}
+
+/* The pos-th output of SplitMix64 seeded with salt (Steele, Lea and Flood,
+ * "Fast splittable pseudorandom number generators", 2014): well spread, and
+ * the same for a record whenever it is asked for. */
+static uint64_t mix(uint64_t salt, uint64_t pos)
+{
+	uint64_t z = salt + (pos + 1) * UINT64_C(0x9e3779b97f4a7c15);
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* The Java agent's key is "" + ThreadLocalRandom.nextDouble(1000000), e.g.
+ * "482937.2839472934": the same shape, an integer part below 1000000 and up
+ * to ten decimals without trailing zeros. */
+static size_t random_key(uint64_t salt, uint64_t pos, char *out)
+{
+	uint64_t x = mix(salt, pos);
+	int n = sprintf(out, "%u.%010llu", (unsigned)(x % 1000000),
+			(unsigned long long)(x / 1000000 % UINT64_C(10000000000)));
+
+	while (out[n - 1] == '0' && out[n - 2] != '.')
+		n--;
+	out[n] = '\0';
+	return (size_t)n;
+}
+
+/* The Java agent's DETERMINISTIC key: Guava's md5().hashBytes(data).toString(),
+ * lower-case hex, over the record as its processors made it (KinesisRecord
+ * hashes data.array(): a converted record's own array.  Without a processor
+ * that array is the whole read buffer the record is a slice of, which makes
+ * its key depend on its neighbours; kagent hashes the record alone). */
+static size_t md5_key(const struct rec_view *v, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	br_md5_context c;
+	unsigned char d[br_md5_SIZE];
+
+	br_md5_init(&c);
+	for (int s = 0; s < 3; s++)
+		if (v->n[s])
+			br_md5_update(&c, v->p[s], v->n[s]);
+	br_md5_out(&c, d);
+	for (int i = 0; i < br_md5_SIZE; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[2 * br_md5_SIZE] = '\0';
+	return 2 * br_md5_SIZE;
+}
+
+/* A record read byte by byte across its spans, for partitionKeyField: no
+ * copy of a record that may be megabytes, and a scan that stops at the field. */
+struct rd {
+	const struct rec_view *v;
+	int s;
+	size_t at;
+};
+
+/* The next byte without taking it, or -1 at the end. */
+static int rd_peek(struct rd *r)
+{
+	while (r->s < 3 && r->at >= r->v->n[r->s]) {
+		r->s++;
+		r->at = 0;
+	}
+	return r->s < 3 ? (unsigned char)r->v->p[r->s][r->at] : -1;
+}
+
+static int rd_get(struct rd *r)
+{
+	int c = rd_peek(r);
+
+	if (c >= 0)
+		r->at++;
+	return c;
+}
+
+static int blank(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* The next byte that is not blank, taken; -1 at the end. */
+static int rd_token(struct rd *r)
+{
+	int c;
+
+	while (blank(c = rd_get(r)))
+		;
+	return c;
+}
+
+/* A byte of a number, true, false or null (loosely: skipping needs no more). */
+static int word(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+	       c == '+' || c == '.';
+}
+
+static int rd_hex4(struct rd *r, unsigned long *u)
+{
+	*u = 0;
+	for (int i = 0; i < 4; i++) {
+		int c = rd_get(r);
+		*u <<= 4;
+		if (c >= '0' && c <= '9')
+			*u |= (unsigned long)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*u |= (unsigned long)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*u |= (unsigned long)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* The rest of a string, after its opening quote, decoded (escapes to UTF-8)
+ * into out, of which at most cap bytes are written.  Returns the decoded
+ * length, or -1 if it is no JSON string (a raw control byte, a bad escape, a
+ * lone surrogate, no end). */
+static long rd_string(struct rd *r, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (;;) {
+		int c = rd_get(r);
+		unsigned long u, lo;
+		char b[4];
+		size_t k;
+
+		if (c < 0x20)
+			return -1;	/* the end too */
+		if (c == '"')
+			return (long)n;
+		if (c != '\\') {
+			if (n < cap)
+				out[n] = (char)c;
+			n++;
+			continue;
+		}
+		switch (c = rd_get(r)) {
+		case '"': case '\\': case '/': u = (unsigned long)c; break;
+		case 'b': u = '\b'; break;
+		case 'f': u = '\f'; break;
+		case 'n': u = '\n'; break;
+		case 'r': u = '\r'; break;
+		case 't': u = '\t'; break;
+		case 'u':
+			if (rd_hex4(r, &u) < 0 || (u >= 0xdc00 && u <= 0xdfff))
+				return -1;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (rd_get(r) != '\\' || rd_get(r) != 'u' || rd_hex4(r, &lo) < 0 || lo < 0xdc00 ||
+				    lo > 0xdfff)
+					return -1;
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			}
+			break;
+		default:
+			return -1;
+		}
+		k = json_utf8_encode(b, u);
+		for (size_t j = 0; j < k; j++, n++)
+			if (n < cap)
+				out[n] = b[j];
+	}
+}
+
+/* Skips the value that begins with c (taken).  Returns 0, or -1 if there is none. */
+static int rd_skip(struct rd *r, int c)
+{
+	size_t depth = 1;
+
+	if (c == '"')
+		return rd_string(r, NULL, 0) < 0 ? -1 : 0;
+	if (c != '{' && c != '[') {
+		if (!word(c))
+			return -1;
+		while (word(rd_peek(r)))
+			rd_get(r);
+		return 0;
+	}
+	while (depth > 0) {
+		if ((c = rd_get(r)) < 0)
+			return -1;
+		if (c == '"' && rd_string(r, NULL, 0) < 0)
+			return -1;
+		if (c == '{' || c == '[')
+			depth++;
+		else if (c == '}' || c == ']')
+			depth--;
+	}
+	return 0;
+}
+
+/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? (RFC 8259, section 6) */
+static int number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+/* The key a field's value makes (it begins with c, taken): a string's
+ * characters, a number's text.  Returns its length, 0 if it makes none. */
+static size_t value_key(struct rd *r, int c, char *out)
+{
+	size_t n = 0;
+
+	if (c == '"') {
+		long len = rd_string(r, out, KINESIS_MAX_KEY_BYTES);
+		if (len <= 0 || len > KINESIS_MAX_KEY_BYTES || !kinesis_key_valid(out, (size_t)len))
+			return 0;
+		return (size_t)len;
+	}
+	if (c != '-' && !(c >= '0' && c <= '9'))
+		return 0;	/* an object, an array, true, false, null */
+	out[n++] = (char)c;
+	while (word(rd_peek(r))) {
+		if (n == KINESIS_MAX_KEY_CHARS)
+			return 0;
+		out[n++] = (char)rd_get(r);
+	}
+	return number(out, n) ? n : 0;
+}
+
+/* The value of the first top-level field k->arg of the JSON object v, as a key. */
+static size_t field_key(const struct kinesis_keys *k, const struct rec_view *v, char *out)
+{
+	struct rd r = { v, 0, 0 };
+	char name[KINESIS_MAX_FIELD];
+	long n;
+	int c;
+
+	if (rd_token(&r) != '{' || (c = rd_token(&r)) == '}')
+		return 0;
+	for (;;) {
+		if (c != '"' || (n = rd_string(&r, name, sizeof name)) < 0 || rd_token(&r) != ':')
+			return 0;
+		c = rd_token(&r);
+		if ((size_t)n == k->arg_len && memcmp(name, k->arg, k->arg_len) == 0)
+			return value_key(&r, c, out);
+		if (rd_skip(&r, c) < 0 || rd_token(&r) != ',')
+			return 0;	/* not JSON, or the object ended without it */
+		c = rd_token(&r);
+	}
+}
+
+static size_t key_of(const struct kinesis_keys *k, const struct rec_view *v, uint64_t pos, char *out,
+		     int *fell)
+{
+	size_t n;
+
+	*fell = 0;
+	switch (k->kind) {
+	case KINESIS_KEY_DETERMINISTIC:
+		return md5_key(v, out);
+	case KINESIS_KEY_FIXED:
+		memcpy(out, k->arg, k->arg_len);
+		out[k->arg_len] = '\0';
+		return k->arg_len;
+	case KINESIS_KEY_FIELD:
+		if ((n = field_key(k, v, out)) > 0) {
+			out[n] = '\0';
+			return n;
+		}
+		*fell = 1;
+		break;
+	case KINESIS_KEY_RANDOM:
+		break;
+	}
+	return random_key(k->salt, pos, out);
+}
+
+size_t kinesis_key(struct kinesis_keys *k, const struct rec_view *v, uint64_t pos,
+		   char out[KINESIS_MAX_KEY_BYTES + 1])
+{
+	int fell;
+	size_t n = key_of(k, v, pos, out, &fell);
+
+	k->fallbacks += (uint64_t)fell;
+	return n;
+}
+
+/* --- the body --- */
+
+static int skip_acked(struct kinesis_enc *e)
+{
+	while (e->i < e->end && ring_rec(e->ring, e->i)->acked)
+		e->i++;
+	return e->i < e->end;
+}
+
+/* Record i's key, escaped, into key (KINESIS_MAX_KEY_ESC bytes); returns its length. */
+static size_t esc_key(const struct kinesis_enc *e, uint64_t i, char *key)
+{
+	char raw[KINESIS_MAX_KEY_BYTES + 1];
+	struct rec_view v;
+	size_t n;
+	int fell;
+
+	e->view(e->ctx, e->ring, i, &v);
+	n = key_of(e->keys, &v, ring_rec(e->ring, i)->pos, raw, &fell);
+	/* a valid key escapes to at most 6 bytes a UTF-16 unit: it fits */
+	return json_escape(key, key ? KINESIS_MAX_KEY_ESC : 0, raw, n);
+}
+
+size_t kinesis_enc_init(struct kinesis_enc *e, const struct ring *r, uint64_t first, uint64_t end,
+			const char *stream, const struct kinesis_keys *keys, rec_view_fn view, void *ctx)
+{
+	size_t len;
+	int n = 0;
+
+	memset(e, 0, sizeof *e);
+	e->ring = r;
+	e->view = view ? view : ring_view;
+	e->ctx = ctx;
+	e->keys = keys;
+	e->first = e->i = first;
+	e->end = end;
+	e->head_len = (size_t)snprintf(e->head, sizeof e->head, "{\"StreamName\":\"%s\",\"Records\":[", stream);
+	len = e->head_len + sizeof body_tail - 1;
+	for (uint64_t i = first; i < end; i++) {
+		const struct rec *rc = ring_rec(r, i);
+		if (rc->acked)
+			continue;
+		len += (n++ ? 1 : 0) + sizeof rec_open - 2 + b64_len(rec_data_len(rc)) + sizeof rec_mid - 1 +
+		       esc_key(e, i, NULL) + sizeof rec_close - 1;
+	}
+	skip_acked(e);
+	return len;
+}
+
+/* Copies what fits of a fixed piece; returns 1 when it is all out. */
+static int piece(struct kinesis_enc *e, const char *s, size_t n, char **out, size_t *cap)
+{
+	size_t k = n - e->off;
+
+	if (k > *cap)
+		k = *cap;
+	memcpy(*out, s + e->off, k);
+	*out += k;
+	*cap -= k;
+	e->off += k;
+	if (e->off < n)
+		return 0;
+	e->off = 0;
+	return 1;
+}
+
+/* Base64 of the record from data offset e->off, in whole groups of 4.  The
+ * view is asked for again at each call: a processed record's bytes live in
+ * scratch memory that another flow may have used in between. */
+static int data(struct kinesis_enc *e, char **out, size_t *cap)
+{
+	struct rec_view v;
+	size_t k;
+
+	e->view(e->ctx, e->ring, e->i, &v);
+	k = b64_spans(v.p, v.n, &e->off, *out, *cap);
+	*out += k;
+	*cap -= k;
+	if (e->off < v.n[0] + v.n[1] + v.n[2])
+		return 0;
+	e->off = 0;
+	return 1;
+}
+
+size_t kinesis_enc_next(struct kinesis_enc *e, char *buf, size_t cap)
+{
+	char *out = buf;
+
+	while (cap > 0 && e->part != P_DONE) {
+		switch (e->part) {
+		case P_HEAD:
+			if (piece(e, e->head, e->head_len, &out, &cap))
+				e->part = e->i < e->end ? P_OPEN : P_TAIL;
+			break;
+		case P_OPEN: {
+			const char *s = e->nth ? rec_open : rec_open + 1;
+			if (piece(e, s, strlen(s), &out, &cap))
+				e->part = P_DATA;
+			break;
+		}
+		case P_DATA:
+			if (!data(e, &out, &cap))
+				return (size_t)(out - buf);	/* fewer than 4 bytes left */
+			e->part = P_MID;
+			break;
+		case P_MID:
+			if (piece(e, rec_mid, sizeof rec_mid - 1, &out, &cap)) {
+				e->key_len = esc_key(e, e->i, e->key);
+				e->part = P_KEY;
+			}
+			break;
+		case P_KEY:
+			if (piece(e, e->key, e->key_len, &out, &cap))
+				e->part = P_CLOSE;
+			break;
+		case P_CLOSE:
+			if (piece(e, rec_close, sizeof rec_close - 1, &out, &cap)) {
+				e->nth++;
+				e->i++;
+				e->part = skip_acked(e) ? P_OPEN : P_TAIL;
+			}
+			break;
+		case P_TAIL:
+			if (piece(e, body_tail, sizeof body_tail - 1, &out, &cap))
+				e->part = P_DONE;
+			break;
+		}
+	}
+	return (size_t)(out - buf);
+}
+
+/* --- answers --- */
+
+static int listed(const char *code, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(code, list[i]))
+			return 1;
+	return 0;
+}
+
+enum firehose_class kinesis_error(int status, const char *body, size_t len, const char *type_hdr,
+				  char *code, size_t codecap, char *msg, size_t msgcap)
+{
+	/* Beyond firehose_error's: a stream encrypted with a KMS key that is
+	 * disabled, missing or not enabled for the account will not take
+	 * records until someone fixes it; and the un-suffixed spellings of
+	 * the common authentication errors. */
+	static const char *const creds[] = {
+		"KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "KMSOptInRequired",
+		"IncompleteSignature", "MissingAuthenticationToken", "ExpiredToken", "OptInRequired",
+	};
+	enum firehose_class c = firehose_error(status, body, len, type_hdr, code, codecap, msg, msgcap);
+
+	return listed(code, creds, sizeof creds / sizeof *creds) ? FH_CREDS : c;
+}
+
+int kinesis_throttled(const char *code)
+{
+	static const char *const slow[] = {
+		"ProvisionedThroughputExceededException", "LimitExceededException", "KMSThrottlingException",
+		"ThrottlingException",
+	};
+
+	return listed(code, slow, sizeof slow / sizeof *slow);
+}
+
+/* 1 if token t is the whole number want. */
+static int count_is(const char *js, const jsmntok_t *t, long want)
+{
+	long v = 0;
+
+	if (t->type != JSMN_PRIMITIVE || t->end <= t->start)
+		return 0;
+	for (int i = t->start; i < t->end; i++) {
+		if (js[i] < '0' || js[i] > '9' || v > 100000)
+			return 0;
+		v = v * 10 + (js[i] - '0');
+	}
+	return v == want;
+}
+
+static int is_str(const char *js, const jsmntok_t *t, int obj, const char *key)
+{
+	int v = json_get(js, t, obj, key);
+
+	return v > 0 && t[v].type == JSMN_STRING;
+}
+
+long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
+		   struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap)
+{
+	jsmn_parser p;
+	int n, arr, count;
+	long failed = 0, sent = 0;
+
+	if (codecap)
+		code[0] = 0;
+	jsmn_init(&p);
+	n = jsmn_parse(&p, body, len, t, (unsigned)ntoks);
+	if (n <= 0 || t[0].type != JSMN_OBJECT)
+		return -1;
+	arr = json_get(body, t, 0, "Records");
+	if (arr < 0 || t[arr].type != JSMN_ARRAY)
+		return -1;
+	for (uint64_t i = first; i < end; i++)
+		sent += !ring_rec(r, i)->acked;
+	if (t[arr].size != sent)
+		return -1;
+	/* check every entry before marking any: a failure (ErrorCode) or a success */
+	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {
+		if (t[e].type != JSMN_OBJECT)
+			return -1;
+		if (is_str(body, t, e, "ErrorCode"))
+			failed++;
+		else if (!is_str(body, t, e, "SequenceNumber") || !is_str(body, t, e, "ShardId"))
+			return -1;
+	}
+	/* the model has it optional; when there, it must agree */
+	count = json_get(body, t, 0, "FailedRecordCount");
+	if (count > 0 && !count_is(body, &t[count], failed))
+		return -1;
+	failed = 0;
+	uint64_t i = first;
+	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e), i++) {
+		while (ring_rec(r, i)->acked)
+			i++;
+		int ec = json_get(body, t, e, "ErrorCode");
+		if (ec > 0 && t[ec].type == JSMN_STRING) {
+			if (!failed++)
+				json_copy(body, &t[ec], code, codecap);
+			continue;
+		}
+		ring_rec(r, i)->acked = 1;
+	}
+	return failed;
+}
+
+int kinesis_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end)
+{
+	if (!json_key_zero(body, len, "FailedRecordCount"))
+		return 0;
+	for (uint64_t i = first; i < end; i++)
+		ring_rec(r, i)->acked = 1;
+	return 1;
+}

@@ -1,0 +1,149 @@
+"""Delivery through failures, end to end: sendFailureTimeout, shutdownTimeoutMillis,
+configDir drop-ins, the per-flow USR1 counters, several flows where one
+destination is down."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import (Agent, Endpoint, count, flow, free_port, lines, numbers, started,  # noqa: E402
+                     test, wait_until, write_conf)
+
+
+def append(path, a, b):
+    with open(path, "ab") as f:
+        f.write(b"".join(lines(a, b)))
+
+
+@test(timeout=60)
+def send_failure_timeout_exits_1(tmp):
+    """Nothing can be delivered (the endpoint refuses connections) for
+    sendFailureTimeout "3s": the agent says so and exits 1, so procd or
+    systemd restarts it.  Delivering, or idle, it never does."""
+    log = tmp + "/app.log"
+    append(log, 0, 10)
+    down = "http://127.0.0.1:%d" % free_port()
+    conf = tmp + "/k.conf"
+    write_conf(conf, None, [flow(log, retryInitialBackoffMillis=100, retryMaxBackoffMillis=500)],
+               **{"firehose.endpoint": down, "sendFailureTimeout": "3s"})
+    with Agent(harness.kagent(), conf) as ag:
+        t0 = time.monotonic()
+        status = ag.wait(15)
+        took = time.monotonic() - t0
+        err = ag.stderr()
+    assert status == 1, err
+    # the first attempt after maxBufferAgeMillis (1 s), then 3 s of failing
+    assert 3.5 <= took <= 7, (took, err)
+    assert re.search(r"kagent: warning: s1: nothing delivered for 3\d\d\d ms \(sendFailureTimeout; "
+                     r"last error network\): exiting", err), err
+    with Endpoint(tmp, tls=False) as ep:
+        write_conf(conf, ep, [flow(log)], sendFailureTimeout="2s")
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 10, 10)
+            time.sleep(3)               # idle, longer than the timeout
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0
+
+
+@test(timeout=60)
+def shutdown_timeout_bounds_the_last_flush(tmp):
+    """TERM with the endpoint down and records waiting: the agent tries for
+    shutdownTimeoutMillis (1,500) and no longer, exits 0, and the records
+    are sent at the next start (the checkpoint did not pass them)."""
+    log = tmp + "/app.log"
+    append(log, 0, 100)
+    port = free_port()
+    conf = tmp + "/k.conf"
+    write_conf(conf, None, [flow(log, maxBufferAgeMillis=60000)],
+               **{"firehose.endpoint": "http://127.0.0.1:%d" % port, "shutdownTimeoutMillis": 1500})
+    with Agent(harness.kagent(), conf) as ag:
+        started(ag)
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        ag.kill(signal.SIGTERM)
+        assert ag.wait(10) == 0, ag.stderr()
+        took = time.monotonic() - t0
+        err = ag.stderr()
+    assert 1.4 <= took <= 3, took
+    assert "stopping: sending what is buffered (up to 1500 ms)" in err, err
+    assert "stopping with records not yet accepted" in err, err
+    with Endpoint(tmp, tls=False, port=port) as ep:
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        assert ep.records() == lines(0, 100)
+
+
+@test(timeout=60)
+def config_dir_drop_ins_add_flows(tmp):
+    """configDir: every *.json there adds its flows (in name order, after
+    the main file's); other files are left alone; an error names the
+    drop-in's own file and line."""
+    d = tmp + "/agent.d"
+    os.mkdir(d)
+    for name in ("a", "b", "c"):
+        append("%s/%s.log" % (tmp, name), 0, 5)
+    with Endpoint(tmp, tls=False, streams=["main", "da", "db"]) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(tmp + "/a.log", "main")], configDir=d)
+        with open(d + "/20-b.json", "w") as f:
+            json.dump({"flows": [flow(tmp + "/c.log", "db")]}, f)
+        with open(d + "/10-a.json", "w") as f:
+            json.dump({"flows": [flow(tmp + "/b.log", "da")]}, f)
+        with open(d + "/notes.txt", "w") as f:
+            f.write("not a config\n")
+        out = subprocess.run([harness.kagent(), "-t", "-c", conf], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        got = re.findall(r"flows\[(\d)\]\.deliveryStream = (\w+)", out.stdout)
+        assert got == [("0", "main"), ("1", "da"), ("2", "db")], out.stdout
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        streams = sorted(st for st, _ in ep.record_entries())
+        assert streams == ["da"] * 5 + ["db"] * 5 + ["main"] * 5, streams
+        with open(d + "/20-b.json", "w") as f:
+            f.write('{"flows": [\n  {"filePattern": "/x", "deliveryStream": "s", "kinesisStream": "k"}]}\n')
+        out = subprocess.run([harness.kagent(), "-t", "-c", conf], capture_output=True, text=True)
+        assert out.returncode == 2
+        assert out.stderr == ("%s/20-b.json:2: flows[0].kinesisStream: a flow has one destination, "
+                              "deliveryStream is already given\n" % d), out.stderr
+
+
+@test(timeout=60)
+def one_destination_down_does_not_hold_up_another(tmp):
+    """Two flows: one to a stream that does not exist, one to a good one.
+    The good one delivers at its own pace (within maxBufferAgeMillis) while
+    the other backs off; USR1 shows each flow's counters, its backoff and
+    its last error."""
+    with Endpoint(tmp, tls=False, streams=["good"]) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(tmp + "/good.log", "good"),
+                              flow(tmp + "/bad.log", "missing", retryMaxBackoffMillis=5000)])
+        append(tmp + "/bad.log", 0, 50)
+        with Agent(harness.kagent(), conf) as ag:
+            started(ag)
+            for k in range(3):
+                t0 = time.monotonic()
+                append(tmp + "/good.log", 100 + 10 * k, 110 + 10 * k)
+                wait_until(lambda: count(ep) >= 10 * (k + 1), 5)
+                assert time.monotonic() - t0 < 3
+            ag.kill(signal.SIGUSR1)
+            wait_until(lambda: "missing: read" in ag.stderr(), 5)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(15) == 0, ag.stderr()
+            err = ag.stderr()
+        assert numbers(ep.records()) == list(range(100, 130))
+        good = [l for l in err.splitlines() if l.startswith("kagent: good: read")][0]
+        bad = [l for l in err.splitlines() if l.startswith("kagent: missing: read")][0]
+        assert "read 30 records, sent 30," in good and "last error none" in good and "backoff 0 ms" in good, good
+        assert "read 50 records, sent 0," in bad and "last error ResourceNotFoundException" in bad, bad
+        assert re.search(r"backoff \d+ ms", bad), bad
+        said = [l for l in err.splitlines() if "delivery stream not found" in l]
+        assert len(said) == 1, err
+
+
+harness.run()
