@@ -1011,10 +1011,14 @@ static int conf_flow_api(struct conf_cx *x, struct conf_flow *f, const char *pfx
 	return 0;
 }
 
+static int conf_one_endpoint(struct conf_cx *x, int tok, const char *key, struct conf_endpoint *ep,
+    const char **region, int *region_from);
+
 static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f)
 {
-	char pfx[32], dot[40], kp[160];
+	char pfx[32], dot[40], kp[160], ep_kp[160];
 	int j, k, v, stream_tok = -1, init_tok = -1, max_tok = -1, pattern_tok = -1;
+	int region_tok = -1, ep_tok = -1, ep_kin = 0;
 	int bytes_tok = -1, ring_tok = -1, key_tok = -1, agg_tok = -1, rec_tok = -1, opt_tok = -1;
 	int64_t n;
 
@@ -1186,6 +1190,22 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 				return -1;
 			f->ring_bytes = (size_t)n;
 			ring_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "awsRegion")) {
+			if (!(s = conf_string(x, v, kp)))
+				return -1;
+			if (!conf_region_ok(s, strlen(s))) {
+				conf_say(x->path, conf_line(x, v),
+				    "%s: must be a region name such as us-east-1, got \"%.*s\"", kp, CONF_SHOWN(x, v));
+				return -1;
+			}
+			f->region = s;
+			f->own_region = 1;
+			region_tok = v;
+		} else if (json_eq(x->js, &x->t[j], "firehose.endpoint") ||
+			   json_eq(x->js, &x->t[j], "kinesis.endpoint")) {
+			ep_kin = json_eq(x->js, &x->t[j], "kinesis.endpoint");
+			ep_tok = v;
+			snprintf(ep_kp, sizeof ep_kp, "%s", kp);
 		} else {
 			conf_ignore(x, j, CONF_FLOW, kp);
 		}
@@ -1199,6 +1219,15 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 		return -1;
 	}
 	if (conf_flow_api(x, f, pfx, bytes_tok, ring_tok, key_tok, opt_tok, agg_tok, rec_tok) < 0)
+		return -1;
+	if (ep_tok >= 0 && ep_kin != (f->api == API_KINESIS)) {
+		conf_say(x->path, conf_line(x, ep_tok), "%s: this flow sends to %s: give %s", ep_kp,
+		    ep_kin ? "Firehose" : "Kinesis", ep_kin ? "firehose.endpoint" : "kinesis.endpoint");
+		return -1;
+	}
+	/* the flow's own endpoint may name its region; the rest settles once
+	 * the top level is known (conf_flow_endpoints) */
+	if (conf_one_endpoint(x, ep_tok, ep_kp, &f->ep, &f->region, &region_tok) < 0)
 		return -1;
 	if (f->retry_max_backoff_ms < f->retry_initial_backoff_ms) {
 		if (max_tok >= 0)
@@ -1375,6 +1404,21 @@ static int conf_endpoints(struct conf_cx *x, int region_tok, int fh_tok, int kin
 	conf_default_endpoint(&c->firehose, "firehose", c->region);
 	conf_default_endpoint(&c->kinesis, "kinesis", c->region);
 	return 0;
+}
+
+/* Each flow's region and endpoint: its own, else AWS's endpoint for its own
+ * region, else the top level's. */
+static void conf_flow_endpoints(struct conf *c)
+{
+	for (size_t i = 0; i < c->nflows; i++) {
+		struct conf_flow *f = &c->flows[i];
+		int kin = f->api == API_KINESIS;
+		if (!f->region)
+			f->region = c->region;
+		if (!f->ep.host[0] && !f->own_region)
+			f->ep = kin ? c->kinesis : c->firehose;
+		conf_default_endpoint(&f->ep, kin ? "kinesis" : "firehose", f->region);
+	}
 }
 
 /* proxy, else https_proxy / HTTPS_PROXY: http://[user:password@]host[:port]
@@ -1673,6 +1717,7 @@ int conf_load(struct conf *c, const char *path)
 	if (conf_endpoints(&x, region_tok, ep_tok, kin_tok) < 0 || conf_proxy(&x, proxy_tok) < 0 ||
 	    conf_credentials(&x, id_tok, secret_tok, token_tok) < 0)
 		return -1;
+	conf_flow_endpoints(c);
 	return 0;
 }
 
@@ -1691,6 +1736,7 @@ static void conf_print_endpoint(FILE *out, const char *key, const struct conf_en
 void conf_print(const struct conf *c, FILE *out)
 {
 	static const char *const keys[] = { "RANDOM", "DETERMINISTIC", "partitionKey", "partitionKeyField" };
+	char key[48];
 	size_t i;
 
 	fprintf(out, "config = %s\n", c->path);
@@ -1725,6 +1771,9 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
 		fprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
 		fprintf(out, "flows[%zu].%s = %s\n", i, kin ? "kinesisStream" : "deliveryStream", f->stream);
+		fprintf(out, "flows[%zu].awsRegion = %s\n", i, f->region);
+		snprintf(key, sizeof key, "flows[%zu].%s.endpoint", i, kin ? "kinesis" : "firehose");
+		conf_print_endpoint(out, key, &f->ep);
 		if (kin) {
 			fprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
 			    f->key_arg ? f->key_arg : "");

@@ -58,6 +58,10 @@ struct conf_flow {
 	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
+	const char *region;			/* kagent: a flow's awsRegion, else its endpoint's, else the top level's */
+	int own_region;				/* awsRegion given in the flow */
+	struct conf_endpoint ep;		/* kagent: a flow's endpoint key, else AWS's for its own region,
+						   else the top level's for its API */
 	const char *file;			/* the file it is in (the main one, or configDir's) */
 	int line;				/* where the flow starts in it */
 };
@@ -86,12 +90,6 @@ struct conf {
 	size_t nflows;
 	struct conf_flow flows[CONF_MAX_FLOWS];
 };
-
-/* The endpoint flow f sends to. */
-static inline const struct conf_endpoint *conf_endpoint_of(const struct conf *c, const struct conf_flow *f)
-{
-	return f->api == API_KINESIS ? &c->kinesis : &c->firehose;
-}
 
 /* Reads and checks the file at path into c (strings are taken from the arena).
  * Unknown keys are warned about once and ignored.  Returns 0, or -1 after

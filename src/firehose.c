@@ -1,6 +1,8 @@
 /* PutRecordBatch body and answers.
  *
- * The body is {"DeliveryStreamName":"S","Records":[{"Data":"B64"},...]}.
+ * The body is {"DeliveryStreamName":"S","Records":[{"Data":"B64"},...]},
+ * each Data one record's bytes or, with aggregatedRecordSizeBytes, a group
+ * of records' bytes joined.
  * It is produced twice per attempt, once into SHA-256 for the signature and
  * once onto the wire, so it never exists whole in memory. */
 #include <stdio.h>
@@ -14,17 +16,48 @@ static const char rec_open[] = ",{\"Data\":\"";	/* the comma before all but the 
 static const char rec_close[] = "\"}";
 static const char body_tail[] = "]}";
 
-static int skip_acked(struct firehose_enc *e)
+/* The group that starts at record i (not acked): i, then the records after
+ * it not acked (acked ones are passed over) while all their bytes fit in
+ * agg; a record longer than agg goes alone, agg 0 makes every record its
+ * own.  Returns the index just past its last record; its bytes go to
+ * *bytes.  The encoder and firehose_apply() both cut the batch with it, so
+ * the answer's entries map onto what was sent. */
+static uint64_t group(const struct ring *r, uint64_t i, uint64_t end, size_t agg, size_t *bytes)
 {
+	size_t n = rec_data_len(ring_rec(r, i));
+	uint64_t past = i + 1;
+
+	for (uint64_t j = past; agg && j < end; j++) {
+		const struct rec *rc = ring_rec(r, j);
+		if (rc->acked)
+			continue;
+		if (n + rec_data_len(rc) > agg)
+			break;
+		n += rec_data_len(rc);
+		past = j + 1;
+	}
+	*bytes = n;
+	return past;
+}
+
+/* Moves to the next group from record e->i on; 0 when there is none. */
+static int next_group(struct firehose_enc *e)
+{
+	size_t n;
+
 	while (e->i < e->end && ring_rec(e->ring, e->i)->acked)
 		e->i++;
-	return e->i < e->end;
+	if (e->i >= e->end)
+		return 0;
+	e->gend = group(e->ring, e->i, e->end, e->agg, &n);
+	return 1;
 }
 
 size_t firehose_enc_init(struct firehose_enc *e, const struct ring *r, uint64_t first,
-			 uint64_t end, const char *stream, rec_view_fn view, void *ctx)
+			 uint64_t end, const char *stream, size_t agg, rec_view_fn view, void *ctx)
 {
-	size_t len;
+	size_t len, n;
+	int groups = 0;
 
 	memset(e, 0, sizeof *e);
 	e->ring = r;
@@ -32,18 +65,21 @@ size_t firehose_enc_init(struct firehose_enc *e, const struct ring *r, uint64_t 
 	e->ctx = ctx;
 	e->first = e->i = first;
 	e->end = end;
+	e->agg = agg;
+	b64_init(&e->b64);
 	/* stream names are [a-zA-Z0-9_.-]{1,64} (checked by conf): no escaping */
 	e->head_len = (size_t)snprintf(e->head, sizeof e->head,
 				       "{\"DeliveryStreamName\":\"%s\",\"Records\":[", stream);
 	len = e->head_len + sizeof body_tail - 1;
-	int n = 0;
-	for (uint64_t i = first; i < end; i++) {
-		const struct rec *rc = ring_rec(r, i);
-		if (rc->acked)
+	for (uint64_t i = first; i < end;) {
+		if (ring_rec(r, i)->acked) {
+			i++;
 			continue;
-		len += (n++ ? 1 : 0) + sizeof rec_open - 2 + b64_len(rec_data_len(rc)) + sizeof rec_close - 1;
+		}
+		i = group(r, i, end, agg, &n);
+		len += (groups++ ? 1 : 0) + sizeof rec_open - 2 + b64_len(n) + sizeof rec_close - 1;
 	}
-	skip_acked(e);
+	next_group(e);
 	return len;
 }
 
@@ -63,21 +99,46 @@ static int piece(struct firehose_enc *e, const char *s, size_t n, char **out, si
 	return 1;
 }
 
-/* Base64 of the record from data offset e->off, in whole groups of 4.  The
- * view is asked for again at each call: a processed record's bytes live in
- * scratch memory that another flow may have used in between. */
+/* Base64 of the group's bytes from record e->i, data offset e->off, in
+ * groups of 4 while cap has room for one; a group of 4 may take its bytes
+ * from two or three records (e->b64 keeps them across).  The view is asked
+ * for again at each call, once per record: a processed record's bytes live
+ * in scratch memory that another flow may have used in between.  Returns 1
+ * when the group is all out. */
 static int data(struct firehose_enc *e, char **out, size_t *cap)
 {
 	struct rec_view v;
-	size_t k;
+	size_t k, w;
 
-	e->view(e->ctx, e->ring, e->i, &v);
-	k = b64_spans(v.p, v.n, &e->off, *out, *cap);
-	*out += k;
-	*cap -= k;
-	if (e->off < v.n[0] + v.n[1] + v.n[2])
-		return 0;
-	e->off = 0;
+	for (; e->i < e->gend; e->i++, e->off = 0) {
+		if (ring_rec(e->ring, e->i)->acked)
+			continue;
+		e->view(e->ctx, e->ring, e->i, &v);
+		while (e->off < v.n[0] + v.n[1] + v.n[2]) {
+			if (*cap < 4)
+				return 0;
+			/* the span e->off is in, and where in it */
+			int s = 0;
+			size_t at = e->off;
+			while (at >= v.n[s])
+				at -= v.n[s++];
+			/* b64_update writes up to b64_len(k + 2): what cap holds */
+			k = v.n[s] - at;
+			if (k > *cap / 4 * 3 - 2)
+				k = *cap / 4 * 3 - 2;
+			w = b64_update(&e->b64, v.p[s] + at, k, *out);
+			*out += w;
+			*cap -= w;
+			e->off += k;
+		}
+	}
+	if (e->b64.ncarry) {
+		if (*cap < 4)
+			return 0;
+		w = b64_final(&e->b64, *out);
+		*out += w;
+		*cap -= w;
+	}
 	return 1;
 }
 
@@ -89,7 +150,7 @@ size_t firehose_enc_next(struct firehose_enc *e, char *buf, size_t cap)
 		switch (e->part) {
 		case P_HEAD:
 			if (piece(e, e->head, e->head_len, &out, &cap))
-				e->part = e->i < e->end ? P_OPEN : P_TAIL;
+				e->part = e->i < e->end ? P_OPEN : P_TAIL;	/* init found the first group */
 			break;
 		case P_OPEN: {
 			const char *s = e->nth ? rec_open : rec_open + 1;
@@ -105,8 +166,7 @@ size_t firehose_enc_next(struct firehose_enc *e, char *buf, size_t cap)
 		case P_CLOSE:
 			if (piece(e, rec_close, sizeof rec_close - 1, &out, &cap)) {
 				e->nth++;
-				e->i++;
-				e->part = skip_acked(e) ? P_OPEN : P_TAIL;
+				e->part = next_group(e) ? P_OPEN : P_TAIL;
 			}
 			break;
 		case P_TAIL:
@@ -167,11 +227,13 @@ enum firehose_class firehose_error(int status, const char *body, size_t len, con
 }
 
 long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
-		    struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap)
+		    struct ring *r, uint64_t first, uint64_t end, size_t agg, char *code, size_t codecap)
 {
 	jsmn_parser p;
-	int n, arr, failed_tok;
+	int n, arr, failed_tok, nfailed = 0;
 	long failed = 0, sent = 0;
+	size_t bytes;
+	uint64_t i;
 
 	code[0] = 0;
 	jsmn_init(&p);
@@ -182,8 +244,15 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 	failed_tok = json_get(body, t, 0, "FailedPutCount");
 	if (arr < 0 || t[arr].type != JSMN_ARRAY || failed_tok < 0 || t[failed_tok].type != JSMN_PRIMITIVE)
 		return -1;
-	for (uint64_t i = first; i < end; i++)
-		sent += !ring_rec(r, i)->acked;
+	/* one entry per Firehose record sent */
+	for (i = first; i < end;) {
+		if (ring_rec(r, i)->acked) {
+			i++;
+			continue;
+		}
+		i = group(r, i, end, agg, &bytes);
+		sent++;
+	}
 	if (t[arr].size != sent)
 		return -1;
 	/* check every entry before marking any */
@@ -195,17 +264,23 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 		if (!(ec > 0 && t[ec].type == JSMN_STRING) && !(id > 0 && t[id].type == JSMN_STRING))
 			return -1;
 	}
-	uint64_t i = first;
-	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e), i++) {
+	/* marking a group acked changes nothing after it: the next group is cut
+	 * from where this one ends */
+	i = first;
+	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {
 		while (ring_rec(r, i)->acked)
 			i++;
+		uint64_t past = group(r, i, end, agg, &bytes);
 		int ec = json_get(body, t, e, "ErrorCode");
 		if (ec > 0 && t[ec].type == JSMN_STRING) {
-			if (!failed++)
+			if (!nfailed++)
 				json_copy(body, &t[ec], code, codecap);
+			for (; i < past; i++)
+				failed += !ring_rec(r, i)->acked;
 			continue;
 		}
-		ring_rec(r, i)->acked = 1;
+		for (; i < past; i++)
+			ring_rec(r, i)->acked = 1;
 	}
 	return failed;
 }

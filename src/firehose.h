@@ -4,31 +4,40 @@
 #define FIREHOSE_H
 #include <stddef.h>
 #include <stdint.h>
+#include "b64.h"
 #include "json.h"
 #include "ring.h"
 
 #define FIREHOSE_TARGET "Firehose_20150804.PutRecordBatch"
 #define FIREHOSE_SERVICE "firehose"
 
-/* Streams the JSON body for the records of [first, end) not yet acked. */
+/* Streams the JSON body for the records of [first, end) not yet acked.
+ *
+ * With aggregation (agg > 0) one Firehose record carries a group of them:
+ * consecutive records not acked (acked ones between them are skipped, part
+ * of no group), as many as fit in agg bytes, their bytes joined as they are.
+ * A record longer than agg goes alone.  agg 0: one record each. */
 struct firehose_enc {
 	const struct ring *ring;
 	rec_view_fn view;	/* a record's bytes as sent */
 	void *ctx;
 	uint64_t first, end;
+	size_t agg;
 	char head[128];		/* {"DeliveryStreamName":"...","Records":[ */
 	size_t head_len;
 	/* position */
 	int part;		/* HEAD, OPEN, DATA, CLOSE, TAIL, DONE */
 	uint64_t i;		/* current record */
+	uint64_t gend;		/* just past the last record of the current group */
 	size_t off;		/* in the current fixed piece, or data bytes consumed */
-	int nth;		/* records written so far */
+	struct b64 b64;		/* the group's bytes not yet encoded (a record's end is not a group's) */
+	int nth;		/* Firehose records written so far */
 };
 
-/* Prepares enc; returns the exact body length.  view gives each record's
- * bytes (NULL: ring_view, the bytes as read). */
+/* Prepares enc; returns the exact body length.  agg: aggregatedRecordSizeBytes
+ * (0: off).  view gives each record's bytes (NULL: ring_view, the bytes as read). */
 size_t firehose_enc_init(struct firehose_enc *enc, const struct ring *r, uint64_t first,
-			 uint64_t end, const char *stream, rec_view_fn view, void *ctx);
+			 uint64_t end, const char *stream, size_t agg, rec_view_fn view, void *ctx);
 /* Writes the next bytes of the body into out (cap >= 8); returns the count, 0 at the end. */
 size_t firehose_enc_next(struct firehose_enc *enc, char *out, size_t cap);
 
@@ -46,12 +55,14 @@ enum firehose_class {
 enum firehose_class firehose_error(int status, const char *body, size_t len, const char *type_hdr,
 				   char *code, size_t codecap, char *msg, size_t msgcap);
 
-/* Applies a 200 answer to the batch: marks each accepted record acked.
- * toks is scratch for jsmn (ntoks entries).  Returns the number of records
- * that failed (and the first failure's code in code), or -1 if the answer is
- * malformed or does not match the request (then nothing is marked). */
+/* Applies a 200 answer to the batch (records grouped by agg, as the
+ * encoder did): entry k answers the k-th Firehose record; each accepted one
+ * marks the records it carried acked.  toks is scratch for jsmn (ntoks
+ * entries).  Returns the number of records (of the ring, not Firehose's) in
+ * the ones that failed (and the first failure's code in code), or -1 if the
+ * answer is malformed or does not match the request (then nothing is marked). */
 long firehose_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
-		    struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap);
+		    struct ring *r, uint64_t first, uint64_t end, size_t agg, char *code, size_t codecap);
 /* For an answer too long to keep whole: if its start says "FailedPutCount":0,
  * marks every record of [first, end) acked and returns 1; else 0. */
 int firehose_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end);

@@ -42,7 +42,7 @@ static int kinesis(const struct flow *f) { return f->cf->api == API_KINESIS; }
 
 static const struct conf_endpoint *endpoint(const struct flow *f)
 {
-	return conf_endpoint_of(f->conf, f->cf);
+	return &f->cf->ep;
 }
 
 /* A record's share of a request: its data, and for Kinesis its key (counted
@@ -131,7 +131,7 @@ static void say_state(struct flow *f, int cls, const char *code, const char *msg
 		break;
 	case FH_NOTFOUND:
 		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried "
-			  "every %" PRId64 " ms", s, kinesis(f) ? "stream" : "delivery stream", f->conf->region, code, msg,
+			  "every %" PRId64 " ms", s, kinesis(f) ? "stream" : "delivery stream", f->cf->region, code, msg,
 			  f->cf->retry_max_backoff_ms);
 		break;
 	case FH_INVALID:
@@ -229,8 +229,14 @@ static int skewed(struct flow *f, int64_t now, const char *code, const char *msg
 	    !(aws = server_time(&f->resp, msg)))
 		return 0;
 	int64_t skew = aws - (int64_t)time(NULL);
-	if (llabs(skew - clock_skew) < 2)
-		return 0;	/* already corrected: something else is wrong */
+	if (llabs(skew - clock_skew) < 2) {
+		if (f->signed_skew == clock_skew)
+			return 0;	/* signed with AWS's time already: something else is wrong */
+		/* signed before another flow's answer set the clock right: again at once, nothing to say */
+		f->req = REQ_IDLE;
+		f->next_try = now;
+		return 1;
+	}
 	log_warnx("the clock is %lld s %s AWS's (%s): signing with AWS's time", llabs(skew),
 		  skew > 0 ? "behind" : "ahead of", code);
 	clock_skew = skew;
@@ -265,6 +271,15 @@ static void invalid(struct flow *f, int64_t now, const char *code, const char *m
 	long bad = invalid_record(msg);
 	uint64_t i;
 
+	/* aggregated, the index names a Firehose record of several lines:
+	 * halving finds the line (a request of one, where the index is exact) */
+	if (!kinesis(f) && f->cf->aggregate_bytes) {
+		for (i = f->ring.rtail; i < f->bend; i++)
+			n += !ring_rec(&f->ring, i)->acked;
+		if (n > 1)
+			bad = 0;
+		n = 0;
+	}
 	for (i = f->ring.rtail; i < f->bend; i++) {
 		struct rec *rc = ring_rec(&f->ring, i);
 		if (rc->acked)
@@ -396,8 +411,10 @@ static void answered(struct flow *f, int64_t now)
 		bad = (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
 										  f->ring.rtail, f->bend) ? 0 : -1;
 	else
-		bad = (kinesis(f) ? kinesis_apply : firehose_apply)(r->body, r->body_len, f->toks, f->ntoks, &f->ring,
-								    f->ring.rtail, f->bend, code, sizeof code);
+		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail,
+						 f->bend, code, sizeof code) :
+				   firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail,
+						  f->bend, f->cf->aggregate_bytes, code, sizeof code);
 	if (bad < 0) {
 		f->st.malformed_answers++;
 		failed(f, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
@@ -496,7 +513,8 @@ static size_t body_init(struct flow *f, rec_view_fn view)
 	if (kinesis(f))
 		return kinesis_enc_init(&f->kenc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, &f->keys, view,
 					&f->chain);
-	return firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, view, &f->chain);
+	return firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, f->cf->aggregate_bytes,
+				 view, &f->chain);
 }
 
 static size_t body_next(struct flow *f, char *out, size_t cap)
@@ -535,6 +553,7 @@ static int build_head(struct flow *f)
 	body_init(f, view);
 
 	host_header(endpoint(f), host, sizeof host);
+	f->signed_skew = clock_skew;
 	sigv4_amz_date(time(NULL) + (time_t)clock_skew, date);
 	struct sigv4_header h[5] = {
 		{ "content-type", 12, "application/x-amz-json-1.1", 26 },
@@ -547,7 +566,7 @@ static int build_head(struct flow *f)
 		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
 		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
-	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, c->region,
+	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region,
 				kinesis(f) ? KINESIS_SERVICE : FIREHOSE_SERVICE, date, &f->key, authz, sizeof authz) < 0)
 		return -1;
 	int k = snprintf(f->head, sizeof f->head,
@@ -721,7 +740,9 @@ int64_t flow_due(const struct flow *f, int reading)
 	return min64(due, net_due(&f->net));
 }
 
-int flow_drained(const struct flow *f)
+int flow_drained(const struct flow *f, int reading)
 {
-	return f->ring.rtail == f->ring.rhead && f->tail.at_end && f->req == REQ_IDLE;
+	/* stopping, nothing more is read: what was read is all there is to
+	 * send, however much the files have grown since (a stop in a burst) */
+	return f->ring.rtail == f->ring.rhead && (f->tail.at_end || !reading) && f->req == REQ_IDLE;
 }

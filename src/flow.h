@@ -53,6 +53,7 @@ struct flow {
 	size_t body_len, body_off;
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
+	int64_t signed_skew;		/* the clock correction the request was signed with */
 	int64_t idle_since;
 	struct http_resp resp;
 	char *resp_body;
@@ -91,6 +92,7 @@ int64_t flow_due(const struct flow *f, int reading);
  * DescribeStreamSummary) signed as the flow's records would be; the loop
  * drives it like a batch; f->probe is 2 when probe_result says what it found. */
 void flow_probe(struct flow *f, int64_t now);
-/* Every record read so far was accepted (and the file is at its end). */
-int flow_drained(const struct flow *f);
+/* Every record read so far was accepted, and, while reading, the files
+ * are read to their end. */
+int flow_drained(const struct flow *f, int reading);
 #endif

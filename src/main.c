@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "arena.h"
 #include "ckpt.h"
 #include "clock.h"
@@ -29,6 +30,10 @@ static struct ckpt ckpt;
 static struct flow flows[CONF_MAX_FLOWS];
 static int sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_term, got_hup, got_usr1;
+static const char *conf_path = "/etc/kagent.conf";
+static struct stat conf_st;		/* the file as it was loaded */
+
+#define CREDS_LOOK_MS 5000	/* how often a file behind refused credentials is looked at */
 
 static void on_signal(int sig)
 {
@@ -104,7 +109,7 @@ static void print_plan(void)
 
 	conf_print(&conf, stdout);
 	for (size_t i = 0; i < conf.nflows; i++) {
-		size_t m = flow_memory(&conf.flows[i], conf_endpoint_of(&conf, &conf.flows[i])->tls);
+		size_t m = flow_memory(&conf.flows[i], conf.flows[i].ep.tls);
 		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer)\n", i, m,
 		       conf.flows[i].ring_bytes, 2 * conf.flows[i].max_buffer_records);
 		total += m;
@@ -113,6 +118,31 @@ static void print_plan(void)
 }
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* While a flow's credentials are refused, the configuration file may be
+ * given new ones (a provisioning script, a key rotation): when it changed
+ * since it was loaded, reload as on HUP.  Returns when to look again. */
+static int64_t look_for_credentials(int64_t now)
+{
+	static int64_t next;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < conf.nflows && flows[i].err_class != FH_CREDS; i++)
+		;
+	if (i == conf.nflows)
+		return INT64_MAX;
+	if (now < next)
+		return next;
+	next = now + CREDS_LOOK_MS;
+	if (stat(conf_path, &st) == 0 && (st.st_mtim.tv_sec != conf_st.st_mtim.tv_sec ||
+					  st.st_mtim.tv_nsec != conf_st.st_mtim.tv_nsec ||
+					  st.st_size != conf_st.st_size || st.st_ino != conf_st.st_ino)) {
+		log_info("%s: credentials refused and %s has changed: reloading", flows[i].cf->stream, conf_path);
+		got_term = got_hup = 1;
+	}
+	return next;
+}
 
 /* kagent -t --online: each flow's call, driven by a small loop of its own;
  * the checkpoint is read but never written. */
@@ -185,7 +215,7 @@ static int run(int64_t once_ms, int dry)
 			struct flow *f = &flows[i];
 			f->flushing = !reading || (once_ms && f->tail.at_end);
 			flow_step(f, now, reading);
-			drained &= flow_drained(f);
+			drained &= flow_drained(f, reading);
 			if ((pfd[n].fd = flow_pollfd(f, &pfd[n].events)) >= 0 && pfd[n].events)
 				idx[n++] = (int)i;
 			if (reading && (pfd[n].fd = tail_pollfd(&f->tail, &f->ring)) >= 0) {
@@ -225,6 +255,8 @@ static int run(int64_t once_ms, int dry)
 		}
 		if (!reading)
 			due = min64(due, stop_at);
+		else if (!dry)
+			due = min64(due, look_for_credentials(now));
 		due = min64(due, ckpt_due(&ckpt));
 		pfd[n].fd = sigpipe[0];
 		pfd[n].events = POLLIN;
@@ -263,7 +295,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = "/etc/kagent.conf";
+	const char *path = conf_path;
 	int check = 0, dry = 0, online = 0, c, status;
 	int64_t once_ms = 0;
 	struct tls_anchors ta = { 0 };
@@ -297,6 +329,8 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
+	conf_path = path;
+	(void)stat(path, &conf_st);	/* to see it change (look_for_credentials) */
 	if (!conf.access_key_id && !dry) {
 		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
 			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n", path);
@@ -305,7 +339,7 @@ int main(int argc, char **argv)
 	err[0] = 0;
 	int tls = 0;
 	for (size_t i = 0; i < conf.nflows; i++)
-		tls |= conf_endpoint_of(&conf, &conf.flows[i])->tls;
+		tls |= conf.flows[i].ep.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;

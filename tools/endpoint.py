@@ -18,6 +18,7 @@ agent's retry and at-least-once paths get exercised.
         [--drop P] [--drop-after P] [--slow P:SECONDS]
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
+        [--reject-data SUBSTRING] [--failed-out FILE]
 
 Operations (X-Amz-Target): Firehose_20150804.PutRecordBatch and
 .DescribeDeliveryStream (signed for service "firehose"),
@@ -33,6 +34,11 @@ answer's Date header shows it.  The faults apply to both APIs' puts (not to
 the Describe operations); Kinesis's are its own: --throttle answers
 ProvisionedThroughputExceededException, --partial fails records with
 ProvisionedThroughputExceededException (3 in 4) or InternalFailure.
+--reject-data answers a put holding a record whose data (decoded) contains
+SUBSTRING with 400 ValidationException naming the first such record
+("... at 'records.N.member.data' failed to satisfy constraint: ..."), as the
+services name a record they will never take; nothing of that request is
+accepted.
 
 --out gets one JSON line per accepted record, in arrival order: {"stream":
 NAME, "data": BASE64 as received} for Firehose; the same followed by "api":
@@ -44,7 +50,11 @@ answer was sent), "records" (in the request, once it got as far as parsing the
 body), "failed" (records not accepted), "fault", "error" (__type of the error
 answer), "bytes" (body length), "conn" (connection number, to tell keep-alive
 reuse), "api" ("firehose" or "kinesis", once the target is known), "op" (the
-operation)}.
+operation)}.  --failed-out gets one JSON line per record of a put that was
+read but not accepted (a partial failure, a whole-request fault, a
+--reject-data refusal): {"stream", "data", "error" (the record's ErrorCode,
+or the request's fault or error)}, and "key" (its partition key) for Kinesis,
+so a test can tell that a record sent again kept its key.
 
 The SigV4 functions below (canonical_uri ... verify) are imported by
 tests/e2e/test_endpoint.py and checked against both AWS test suites.
@@ -634,6 +644,7 @@ class Server(http.server.ThreadingHTTPServer):
         self.faults = Faults(args)
         self.out = open(args.out, "a", encoding="ascii")
         self.log = open(args.log, "a", encoding="utf-8") if args.log else None
+        self.failed_out = open(args.failed_out, "a", encoding="utf-8") if args.failed_out else None
         self.out_lock = threading.Lock()
         self.log_lock = threading.Lock()
         self.conn_lock = threading.Lock()
@@ -720,6 +731,17 @@ class Server(http.server.ThreadingHTTPServer):
         with self.out_lock:
             self.out.write(lines)
             self.out.flush()
+
+    def write_failed(self, stream, recs):
+        """--failed-out: recs are (base64 data, partition key or None, error)."""
+        if not self.failed_out or not recs:
+            return
+        lines = "".join(json.dumps(dict([("stream", stream), ("data", d), ("error", err)]
+                                        + ([("key", key)] if key is not None else [])),
+                                   separators=(",", ":")) + "\n" for d, key, err in recs)
+        with self.out_lock:
+            self.failed_out.write(lines)
+            self.failed_out.flush()
 
     def write_log(self, entry):
         if not self.log:
@@ -859,11 +881,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.fail(entry, ApiError(e.etype, e.message, e.status))
         return getattr(self, method)(body, entry)
 
-    def request_faults(self, entry, n, throttle, kinds=False):
+    def rejected(self, entry, stream, recs):
+        """--reject-data: answers a put holding a record whose data contains
+        the substring with the ValidationException that names it (recs:
+        (base64 data, key or None)).  Returns True when it did."""
+        sub = self.server.args.reject_data
+        if sub is None:
+            return False
+        for i, (b64, _) in enumerate(recs, 1):
+            data = base64.b64decode(b64)
+            if sub.encode() in data:
+                break
+        else:
+            return False
+        entry["failed"] = len(recs)
+        self.server.write_failed(stream, [(b64, key, "ValidationException") for b64, key in recs])
+        self.fail(entry, _validation([
+            "Value 'java.nio.HeapByteBuffer[pos=0 lim=%d cap=%d]' at 'records.%d.member.data' "
+            "failed to satisfy constraint: Member must not contain '%s'" % (len(data), len(data), i, sub)]))
+        return True
+
+    def request_faults(self, entry, n, throttle, kinds=False, stream=None, recs=()):
         """Draws the faults of a put of n records; a whole-request one is
-        acted on here (throttle: the ApiError for --throttle).  Returns the
-        per-record failure flags and the fault still to come ("drop-after"
-        or None), or None when the request is dealt with."""
+        acted on here (throttle: the ApiError for --throttle; recs, the
+        records as (base64 data, key or None), go to --failed-out).  Returns
+        the per-record failure flags and the fault still to come
+        ("drop-after" or None), or None when the request is dealt with."""
         fault, fails, sleep = self.server.faults.draw(n, kinds)
         if sleep:
             entry["fault"] = "slow"
@@ -871,6 +914,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault in ("drop", "throttle", "unavailable", "error500"):
             entry["failed"] = n     # nothing of this request is accepted
             entry["fault"] = fault
+            self.server.write_failed(stream, [(b64, key, fault) for b64, key in recs])
         if fault == "drop":
             self.drop()
             return None
@@ -908,19 +952,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.fail(entry, e)
         n = len(data)
         entry["records"] = n
-        drawn = self.request_faults(entry, n, ApiError("ThrottlingException", "Rate exceeded"))
+        recs = [(d, None) for d in data]
+        if self.rejected(entry, stream, recs):
+            return
+        drawn = self.request_faults(entry, n, ApiError("ThrottlingException", "Rate exceeded"),
+                                    stream=stream, recs=recs)
         if drawn is None:
             return
         fails, fault = drawn
         ids = srv.record_ids(n)
-        resp, ok = [], []
+        resp, ok, bad = [], [], []
         for i in range(n):
             if fails[i]:
                 resp.append({"ErrorCode": "ServiceUnavailableException",
                          "ErrorMessage": "Slow down."})
+                bad.append((data[i], None, "ServiceUnavailableException"))
             else:
                 resp.append({"RecordId": ids[i]})
                 ok.append(data[i])
+        srv.write_failed(stream, bad)
         if ok:
             srv.write_records(stream, ok)
         self.answered(entry, n, len(ok), fault, {"FailedPutCount": n - len(ok), "Encrypted": False,
@@ -938,15 +988,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.fail(entry, e)
         n = len(recs)
         entry["records"] = n
+        keyed = [(b64, key) for b64, key, _ in recs]
+        if self.rejected(entry, stream, keyed):
+            return
         drawn = self.request_faults(entry, n, ApiError(
             "ProvisionedThroughputExceededException",
-            "Rate exceeded for stream %s under account %s." % (stream, ACCOUNT)), kinds=True)
+            "Rate exceeded for stream %s under account %s." % (stream, ACCOUNT)), kinds=True,
+            stream=stream, recs=keyed)
         if drawn is None:
             return
         fails, fault = drawn
         nshards = srv.shards(stream)
         seqs = iter(srv.sequence_numbers(n - sum(1 for f in fails if f)))
-        resp, ok = [], []
+        resp, ok, bad = [], [], []
         for (b64, key, _), fail in zip(recs, fails):
             shard = shard_id(shard_of(key, nshards))
             if fail == "throughput":
@@ -960,6 +1014,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 seq = next(seqs)
                 resp.append({"SequenceNumber": seq, "ShardId": shard})
                 ok.append((b64, key, shard, seq))
+                continue
+            bad.append((b64, key, resp[-1]["ErrorCode"]))
+        srv.write_failed(stream, bad)
         if ok:
             srv.write_kinesis_records(stream, ok)
         self.answered(entry, n, len(ok), fault, {"FailedRecordCount": n - len(ok),
@@ -1129,6 +1186,10 @@ def parse_args(argv):
     ap.add_argument("--idle-timeout", type=float, default=300.0)
     ap.add_argument("--max-requests", type=int, default=0,
             help="close each connection after N requests (0: never)")
+    ap.add_argument("--reject-data", metavar="SUBSTRING",
+            help="refuse a put holding a record with this in its data (ValidationException)")
+    ap.add_argument("--failed-out", metavar="FILE",
+            help="one JSON line per record read but not accepted")
     a = ap.parse_args(argv)
     if a.record_id_len < 1:
         ap.error("--record-id-len must be at least 1")
@@ -1159,6 +1220,8 @@ def main(argv=None):
     srv.out.close()
     if srv.log:
         srv.log.close()
+    if srv.failed_out:
+        srv.failed_out.close()
     return 0
 
 

@@ -146,4 +146,31 @@ def one_destination_down_does_not_hold_up_another(tmp):
         assert len(said) == 1, err
 
 
+@test(timeout=60)
+def refused_credentials_are_read_again_when_the_file_changes(tmp):
+    """A wrong secret: the agent says once that the credentials are refused
+    and keeps the records.  When the configuration file is given the right
+    ones (a provisioning script), it reloads by itself; every line arrives,
+    once."""
+    log = tmp + "/app.log"
+    append(log, 0, 100)
+    with Endpoint(tmp, tls=False) as ep:
+        conf = tmp + "/k.conf"
+        flows = [flow(log, retryMaxBackoffMillis=1000)]
+        write_conf(conf, ep, flows, awsSecretAccessKey="not-the-secret")
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: "credentials refused" in ag.stderr(), 15)
+            time.sleep(2)
+            assert count(ep) == 0
+            write_conf(conf, ep, flows)
+            wait_until(lambda: count(ep) >= 100, 30)
+            time.sleep(1)
+            err = ag.stderr()
+            assert ag.alive(), err
+        assert ep.records() == lines(0, 100)
+        assert err.count("credentials refused by Firehose") == 1, err
+        assert "kagent: s1: credentials refused and %s has changed: reloading" % conf in err, err
+        assert "kagent: reloading %s" % conf in err, err
+
+
 harness.run()

@@ -563,6 +563,8 @@ T(conf_print_masks_secrets)
 	    "flows[0] (line 3)\n"
 	    "flows[0].filePattern = /a\n"
 	    "flows[0].deliveryStream = s1\n"
+	    "flows[0].awsRegion = eu-west-3\n"
+	    "flows[0].firehose.endpoint = http://[::1]:8080\n"
 	    "flows[0].aggregatedRecordSizeBytes = 0\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
@@ -576,6 +578,8 @@ T(conf_print_masks_secrets)
 	    "flows[1] (line 4)\n"
 	    "flows[1].filePattern = /b\n"
 	    "flows[1].deliveryStream = s2\n"
+	    "flows[1].awsRegion = eu-west-3\n"
+	    "flows[1].firehose.endpoint = http://[::1]:8080\n"
 	    "flows[1].aggregatedRecordSizeBytes = 4096\n"
 	    "flows[1].initialPosition = START_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
@@ -650,6 +654,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[0] (line 4)\n"
 	    "flows[0].filePattern = /a\n"
 	    "flows[0].kinesisStream = k1\n"
+	    "flows[0].awsRegion = us-east-1\n"
+	    "flows[0].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[0].partitionKey = RANDOM\n"
 	    "flows[0].maxRecordSizeBytes = 1048576\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
@@ -664,6 +670,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[1] (line 5)\n"
 	    "flows[1].filePattern = /b\n"
 	    "flows[1].kinesisStream = k2\n"
+	    "flows[1].awsRegion = us-east-1\n"
+	    "flows[1].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[1].partitionKey = DETERMINISTIC\n"
 	    "flows[1].maxRecordSizeBytes = 10485760\n"
 	    "flows[1].initialPosition = END_OF_FILE\n"
@@ -678,6 +686,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[2] (line 7)\n"
 	    "flows[2].filePattern = /c\n"
 	    "flows[2].kinesisStream = k3\n"
+	    "flows[2].awsRegion = us-east-1\n"
+	    "flows[2].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[2].partitionKey = partitionKey device-7\n"
 	    "flows[2].maxRecordSizeBytes = 1048576\n"
 	    "flows[2].initialPosition = END_OF_FILE\n"
@@ -692,6 +702,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[3] (line 8)\n"
 	    "flows[3].filePattern = /d\n"
 	    "flows[3].kinesisStream = k4\n"
+	    "flows[3].awsRegion = us-east-1\n"
+	    "flows[3].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[3].partitionKey = partitionKeyField id\n"
 	    "flows[3].maxRecordSizeBytes = 1048576\n"
 	    "flows[3].initialPosition = END_OF_FILE\n"
@@ -1313,6 +1325,67 @@ T(conf_error_kinesis_endpoint)
 		{ "{\n \"awsRegion\": \"eu-west-1\",\n \"firehose.endpoint\": \"firehose.eu-west-1.amazonaws.com\",\n"
 		  " \"kinesis.endpoint\": \"kinesis.eu-central-1.amazonaws.com\",\n" FLOWS "}",
 		  "kagent.conf:2: awsRegion: \"eu-west-1\" does not match kinesis.endpoint's region \"eu-central-1\"\n" },
+	};
+	CONF_T_ERRORS(cases);
+}
+
+/* Flows in several regions: each its own awsRegion and endpoint (kagent's keys). */
+T(conf_flow_regions)
+{
+	struct conf c;
+	const char *text =
+	    "{\"awsRegion\": \"eu-west-1\", \"kinesis.endpoint\": \"http://127.0.0.1:4567\",\n"
+	    " \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s1\"},\n"
+	    "  {\"filePattern\": \"/b\", \"deliveryStream\": \"s2\", \"awsRegion\": \"us-west-2\"},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k1\"},\n"
+	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k2\", \"awsRegion\": \"ap-south-1\"},\n"
+	    "  {\"filePattern\": \"/e\", \"kinesisStream\": \"k3\",\n"
+	    "   \"kinesis.endpoint\": \"kinesis.sa-east-1.amazonaws.com\"},\n"
+	    "  {\"filePattern\": \"/f\", \"deliveryStream\": \"s3\", \"awsRegion\": \"eu-central-1\",\n"
+	    "   \"firehose.endpoint\": \"http://127.0.0.1:4568\"}]}\n";
+
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_STR(conf_t_err, "");
+	/* the top level's */
+	T_EQ_STR(c.flows[0].region, "eu-west-1");
+	T_EQ_STR(c.flows[0].ep.host, "firehose.eu-west-1.amazonaws.com");
+	/* its own region: AWS's endpoint there */
+	T_EQ_STR(c.flows[1].region, "us-west-2");
+	T_EQ_STR(c.flows[1].ep.host, "firehose.us-west-2.amazonaws.com");
+	T_EQ_INT(c.flows[1].ep.tls, 1);
+	T_EQ_STR(c.flows[2].region, "eu-west-1");
+	T_EQ_STR(c.flows[2].ep.host, "127.0.0.1");
+	T_EQ_INT(c.flows[2].ep.port, 4567);
+	T_EQ_INT(c.flows[2].ep.tls, 0);
+	/* its own region beats the top level's explicit endpoint */
+	T_EQ_STR(c.flows[3].region, "ap-south-1");
+	T_EQ_STR(c.flows[3].ep.host, "kinesis.ap-south-1.amazonaws.com");
+	/* its endpoint names its region */
+	T_EQ_STR(c.flows[4].region, "sa-east-1");
+	T_EQ_STR(c.flows[4].ep.host, "kinesis.sa-east-1.amazonaws.com");
+	T_EQ_STR(c.flows[5].region, "eu-central-1");
+	T_EQ_STR(c.flows[5].ep.host, "127.0.0.1");
+	T_EQ_INT(c.flows[5].ep.port, 4568);
+}
+
+T(conf_error_flow_regions)
+{
+	static const struct conf_t_case cases[] = {
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n"
+		  "  \"awsRegion\": \"Europe\"}]}",
+		  "kagent.conf:3: flows[0].awsRegion: must be a region name such as us-east-1, got \"Europe\"\n" },
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n"
+		  "  \"kinesis.endpoint\": \"http://h\"}]}",
+		  "kagent.conf:3: flows[0].kinesis.endpoint: this flow sends to Firehose: give firehose.endpoint\n" },
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"kinesisStream\": \"s\",\n"
+		  "  \"firehose.endpoint\": \"http://h\"}]}",
+		  "kagent.conf:3: flows[0].firehose.endpoint: this flow sends to Kinesis: give kinesis.endpoint\n" },
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"kinesisStream\": \"s\",\n"
+		  "  \"kinesis.endpoint\": \"ftp://h\"}]}",
+		  "kagent.conf:3: flows[0].kinesis.endpoint: unsupported scheme (https:// or http://), got \"ftp://h\"\n" },
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"kinesisStream\": \"s\", \"awsRegion\": \"us-west-2\",\n"
+		  "  \"kinesis.endpoint\": \"kinesis.eu-west-1.amazonaws.com\"}]}",
+		  "kagent.conf:2: awsRegion: \"us-west-2\" does not match flows[0].kinesis.endpoint's region \"eu-west-1\"\n" },
 	};
 	CONF_T_ERRORS(cases);
 }
