@@ -173,4 +173,38 @@ def refused_credentials_are_read_again_when_the_file_changes(tmp):
         assert "kagent: reloading %s" % conf in err, err
 
 
+@test(timeout=60)
+def flows_in_two_regions(tmp):
+    """One process, two regions: a flow names its own awsRegion and
+    endpoint.  Each endpoint checks that requests are signed for its own
+    region (a wrong scope is refused), so every line arriving proves each
+    flow signed for its region."""
+    for d in ("eu", "us"):
+        os.mkdir(tmp + "/" + d)
+        append("%s/%s.log" % (tmp, d), 0, 50)
+    append(tmp + "/k.log", 100, 150)
+    eu = Endpoint(tmp + "/eu", tls=False, streams=["s1"])
+    us = Endpoint(tmp + "/us", tls=False, streams=["s2"], kinesis_streams="k1:2")
+    eu.region, us.region = "eu-west-1", "us-west-2"
+    with eu, us:
+        conf = tmp + "/k.conf"
+        write_conf(conf, eu, [flow(tmp + "/eu.log", "s1"),
+                              flow(tmp + "/us.log", "s2", awsRegion="us-west-2",
+                                   **{"firehose.endpoint": us.url}),
+                              {"filePattern": tmp + "/k.log", "kinesisStream": "k1",
+                               "initialPosition": "START_OF_FILE", "maxBufferAgeMillis": 1000,
+                               "awsRegion": "us-west-2", "kinesis.endpoint": us.url}])
+        out = subprocess.run([harness.kagent(), "-t", "-c", conf], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        for want in ("flows[0].awsRegion = eu-west-1\n", "flows[1].awsRegion = us-west-2\n",
+                     "flows[1].firehose.endpoint = %s\n" % us.url, "flows[2].kinesis.endpoint = %s\n" % us.url):
+            assert want in out.stdout, out.stdout
+        with Agent(harness.kagent(), conf, args=["--once=10"]) as ag:
+            assert ag.wait(30) == 0, ag.stderr()
+        assert eu.records("s1") == lines(0, 50)
+        assert us.records("s2") == lines(0, 50)
+        assert us.records("k1") == lines(100, 150)
+        assert not [q for q in eu.requests() + us.requests() if q["status"] != 200]
+
+
 harness.run()
