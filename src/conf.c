@@ -246,36 +246,10 @@ static int conf_next_char(const struct conf_cx *x, int off)
 /* true, false, null, or a number as RFC 8259 writes it. */
 static int conf_primitive_ok(const char *s, int n)
 {
-	int i = 0, d;
-
 	if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
 	    (n == 4 && memcmp(s, "null", 4) == 0))
 		return 1;
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	else
-		return 0;
-	if (i < n && s[i] == '.') {
-		for (i++, d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			d++;
-		if (!d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (d = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			d++;
-		if (!d)
-			return 0;
-	}
-	return i == n;
+	return json_number(s, (size_t)n);
 }
 
 /* Checks the value at token i and its subtree; returns the index after it,
@@ -1031,6 +1005,7 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 	f->max_buffer_age_ms = 60000;
 	f->max_buffer_records = FIREHOSE_MAX_BATCH_RECORDS;
 	f->max_buffer_bytes = 0;	/* by the API, once known */
+	f->max_inflight = 1;
 	f->max_record_bytes = KINESIS_MAX_RECORD_BYTES;
 	f->key_kind = KINESIS_KEY_RANDOM;
 	f->retry_initial_backoff_ms = 100;
@@ -1129,6 +1104,9 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 				return -1;
 		} else if (json_eq(x->js, &x->t[j], "maxBufferSizeRecords")) {
 			if (conf_size(x, v, kp, 1, FIREHOSE_MAX_BATCH_RECORDS, &f->max_buffer_records) < 0)
+				return -1;
+		} else if (json_eq(x->js, &x->t[j], "maxInFlightRequests")) {
+			if (conf_size(x, v, kp, 1, CONF_MAX_INFLIGHT, &f->max_inflight) < 0)
 				return -1;
 		} else if (json_eq(x->js, &x->t[j], "maxBufferSizeBytes")) {
 			if (conf_size(x, v, kp, 1, KINESIS_MAX_BATCH_BYTES_LARGE, &f->max_buffer_bytes) < 0)
@@ -1629,6 +1607,7 @@ int conf_load(struct conf *c, const char *path)
 	c->creds_source = "none";
 	c->resolv_conf = "/etc/resolv.conf";
 	c->connect_timeout_ms = 10000;
+	c->handshake_timeout_ms = 10000;
 	c->socket_timeout_ms = 30000;
 	c->idle_timeout_ms = 50000;
 	c->shutdown_timeout_ms = 5000;
@@ -1674,6 +1653,9 @@ int conf_load(struct conf *c, const char *path)
 				return -1;
 		} else if (json_eq(x.js, &x.t[j], "connectionTimeoutMillis")) {
 			if (conf_int(&x, v, kp, 100, 600000, &c->connect_timeout_ms) < 0)
+				return -1;
+		} else if (json_eq(x.js, &x.t[j], "tlsHandshakeTimeoutMillis")) {
+			if (conf_int(&x, v, kp, 100, 600000, &c->handshake_timeout_ms) < 0)
 				return -1;
 		} else if (json_eq(x.js, &x.t[j], "socketTimeoutMillis")) {
 			if (conf_int(&x, v, kp, 100, 600000, &c->socket_timeout_ms) < 0)
@@ -1760,6 +1742,7 @@ void conf_print(const struct conf *c, FILE *out)
 	fprintf(out, "checkpointFile = %s\n", c->checkpoint_file);
 	fprintf(out, "checkpointIntervalMillis = %lld\n", (long long)c->checkpoint_interval_ms);
 	fprintf(out, "connectionTimeoutMillis = %lld\n", (long long)c->connect_timeout_ms);
+	fprintf(out, "tlsHandshakeTimeoutMillis = %lld\n", (long long)c->handshake_timeout_ms);
 	fprintf(out, "socketTimeoutMillis = %lld\n", (long long)c->socket_timeout_ms);
 	fprintf(out, "idleTimeoutMillis = %lld\n", (long long)c->idle_timeout_ms);
 	fprintf(out, "shutdownTimeoutMillis = %lld\n", (long long)c->shutdown_timeout_ms);
@@ -1786,6 +1769,7 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "flows[%zu].maxBufferAgeMillis = %lld\n", i, (long long)f->max_buffer_age_ms);
 		fprintf(out, "flows[%zu].maxBufferSizeRecords = %zu\n", i, f->max_buffer_records);
 		fprintf(out, "flows[%zu].maxBufferSizeBytes = %zu\n", i, f->max_buffer_bytes);
+		fprintf(out, "flows[%zu].maxInFlightRequests = %zu\n", i, f->max_inflight);
 		fprintf(out, "flows[%zu].retryInitialBackoffMillis = %lld\n", i,
 		    (long long)f->retry_initial_backoff_ms);
 		fprintf(out, "flows[%zu].retryMaxBackoffMillis = %lld\n", i,

@@ -9,6 +9,7 @@
 
 #define CONF_MAX_FLOWS 8
 #define CONF_MAX_PROCS 8	/* dataProcessingOptions per flow */
+#define CONF_MAX_INFLIGHT 8	/* maxInFlightRequests: requests of a flow on the wire at once */
 
 /* Firehose's limits (Amazon Data Firehose quotas, PutRecordBatch API reference). */
 #define FIREHOSE_MAX_BATCH_RECORDS 500
@@ -47,6 +48,7 @@ struct conf_flow {
 	int64_t max_buffer_age_ms;		/* 1,000..900,000; 60,000 */
 	size_t max_buffer_records;		/* 1..500; 500 */
 	size_t max_buffer_bytes;		/* Firehose 1..4,194,304, Kinesis 1..5 MiB (10 MiB); the maximum */
+	size_t max_inflight;			/* kagent: maxInFlightRequests, 1..CONF_MAX_INFLIGHT; 1 */
 	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis; 100 */
 	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
 	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
@@ -79,7 +81,8 @@ struct conf {
 	char proxy_auth[256];		/* "Basic <base64 user:password>" from the proxy URL, or "" */
 	const char *no_proxy;		/* no_proxy / NO_PROXY: hosts reached directly, or NULL */
 	const char *resolv_conf;	/* kagent: resolvConf; /etc/resolv.conf */
-	int64_t connect_timeout_ms;	/* connectionTimeoutMillis: connect and TLS handshake; 10,000 */
+	int64_t connect_timeout_ms;	/* connectionTimeoutMillis: resolve, connect, proxy; 10,000 */
+	int64_t handshake_timeout_ms;	/* kagent: tlsHandshakeTimeoutMillis; 10,000 */
 	int64_t socket_timeout_ms;	/* socketTimeoutMillis: a request's answer; 30,000 */
 	int64_t idle_timeout_ms;	/* kagent: idleTimeoutMillis: an unused connection is closed; 50,000 */
 	int64_t shutdown_timeout_ms;	/* shutdownTimeoutMillis: TERM sends what is buffered this long; 5,000 */

@@ -668,8 +668,7 @@ static socklen_t sa_make(struct sockaddr_storage *ss, int family, const unsigned
 	return sizeof *in6;
 }
 
-/* "10.0.0.1:53" or "[::1]:53" */
-static void sa_text(const struct sockaddr_storage *ss, char *out, size_t cap)
+void dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
 {
 	char a[INET6_ADDRSTRLEN];
 
@@ -779,7 +778,7 @@ static void finish(struct dns_res *r, int64_t now)
 		rcode = why->err_rcode;
 	}
 	if (why->final || status) {
-		sa_text(&r->conf.ns[why->ns], ns, sizeof ns);
+		dns_addr_text(&r->conf.ns[why->ns], ns, sizeof ns);
 		snprintf(r->err, sizeof r->err, "%s from %s", status_text(status, rcode, code, sizeof code), ns);
 	} else if (!r->sent) {
 		snprintf(r->err, sizeof r->err, "%s", r->neterr);
@@ -790,7 +789,7 @@ static void finish(struct dns_res *r, int64_t now)
 		for (i = 0; i < r->conf.nns && n < sizeof r->err; i++) {
 			if (!(r->sent & 1u << i))
 				continue;
-			sa_text(&r->conf.ns[i], ns, sizeof ns);
+			dns_addr_text(&r->conf.ns[i], ns, sizeof ns);
 			n += (size_t)snprintf(r->err + n, sizeof r->err - n, "%s%s", sep, ns);
 			sep = ", ";
 		}
@@ -831,7 +830,7 @@ static int send_pending(struct dns_res *r, int s)
 		if (sendto(r->fd, pkt, n, MSG_NOSIGNAL, (const struct sockaddr *)ns, r->conf.nslen[s]) < 0 &&
 		    errno != EAGAIN && errno != EINTR) {
 			/* EAGAIN: as good as lost on the way; the next try sends again */
-			sa_text(ns, where, sizeof where);
+			dns_addr_text(ns, where, sizeof where);
 			snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, strerror(errno));
 			return -1;
 		}

@@ -174,4 +174,6 @@ enum dns_state dns_state(const struct dns_res *r);
 int dns_fresh(const struct dns_res *r, int64_t now);
 /* Abandons a resolution under way (the socket is closed): back to DNS_IDLE. */
 void dns_cancel(struct dns_res *r);
+/* An address and port for the log: "10.0.0.1:53", "[2001:db8::1]:443". */
+void dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t cap);
 #endif

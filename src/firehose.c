@@ -83,20 +83,10 @@ size_t firehose_enc_init(struct firehose_enc *e, const struct ring *r, uint64_t 
 	return len;
 }
 
-/* Copies what fits of a fixed piece; returns 1 when it is all out. */
+/* A fixed piece of the body, from e->off on (json_piece). */
 static int piece(struct firehose_enc *e, const char *s, size_t n, char **out, size_t *cap)
 {
-	size_t k = n - e->off;
-	if (k > *cap)
-		k = *cap;
-	memcpy(*out, s + e->off, k);
-	*out += k;
-	*cap -= k;
-	e->off += k;
-	if (e->off < n)
-		return 0;
-	e->off = 0;
-	return 1;
+	return json_piece(s, n, &e->off, out, cap);
 }
 
 /* Base64 of the group's bytes from record e->i, data offset e->off, in

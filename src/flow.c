@@ -1,9 +1,16 @@
 /* A flow's life: read, batch, sign, send, apply the answer, checkpoint.
  *
- * The batch is always the oldest records, [ring.rtail, bend): one request at
- * a time keeps them in file order, and the checkpoint moves only past a run
- * of records every one of which was accepted.  After a partial failure only
- * the failed records are sent again, with new ones joining them. */
+ * The batch is always the oldest records, [ring.rtail, bend), and the
+ * checkpoint moves only past a run of records every one of which was
+ * accepted.  After a partial failure only the failed records are sent again,
+ * with new ones joining them.
+ *
+ * A round sends the batch as up to maxInFlightRequests requests, each on its
+ * own connection, each within the limits of one request, in record order.
+ * Each answer is applied to its own records as it comes; the next round
+ * starts when every request of this one has finished, and only then are the
+ * accepted records released (the requests refer to them by index).  With
+ * one request a round (the default), records go in file order. */
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -52,10 +59,11 @@ static size_t rec_bytes(const struct flow *f, const struct rec *rc)
 	return rec_data_len(rc) + f->key_max;
 }
 
+/* A round's bytes. */
 static size_t batch_limit(const struct flow *f)
 {
 	/* maxBufferSizeBytes is at most the API's limit (conf) */
-	size_t lim = f->cf->max_buffer_bytes;
+	size_t lim = f->cf->max_buffer_bytes * f->cf->max_inflight;
 	/* half the ring, so the file is read on while a batch is on the wire */
 	if (lim > f->ring.size / 2)
 		lim = f->ring.size / 2;
@@ -65,12 +73,18 @@ static size_t batch_limit(const struct flow *f)
 static size_t resp_cap(const struct conf_flow *cf) { return 4096 + cf->max_buffer_records * RESP_PER_RECORD; }
 static size_t ntoks(const struct conf_flow *cf) { return 64 + cf->max_buffer_records * TOKS_PER_RECORD; }
 
+/* Record slots: a round's records, and as many again to read into meanwhile. */
+static size_t slots(const struct conf_flow *cf) { return (cf->max_inflight + 1) * cf->max_buffer_records; }
+
 size_t flow_memory(const struct conf_flow *cf, int tls)
 {
-	return cf->ring_bytes + 2 * cf->max_buffer_records * sizeof(struct rec) + resp_cap(cf) +
-	       ntoks(cf) * sizeof(jsmntok_t) + sizeof(struct flow) +
-	       (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
-		    : 2 * NET_PLAIN_BUF);
+	/* each request: its state, its answer buffer, its connection */
+	size_t req = sizeof(struct flow_req) + resp_cap(cf) +
+		     (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
+			  : 2 * NET_PLAIN_BUF);
+
+	return cf->ring_bytes + slots(cf) * sizeof(struct rec) + ntoks(cf) * sizeof(jsmntok_t) + sizeof(struct flow) +
+	       cf->max_inflight * req;
 }
 
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
@@ -93,18 +107,21 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 			     cf->key_kind == KINESIS_KEY_RANDOM ? 6 : KINESIS_MAX_KEY_BYTES;
 	}
 	/* a Kinesis record's limit counts its key too */
-	ring_init(&f->ring, cf->ring_bytes, 2 * cf->max_buffer_records,
+	ring_init(&f->ring, cf->ring_bytes, slots(cf),
 		  cf->api == API_KINESIS ? cf->max_record_bytes - f->key_max : FIREHOSE_MAX_RECORD_BYTES);
 	ring_frame(&f->ring, cf->multiline, cf->terminator, strlen(cf->terminator));
 	f->ring.skip_header = cf->skip_header_lines;
 	f->resp_cap = resp_cap(cf);
-	f->resp_body = arena_alloc(f->resp_cap);
 	f->ntoks = ntoks(cf);
 	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
 	chain_init(&f->chain, cf, f->ring.max_rec);
-	f->net.fd = -1;
-	if (!dry && net_init(&f->net, c, endpoint(f), ta, err, errcap) < 0)
-		return -1;
+	f->q = arena_alloc(cf->max_inflight * sizeof *f->q);
+	for (size_t j = 0; j < cf->max_inflight; j++) {
+		f->q[j].net.fd = -1;
+		f->q[j].resp_body = arena_alloc(f->resp_cap);
+		if (!dry && net_init(&f->q[j].net, c, endpoint(f), ta, err, errcap) < 0)
+			return -1;
+	}
 	f->ring.footer_rx = cf->footer;
 	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
 		  cf->poll_ms, cf->fifo_drop, mono_ms());
@@ -146,6 +163,23 @@ static void say_state(struct flow *f, int cls, const char *code, const char *msg
 	}
 }
 
+/* Not before t: within a round, the latest any request asked for. */
+static void again_at(struct flow *f, int64_t t)
+{
+	if (!f->round_bad || t > f->next_try)
+		f->next_try = t;
+	f->round_bad = 1;
+}
+
+/* One more failed attempt: once a round, however many of its requests
+ * failed (the backoff grows by rounds, as with one request a round). */
+static void count_failure(struct flow *f)
+{
+	if (!f->round_counted)
+		f->failures++;
+	f->round_counted = 1;
+}
+
 static void backoff(struct flow *f, int64_t now, int slow)
 {
 	int64_t d = f->cf->retry_max_backoff_ms;
@@ -158,11 +192,12 @@ static void backoff(struct flow *f, int64_t now, int slow)
 	}
 	/* +-30 %, so a fleet recovering from one outage does not retry in step */
 	d = d * (70 + (int64_t)(rnd() % 61)) / 100;
-	f->next_try = now + d;
+	again_at(f, now + d);
 }
 
-static void probed(struct flow *f, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void probed(struct flow *f, int ok, const char *fmt, ...)
+static void probed(struct flow *f, struct flow_req *q, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void probed(struct flow *f, struct flow_req *q, int ok, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -171,28 +206,30 @@ static void probed(struct flow *f, int ok, const char *fmt, ...)
 	va_end(ap);
 	f->probe_ok = ok;
 	f->probe = 2;
-	f->req = REQ_IDLE;
+	q->state = REQ_IDLE;
 }
 
-static void failed(struct flow *f, int64_t now, int cls, const char *code, const char *msg)
+static void failed(struct flow *f, struct flow_req *q, int64_t now, int cls, const char *code, const char *msg)
 {
 	if (f->probe) {
 		static const char *const what[] = { [FH_CREDS] = "credentials or permission refused",
 			[FH_NOTFOUND] = "no such stream", [FH_INVALID] = "request refused", [FH_RETRY] = "failed" };
-		probed(f, 0, "%s (%s%s%s)", cls == CLASS_NETWORK ? "cannot reach the endpoint" : what[cls], code,
+		probed(f, q, 0, "%s (%s%s%s)", cls == CLASS_NETWORK ? "cannot reach the endpoint" : what[cls], code,
 		       msg[0] ? ": " : "", msg);
 		return;
 	}
-	f->req = REQ_IDLE;
+	q->state = REQ_IDLE;
 	f->st.requests_failed++;
-	if (cls == CLASS_NETWORK && f->reused && f->failures == 0) {
-		/* a kept-alive connection the server had already dropped: a new one, at once */
-		f->reused = 0;
+	if (cls == CLASS_NETWORK && q->reused && (f->failures == 0 || f->round_reconnect)) {
+		/* a kept-alive connection the server had already dropped: a new
+		 * one, at once (and the same for the round's other requests) */
+		q->reused = 0;
 		f->failures = 1;
-		f->next_try = now;
+		f->round_counted = f->round_reconnect = 1;
+		again_at(f, now);
 		return;
 	}
-	f->failures++;
+	count_failure(f);
 	f->st.retries++;
 	if (!f->failing_since)
 		f->failing_since = now;
@@ -218,7 +255,7 @@ static int64_t server_time(const struct http_resp *r, const char *msg)
 
 /* The signature's time was refused: AWS's clock is taken as it says, the
  * request goes again at once, and the skew is said once per change. */
-static int skewed(struct flow *f, int64_t now, const char *code, const char *msg)
+static int skewed(struct flow *f, struct flow_req *q, int64_t now, const char *code, const char *msg)
 {
 	int64_t aws;
 
@@ -226,22 +263,22 @@ static int skewed(struct flow *f, int64_t now, const char *code, const char *msg
 	    strcmp(code, "SignatureDoesNotMatch") != 0)
 		return 0;
 	if ((!strstr(msg, "Signature expired") && !strstr(msg, "not yet current") && !strstr(msg, "expired")) ||
-	    !(aws = server_time(&f->resp, msg)))
+	    !(aws = server_time(&q->resp, msg)))
 		return 0;
 	int64_t skew = aws - (int64_t)time(NULL);
 	if (llabs(skew - clock_skew) < 2) {
-		if (f->signed_skew == clock_skew)
+		if (q->signed_skew == clock_skew)
 			return 0;	/* signed with AWS's time already: something else is wrong */
-		/* signed before another flow's answer set the clock right: again at once, nothing to say */
-		f->req = REQ_IDLE;
-		f->next_try = now;
+		/* signed before another answer set the clock right: again at once, nothing to say */
+		q->state = REQ_IDLE;
+		again_at(f, now);
 		return 1;
 	}
 	log_warnx("the clock is %lld s %s AWS's (%s): signing with AWS's time", llabs(skew),
 		  skew > 0 ? "behind" : "ahead of", code);
 	clock_skew = skew;
-	f->req = REQ_IDLE;
-	f->next_try = now;
+	q->state = REQ_IDLE;
+	again_at(f, now);
 	return 1;
 }
 
@@ -260,12 +297,13 @@ static long invalid_record(const char *msg)
 	return end > p + 9 && *end == '.' && i > 0 ? i : 0;
 }
 
-/* The service refused the request itself.  A record it names cannot ever
- * be sent: it is dropped (said, counted) and the others go again at once.
- * Otherwise the batch is sent in halves down to one record, to find one it
- * would name; a single record still refused without a name is no reason to
- * drop anything: it is retried at the long backoff. */
-static void invalid(struct flow *f, int64_t now, const char *code, const char *msg)
+/* The service refused the request itself.  A record it names (counted in
+ * this request's records) cannot ever be sent: it is dropped (said,
+ * counted) and the others go again at once.  Otherwise the request is sent
+ * in halves down to one record, to find one it would name; a single record
+ * still refused without a name is no reason to drop anything: it is retried
+ * at the long backoff. */
+static void invalid(struct flow *f, struct flow_req *q, int64_t now, const char *code, const char *msg)
 {
 	size_t n = 0, bytes = 0;
 	long bad = invalid_record(msg);
@@ -274,13 +312,13 @@ static void invalid(struct flow *f, int64_t now, const char *code, const char *m
 	/* aggregated, the index names a Firehose record of several lines:
 	 * halving finds the line (a request of one, where the index is exact) */
 	if (!kinesis(f) && f->cf->aggregate_bytes) {
-		for (i = f->ring.rtail; i < f->bend; i++)
+		for (i = q->from; i < q->to; i++)
 			n += !ring_rec(&f->ring, i)->acked;
 		if (n > 1)
 			bad = 0;
 		n = 0;
 	}
-	for (i = f->ring.rtail; i < f->bend; i++) {
+	for (i = q->from; i < q->to; i++) {
 		struct rec *rc = ring_rec(&f->ring, i);
 		if (rc->acked)
 			continue;
@@ -289,8 +327,8 @@ static void invalid(struct flow *f, int64_t now, const char *code, const char *m
 			f->st.rejected++;
 			log_warnx("%s: record %ld of a request (%u bytes) refused (%s: %s): dropped", f->cf->stream,
 				  bad, rc->outlen, code, msg);
-			f->req = REQ_IDLE;
-			f->next_try = now;
+			q->state = REQ_IDLE;
+			again_at(f, now);
 			return;
 		}
 		bytes += rec_bytes(f, rc);
@@ -299,12 +337,13 @@ static void invalid(struct flow *f, int64_t now, const char *code, const char *m
 		if (!f->split)
 			log_warnx("%s: a request of %zu records, %zu bytes refused as invalid (%s: %s); sending it "
 				  "in parts to find the record", f->cf->stream, n, bytes, code, msg);
-		f->split = n / 2;
-		f->req = REQ_IDLE;
-		f->next_try = now;
+		if (!f->split || n / 2 < f->split)	/* the smallest of the round's */
+			f->split = n / 2;
+		q->state = REQ_IDLE;
+		again_at(f, now);
 		return;
 	}
-	failed(f, now, FH_INVALID, code, msg);
+	failed(f, q, now, FH_INVALID, code, msg);
 }
 
 /* partitionKeyField: a record without the field gets a random key; said
@@ -346,7 +385,7 @@ static void process(struct flow *f)
 
 /* Frees the records at the front that are done with (accepted, or dropped
  * by a processor) and moves the checkpoint past them.  Only between
- * requests: the one on the wire refers to its records by index. */
+ * rounds: the requests on the wire refer to their records by index. */
 static void release_acked(struct flow *f, int64_t now)
 {
 	struct ring *r = &f->ring;
@@ -375,19 +414,29 @@ static void recovered(struct flow *f)
 	f->next_try = 0;
 }
 
-static void answered(struct flow *f, int64_t now)
+/* Requests of the round still on the wire. */
+static int busy(const struct flow *f)
 {
-	struct http_resp *r = &f->resp;
+	int n = 0;
+
+	for (size_t j = 0; j < f->cf->max_inflight; j++)
+		n += f->q[j].state != REQ_IDLE;
+	return n;
+}
+
+static void answered(struct flow *f, struct flow_req *q, int64_t now)
+{
+	struct http_resp *r = &q->resp;
 	char code[96], msg[256];
 	long bad;
 
-	f->req = REQ_IDLE;
-	f->idle_since = now;
+	q->state = REQ_IDLE;
+	q->idle_since = now;
 	if (!r->keep_alive)
-		net_close(&f->net);
+		net_close(&q->net);
 	if (f->probe && r->status == 200) {
 		const char *st = strstr(r->body, "Status\":\"");
-		probed(f, 1, "ok: %s %s is %.*s", kinesis(f) ? "stream" : "delivery stream", f->cf->stream,
+		probed(f, q, 1, "ok: %s %s is %.*s", kinesis(f) ? "stream" : "delivery stream", f->cf->stream,
 		       st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
 		return;
 	}
@@ -397,39 +446,42 @@ static void answered(struct flow *f, int64_t now)
 		if (!code[0])
 			snprintf(code, sizeof code, "HTTP %d", r->status);
 		if (f->probe)
-			failed(f, now, cls, code, msg);
+			failed(f, q, now, cls, code, msg);
 		else if (cls == FH_INVALID)
-			invalid(f, now, code, msg);
-		else if (!(cls == FH_CREDS && skewed(f, now, code, msg)))
-			failed(f, now, cls, code, msg);
+			invalid(f, q, now, code, msg);
+		else if (!(cls == FH_CREDS && skewed(f, q, now, code, msg)))
+			failed(f, q, now, cls, code, msg);
 		return;
 	}
 	size_t before = 0;
-	for (uint64_t i = f->ring.rtail; i < f->bend; i++)
+	for (uint64_t i = q->from; i < q->to; i++)
 		before += !ring_rec(&f->ring, i)->acked;
 	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
 		bad = (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
-										  f->ring.rtail, f->bend) ? 0 : -1;
+										  q->from, q->to) ? 0 : -1;
 	else
-		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail,
-						 f->bend, code, sizeof code) :
-				   firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, f->ring.rtail,
-						  f->bend, f->cf->aggregate_bytes, code, sizeof code);
+		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
+						 code, sizeof code) :
+				   firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
+						  f->cf->aggregate_bytes, code, sizeof code);
 	if (bad < 0) {
 		f->st.malformed_answers++;
-		failed(f, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
+		failed(f, q, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
 		return;
 	}
 	f->st.records_sent += before - (size_t)bad;
 	f->last_progress = now;
-	f->split = 0;
+	if (!f->round_bad)
+		f->split = 0;	/* not while another request of the round looks for a refused record */
 	if ((size_t)bad < before)
 		f->failing_since = 0;
 	else if (!f->failing_since)
 		f->failing_since = now;
-	release_acked(f, now);
+	if (!busy(f))
+		release_acked(f, now);
 	if (bad == 0) {
-		recovered(f);
+		if (!f->round_bad)
+			recovered(f);
 		return;
 	}
 	/* a partial failure: only the failed records go again, joined by new
@@ -437,8 +489,8 @@ static void answered(struct flow *f, int64_t now)
 	 * says it is throttling us) a growing one */
 	f->st.records_failed += (uint64_t)bad;
 	if ((size_t)bad < before && !(kinesis(f) && kinesis_throttled(code)))
-		f->failures = 0;
-	f->failures++;
+		f->failures = f->round_counted = 0;
+	count_failure(f);
 	f->st.retries++;
 	log_debug("%s: %ld of %zu records failed (%s), retrying them", f->cf->stream, bad, before, code);
 	backoff(f, now, 0);
@@ -446,50 +498,61 @@ static void answered(struct flow *f, int64_t now)
 
 /* ---- the request ---- */
 
-/* Starts a batch when it is full or old enough, or when records of the last
- * one wait to go again (then new records join them up to the limits). */
-static int batch_due(struct flow *f, int64_t now)
+/* Starts a round when a request's worth is ready or old enough, or when
+ * records of the last round wait to go again (then new records join them up
+ * to the limits).  The round is cut into requests (f->q[].from, to) and
+ * their number returned; 0: not yet. */
+static size_t batch_due(struct flow *f, int64_t now)
 {
 	struct ring *r = &f->ring;
-	size_t n = 0, bytes = 0, lim = batch_limit(f);
-	uint64_t i;
+	size_t most = f->split ? f->split : f->cf->max_buffer_records, lim = batch_limit(f);
+	size_t n = 0, bytes = 0, all = 0, total = 0, k = 0;
+	uint64_t i, from;
+	int retry = 0, full = 0;
 
 	release_acked(f, now);
 	if (now < f->next_try)
 		return 0;
-	for (i = r->rtail; i < f->bend; i++) {
-		if (!ring_rec(r, i)->acked) {
-			n++;
-			bytes += rec_bytes(f, ring_rec(r, i));
+	from = r->rtail;
+	for (i = r->rtail; i < f->bend && !retry; i++)
+		retry = !ring_rec(r, i)->acked;
+	for (i = r->rtail; i < f->proc_next && k < f->cf->max_inflight; i++) {
+		const struct rec *rc = ring_rec(r, i);
+		size_t b;
+		if (rc->acked)
+			continue;	/* accepted, or dropped by a processor */
+		b = rec_bytes(f, rc);
+		if (all > 0 && total + b > lim)
+			break;	/* the round's bytes */
+		if (n > 0 && bytes + b > f->cf->max_buffer_bytes) {
+			/* a request's bytes: the next one starts here */
+			f->q[k].from = from;
+			f->q[k++].to = from = i;
+			n = bytes = 0;
+			full = 1;
+			if (k == f->cf->max_inflight)
+				break;
+		}
+		n++, all++;
+		bytes += b;
+		total += b;
+		if (n == most) {
+			f->q[k].from = from;
+			f->q[k++].to = from = i + 1;
+			n = bytes = 0;
+			full = 1;
 		}
 	}
-	int retry = n > 0;
-	size_t most = f->split ? f->split : f->cf->max_buffer_records;
-	if (n > most) {
-		/* looking for the record the service refuses: the first of these only */
-		for (n = 0, bytes = 0, i = r->rtail; n < most; i++)
-			if (!ring_rec(r, i)->acked) {
-				n++;
-				bytes += rec_bytes(f, ring_rec(r, i));
-			}
-		f->bend = i;
-		return 1;
+	if (n > 0) {
+		f->q[k].from = from;
+		f->q[k++].to = i;
 	}
-	for (i = f->bend; i < f->proc_next && n < most; i++) {
-		const struct rec *rc = ring_rec(r, i);
-		if (rc->acked)
-			continue;	/* dropped by a processor */
-		if (n > 0 && bytes + rec_bytes(f, rc) > lim)
-			break;
-		bytes += rec_bytes(f, rc);
-		n++;
-	}
-	if (n == 0)
+	if (k == 0)
 		return 0;
-	if (retry || i < f->proc_next || n == most || f->flushing ||
-	    now - ring_rec(r, r->rtail)->t >= f->cf->max_buffer_age_ms || bytes >= lim) {
-		f->bend = i;
-		return 1;
+	if (retry || full || i < f->proc_next || f->flushing ||
+	    now - ring_rec(r, r->rtail)->t >= f->cf->max_buffer_age_ms || total >= lim) {
+		f->bend = f->q[k - 1].to;
+		return k;
 	}
 	return 0;
 }
@@ -504,36 +567,35 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 }
 
 /* The request body, by API: prepared (returns its length), then streamed. */
-static size_t body_init(struct flow *f, rec_view_fn view)
+static size_t body_init(struct flow *f, struct flow_req *q, rec_view_fn view)
 {
 	if (f->probe) {
-		f->body_off = 0;
+		q->body_off = 0;
 		return strlen(f->probe_body);
 	}
 	if (kinesis(f))
-		return kinesis_enc_init(&f->kenc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, &f->keys, view,
-					&f->chain);
-	return firehose_enc_init(&f->enc, &f->ring, f->ring.rtail, f->bend, f->cf->stream, f->cf->aggregate_bytes,
-				 view, &f->chain);
+		return kinesis_enc_init(&q->kenc, &f->ring, q->from, q->to, f->cf->stream, &f->keys, view, &f->chain);
+	return firehose_enc_init(&q->enc, &f->ring, q->from, q->to, f->cf->stream, f->cf->aggregate_bytes, view,
+				 &f->chain);
 }
 
-static size_t body_next(struct flow *f, char *out, size_t cap)
+static size_t body_next(struct flow *f, struct flow_req *q, char *out, size_t cap)
 {
 	if (f->probe) {
 		/* body_off counts what pump() sent; the hashing pass reads it whole at once */
-		size_t len = strlen(f->probe_body), at = f->req == REQ_SENDING ? f->body_off : 0;
+		size_t len = strlen(f->probe_body), at = q->state == REQ_SENDING ? q->body_off : 0;
 		size_t n = len - at < cap ? len - at : cap;
-		if (f->req != REQ_SENDING && f->body_off)
+		if (q->state != REQ_SENDING && q->body_off)
 			return 0;
 		memcpy(out, f->probe_body + at, n);
-		if (f->req != REQ_SENDING)
-			f->body_off = n;
+		if (q->state != REQ_SENDING)
+			q->body_off = n;
 		return n;
 	}
-	return kinesis(f) ? kinesis_enc_next(&f->kenc, out, cap) : firehose_enc_next(&f->enc, out, cap);
+	return kinesis(f) ? kinesis_enc_next(&q->kenc, out, cap) : firehose_enc_next(&q->enc, out, cap);
 }
 
-static int build_head(struct flow *f)
+static int build_head(struct flow *f, struct flow_req *q)
 {
 	const struct conf *c = f->conf;
 	const char *target = kinesis(f) ? f->probe ? "Kinesis_20131202.DescribeStreamSummary" : KINESIS_TARGET :
@@ -544,16 +606,16 @@ static int build_head(struct flow *f)
 	size_t n;
 
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
-	f->body_len = body_init(f, view);
+	q->body_len = body_init(f, q, view);
 	br_sha256_init(&sha);
-	while ((n = body_next(f, scratch, sizeof scratch)) > 0)
+	while ((n = body_next(f, q, scratch, sizeof scratch)) > 0)
 		br_sha256_update(&sha, scratch, n);
 	br_sha256_out(&sha, digest);
 	sigv4_hex(digest, 32, hash);
-	body_init(f, view);
+	body_init(f, q, view);
 
 	host_header(endpoint(f), host, sizeof host);
-	f->signed_skew = clock_skew;
+	q->signed_skew = clock_skew;
 	sigv4_amz_date(time(NULL) + (time_t)clock_skew, date);
 	struct sigv4_header h[5] = {
 		{ "content-type", 12, "application/x-amz-json-1.1", 26 },
@@ -569,76 +631,77 @@ static int build_head(struct flow *f)
 	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region,
 				kinesis(f) ? KINESIS_SERVICE : FIREHOSE_SERVICE, date, &f->key, authz, sizeof authz) < 0)
 		return -1;
-	int k = snprintf(f->head, sizeof f->head,
+	int k = snprintf(q->head, sizeof q->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
 			 "Content-Length: %zu\r\nX-Amz-Target: %s\r\nX-Amz-Date: %s\r\n"
 			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-			 host, f->body_len, target, date, c->session_token ? "X-Amz-Security-Token: " : "",
+			 host, q->body_len, target, date, c->session_token ? "X-Amz-Security-Token: " : "",
 			 c->session_token ? c->session_token : "", c->session_token ? "\r\n" : "", authz);
-	if (k < 0 || (size_t)k >= sizeof f->head)
+	if (k < 0 || (size_t)k >= sizeof q->head)
 		return -1;
-	f->head_len = (size_t)k;
-	f->head_off = f->body_off = 0;
+	q->head_len = (size_t)k;
+	q->head_off = q->body_off = 0;
 	return 0;
 }
 
-static void pump(struct flow *f, int64_t now)
+static void pump(struct flow *f, struct flow_req *q, int64_t now)
 {
 	unsigned char *p;
 	size_t len, n;
 
-	while (f->req == REQ_SENDING && (p = net_sendbuf(&f->net, &len)) && len) {
-		if (f->head_off < f->head_len) {
-			n = f->head_len - f->head_off < len ? f->head_len - f->head_off : len;
-			memcpy(p, f->head + f->head_off, n);
-			f->head_off += n;
+	while (q->state == REQ_SENDING && (p = net_sendbuf(&q->net, &len)) && len) {
+		if (q->head_off < q->head_len) {
+			n = q->head_len - q->head_off < len ? q->head_len - q->head_off : len;
+			memcpy(p, q->head + q->head_off, n);
+			q->head_off += n;
 		} else {
-			n = body_next(f, (char *)p, len);
-			f->body_off += n;
+			n = body_next(f, q, (char *)p, len);
+			q->body_off += n;
 			if (n == 0) {
-				net_flush(&f->net);	/* too little room left in this record */
+				net_flush(&q->net);	/* too little room left in this record */
 				break;
 			}
 		}
-		net_sendack(&f->net, n);
-		if (f->head_off == f->head_len && f->body_off == f->body_len) {
-			net_flush(&f->net);
-			http_resp_init(&f->resp, f->resp_body, f->resp_cap);
-			f->req = REQ_RECEIVING;
-			f->st.bytes_sent += f->head_len + f->body_len;
+		net_sendack(&q->net, n);
+		if (q->head_off == q->head_len && q->body_off == q->body_len) {
+			net_flush(&q->net);
+			http_resp_init(&q->resp, q->resp_body, f->resp_cap);
+			q->state = REQ_RECEIVING;
+			f->st.bytes_sent += q->head_len + q->body_len;
 		}
 	}
-	while (f->req == REQ_RECEIVING && (p = net_recvbuf(&f->net, &len))) {
-		int r = http_resp_feed(&f->resp, (const char *)p, len, &n);
-		net_recvack(&f->net, n);
+	while (q->state == REQ_RECEIVING && (p = net_recvbuf(&q->net, &len))) {
+		int r = http_resp_feed(&q->resp, (const char *)p, len, &n);
+		net_recvack(&q->net, n);
 		if (r == HTTP_DONE) {
-			answered(f, now);
+			answered(f, q, now);
 		} else if (r == HTTP_ERROR) {
-			net_close(&f->net);
+			net_close(&q->net);
 			f->st.malformed_answers++;
-			failed(f, now, CLASS_NETWORK, "network", f->resp.error);
+			failed(f, q, now, CLASS_NETWORK, "network", q->resp.error);
 		} else if (n == 0) {
 			break;
 		}
 	}
 }
 
-static void start(struct flow *f, int64_t now)
+static void start(struct flow *f, struct flow_req *q, int64_t now)
 {
-	f->reused = f->net.state == NET_OPEN;
-	if (f->net.state == NET_CLOSED && net_connect(&f->net, now) < 0) {
-		failed(f, now, CLASS_NETWORK, "network", f->net.err);
+	q->reused = q->net.state == NET_OPEN;
+	if (q->net.state == NET_CLOSED && net_connect(&q->net, now) < 0) {
+		failed(f, q, now, CLASS_NETWORK, "network", q->net.err);
 		return;
 	}
-	if (build_head(f) < 0) {
+	if (build_head(f, q) < 0) {
 		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->stream);
-		failed(f, now, FH_INVALID, "signing", "request head does not fit");
+		failed(f, q, now, FH_INVALID, "signing", "request head does not fit");
 		return;
 	}
 	f->st.requests++;
-	f->req = REQ_SENDING;
-	f->deadline = now + f->conf->socket_timeout_ms + (f->reused ? 0 : f->conf->connect_timeout_ms);
-	pump(f, now);
+	q->state = REQ_SENDING;
+	q->deadline = now + f->conf->socket_timeout_ms +
+		      (q->reused ? 0 : f->conf->connect_timeout_ms + f->conf->handshake_timeout_ms);
+	pump(f, q, now);
 }
 
 /* kagent -n: each record as it would be sent, to stdout, and nothing sent. */
@@ -665,18 +728,26 @@ void flow_probe(struct flow *f, int64_t now)
 	snprintf(f->probe_body, sizeof f->probe_body, kinesis(f) ? "{\"StreamName\":\"%s\"}" :
 		 "{\"DeliveryStreamName\":\"%s\"}", f->cf->stream);
 	f->probe = 1;
-	start(f, now);
+	start(f, &f->q[0], now);
+}
+
+/* Request q's deadline passed. */
+static void timed_out(struct flow *f, struct flow_req *q, int64_t now)
+{
+	net_close(&q->net);
+	failed(f, q, now, CLASS_NETWORK, "network", "no answer in time");
 }
 
 void flow_step(struct flow *f, int64_t now, int reading)
 {
-	if (f->net.state != NET_CLOSED && now >= net_due(&f->net))
-		flow_io(f, 0, now);	/* a resolver retry, a connect that took too long */
+	size_t j, k;
+
+	for (j = 0; j < f->cf->max_inflight; j++)
+		if (f->q[j].net.state != NET_CLOSED && now >= net_due(&f->q[j].net))
+			flow_io(f, (int)j, 0, now);	/* a resolver retry, a connect that took too long */
 	if (f->probe) {
-		if (f->req != REQ_IDLE && now >= f->deadline) {
-			net_close(&f->net);
-			failed(f, now, CLASS_NETWORK, "network", "no answer in time");
-		}
+		if (f->q[0].state != REQ_IDLE && now >= f->q[0].deadline)
+			timed_out(f, &f->q[0], now);
 		return;
 	}
 	f->tail.flushing = f->flushing;
@@ -687,34 +758,40 @@ void flow_step(struct flow *f, int64_t now, int reading)
 		print_records(f, now);
 		return;
 	}
-	if (f->req != REQ_IDLE && now >= f->deadline) {
-		net_close(&f->net);
-		failed(f, now, CLASS_NETWORK, "network", "no answer in time");
+	for (j = 0; j < f->cf->max_inflight; j++) {
+		struct flow_req *q = &f->q[j];
+		if (q->state != REQ_IDLE && now >= q->deadline)
+			timed_out(f, q, now);
+		if (q->state == REQ_IDLE && q->net.state == NET_OPEN && now - q->idle_since >= f->conf->idle_timeout_ms)
+			net_close(&q->net);
 	}
-	if (f->req == REQ_IDLE && f->net.state == NET_OPEN && now - f->idle_since >= f->conf->idle_timeout_ms)
-		net_close(&f->net);
-	if (f->req == REQ_IDLE && batch_due(f, now))
-		start(f, now);
+	if (!busy(f) && (k = batch_due(f, now)) > 0) {
+		f->round_bad = 0;
+		f->round_counted = f->round_reconnect = 0;
+		for (j = 0; j < k; j++)
+			start(f, &f->q[j], now);
+	}
 }
 
-int flow_pollfd(const struct flow *f, short *events)
+int flow_pollfd(const struct flow *f, int j, short *events)
 {
-	return net_pollfd(&f->net, events);
+	return net_pollfd(&f->q[j].net, events);
 }
 
-void flow_io(struct flow *f, short revents, int64_t now)
+void flow_io(struct flow *f, int j, short revents, int64_t now)
 {
-	int rc = net_io(&f->net, revents, now);
+	struct flow_req *q = &f->q[j];
+	int rc = net_io(&q->net, revents, now);
 
-	pump(f, now);	/* what arrived before a close is still the answer */
+	pump(f, q, now);	/* what arrived before a close is still the answer */
 	if (rc == 0)
 		return;
-	if (f->req == REQ_RECEIVING && f->net.eof && http_resp_eof(&f->resp) == HTTP_DONE) {
-		answered(f, now);
-	} else if (f->req != REQ_IDLE) {
-		failed(f, now, CLASS_NETWORK, "network", f->net.err);
+	if (q->state == REQ_RECEIVING && q->net.eof && http_resp_eof(&q->resp) == HTTP_DONE) {
+		answered(f, q, now);
+	} else if (q->state != REQ_IDLE) {
+		failed(f, q, now, CLASS_NETWORK, "network", q->net.err);
 	}
-	net_close(&f->net);
+	net_close(&q->net);
 }
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -727,22 +804,28 @@ int64_t flow_due(const struct flow *f, int reading)
 
 	if (reading && ring_write_buf((struct ring *)r, &room) && room)
 		due = min64(due, tail_due(&f->tail, r));
-	if (f->req != REQ_IDLE)
-		return min64(min64(due, f->deadline), net_due(&f->net));
+	for (size_t j = 0; j < f->cf->max_inflight; j++) {
+		const struct flow_req *q = &f->q[j];
+		if (q->state != REQ_IDLE)
+			due = min64(due, q->deadline);
+		else if (q->net.state == NET_OPEN)
+			due = min64(due, q->idle_since + f->conf->idle_timeout_ms);
+		due = min64(due, net_due(&q->net));
+	}
+	if (busy(f))
+		return due;
 	if (f->bend > r->rtail)
 		due = min64(due, f->next_try);
 	else if (r->rhead > r->rtail) {
 		int64_t ready = f->flushing ? 0 : ring_rec(r, r->rtail)->t + f->cf->max_buffer_age_ms;
 		due = min64(due, ready > f->next_try ? ready : f->next_try);
 	}
-	if (f->net.state == NET_OPEN)
-		due = min64(due, f->idle_since + f->conf->idle_timeout_ms);
-	return min64(due, net_due(&f->net));
+	return due;
 }
 
 int flow_drained(const struct flow *f, int reading)
 {
 	/* stopping, nothing more is read: what was read is all there is to
 	 * send, however much the files have grown since (a stop in a burst) */
-	return f->ring.rtail == f->ring.rhead && (f->tail.at_end || !reading) && f->req == REQ_IDLE;
+	return f->ring.rtail == f->ring.rhead && (f->tail.at_end || !reading) && !busy(f);
 }

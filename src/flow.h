@@ -1,6 +1,7 @@
 /* One flow: its files followed into its ring, records batched and delivered
  * to a Firehose delivery stream or a Kinesis data stream over its own
- * keep-alive connection, the checkpoints advanced past what the service
+ * keep-alive connection (one per request on the wire at once:
+ * maxInFlightRequests), the checkpoints advanced past what the service
  * accepted.  Driven by the loop in main.c. */
 #ifndef FLOW_H
 #define FLOW_H
@@ -17,7 +18,25 @@
 #include "tail.h"
 
 
-enum flow_req { REQ_IDLE, REQ_SENDING, REQ_RECEIVING };
+enum req_state { REQ_IDLE, REQ_SENDING, REQ_RECEIVING };
+
+/* One request of a round, on its own keep-alive connection. */
+struct flow_req {
+	enum req_state state;
+	uint64_t from, to;		/* its records: those of [from, to) not acked when it started */
+	struct net net;
+	char head[4096];
+	size_t head_len, head_off;
+	struct firehose_enc enc;	/* the body: Firehose's encoder, or */
+	struct kinesis_enc kenc;	/* Kinesis's */
+	size_t body_len, body_off;
+	int64_t deadline;
+	int reused;			/* sent on a kept-alive connection */
+	int64_t signed_skew;		/* the clock correction the request was signed with */
+	int64_t idle_since;
+	struct http_resp resp;
+	char *resp_body;
+};
 
 struct flow_stats {
 	uint64_t records_read, records_sent, records_failed, requests, requests_failed, retries;
@@ -33,30 +52,21 @@ struct flow {
 	struct chain chain;
 	uint64_t proc_next;		/* records before this went through the processors */
 	int dry;			/* kagent -n: print the records, send nothing */
-	struct net net;
-	/* the batch: records [ring.rtail, bend) are on the wire or waiting to be retried */
+	/* the batch: records [ring.rtail, bend) are on the wire or waiting to be
+	 * retried; a round sends them as up to maxInFlightRequests requests */
 	uint64_t bend;
+	struct flow_req *q;		/* cf->max_inflight of them (arena) */
+	int round_bad;			/* a request of this round did not have all its records accepted */
+	int round_counted;		/* and failures counted it */
+	int round_reconnect;		/* a request found its kept-alive connection dropped */
 	int64_t next_try;		/* not before this (backoff) */
 	int failures;			/* consecutive failed attempts */
 	size_t split;			/* records per request while looking for one the service refuses (0: no limit) */
 	int err_class;			/* the state last logged, to log each change once */
 	char err_code[96];
-	/* the request on the wire */
-	enum flow_req req;
-	char head[4096];
-	size_t head_len, head_off;
-	struct firehose_enc enc;	/* the body: Firehose's encoder, or */
-	struct kinesis_enc kenc;	/* Kinesis's */
 	struct kinesis_keys keys;
 	size_t key_max;			/* Kinesis: bytes a record's key may take (batch sizes) */
 	int key_warned;
-	size_t body_len, body_off;
-	int64_t deadline;
-	int reused;			/* sent on a kept-alive connection */
-	int64_t signed_skew;		/* the clock correction the request was signed with */
-	int64_t idle_since;
-	struct http_resp resp;
-	char *resp_body;
 	size_t resp_cap;
 	jsmntok_t *toks;
 	size_t ntoks;
@@ -82,10 +92,10 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 size_t flow_memory(const struct conf_flow *cf, int tls);
 /* Work that needs no poll event: reading the file, starting a request, timeouts. */
 void flow_step(struct flow *f, int64_t now, int reading);
-/* The socket and events to poll (fd -1 for none). */
-int flow_pollfd(const struct flow *f, short *events);
-/* The socket had revents. */
-void flow_io(struct flow *f, short revents, int64_t now);
+/* Request j's socket (j < cf->max_inflight) and events to poll (fd -1 for none). */
+int flow_pollfd(const struct flow *f, int j, short *events);
+/* Request j's socket had revents. */
+void flow_io(struct flow *f, int j, short revents, int64_t now);
 /* When flow_step must run again at the latest. */
 int64_t flow_due(const struct flow *f, int reading);
 /* kagent -t --online: sends one cheap read-only call (DescribeDeliveryStream,

@@ -170,28 +170,80 @@ json_get(const char *js, const jsmntok_t *t, int obj, const char *key)
 	return -1;
 }
 
+int
+json_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static int
 json_hex4(const char *p, const char *end, unsigned long *v)
 {
-	int i;
+	int i, h;
 
 	if (end - p < 4)
 		return -1;
 	*v = 0;
 	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned long)(c - 'A' + 10);
-		else
+		if ((h = json_hex((unsigned char)p[i])) < 0)
 			return -1;
+		*v = *v << 4 | (unsigned long)h;
 	}
 	return 0;
+}
+
+int
+json_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+int
+json_piece(const char *s, size_t n, size_t *off, char **out, size_t *cap)
+{
+	size_t k = n - *off;
+
+	if (k > *cap)
+		k = *cap;
+	memcpy(*out, s + *off, k);
+	*out += k;
+	*cap -= k;
+	*off += k;
+	if (*off < n)
+		return 0;
+	*off = 0;
+	return 1;
 }
 
 size_t

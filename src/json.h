@@ -33,6 +33,16 @@ size_t json_utf8_clean(char *out, size_t cap, const char *s, size_t n);
  * 1..4. */
 size_t json_utf8_encode(char b[4], unsigned long u);
 
+/* The value of hex digit c, or -1. */
+int json_hex(int c);
+/* 1 if s (n bytes) is a number as RFC 8259 writes it (section 6):
+ * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+int json_number(const char *s, size_t n);
+/* A streamed body's fixed piece s (n bytes), from *off on: copies what fits
+ * of it to *out, advancing *out, *cap and *off; 1 when it is all out (*off
+ * back to 0). */
+int json_piece(const char *s, size_t n, size_t *off, char **out, size_t *cap);
+
 /* jsmn token helpers.  js is the parsed text. */
 /* Index of the token after the subtree that starts at i. */
 int json_skip(const jsmntok_t *t, int i);

@@ -152,16 +152,10 @@ static int rd_hex4(struct rd *r, unsigned long *u)
 {
 	*u = 0;
 	for (int i = 0; i < 4; i++) {
-		int c = rd_get(r);
-		*u <<= 4;
-		if (c >= '0' && c <= '9')
-			*u |= (unsigned long)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*u |= (unsigned long)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*u |= (unsigned long)(c - 'A' + 10);
-		else
+		int h = json_hex(rd_get(r));
+		if (h < 0)
 			return -1;
+		*u = *u << 4 | (unsigned long)h;
 	}
 	return 0;
 }
@@ -244,37 +238,6 @@ static int rd_skip(struct rd *r, int c)
 	return 0;
 }
 
-/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? (RFC 8259, section 6) */
-static int number(const char *s, size_t n)
-{
-	size_t i = 0, d;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i < n && s[i] == '0')
-		i++;
-	else if (i < n && s[i] >= '1' && s[i] <= '9')
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	else
-		return 0;
-	if (i < n && s[i] == '.') {
-		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		if (++i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
 /* The key a field's value makes (it begins with c, taken): a string's
  * characters, a number's text.  Returns its length, 0 if it makes none. */
 static size_t value_key(struct rd *r, int c, char *out)
@@ -295,7 +258,7 @@ static size_t value_key(struct rd *r, int c, char *out)
 			return 0;
 		out[n++] = (char)rd_get(r);
 	}
-	return number(out, n) ? n : 0;
+	return json_number(out, n) ? n : 0;
 }
 
 /* The value of the first top-level field k->arg of the JSON object v, as a key. */
@@ -405,21 +368,10 @@ size_t kinesis_enc_init(struct kinesis_enc *e, const struct ring *r, uint64_t fi
 	return len;
 }
 
-/* Copies what fits of a fixed piece; returns 1 when it is all out. */
+/* A fixed piece of the body, from e->off on (json_piece). */
 static int piece(struct kinesis_enc *e, const char *s, size_t n, char **out, size_t *cap)
 {
-	size_t k = n - e->off;
-
-	if (k > *cap)
-		k = *cap;
-	memcpy(*out, s + e->off, k);
-	*out += k;
-	*cap -= k;
-	e->off += k;
-	if (e->off < n)
-		return 0;
-	e->off = 0;
-	return 1;
+	return json_piece(s, n, &e->off, out, cap);
 }
 
 /* Base64 of the record from data offset e->off, in whole groups of 4.  The

@@ -109,9 +109,13 @@ static void print_plan(void)
 
 	conf_print(&conf, stdout);
 	for (size_t i = 0; i < conf.nflows; i++) {
-		size_t m = flow_memory(&conf.flows[i], conf.flows[i].ep.tls);
-		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer)\n", i, m,
-		       conf.flows[i].ring_bytes, 2 * conf.flows[i].max_buffer_records);
+		const struct conf_flow *cf = &conf.flows[i];
+		size_t m = flow_memory(cf, cf->ep.tls);
+		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
+		       (cf->max_inflight + 1) * cf->max_buffer_records);
+		if (cf->max_inflight > 1)
+			printf("s and connections for %zu requests at once", cf->max_inflight);
+		printf(")\n");
 		total += m;
 	}
 	printf("memory = %zu bytes in all flows, plus the trust anchors from caFile\n", total);
@@ -167,7 +171,7 @@ static int probe(const struct tls_anchors *ta)
 		for (size_t i = 0; i < conf.nflows; i++) {
 			flow_step(&flows[i], now, 0);
 			busy |= flows[i].probe == 1;
-			pfd[i].fd = flow_pollfd(&flows[i], &pfd[i].events);
+			pfd[i].fd = flow_pollfd(&flows[i], 0, &pfd[i].events);	/* the probe is request 0 */
 			due = min64(due, flow_due(&flows[i], 0));
 			n = (int)i + 1;
 		}
@@ -177,7 +181,7 @@ static int probe(const struct tls_anchors *ta)
 		now = mono_ms();
 		for (size_t i = 0; i < conf.nflows; i++)
 			if (pfd[i].fd >= 0 && pfd[i].revents)
-				flow_io(&flows[i], pfd[i].revents, now);
+				flow_io(&flows[i], 0, pfd[i].revents, now);
 	}
 	for (size_t i = 0; i < conf.nflows; i++) {
 		const struct flow *f = &flows[i];
@@ -191,8 +195,9 @@ static int probe(const struct tls_anchors *ta)
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
 static int run(int64_t once_ms, int dry)
 {
-	struct pollfd pfd[2 * CONF_MAX_FLOWS + 2];
-	int idx[2 * CONF_MAX_FLOWS + 2];	/* flow i's socket: i; its FIFO: -1 - i */
+	struct pollfd pfd[CONF_MAX_FLOWS * (CONF_MAX_INFLIGHT + 1) + 2];
+	/* flow i's request j's socket: i * CONF_MAX_INFLIGHT + j; its FIFO: -1 - i */
+	int idx[CONF_MAX_FLOWS * (CONF_MAX_INFLIGHT + 1) + 2];
 	int64_t stop_at = 0;
 	int reading = 1;
 
@@ -216,8 +221,9 @@ static int run(int64_t once_ms, int dry)
 			f->flushing = !reading || (once_ms && f->tail.at_end);
 			flow_step(f, now, reading);
 			drained &= flow_drained(f, reading);
-			if ((pfd[n].fd = flow_pollfd(f, &pfd[n].events)) >= 0 && pfd[n].events)
-				idx[n++] = (int)i;
+			for (size_t j = 0; j < f->cf->max_inflight; j++)
+				if ((pfd[n].fd = flow_pollfd(f, (int)j, &pfd[n].events)) >= 0 && pfd[n].events)
+					idx[n++] = (int)(i * CONF_MAX_INFLIGHT + j);
 			if (reading && (pfd[n].fd = tail_pollfd(&f->tail, &f->ring)) >= 0) {
 				pfd[n].events = POLLIN;
 				idx[n++] = -1 - (int)i;
@@ -280,7 +286,7 @@ static int run(int64_t once_ms, int dry)
 			if (!pfd[k].revents)
 				continue;
 			if (idx[k] >= 0)
-				flow_io(&flows[idx[k]], pfd[k].revents, now);
+				flow_io(&flows[idx[k] / CONF_MAX_INFLIGHT], idx[k] % CONF_MAX_INFLIGHT, pfd[k].revents, now);
 			else
 				tail_readable(&flows[-1 - idx[k]].tail);
 		}

@@ -38,6 +38,7 @@ int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep
 	n->fd = -1;
 	n->ep = ep;
 	n->timeout_ms = c->connect_timeout_ms;
+	n->handshake_ms = c->handshake_timeout_ms;
 	if (c->proxy.host[0] && !http_no_proxy(c->no_proxy, ep->host)) {
 		n->via = &c->proxy;
 		n->proxy_auth = c->proxy_auth;
@@ -83,22 +84,6 @@ static int fail(struct net *n, const char *what, int err)
 	return err ? failf(n, "%s: %s", what, strerror(err)) : failf(n, "%s", what);
 }
 
-/* "10.0.0.1:443", "[2001:db8::1]:443" */
-static void addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
-		snprintf(out, cap, "%s:%u", a, ntohs(in->sin_port));
-	} else {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
-		snprintf(out, cap, "[%s]:%u", a, ntohs(in6->sin6_port));
-	}
-}
-
 static void close_fd(struct net *n)
 {
 	if (n->fd >= 0)
@@ -112,7 +97,7 @@ static void addr_failed(struct net *n, int err, int64_t waited)
 {
 	char a[64];
 
-	addr_text(&n->dns.addr[n->cur], a, sizeof a);
+	dns_addr_text(&n->dns.addr[n->cur], a, sizeof a);
 	if (err)
 		failf(n, "connect to %s%s: %s", proxy_word(n), a, strerror(err));
 	else
@@ -283,7 +268,8 @@ static int timed_out(struct net *n, int64_t now)
 	case NET_TUNNEL:
 		return failf(n, "the proxy %s:%u did not answer CONNECT in %lld ms", n->via->host, n->via->port, ms);
 	default:
-		return failf(n, "TLS handshake: no answer in %lld ms", ms);
+		return failf(n, "TLS handshake: no answer in %lld ms (tlsHandshakeTimeoutMillis)",
+			     (long long)n->handshake_ms);
 	}
 }
 
@@ -365,8 +351,17 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 	return moved;
 }
 
+/* Through to the endpoint (TCP, or the proxy's tunnel): the handshake, on
+ * a clock of its own, or the application. */
+static void through(struct net *n, int64_t now)
+{
+	n->state = n->ep->tls ? NET_HANDSHAKE : NET_OPEN;
+	if (n->state == NET_HANDSHAKE)
+		n->deadline = now + n->handshake_ms;
+}
+
 /* TCP is up: on to the tunnel, the handshake or the application. */
-static void connected(struct net *n)
+static void connected(struct net *n, int64_t now)
 {
 	n->refresh = 0;
 	if (n->via) {
@@ -374,7 +369,7 @@ static void connected(struct net *n)
 		n->cresp.head_only = 1;
 		n->state = NET_TUNNEL;
 	} else {
-		n->state = n->ep->tls ? NET_HANDSHAKE : NET_OPEN;
+		through(n, now);
 	}
 }
 
@@ -401,13 +396,13 @@ int net_io(struct net *n, short revents, int64_t now)
 			addr_failed(n, e, 0);
 			return connect_next(n);
 		}
-		connected(n);
+		connected(n, now);
 	}
 	if (n->state == NET_TUNNEL) {
 		int r = tunnel(n);
 		if (r <= 0)
 			return r;
-		n->state = n->ep->tls ? NET_HANDSHAKE : NET_OPEN;
+		through(n, now);
 	}
 	for (;;) {
 		int r;

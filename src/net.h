@@ -33,7 +33,8 @@ struct net {
 	enum net_state state;
 	const struct conf_endpoint *ep;	/* where the requests go */
 	const struct conf_endpoint *via; /* the proxy connected to instead, or NULL */
-	int64_t timeout_ms;		/* connectionTimeoutMillis: resolution to OPEN */
+	int64_t timeout_ms;		/* connectionTimeoutMillis: resolution to the TLS handshake */
+	int64_t handshake_ms;		/* tlsHandshakeTimeoutMillis: the handshake */
 	int64_t deadline;		/* of the connection under way */
 	int eof;			/* the peer closed its side */
 	char err[384];			/* why the connection failed */

@@ -15,7 +15,7 @@ agent's retry and at-least-once paths get exercised.
         [--create-after NAME:SECONDS[,...]] [--max-record-bytes N]
         [--ready-file F] [--log FILE] [--seed N]
         [--partial P] [--throttle P] [--unavailable P] [--error500 P]
-        [--drop P] [--drop-after P] [--slow P:SECONDS]
+        [--drop P] [--drop-after P] [--slow P:SECONDS] [--latency SECONDS]
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
         [--reject-data SUBSTRING] [--failed-out FILE]
@@ -49,8 +49,11 @@ Kinesis.  --log gets one JSON line per request: {"t", "status" (null when no
 answer was sent), "records" (in the request, once it got as far as parsing the
 body), "failed" (records not accepted), "fault", "error" (__type of the error
 answer), "bytes" (body length), "conn" (connection number, to tell keep-alive
-reuse), "api" ("firehose" or "kinesis", once the target is known), "op" (the
-operation)}.  --failed-out gets one JSON line per record of a put that was
+reuse), "concurrent" (requests being served when this one arrived, itself
+included; a request counts until its answer, or its drop, is logged), "api"
+("firehose" or "kinesis", once the target is known), "op" (the operation)}.
+Connections are served at once, each in its own thread.  --latency delays
+every put's answer that long (a distant region); --slow only some.  --failed-out gets one JSON line per record of a put that was
 read but not accepted (a partial failure, a whole-request fault, a
 --reject-data refusal): {"stream", "data", "error" (the record's ErrorCode,
 or the request's fault or error)}, and "key" (its partition key) for Kinesis,
@@ -649,6 +652,7 @@ class Server(http.server.ThreadingHTTPServer):
         self.log_lock = threading.Lock()
         self.conn_lock = threading.Lock()
         self.nconn = 0
+        self.active = 0                 # requests being served (under conn_lock)
         self.ids = random.Random(args.seed + 7919)
         self.tls = None
         if args.tls:
@@ -788,9 +792,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def serve(self):
         self.served += 1
+        with self.server.conn_lock:
+            self.server.active += 1
+            active = self.server.active
         self.entry = entry = {"t": round(time.time(), 6), "status": None, "records": 0,
                               "failed": 0, "fault": None, "error": None, "bytes": 0,
-                              "conn": self.conn, "api": None, "op": None}
+                              "conn": self.conn, "concurrent": active, "api": None, "op": None}
         self.logged = False
         try:
             body = self.read_body()
@@ -811,6 +818,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not self.logged:
             self.logged = True
             self.server.write_log(self.entry)
+            with self.server.conn_lock:
+                self.server.active -= 1
 
     def read_body(self):
         te = self.headers.get("Transfer-Encoding", "").lower()
@@ -907,6 +916,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         records as (base64 data, key or None), go to --failed-out).  Returns
         the per-record failure flags and the fault still to come
         ("drop-after" or None), or None when the request is dealt with."""
+        if self.server.args.latency:
+            time.sleep(self.server.args.latency)
         fault, fails, sleep = self.server.faults.draw(n, kinds)
         if sleep:
             entry["fault"] = "slow"
@@ -1181,6 +1192,8 @@ def parse_args(argv):
     for k in ("partial", "throttle", "unavailable", "error500", "drop", "drop-after"):
         ap.add_argument("--" + k, type=probability, default=0.0)
     ap.add_argument("--slow", type=slow_arg, default=(0.0, 0.0))
+    ap.add_argument("--latency", type=float, default=0.0,
+            help="seconds every put waits before its answer")
     ap.add_argument("--clock-offset", type=float, default=0.0)
     ap.add_argument("--record-id-len", type=int, default=200)
     ap.add_argument("--idle-timeout", type=float, default=300.0)

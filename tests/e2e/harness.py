@@ -501,6 +501,20 @@ def ckpt_complete(ck, files, name=None):
     assert os.stat(files[-1]).st_ino in [e[1] for e in ents], ents
 
 
+def poisoned(tmp, bad, n=2000):
+    """Two files in tmp of n numbered lines, one for a Firehose flow (lines
+    from 0) and one for a Kinesis flow (from 1,000,000); the lines at the
+    indexes in bad say POISON, which the endpoint refuses with reject_data.
+    Returns (Firehose path, its lines, Kinesis path, its lines)."""
+    out = []
+    for name, base in (("fh.log", 0), ("k.log", 1000000)):
+        ls = [b"%08d POISON\n" % (base + i) if i in bad else b"%08d\n" % (base + i) for i in range(n)]
+        with open(os.path.join(tmp, name), "wb") as f:
+            f.write(b"".join(ls))
+        out += [os.path.join(tmp, name), ls]
+    return tuple(out)
+
+
 def started(ag):
     """Waits until the agent has loaded its checkpoint and opened its files."""
     wait_until(lambda: "kagent: started:" in ag.stderr(), 10,

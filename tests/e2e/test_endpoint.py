@@ -366,6 +366,34 @@ def accepts_signed_batch(tmp):
 
 
 @test
+def latency_and_concurrent_requests(tmp):
+    """--latency holds every put's answer; the log's "concurrent" counts the
+    requests being served when each arrived: three at once on three
+    connections are 1, 2, 3; one after the other on one connection, 1."""
+    with Endpoint(tmp, tls=False, latency=0.5) as ep:
+        t0 = time.monotonic()
+        st, _, _ = post(connect(ep), ep, batch([b"a"]))
+        assert st == 200 and time.monotonic() - t0 >= 0.5, st
+        conns = [connect(ep) for _ in range(3)]
+        results = []
+
+        def put(c, i):
+            results.append(post(c, ep, batch([b"%d" % i]))[0])
+        ts = [threading.Thread(target=put, args=(c, i)) for i, c in enumerate(conns)]
+        for t in ts:
+            t.start()
+            time.sleep(0.1)     # each arrives while the ones before wait
+        for t in ts:
+            t.join()
+        assert results == [200] * 3, results
+        c = conns[0]
+        for i in range(2):
+            assert post(c, ep, batch([b"x"]))[0] == 200
+        log = ep.requests()
+        assert [e["concurrent"] for e in log] == [1, 1, 2, 3, 1, 1], log
+
+
+@test
 def record_id_length_option(tmp):
     with Endpoint(tmp, record_id_len=56) as ep:
         st, _, obj = post(connect(ep), ep, batch([b"a", b"b"]))

@@ -470,16 +470,8 @@ def a_record_the_service_refuses_is_dropped_alone(tmp):
     batch ('records.N.member.data'): the agent drops that record alone
     (said, counted as refused), sends the others at once, and does not
     loop: one refusal per bad record.  On both APIs."""
-    fh, ks = tmp + "/fh.log", tmp + "/k.log"
     bad = {701, 1499, 1500}
-
-    def content(base):
-        return [b"%08d POISON\n" % (base + i) if i in bad else b"%08d\n" % (base + i) for i in range(2000)]
-    fh_lines, ks_lines = content(0), content(1000000)
-    with open(fh, "wb") as f:
-        f.write(b"".join(fh_lines))
-    with open(ks, "wb") as f:
-        f.write(b"".join(ks_lines))
+    fh, fh_lines, ks, ks_lines = harness.poisoned(tmp, bad)
     with Endpoint(tmp, tls=False, reject_data="POISON") as ep:
         conf = tmp + "/k.conf"
         write_conf(conf, ep, [flow(fh, "s1"), kflow(ks, "k1")])

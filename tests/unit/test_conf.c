@@ -536,7 +536,7 @@ T(conf_print_masks_secrets)
 	    " \"firehose.endpoint\": \"http://[::1]:8080\", \"awsRegion\": \"eu-west-3\",\n"
 	    " \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"deliveryStream\": \"s2\", \"initialPosition\": \"START_OF_FILE\",\n"
-	    "   \"minTimeBetweenFilePollsMillis\": 250, \"aggregatedRecordSizeBytes\": 4096}]}\n";
+	    "   \"minTimeBetweenFilePollsMillis\": 250, \"aggregatedRecordSizeBytes\": 4096, \"maxInFlightRequests\": 3}]}\n";
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
 	c.path = "kagent.conf";
@@ -555,6 +555,7 @@ T(conf_print_masks_secrets)
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
 	    "connectionTimeoutMillis = 10000\n"
+	    "tlsHandshakeTimeoutMillis = 10000\n"
 	    "socketTimeoutMillis = 30000\n"
 	    "idleTimeoutMillis = 50000\n"
 	    "shutdownTimeoutMillis = 5000\n"
@@ -570,6 +571,7 @@ T(conf_print_masks_secrets)
 	    "flows[0].maxBufferAgeMillis = 60000\n"
 	    "flows[0].maxBufferSizeRecords = 500\n"
 	    "flows[0].maxBufferSizeBytes = 4194304\n"
+	    "flows[0].maxInFlightRequests = 1\n"
 	    "flows[0].retryInitialBackoffMillis = 100\n"
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1048576\n"
@@ -585,6 +587,7 @@ T(conf_print_masks_secrets)
 	    "flows[1].maxBufferAgeMillis = 60000\n"
 	    "flows[1].maxBufferSizeRecords = 500\n"
 	    "flows[1].maxBufferSizeBytes = 4194304\n"
+	    "flows[1].maxInFlightRequests = 3\n"
 	    "flows[1].retryInitialBackoffMillis = 100\n"
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 1048576\n"
@@ -620,7 +623,7 @@ T(conf_print_kinesis_and_network)
 	char out[8192];
 	const char *text =
 	    "{\"kinesis.endpoint\": \"http://localhost:4567\", \"proxy\": \"http://user:hunter2@proxy.lan:3129\",\n"
-	    " \"connectionTimeoutMillis\": 2000, \"socketTimeoutMillis\": 4000, \"idleTimeoutMillis\": 9000,\n"
+	    " \"connectionTimeoutMillis\": 2000, \"tlsHandshakeTimeoutMillis\": 3000, \"socketTimeoutMillis\": 4000, \"idleTimeoutMillis\": 9000,\n"
 	    " \"shutdownTimeoutMillis\": 0, \"sendFailureTimeout\": \"5m\",\n"
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
@@ -646,6 +649,7 @@ T(conf_print_kinesis_and_network)
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
 	    "connectionTimeoutMillis = 2000\n"
+	    "tlsHandshakeTimeoutMillis = 3000\n"
 	    "socketTimeoutMillis = 4000\n"
 	    "idleTimeoutMillis = 9000\n"
 	    "shutdownTimeoutMillis = 0\n"
@@ -662,6 +666,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].maxBufferAgeMillis = 60000\n"
 	    "flows[0].maxBufferSizeRecords = 500\n"
 	    "flows[0].maxBufferSizeBytes = 5242880\n"
+	    "flows[0].maxInFlightRequests = 1\n"
 	    "flows[0].retryInitialBackoffMillis = 100\n"
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1064960\n"
@@ -678,6 +683,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].maxBufferAgeMillis = 60000\n"
 	    "flows[1].maxBufferSizeRecords = 500\n"
 	    "flows[1].maxBufferSizeBytes = 10485760\n"
+	    "flows[1].maxInFlightRequests = 1\n"
 	    "flows[1].retryInitialBackoffMillis = 100\n"
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 10502144\n"
@@ -694,6 +700,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].maxBufferAgeMillis = 60000\n"
 	    "flows[2].maxBufferSizeRecords = 500\n"
 	    "flows[2].maxBufferSizeBytes = 5242880\n"
+	    "flows[2].maxInFlightRequests = 1\n"
 	    "flows[2].retryInitialBackoffMillis = 100\n"
 	    "flows[2].retryMaxBackoffMillis = 10000\n"
 	    "flows[2].ringSizeBytes = 1064960\n"
@@ -710,6 +717,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[3].maxBufferAgeMillis = 60000\n"
 	    "flows[3].maxBufferSizeRecords = 500\n"
 	    "flows[3].maxBufferSizeBytes = 5242880\n"
+	    "flows[3].maxInFlightRequests = 1\n"
 	    "flows[3].retryInitialBackoffMillis = 100\n"
 	    "flows[3].retryMaxBackoffMillis = 10000\n"
 	    "flows[3].ringSizeBytes = 1064960\n"
@@ -961,6 +969,8 @@ T(conf_error_flows)
 		{ F("\"maxBufferAgeMillis\": 900001"), "kagent.conf:3: flows[0].maxBufferAgeMillis: must be 1000..900000, got 900001\n" },
 		{ F("\"maxBufferSizeRecords\": 900"), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be 1..500, got 900\n" },
 		{ F("\"maxBufferSizeRecords\": 0"), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be 1..500, got 0\n" },
+		{ F("\"maxInFlightRequests\": 9"), "kagent.conf:3: flows[0].maxInFlightRequests: must be 1..8, got 9\n" },
+		{ F("\"maxInFlightRequests\": 0"), "kagent.conf:3: flows[0].maxInFlightRequests: must be 1..8, got 0\n" },
 		{ F("\"maxBufferSizeRecords\": 2.0"), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be a whole number, got 2.0\n" },
 		{ F("\"maxBufferSizeRecords\": \"many\""), "kagent.conf:3: flows[0].maxBufferSizeRecords: must be a number, got \"many\"\n" },
 		/* first the range of any flow, then the API's limit */
@@ -1434,6 +1444,8 @@ T(conf_error_network_settings)
 {
 	static const struct conf_t_case cases[] = {
 #define TOP(k, v) "{\n \"" k "\": " v ",\n" FLOWS "}"
+		{ TOP("tlsHandshakeTimeoutMillis", "99"),
+		  "kagent.conf:2: tlsHandshakeTimeoutMillis: must be 100..600000, got 99\n" },
 		{ TOP("connectionTimeoutMillis", "99"),
 		  "kagent.conf:2: connectionTimeoutMillis: must be 100..600000, got 99\n" },
 		{ TOP("connectionTimeoutMillis", "600001"),

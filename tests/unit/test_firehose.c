@@ -24,69 +24,7 @@ static const struct { const char *line, *data; size_t line_len, data_len; } recs
 	{ "\0\xff\x80\"\\\t\n", "\0\xff\x80\"\\\t\n", 7, 7 },
 };
 
-static void feed(struct ring *r, const char *s, size_t n)
-{
-	while (n > 0) {
-		size_t room;
-		char *p = ring_write_buf(r, &room);
-		if (room == 0)
-			return;
-		if (room > n)
-			room = n;
-		memcpy(p, s, room);
-		ring_write_ack(r, room, 0);
-		s += room;
-		n -= room;
-	}
-}
-
-/* stderr to /dev/null and back: the framer warns about the cut line. */
-static void quiet(int on)
-{
-	static int saved = -1;
-
-	if (on) {
-		int null = open("/dev/null", O_WRONLY);
-		saved = dup(2);
-		dup2(null, 2);
-		close(null);
-	} else {
-		dup2(saved, 2);
-		close(saved);
-	}
-}
-
-/* The ring, emptied, with its next record to start at buffer offset k. */
-static struct ring *at(size_t k)
-{
-	static struct ring r;
-	static int init;
-
-	if (!init) {
-		ring_init(&r, RSIZE, RSLOTS, RMAX);
-		init = 1;
-	}
-	ring_reset(&r, 0);
-	while (r.head % RSIZE != k) {
-		size_t m = (k + RSIZE - r.head % RSIZE) % RSIZE;
-		if (m > 8)
-			m = 8;
-		feed(&r, "fffffff\n" + 8 - m, m);
-		ring_release(&r, r.rhead);
-		ring_cut(&r, 0);
-	}
-	return &r;
-}
-
-/* lines[0..n) from buffer offset k. */
-static struct ring *load(size_t k, const char *const *lines, size_t n)
-{
-	struct ring *r = at(k);
-
-	for (size_t i = 0; i < n; i++)
-		feed(r, lines[i], strlen(lines[i]));
-	return r;
-}
+#include "rings_t.h"
 
 /* The six records of recs from buffer offset k. */
 static struct ring *load6(size_t k)

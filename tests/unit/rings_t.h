@@ -1,0 +1,74 @@
+/* Rings for the encoder tests (test_firehose.c, test_kinesis.c): records
+ * placed at any offset of a small ring, so every way a record can wrap is
+ * reached.  Define RSIZE, RSLOTS and RMAX before including. */
+#ifndef RINGS_T_H
+#define RINGS_T_H
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include "ring.h"
+
+static inline void feed(struct ring *r, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room;
+		char *p = ring_write_buf(r, &room);
+		if (room == 0)
+			return;
+		if (room > n)
+			room = n;
+		memcpy(p, s, room);
+		ring_write_ack(r, room, 0);
+		s += room;
+		n -= room;
+	}
+}
+
+/* stderr to /dev/null and back: the framer warns about the cut line. */
+static inline void quiet(int on)
+{
+	static int saved = -1;
+
+	if (on) {
+		int null = open("/dev/null", O_WRONLY);
+		saved = dup(2);
+		dup2(null, 2);
+		close(null);
+	} else {
+		dup2(saved, 2);
+		close(saved);
+	}
+}
+
+/* The ring, emptied, with its next record to start at buffer offset k. */
+static inline struct ring *at(size_t k)
+{
+	static struct ring r;
+	static int init;
+
+	if (!init) {
+		ring_init(&r, RSIZE, RSLOTS, RMAX);
+		init = 1;
+	}
+	ring_reset(&r, 0);
+	while (r.head % RSIZE != k) {
+		size_t m = (k + RSIZE - r.head % RSIZE) % RSIZE;
+		if (m > 8)
+			m = 8;
+		feed(&r, "fffffff\n" + 8 - m, m);
+		ring_release(&r, r.rhead);
+		ring_cut(&r, 0);
+	}
+	return &r;
+}
+
+/* lines[0..n) from buffer offset k. */
+static inline struct ring *load(size_t k, const char *const *lines, size_t n)
+{
+	struct ring *r = at(k);
+
+	for (size_t i = 0; i < n; i++)
+		feed(r, lines[i], strlen(lines[i]));
+	return r;
+}
+#endif
