@@ -207,4 +207,33 @@ def flows_in_two_regions(tmp):
         assert not [q for q in eu.requests() + us.requests() if q["status"] != 200]
 
 
+@test(timeout=60)
+def a_connection_the_server_closed_is_opened_again(tmp):
+    """The endpoint closes a kept-alive connection after 0.5 s unused
+    (AWS does after about a minute): each batch, a second apart, finds its
+    connection gone and goes on a new one, without an error said and
+    without a line lost or sent twice; back to back, a connection is
+    reused."""
+    log = tmp + "/app.log"
+    with Endpoint(tmp, tls=True, idle_timeout=0.5) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log, maxBufferSizeRecords=10)])
+        append(log, 0, 100)
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 100, 20)
+            for k in range(5):
+                time.sleep(1.2)
+                append(log, 100 + 10 * k, 110 + 10 * k)
+                wait_until(lambda: count(ep) >= 110 + 10 * k, 10)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0
+            err = ag.stderr()
+        assert ep.records() == lines(0, 150)
+        assert "warning" not in err, err
+        conns = [q["conn"] for q in ep.requests()]
+        assert len(conns) == 15, conns
+        assert len(set(conns[:10])) < 10, conns      # the first 100 lines: one connection, reused
+        assert len(set(conns[10:])) == 5, conns      # then each batch on a new one
+
+
 harness.run()
