@@ -145,6 +145,35 @@ def flow(path, stream="s1", **kw):
     return f
 
 
+def append(path, a, b):
+    with open(path, "ab") as f:
+        f.write(b"".join(lines(a, b)))
+
+
+def kflow(path, stream, **kw):
+    """A Kinesis flow following path from its start."""
+    f = {"filePattern": path, "kinesisStream": stream, "initialPosition": "START_OF_FILE",
+         "maxBufferAgeMillis": 1000}
+    f.update(kw)
+    return f
+
+
+def stats_line(err, stream):
+    """The last USR1 / exit counters line of a flow."""
+    ls = [l for l in err.splitlines() if l.startswith("kagent: %s: read " % stream)]
+    assert ls, err
+    return ls[-1]
+
+
+def failed_out(path):
+    """The endpoint's --failed-out lines, data decoded."""
+    with open(path, "rb") as f:
+        recs = [json.loads(l) for l in f.read().split(b"\n")[:-1]]
+    for r in recs:
+        r["data"] = base64.b64decode(r["data"])
+    return recs
+
+
 def numbers(recs):
     """The numbers of records made by lines()."""
     return [int(r) for r in recs]

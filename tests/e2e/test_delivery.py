@@ -11,13 +11,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, count, flow, free_port, lines, numbers, started,  # noqa: E402
+from harness import (Agent, Endpoint, append, count, flow, free_port, lines, numbers, started,  # noqa: E402
                      test, wait_until, write_conf)
-
-
-def append(path, a, b):
-    with open(path, "ab") as f:
-        f.write(b"".join(lines(a, b)))
 
 
 @test(timeout=60)

@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, ckpt_entry, ckpt_text, count, flow, lines, numbers,  # noqa: E402
+from harness import (Agent, Endpoint, append, ckpt_entry, ckpt_text, count, flow, lines, numbers,  # noqa: E402
                      read_ckpt, started, test, wait_until, write_conf)
 
 
@@ -26,11 +26,6 @@ def exactly_once(ep, want, what):
     assert not missing and not extra and len(recs) == len(got), \
         "%s: %d missing (first %s), %d unexpected, %d repeated" % (
             what, len(missing), missing[:5], len(extra), len(recs) - len(got))
-
-
-def append(path, a, b):
-    with open(path, "ab") as f:
-        f.write(b"".join(lines(a, b)))
 
 
 @test(timeout=120)

@@ -14,36 +14,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, Writer, count, flow, lines, numbers, started,  # noqa: E402
-                     test, wait_until, write_conf)
-
-
-def kflow(path, stream, **kw):
-    """A Kinesis flow following path from its start."""
-    f = {"filePattern": path, "kinesisStream": stream, "initialPosition": "START_OF_FILE",
-         "maxBufferAgeMillis": 1000}
-    f.update(kw)
-    return f
+from harness import (Agent, Endpoint, Writer, count, failed_out, flow, kflow, lines, numbers,  # noqa: E402
+                     started, stats_line, test, wait_until, write_conf)
 
 
 def puts(ep):
     return [e for e in ep.requests() if e["op"] in ("PutRecordBatch", "PutRecords")]
-
-
-def stats_line(err, stream):
-    """The last USR1 / exit counters line of a flow."""
-    ls = [l for l in err.splitlines() if l.startswith("kagent: %s: read " % stream)]
-    assert ls, err
-    return ls[-1]
-
-
-def failed_out(path):
-    """The endpoint's --failed-out lines, data decoded."""
-    with open(path, "rb") as f:
-        recs = [json.loads(l) for l in f.read().split(b"\n")[:-1]]
-    for r in recs:
-        r["data"] = base64.b64decode(r["data"])
-    return recs
 
 
 def far_away(tmp, n, inflight):

@@ -13,8 +13,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, count, flow, lines, numbers, started,  # noqa: E402
-                     test, wait_until, write_conf)
+from harness import (Agent, Endpoint, append, count, flow, lines, numbers, started, test,  # noqa: E402
+                     wait_until, write_conf)
 
 TOOLS = os.path.join(harness.ROOT, "tools")
 
@@ -94,11 +94,6 @@ def resolv_conf(tmp, dns, options="timeout:5 attempts:1"):
     with open(path, "w") as f:
         f.write("nameserver 127.0.0.1:%d\noptions %s\n" % (dns.port, options))
     return path
-
-
-def append(path, a, b):
-    with open(path, "ab") as f:
-        f.write(b"".join(lines(a, b)))
 
 
 def warnings(ag, text):

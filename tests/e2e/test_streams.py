@@ -17,21 +17,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, Writer, count, flow, lines, numbers, read_ckpt,  # noqa: E402
-                     started, test, wait_until, write_conf)
-
-
-def append(path, a, b):
-    with open(path, "ab") as f:
-        f.write(b"".join(lines(a, b)))
-
-
-def kflow(path, stream, **kw):
-    """A Kinesis flow following path from its start."""
-    f = {"filePattern": path, "kinesisStream": stream, "initialPosition": "START_OF_FILE",
-         "maxBufferAgeMillis": 1000}
-    f.update(kw)
-    return f
+from harness import (Agent, Endpoint, Writer, append, count, failed_out, flow, kflow, lines,  # noqa: E402
+                     numbers, read_ckpt, started, stats_line, test, wait_until, write_conf)
 
 
 def out(ep, stream=None):
@@ -40,15 +27,6 @@ def out(ep, stream=None):
     for r in recs:
         r["data"] = base64.b64decode(r["data"])
     return [r for r in recs if stream is None or r["stream"] == stream]
-
-
-def failed_out(path):
-    """The endpoint's --failed-out lines, data decoded."""
-    with open(path, "rb") as f:
-        recs = [json.loads(l) for l in f.read().split(b"\n")[:-1]]
-    for r in recs:
-        r["data"] = base64.b64decode(r["data"])
-    return recs
 
 
 def shard_id(i):
@@ -84,13 +62,6 @@ def quiet_port():
 
 def warnings(err, what):
     return [l for l in err.splitlines() if what in l]
-
-
-def stats_line(err, stream):
-    """The last USR1 / exit counters line of a flow."""
-    ls = [l for l in err.splitlines() if l.startswith("kagent: %s: read " % stream)]
-    assert ls, err
-    return ls[-1]
 
 
 def ckpt_offset(ck, path):

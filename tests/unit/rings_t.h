@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "ring.h"
+#include "t.h"
 
 static inline void feed(struct ring *r, const char *s, size_t n)
 {
@@ -70,5 +71,44 @@ static inline struct ring *load(size_t k, const char *const *lines, size_t n)
 	for (size_t i = 0; i < n; i++)
 		feed(r, lines[i], strlen(lines[i]));
 	return r;
+}
+
+/* Streams a whole body with next (an encoder's enc_next on e) in output
+ * pieces of cap bytes, checking that no call writes past cap, and compares
+ * it with want. */
+static inline int stream_body(size_t (*next)(void *e, char *out, size_t cap), void *e, size_t cap,
+			      const char *want, size_t wlen, const char *file, int line)
+{
+	static char buf[4096 + 8];
+	char out[2048];
+	size_t got = 0, n;
+	int calls = 0;
+
+	for (;;) {
+		memset(buf + cap, '#', 8);
+		n = next(e, buf, cap);
+		if (n > cap || memcmp(buf + cap, "########", 8) != 0) {
+			t_fail(file, line, "cap %zu: wrote past it (returned %zu)", cap, n);
+			return 0;
+		}
+		if (n == 0)
+			break;
+		if (got + n > sizeof out || ++calls > 2000) {
+			t_fail(file, line, "cap %zu: body too long", cap);
+			return 0;
+		}
+		memcpy(out + got, buf, n);
+		got += n;
+	}
+	if (next(e, buf, cap) != 0) {
+		t_fail(file, line, "cap %zu: more after the end", cap);
+		return 0;
+	}
+	if (got != wlen || memcmp(out, want, wlen) != 0) {
+		t_fail(file, line, "cap %zu:\n  got      \"%.*s\" (%zu)\n  expected \"%.*s\" (%zu)", cap,
+		       (int)got, out, got, (int)wlen, want, wlen);
+		return 0;
+	}
+	return 1;
 }
 #endif
