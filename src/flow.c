@@ -827,5 +827,5 @@ int flow_drained(const struct flow *f, int reading)
 {
 	/* stopping, nothing more is read: what was read is all there is to
 	 * send, however much the files have grown since (a stop in a burst) */
-	return f->ring.rtail == f->ring.rhead && (f->tail.at_end || !reading) && !busy(f);
+	return f->ring.rtail == f->ring.rhead && (tail_done(&f->tail, &f->ring) || !reading) && !busy(f);
 }

@@ -428,7 +428,7 @@ void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt 
 /* ---- reading ---- */
 
 /* Gives the ring to slot i (-1: to none), after the current file's uncut bytes are given back. */
-static int turn_to(struct tail *t, struct ring *r, int i)
+static int turn_to(struct tail *t, struct ring *r, int i, int64_t now)
 {
 	if (t->cur == i)
 		return 1;
@@ -436,8 +436,16 @@ static int turn_to(struct tail *t, struct ring *r, int i)
 		struct src *c = &t->s[t->cur];
 		if (r->skipping || c->fifo)
 			return 0;	/* an overlong line is finished first; a FIFO cannot be read again */
-		if (r->rstart < r->start && c->next_look > c->grew + TAIL_QUIET_MS)
-			c->next_look = c->grew + TAIL_QUIET_MS;	/* back to send its multi-line record when quiet */
+		if (r->rstart < r->start && c->at_eof && (t->flushing || now - c->grew >= TAIL_QUIET_MS))
+			ring_flush_pending(r, now);	/* the multi-line record that ends a quiet file */
+		if (r->rstart < r->start) {
+			/* its multi-line record is given back: the file is not
+			 * done with (--once waits for it), and is read again to
+			 * send the record once quiet */
+			c->at_eof = 0;
+			if (c->next_look > c->grew + TAIL_QUIET_MS)
+				c->next_look = c->grew + TAIL_QUIET_MS;
+		}
 		c->pos = ring_unread(r);
 		c->skip_lines = r->skip_lines;
 		c->last_rec = r->rhead;
@@ -647,7 +655,7 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 	for (int k = 0; k < READS_PER_CALL; k++) {
 		size_t room, n;
 		int i = pick(t, r, now);
-		if (i < 0 || !turn_to(t, r, i))
+		if (i < 0 || !turn_to(t, r, i, now))
 			break;
 		ring_write_buf(r, &room);
 		if (!room)
@@ -679,6 +687,11 @@ void tail_released(struct tail *t, const struct ring *r, uint64_t from, uint64_t
 	for (int i = 0; i < TAIL_FILES; i++)
 		if (moved & (1u << i) && t->s[i].fd >= 0)
 			remember(t, &t->s[i], end[i]);
+}
+
+int tail_done(const struct tail *t, const struct ring *r)
+{
+	return t->at_end && r->rstart == r->start;
 }
 
 int64_t tail_due(const struct tail *t, const struct ring *r)

@@ -79,6 +79,10 @@ void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt 
 size_t tail_read(struct tail *t, struct ring *r, int64_t now);
 /* Records [from, to) were accepted (or dropped): their files' checkpoints move past them. */
 void tail_released(struct tail *t, const struct ring *r, uint64_t from, uint64_t to);
+/* Every file was read to its end and every record read was cut: a
+ * multi-line record at a file's end is still held until the flow flushes
+ * (--once: t->flushing, then it is sent). */
+int tail_done(const struct tail *t, const struct ring *r);
 /* When tail_read must run again at the latest. */
 int64_t tail_due(const struct tail *t, const struct ring *r);
 /* The descriptor to poll for input (a FIFO, when it may be read), or -1. */

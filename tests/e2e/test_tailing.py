@@ -176,6 +176,50 @@ def partial_last_line_goes_as_it_is_at_rotation(tmp):
                                 [b"second partial\r"] + lines(1500, 2000))
         assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(log, 500 * 9)]
 
+TRACE = (b"2024-01-01 10:00:00 ERROR request failed\n"
+         b"java.lang.IllegalStateException: no connection\n"
+         b"\tat com.example.Pool.get(Pool.java:42)\n")
+
+
+@test(timeout=60)
+def once_sends_every_files_last_multiline_record(tmp):
+    """--once with multiLineStartPattern: the last record of a file (not
+    followed by a start line) is sent before the exit, also when it is the
+    only record read (nothing else to send when the files are at their end),
+    and for each of several files; the checkpoints end at the files' ends."""
+    one = tmp + "/one.log"
+    with open(one, "wb") as f:
+        f.write(TRACE)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(one, multiLineStartPattern="^\\d{4}-")])
+        with Agent(harness.kagent(), conf, args=["--once=5"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        assert ep.records() == [TRACE], ep.records()
+        # resumed: the one record appended is the last one again
+        with open(one, "ab") as f:
+            f.write(TRACE.replace(b"10:00:00", b"10:00:01"))
+        with Agent(harness.kagent(), conf, args=["--once=5"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        assert ep.records() == [TRACE, TRACE.replace(b"10:00:00", b"10:00:01")], ep.records()
+        assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(one, 2 * len(TRACE))]
+    d = tmp + "/many"
+    os.makedirs(d + "/logs")
+    names = [d + "/logs/" + n for n in ("a.log", "b.log", "c.log")]
+    for k, name in enumerate(names):
+        with open(name, "wb") as f:
+            f.write(TRACE + TRACE.replace(b"ERROR", b"ERR%d" % k))
+    with Endpoint(d) as ep:
+        conf = d + "/k.conf"
+        write_conf(conf, ep, [flow(d + "/logs/*.log", multiLineStartPattern="^\\d{4}-")])
+        with Agent(harness.kagent(), conf, args=["--once=5"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        want = [TRACE] * 3 + [TRACE.replace(b"ERROR", b"ERR%d" % k) for k in range(3)]
+        assert sorted(ep.records()) == sorted(want), ep.records()
+        ents = sorted(read_ckpt(d + "/checkpoints"), key=lambda e: e[5])
+        assert ents == [ckpt_entry(n, os.path.getsize(n)) for n in names], ents
+
+
 # ---------------------------------------------------------------- checkpoint file
 
 
