@@ -10,6 +10,10 @@
 
 #define CKPT_MAX 256		/* files remembered, all flows together */
 #define CKPT_PATH_MAX 512
+/* checkpointFile: at most CKPT_FILE_MAX - 1 bytes, so that its temporary
+ * name (".tmp" added) always fits; a longer one is refused (conf.c should
+ * say so at start-up, as "checkpointFile: longer than 511 bytes"). */
+#define CKPT_FILE_MAX 512
 #define CKPT_FORGET_MS (15 * 60 * 1000)	/* an entry no scan has seen this long is dropped */
 
 /* What identifies a file's content: a hash of its first len bytes. */
@@ -40,8 +44,16 @@ struct ckpt {
 };
 
 /* Start-up: reads the file if there is one.  A missing file is normal; a
- * corrupt one is reported and treated as absent. */
+ * corrupt one, a symbolic link or a FIFO is reported and treated as absent;
+ * a name of CKPT_FILE_MAX bytes or more is reported, and nothing is read
+ * or saved. */
 void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms, int64_t now);
+/* Reads the text of a checkpoint file (len bytes, any bytes) into c's
+ * entries: 0, or -1 if it is not a complete checkpoint (c->n is then 0). */
+int ckpt_parse(struct ckpt *c, const char *text, size_t len, int64_t now);
+/* e's line as the file holds it, '\n' included, in out: its length (0 if
+ * it does not fit in cap; CKPT_PATH_MAX + 128 always does). */
+size_t ckpt_line(const struct ckpt_ent *e, char *out, size_t cap);
 /* The entry for (dev, ino), or NULL. */
 struct ckpt_ent *ckpt_find(struct ckpt *c, dev_t dev, ino_t ino);
 /* Records that the file (dev, ino) with content fp, now named path, is

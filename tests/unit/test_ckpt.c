@@ -3,6 +3,7 @@
  * sees, the full table, every kind of damage read as "no checkpoint" with a
  * warning, and the rate limit.  Each test works in its own mkdtemp directory
  * and removes it. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +76,13 @@ static const char *load_logged(struct ckpt *c, int64_t interval, int64_t now)
 {
 	t_capture_begin();
 	ckpt_load(c, file, interval, now);
+	return t_capture_end();
+}
+
+static const char *load_logged_from(struct ckpt *c, const char *path)
+{
+	t_capture_begin();
+	ckpt_load(c, path, 0, 0);
 	return t_capture_end();
 }
 
@@ -404,6 +412,139 @@ TD(ckpt_save_fails)
 	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xd), 4);
 	T_EQ_STR(save_logged(&ck, 8000, 0, &ret), "");
 	T_EQ_INT(ret, 0);
+}
+
+/* The temporary file's name is taken (a crash between its creation and
+ * the rename, or someone who can write the directory): by a symbolic link
+ * to another file, a dangling one, a hard link, a plain file.  None is
+ * followed, written through or truncated; each is removed and the
+ * checkpoint saved as always. */
+TD(ckpt_temp_name_taken)
+{
+	char tmp[160], victim[160], absent[160];
+	struct stat st;
+	int ret;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	snprintf(absent, sizeof absent, "%s/created", dir);
+	T_EQ_INT(write_file(victim, "precious\n", 9), 0);
+	ckpt_load(&ck, file, 1000, 0);
+
+	T_EQ_INT(symlink(victim, tmp), 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 10);
+	T_EQ_STR(save_logged(&ck, 5000, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(victim), "precious\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 10 /a\nend 1\n");
+	T_TRUE(lstat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1);
+	T_TRUE(lstat(tmp, &st) < 0);
+
+	T_EQ_INT(symlink(absent, tmp), 0);	/* O_CREAT would make the file it names */
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 20);
+	T_EQ_INT(ckpt_save(&ck, 6000, 1), 0);
+	T_TRUE(lstat(absent, &st) < 0);
+	T_TRUE(lstat(file, &st) == 0 && S_ISREG(st.st_mode));
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 20 /a\nend 1\n");
+
+	T_EQ_INT(link(victim, tmp), 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 30);
+	T_EQ_INT(ckpt_save(&ck, 7000, 1), 0);
+	T_EQ_STR(read_text(victim), "precious\n");
+	T_TRUE(stat(victim, &st) == 0 && st.st_nlink == 1);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 30 /a\nend 1\n");
+
+	T_EQ_INT(write_file(tmp, "left by a crash", 15), 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 40);
+	T_EQ_INT(ckpt_save(&ck, 8000, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 40 /a\nend 1\n");
+	T_TRUE(lstat(tmp, &st) < 0);
+	unlink(victim);
+	unlink(absent);
+}
+
+/* The checkpoint file itself a symbolic link or a FIFO: not read (nor
+ * waited on), said; the next save replaces it with a file. */
+TD(ckpt_file_not_a_file)
+{
+	static const char good[] = MAGIC "1 2 4 0000000000000001 10 /a\nend 1\n";
+	char other[160], want[512];
+
+	snprintf(other, sizeof other, "%s/other", dir);
+	T_EQ_INT(write_file(other, good, sizeof good - 1), 0);
+	T_EQ_INT(symlink(other, file), 0);
+	snprintf(want, sizeof want, "kagent: warning: checkpoint %s: a symbolic link: not read, "
+		 "starting without it (a save replaces it with a file)\n", file);
+	T_EQ_STR(load_logged(&ck, 0, 0), want);
+	T_EQ_INT(ck.n, 0);
+	ckpt_set(&ck, "/b", 1, 3, FP(4, 2), 5);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_STR(read_text(other), good);
+	struct stat st;
+	T_TRUE(lstat(file, &st) == 0 && S_ISREG(st.st_mode));
+	unlink(file);
+	T_EQ_INT(mkfifo(file, 0600), 0);
+	snprintf(want, sizeof want,
+		 "kagent: warning: checkpoint %s: unreadable or too large, starting without it\n", file);
+	T_EQ_STR(load_logged(&ck, 0, 0), want);
+	T_EQ_INT(ck.n, 0);
+	unlink(other);
+}
+
+/* A checkpointFile of CKPT_FILE_MAX bytes or more is refused, said at the
+ * load and at the first save, and no file is touched.  (A name of 516 to
+ * 4,095 bytes used to make the temporary name, cut to 519 bytes, name
+ * another file: it was truncated, written and renamed away.) */
+TD(ckpt_file_name_too_long)
+{
+	static char longdir[CKPT_FILE_MAX + 64], longfile[CKPT_FILE_MAX + 64], prefix[CKPT_FILE_MAX + 64];
+	static char want[2048];
+	size_t n;
+	int ret;
+
+	n = (size_t)snprintf(longdir, sizeof longdir, "%s/", dir);
+	memset(longdir + n, 'd', 250);
+	longdir[n + 250] = 0;
+	T_EQ_INT(mkdir(longdir, 0755), 0);
+	n += 250;
+	longdir[n++] = '/';
+	memset(longdir + n, 'e', 240);
+	longdir[n + 240] = 0;
+	T_EQ_INT(mkdir(longdir, 0755), 0);
+	n = (size_t)snprintf(longfile, sizeof longfile, "%s/", longdir);
+	memset(longfile + n, 'f', CKPT_FILE_MAX + 18 - n);
+	longfile[CKPT_FILE_MAX + 18] = 0;
+	snprintf(prefix, sizeof prefix, "%.519s", longfile);
+	T_EQ_INT(write_file(prefix, "precious\n", 9), 0);
+	for (int len = CKPT_FILE_MAX + 18; len >= CKPT_FILE_MAX; len -= 18) {
+		longfile[len] = 0;
+		static char said_load[2048];
+		snprintf(said_load, sizeof said_load, "%s", load_logged_from(&ck, longfile));
+		ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 10);
+		const char *said_save = save_logged(&ck, 0, 1, &ret);
+		T_EQ_STR(read_text(prefix), "precious\n");
+		T_EQ_STR(read_text(longfile), "(absent)");
+		T_EQ_INT(ret, -1);
+		snprintf(want, sizeof want, "kagent: warning: checkpoint %s: longer than %d bytes: no checkpoint "
+			 "is read or written (set checkpointFile to a shorter path)\n", longfile, CKPT_FILE_MAX - 1);
+		T_EQ_STR(said_load, want);
+		snprintf(want, sizeof want, "kagent: warning: checkpoint %s: cannot save (will keep trying): "
+			 "%s\n", longfile, strerror(ENAMETOOLONG));
+		T_EQ_STR(said_save, want);
+	}
+	/* one byte shorter is fine */
+	longfile[CKPT_FILE_MAX - 1] = 0;
+	T_EQ_STR(load_logged_from(&ck, longfile), "");
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 10);
+	T_EQ_STR(save_logged(&ck, 0, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(longfile), MAGIC "1 2 4 0000000000000001 10 /a\nend 1\n");
+	T_EQ_STR(read_text(prefix), "precious\n");
+	unlink(longfile);
+	unlink(prefix);
+	rmdir(longdir);
+	*strrchr(longdir, '/') = 0;
+	rmdir(longdir);
 }
 
 /* Loads s (n bytes) as the file; 1 if it was taken as absent with the warning. */
