@@ -108,6 +108,8 @@ void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms, int64_t no
 	memset(c, 0, sizeof *c);
 	c->file = file;
 	c->interval_ms = interval_ms;
+	c->started = now;
+	c->saved_at = now - interval_ms;	/* the first save need not wait */
 	if (strlen(file) >= CKPT_FILE_MAX) {
 		log_warnx("checkpoint %s: longer than %d bytes: no checkpoint is read or written (set "
 			  "checkpointFile to a shorter path)", file, CKPT_FILE_MAX - 1);
@@ -218,9 +220,20 @@ void ckpt_forget(struct ckpt *c, dev_t dev, ino_t ino)
 	}
 }
 
+/* How long after a save the next may come.  A process that has only just
+ * started may be in a crash loop (killed after a fraction of a second, again
+ * and again): what it delivers is saved sooner, so that each run, however
+ * short, moves the checkpoint on instead of sending the same records again. */
+static int64_t gap(const struct ckpt *c)
+{
+	if (c->saved_at < c->started + c->interval_ms)
+		return c->interval_ms / CKPT_EARLY_DIV;
+	return c->interval_ms;
+}
+
 int64_t ckpt_due(const struct ckpt *c)
 {
-	return c->dirty ? c->saved_at + c->interval_ms : INT64_MAX;
+	return c->dirty ? c->saved_at + gap(c) : INT64_MAX;
 }
 
 size_t ckpt_line(const struct ckpt_ent *e, char *out, size_t cap)
@@ -273,7 +286,7 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 	char tmp[CKPT_FILE_MAX + 4], line[CKPT_PATH_MAX + 128], dir[CKPT_FILE_MAX];
 	int fd, ok;
 
-	if (!c->dirty || (!force && now < c->saved_at + c->interval_ms))
+	if (!c->dirty || (!force && now < c->saved_at + gap(c)))
 		return 0;
 	forget_old(c, now);
 	if (strlen(c->file) >= CKPT_FILE_MAX) {
@@ -321,6 +334,6 @@ fail:
 	if (!c->failing)
 		log_warn("checkpoint %s: cannot save (will keep trying)", c->file);
 	c->failing = 1;
-	c->saved_at = now;	/* retry after the interval, not in a tight loop */
+	c->saved_at = now;	/* retry after the gap, not in a tight loop */
 	return -1;
 }

@@ -341,48 +341,69 @@ TD(ckpt_set_updates)
 	T_EQ_STR(ckpt_find(&ck, 1, 1)->path, long_path);
 }
 
+/* At most one save per interval; within the first interval after the load
+ * (the process's start), one per interval / CKPT_EARLY_DIV, and the first
+ * at once: a run killed after a fraction of a second still saves what it
+ * delivered. */
 TD(ckpt_rate_limit)
 {
+	char want[128];
 	int ret;
 
-	ckpt_load(&ck, file, 1000, 0);
+	T_EQ_INT(CKPT_EARLY_DIV, 8);
+	ckpt_load(&ck, file, 1000, 100000);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);	/* nothing to save */
 	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 10);
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_due(&ck), 1000);
-	T_EQ_INT(ckpt_save(&ck, 999, 0), 0);
-	T_EQ_STR(read_text(file), "(absent)");
-	T_EQ_INT(ckpt_save(&ck, 5000, 0), 0);
+	T_EQ_INT(ckpt_due(&ck), 99125);
+	T_EQ_INT(ckpt_save(&ck, 100000, 0), 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 10 /a\nend 1\n");
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
-	/* a change within the interval waits for it */
+	/* the first interval: an eighth of it between saves */
 	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 20);
-	T_EQ_INT(ckpt_due(&ck), 6000);
-	T_EQ_INT(ckpt_save(&ck, 5001, 0), 0);
-	T_EQ_INT(ckpt_save(&ck, 5999, 0), 0);
+	T_EQ_INT(ckpt_due(&ck), 100125);
+	T_EQ_INT(ckpt_save(&ck, 100124, 0), 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 10 /a\nend 1\n");
+	int writes = 1;
+	for (int64_t t = 100125; t <= 101000; t += 125) {
+		ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), t);
+		T_EQ_INT(ckpt_due(&ck), t);
+		T_EQ_INT(ckpt_save(&ck, t, 0), 0);
+		snprintf(want, sizeof want, MAGIC "1 2 4 000000000000000c %lld /a\nend 1\n", (long long)t);
+		T_EQ_STR(read_text(file), want);
+		writes++;
+	}
+	T_EQ_INT(writes, CKPT_EARLY_DIV + 1);
+	/* then the interval */
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
+	T_EQ_INT(ckpt_due(&ck), 102000);
+	T_EQ_INT(ckpt_save(&ck, 101125, 0), 0);
+	T_EQ_INT(ckpt_save(&ck, 101999, 0), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 101000 /a\nend 1\n");
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_save(&ck, 6000, 0), 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 20 /a\nend 1\n");
-	/* force does not wait */
-	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
-	T_EQ_INT(ckpt_save(&ck, 6001, 1), 0);
+	T_EQ_INT(ckpt_save(&ck, 102000, 0), 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 30 /a\nend 1\n");
-	T_EQ_INT(ck.saved_at, 6001);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 31);
+	T_EQ_INT(ckpt_due(&ck), 103000);
+	/* force does not wait */
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 32);
+	T_EQ_INT(ckpt_save(&ck, 102001, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 32 /a\nend 1\n");
+	T_EQ_INT(ck.saved_at, 102001);
 	/* setting what is already there changes nothing */
-	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 32);
 	T_EQ_INT(ck.dirty, 0);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
 	/* nor do unfollowing, or a scan seeing it under the same name */
-	ckpt_unfollow(&ck, 1, 2, 6002);
-	ckpt_seen(&ck, ckpt_find(&ck, 1, 2), "/a", 6003);
+	ckpt_unfollow(&ck, 1, 2, 102002);
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 2), "/a", 102003);
 	T_EQ_INT(ck.dirty, 0);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
 	/* nothing dirty: not written, even forced */
 	T_EQ_INT(write_file(file, "sentinel", 8), 0);
-	T_EQ_STR(save_logged(&ck, 100000, 1, &ret), "");
+	T_EQ_STR(save_logged(&ck, 200000, 1, &ret), "");
 	T_EQ_INT(ret, 0);
-	T_EQ_INT(ckpt_save(&ck, 100000, 0), 0);
+	T_EQ_INT(ckpt_save(&ck, 200000, 0), 0);
 	T_EQ_STR(read_text(file), "sentinel");
 }
 
@@ -768,7 +789,7 @@ TD(ckpt_seen_renames)
 	ckpt_seen(&ck, e, "/var/log/app.log.1", 300);
 	T_EQ_INT(e->seen, 300);
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_due(&ck), 1000);
+	T_EQ_INT(ckpt_due(&ck), 100 - 1000 + 125);	/* the first save need not wait */
 	T_EQ_STR(e->path, "/var/log/app.log.1");
 	T_EQ_INT(e->live, 0);	/* seen is not followed */
 	T_EQ_INT(e->off, 30);
@@ -860,7 +881,7 @@ TD(ckpt_forget_now)
 	ckpt_forget(&ck, 1, 2);
 	T_EQ_INT(ck.n, 3);
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_due(&ck), 1000);
+	T_EQ_INT(ckpt_due(&ck), 125);	/* saved at 0, within the first interval */
 	T_TRUE(ckpt_find(&ck, 1, 2) == NULL);
 	T_TRUE(ckpt_find(&ck, 1, 4) == &ck.ent[1]);
 	T_EQ_STR(ck.ent[1].path, "/d");
