@@ -1013,6 +1013,7 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 	f->ring_bytes = 0;		/* by the record limit, once known */
 	f->terminator = "\n";
 	f->poll_ms = 100;
+	f->follow_symlinks = -1;
 	f->line = conf_line(x, obj);
 	f->file = x->path;
 	snprintf(dot, sizeof dot, "%s.", pfx);
@@ -1156,6 +1157,15 @@ static int conf_flow(struct conf_cx *x, int obj, size_t idx, struct conf_flow *f
 				return -1;
 			}
 			f->fifo_drop = !strcmp(s, "drop");
+		} else if (json_eq(x->js, &x->t[j], "followSymlinks")) {
+			int len = x->t[v].end - x->t[v].start;
+			s = x->js + x->t[v].start;
+			if (x->t[v].type != JSMN_PRIMITIVE ||
+			    !((len == 4 && !memcmp(s, "true", 4)) || (len == 5 && !memcmp(s, "false", 5)))) {
+				conf_say(x->path, conf_line(x, v), "%s: must be true or false", kp);
+				return -1;
+			}
+			f->follow_symlinks = len == 4;
 		} else if (json_eq(x->js, &x->t[j], "skipHeaderLines")) {
 			if (conf_int(x, v, kp, 0, 1000000, &n) < 0)
 				return -1;

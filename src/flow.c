@@ -124,7 +124,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	}
 	f->ring.footer_rx = cf->footer;
 	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
-		  cf->poll_ms, cf->fifo_drop, mono_ms());
+		  cf->poll_ms, cf->fifo_drop, cf->follow_symlinks, mono_ms());
 	f->last_progress = mono_ms();
 	return 0;
 }

@@ -60,6 +60,60 @@ static int same_content(int fd, const struct fprint *fp)
 	return got.len == fp->len && got.hash == fp->hash;
 }
 
+/* ---- opening: symbolic links ---- */
+
+/* Can no one but root and kagent's own user write the directory that path
+ * is in?  Owned by one of them, not writable by group or others: /var/log
+ * (root, 0755) is such a directory; /tmp (1777: anyone may create a link
+ * there, the sticky bit only keeps others from removing it) is not. */
+static int dir_trusted(const char *path)
+{
+	char dir[CKPT_PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if (!(slash = strrchr(dir, '/')))
+		return 0;
+	slash[slash == dir] = 0;	/* "/x" is in "/" */
+	return stat(dir, &st) == 0 && (st.st_uid == 0 || st.st_uid == geteuid()) &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* May the symbolic link at path be followed?  followSymlinks says, or when
+ * it is not given, the directory the link is in (dir_trusted): whoever can
+ * write a watched directory must not be able to have root read and ship any
+ * file by putting a link there.  Said once a flow when not. */
+static int may_follow(struct tail *t, const char *path)
+{
+	if (t->follow >= 0 ? t->follow : dir_trusted(path))
+		return 1;
+	if (!t->link_logged++)
+		log_warnx(t->follow == 0 ? "%s: a symbolic link: not followed (followSymlinks is false)" :
+			  "%s: a symbolic link in a directory that others can write: not followed (followSymlinks)",
+			  path);
+	return 0;
+}
+
+static int is_link(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* Opens a file the pattern matched: through a symbolic link only when it
+ * may be followed, and never through one put there since it was looked at
+ * (O_NOFOLLOW).  The caller checks what was opened (fstat). */
+static int open_file(struct tail *t, const char *path, int flags)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 && errno == ELOOP && is_link(path) && may_follow(t, path))
+		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	return fd;
+}
+
 /* ---- the table ---- */
 
 static int busy(const struct tail *t, const struct ring *r, int i)
@@ -103,7 +157,7 @@ static struct ckpt_ent *copied_entry(struct tail *t, int fd, off_t size)
 			continue;
 		/* the original still there with that content: fd is a mere copy */
 		if (stat(e->path, &st) == 0 && st.st_dev == e->dev && st.st_ino == e->ino &&
-		    (ofd = open(e->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		    (ofd = open_file(t, e->path, O_RDONLY)) >= 0) {
 			unchanged = same_content(ofd, &e->fp);
 			close(ofd);
 		}
@@ -137,7 +191,7 @@ static void admit(struct tail *t, const struct ring *r, const char *path, int64_
 	for (i = 0; i < TAIL_FILES && !s; i++)
 		if (t->s[i].fd < 0)
 			s = &t->s[i];
-	if (!s || (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+	if (!s || (fd = open_file(t, path, O_RDONLY)) < 0)
 		return;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || by_inode(t, st.st_dev, st.st_ino)) {
 		close(fd);
@@ -223,6 +277,8 @@ static int found(void *ctx, const char *path, const struct stat *st)
 
 	if (!S_ISREG(st->st_mode))
 		return 0;	/* a FIFO is followed only when named alone */
+	if (is_link(path) && !may_follow(t, path))
+		return 0;
 	e = t->ckpt ? ckpt_find(t->ckpt, st->st_dev, st->st_ino) : NULL;
 	if ((s = by_inode(t, st->st_dev, st->st_ino))) {
 		if (strcmp(s->path, path) != 0) {
@@ -358,14 +414,17 @@ static void open_fifo(struct tail *t, struct ring *r)
 	struct stat st;
 	int fd;
 
-	if ((fd = open(t->pattern, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+	if ((fd = open_file(t, t->pattern, O_RDWR)) < 0)
 		return;
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+		close(fd);	/* replaced since it was looked at */
+		return;
+	}
 	if (t->missing_logged)
 		log_info("%s: found", t->pattern);
 	t->missing_logged = 0;
 	t->cur = 0;
 	ring_source(r, 0, 0, 0);
-	fstat(fd, &st);
 	memset(s, 0, sizeof *s);
 	snprintf(s->path, sizeof s->path, "%s", t->pattern);
 	s->fd = fd;
@@ -398,9 +457,10 @@ static size_t drop(struct tail *t, struct src *s, struct ring *r)
 /* ---- init ---- */
 
 void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt *ck, int start_at_end,
-	       int64_t poll_ms, int drop_fifo, int64_t now)
+	       int64_t poll_ms, int drop_fifo, int follow, int64_t now)
 {
 	memset(t, 0, sizeof *t);
+	t->follow = follow;
 	for (int i = 0; i < TAIL_FILES; i++)
 		t->s[i].fd = -1;
 	t->pattern = pattern;

@@ -64,6 +64,8 @@ struct tail {
 	int waiting;			/* files matched but not followed (table full) */
 	int waiting_logged, missing_logged, walk_logged;
 	int unwatched;			/* a directory without an inotify watch: poll */
+	int follow;			/* followSymlinks: 1, 0, or -1: only in directories no one else can write */
+	int link_logged;
 	/* FIFOs */
 	int drop;			/* fifoOverflow "drop": a full ring throws new lines away */
 	int dropping;			/* in the middle of a line being thrown away */
@@ -72,9 +74,12 @@ struct tail {
 };
 
 /* Start-up: finds the pattern's files and where to resume each (checkpoint,
- * else from the start, or from the end for files found now when start_at_end). */
+ * else from the start, or from the end for files found now when start_at_end).
+ * follow (followSymlinks): a matched symbolic link is followed if 1, not if
+ * 0; if -1 only when the directory it is in can be written by no one but
+ * root and kagent's own user. */
 void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt *ck, int start_at_end,
-	       int64_t poll_ms, int drop, int64_t now);
+	       int64_t poll_ms, int drop, int follow, int64_t now);
 /* Reads what fits into the ring, a few reads at most.  Returns bytes read. */
 size_t tail_read(struct tail *t, struct ring *r, int64_t now);
 /* Records [from, to) were accepted (or dropped): their files' checkpoints move past them. */
