@@ -12,12 +12,11 @@ import os
 import shutil
 import signal
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, Writer, append, count, flow, numbers, started, test, wait_until,  # noqa: E402
+from harness import (Agent, Endpoint, append, count, flow, numbers, started, test, wait_until,  # noqa: E402
                      write_conf)
 
 TOTAL = 30000
@@ -25,46 +24,27 @@ TOTAL = 30000
 
 def copytruncate_every_second(tmp, shift):
     """The issue's workload: TOTAL lines at ~2,000 lines/s (15 s), one
-    copytruncate a second.  The writer is held while the file is copied and
+    copytruncate a second (shift: logrotate's move of app.log.1 to
+    app.log.2 first).  The writer is held while the file is copied and
     truncated (lines written between the two are lost by copytruncate
-    itself, not by kagent).  Returns (records, rotations, stderr, the lines
-    of copies under 1 KiB)."""
+    itself, not by kagent).  Returns (the numbers received, rotations,
+    stderr, the lines of copies under 1 KiB)."""
     log = tmp + "/app.log"
-    open(log, "wb").close()
-    lock = threading.Lock()
-    with Endpoint(tmp) as ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [flow(log + "*")])
-        with Agent(harness.kagent(), conf) as ag:
-            started(ag)
-            w = Writer(log, 0, TOTAL, chunk=20, pause=0.01, lock=lock)
-            w.start()
-            n = 0
-            short = set()
-            while w.is_alive():
-                time.sleep(1)
-                with lock:
-                    n += 1
-                    if shift and os.path.exists(log + ".1"):
-                        os.rename(log + ".1", log + ".2")
-                    shutil.copyfile(log, log + ".1")
-                    with open(log, "r+b") as f:
-                        f.truncate(0)
-                    with open(log + ".1", "rb") as f:
-                        copy = f.read()
-                    if 0 < len(copy) < 1024:
-                        short |= set(numbers(copy.splitlines(True)))
-            w.join()
-            try:
-                wait_until(lambda: count(ep) >= TOTAL, 20, interval=0.2)
-            except AssertionError:
-                pass                    # said in detail by the caller
-            time.sleep(2)               # a repeat would arrive in this time
-            assert ag.alive(), ag.stderr()
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
-            err = ag.stderr()
-        return numbers(ep.records()), n, err, short
+    short = set()
+
+    def rotate(n):
+        if shift and os.path.exists(log + ".1"):
+            os.rename(log + ".1", log + ".2")
+        shutil.copyfile(log, log + ".1")
+        with open(log, "r+b") as f:
+            f.truncate(0)
+        with open(log + ".1", "rb") as f:
+            copy = f.read()
+        if 0 < len(copy) < 1024:
+            short.update(numbers(copy.splitlines(True)))
+
+    ep, n, err, _ = harness.rotated_every_second(tmp, TOTAL, rotate)
+    return numbers(ep.records()), n, err, short
 
 
 def every_line_once(recs, n, err, short):

@@ -5,7 +5,6 @@ kept, the oldest deleted: a rotated file lives 5 s).  Each run must make
 durable progress however short it is: nothing is lost, and what comes twice
 is what was accepted after the last checkpoint write, or on the wire, at
 each kill."""
-import json
 import os
 import random
 import signal
@@ -15,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Agent, Endpoint, count, flow, lines, numbers, test, write_conf  # noqa: E402
+from harness import Agent, Endpoint, flow, lines, numbers, test, write_conf  # noqa: E402
 
 RATE = 3000             # lines a second
 SECONDS = 20

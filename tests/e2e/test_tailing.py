@@ -48,46 +48,26 @@ def rename_and_create_every_second_under_load(tmp):
     rename (that loss would be the writer's, not the agent's)."""
     log = tmp + "/app.log"
     total = 60000
-    open(log, "wb").close()
-    lock = threading.Lock()
-    with Endpoint(tmp) as ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [flow(log)])
-        with Agent(harness.kagent(), conf) as ag:
-            started(ag)
-            w = Writer(log, 0, total, chunk=20, pause=0.01, reopen=True, lock=lock)
-            t0 = time.monotonic()
-            w.start()
-            n = 0
-            while w.is_alive():
-                time.sleep(1)
-                with lock:
-                    n += 1
-                    os.rename(log, "%s.%d" % (log, n))
-                    open(log, "wb").close()
-            took = time.monotonic() - t0
-            try:
-                wait_until(lambda: count(ep) >= total, 10, interval=0.2)
-            except AssertionError:
-                pass                    # said in detail below
-            time.sleep(1.5)             # a repeat would arrive in this time
-            assert ag.alive(), ag.stderr()
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
-        # the rotations themselves lost nothing: the files hold every line once
-        files = ["%s.%d" % (log, i) for i in range(1, n + 1)] + [log]
-        data = [open(p, "rb").read() for p in files]
-        assert b"".join(data) == b"".join(lines(0, total))
-        assert n >= 25 and took < 40, (n, took)
-        got = set(numbers(ep.records()))
-        never = ["%s (%d lines)" % (os.path.basename(p), len(d) // 9) for p, d in zip(files, data)
-                 if d and not got & set(numbers(d.splitlines()))]
-        assert not never, "files never read: %s" % ", ".join(never)
-        same_records(ep, total, "%d rotations" % n)
-        # the files rotated away that are still read (for a writer that
-        # keeps writing them) are remembered at their ends too
-        ckpt_complete(tmp + "/checkpoints", files, name=log)
-        print("  %d rotations in %.1f s" % (n, took))
+
+    def rotate(n):
+        os.rename(log, "%s.%d" % (log, n))
+        open(log, "wb").close()
+
+    ep, n, _, took = harness.rotated_every_second(tmp, total, rotate, reopen=True, pattern="")
+    # the rotations themselves lost nothing: the files hold every line once
+    files = ["%s.%d" % (log, i) for i in range(1, n + 1)] + [log]
+    data = [open(p, "rb").read() for p in files]
+    assert b"".join(data) == b"".join(lines(0, total))
+    assert n >= 25 and took < 40, (n, took)
+    got = set(numbers(ep.records()))
+    never = ["%s (%d lines)" % (os.path.basename(p), len(d) // 9) for p, d in zip(files, data)
+             if d and not got & set(numbers(d.splitlines()))]
+    assert not never, "files never read: %s" % ", ".join(never)
+    same_records(ep, total, "%d rotations" % n)
+    # the files rotated away that are still read (for a writer that
+    # keeps writing them) are remembered at their ends too
+    ckpt_complete(tmp + "/checkpoints", files, name=log)
+    print("  %d rotations in %.1f s" % (n, took))
 
 
 @test(timeout=60)
