@@ -11,12 +11,7 @@
 #define CONF_MAX_PROCS 8	/* dataProcessingOptions per flow */
 #define CONF_MAX_INFLIGHT 8	/* maxInFlightRequests: requests of a flow on the wire at once */
 
-/* Firehose's limits (Amazon Data Firehose quotas, PutRecordBatch API reference). */
-#define FIREHOSE_MAX_BATCH_RECORDS 500
-#define FIREHOSE_MAX_BATCH_BYTES   (4 * 1024 * 1024)
-#define FIREHOSE_MAX_RECORD_BYTES  1024000	/* 1,000 KiB, before base64 */
-
-/* Kinesis Data Streams' limits: kinesis.h. */
+#include "aws.h"	/* FIREHOSE_MAX_*, KINESIS_MAX_*: AWS's limits */
 
 enum conf_position { POS_END_OF_FILE, POS_START_OF_FILE };
 enum conf_api { API_FIREHOSE, API_KINESIS };

@@ -195,7 +195,7 @@ enum firehose_class firehose_error(int status, const char *body, size_t len, con
 
 	static const char *const creds[] = {
 		"UnrecognizedClientException", "InvalidSignatureException", "AccessDeniedException",
-		"AccessDeniedException", "ExpiredTokenException", "IncompleteSignatureException",
+		"ExpiredTokenException", "IncompleteSignatureException",
 		"MissingAuthenticationTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch",
 		"NotAuthorized", "KMSAccessDeniedException",
 	};

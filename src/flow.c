@@ -20,30 +20,23 @@
 #include <time.h>
 #include <unistd.h>
 #include <bearssl.h>
+#include "addr.h"
 #include "arena.h"
+#include "civil.h"
 #include "clock.h"
+#include "hex.h"
 #include "flow.h"
 #include "log.h"
+#include "rnd.h"
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
 
 enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
 
-static uint32_t rng_state;
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */
 static int64_t clock_skew;
-
-/* xorshift32: jitter needs no quality, only that devices differ */
-static uint32_t rnd(void)
-{
-	uint32_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return rng_state = x;
-}
 
 static int kinesis(const struct flow *f) { return f->cf->api == API_KINESIS; }
 
@@ -96,11 +89,8 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->ckpt = ck;
 	f->err_class = CLASS_OK;
 	f->dry = dry;
-	rng_state ^= (uint32_t)mono_ms() * 2654435761u ^ (uint32_t)getpid();
-	if (!rng_state)
-		rng_state = 1;
 	if (cf->api == API_KINESIS) {
-		uint64_t salt = ((uint64_t)rnd() << 32) ^ rnd() ^ (uint64_t)(uintptr_t)f;
+		uint64_t salt = rnd_next();
 		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, salt);
 		f->key_max = cf->key_kind == KINESIS_KEY_FIXED ? strlen(cf->key_arg) :
 			     cf->key_kind == KINESIS_KEY_DETERMINISTIC ? 32 :
@@ -191,7 +181,7 @@ static void backoff(struct flow *f, int64_t now, int slow)
 			d = f->cf->retry_max_backoff_ms;
 	}
 	/* +-30 %, so a fleet recovering from one outage does not retry in step */
-	d = d * (70 + (int64_t)(rnd() % 61)) / 100;
+	d = d * (70 + (int64_t)(rnd_next() % 61)) / 100;
 	again_at(f, now + d);
 }
 
@@ -250,7 +240,7 @@ static int64_t server_time(const struct http_resp *r, const char *msg)
 		return r->date_s;
 	if (!p || sscanf(p + 1, "%4u%2u%2uT%2u%2u%2uZ", &y, &mo, &d, &h, &mi, &se) != 6 || mo < 1 || mo > 12)
 		return 0;
-	return http_days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se;
+	return civil_days(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se;
 }
 
 /* The signature's time was refused: AWS's clock is taken as it says, the
@@ -559,11 +549,7 @@ static size_t batch_due(struct flow *f, int64_t now)
 
 static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 {
-	int v6 = strchr(ep->host, ':') != NULL;
-	if (ep->port == (ep->tls ? 443u : 80u))
-		snprintf(out, cap, v6 ? "[%s]" : "%s", ep->host);
-	else
-		snprintf(out, cap, v6 ? "[%s]:%u" : "%s:%u", ep->host, ep->port);
+	addr_hostport(out, cap, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
 }
 
 /* The request body, by API: prepared (returns its length), then streamed. */
@@ -611,7 +597,7 @@ static int build_head(struct flow *f, struct flow_req *q)
 	while ((n = body_next(f, q, scratch, sizeof scratch)) > 0)
 		br_sha256_update(&sha, scratch, n);
 	br_sha256_out(&sha, digest);
-	sigv4_hex(digest, 32, hash);
+	hex_encode(digest, 32, hash);
 	body_init(f, q, view);
 
 	host_header(endpoint(f), host, sizeof host);
@@ -794,8 +780,6 @@ void flow_io(struct flow *f, int j, short revents, int64_t now)
 	net_close(&q->net);
 }
 
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
 int64_t flow_due(const struct flow *f, int reading)
 {
 	const struct ring *r = &f->ring;
@@ -803,22 +787,22 @@ int64_t flow_due(const struct flow *f, int reading)
 	size_t room;
 
 	if (reading && ring_write_buf((struct ring *)r, &room) && room)
-		due = min64(due, tail_due(&f->tail, r));
+		due = mono_min(due, tail_due(&f->tail, r));
 	for (size_t j = 0; j < f->cf->max_inflight; j++) {
 		const struct flow_req *q = &f->q[j];
 		if (q->state != REQ_IDLE)
-			due = min64(due, q->deadline);
+			due = mono_min(due, q->deadline);
 		else if (q->net.state == NET_OPEN)
-			due = min64(due, q->idle_since + f->conf->idle_timeout_ms);
-		due = min64(due, net_due(&q->net));
+			due = mono_min(due, q->idle_since + f->conf->idle_timeout_ms);
+		due = mono_min(due, net_due(&q->net));
 	}
 	if (busy(f))
 		return due;
 	if (f->bend > r->rtail)
-		due = min64(due, f->next_try);
+		due = mono_min(due, f->next_try);
 	else if (r->rhead > r->rtail) {
 		int64_t ready = f->flushing ? 0 : ring_rec(r, r->rtail)->t + f->cf->max_buffer_age_ms;
-		due = min64(due, ready > f->next_try ? ready : f->next_try);
+		due = mono_min(due, ready > f->next_try ? ready : f->next_try);
 	}
 	return due;
 }

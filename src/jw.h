@@ -4,7 +4,6 @@
 #ifndef JW_H
 #define JW_H
 #include <stddef.h>
-#include <stdint.h>
 
 struct jw {
 	char *out;
@@ -21,12 +20,4 @@ void jw_raw(struct jw *w, const char *key, const char *json, size_t n);
 /* Closes the object.  Returns its length, or -1 if it did not fit in cap. */
 long jw_end(struct jw *w);
 
-/* A time of day and proleptic Gregorian date in UTC, for the timestamps the
- * processors write (ADDMETADATA's "ts", ADDTIME's time_key_format). */
-struct jw_tm {
-	long long year, secs;	/* secs: since the epoch, floored */
-	int mon, mday, hour, min, sec, ms, wday, yday;	/* mon 1..12, wday 0 = Sunday, yday 1.. */
-};
-/* ms since the epoch (negative: before 1970) broken down into tm. */
-void jw_civil(int64_t ms, struct jw_tm *tm);
 #endif

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <bearssl_hash.h>
 #include "b64.h"
+#include "hex.h"
 #include "kinesis.h"
+#include "rnd.h"
+#include "utf8.h"
 
 enum { P_HEAD, P_OPEN, P_DATA, P_MID, P_KEY, P_CLOSE, P_TAIL, P_DONE };
 
@@ -26,7 +29,7 @@ int kinesis_key_valid(const char *s, size_t n)
 	size_t units = 0;
 
 	for (size_t i = 0; i < n && units <= KINESIS_MAX_KEY_CHARS;) {
-		int k = s[i] ? json_utf8((const unsigned char *)s + i, n - i) : -1;
+		int k = s[i] ? utf8_len((const unsigned char *)s + i, n - i) : -1;
 		if (k <= 0)
 			return 0;
 		units += k == 4 ? 2 : 1;	/* outside the BMP: a surrogate pair */
@@ -51,24 +54,12 @@ int kinesis_keys_init(struct kinesis_keys *k, enum kinesis_key_kind kind, const 
 	return k->arg_len >= 1 && k->arg_len <= KINESIS_MAX_FIELD ? 0 : -1;
 }
 
-/* The pos-th output of SplitMix64 seeded with salt (Steele, Lea and Flood,
- * "Fast splittable pseudorandom number generators", 2014): well spread, and
- * the same for a record whenever it is asked for. */
-static uint64_t mix(uint64_t salt, uint64_t pos)
-{
-	uint64_t z = salt + (pos + 1) * UINT64_C(0x9e3779b97f4a7c15);
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* The Java agent's key is "" + ThreadLocalRandom.nextDouble(1000000), e.g.
  * "482937.2839472934": the same shape, an integer part below 1000000 and up
  * to ten decimals without trailing zeros. */
 static size_t random_key(uint64_t salt, uint64_t pos, char *out)
 {
-	uint64_t x = mix(salt, pos);
+	uint64_t x = rnd_at(salt, pos);	/* the same for a record whenever it is asked for */
 	int n = sprintf(out, "%u.%010llu", (unsigned)(x % 1000000),
 			(unsigned long long)(x / 1000000 % UINT64_C(10000000000)));
 
@@ -85,7 +76,6 @@ static size_t random_key(uint64_t salt, uint64_t pos, char *out)
  * its key depend on its neighbours; kagent hashes the record alone). */
 static size_t md5_key(const struct rec_view *v, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	br_md5_context c;
 	unsigned char d[br_md5_SIZE];
 
@@ -94,11 +84,7 @@ static size_t md5_key(const struct rec_view *v, char *out)
 		if (v->n[s])
 			br_md5_update(&c, v->p[s], v->n[s]);
 	br_md5_out(&c, d);
-	for (int i = 0; i < br_md5_SIZE; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * br_md5_SIZE] = '\0';
+	hex_encode(d, br_md5_SIZE, out);
 	return 2 * br_md5_SIZE;
 }
 
@@ -152,7 +138,7 @@ static int rd_hex4(struct rd *r, unsigned long *u)
 {
 	*u = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = json_hex(rd_get(r));
+		int h = hex_digit(rd_get(r));
 		if (h < 0)
 			return -1;
 		*u = *u << 4 | (unsigned long)h;
@@ -204,7 +190,7 @@ static long rd_string(struct rd *r, char *out, size_t cap)
 		default:
 			return -1;
 		}
-		k = json_utf8_encode(b, u);
+		k = utf8_put(b, u);
 		for (size_t j = 0; j < k; j++, n++)
 			if (n < cap)
 				out[n] = b[j];

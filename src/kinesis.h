@@ -5,6 +5,7 @@
 #define KINESIS_H
 #include <stddef.h>
 #include <stdint.h>
+#include "aws.h"
 #include "firehose.h"
 #include "json.h"
 #include "ring.h"
@@ -12,32 +13,7 @@
 #define KINESIS_TARGET "Kinesis_20131202.PutRecords"
 #define KINESIS_SERVICE "kinesis"
 
-/* PutRecords API reference and the Kinesis Data Streams quotas.  A record's
- * size is its data (before base64) plus its partition key (UTF-8 bytes); a
- * request's size is the sum of its records'. */
-#define KINESIS_MAX_BATCH_RECORDS 500
-#define KINESIS_MAX_RECORD_BYTES (1024 * 1024)		/* default stream MaxRecordSize */
-#define KINESIS_MAX_RECORD_BYTES_LARGE (10 * 1024 * 1024)	/* a raised one (2025) */
-/* 5 MiB is the limit documented since 2014 and the Java agent's
- * MAX_PUT_RECORDS_SIZE_BYTES; the service took 10 MiB with the 10 MiB
- * records, and a record must fit in a request, so streams whose records may
- * be larger than 1 MiB get the larger one (kinesis_max_batch_bytes). */
-#define KINESIS_MAX_BATCH_BYTES (5 * 1024 * 1024)
-#define KINESIS_MAX_BATCH_BYTES_LARGE (10 * 1024 * 1024)
-/* PartitionKey: 1..256 Unicode characters (model: min 1, max 256).  Counted
- * here as UTF-16 units, as the service's Java validation does, so a character
- * outside the BMP counts twice: never more than the service allows. */
-#define KINESIS_MAX_KEY_CHARS 256
-#define KINESIS_MAX_KEY_BYTES (3 * KINESIS_MAX_KEY_CHARS)	/* UTF-8, at most 3 bytes a unit */
-#define KINESIS_MAX_KEY_ESC (6 * KINESIS_MAX_KEY_CHARS)	/* JSON-escaped: \u00XX a unit */
-#define KINESIS_MAX_STREAM_NAME 128		/* [a-zA-Z0-9_.-]{1,128} (model) */
 #define KINESIS_MAX_FIELD 256			/* partitionKeyField's name, in bytes */
-
-/* The request limit for a stream whose records may be max_record bytes. */
-static inline size_t kinesis_max_batch_bytes(size_t max_record)
-{
-	return max_record > KINESIS_MAX_RECORD_BYTES ? KINESIS_MAX_BATCH_BYTES_LARGE : KINESIS_MAX_BATCH_BYTES;
-}
 
 /* How a record's partition key is chosen. */
 enum kinesis_key_kind {

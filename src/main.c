@@ -21,6 +21,7 @@
 #include "flow.h"
 #include "log.h"
 #include "proc.h"
+#include "rnd.h"
 #include "tail.h"
 #include "tls.h"
 
@@ -121,8 +122,6 @@ static void print_plan(void)
 	printf("memory = %zu bytes in all flows, plus the trust anchors from caFile\n", total);
 }
 
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
 /* While a flow's credentials are refused, the configuration file may be
  * given new ones (a provisioning script, a key rotation): when it changed
  * since it was loaded, reload as on HUP.  Returns when to look again. */
@@ -172,7 +171,7 @@ static int probe(const struct tls_anchors *ta)
 			flow_step(&flows[i], now, 0);
 			busy |= flows[i].probe == 1;
 			pfd[i].fd = flow_pollfd(&flows[i], 0, &pfd[i].events);	/* the probe is request 0 */
-			due = min64(due, flow_due(&flows[i], 0));
+			due = mono_min(due, flow_due(&flows[i], 0));
 			n = (int)i + 1;
 		}
 		if (!busy || now >= until)
@@ -228,7 +227,7 @@ static int run(int64_t once_ms, int dry)
 				pfd[n].events = POLLIN;
 				idx[n++] = -1 - (int)i;
 			}
-			due = min64(due, flow_due(f, reading));
+			due = mono_min(due, flow_due(f, reading));
 		}
 		if (!dry)
 			ckpt_save(&ckpt, now, 0);
@@ -243,7 +242,7 @@ static int run(int64_t once_ms, int dry)
 				return 1;
 			}
 			if (f->failing_since)
-				due = min64(due, f->failing_since + conf.send_failure_timeout_ms);
+				due = mono_min(due, f->failing_since + conf.send_failure_timeout_ms);
 		}
 		if (!reading && now >= stop_at) {
 			log_warnx("stopping with records not yet accepted; they are sent again at the next start");
@@ -257,13 +256,13 @@ static int run(int64_t once_ms, int dry)
 				log_warnx("--once: no record accepted for %" PRId64 " s, giving up", once_ms / 1000);
 				return 1;
 			}
-			due = min64(due, last + once_ms);
+			due = mono_min(due, last + once_ms);
 		}
 		if (!reading)
-			due = min64(due, stop_at);
+			due = mono_min(due, stop_at);
 		else if (!dry)
-			due = min64(due, look_for_credentials(now));
-		due = min64(due, ckpt_due(&ckpt));
+			due = mono_min(due, look_for_credentials(now));
+		due = mono_min(due, ckpt_due(&ckpt));
 		pfd[n].fd = sigpipe[0];
 		pfd[n].events = POLLIN;
 		pfd[n + 1].fd = reading ? tail_watch_fd() : -1;	/* inotify, when there is one */
@@ -335,6 +334,7 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
+	rnd_seed();
 	conf_path = path;
 	(void)stat(path, &conf_st);	/* to see it change (look_for_credentials) */
 	if (!conf.access_key_id && !dry) {

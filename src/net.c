@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "addr.h"
 #include "arena.h"
 #include "log.h"
 #include "net.h"
@@ -39,7 +40,7 @@ int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep
 	n->ep = ep;
 	n->timeout_ms = c->connect_timeout_ms;
 	n->handshake_ms = c->handshake_timeout_ms;
-	if (c->proxy.host[0] && !http_no_proxy(c->no_proxy, ep->host)) {
+	if (c->proxy.host[0] && !addr_no_proxy(c->no_proxy, ep->host)) {
 		n->via = &c->proxy;
 		n->proxy_auth = c->proxy_auth;
 		n->creq_len = http_connect_request(n->creq, sizeof n->creq, ep->host, ep->port, c->proxy_auth);

@@ -45,7 +45,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
+#include "hex.h"
 #include "rx.h"
+#include "utf8.h"
 
 #define RX_MAX_INST	10000		/* program size; {m,n} copies its operand */
 #define RX_MAX_DEPTH	100		/* nesting of groups */
@@ -328,63 +330,11 @@ static void rx_addbuiltin(struct rxc *c, int k, const struct rx_builtin *b, int 
 	rx_addrange(c, k, lo, 0x10ffff);
 }
 
-/* One code point of UTF-8 at s (n > 0 bytes): its length, or 1 and U+FFFD
- * for a byte that does not start a valid sequence. */
-static int rx_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c < 0xe0 && n >= 2 && (s[1] & 0xc0) == 0x80) {
-		*cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
-		return 2;
-	}
-	if (c >= 0xe0 && c < 0xf0 && n >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (c != 0xe0 || s[1] >= 0xa0) && (c != 0xed || s[1] < 0xa0)) {
-		*cp = (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-		return 3;
-	}
-	if (c >= 0xf0 && c < 0xf5 && n >= 4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (s[3] & 0xc0) == 0x80 && (c != 0xf0 || s[1] >= 0x90) && (c != 0xf4 || s[1] < 0x90)) {
-		*cp = (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-		return 4;
-	}
-	*cp = 0xfffd;
-	return 1;
-}
-
-static int rx_encode(uint32_t cp, unsigned char *b)
-{
-	if (cp < 0x80) {
-		b[0] = cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		b[0] = 0xc0 | cp >> 6;
-		b[1] = 0x80 | (cp & 0x3f);
-		return 2;
-	}
-	if (cp < 0x10000) {
-		b[0] = 0xe0 | cp >> 12;
-		b[1] = 0x80 | (cp >> 6 & 0x3f);
-		b[2] = 0x80 | (cp & 0x3f);
-		return 3;
-	}
-	b[0] = 0xf0 | cp >> 18;
-	b[1] = 0x80 | (cp >> 12 & 0x3f);
-	b[2] = 0x80 | (cp >> 6 & 0x3f);
-	b[3] = 0x80 | (cp & 0x3f);
-	return 4;
-}
-
 /* A literal character of the pattern itself: one UTF-8 sequence, or one
  * byte if it is not valid UTF-8 (matched as that byte). */
 static int rx_patchar(struct rxc *c, uint32_t *cp, int *raw)
 {
-	int k = rx_utf8(c->p + c->pos, c->len - c->pos, cp);
+	int k = utf8_decode(c->p + c->pos, c->len - c->pos, cp);
 
 	*raw = k == 1 && c->p[c->pos] >= 0x80;
 	if (*raw)
@@ -395,43 +345,25 @@ static int rx_patchar(struct rxc *c, uint32_t *cp, int *raw)
 
 static void rx_emitchar(struct rxc *c, uint32_t cp, int raw)
 {
-	unsigned char b[4];
-	int k;
+	char b[4];
+	size_t k;
 
 	if (raw) {
 		rx_emit(c, OP_BYTE, cp, 0, 0);
 		return;
 	}
-	k = rx_encode(cp, b);
-	for (int i = 0; i < k; i++)
-		rx_emit(c, OP_BYTE, b[i], 0, 0);
-}
-
-static int rx_hex(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
+	k = utf8_put(b, cp);
+	for (size_t i = 0; i < k; i++)
+		rx_emit(c, OP_BYTE, (unsigned char)b[i], 0, 0);
 }
 
 /* n hex digits at pos, or -1. */
 static long rx_hexn(struct rxc *c, int n)
 {
-	long v = 0;
+	long v = c->len - c->pos < (size_t)n ? -1 : hex_value((const char *)c->p + c->pos, (size_t)n);
 
-	if (c->len - c->pos < (size_t)n)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		int h = rx_hex(c->p[c->pos + i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	c->pos += n;
+	if (v >= 0)
+		c->pos += n;
 	return v;
 }
 
@@ -477,8 +409,8 @@ static int rx_escape(struct rxc *c, int inclass, uint32_t *cp, const struct rx_b
 		if (c->pos < c->len && c->p[c->pos] == '{') {
 			int nd = 0;
 			v = 0;
-			for (c->pos++; c->pos < c->len && rx_hex(c->p[c->pos]) >= 0; c->pos++, nd++)
-				if ((v = v * 16 + rx_hex(c->p[c->pos])) > 0x10ffff)
+			for (c->pos++; c->pos < c->len && hex_digit(c->p[c->pos]) >= 0; c->pos++, nd++)
+				if ((v = v * 16 + hex_digit(c->p[c->pos])) > 0x10ffff)
 					return rx_fail(c, at, "bad hex escape");
 			if (!nd || c->pos >= c->len || c->p[c->pos] != '}')
 				return rx_fail(c, at, "bad hex escape");
@@ -1219,7 +1151,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 				stamp = base + (uint32_t)(i - from) + 1;
 			}
 			if (i < n)
-				boundary = i + rx_utf8(s + i, n - i, &cp);
+				boundary = i + utf8_decode(s + i, n - i, &cp);
 			for (int k = 0; k < rx->nslots; k++)
 				rx->work[k] = -1;
 			rx_follow(rx, cl, 0, s, n, i, stamp);
@@ -1260,7 +1192,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 			case OP_CLASS:
 				if (i >= n)
 					break;
-				k = rx_utf8(s + i, n - i, &cp);
+				k = utf8_decode(s + i, n - i, &cp);
 				if (!rx_inclass(rx, &rx->cls[in->x], cp))
 					break;
 				if (k > 1) {

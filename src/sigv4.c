@@ -9,6 +9,8 @@
 #include <string.h>
 #include <bearssl.h>
 
+#include "civil.h"
+#include "hex.h"
 #include "sigv4.h"
 
 #define ALGORITHM	"AWS4-HMAC-SHA256"
@@ -69,27 +71,11 @@ sink_end(struct sink *s)
 	return (int)s->len;
 }
 
-static const char hexlc[] = "0123456789abcdef";
-static const char hexuc[] = "0123456789ABCDEF";
-
 static int
 unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* Hex digit value, or -1. */
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* URI-encodes p[0..n): unreserved bytes (and '/' when keepslash) as they
@@ -109,8 +95,8 @@ put_encoded(struct sink *s, const char *p, size_t n, int keepslash)
 		put(s, p + i - run, run);
 		run = 0;
 		pct[0] = '%';
-		pct[1] = hexuc[c >> 4];
-		pct[2] = hexuc[c & 15];
+		pct[1] = hex_upper[c >> 4];
+		pct[2] = hex_upper[c & 15];
 		put(s, pct, 3);
 	}
 	put(s, p + n - run, run);
@@ -254,15 +240,15 @@ qenc_next(struct qenc *e)
 		return -1;
 	c = (unsigned char)*e->p++;
 	if (c == '%' && e->end - e->p >= 2 &&
-	    (hi = hexval((unsigned char)e->p[0])) >= 0 &&
-	    (lo = hexval((unsigned char)e->p[1])) >= 0) {
+	    (hi = hex_digit((unsigned char)e->p[0])) >= 0 &&
+	    (lo = hex_digit((unsigned char)e->p[1])) >= 0) {
 		c = (unsigned char)(hi << 4 | lo);
 		e->p += 2;
 	}
 	if (unreserved(c))
 		return c;
-	e->pend[0] = hexuc[c >> 4];
-	e->pend[1] = hexuc[c & 15];
+	e->pend[0] = hex_upper[c >> 4];
+	e->pend[1] = hex_upper[c & 15];
 	e->npend = 2;
 	return '%';
 }
@@ -503,17 +489,18 @@ put_creq(struct sink *s, const struct sigv4_req *req)
 void
 sigv4_amz_date(time_t t, char out[17])
 {
-	struct tm tm;
-	int v[6], i;
+	struct civil tm;
+	long long v[6];
+	int i;
 	char *p = out;
 
-	gmtime_r(&t, &tm);
-	v[0] = tm.tm_year + 1900;
-	v[1] = tm.tm_mon + 1;
-	v[2] = tm.tm_mday;
-	v[3] = tm.tm_hour;
-	v[4] = tm.tm_min;
-	v[5] = tm.tm_sec;
+	civil_from_ms((int64_t)t * 1000, &tm);
+	v[0] = tm.year;
+	v[1] = tm.mon;
+	v[2] = tm.mday;
+	v[3] = tm.hour;
+	v[4] = tm.min;
+	v[5] = tm.sec;
 	/* By hand rather than strftime: a year past 9999 cannot overflow out. */
 	v[0] %= 10000;
 	*p++ = (char)('0' + v[0] / 1000);
@@ -531,18 +518,6 @@ sigv4_amz_date(time_t t, char out[17])
 }
 
 void
-sigv4_hex(const unsigned char *in, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hexlc[in[i] >> 4];
-		out[2 * i + 1] = hexlc[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-void
 sigv4_sha256_hex(const void *data, size_t n, char out[65])
 {
 	br_sha256_context sc;
@@ -551,7 +526,7 @@ sigv4_sha256_hex(const void *data, size_t n, char out[65])
 	br_sha256_init(&sc);
 	br_sha256_update(&sc, data, n);
 	br_sha256_out(&sc, h);
-	sigv4_hex(h, sizeof(h), out);
+	hex_encode(h, sizeof(h), out);
 }
 
 int
@@ -705,7 +680,7 @@ sigv4_authorization(const struct sigv4_req *req, const char *access_key, const c
 	if (put_creq(&s, req) == -1)
 		return -1;
 	br_sha256_out(&sc, h);
-	sigv4_hex(h, sizeof(h), hex);
+	hex_encode(h, sizeof(h), hex);
 
 	/* Signature = HMAC(signing key, string to sign), also streamed. */
 	sigv4_signing_key(key, secret, amz_date, region, service);
@@ -715,7 +690,7 @@ sigv4_authorization(const struct sigv4_req *req, const char *access_key, const c
 	s.hmac = &hc;
 	put_sts(&s, amz_date, region, service, hex);
 	br_hmac_out(&hc, h);
-	sigv4_hex(h, sizeof(h), hex);
+	hex_encode(h, sizeof(h), hex);
 
 	sink_buf(&s, out, cap);
 	put_str(&s, ALGORITHM " Credential=");

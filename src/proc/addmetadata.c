@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "civil.h"
 #include "conf.h"
 #include "json.h"
 #include "jw.h"
@@ -306,10 +307,10 @@ am_init(void **state, struct conf_opts *o)
 static size_t
 am_time(int64_t ms, char *out, size_t cap)
 {
-	struct jw_tm tm;
+	struct civil tm;
 	long long y;
 
-	jw_civil(ms, &tm);
+	civil_from_ms(ms, &tm);
 	/* SimpleDateFormat's "yyyy" is the year of the era: 1 BC is 0001 */
 	y = tm.year < 1 ? 1 - tm.year : tm.year;
 	return (size_t)snprintf(out, cap, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", y, tm.mon, tm.mday,

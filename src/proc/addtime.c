@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "civil.h"
 #include "conf.h"
 #include "json.h"
 #include "jw.h"
@@ -52,7 +53,7 @@ static const char at_months[12][10] = {
 /* One conversion (the letter after %; '3' for %3N, '9' for %9N) into b
  * (>= AT_CONVMAX + 1 bytes); its length, or -1 if there is no such one. */
 static int
-at_conv(char c, const struct jw_tm *tm, char *b)
+at_conv(char c, const struct civil *tm, char *b)
 {
 	size_t n = AT_CONVMAX + 1;
 
@@ -98,7 +99,7 @@ at_spec(const char *fmt, size_t i, size_t *used)
 /* fmt expanded for tm into out (at most AT_MAXVALUE bytes written); its
  * full length, or -1 at an unknown conversion (whose offset goes to *bad). */
 static int
-at_format(const char *fmt, const struct jw_tm *tm, char *out, size_t *bad)
+at_format(const char *fmt, const struct civil *tm, char *out, size_t *bad)
 {
 	char b[AT_CONVMAX + 1];
 	size_t i = 0, len = 0, used;
@@ -131,7 +132,7 @@ at_init(void **state, struct conf_opts *o)
 {
 	struct at_state *s = arena_alloc(sizeof *s);
 	const char *key;
-	struct jw_tm tm;
+	struct civil tm;
 	char out[AT_MAXVALUE];
 	size_t i, bad, used, bound = 0, e;
 	int r;
@@ -157,7 +158,7 @@ at_init(void **state, struct conf_opts *o)
 		bound += AT_CONVMAX;
 		i += used;
 	}
-	jw_civil(0, &tm);
+	civil_from_ms(0, &tm);
 	if (at_format(s->fmt, &tm, out, &bad) < 0)
 		return conf_opt_error(o, "time_key_format",
 		    "unsupported conversion \"%.*s\" (there are %%Y %%y %%m %%d %%e %%j %%H %%M %%S "
@@ -181,7 +182,7 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 {
 	struct at_state *s = state;
 	const jsmntok_t *t = s->rec.t;
-	struct jw_tm tm;
+	struct civil tm;
 	char v[AT_MAXVALUE];
 	size_t at, end, vlen, elen, len, bad;
 	int j, k, last = -1;
@@ -201,7 +202,7 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	else
 		at = (size_t)t[last].end + (t[last].type == JSMN_STRING);
 	end = (size_t)t[0].end;
-	jw_civil(m->wall_ms, &tm);
+	civil_from_ms(m->wall_ms, &tm);
 	/* init checked the conversions and that the value fits in v */
 	vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
 	elen = json_escape(NULL, 0, v, vlen);

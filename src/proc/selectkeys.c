@@ -29,7 +29,9 @@
 
 #include "arena.h"
 #include "conf.h"
+#include "hex.h"
 #include "json.h"
+#include "utf8.h"
 #include "log.h"
 #include "proc.h"
 
@@ -105,26 +107,6 @@ sk_compact(char *out, size_t cap, size_t *len, const char *s, size_t n)
 	sk_put(out, cap, len, s + from, i - from);
 }
 
-static unsigned
-sk_hex4(const char *p)
-{
-	unsigned v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else
-			v |= (unsigned)(c - 'A' + 10);	/* jsmn checked it is hex */
-	}
-	return v;
-}
-
 /* Decodes the inside of a JSON string (jsmn checked its escapes).  A lone
  * surrogate becomes U+FFFD, \u0000 a NUL byte, as Go's decoder does; bytes
  * that are not UTF-8 pass as they are. */
@@ -152,17 +134,17 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 		case 'n': u = '\n'; break;
 		case 'r': u = '\r'; break;
 		case 't': u = '\t'; break;
-		case 'u': u = i + 6 <= n ? sk_hex4(s + i + 2) : 0xfffd; break;
+		case 'u': u = i + 6 <= n ? (unsigned)hex_value(s + i + 2, 4) : 0xfffd;	/* jsmn checked it is hex */ break;
 		default: u = (unsigned char)s[i + 1]; break;	/* " \ / */
 		}
 		i += s[i + 1] == 'u' ? 6 : 2;
 		if (u >= 0xd800 && u <= 0xdbff && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u' &&
-		    (lo = sk_hex4(s + i + 2)) >= 0xdc00 && lo <= 0xdfff) {
+		    (lo = (unsigned)hex_value(s + i + 2, 4)) >= 0xdc00 && lo <= 0xdfff) {
 			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 			i += 6;
 		} else if (u >= 0xd800 && u <= 0xdfff)
 			u = 0xfffd;
-		k = json_utf8_encode(b, u);
+		k = utf8_put(b, u);
 		sk_put(out, cap, len, b, k);
 		from = i;
 	}
