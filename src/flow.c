@@ -38,8 +38,6 @@ enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
  * time was off: one clock for every flow. */
 static int64_t clock_skew;
 
-static int kinesis(const struct flow *f) { return f->cf->api == API_KINESIS; }
-
 static const struct conf_endpoint *endpoint(const struct flow *f)
 {
 	return &f->cf->ep;
@@ -89,16 +87,17 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->ckpt = ck;
 	f->err_class = CLASS_OK;
 	f->dry = dry;
-	if (cf->api == API_KINESIS) {
-		uint64_t salt = rnd_next();
-		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, salt);
-		f->key_max = cf->key_kind == KINESIS_KEY_FIXED ? strlen(cf->key_arg) :
-			     cf->key_kind == KINESIS_KEY_DETERMINISTIC ? 32 :
-			     cf->key_kind == KINESIS_KEY_RANDOM ? 6 : KINESIS_MAX_KEY_BYTES;
+	f->api = cf->api == API_KINESIS ? &api_kinesis : &api_firehose;
+	f->args.stream = cf->stream;
+	f->args.agg = cf->aggregate_bytes;
+	if (f->api->extra) {
+		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, rnd_next());
+		f->args.keys = &f->keys;
+		f->key_max = f->api->extra_max(&f->args);
 	}
 	/* a Kinesis record's limit counts its key too */
 	ring_init(&f->ring, cf->ring_bytes, slots(cf),
-		  cf->api == API_KINESIS ? cf->max_record_bytes - f->key_max : FIREHOSE_MAX_RECORD_BYTES);
+		  (f->api->max_record_bytes ? f->api->max_record_bytes : cf->max_record_bytes) - f->key_max);
 	ring_frame(&f->ring, cf->multiline, cf->terminator, strlen(cf->terminator));
 	f->ring.skip_header = cf->skip_header_lines;
 	f->resp_cap = resp_cap(cf);
@@ -123,7 +122,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 
 static void say_state(struct flow *f, int cls, const char *code, const char *msg)
 {
-	const char *s = f->cf->stream, *api = kinesis(f) ? "Kinesis" : "Firehose";
+	const char *s = f->cf->stream, *api = f->api->name;
 	const struct conf_endpoint *ep = endpoint(f);
 
 	if (cls == f->err_class && !strcmp(code, f->err_code))
@@ -131,17 +130,17 @@ static void say_state(struct flow *f, int cls, const char *code, const char *msg
 	f->err_class = cls;
 	snprintf(f->err_code, sizeof f->err_code, "%s", code);
 	switch (cls) {
-	case FH_CREDS:
+	case API_CREDS:
 		log_warnx("%s: credentials refused by %s (%s: %s): check awsAccessKeyId, "
 			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
 			  s, api, code, msg, f->cf->retry_max_backoff_ms);
 		break;
-	case FH_NOTFOUND:
+	case API_NOTFOUND:
 		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried "
-			  "every %" PRId64 " ms", s, kinesis(f) ? "stream" : "delivery stream", f->cf->region, code, msg,
+			  "every %" PRId64 " ms", s, f->api->stream_kind, f->cf->region, code, msg,
 			  f->cf->retry_max_backoff_ms);
 		break;
-	case FH_INVALID:
+	case API_INVALID:
 		log_warnx("%s: %s refused the request as invalid (%s: %s); retrying every %" PRId64 " ms",
 			  s, api, code, msg, f->cf->retry_max_backoff_ms);
 		break;
@@ -202,8 +201,8 @@ static void probed(struct flow *f, struct flow_req *q, int ok, const char *fmt, 
 static void failed(struct flow *f, struct flow_req *q, int64_t now, int cls, const char *code, const char *msg)
 {
 	if (f->probe) {
-		static const char *const what[] = { [FH_CREDS] = "credentials or permission refused",
-			[FH_NOTFOUND] = "no such stream", [FH_INVALID] = "request refused", [FH_RETRY] = "failed" };
+		static const char *const what[] = { [API_CREDS] = "credentials or permission refused",
+			[API_NOTFOUND] = "no such stream", [API_INVALID] = "request refused", [API_RETRY] = "failed" };
 		probed(f, q, 0, "%s (%s%s%s)", cls == CLASS_NETWORK ? "cannot reach the endpoint" : what[cls], code,
 		       msg[0] ? ": " : "", msg);
 		return;
@@ -224,7 +223,7 @@ static void failed(struct flow *f, struct flow_req *q, int64_t now, int cls, con
 	if (!f->failing_since)
 		f->failing_since = now;
 	say_state(f, cls, code, msg);
-	backoff(f, now, cls == FH_CREDS || cls == FH_NOTFOUND || cls == FH_INVALID);
+	backoff(f, now, cls == API_CREDS || cls == API_NOTFOUND || cls == API_INVALID);
 }
 
 /* AWS's time in an answer that refuses the signature's time: the Date
@@ -301,7 +300,7 @@ static void invalid(struct flow *f, struct flow_req *q, int64_t now, const char 
 
 	/* aggregated, the index names a Firehose record of several lines:
 	 * halving finds the line (a request of one, where the index is exact) */
-	if (!kinesis(f) && f->cf->aggregate_bytes) {
+	if (api_grouped(f->api, &f->args)) {
 		for (i = q->from; i < q->to; i++)
 			n += !ring_rec(&f->ring, i)->acked;
 		if (n > 1)
@@ -333,7 +332,7 @@ static void invalid(struct flow *f, struct flow_req *q, int64_t now, const char 
 		again_at(f, now);
 		return;
 	}
-	failed(f, q, now, FH_INVALID, code, msg);
+	failed(f, q, now, API_INVALID, code, msg);
 }
 
 /* partitionKeyField: a record without the field gets a random key; said
@@ -368,7 +367,7 @@ static void process(struct flow *f)
 	wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	for (; f->proc_next < f->ring.rhead; f->proc_next++) {
 		chain_size(&f->chain, &f->ring, f->proc_next, wall);
-		if (kinesis(f) && f->keys.kind == KINESIS_KEY_FIELD)
+		if (f->args.keys && f->keys.kind == KINESIS_KEY_FIELD)
 			field_key(f, f->proc_next);
 	}
 }
@@ -426,20 +425,20 @@ static void answered(struct flow *f, struct flow_req *q, int64_t now)
 		net_close(&q->net);
 	if (f->probe && r->status == 200) {
 		const char *st = strstr(r->body, "Status\":\"");
-		probed(f, q, 1, "ok: %s %s is %.*s", kinesis(f) ? "stream" : "delivery stream", f->cf->stream,
+		probed(f, q, 1, "ok: %s %s is %.*s", f->api->stream_kind, f->cf->stream,
 		       st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
 		return;
 	}
 	if (r->status != 200) {
-		int cls = (kinesis(f) ? kinesis_error : firehose_error)(r->status, r->body, r->body_len, r->error_type,
-									 code, sizeof code, msg, sizeof msg);
+		int cls = api_error(f->api, r->status, r->body, r->body_len, r->error_type, code, sizeof code, msg,
+				    sizeof msg);
 		if (!code[0])
 			snprintf(code, sizeof code, "HTTP %d", r->status);
 		if (f->probe)
 			failed(f, q, now, cls, code, msg);
-		else if (cls == FH_INVALID)
+		else if (cls == API_INVALID)
 			invalid(f, q, now, code, msg);
-		else if (!(cls == FH_CREDS && skewed(f, q, now, code, msg)))
+		else if (!(cls == API_CREDS && skewed(f, q, now, code, msg)))
 			failed(f, q, now, cls, code, msg);
 		return;
 	}
@@ -447,16 +446,13 @@ static void answered(struct flow *f, struct flow_req *q, int64_t now)
 	for (uint64_t i = q->from; i < q->to; i++)
 		before += !ring_rec(&f->ring, i)->acked;
 	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
-		bad = (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
-										  q->from, q->to) ? 0 : -1;
+		bad = api_all_accepted(f->api, r->body, r->body_len, &f->ring, q->from, q->to) ? 0 : -1;
 	else
-		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
-						 code, sizeof code) :
-				   firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
-						  f->cf->aggregate_bytes, code, sizeof code);
+		bad = f->api->apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to, &f->args, code,
+				    sizeof code);
 	if (bad < 0) {
 		f->st.malformed_answers++;
-		failed(f, q, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
+		failed(f, q, now, API_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
 		return;
 	}
 	f->st.records_sent += before - (size_t)bad;
@@ -478,7 +474,7 @@ static void answered(struct flow *f, struct flow_req *q, int64_t now)
 	 * ones; some progress means a short backoff, none (or a stream that
 	 * says it is throttling us) a growing one */
 	f->st.records_failed += (uint64_t)bad;
-	if ((size_t)bad < before && !(kinesis(f) && kinesis_throttled(code)))
+	if ((size_t)bad < before && !api_throttled(f->api, code))
 		f->failures = f->round_counted = 0;
 	count_failure(f);
 	f->st.retries++;
@@ -552,40 +548,21 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 	addr_hostport(out, cap, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
 }
 
-/* The request body, by API: prepared (returns its length), then streamed. */
+/* The request body: prepared (returns its length), then streamed. */
 static size_t body_init(struct flow *f, struct flow_req *q, rec_view_fn view)
 {
-	if (f->probe) {
-		q->body_off = 0;
-		return strlen(f->probe_body);
-	}
-	if (kinesis(f))
-		return kinesis_enc_init(&q->kenc, &f->ring, q->from, q->to, f->cf->stream, &f->keys, view, &f->chain);
-	return firehose_enc_init(&q->enc, &f->ring, q->from, q->to, f->cf->stream, f->cf->aggregate_bytes, view,
-				 &f->chain);
+	return api_enc_init(&q->enc, f->api, &f->args, &f->ring, q->from, q->to, view, &f->chain);
 }
 
-static size_t body_next(struct flow *f, struct flow_req *q, char *out, size_t cap)
+static size_t body_next(struct flow_req *q, char *out, size_t cap)
 {
-	if (f->probe) {
-		/* body_off counts what pump() sent; the hashing pass reads it whole at once */
-		size_t len = strlen(f->probe_body), at = q->state == REQ_SENDING ? q->body_off : 0;
-		size_t n = len - at < cap ? len - at : cap;
-		if (q->state != REQ_SENDING && q->body_off)
-			return 0;
-		memcpy(out, f->probe_body + at, n);
-		if (q->state != REQ_SENDING)
-			q->body_off = n;
-		return n;
-	}
-	return kinesis(f) ? kinesis_enc_next(&q->kenc, out, cap) : firehose_enc_next(&q->enc, out, cap);
+	return api_enc_next(&q->enc, out, cap);
 }
 
 static int build_head(struct flow *f, struct flow_req *q)
 {
 	const struct conf *c = f->conf;
-	const char *target = kinesis(f) ? f->probe ? "Kinesis_20131202.DescribeStreamSummary" : KINESIS_TARGET :
-				   f->probe ? "Firehose_20150804.DescribeDeliveryStream" : FIREHOSE_TARGET;
+	const char *target = f->api->target;
 	char host[300], date[17], hash[65], authz[512], scratch[4096];
 	unsigned char digest[32];
 	br_sha256_context sha;
@@ -594,7 +571,7 @@ static int build_head(struct flow *f, struct flow_req *q)
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
 	q->body_len = body_init(f, q, view);
 	br_sha256_init(&sha);
-	while ((n = body_next(f, q, scratch, sizeof scratch)) > 0)
+	while ((n = body_next(q, scratch, sizeof scratch)) > 0)
 		br_sha256_update(&sha, scratch, n);
 	br_sha256_out(&sha, digest);
 	hex_encode(digest, 32, hash);
@@ -615,7 +592,7 @@ static int build_head(struct flow *f, struct flow_req *q)
 		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
 	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region,
-				kinesis(f) ? KINESIS_SERVICE : FIREHOSE_SERVICE, date, &f->key, authz, sizeof authz) < 0)
+				f->api->service, date, &f->key, authz, sizeof authz) < 0)
 		return -1;
 	int k = snprintf(q->head, sizeof q->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
@@ -641,7 +618,7 @@ static void pump(struct flow *f, struct flow_req *q, int64_t now)
 			memcpy(p, q->head + q->head_off, n);
 			q->head_off += n;
 		} else {
-			n = body_next(f, q, (char *)p, len);
+			n = body_next(q, (char *)p, len);
 			q->body_off += n;
 			if (n == 0) {
 				net_flush(&q->net);	/* too little room left in this record */
@@ -680,7 +657,7 @@ static void start(struct flow *f, struct flow_req *q, int64_t now)
 	}
 	if (build_head(f, q) < 0) {
 		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->stream);
-		failed(f, q, now, FH_INVALID, "signing", "request head does not fit");
+		failed(f, q, now, API_INVALID, "signing", "request head does not fit");
 		return;
 	}
 	f->st.requests++;
@@ -711,8 +688,7 @@ static void print_records(struct flow *f, int64_t now)
 
 void flow_probe(struct flow *f, int64_t now)
 {
-	snprintf(f->probe_body, sizeof f->probe_body, kinesis(f) ? "{\"StreamName\":\"%s\"}" :
-		 "{\"DeliveryStreamName\":\"%s\"}", f->cf->stream);
+	f->api = f->api->describe;
 	f->probe = 1;
 	start(f, &f->q[0], now);
 }

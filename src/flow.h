@@ -9,7 +9,6 @@
 #include "chain.h"
 #include "ckpt.h"
 #include "conf.h"
-#include "firehose.h"
 #include "http.h"
 #include "kinesis.h"
 #include "net.h"
@@ -27,8 +26,7 @@ struct flow_req {
 	struct net net;
 	char head[4096];
 	size_t head_len, head_off;
-	struct firehose_enc enc;	/* the body: Firehose's encoder, or */
-	struct kinesis_enc kenc;	/* Kinesis's */
+	struct api_enc enc;		/* the body */
 	size_t body_len, body_off;
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
@@ -46,6 +44,8 @@ struct flow_stats {
 struct flow {
 	const struct conf *conf;
 	const struct conf_flow *cf;
+	const struct api *api;		/* the calls it makes: its records' API, or its Describe call */
+	struct api_args args;
 	struct ckpt *ckpt;
 	struct tail tail;
 	struct ring ring;
@@ -78,7 +78,6 @@ struct flow {
 	struct flow_stats st;
 	/* kagent -t --online: one read-only call instead of the flow's work */
 	int probe;			/* 1: on its way, 2: answered or failed */
-	char probe_body[256];
 	char probe_result[512];		/* what it found */
 	int probe_ok;
 };

@@ -1,14 +1,10 @@
-/* Amazon Kinesis Data Streams PutRecords: the request body, streamed from the
- * ring without building it whole, each record's partition key, and the
- * answer's meaning.  The same shape as firehose.h, so a flow drives either. */
+/* Amazon Kinesis Data Streams PutRecords: what is its own in the API table
+ * (api.h): each record's partition key, and the answer's per-record results. */
 #ifndef KINESIS_H
 #define KINESIS_H
 #include <stddef.h>
 #include <stdint.h>
-#include "aws.h"
-#include "firehose.h"
-#include "json.h"
-#include "ring.h"
+#include "api.h"
 
 #define KINESIS_TARGET "Kinesis_20131202.PutRecords"
 #define KINESIS_SERVICE "kinesis"
@@ -51,58 +47,22 @@ int kinesis_key_valid(const char *s, size_t n);
 size_t kinesis_key(struct kinesis_keys *k, const struct rec_view *v, uint64_t pos,
 		   char out[KINESIS_MAX_KEY_BYTES + 1]);
 
-/* Streams the JSON body for the records of [first, end) not yet acked:
- * {"StreamName":"S","Records":[{"Data":"B64","PartitionKey":"K"},...]} */
-struct kinesis_enc {
-	const struct ring *ring;
-	rec_view_fn view;	/* a record's bytes as sent */
-	void *ctx;
-	const struct kinesis_keys *keys;
-	uint64_t first, end;
-	char head[32 + KINESIS_MAX_STREAM_NAME];	/* {"StreamName":"...","Records":[ */
-	size_t head_len;
-	char key[KINESIS_MAX_KEY_ESC];	/* the current record's key, escaped */
-	size_t key_len;
-	/* position */
-	int part;		/* HEAD, OPEN, DATA, MID, KEY, CLOSE, TAIL, DONE */
-	uint64_t i;		/* current record */
-	size_t off;		/* in the current fixed piece, or data bytes consumed */
-	int nth;		/* records written so far */
-};
+/* api.extra: record v's ,"PartitionKey":"K" (K escaped) into out, or only
+ * its length when out is NULL.  The key is worked out again at each call
+ * (DETERMINISTIC: an MD5 of the record each time), and never counted as a
+ * fallback. */
+size_t kinesis_extra(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out);
+/* api.extra_max: the bytes a record's key counts for in the batch limits,
+ * at the most its kind of key may take. */
+size_t kinesis_extra_max(const struct api_args *a);
 
-/* Prepares enc; returns the exact body length.  stream is checked by conf
- * ([a-zA-Z0-9_.-]{1,128}: no escaping).  view gives each record's bytes (NULL:
- * ring_view, the bytes as read).  Each record's key is worked out here and
- * again while streaming (DETERMINISTIC: an MD5 of the record each time). */
-size_t kinesis_enc_init(struct kinesis_enc *enc, const struct ring *r, uint64_t first, uint64_t end,
-			const char *stream, const struct kinesis_keys *keys, rec_view_fn view, void *ctx);
-/* Writes the next bytes of the body into out (cap >= 8); returns the count, 0 at the end. */
-size_t kinesis_enc_next(struct kinesis_enc *enc, char *out, size_t cap);
-
-/* Classifies a non-200 answer as firehose_error does, with Kinesis's own
- * codes: the KMS* errors of a stream's key that is disabled, missing or not
- * ours are FH_CREDS (a long backoff, said once); throttling
- * (ProvisionedThroughputExceededException, LimitExceededException,
- * KMSThrottlingException) and ResourceInUseException (a stream being created
- * or updated) are FH_RETRY. */
-enum firehose_class kinesis_error(int status, const char *body, size_t len, const char *type_hdr,
-				  char *code, size_t codecap, char *msg, size_t msgcap);
-/* 1 if code (a record's ErrorCode or an error's) says the stream is
- * throttling us: send slower. */
-int kinesis_throttled(const char *code);
-
-/* Applies a 200 answer to the batch: marks each accepted record acked.
- * toks is scratch for jsmn (ntoks entries; 5 a record and a few more).
- * Returns the number of records that failed (and the first failure's
- * ErrorCode in code), or -1 if the answer is malformed or does not match the
- * request (then nothing is marked): an entry count other than the records
- * sent, an entry that is neither a failure (ErrorCode) nor a success
- * (SequenceNumber and ShardId), a FailedRecordCount that is not the number
- * of failures. */
-long kinesis_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
-		   struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap);
-/* For an answer too long to keep whole: if its start says
- * "FailedRecordCount":0, marks every record of [first, end) acked and
- * returns 1; else 0. */
-int kinesis_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end);
+/* api.apply: marks each accepted record acked.  Returns the number of
+ * records that failed (and the first failure's ErrorCode in code), or -1 if
+ * the answer is malformed or does not match the request (then nothing is
+ * marked): an entry count other than the records sent, an entry that is
+ * neither a failure (ErrorCode) nor a success (SequenceNumber and ShardId),
+ * a FailedRecordCount that is not the number of failures.  toks: 5 a
+ * record and a few more. */
+long kinesis_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks, struct ring *r, uint64_t first,
+		   uint64_t end, const struct api_args *a, char *code, size_t codecap);
 #endif

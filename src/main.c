@@ -131,7 +131,7 @@ static int64_t look_for_credentials(int64_t now)
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < conf.nflows && flows[i].err_class != FH_CREDS; i++)
+	for (i = 0; i < conf.nflows && flows[i].err_class != API_CREDS; i++)
 		;
 	if (i == conf.nflows)
 		return INT64_MAX;
