@@ -4,8 +4,10 @@
  * the group hook) and a fixed tail; an entry is {"Data":"B64"} with the
  * extra hook's fields before its closing brace. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "api.h"
+#include "civil.h"
 #include "firehose.h"
 #include "kinesis.h"
 
@@ -282,3 +284,91 @@ int api_grouped(const struct api *api, const struct api_args *a)
 	return api->group && a->agg;
 }
 
+/* AWS's time in an answer that refuses the signature's time: the Date
+ * header, else the one the message gives ("Signature expired:
+ * 20261123T100000Z is now earlier than 20261123T100500Z (20261123T101000Z -
+ * 5 min.)").  0 if neither says. */
+static int64_t server_time(const struct http_resp *r, const char *msg)
+{
+	const char *p = strchr(msg, '(');
+	unsigned y, mo, d, h, mi, se;
+
+	if (r->date_s)
+		return r->date_s;
+	if (!p || sscanf(p + 1, "%4u%2u%2uT%2u%2u%2uZ", &y, &mo, &d, &h, &mi, &se) != 6 || mo < 1 || mo > 12)
+		return 0;
+	return civil_days(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/* A refused signature whose time was wrong: AWS's time, else 0. */
+static int64_t skew_time(const struct http_resp *r, const char *code, const char *msg)
+{
+	if (strcmp(code, "InvalidSignatureException") != 0 && strcmp(code, "RequestExpired") != 0 &&
+	    strcmp(code, "SignatureDoesNotMatch") != 0)
+		return 0;
+	if (!strstr(msg, "Signature expired") && !strstr(msg, "not yet current") && !strstr(msg, "expired"))
+		return 0;
+	return server_time(r, msg);
+}
+
+/* A ValidationException that names a record of the request ("Value ... at
+ * 'records.3.member.data' failed to satisfy constraint"): its 1-based
+ * index, else 0. */
+static long invalid_record(const char *msg)
+{
+	const char *p = strstr(msg, "'records.");
+	char *end;
+	long i;
+
+	if (!p)
+		return 0;
+	i = strtol(p + 9, &end, 10);
+	return end > p + 9 && *end == '.' && i > 0 ? i : 0;
+}
+
+void api_outcome(const struct api *api, const struct api_args *a, const struct http_resp *r, jsmntok_t *toks,
+		 size_t ntoks, struct ring *ring, uint64_t first, uint64_t end, struct batch_outcome *o, char *code,
+		 size_t codecap, char *msg, size_t msgcap)
+{
+	static const enum batch_result by_class[] = {
+		[API_RETRY] = BATCH_RETRY, [API_CREDS] = BATCH_CREDS, [API_NOTFOUND] = BATCH_NOTFOUND,
+		[API_INVALID] = BATCH_INVALID,
+	};
+	long bad;
+
+	memset(o, 0, sizeof *o);
+	o->code = code;
+	o->msg = msg;
+	code[0] = msg[0] = 0;
+	if (r->status != 200) {
+		enum api_class c = api_error(api, r->status, r->body, r->body_len, r->error_type, code, codecap, msg,
+					     msgcap);
+		if (!code[0])
+			snprintf(code, codecap, "HTTP %d", r->status);
+		o->result = by_class[c];
+		if (c == API_INVALID)
+			o->index = invalid_record(msg);
+		else if (c == API_CREDS && (o->aws_s = skew_time(r, code, msg)))
+			o->result = BATCH_SKEW;
+		return;
+	}
+	o->result = BATCH_ANSWERED;
+	if (!api->records) {
+		const char *st = strstr(r->body, "Status\":\"");
+		snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
+		return;
+	}
+	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
+		bad = api_all_accepted(api, r->body, r->body_len, ring, first, end) ? 0 : -1;
+	else
+		bad = api->apply(r->body, r->body_len, toks, ntoks, ring, first, end, a, code, codecap);
+	if (bad < 0) {
+		o->result = BATCH_RETRY;
+		o->malformed = 1;
+		snprintf(code, codecap, "malformed answer");
+		snprintf(msg, msgcap, "HTTP 200 with a body that does not match the request");
+		return;
+	}
+	o->failed = (size_t)bad;
+	o->throttled = bad > 0 && api_throttled(api, code);
+}

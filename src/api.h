@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include "aws.h"
 #include "b64.h"
+#include "batch.h"
+#include "http.h"
 #include "json.h"
 #include "ring.h"
 
@@ -118,6 +120,17 @@ int api_throttled(const struct api *api, const char *code);
  * failures is 0, marks every record of [first, end) acked and returns 1; else 0. */
 int api_all_accepted(const struct api *api, const char *body, size_t len, struct ring *r, uint64_t first,
 		     uint64_t end);
+/* What answer r (complete) to a call for the records [first, end) of ring
+ * means, as an outcome for batch_apply(): a 200 answer to a PutRecords or
+ * PutRecordBatch is applied to the ring (each accepted record acked; one
+ * that does not match the request is malformed, marking nothing); a
+ * Describe call's 200 has the stream's status in msg; any other is
+ * classified, a refused signature time being BATCH_SKEW when the answer
+ * says AWS's time, and a refused request naming a record giving its index.
+ * o->code and o->msg point into code and msg. */
+void api_outcome(const struct api *api, const struct api_args *a, const struct http_resp *r, jsmntok_t *toks,
+		 size_t ntoks, struct ring *ring, uint64_t first, uint64_t end, struct batch_outcome *o, char *code,
+		 size_t codecap, char *msg, size_t msgcap);
 /* 1 if an entry of the body may carry several records (then an index the
  * service names is an entry's, not a record's). */
 int api_grouped(const struct api *api, const struct api_args *a);
