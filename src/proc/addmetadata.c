@@ -28,7 +28,7 @@
 #include <strings.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"

@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "log.h"
 #include "proc.h"
