@@ -20,21 +20,24 @@
 
 /* ---- messages ------------------------------------------------------------ */
 
-/* One line: "name:line:col: " (parts left out when 0) and the message, with
- * control bytes made harmless, cut to fit. */
-static void conf_emit(struct conf_reader *r, const char *name, int line, int col, int err, const char *msg)
+/* One line: "name:line:col: " (parts left out when 0), "kp: " if kp, and
+ * the message, with control bytes made harmless, cut to fit. */
+static void conf_emit(struct conf_cx *x, int line, int col, int err, const char *kp, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	int n;
 
-	if (err && ++r->errors > CONF_MAX_SHOWN)
+	if (err && ++x->r->errors > CONF_MAX_SHOWN)
 		return;
-	if (line > 0 && col > 0)
-		n = snprintf(buf, sizeof buf, "%s:%d:%d: %s", name, line, col, msg);
-	else if (line > 0)
-		n = snprintf(buf, sizeof buf, "%s:%d: %s", name, line, msg);
-	else
-		n = snprintf(buf, sizeof buf, "%s: %s", name, msg);
+	n = snprintf(buf, sizeof buf, "%s:", x->name);
+	if (line > 0 && n >= 0 && n < (int)sizeof buf)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, col > 0 ? "%d:%d:" : "%d:", line, col);
+	if (kp && n >= 0 && n < (int)sizeof buf)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, " %s:", kp);
+	if (n >= 0 && n < (int)sizeof buf - 1) {
+		buf[n++] = ' ';
+		n += vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	}
 	if (n < 0)
 		n = 0;
 	if (n > (int)sizeof buf - 2)
@@ -43,39 +46,27 @@ static void conf_emit(struct conf_reader *r, const char *name, int line, int col
 		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
 			buf[i] = '?';
 	buf[n++] = '\n';
-	r->say.line(r->say.arg, buf, (size_t)n);
+	x->r->say.line(x->r->say.arg, buf, (size_t)n);
 }
 
 void conf_say(struct conf_cx *x, int line, int err, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	conf_emit(x, line, 0, err, NULL, fmt, ap);
 	va_end(ap);
-	conf_emit(x->r, x->name, line, 0, err, msg);
 }
 
 void conf_say_at(struct conf_cx *x, int off, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	int line, col;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	conf_pos(x->js, off, &line, &col);
-	conf_emit(x->r, x->name, line, col, 1, msg);
-}
-
-static void conf_key_say(struct conf_cx *x, int tok, int err, const char *fmt, va_list ap)
-{
-	char msg[768];
-
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	conf_say(x, conf_line(x, tok), err, "%s: %s", x->kp, msg);
+	va_start(ap, fmt);
+	conf_emit(x, line, col, 1, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void conf_bad(struct conf_cx *x, int tok, const char *fmt, ...)
@@ -83,7 +74,7 @@ void conf_bad(struct conf_cx *x, int tok, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	conf_key_say(x, tok, 1, fmt, ap);
+	conf_emit(x, conf_line(x, tok), 0, 1, x->kp, fmt, ap);
 	va_end(ap);
 }
 
@@ -92,7 +83,7 @@ void conf_warn(struct conf_cx *x, int tok, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	conf_key_say(x, tok, 0, fmt, ap);
+	conf_emit(x, conf_line(x, tok), 0, 0, x->kp, fmt, ap);
 	va_end(ap);
 }
 
@@ -385,14 +376,7 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
 	fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
 	fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
-	fprintf(out, "caFile = %s\n", c->ca_file);
-	fprintf(out, "checkpointFile = %s\n", c->checkpoint_file);
-	fprintf(out, "checkpointIntervalMillis = %lld\n", (long long)c->checkpoint_interval_ms);
-	fprintf(out, "connectionTimeoutMillis = %lld\n", (long long)c->connect_timeout_ms);
-	fprintf(out, "tlsHandshakeTimeoutMillis = %lld\n", (long long)c->handshake_timeout_ms);
-	fprintf(out, "socketTimeoutMillis = %lld\n", (long long)c->socket_timeout_ms);
-	fprintf(out, "idleTimeoutMillis = %lld\n", (long long)c->idle_timeout_ms);
-	fprintf(out, "shutdownTimeoutMillis = %lld\n", (long long)c->shutdown_timeout_ms);
+	conf_print_keys(out, c, CONF_TOP, "");
 	fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
 	    c->send_failure_timeout_ms ? "" : " (off)");
 	for (i = 0; i < c->nflows; i++) {
@@ -404,24 +388,10 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "flows[%zu].awsRegion = %s\n", i, f->region);
 		snprintf(key, sizeof key, "flows[%zu].%s.endpoint", i, kin ? "kinesis" : "firehose");
 		conf_print_endpoint(out, key, &f->ep);
-		if (kin) {
+		if (kin)
 			fprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
 			    f->key_arg ? f->key_arg : "");
-			fprintf(out, "flows[%zu].maxRecordSizeBytes = %zu\n", i, f->max_record_bytes);
-		} else {
-			fprintf(out, "flows[%zu].aggregatedRecordSizeBytes = %zu\n", i, f->aggregate_bytes);
-		}
-		fprintf(out, "flows[%zu].initialPosition = %s\n", i,
-		    f->initial_position == POS_START_OF_FILE ? "START_OF_FILE" : "END_OF_FILE");
-		fprintf(out, "flows[%zu].maxBufferAgeMillis = %lld\n", i, (long long)f->max_buffer_age_ms);
-		fprintf(out, "flows[%zu].maxBufferSizeRecords = %zu\n", i, f->max_buffer_records);
-		fprintf(out, "flows[%zu].maxBufferSizeBytes = %zu\n", i, f->max_buffer_bytes);
-		fprintf(out, "flows[%zu].maxInFlightRequests = %zu\n", i, f->max_inflight);
-		fprintf(out, "flows[%zu].retryInitialBackoffMillis = %lld\n", i,
-		    (long long)f->retry_initial_backoff_ms);
-		fprintf(out, "flows[%zu].retryMaxBackoffMillis = %lld\n", i,
-		    (long long)f->retry_max_backoff_ms);
-		fprintf(out, "flows[%zu].ringSizeBytes = %zu\n", i, f->ring_bytes);
-		fprintf(out, "flows[%zu].minTimeBetweenFilePollsMillis = %lld\n", i, (long long)f->poll_ms);
+		snprintf(key, sizeof key, "flows[%zu].", i);
+		conf_print_keys(out, f, kin ? CONF_KIN : CONF_FH, key);
 	}
 }

@@ -38,32 +38,46 @@ enum {
 	CONF_FLOW = CONF_FH | CONF_KIN,
 };
 
-/* struct conf_key's flags. */
+/* What a key's field is (struct conf_key's field). */
 enum {
-	CONF_STR = 1,		/* the field is a const char *, its default arg */
-	CONF_EMPTY = 2,		/* "" is as if the key were not there (the Java agent's
-				   Strings.isNullOrEmpty) */
+	CONF_NOFIELD,		/* none, or one the read function fills whole */
+	CONF_INT32,		/* int, unsigned, an enum, a 32-bit size_t */
+	CONF_INT64,		/* int64_t, a 64-bit size_t */
+	CONF_PTR,		/* a pointer; its default is arg */
+};
+
+/* How a key's value is read: an index into conf_kinds[] (conf_keys.c). */
+enum conf_kind {
+	CONF_UNUSED,		/* a key kagent knows and does not use: arg says why */
+	CONF_INT, CONF_PATH, CONF_ENUM, CONF_PATTERN, CONF_DURATION,		/* conf_value.c */
+	CONF_FLOWS, CONF_FILE_PATTERN, CONF_STREAM, CONF_PARTITION_KEY,		/* conf_flow.c */
+	CONF_TERMINATOR, CONF_PROCS,
+	CONF_REGION, CONF_FLOW_REGION, CONF_ENDPOINT, CONF_FLOW_ENDPOINT,	/* conf_net.c */
+	CONF_PROXY, CONF_CREDENTIAL,
+	CONF_CONFIG_DIR,							/* conf.c */
 };
 
 struct conf_cx;
 struct conf_key;
 /* Reads value token v of key k into base (the struct conf or struct
- * conf_flow k's offset is in).  Returns 0, 1 when the value counts as absent
- * (CONF_EMPTY), or -1 after saying an error. */
+ * conf_flow k's offset is in).  Returns 0, 1 when the value counts as
+ * absent, or -1 after saying an error. */
 typedef int conf_read_fn(struct conf_cx *x, const struct conf_key *k, int v, void *base);
 
 /* One key of the configuration. */
 struct conf_key {
 	const char *name;
-	conf_read_fn *read;	/* NULL: a key kagent knows and does not use */
-	const void *arg;	/* a string's default, an enum's struct conf_enum,
+	const void *arg;	/* a pointer field's default, an enum's struct conf_enum,
 				   an unused key's reason */
 	int32_t min, max;	/* a number's range */
 	int32_t def;		/* a number's or an enum's default */
 	uint16_t off;		/* the field in struct conf or struct conf_flow */
-	uint8_t size;		/* its size; 0: the read function knows */
-	uint8_t where;		/* CONF_TOP, CONF_FH, CONF_KIN, a set of them */
-	uint8_t flags;
+	uint8_t kind;		/* enum conf_kind */
+	uint8_t field : 2;	/* CONF_NOFIELD, CONF_INT32, CONF_INT64, CONF_PTR */
+	uint8_t where : 3;	/* CONF_TOP, CONF_FH, CONF_KIN, a set of them */
+	uint8_t empty : 1;	/* "" is as if the key were not there (the Java agent's
+				   Strings.isNullOrEmpty): the read function never sees it */
+	uint8_t print : 1;	/* kagent -t prints it, in the table's order */
 };
 #define CONF_MAX_KEYS 128
 extern const struct conf_key conf_keys[];
@@ -134,6 +148,9 @@ void conf_defaults(void *base, unsigned where);
  * flow's API, CONF_FLOW if not known) to base; messages name each key
  * prefix + name.  Fills seen (CONF_MAX_KEYS), which stays x->seen. */
 void conf_object(struct conf_cx *x, int obj, unsigned where, void *base, const char *prefix, int *seen);
+/* "prefix" + "name = value" for each row in where that kagent -t prints,
+ * from base (struct conf or struct conf_flow). */
+void conf_print_keys(FILE *out, const void *base, unsigned where, const char *prefix);
 /* seen[] of the row named name in the object last walked. */
 int conf_got(const struct conf_cx *x, const char *name);
 /* Jackson keeps the last of two equal keys without a word; a second value

@@ -137,8 +137,6 @@ int conf_k_region(struct conf_cx *x, const struct conf_key *k, int v, void *base
 
 	if (!s)
 		return -1;
-	if (!*s && (k->flags & CONF_EMPTY))
-		return 1;
 	if (!conf_region_ok(s, strlen(s))) {
 		conf_bad(x, v, "must be a region name such as us-east-1, got \"%.*s\"", CONF_SHOWN(x, v));
 		return -1;
@@ -203,8 +201,7 @@ static void conf_region_from(struct conf_cx *x, const struct conf_endpoint *ep, 
 
 /* ---- endpoints ----------------------------------------------------------- */
 
-/* "" (the Java agent's stock agent.json has "firehose.endpoint": "") is the
- * default. */
+/* "" is the default (a flow's; the top level's never get here with ""). */
 static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 {
 	const char *s = conf_string(x, v), *why;
@@ -222,7 +219,7 @@ static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 
 int conf_k_endpoint(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 {
-	return conf_endpoint(x, v, (struct conf_endpoint *)((char *)base + k->off));
+	return conf_endpoint(x, v, (struct conf_endpoint *)(void *)((char *)base + k->off));
 }
 
 /* A flow's own endpoint: the key of its API (k->min). */
@@ -370,16 +367,13 @@ static int conf_printable(const char *s)
 	return 1;
 }
 
-/* They go into HTTP headers: printable ASCII, no spaces.  "" is none, as
- * the Java agent takes it. */
+/* They go into HTTP headers: printable ASCII, no spaces. */
 int conf_k_credential(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 {
-	const char *s = conf_string(x, v);
+	const char *s = conf_nonempty(x, v);
 
 	if (!s)
 		return -1;
-	if (!*s)
-		return 1;
 	if (!conf_printable(s)) {
 		conf_bad(x, v, "must be printable ASCII without spaces");
 		return -1;

@@ -115,7 +115,7 @@ void conf_put_int(void *base, const struct conf_key *k, int64_t v)
 {
 	char *p = (char *)base + k->off;
 
-	if (k->size == sizeof(int64_t)) {
+	if (k->field == CONF_INT64) {
 		memcpy(p, &v, sizeof v);
 	} else {
 		uint32_t u = (uint32_t)v;
