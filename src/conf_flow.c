@@ -183,7 +183,7 @@ static void conf_flow(struct conf_cx *x, int obj, size_t idx)
 	struct conf_flow *f = &c->flows[c->nflows];
 	unsigned errors = x->r->errors, where = CONF_FLOW;
 	int seen[CONF_MAX_KEYS], *outer = x->seen, fh, kin;
-	const char *ep = NULL;
+	const char *ep;
 	char pfx[32], dot[40], kp[64];
 	size_t a;
 
@@ -207,15 +207,14 @@ static void conf_flow(struct conf_cx *x, int obj, size_t idx)
 	conf_object(x, obj, where, f, dot, seen);
 	if (conf_got(x, "filePattern") == CONF_ABSENT)
 		conf_say(x, f->line, 1, "%s: filePattern is required", pfx);
-	if (where == CONF_FLOW)
+	if (where == CONF_FLOW) {
 		conf_say(x, f->line, 1, "%s: deliveryStream (Firehose) or kinesisStream is required", pfx);
-	else
+	} else {
 		conf_flow_api(x, f, pfx);
-	if (where != CONF_FLOW)
 		ep = f->api == API_KINESIS ? "kinesis.endpoint" : "firehose.endpoint";
-	if (ep && conf_got(x, ep) >= 0) {
 		snprintf(kp, sizeof kp, "%s%s", dot, ep);
-		conf_flow_endpoint_region(x, f, kp, conf_got(x, ep), conf_got(x, "awsRegion"));
+		if (conf_got(x, ep) >= 0)
+			conf_flow_endpoint_region(x, f, kp, conf_got(x, ep), conf_got(x, "awsRegion"));
 	}
 	conf_flow_backoff(x, f, pfx);
 	x->seen = outer;

@@ -18,7 +18,6 @@
  * A flow's endpoint is its own key, else the top level's of its API, else
  * <api>.<region>.amazonaws.com (.cn in China). */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -288,7 +287,7 @@ static const char *conf_env(const struct conf_cx *x, const char *name)
  * Proxy-Authorization header.  NULL, or what is wrong (never the password). */
 static const char *conf_proxy(struct conf *c, const char *s)
 {
-	const char *at;
+	const char *at, *why;
 	char hostpart[300], raw[190];
 	size_t n, k = 0;
 
@@ -319,8 +318,8 @@ static const char *conf_proxy(struct conf *c, const char *s)
 	if (strlen(s) >= 256)
 		return "host too long";
 	snprintf(hostpart, sizeof hostpart, "http://%s", s);
-	if ((at = conf_parse_endpoint(hostpart, &c->proxy)))
-		return at;
+	if ((why = conf_parse_endpoint(hostpart, &c->proxy)))
+		return why;
 	if (!strchr(s[0] == '[' && strchr(s, ']') ? strchr(s, ']') : s, ':'))
 		c->proxy.port = 3128;
 	return NULL;
