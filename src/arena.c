@@ -7,6 +7,13 @@
 
 #define ARENA_CHUNK (64 * 1024)
 
+/* Each chunk begins with a link to the one before, for arena_reset. */
+struct arena_chunk {
+	struct arena_chunk *prev;
+	char pad[16 - sizeof(void *)];
+};
+
+static struct arena_chunk *chunks;
 static char *cur;
 static size_t left, used;
 static int sealed;
@@ -21,8 +28,12 @@ void *arena_alloc(size_t size)
 	size = (size + 15) & ~(size_t)15;
 	if (size > left) {
 		size_t n = size > ARENA_CHUNK ? size : ARENA_CHUNK;
-		if (!(cur = calloc(1, n)))
+		struct arena_chunk *c = calloc(1, sizeof *c + n);
+		if (!c)
 			fatalx("out of memory taking %zu bytes", n);
+		c->prev = chunks;
+		chunks = c;
+		cur = (char *)(c + 1);
 		left = n;
 	}
 	p = cur;
@@ -37,6 +48,17 @@ char *arena_strndup(const char *s, size_t len)
 	char *p = arena_alloc(len + 1);
 	memcpy(p, s, len);
 	return p;
+}
+
+void arena_reset(void)
+{
+	while (chunks) {
+		struct arena_chunk *prev = chunks->prev;
+		free(chunks);
+		chunks = prev;
+	}
+	cur = NULL;
+	left = used = 0;
 }
 
 size_t arena_used(void) { return used; }

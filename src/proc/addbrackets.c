@@ -8,7 +8,7 @@
  * a UTF-8 locale, and always since Java 18.)  No options. */
 #include <string.h>
 
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "utf8.h"
 #include "proc.h"

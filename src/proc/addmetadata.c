@@ -29,7 +29,7 @@
 
 #include "arena.h"
 #include "civil.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"

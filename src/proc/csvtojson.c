@@ -40,7 +40,7 @@
  * surrogate pair. */
 #include <string.h>
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "proc.h"

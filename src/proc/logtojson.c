@@ -58,7 +58,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"

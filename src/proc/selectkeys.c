@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "hex.h"
 #include "json.h"
 #include "utf8.h"

@@ -17,7 +17,7 @@
  * since a misspelt option would otherwise silently change the output. */
 #include <string.h>
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "utf8.h"
 #include "proc.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "t.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 
 #define T_MAX 1024
