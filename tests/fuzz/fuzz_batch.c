@@ -16,6 +16,7 @@
  * every record ends accepted or refused, never both, never lost, and the
  * engine's counters agree; the ring empties; nothing allocated. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
