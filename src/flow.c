@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "flow.h"
 #include "log.h"
+#include "sha256.h"
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
@@ -607,10 +608,10 @@ static int build_head(struct flow *f, struct flow_req *q)
 
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
 	q->body_len = body_init(f, q, view);
-	br_sha256_init(&sha);
+	sha256_init(&sha);
 	while ((n = body_next(f, q, scratch, sizeof scratch)) > 0)
-		br_sha256_update(&sha, scratch, n);
-	br_sha256_out(&sha, digest);
+		sha256_update(&sha, scratch, n);
+	sha256_out(&sha, digest);
 	sigv4_hex(digest, 32, hash);
 	body_init(f, q, view);
 
