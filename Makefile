@@ -178,8 +178,18 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@python3 tools/demo.py $(BIN)
 
-bench: $(BIN)
-	@python3 tools/bench.py $(BIN)
+# make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
+# libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL.
+bench: $(BIN) $(B)/floor-bearssl
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory $(B)/floor-openssl
+	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl
+
+$(B)/floor-openssl: tools/floor.c
+	$(Q)gcc -O2 -DFLOOR_OPENSSL -o $@ $< -lcrypto
+
+$(B)/floor-bearssl: tools/floor.c $(BEARSSL)
+	$(Q)$(CC) -O2 -static -isystem $(BEARSSL_SRC)/inc -o $@ $< $(BEARSSL)
 
 clean:
 	rm -rf build/host build/*-linux-* kagent
