@@ -181,10 +181,15 @@ demo: deps
 
 # make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
 # libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL.
-bench: $(BIN) $(B)/floor-bearssl
+bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/floor-openssl
-	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl
+	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
+	  --procbench $(B)/procbench
+
+# One processor's cost per line (tools/procbench.c), from kagent's own objects.
+$(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BEARSSL)
 
 $(B)/floor-openssl: tools/floor.c
 	$(Q)gcc -O2 -DFLOOR_OPENSSL -o $@ $< -lcrypto

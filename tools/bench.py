@@ -255,6 +255,7 @@ def main():
     ap.add_argument("--arm", help="the ARMv7 kagent, counted under qemu-arm")
     ap.add_argument("--arm-floor", help="the ARMv7 portable floor")
     ap.add_argument("--only", help="only the rows whose name contains this")
+    ap.add_argument("--procbench", help="tools/procbench.c built: a table of each processor's cost")
     a = ap.parse_args()
     kagent = os.path.abspath(a.kagent)
     have_vg = not a.quick and subprocess.run(["sh", "-c", "command -v valgrind"],
@@ -312,6 +313,8 @@ def main():
                 rows.append(dict(name="ARMv7 floor (BearSSL portable)",
                                  irarm=qemu_count(["qemu-arm", a.arm_floor, arm_small], tmp) / arm_n))
 
+        procs = processor_rows(a, tmp, data) if a.procbench else []
+
     fo = floors.get("floor (OpenSSL)")
     fp = floors.get("floor (BearSSL portable)")
     irlines = a.ir_lines
@@ -334,6 +337,80 @@ def main():
             f(r["wall"] / r["ecpu"] if r.get("ecpu") else None, "%.2f"),
             f(r.get("rss"), "%d"), f(r.get("sys"), "%.0f"), f(r.get("ckpt"), "%d"),
             f(r["ir"] / irlines if r.get("ir") else None, "%.0f")))
+
+    if procs:
+        base = procs[0]
+        print()
+        print("One run of each processor over the first %d lines (tools/procbench.c; CPU: median of 5)"
+              % a.ir_lines)
+        print()
+        print("| processor | µs/line | instructions / line | × LOGTOJSON COMBINEDAPACHELOG (instructions) |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, us, ir in procs:
+            print("| %s | %.3f | %s | %s |" % (name, us, f(ir, "%.0f"),
+                                             f(ir / base[2] if ir and base[2] else None, "%.2f")))
+
+
+PROCESSORS = [
+    ("LOGTOJSON COMBINEDAPACHELOG", "apache", {"optionName": "LOGTOJSON", "logFormat": "COMBINEDAPACHELOG"}),
+    ("LOGTOJSON COMMONAPACHELOG", "apache", {"optionName": "LOGTOJSON", "logFormat": "COMMONAPACHELOG"}),
+    ("LOGTOJSON matchPattern", "apache", {
+        "optionName": "LOGTOJSON", "logFormat": "COMMONAPACHELOG",
+        "matchPattern": "^(\\S+) \\S+ (\\S+) \\[([^\\]]+)\\] \"(\\S+) ([^\"]*) (\\S+)\" (\\d{3}) (\\d+|-).*",
+        "customFieldNames": ["client", "user", "time", "method", "path", "protocol", "status", "size"]}),
+    ("CSVTOJSON", "csv", {"optionName": "CSVTOJSON", "customFieldNames": ["ip", "user", "time", "request",
+                                                                          "status", "size", "referer", "agent"]}),
+    ("CSVTOJSON regex delimiter", "tsv", {"optionName": "CSVTOJSON", "delimiter": "\\t+",
+                                          "customFieldNames": ["ip", "user", "time", "request", "status",
+                                                               "size", "referer", "agent"]}),
+    ("CSVTOJSON rfc4180", "csv", {"optionName": "CSVTOJSON", "quoting": "rfc4180",
+                                  "customFieldNames": ["ip", "user", "time", "request", "status", "size",
+                                                       "referer", "agent"]}),
+    ("SINGLELINE", "apache", {"optionName": "SINGLELINE"}),
+    ("ADDMETADATA", "apache", {"optionName": "ADDMETADATA", "timestamp": "true",
+                               "metadata": {"host": "gw-0042", "site": {"region": "eu", "rack": 7}}}),
+    ("ADDBRACKETS", "apache", {"optionName": "ADDBRACKETS"}),
+    ("SELECTKEYS", "json", {"optionName": "SELECTKEYS", "data_keys": ["ip", "status", "agent"]}),
+    ("ADDTIME", "json", {"optionName": "ADDTIME", "time_key": "ts"}),
+]
+
+
+def processor_rows(a, tmp, data):
+    """[(name, us per line, instructions per line or None)], LOGTOJSON first."""
+    import json
+    lines = data.splitlines(True)[:a.ir_lines]
+    rx = re.compile(rb'^(\S+) \S+ (\S+) \[([^\]]+)\] "([^"]*)" (\d+) (\S+) "([^"]*)" "([^"]*)"')
+    fields = [rx.match(l).groups() for l in lines]
+    files = {"apache": b"".join(lines)}
+    files["csv"] = b"".join(b'%s,%s,%s,"%s",%s,%s,"%s","%s"\n' % f for f in fields)
+    files["tsv"] = b"".join(b"\t".join(f) + b"\n" for f in fields)
+    keys = ["ip", "user", "time", "request", "status", "size", "referer", "agent"]
+    files["json"] = b"".join(json.dumps(dict(zip(keys, (x.decode("latin-1") for x in f))),
+                                        separators=(",", ":")).encode() + b"\n" for f in fields)
+    paths = {}
+    for k, v in files.items():
+        paths[k] = os.path.join(tmp, "proc-%s.log" % k)
+        with open(paths[k], "wb") as fh:
+            fh.write(v)
+    rows = []
+    for name, kind, opts in PROCESSORS:
+        cmd = [a.procbench, paths[kind], json.dumps(opts)]
+        ns = []
+        for _ in range(5):
+            out = subprocess.run(cmd + ["3"], capture_output=True, text=True)
+            if out.returncode != 0:
+                print("  (%s: %s)" % (name, out.stderr.strip()), file=sys.stderr)
+                break
+            ns.append(float(out.stdout.split()[1]))
+        ir = None
+        if not a.quick and ns:
+            total = cachegrind(cmd + ["1"])
+            base = cachegrind(cmd + ["0"])
+            if total and base:
+                ir = (total - base) / len(lines)
+        if ns:
+            rows.append((name, statistics.median(ns) / 1000, ir))
+    return rows
 
 
 if __name__ == "__main__":

@@ -1,0 +1,71 @@
+/* make bench: what one run of a processor costs, per line of a file.
+ *
+ *   procbench FILE 'OPTIONS-JSON' [REPEAT]
+ *
+ * OPTIONS-JSON is one entry of dataProcessingOptions.  Runs the processor
+ * over every line of FILE REPEAT times (default 1) and prints
+ * "lines ns_per_line output_bytes dropped".  Built from kagent's own objects
+ * (tools/bench.py runs it natively for time and under valgrind for
+ * instructions). */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "proc.h"
+
+static char out[1 << 20];
+
+int main(int argc, char **argv)
+{
+	const struct processor *p = NULL;
+	struct conf_opts *o;
+	struct proc_meta m = { 1700000000000 };
+	struct timespec t0, t1;
+	struct stat st;
+	size_t lines = 0, bytes = 0, dropped = 0;
+	char *data, name[64];
+	const char *q;
+	void *state = NULL;
+	int fd, repeat = argc > 3 ? atoi(argv[3]) : 1;
+
+	if (argc < 3 || (fd = open(argv[1], O_RDONLY)) < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "usage: procbench FILE 'OPTIONS-JSON' [REPEAT]\n");
+		return 2;
+	}
+	data = malloc((size_t)st.st_size + 1);
+	if (!data || read(fd, data, (size_t)st.st_size) != st.st_size)
+		return 1;
+	/* the optionName, to find the processor */
+	if (!(q = strstr(argv[2], "\"optionName\"")) || !(q = strchr(q + 12, '"')) ||
+	    sscanf(q + 1, "%63[^\"]", name) != 1 || !(p = proc_find(name))) {
+		fprintf(stderr, "procbench: no such processor in %s\n", argv[2]);
+		return 2;
+	}
+	if (!(o = conf_opts_parse(argv[2], strlen(argv[2]))) || p->init(&state, o) < 0)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int r = 0; r < repeat; r++) {
+		for (size_t at = 0; at < (size_t)st.st_size;) {
+			char *nl = memchr(data + at, '\n', (size_t)st.st_size - at);
+			size_t len = (nl ? (size_t)(nl - data) + 1 : (size_t)st.st_size) - at;
+			long k = p->run(state, data + at, len, out, sizeof out, &m);
+
+			if (k < 0)
+				dropped++;
+			else
+				bytes += (size_t)k;
+			lines++;
+			at += len;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("%zu %.1f %zu %zu\n", lines,
+	    ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / (double)lines, bytes,
+	    dropped);
+	return 0;
+}
