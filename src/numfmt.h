@@ -1,0 +1,15 @@
+/* Decimal numbers without printf, for what is formatted once per record. */
+#ifndef NUMFMT_H
+#define NUMFMT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* v in decimal into out (at most 20 bytes, no NUL); returns the length. */
+size_t numfmt_u64(char *out, uint64_t v);
+/* The Java agent's RANDOM partition key ("" + nextDouble(1000000), e.g.
+ * "482937.2839472934") made from 64 random bits x: x % 1000000, '.', then
+ * x / 1000000 % 10^10 as ten digits without their trailing zeros (one kept).
+ * Exactly sprintf("%u.%010llu") trimmed.  out needs 19 bytes; NUL-terminated;
+ * returns the length. */
+size_t numfmt_random_key(uint64_t x, char *out);
+#endif
