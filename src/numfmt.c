@@ -16,6 +16,25 @@ size_t numfmt_u64(char *out, uint64_t v)
 	return n;
 }
 
+size_t numfmt_pad(char *out, uint64_t v, int width, char pad)
+{
+	char b[20];
+	size_t n = numfmt_u64(b, v), k = 0;
+
+	for (; (int)(n + k) < width; k++)
+		out[k] = pad;
+	memcpy(out + k, b, n);
+	return n + k;
+}
+
+size_t numfmt_i64(char *out, int64_t v)
+{
+	if (v >= 0)
+		return numfmt_u64(out, (uint64_t)v);
+	out[0] = '-';
+	return 1 + numfmt_u64(out + 1, 0 - (uint64_t)v);
+}
+
 size_t numfmt_random_key(uint64_t x, char *out)
 {
 	uint64_t frac = x / 1000000 % UINT64_C(10000000000);
