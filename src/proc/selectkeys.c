@@ -35,6 +35,7 @@
 
 struct sk_state {
 	const char *const *keys;	/* data_keys, or the one log_key */
+	size_t *keylen;
 	size_t nkeys;
 	int logkey;
 	unsigned long missing;
@@ -68,6 +69,9 @@ sk_init(void **state, struct conf_opts *o)
 		s->nkeys = 1;
 		s->logkey = 1;
 	}
+	s->keylen = arena_alloc(s->nkeys * sizeof *s->keylen);
+	for (size_t k = 0; k < s->nkeys; k++)
+		s->keylen[k] = strlen(s->keys[k]);
 	*state = s;
 	return 0;
 }
@@ -172,15 +176,20 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 
 /* 1 if the key token t (a string) is name once decoded. */
 static int
-sk_keyis(const char *js, const jsmntok_t *t, const char *name)
+sk_keyis(const char *js, const jsmntok_t *t, const char *name, size_t want)
 {
 	const char *s = js + t->start;
-	size_t n = (size_t)(t->end - t->start), want = strlen(name);
+	size_t n = (size_t)(t->end - t->start);
 	char buf[256];
 	size_t len = 0;
 
-	if (!memchr(s, '\\', n))
-		return n == want && memcmp(s, name, n) == 0;
+	/* as written: the same bytes are the same key unless the name has a
+	 * backslash (a key with one is written escaped); an escaped key is
+	 * longer than it reads, so only a longer one needs decoding */
+	if (n == want && memcmp(s, name, n) == 0)
+		return !memchr(name, '\\', want);
+	if (n <= want || !memchr(s, '\\', n))
+		return 0;
 	/* decoding never lengthens, so a longer name cannot match past buf */
 	if (want >= sizeof buf)
 		return 0;
@@ -194,7 +203,7 @@ sk_wanted(const struct sk_state *s, const char *js, const jsmntok_t *t)
 	size_t k;
 
 	for (k = 0; k < s->nkeys; k++)
-		if (sk_keyis(js, t, s->keys[k]))
+		if (sk_keyis(js, t, s->keys[k], s->keylen[k]))
 			return 1;
 	return 0;
 }
@@ -216,7 +225,7 @@ sk_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	}
 	if (s->logkey) {
 		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j))
-			if (sk_keyis(in, &t[j], s->keys[0]))
+			if (sk_keyis(in, &t[j], s->keys[0], s->keylen[0]))
 				found = j + 1;
 		if (found < 0) {
 			s->missing++;
