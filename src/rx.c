@@ -1404,6 +1404,14 @@ int rx_exec_pike(struct rx *rx, const char *str, size_t n, size_t from, enum rx_
 	return matched;
 }
 
+static inline __attribute__((always_inline)) void rx_frame_set(struct rx_frame *f, int kind, int pc, int a, int b)
+{
+	f->kind = kind;
+	f->pc = pc;
+	f->a = a;
+	f->b = b;
+}
+
 /* The backtracker: from position i, paths tried depth first in the order
  * of preference, exactly as Java's Matcher tries them (so the first match is
  * Java's, and the Pike VM's).  Used for programs with no loop that can
@@ -1480,13 +1488,13 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 				budget -= (long)(j - i);
 				if (j < n && s[j] >= 0x80) {
 					/* X decides for itself on what is not ASCII */
-					st[sp++] = (struct rx_frame){ BT_RANGE, in->y, (int32_t)i, (int32_t)j };
+					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j);
 					i = j;
 					pc = in->x;
 					continue;
 				}
 				if (j > i)
-					st[sp++] = (struct rx_frame){ BT_RANGE, in->y, (int32_t)i, (int32_t)j - 1 };
+					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j - 1);
 				i = j;
 				pc = in->y;
 				continue;
@@ -1503,7 +1511,7 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 					continue;
 				}
 			}
-			st[sp++] = (struct rx_frame){ BT_ALT, in->y, (int32_t)i, 0 };
+			rx_frame_set(&st[sp++], BT_ALT, in->y, (int)i, 0);
 			pc = in->x;
 			continue;
 		case OP_SAVE:
@@ -1511,7 +1519,7 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 				r = -1;
 				goto out;
 			}
-			st[sp++] = (struct rx_frame){ BT_UNDO, 0, in->x, w[in->x] };
+			rx_frame_set(&st[sp++], BT_UNDO, 0, in->x, w[in->x]);
 			w[in->x] = (int)i;
 			pc++;
 			continue;
@@ -1586,8 +1594,6 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	if (r < 0)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	for (int g = 0; g < 2 * ncaps; g++)
-		caps[g] = -1;
-	if (r)
-		memcpy(caps, rx->work, (size_t)(2 * ncaps < rx->nsave ? 2 * ncaps : rx->nsave) * sizeof *caps);
+		caps[g] = r && g < rx->nsave ? rx->work[g] : -1;
 	return r;
 }
