@@ -289,12 +289,23 @@ static void ref_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
 	*len += k;
 }
 
+/* One character at p[*i] as it is, or U+FFFD for a bad sequence. */
+static void ref_char(char *out, size_t cap, size_t *len, const unsigned char *p, size_t n, size_t *i)
+{
+	int k = json_utf8(p + *i, n - *i);
+
+	if (k > 0)
+		ref_put(out, cap, len, (const char *)p + *i, (size_t)k);
+	else
+		ref_put(out, cap, len, "\xef\xbf\xbd", 3);
+	*i += (size_t)(k > 0 ? k : -k);
+}
+
 static size_t ref_escape(char *out, size_t cap, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i = 0, len = 0;
 	char e[6] = { '\\' };
-	int k;
 
 	while (i < n) {
 		unsigned char c = p[i];
@@ -311,13 +322,8 @@ static size_t ref_escape(char *out, size_t cap, const unsigned char *p, size_t n
 			e[5] = hex[c & 15];
 			ref_put(out, cap, &len, e, e[1] == 'u' ? 6 : 2);
 			i++;
-		} else if ((k = json_utf8(p + i, n - i)) > 0) {
-			ref_put(out, cap, &len, (const char *)p + i, (size_t)k);
-			i += (size_t)k;
-		} else {
-			ref_put(out, cap, &len, "\xef\xbf\xbd", 3);
-			i += (size_t)-k;
-		}
+		} else
+			ref_char(out, cap, &len, p, n, &i);
 	}
 	return len;
 }
@@ -325,17 +331,9 @@ static size_t ref_escape(char *out, size_t cap, const unsigned char *p, size_t n
 static size_t ref_clean(char *out, size_t cap, const unsigned char *p, size_t n)
 {
 	size_t i = 0, len = 0;
-	int k;
 
-	while (i < n) {
-		if ((k = json_utf8(p + i, n - i)) > 0) {
-			ref_put(out, cap, &len, (const char *)p + i, (size_t)k);
-			i += (size_t)k;
-		} else {
-			ref_put(out, cap, &len, "\xef\xbf\xbd", 3);
-			i += (size_t)-k;
-		}
-	}
+	while (i < n)
+		ref_char(out, cap, &len, p, n, &i);
 	return len;
 }
 
