@@ -26,15 +26,18 @@ Columns:
              more run (strace slows kagent down, so this is the count for
              that run's timing)
   ckpt       checkpoint writes (rename() calls in the strace run)
-  Ir/line    instructions per line, `valgrind --tool=cachegrind` over the
-             first M (20,000) lines.  Valgrind's CPU has no SHA extensions:
+  Ir/line    instructions per line, `valgrind --tool=cachegrind`: the
+             difference between runs over the first M (20,000) and M / 10
+             lines, divided by the lines between (start and handshake out).  Valgrind's CPU has no SHA extensions:
              kagent and OpenSSL both run their code for a CPU without them, so
              this column is stable but does not show SHA-NI.
 With --arm, the ARMv7 build's instructions per line under qemu-arm -cpu
 cortex-a15 (counted from `-d in_asm,exec,nochain`: every translated block's
-instructions times its executions; on x86 this count equals cachegrind's)
-over the first 2,000 lines, and the portable floor's too when it was built
-for ARM.  The ratio there is to that floor's instructions."""
+instructions times its executions; on x86 this count equals cachegrind's),
+as the difference between runs over the first 1,300 and 300 lines (so the
+start and the TLS handshake are not in it), and the portable floor's too
+when it was built for ARM.  The ratio there is to that floor's
+instructions."""
 import argparse
 import os
 import random
@@ -170,38 +173,42 @@ def strace_counts(cmd, tmp):
 def qemu_count(cmd, tmp):
     """Instructions executed by cmd (a qemu-user command line) from its
     in_asm and exec logs: each translated block's instruction count times
-    the times it ran (nochain: every run is logged)."""
+    the times it ran (nochain: every run is logged).  Read in large chunks:
+    the log has a line per block run."""
+    import collections
     fifo = os.path.join(tmp, "qemu.fifo")
     if os.path.exists(fifo):
         os.unlink(fifo)
     os.mkfifo(fifo)
     p = subprocess.Popen([cmd[0], "-d", "in_asm,exec,nochain", "-D", fifo] + cmd[1:],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    size, runs, total = {}, {}, 0
-    cur, n = None, 0
-    tb = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
-    insn = re.compile(r"^0x([0-9a-f]+):\s")
+    size, runs = {}, collections.Counter()
+    trace = re.compile(rb"Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
+    block = re.compile(rb"IN:[^\n]*\n((?:0x[0-9a-f]+:[^\n]*\n)+)")
+    rest = b""
     with open(fifo, "rb") as f:
-        for raw in f:
-            line = raw.decode("latin-1")
-            if line.startswith("Trace "):
-                m = tb.match(line)
-                if m:
-                    pc = int(m.group(1), 16)
-                    runs[pc] = runs.get(pc, 0) + 1
+        while True:
+            chunk = f.read(1 << 24)
+            if not chunk:
+                break
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n----------------")
+            cut = chunk.rfind(b"\nTrace ") if cut < 0 else max(cut, chunk.rfind(b"\nTrace "))
+            if cut < 0:
+                rest = chunk
                 continue
-            m = insn.match(line)
-            if m:
-                if cur is None:
-                    cur, n = int(m.group(1), 16), 0
-                n += 1
-            elif cur is not None:
-                size[cur] = n
-                cur = None
+            chunk, rest = chunk[:cut + 1], chunk[cut + 1:]
+            runs.update(trace.findall(chunk))
+            for m in block.finditer(chunk):
+                body = m.group(1)
+                size[int(body[2:body.index(b":")], 16)] = body.count(b"\n")
+    runs.update(trace.findall(rest))
+    for m in block.finditer(rest):
+        body = m.group(1)
+        size[int(body[2:body.index(b":")], 16)] = body.count(b"\n")
     p.wait()
-    for pc, k in runs.items():
-        total += k * size.get(pc, 0)
-    return total
+    return sum(k * size.get(int(pc, 16), 0) for pc, k in runs.items())
+
 
 # ---------------------------------------------------------------- runs
 
@@ -271,9 +278,17 @@ def main():
         data = make_lines(a.lines)
         with open(log, "wb") as f:
             f.write(data)
-        small = os.path.join(tmp, "access-small.log")
-        with open(small, "wb") as f:
-            f.write(b"".join(data.splitlines(True)[:a.ir_lines]))
+        # instructions: the difference between runs over the first M and
+        # M / 10 lines, per line (the start and the TLS handshake left out)
+        smalls = []
+        for k in (a.ir_lines // 10, a.ir_lines):
+            smalls.append(os.path.join(tmp, "access-%d.log" % k))
+            with open(smalls[-1], "wb") as f:
+                f.write(b"".join(data.splitlines(True)[:k]))
+
+        def ir_per_line(fn):
+            hi, lo = fn(smalls[1]), fn(smalls[0])
+            return (hi - lo) / (a.ir_lines - a.ir_lines // 10) if hi and lo else None
         print("%d lines, %d bytes (%.1f bytes a line), TLS to tools/endpoint.py; median of %d runs"
               % (a.lines, len(data), len(data) / a.lines, a.runs))
 
@@ -285,7 +300,7 @@ def main():
             cpus = [timed([tool, log])[0] for _ in range(max(a.runs, 5))]
             cpu = statistics.median(cpus)
             floors[name] = cpu
-            ir = cachegrind([tool, small]) if have_vg else None
+            ir = ir_per_line(lambda log: cachegrind([tool, log])) if have_vg else None
             rows.append(dict(name=name, cpu=cpu, ir=ir))
 
         for name, flow in FLOWS:
@@ -300,28 +315,31 @@ def main():
                 row["sys"] = sum(calls.values()) * 1000.0 / a.lines
                 row["ckpt"] = calls.get("rename", 0) + calls.get("renameat", 0) + calls.get("renameat2", 0)
             if have_vg:
-                row["ir"] = measure_cmd(tmp, kagent, small, "k", flow, cachegrind)
+                row["ir"] = ir_per_line(lambda log: measure_cmd(tmp, kagent, log, "k", flow, cachegrind))
             rows.append(row)
 
         if a.arm:
-            arm_small = os.path.join(tmp, "access-arm.log")
-            arm_n = 2000
-            with open(arm_small, "wb") as f:
-                f.write(b"".join(data.splitlines(True)[:arm_n]))
-            for name, flow in FLOWS[:3]:
-                ir = measure_cmd(tmp, os.path.abspath(a.arm), arm_small, "arm", flow,
-                                 lambda c: qemu_count(["qemu-arm", "-cpu", ARM_CPU] + c, tmp))
-                rows.append(dict(name="ARMv7 " + name, irarm=ir / arm_n))
-            if a.arm_floor:
-                rows.append(dict(name="ARMv7 floor (BearSSL portable)",
-                                 irarm=qemu_count(["qemu-arm", "-cpu", ARM_CPU, a.arm_floor, arm_small],
-                                                  tmp) / arm_n))
+            # two runs, 300 and 1,300 lines: the difference is 1,000 lines'
+            # work without the start (the TLS handshake is millions here)
+            arm = []
+            for k in (300, 1300):
+                arm.append(os.path.join(tmp, "access-arm-%d.log" % k))
+                with open(arm[-1], "wb") as f:
+                    f.write(b"".join(data.splitlines(True)[:k]))
 
+            def per_line(fn):
+                return (fn(arm[1]) - fn(arm[0])) / 1000.0
+            for name, flow in FLOWS[:3]:
+                rows.append(dict(name="ARMv7 " + name, irarm=per_line(
+                    lambda log: measure_cmd(tmp, os.path.abspath(a.arm), log, "arm", flow,
+                                            lambda c: qemu_count(["qemu-arm", "-cpu", ARM_CPU] + c, tmp)))))
+            if a.arm_floor:
+                rows.append(dict(name="ARMv7 floor (BearSSL portable)", irarm=per_line(
+                    lambda log: qemu_count(["qemu-arm", "-cpu", ARM_CPU, a.arm_floor, log], tmp))))
         procs = processor_rows(a, tmp, data) if a.procbench else []
 
     fo = floors.get("floor (OpenSSL)")
     fp = floors.get("floor (BearSSL portable)")
-    irlines = a.ir_lines
     print()
     print("| run | CPU s | µs/line | × floor | × portable floor | wall s | endpoint CPU s | wall / endpoint CPU "
           "| peak RSS KiB | syscalls / 1k lines | checkpoint writes | instructions / line |")
@@ -342,7 +360,7 @@ def main():
             f(r.get("wall"), "%.2f"), f(r.get("ecpu"), "%.2f"),
             f(r["wall"] / r["ecpu"] if r.get("ecpu") else None, "%.2f"),
             f(r.get("rss"), "%d"), f(r.get("sys"), "%.0f"), f(r.get("ckpt"), "%d"),
-            f(r["ir"] / irlines if r.get("ir") else None, "%.0f")))
+            f(r.get("ir"), "%.0f")))
 
     if procs:
         base = procs[0]
