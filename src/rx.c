@@ -1420,11 +1420,11 @@ static inline __attribute__((always_inline)) void rx_frame_set(struct rx_frame *
  * and leaves one frame for all the places it may give back.  Returns 1 on
  * a match (the slots in rx->work), 0 if none from i, -1 when the budget
  * or the stack ran out (then nothing is known). */
-static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, long *budgetp)
+static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, int64_t *budgetp)
 {
 	struct rx_frame *st = rx_frames, *f;
 	int *w = rx->work, sp = 0, pc = 0, r;
-	long budget = *budgetp;
+	int64_t budget = *budgetp;
 
 	for (;;) {
 		const struct rx_inst *in = &rx->prog[pc];
@@ -1485,7 +1485,7 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 					while (j < n && m[s[j]])
 						j++;
 				}
-				budget -= (long)(j - i);
+				budget -= (int64_t)(j - i);
 				if (j < n && s[j] >= 0x80) {
 					/* X decides for itself on what is not ASCII */
 					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j);
@@ -1568,13 +1568,13 @@ out:
 int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	long budget;
+	int64_t budget;
 	size_t i = from;
 	int r = 0;
 
 	if (!rx->bt || n > INT_MAX - 1 || from > n)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
-	budget = RX_BT_PER_BYTE * (long)(n - from + 1) + RX_BT_BASE;
+	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
 	for (int k = 0; k < rx->nsave; k++)
 		rx->work[k] = -1;
 	for (;;) {
