@@ -181,17 +181,11 @@ demo: deps
 
 # make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
 # libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL.
-# make bench ARM=1 also counts the ARMv7 build's instructions under qemu-arm
-# (tools/deps.sh cross): slow, qemu logs every block it runs (an hour).
-ARMV7    := build/arm-linux-musleabihf
 bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/floor-openssl
-	@arm=; if [ -n "$(ARM)" ]; then \
-	  $(MAKE) --no-print-directory CROSS=arm-linux-musleabihf- $(ARMV7)/kagent $(ARMV7)/floor-bearssl && \
-	  arm="--arm $(ARMV7)/kagent --arm-floor $(ARMV7)/floor-bearssl"; fi; \
-	python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
-	  --procbench $(B)/procbench $$arm
+	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
+	  --procbench $(B)/procbench
 
 # One processor's cost per line (tools/procbench.c), from kagent's own objects.
 $(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)

@@ -31,13 +31,17 @@ Columns:
              lines, divided by the lines between (start and handshake out).  Valgrind's CPU has no SHA extensions:
              kagent and OpenSSL both run their code for a CPU without them, so
              this column is stable but does not show SHA-NI.
-With --arm, the ARMv7 build's instructions per line under qemu-arm -cpu
+Experimental, not in make bench: with --arm, the ARMv7 build's
+instructions per line under qemu-arm -cpu
 cortex-a15 (counted from `-d in_asm,exec,nochain`: every translated block's
 instructions times its executions; on x86 this count equals cachegrind's),
 as the difference between runs over the first 1,300 and 300 lines (so the
 start and the TLS handshake are not in it), and the portable floor's too
 when it was built for ARM.  The ratio there is to that floor's
-instructions."""
+instructions.  It counts the portable floor right (22,403 a line) but not
+kagent yet: blocks are known by their address alone, which Thumb-2 code
+translated under other flags makes ambiguous (a 400-line run came out
+smaller than a 100-line one), and a run takes about ten minutes."""
 import argparse
 import os
 import random
