@@ -147,9 +147,10 @@ size: $(BIN)
 # tests/fuzz/fuzz_*.c for FUZZ_SECONDS each.  CI runs a short round.
 FUZZ_SECONDS ?= 30
 FUZZERS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-# kinesis.c's keys need BearSSL's MD5, built from its source with the rest.
+# kinesis.c's keys need BearSSL's MD5, sha256.c its SHA-256 and HMAC, built from its source with the rest.
 FUZZ_LIB := $(filter-out src/main.c src/loop.c src/net.c src/tls.c src/flow.c src/sigv4.c,$(SRCS)) $(wildcard src/proc/*.c) \
-            $(addprefix $(BEARSSL_SRC)/src/,hash/md5.c codec/dec32le.c codec/enc32le.c codec/enc64le.c)
+            $(addprefix $(BEARSSL_SRC)/src/,hash/md5.c codec/dec32le.c codec/enc32le.c codec/enc64le.c \
+            hash/sha2small.c codec/dec32be.c codec/enc32be.c codec/enc64be.c mac/hmac.c)
 FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
             -D_FILE_OFFSET_BITS=64 -I src -isystem $(BEARSSL_SRC)/inc -isystem $(BEARSSL_SRC)/src
 fuzz: fuzzdeps
@@ -178,8 +179,23 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@python3 tools/demo.py $(BIN)
 
-bench: $(BIN)
-	@python3 tools/bench.py $(BIN)
+# make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
+# libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL.
+bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory $(B)/floor-openssl
+	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
+	  --procbench $(B)/procbench
+
+# One processor's cost per line (tools/procbench.c), from kagent's own objects.
+$(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BEARSSL)
+
+$(B)/floor-openssl: tools/floor.c
+	$(Q)gcc -O2 -DFLOOR_OPENSSL -o $@ $< -lcrypto
+
+$(B)/floor-bearssl: tools/floor.c $(BEARSSL)
+	$(Q)$(CC) -O2 -static -isystem $(BEARSSL_SRC)/inc -o $@ $< $(BEARSSL)
 
 clean:
 	rm -rf build/host build/*-linux-* kagent

@@ -19,6 +19,7 @@
 #include "hex.h"
 #include "log.h"
 #include "rnd.h"
+#include "sha256.h"
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
@@ -300,10 +301,10 @@ static int build_head(struct flow *f, size_t j, int64_t wall)
 	size_t n;
 
 	q->body_len = api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
-	br_sha256_init(&sha);
+	sha256_init(&sha);
 	while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0)
-		br_sha256_update(&sha, scratch, n);
-	br_sha256_out(&sha, digest);
+		sha256_update(&sha, scratch, n);
+	sha256_out(&sha, digest);
 	hex_encode(digest, 32, hash);
 	api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
 

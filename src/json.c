@@ -6,18 +6,10 @@
 #include "log.h"
 #include "utf8.h"
 
-/* Copies k bytes to the output at *len, writing only what fits in cap. */
-void
-json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
-{
-	size_t fit = *len < cap ? cap - *len : 0;
-
-	if (fit > k)
-		fit = k;
-	if (fit)
-		memcpy(out + *len, p, fit);
-	*len += k;
-}
+/* The bytes written as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char json_plain[256] = {
+	[0x20 ... '"' - 1] = 1, ['"' + 1 ... '\\' - 1] = 1, ['\\' + 1 ... 0x7f] = 1,
+};
 
 size_t
 json_escape(char *out, size_t cap, const char *s, size_t n)
@@ -25,11 +17,49 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len = 0;
 	char e[6];
-	int k;
+	int k, roomy = out && cap / 6 >= n;
 
+	/* With room for the worst case (6 bytes for each), what needs no
+	 * escape is copied without counting room, a word at a time while no
+	 * byte of the word is below 0x20, '"', '\\' or above 0x7f. */
 	while (i < n) {
-		unsigned char c = p[i];
+		if (roomy) {
+			const unsigned long ones = ~0UL / 255, high = ones * 0x80;
+			unsigned long w, q, b;
 
+			while (n - i >= sizeof w) {
+				memcpy(&w, p + i, sizeof w);
+				q = w ^ ones * '"';
+				b = w ^ ones * '\\';
+				if (((w - ones * 0x20) & ~w) & high || w & high || ((q - ones) & ~q & high) ||
+				    ((b - ones) & ~b & high))
+					break;
+				memcpy(out + len, p + i, sizeof w);
+				len += sizeof w;
+				i += sizeof w;
+			}
+			while (i < n && json_plain[p[i]])
+				out[len++] = s[i++];
+			if (i == n)
+				break;
+		}
+		unsigned char c = p[i];
+		size_t run = i;
+
+		/* what needs no escape goes in one piece, valid UTF-8 included */
+		for (;;) {
+			while (run < n && json_plain[p[run]])
+				run++;
+			if (run < n && p[run] >= 0x80 && (k = utf8_len(p + run, n - run)) > 0)
+				run += (size_t)k;
+			else
+				break;
+		}
+		if (run > i) {
+			json_put(out, cap, &len, s + i, run - i);
+			i = run;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			e[0] = '\\';
 			e[1] = (char)c;
@@ -55,15 +85,10 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 			} else
 				json_put(out, cap, &len, e, 2);
 			i++;
-		} else if (c < 0x80) {
-			json_put(out, cap, &len, s + i, 1);
-			i++;
-		} else if ((k = utf8_len(p + i, n - i)) > 0) {
-			json_put(out, cap, &len, s + i, (size_t)k);
-			i += (size_t)k;
 		} else {
+			/* a byte that does not start valid UTF-8 */
 			json_put(out, cap, &len, "\xef\xbf\xbd", 3);
-			i += (size_t)-k;
+			i += (size_t)-utf8_len(p + i, n - i);
 		}
 	}
 	return len;

@@ -2,6 +2,7 @@
 #ifndef JSON_H
 #define JSON_H
 #include <stddef.h>
+#include <string.h>
 #define JSMN_HEADER
 #define JSMN_STRICT
 #include <jsmn.h>
@@ -14,8 +15,18 @@
  * snprintf, without a NUL), so a caller can size or detect truncation. */
 size_t json_escape(char *out, size_t cap, const char *s, size_t n);
 /* Appends k bytes at out + *len, writing only what fits in cap; *len grows by
- * k regardless, so it ends as the length the whole output needs. */
-void json_put(char *out, size_t cap, size_t *len, const char *p, size_t k);
+ * k regardless, so it ends as the length the whole output needs.  (Inline:
+ * the writers call it for every piece.) */
+static inline __attribute__((always_inline)) void json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
+{
+	size_t fit = *len < cap ? cap - *len : 0;
+
+	if (fit > k)
+		fit = k;
+	if (fit)
+		memcpy(out + *len, p, fit);
+	*len += k;
+}
 
 /* 1 if s (n bytes) is a number as RFC 8259 writes it (section 6):
  * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */

@@ -9,6 +9,7 @@
 #include <bearssl_hash.h>
 #include "hex.h"
 #include "kinesis.h"
+#include "numfmt.h"
 #include "rnd.h"
 #include "utf8.h"
 
@@ -51,14 +52,8 @@ int kinesis_keys_init(struct kinesis_keys *k, enum kinesis_key_kind kind, const 
  * to ten decimals without trailing zeros. */
 static size_t random_key(uint64_t salt, uint64_t pos, char *out)
 {
-	uint64_t x = rnd_at(salt, pos);	/* the same for a record whenever it is asked for */
-	int n = sprintf(out, "%u.%010llu", (unsigned)(x % 1000000),
-			(unsigned long long)(x / 1000000 % UINT64_C(10000000000)));
-
-	while (out[n - 1] == '0' && out[n - 2] != '.')
-		n--;
-	out[n] = '\0';
-	return (size_t)n;
+	/* the same for a record whenever it is asked for */
+	return numfmt_random_key(rnd_at(salt, pos), out);
 }
 
 /* The Java agent's DETERMINISTIC key: Guava's md5().hashBytes(data).toString(),
@@ -320,7 +315,7 @@ size_t kinesis_extra_max(const struct api_args *a)
 	switch (a->keys->kind) {
 	case KINESIS_KEY_FIXED: return a->keys->arg_len;
 	case KINESIS_KEY_DETERMINISTIC: return 32;
-	case KINESIS_KEY_RANDOM: return 6;
+	case KINESIS_KEY_RANDOM: return NUMFMT_RANDOM_KEY_MAX;
 	default: return KINESIS_MAX_KEY_BYTES;
 	}
 }

@@ -11,6 +11,7 @@
 
 #include "civil.h"
 #include "hex.h"
+#include "sha256.h"
 #include "sigv4.h"
 
 #define ALGORITHM	"AWS4-HMAC-SHA256"
@@ -43,7 +44,7 @@ static void
 put(struct sink *s, const void *p, size_t n)
 {
 	if (s->sha != NULL)
-		br_sha256_update(s->sha, p, n);
+		sha256_update(s->sha, p, n);
 	if (s->hmac != NULL)
 		br_hmac_update(s->hmac, p, n);
 	if (s->buf == NULL || s->full)
@@ -520,12 +521,9 @@ sigv4_amz_date(time_t t, char out[17])
 void
 sigv4_sha256_hex(const void *data, size_t n, char out[65])
 {
-	br_sha256_context sc;
 	unsigned char h[32];
 
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, data, n);
-	br_sha256_out(&sc, h);
+	sha256(data, n, h);
 	hex_encode(h, sizeof(h), out);
 }
 
@@ -585,7 +583,7 @@ hmac(const void *key, size_t klen, const void *data, size_t dlen, unsigned char 
 	br_hmac_key_context kc;
 	br_hmac_context hc;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, klen);
+	br_hmac_key_init(&kc, &sha256_vtable, key, klen);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, data, dlen);
 	br_hmac_out(&hc, out);
@@ -594,12 +592,9 @@ hmac(const void *key, size_t klen, const void *data, size_t dlen, unsigned char 
 static void
 secret_tag(const char *secret, unsigned char tag[16])
 {
-	br_sha256_context sc;
 	unsigned char h[32];
 
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, secret, strlen(secret));
-	br_sha256_out(&sc, h);
+	sha256(secret, strlen(secret), h);
 	memcpy(tag, h, 16);
 }
 
@@ -634,10 +629,10 @@ sigv4_signing_key(struct sigv4_key *key, const char *secret, const char *amz_dat
 		memcpy(k0 + 4, secret, seclen);
 		k0len = 4 + seclen;
 	} else {
-		br_sha256_init(&sc);
-		br_sha256_update(&sc, "AWS4", 4);
-		br_sha256_update(&sc, secret, seclen);
-		br_sha256_out(&sc, k0);
+		sha256_init(&sc);
+		sha256_update(&sc, "AWS4", 4);
+		sha256_update(&sc, secret, seclen);
+		sha256_out(&sc, k0);
 		k0len = 32;
 	}
 	hmac(k0, k0len, date, dlen, k);
@@ -675,16 +670,16 @@ sigv4_authorization(const struct sigv4_req *req, const char *access_key, const c
 
 	/* Hash the canonical request as it is produced. */
 	memset(&s, 0, sizeof(s));
-	br_sha256_init(&sc);
+	sha256_init(&sc);
 	s.sha = &sc;
 	if (put_creq(&s, req) == -1)
 		return -1;
-	br_sha256_out(&sc, h);
+	sha256_out(&sc, h);
 	hex_encode(h, sizeof(h), hex);
 
 	/* Signature = HMAC(signing key, string to sign), also streamed. */
 	sigv4_signing_key(key, secret, amz_date, region, service);
-	br_hmac_key_init(&kc, &br_sha256_vtable, key->key, sizeof(key->key));
+	br_hmac_key_init(&kc, &sha256_vtable, key->key, sizeof(key->key));
 	br_hmac_init(&hc, &kc, 0);
 	memset(&s, 0, sizeof(s));
 	s.hmac = &hc;

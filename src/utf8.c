@@ -1,4 +1,5 @@
 /* UTF-8 helpers. */
+#include <string.h>
 #include "json.h"
 #include "utf8.h"
 
@@ -83,8 +84,18 @@ size_t utf8_clean(char *out, size_t cap, const char *s, size_t n)
 	size_t i = 0, run = 0, len = 0;
 	int k;
 
-	/* valid bytes are copied in runs, up to each bad sequence */
+	/* valid bytes are copied in runs, up to each bad sequence; ASCII is
+	 * passed over a word at a time */
 	while (i < n) {
+		unsigned long w;
+
+		if (n - i >= sizeof w) {
+			memcpy(&w, p + i, sizeof w);
+			if (!(w & ~0UL / 255 * 0x80)) {
+				i += sizeof w;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

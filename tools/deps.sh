@@ -4,15 +4,19 @@
 #   tools/deps.sh          host build + tests
 #   tools/deps.sh cross    adds the ARMv7 / MIPS musl toolchains and qemu-user
 #   tools/deps.sh fuzz     adds clang and its libFuzzer/sanitizer runtimes
+#   tools/deps.sh bench    adds what make bench measures with (OpenSSL's libcrypto
+#                          for the floor tool, valgrind, strace)
 set -u
 
 host_pkgs="gcc make musl-tools libjsmn-dev python3 openssl dpkg-dev time"
 cross_pkgs="gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu musl-dev:armhf musl-dev:mipsel qemu-user"
 fuzz_pkgs="clang libclang-rt-dev"
+bench_pkgs="libssl-dev valgrind strace"
 
 want="$host_pkgs"
 [ "${1:-}" = cross ] && want="$want $cross_pkgs"
 [ "${1:-}" = fuzz ] && want="$want $fuzz_pkgs"
+[ "${1:-}" = bench ] && want="$want $bench_pkgs"
 
 missing=""
 for p in $want; do

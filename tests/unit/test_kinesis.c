@@ -843,3 +843,31 @@ T(kinesis_limits)
 	T_EQ_INT(KINESIS_MAX_KEY_BYTES, 768);
 	T_EQ_INT(KINESIS_MAX_KEY_ESC, 1536);
 }
+
+/* A batch counts each record's key as its kind's longest (extra_max): a
+ * RANDOM key must never be longer, or a full request passes 5 MiB. */
+T(kinesis_key_within_what_batches_count)
+{
+	static const enum kinesis_key_kind kinds[] = { KINESIS_KEY_RANDOM, KINESIS_KEY_DETERMINISTIC,
+		KINESIS_KEY_FIXED };
+	struct rec_view v = { { "some record\n", "", "" }, { 12, 0, 0 } };
+	char key[KINESIS_MAX_KEY_BYTES + 1];
+	size_t longest[3] = { 0, 0, 0 };
+
+	for (int kk = 0; kk < 3; kk++) {
+		struct kinesis_keys k;
+		struct api_args a = { "s1", 0, &k };
+		kinesis_keys_init(&k, kinds[kk], kinds[kk] == KINESIS_KEY_FIXED ? odd_key : NULL, SALT);
+		for (uint64_t pos = 0; pos < 200000; pos++) {
+			size_t n = kinesis_key(&k, &v, pos, key);
+			T_TRUE(n <= kinesis_extra_max(&a));
+			if (n > longest[kk])
+				longest[kk] = n;
+		}
+		/* and not counted longer than they get */
+		if (kinds[kk] != KINESIS_KEY_RANDOM)
+			T_EQ_INT(longest[kk], kinesis_extra_max(&a));
+	}
+	/* random keys of 17 characters are rare (1 in 10); 16 and more are common */
+	T_TRUE(longest[0] >= 16);
+}
