@@ -244,17 +244,7 @@ unsigned long log_dropped(void)
 
 void log_stats(void)
 {
-	char msg[LOG_MSG_MAX];
-	int n;
-
-	if (sl.fd < 0 || !sl.dropped)
-		return;
-	n = snprintf(msg, sizeof msg, "syslog: %lu log lines dropped since the start (%s did not take them: %s)",
-		     sl.dropped, sl.addr.sun_path, strerror(sl.err));
-	n = n < 0 ? 0 : n >= (int)sizeof msg ? (int)sizeof msg - 1 : n;
-	if (syslog_line(SEV_WARNING, msg, (size_t)n) < 0) {
-		sl.dropped--;	/* this one is not lost: */
-		sl.unsaid--;
-		stderr_line("warning: ", msg, (size_t)n);
-	}
+	if (sl.fd >= 0 && sl.dropped)
+		log_warnx("syslog: %lu log lines dropped since the start (%s did not take them: %s)", sl.dropped,
+			  sl.addr.sun_path, strerror(sl.err));
 }

@@ -35,7 +35,7 @@ void log_to_stderr(void);
 /* Lines the syslog socket did not take since the start. */
 unsigned long log_dropped(void);
 /* For USR1 and the exit: when logging to syslog and lines were dropped,
- * logs how many (on stderr if syslog does not take that line either). */
+ * logs how many. */
 void log_stats(void);
 
 /* Copies src (n bytes) into out (cap > 0 bytes, NUL-ended) with every byte

@@ -19,7 +19,9 @@
 #include "clock.h"
 #include "conf.h"
 #include "flow.h"
+#include "libc.h"
 #include "log.h"
+#include "pidfile.h"
 #include "proc.h"
 #include "tail.h"
 #include "tls.h"
@@ -51,7 +53,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kagent [-ntv] [--once[=SECONDS]] [--online] -c FILE\n"
+		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
 		"       kagent -V\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
 		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
@@ -61,8 +63,12 @@ static void usage(FILE *out)
 		"                  stdout, send nothing, write no checkpoint\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
 		"                  record was accepted for SECS seconds (default 60)\n"
+		"  -s, --syslog[=SOCKET]\n"
+		"                  log to syslog (facility daemon) through SOCKET, default /dev/log,\n"
+		"                  instead of stderr\n"
+		"  -p PIDFILE      write the process id to PIDFILE, removed at exit\n"
 		"  -v              debug logging\n"
-		"  -V              version and build options\n"
+		"  -V, --version   version and build options\n"
 		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
 		"Signals: TERM/INT send what is buffered (up to shutdownTimeoutMillis), checkpoint and exit;\n"
 		"HUP does the same, then starts again with the configuration as it is now; USR1 logs the\n"
@@ -73,7 +79,7 @@ static void version(void)
 {
 	printf("kagent %s\n", KAGENT_VERSION);
 	printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
-	printf("tls: BearSSL; libc: musl; %zu-bit, %zu-bit file offsets\n", sizeof(void *) * 8,
+	printf("tls: BearSSL; libc: %s; %zu-bit, %zu-bit file offsets\n", LIBC_NAME, sizeof(void *) * 8,
 	       sizeof(off_t) * 8);
 	printf("processors:");
 	for (const struct processor *const *p = proc_table; *p; p++)
@@ -101,6 +107,7 @@ static void stats(void)
 			 f->ring.rhead - f->ring.rtail, f->err_code[0] ? f->err_code : "none", f->tail.bytes,
 			 f->st.bytes_sent, f->st.retries, f->failures ? wait : 0, f->keys.fallbacks);
 	}
+	log_stats();
 }
 
 static void print_plan(void)
@@ -190,6 +197,21 @@ static int probe(const struct tls_anchors *ta)
 		bad |= !f->probe_ok;
 	}
 	return bad;
+}
+
+/* -s and -p, for the agent that runs (not -t): where it logs, its pidfile.
+ * Returns 0, or -1 having said why. */
+static int start_daemon(const char *syslog_path, const char *pidfile)
+{
+	if (syslog_path && log_open_syslog(syslog_path) < 0) {
+		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
+		return -1;
+	}
+	if (pidfile && pidfile_write(pidfile) < 0) {
+		fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
@@ -299,18 +321,23 @@ int main(int argc, char **argv)
 		{ "once", optional_argument, NULL, 'o' },
 		{ "online", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "syslog", optional_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = conf_path;
+	const char *path = conf_path, *syslog_path = NULL, *pidfile = NULL;
 	int check = 0, dry = 0, online = 0, c, status;
 	int64_t once_ms = 0;
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
-	while ((c = getopt_long(argc, argv, "c:ntvVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:np:stvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'n': dry = 1; break;
+		case 'p': pidfile = optarg; break;
+		case 's': syslog_path = LOG_SYSLOG_PATH; break;
+		case 'S': syslog_path = optarg ? optarg : LOG_SYSLOG_PATH; break;
 		case 't': check = 1; break;
 		case 'v': log_verbose = 1; break;
 		case 'V': version(); return 0;
@@ -334,6 +361,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (conf_load(&conf, path) < 0)
+		return 2;
+	if (!check && start_daemon(syslog_path, pidfile) < 0)
 		return 2;
 	conf_path = path;
 	(void)stat(path, &conf_st);	/* to see it change (look_for_credentials) */

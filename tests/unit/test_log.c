@@ -224,17 +224,15 @@ T(log_syslog_full_and_missing_socket_drop_and_count)
 	snprintf(want, sizeof want, "syslog: %lu log lines dropped since the start (%s did not take them: "
 		 "No such file or directory)\n", log_dropped(), path);
 	T_EQ_STR(msg, want);
-	/* syslog gone when the count is to be said: it goes to stderr */
+	/* syslog gone when the count is to be said: one more dropped */
 	close(fd);
 	unlink(path);
 	unsigned long n = log_dropped();
 	t_capture_begin();
 	log_stats();
 	t_capture_end();
-	snprintf(want, sizeof want, "kagent: warning: syslog: %lu log lines dropped since the start (%s did not "
-		 "take them: No such file or directory)\n", n, path);
-	T_EQ_STR(t_err, want);
-	T_EQ_INT(log_dropped(), n);
+	T_EQ_STR(t_err, "");
+	T_EQ_INT(log_dropped(), n + 1);
 	log_to_stderr();
 }
 
