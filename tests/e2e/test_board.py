@@ -89,13 +89,14 @@ class Chroot:
         wait_until(lambda: os.path.exists(ready) or self.holder.poll() is not None, 10)
         assert self.holder.poll() is None, "cannot make the mount namespace (unshare, mount)"
 
-    def cmd(self, *argv):
+    def cmd(self, *argv, env=()):
         return ["nsenter", "-t", str(self.holder.pid), "-m", "--", "chroot", self.dir, "/usr/bin/env", "-i",
-                "PATH=" + PATH] + list(argv)
+                "PATH=" + PATH] + list(env) + list(argv)
 
-    def run(self, *argv, timeout=60):
-        """(status, stdout + stderr) of argv run in the root."""
-        p = subprocess.run(self.cmd(*argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    def run(self, *argv, timeout=60, env=()):
+        """(status, stdout + stderr) of argv run in the root; env: NAME=VALUE..."""
+        p = subprocess.run(self.cmd(*argv, env=env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           timeout=timeout)
         return p.returncode, p.stdout.decode("utf-8", "replace")
 
     def init(self, action):
@@ -292,6 +293,116 @@ def sysvinit_cycle(tmp, ssd):
             if p:
                 p.kill()
                 p.wait()
+        syslog.close()
+        ch.close()
+
+
+PROCD_START = [
+    "procd_open_service|kagent|/etc/init.d/kagent",
+    "procd_open_instance",
+    "procd_set_param|command|/usr/bin/kagent|-s|-c|/etc/kagent.conf",
+    "procd_set_param|file|/etc/kagent.conf",
+    "procd_set_param|reload_signal|HUP",
+    "procd_set_param|respawn|3600|5|0",
+    "procd_set_param|stderr|1",
+    "procd_set_param|term_timeout|15",
+    "procd_close_instance",
+    "procd_add_reload_trigger|kagent",
+    "procd_close_service|set",
+]
+
+
+@test(timeout=120)
+def openwrt_init_script_under_busybox_with_procd_stubs(tmp):
+    """board/openwrt/files/kagent.init run as OpenWrt runs it (#!/bin/sh
+    /etc/rc.common, busybox ash) with stub rc.common, functions.sh and procd
+    functions that record what it asks procd for; then the command it gives
+    procd is run, and sent procd's reload signal and TERM."""
+    ch = Chroot(tmp, "busybox")
+    r = ch.dir
+    os.makedirs(r + "/lib", exist_ok=True)
+    os.makedirs(r + "/etc/config", exist_ok=True)
+    shutil.copy2(os.path.join(STUBS, "rc.common"), r + "/etc/rc.common")
+    shutil.copy2(os.path.join(STUBS, "functions.sh"), r + "/lib/functions.sh")
+    shutil.copy2(PROCD, r + "/etc/init.d/kagent")
+    os.chmod(r + "/etc/init.d/kagent", 0o755)
+    shutil.copy2(os.path.join(ROOT, "board", "openwrt", "files", "kagent.config"), r + "/etc/config/kagent")
+    log = r + "/var/log/app.log"
+    append(log, 0, 100)
+    syslog = Syslog(r + "/dev/log")
+    env = ["PROCD_LOG=/tmp/procd.log"]
+
+    def action(name):
+        if os.path.exists(r + "/tmp/procd.log"):
+            os.unlink(r + "/tmp/procd.log")
+        rc, out = ch.run("/etc/init.d/kagent", name, env=env)
+        calls = open(r + "/tmp/procd.log").read().splitlines() if os.path.exists(r + "/tmp/procd.log") else []
+        return rc, out, calls
+
+    try:
+        with Endpoint(tmp, tls=False) as ep:
+            write_conf(r + "/etc/kagent.conf", ep, [flow("/var/log/app.log")],
+                       checkpointFile="/var/lib/kagent/checkpoints")
+            with open(r + "/etc/kagent.conf") as f:
+                good = f.read()
+            rc, out, calls = action("start")
+            assert (rc, out) == (0, ""), (rc, out)
+            assert calls == PROCD_START, calls
+            rc, out, calls = action("reload")
+            assert (rc, out, calls) == (0, "", PROCD_START), (rc, out, calls)
+
+            # configDir's files are the configuration too
+            os.makedirs(r + "/etc/kagent.d")
+            for n in ("b.json", "a.json"):
+                open(r + "/etc/kagent.d/" + n, "w").write('{"flows": []}\n')
+            rc, out, calls = action("start")
+            want = PROCD_START[:4] + ["procd_append_param|file|/etc/kagent.d/a.json",
+                                      "procd_append_param|file|/etc/kagent.d/b.json"] + PROCD_START[4:]
+            assert (rc, out, calls) == (0, "", want), (rc, out, calls)
+            shutil.rmtree(r + "/etc/kagent.d")
+
+            # a file kagent refuses: reload leaves procd (and kagent) alone
+            with open(r + "/etc/kagent.conf", "w") as f:
+                f.write('{ "flows": [ }')
+            rc, out, calls = action("reload")
+            assert rc == 1 and calls == [], (rc, out, calls)
+            assert out.endswith("kagent: /etc/kagent.conf is not valid (see above)\n"), out
+            # ... and start gives procd no instance, saying why in the log
+            rc, out, calls = action("start")
+            assert rc == 1 and calls == [PROCD_START[0], "procd_add_reload_trigger|kagent",
+                                         "procd_close_service|set"], (rc, out, calls)
+            wait_until(lambda: re.search(r"<27>\w{3} [ \d]\d \d\d:\d\d:\d\d kagent: /etc/kagent.conf is not valid",
+                                         syslog.text()), 5, msg=syslog.text())
+            with open(r + "/etc/kagent.conf", "w") as f:
+                f.write(good)
+
+            # uci: enabled 0 gives procd no instance (it stops kagent)
+            with open(r + "/etc/config/kagent", "a") as f:
+                f.write("\toption enabled '0'\n")
+            with open(r + "/etc/config/kagent") as f:
+                uci = f.read().replace("\toption enabled '1'\n", "")
+            with open(r + "/etc/config/kagent", "w") as f:
+                f.write(uci)
+            rc, out, calls = action("start")
+            assert (rc, out) == (0, "") and calls == [PROCD_START[0], "procd_add_reload_trigger|kagent",
+                                                      "procd_close_service|set"], (rc, out, calls)
+            rc, out, calls = action("stop")
+            assert (rc, calls) == (0, ["procd_kill|kagent|"]), (rc, out, calls)
+
+            # the command procd would run: it logs to syslog, reloads on the
+            # reload signal, and stops on TERM within term_timeout
+            argv = PROCD_START[2].split("|")[2:]
+            agent = ch.spawn(*argv)
+            wait_until(lambda: len(ch.kagents()) == 1, 10)
+            pid = ch.kagents()[0]
+            wait_until(lambda: count(ep) >= 100, 15, msg=syslog.text())
+            os.kill(pid, signal.SIGHUP)
+            wait_until(lambda: syslog.text().count("kagent[%d]: started: 1 flow(s)" % pid) == 2, 15,
+                       msg=syslog.text())
+            os.kill(pid, signal.SIGTERM)
+            assert agent.wait(15) == 0
+            assert numbers(ep.records()) == list(range(100))
+    finally:
         syslog.close()
         ch.close()
 
