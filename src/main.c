@@ -54,7 +54,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
-		"       kagent -V\n"
+		"       kagent -V | -h\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
 		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
 		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
@@ -69,6 +69,7 @@ static void usage(FILE *out)
 		"  -p PIDFILE      write the process id to PIDFILE, removed at exit\n"
 		"  -v              debug logging\n"
 		"  -V, --version   version and build options\n"
+		"  -h, --help      this summary\n"
 		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
 		"Signals: TERM/INT send what is buffered (up to shutdownTimeoutMillis), checkpoint and exit;\n"
 		"HUP does the same, then starts again with the configuration as it is now; USR1 logs the\n"
