@@ -407,6 +407,42 @@ def openwrt_init_script_under_busybox_with_procd_stubs(tmp):
         ch.close()
 
 
+@test(timeout=60)
+def busybox_syslogd_reads_kagents_lines(tmp):
+    """busybox's own syslogd on the chroot's /dev/log: it takes each of
+    kagent's lines with its facility and severity, the name once."""
+    ch = Chroot(tmp, "busybox")
+    r = ch.dir
+    syslogd = ch.spawn("/sbin/syslogd", "-n", "-l", "8", "-O", "/var/log/messages")
+    try:
+        wait_until(lambda: os.path.exists(r + "/dev/log"), 10)
+        write_conf(r + "/etc/kagent.conf", None, [flow("/var/log/missing.log")],
+                   **{"firehose.endpoint": "http://127.0.0.1:9", "checkpointFile": "/var/lib/kagent/checkpoints"})
+        agent = ch.spawn("/usr/bin/kagent", "-v", "-s", "-c", "/etc/kagent.conf")
+        wait_until(lambda: len(ch.kagents()) == 1, 10)
+        pid = ch.kagents()[0]
+        os.kill(pid, signal.SIGUSR1)
+        time.sleep(0.5)
+        os.kill(pid, signal.SIGTERM)
+        assert agent.wait(15) == 0
+        want = [r"daemon\.warn kagent\[%d\]: /var/log/missing\.log: cannot open, waiting for it$",
+                r"daemon\.info kagent\[%d\]: started: 1 flow\(s\), \d+ bytes of memory taken$",
+                r"daemon\.info kagent\[%d\]: s1: read 0 records, sent 0"]
+
+        def logged():
+            text = open(r + "/var/log/messages").read() if os.path.exists(r + "/var/log/messages") else ""
+            return all(re.search(w % pid, text, re.M) for w in want) and text
+        text = wait_until(logged, 10, msg="busybox syslogd wrote: %r" % (
+            open(r + "/var/log/messages").read() if os.path.exists(r + "/var/log/messages") else ""))
+        kagents = [l for l in text.splitlines() if "kagent" in l]
+        assert kagents and all(re.match(r"\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ daemon\.(info|warn|debug) kagent\[%d\]: (?!kagent)"
+                            % pid, l) for l in kagents), kagents
+    finally:
+        syslogd.kill()
+        syslogd.wait()
+        ch.close()
+
+
 @test(timeout=180)
 def sysvinit_script_with_busybox(tmp):
     sysvinit_cycle(tmp, "busybox")

@@ -199,13 +199,29 @@ T(log_syslog_full_and_missing_socket_drop_and_count)
 	T_TRUE(header_ok(line, 30, &msg));
 	T_EQ_STR(msg, "next\n");
 
-	/* the reader goes away (logd restarting): dropped, counted; back at
-	 * the same path, the next line finds it */
+	/* the reader goes away (logd restarting), its socket left behind:
+	 * refused, dropped, counted; a new reader at the same path is found
+	 * by the next line */
+	close(fd);
+	log_info("lost 1");
+	T_EQ_INT(log_dropped() - before, 2000 - got + 1);
+	unlink(path);
+	fd = sock_at(path, sizeof path);
+	T_TRUE(fd >= 0);
+	log_info("back 1");
+	line = next_line(fd);
+	T_TRUE(header_ok(line, 28, &msg));
+	snprintf(want, sizeof want, "1 log lines dropped: the syslog socket %s did not take them "
+		 "(Connection refused)\n", path);
+	T_EQ_STR(msg, want);
+	T_TRUE(header_ok(next_line(fd), 30, &msg));
+	T_EQ_STR(msg, "back 1\n");
+	/* ... or no socket at all */
 	close(fd);
 	unlink(path);
-	log_info("lost 1");
 	log_info("lost 2");
-	T_EQ_INT(log_dropped() - before, 2000 - got + 2);
+	log_info("lost 3");
+	T_EQ_INT(log_dropped() - before, 2000 - got + 3);
 	fd = sock_at(path, sizeof path);
 	T_TRUE(fd >= 0);
 	log_info("back");
