@@ -100,6 +100,15 @@ def severity_of(parsed, pattern):
     return set(sev)
 
 
+def usr1_then_stop(ag):
+    """A USR1 line, then TERM: kagent exits 0 having written nothing on stderr."""
+    ag.kill(signal.SIGUSR1)
+    time.sleep(0.3)
+    ag.kill(signal.SIGTERM)
+    assert ag.wait(10) == 0, ag.stderr()
+    assert ag.stderr() == "", ag.stderr()
+
+
 def allocs_after(parsed):
     m = [re.search(r"allocator calls: (\d+) during start-up, (\d+) after start-up", msg) for _, msg in parsed]
     m = [x for x in m if x]
@@ -121,12 +130,8 @@ def syslog_lines_format_facility_severity(tmp):
         with Agent(allocs_binary(), conf, args=["-v", "--syslog=" + tmp + "/log"]) as ag:
             append(log, 0, 300)
             wait_until(lambda: count(ep) >= 300, 30, msg=ag.stderr())
-            ag.kill(signal.SIGUSR1)
-            time.sleep(0.3)
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
+            usr1_then_stop(ag)
             t1 = time.time()
-            assert ag.stderr() == "", ag.stderr()
             parsed = parse(reader.stop(), ag.pid, t0, t1)
         assert sorted(numbers(ep.records())) == list(range(300))
     assert severity_of(parsed, r"^started: 2 flow\(s\)") == {INFO}
@@ -182,11 +187,7 @@ def syslog_missing_socket_then_back(tmp):
             reader = Reader(listen(path))
             append(log, 1000, 2000)
             wait_until(lambda: count(ep) >= 2000, 20, msg=ag.stderr())
-            ag.kill(signal.SIGUSR1)
-            time.sleep(0.3)
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
-            assert ag.stderr() == "", ag.stderr()
+            usr1_then_stop(ag)
             parsed = parse(reader.stop(), ag.pid, t0, time.time())
         assert numbers(ep.records()) == list(range(2000))
     assert not os.path.exists(tmp + "/pid")
@@ -234,11 +235,7 @@ def syslog_full_socket_never_blocks(tmp):
             assert ag.alive()
             got = drain(sock)                   # the reader wakes up
             assert len(got) <= dgram_qlen() + 1, len(got)
-            ag.kill(signal.SIGUSR1)
-            time.sleep(0.3)
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
-            assert ag.stderr() == "", ag.stderr()
+            usr1_then_stop(ag)
             t1 = time.time()
             before = parse(got, ag.pid, t0, t1)
             after = parse(drain(sock), ag.pid, t0, t1)

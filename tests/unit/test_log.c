@@ -119,10 +119,26 @@ static int header_ok(const char *line, int pri, const char **msg)
 	return 0;
 }
 
+/* The next line on fd has priority pri and the message want. */
+#define T_LINE(fd, pri, want) do { const char *t_msg; \
+	T_TRUE(header_ok(next_line(fd), pri, &t_msg)); T_EQ_STR(t_msg, want); } while (0)
+
+/* The next line on fd is the notice of n lines dropped for why. */
+static int notice_ok(int fd, const char *path, unsigned long n, const char *why)
+{
+	char want[400];
+	const char *msg;
+
+	if (!header_ok(next_line(fd), 28, &msg))
+		return 0;
+	snprintf(want, sizeof want, "%lu log lines dropped: the syslog socket %s did not take them (%s)\n", n, path,
+		 why);
+	return strcmp(msg, want) == 0;
+}
+
 T(log_syslog_lines)
 {
 	char path[108];
-	const char *line, *msg;
 	int fd = sock_at(path, sizeof path);
 
 	T_TRUE(fd >= 0);
@@ -137,18 +153,10 @@ T(log_syslog_lines)
 	log_debug("not written");
 	log_to_stderr();
 	/* daemon (3) * 8 + info 6, warning 4, debug 7 */
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 30, &msg));
-	T_EQ_STR(msg, "started: 1 flow(s)\n");
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 28, &msg));
-	T_EQ_STR(msg, "s1: delivery failing (a\\nb)\n");
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 28, &msg));
-	T_EQ_STR(msg, "checkpoint /x: cannot save: Permission denied\n");
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 31, &msg));
-	T_EQ_STR(msg, "s1: 2 of 5 records failed\n");
+	T_LINE(fd, 30, "started: 1 flow(s)\n");
+	T_LINE(fd, 28, "s1: delivery failing (a\\nb)\n");
+	T_LINE(fd, 28, "checkpoint /x: cannot save: Permission denied\n");
+	T_LINE(fd, 31, "s1: 2 of 5 records failed\n");
 	T_EQ_STR(next_line(fd), "");
 	/* stderr again */
 	t_capture_begin();
@@ -189,15 +197,8 @@ T(log_syslog_full_and_missing_socket_drop_and_count)
 	T_TRUE(got > 0 && got < 2000);
 	T_EQ_INT(log_dropped() - before, 2000 - got);
 	log_info("next");
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 28, &msg));
-	char want[400];
-	snprintf(want, sizeof want, "%d log lines dropped: the syslog socket %s did not take them "
-		 "(Resource temporarily unavailable)\n", 2000 - got, path);
-	T_EQ_STR(msg, want);
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 30, &msg));
-	T_EQ_STR(msg, "next\n");
+	T_TRUE(notice_ok(fd, path, 2000 - got, "Resource temporarily unavailable"));
+	T_LINE(fd, 30, "next\n");
 
 	/* the reader goes away (logd restarting), its socket left behind:
 	 * refused, dropped, counted; a new reader at the same path is found
@@ -209,13 +210,8 @@ T(log_syslog_full_and_missing_socket_drop_and_count)
 	fd = sock_at(path, sizeof path);
 	T_TRUE(fd >= 0);
 	log_info("back 1");
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 28, &msg));
-	snprintf(want, sizeof want, "1 log lines dropped: the syslog socket %s did not take them "
-		 "(Connection refused)\n", path);
-	T_EQ_STR(msg, want);
-	T_TRUE(header_ok(next_line(fd), 30, &msg));
-	T_EQ_STR(msg, "back 1\n");
+	T_TRUE(notice_ok(fd, path, 1, "Connection refused"));
+	T_LINE(fd, 30, "back 1\n");
 	/* ... or no socket at all */
 	close(fd);
 	unlink(path);
@@ -225,21 +221,14 @@ T(log_syslog_full_and_missing_socket_drop_and_count)
 	fd = sock_at(path, sizeof path);
 	T_TRUE(fd >= 0);
 	log_info("back");
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 28, &msg));
-	snprintf(want, sizeof want, "2 log lines dropped: the syslog socket %s did not take them "
-		 "(No such file or directory)\n", path);
-	T_EQ_STR(msg, want);
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 30, &msg));
-	T_EQ_STR(msg, "back\n");
+	T_TRUE(notice_ok(fd, path, 2, "No such file or directory"));
+	T_LINE(fd, 30, "back\n");
 	/* USR1 and the exit: the count since the start */
+	char want[400];
 	log_stats();
-	line = next_line(fd);
-	T_TRUE(header_ok(line, 28, &msg));
 	snprintf(want, sizeof want, "syslog: %lu log lines dropped since the start (%s did not take them: "
 		 "No such file or directory)\n", log_dropped(), path);
-	T_EQ_STR(msg, want);
+	T_LINE(fd, 28, want);
 	/* syslog gone when the count is to be said: one more dropped */
 	close(fd);
 	unlink(path);
