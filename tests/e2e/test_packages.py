@@ -278,8 +278,9 @@ def make(tree, args, env=None, timeout=600):
     for k in ("CC", "CFLAGS", "CPPFLAGS", "LDFLAGS", "AR", "STRIP", "MAKEFLAGS", "MFLAGS"):
         e.pop(k, None)
     e.update(env or {})
-    p = subprocess.run(["make", "-C", tree] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=e,
-                       timeout=timeout)
+    # niced: the suite's timing tests run beside it
+    p = subprocess.run(["nice", "-n", "19", "make", "-C", tree] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=e, timeout=timeout)
     assert p.returncode == 0, "make %s:\n%s" % (" ".join(args), p.stdout.decode()[-3000:])
 
 
@@ -330,7 +331,7 @@ def openwrt_package_builds_and_installs_as_its_sdk_would(tmp):
     line = ["AR=%sar" % cross, "CC=%sgcc" % cross, "GCC=%sgcc" % cross, "LD=%sld" % cross, "NM=%snm" % cross,
             "RANLIB=%sranlib" % cross, "STRIP=%sstrip --strip-all" % cross, "CROSS=" + cross,
             "ARCH=x86_64"] + extra
-    make(tree, ["-j2"] + line, env)
+    make(tree, line, env)
     built = os.path.join(tree, "build", "x86_64-openwrt-linux-musl", "kagent")
     assert os.path.exists(built), os.listdir(os.path.join(tree, "build"))
     assert run([built, "-V"])[1].startswith("kagent ")
@@ -395,7 +396,7 @@ def yocto_recipe_builds_and_installs_as_bitbake_would(tmp):
     oemake = re.search(r'EXTRA_OEMAKE = "((?:[^"\\]|\\\n)*)"', bb).group(1).replace("\\\n", " ")
     args = shlex.split(expand(oemake, values))
     env = {k: values[k] for k in ("CC", "CFLAGS", "CPPFLAGS", "LDFLAGS", "AR", "STRIP")}
-    make(tree, ["-j2"] + args, env)
+    make(tree, args, env)
     d = tmp + "/image"
     make(tree, args + ["install", "DESTDIR=" + d], env)
     for path in ("/usr/bin/kagent", "/etc/kagent.conf", "/usr/share/man/man8/kagent.8",
