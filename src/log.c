@@ -117,8 +117,9 @@ static int syslog_send(const char *buf, size_t n)
 	return w == (ssize_t)n ? 0 : -1;
 }
 
-/* Sends one message; returns 0, or -1 when it was dropped (and counted). */
-static int syslog_line(int sev, const char *msg, size_t n)
+/* Sends one message, after the count of those dropped before it if any; a
+ * line the socket does not take is dropped and counted. */
+static void syslog_line(int sev, const char *msg, size_t n)
 {
 	char line[LOG_LINE_MAX];
 	size_t h;
@@ -135,12 +136,11 @@ static int syslog_line(int sev, const char *msg, size_t n)
 	h += log_escape(line + h, sizeof line - h - 1, msg, n);
 	line[h++] = '\n';
 	if (syslog_send(line, h) == 0)
-		return 0;
+		return;
 drop:
 	sl.err = errno;
 	sl.dropped++;
 	sl.unsaid++;
-	return -1;
 }
 
 static void stderr_line(const char *word, const char *msg, size_t n)
