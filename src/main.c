@@ -200,19 +200,18 @@ static int probe(const struct tls_anchors *ta)
 	return bad;
 }
 
-/* -s and -p, for the agent that runs (not -t): where it logs, its pidfile.
- * Returns 0, or -1 having said why. */
-static int start_daemon(const char *syslog_path, const char *pidfile)
+/* The signals on_signal takes.  A reload execs with them blocked: one that
+ * comes meanwhile waits for the new image's handlers instead of killing it. */
+static sigset_t *handled_signals(void)
 {
-	if (syslog_path && log_open_syslog(syslog_path) < 0) {
-		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
-		return -1;
-	}
-	if (pidfile && pidfile_write(pidfile) < 0) {
-		fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
-		return -1;
-	}
-	return 0;
+	static sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	return &set;
 }
 
 /* The loop.  once_ms > 0: --once.  Returns the exit status. */
@@ -363,8 +362,10 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
-	if (!check && start_daemon(syslog_path, pidfile) < 0)
+	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
+		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
 		return 2;
+	}
 	conf_path = path;
 	(void)stat(path, &conf_st);	/* to see it change (look_for_credentials) */
 	if (!conf.access_key_id && !dry) {
@@ -401,6 +402,12 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
+	/* only now: whoever reads the pid may signal it at once */
+	if (pidfile && pidfile_write(pidfile) < 0) {
+		fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		return 2;
+	}
 
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	for (size_t i = 0; i < conf.nflows; i++)
@@ -425,6 +432,7 @@ int main(int argc, char **argv)
 		 * saved is where the new process resumes, so nothing is lost or
 		 * repeated, and every byte of memory is sized anew */
 		log_info("reloading %s", path);
+		sigprocmask(SIG_BLOCK, handled_signals(), NULL);
 		execv("/proc/self/exe", argv);
 		log_warn("cannot restart myself");
 		return 1;

@@ -421,6 +421,9 @@ def busybox_syslogd_reads_kagents_lines(tmp):
         agent = ch.spawn("/usr/bin/kagent", "-v", "-s", "-c", "/etc/kagent.conf")
         wait_until(lambda: len(ch.kagents()) == 1, 10)
         pid = ch.kagents()[0]
+        # signals once it takes them (its pidfile, had it one, says when)
+        wait_until(lambda: os.path.exists(r + "/var/log/messages") and
+                   "started:" in open(r + "/var/log/messages").read(), 10)
         os.kill(pid, signal.SIGUSR1)
         time.sleep(0.5)
         os.kill(pid, signal.SIGTERM)

@@ -221,6 +221,31 @@ def pidfile_written_kept_through_reload_removed_at_exit(tmp):
     assert p[0] == 2 and p[2] == "kagent: pidfile %s/no/such/dir/pid: No such file or directory\n" % tmp, p
 
 
+@test(timeout=120)
+def signals_at_start_and_during_a_reload_are_not_fatal(tmp):
+    """An init script signals the pid in the pidfile as soon as it is there,
+    and a HUP re-executes kagent: a USR1 in either window is a USR1, not
+    the death of the process."""
+    pidfile = tmp + "/kagent.pid"
+    conf = tmp + "/k.conf"
+    write_conf(conf, None, [flow(tmp + "/app.log")], **{"firehose.endpoint": "http://127.0.0.1:9"})
+    for _ in range(5):
+        if os.path.exists(pidfile):
+            os.unlink(pidfile)
+        with Agent(harness.kagent(), conf, args=["-p", pidfile]) as ag:
+            wait_until(lambda: os.path.exists(pidfile), 5)
+            os.kill(int(read(pidfile)), signal.SIGUSR1)
+            ag.kill(signal.SIGHUP)
+            end = time.monotonic() + 0.5
+            while time.monotonic() < end:       # through the re-exec
+                ag.kill(signal.SIGUSR1)
+                time.sleep(0.001)
+            wait_until(lambda: ag.stderr().count("started:") == 2, 15, msg=ag.stderr())
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(15) == 0, ag.stderr()
+
+
 # ---------------------------------------------------------------- OpenWrt, Yocto
 
 def sha256(path):
