@@ -17,8 +17,10 @@
 #include "clock.h"
 #include "conf.h"
 #include "flow.h"
+#include "libc.h"
 #include "log.h"
 #include "loop.h"
+#include "pidfile.h"
 #include "proc.h"
 #include "rnd.h"
 #include "tls.h"
@@ -46,8 +48,8 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kagent [-ntv] [--once[=SECONDS]] [--online] -c FILE\n"
-		"       kagent -V\n"
+		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
+		"       kagent -V | -h\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
 		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
 		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
@@ -56,8 +58,13 @@ static void usage(FILE *out)
 		"                  stdout, send nothing, write no checkpoint\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
 		"                  record was accepted for SECS seconds (default 60)\n"
+		"  -s, --syslog[=SOCKET]\n"
+		"                  log to syslog (facility daemon) through SOCKET, default /dev/log,\n"
+		"                  instead of stderr\n"
+		"  -p PIDFILE      write the process id to PIDFILE, removed at exit\n"
 		"  -v              debug logging\n"
-		"  -V              version and build options\n"
+		"  -V, --version   version and build options\n"
+		"  -h, --help      this summary\n"
 		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
 		"Signals: TERM/INT send what is buffered (up to shutdownTimeoutMillis), checkpoint and exit;\n"
 		"HUP does the same, then starts again with the configuration as it is now; USR1 logs the\n"
@@ -68,7 +75,7 @@ static void version(void)
 {
 	printf("kagent %s\n", KAGENT_VERSION);
 	printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
-	printf("tls: BearSSL; libc: musl; %zu-bit, %zu-bit file offsets\n", sizeof(void *) * 8,
+	printf("tls: BearSSL; libc: %s; %zu-bit, %zu-bit file offsets\n", LIBC_NAME, sizeof(void *) * 8,
 	       sizeof(off_t) * 8);
 	printf("processors:");
 	for (const struct processor *const *p = proc_table; *p; p++)
@@ -93,6 +100,7 @@ static void stats(void)
 			 c.rejected, c.malformed, c.pending, c.last_error[0] ? c.last_error : "none", c.bytes_read,
 			 c.bytes_sent, c.retries, c.backoff_ms, c.random_keys);
 	}
+	log_stats();
 }
 
 static void print_plan(void)
@@ -140,6 +148,20 @@ static int probe(const struct tls_anchors *ta)
 	return bad;
 }
 
+/* The signals on_signal takes.  A reload execs with them blocked: one that
+ * comes meanwhile waits for the new image's handlers instead of killing it. */
+static sigset_t *handled_signals(void)
+{
+	static sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	return &set;
+}
+
 /* kagent -n: a record as it would be sent, to stdout. */
 static void print_record(void *ctx, const struct rec_view *v)
 {
@@ -154,18 +176,23 @@ int main(int argc, char **argv)
 		{ "once", optional_argument, NULL, 'o' },
 		{ "online", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "syslog", optional_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = "/etc/kagent.conf";
+	const char *path = "/etc/kagent.conf", *syslog_path = NULL, *pidfile = NULL;
 	int check = 0, dry = 0, online = 0, c, status;
 	int64_t once_ms = 0;
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
-	while ((c = getopt_long(argc, argv, "c:ntvVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:np:stvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'n': dry = 1; break;
+		case 'p': pidfile = optarg; break;
+		case 's': syslog_path = LOG_SYSLOG_PATH; break;
+		case 'S': syslog_path = optarg ? optarg : LOG_SYSLOG_PATH; break;
 		case 't': check = 1; break;
 		case 'v': log_verbose = 1; break;
 		case 'V': version(); return 0;
@@ -190,6 +217,10 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
+	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
+		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
+		return 2;
+	}
 	rnd_seed();
 	loop = (struct loop){ .flows = flows, .nflows = conf.nflows, .conf = &conf, .ckpt = &ckpt, .dry = dry,
 			      .once_ms = once_ms, .wake_fd = -1, .report = stats, .conf_path = path };
@@ -229,6 +260,12 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
+	/* only now: whoever reads the pid may signal it at once */
+	if (pidfile && pidfile_write(pidfile) < 0) {
+		fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		return 2;
+	}
 
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	for (size_t i = 0; i < conf.nflows; i++)
@@ -254,6 +291,7 @@ int main(int argc, char **argv)
 		 * saved is where the new process resumes, so nothing is lost or
 		 * repeated, and every byte of memory is sized anew */
 		log_info("reloading %s", path);
+		sigprocmask(SIG_BLOCK, handled_signals(), NULL);
 		execv("/proc/self/exe", argv);
 		log_warn("cannot restart myself");
 		return 1;

@@ -8,7 +8,7 @@
 #                          for the floor tool, valgrind, strace)
 set -u
 
-host_pkgs="gcc make musl-tools libjsmn-dev python3 openssl dpkg-dev time"
+host_pkgs="gcc make musl-tools libjsmn-dev python3 openssl dpkg-dev time mandoc groff-base systemd"
 cross_pkgs="gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu musl-dev:armhf musl-dev:mipsel qemu-user"
 fuzz_pkgs="clang libclang-rt-dev"
 bench_pkgs="libssl-dev valgrind strace"
