@@ -8,12 +8,6 @@
 #include "arena.h"
 #include "tls.h"
 
-/* When kagent was built (the Makefile passes it: SOURCE_DATE_EPOCH, else
- * the time of the build), in seconds since 1970. */
-#ifndef KAGENT_BUILD_TIME
-#error "KAGENT_BUILD_TIME (seconds since 1970) must be defined"
-#endif
-
 /* 0000-01-01 to 1970-01-01 (proleptic Gregorian), as BearSSL counts. */
 #define DAYS_0000_TO_1970 719528
 
@@ -140,7 +134,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 
 int64_t tls_time(int64_t system_s)
 {
-	return system_s > (int64_t)KAGENT_BUILD_TIME ? system_s : (int64_t)KAGENT_BUILD_TIME;
+	return system_s > tls_build_time ? system_s : tls_build_time;
 }
 
 void tls_x509_time(int64_t t, uint32_t *days, uint32_t *secs)

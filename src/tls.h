@@ -10,6 +10,10 @@ struct tls_anchors {
 	size_t n;
 };
 
+/* When the binary was linked, in seconds since 1970: the Makefile writes it
+ * at each link (SOURCE_DATE_EPOCH when set, for a reproducible build). */
+extern const long long tls_build_time;
+
 /* Reads every CERTIFICATE in the PEM file into a (arena memory, start-up
  * only).  Returns 0, or -1 with a message in err. */
 int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t errcap);
