@@ -30,6 +30,7 @@ test_processors.py logtojson_apache_to_the_endpoint csvtojson_to_the_endpoint
 	processors_allocate_nothing_after_start_up
 test_records.py stack_traces_are_one_record_each
 test_aggregate.py lines_are_joined_up_to_the_limit_in_order
+test_tls.py
 "
 # Files that build kagent themselves: run alone, after the others.
 SERIAL="test_build.py"
