@@ -109,7 +109,7 @@ static int conf_t_call(struct conf *c, const char *path)
 static int conf_t_load_env(struct conf *c, const char *text, size_t n, const char *id,
     const char *secret, const char *token)
 {
-	char path[96];
+	static char path[96];	/* c->path points here after the return */
 	int rc;
 
 	if (arena_sealed())

@@ -60,6 +60,9 @@ T(wild_exact_cases)
 		}
 }
 
+/* The rules are musl's, the libc kagent is built with; glibc reads "[.a.]"
+ * as 'a' and ends a range otherwise (the sanitizer build runs on glibc). */
+#ifndef __GLIBC__
 T(wild_as_libc_fnmatch)
 {
 	static const char *const piece[] = {
@@ -103,3 +106,4 @@ T(wild_as_libc_fnmatch)
 	}
 	T_EQ_INT(pairs, (1 + NP + NP * NP + 1000) * (1 + NC + NC * NC + NC * NC * NC) * 2);
 }
+#endif
