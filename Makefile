@@ -235,7 +235,7 @@ install: $(BIN)
 # Stripped size of every target built so far, and its code and data.
 size: $(BIN)
 	@printf '%-28s %10s %9s %7s\n' target stripped text data
-	@for b in build/*/kagent.stripped; do t=$${b%/kagent.stripped}; \
+	@for b in build/*/kagent.stripped; do t=$${b%/kagent.stripped}; [ $$t != build/sanitize ] || continue; \
 	  size $$b | awk -v t=$${t#build/} -v f=$$(wc -c < $$b) 'NR == 2 { printf "%-28s %10d %9d %7d\n", t, f, $$1, $$2 }'; done
 
 # Fuzzing (clang's libFuzzer with ASan and UBSan, on the host's glibc): every

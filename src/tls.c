@@ -4,7 +4,7 @@
  *
  * The profile is what AWS's endpoints need and nothing more (BearSSL's
  * "full" client also carries TLS 1.0/1.1, static RSA and ECDH, CBC, CCM,
- * 3DES, MD5 and SHA-1 signatures, Curve25519: 15 KiB on ARMv7): TLS 1.2,
+ * 3DES, MD5 and SHA-1 signatures, Curve25519: 13 KiB on ARMv7): TLS 1.2,
  * ECDHE (forward secrecy; P-256, P-384, P-521) with an RSA or ECDSA
  * certificate, AEAD only.  Amazon's chains are RSA-2048 with SHA-256
  * (Amazon Root CA 1, Starfield Services Root G2) and ECDSA P-256 / P-384
@@ -81,9 +81,9 @@ static int add_anchor(br_x509_trust_anchor *a, const struct sink *der)
 }
 
 /* Offered in this order; the server picks (AWS's endpoints by their own
- * preference).  AES-GCM costs about four times ChaCha20-Poly1305 where
- * BearSSL has no AES instructions to use (every ARM and MIPS build): there
- * ChaCha20 comes first. */
+ * preference).  Where BearSSL has no AES instructions to use (every ARM and
+ * MIPS build), constant-time AES and GHASH in software cost more than
+ * ChaCha20-Poly1305: there ChaCha20 comes first. */
 static const uint16_t tls_suites_aes_first[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
