@@ -37,17 +37,18 @@ ifeq ($(USER_CC),)
   CC := $(if $(CROSS),$(CROSS)gcc,$(if $(SANITIZE),gcc,musl-gcc))
 endif
 # The build folder: build/host, build/<CROSS without its dash>, build/sanitize,
-# or for a CC of the user's, build/<what it says it targets>.
+# or for a CC of the user's, build/<what it says it targets>.  (override:
+# `make -e` must not take B, TARGET or ARCH from a build system's environment.)
 ifneq ($(SANITIZE),)
-  TARGET := sanitize
+  override TARGET := sanitize
 else ifneq ($(CROSS),)
-  TARGET := $(patsubst %-,%,$(CROSS))
+  override TARGET := $(patsubst %-,%,$(CROSS))
 else ifneq ($(USER_CC),)
-  TARGET := $(call sh,$(CC) -dumpmachine 2>/dev/null)
+  override TARGET := $(call sh,$(CC) -dumpmachine 2>/dev/null)
 else
-  TARGET := host
+  override TARGET := host
 endif
-B        := build/$(or $(TARGET),unknown-cc)
+override B := build/$(or $(TARGET),unknown-cc)
 # A musl cross wrapper (Debian's musl-dev:<arch>) has no binutils of its own:
 # ask the compiler where its ar and strip are.
 binutil   = $(or $(if $(CROSS),$(call sh,command -v $(CROSS)$(1))),$(call sh,$(CC) -print-prog-name=$(1) 2>/dev/null),$(1))
@@ -58,7 +59,7 @@ ifeq ($(origin STRIP),undefined)
   STRIP := $(call binutil,strip)
 endif
 # The binaries of another CPU run under qemu-user (static: no -L needed).
-ARCH     := $(firstword $(subst -, ,$(TARGET)))
+override ARCH := $(firstword $(subst -, ,$(TARGET)))
 ifeq ($(origin QEMU),undefined)
   QEMU   := $(if $(filter host sanitize $(shell uname -m),$(ARCH)),,qemu-$(ARCH))
 endif
