@@ -11,7 +11,7 @@
 #   tools/deps.sh fuzz     adds clang and its libFuzzer/sanitizer runtimes
 set -u
 
-host_pkgs="gcc make musl-tools libjsmn-dev python3 openssl dpkg-dev time file
+host_pkgs="gcc make musl-tools libjsmn-dev python3 openssl dpkg-dev time
 	gcc-arm-linux-gnueabihf musl-dev:armhf qemu-user"
 cross_pkgs="gcc-aarch64-linux-gnu musl-dev:arm64 gcc-mipsel-linux-gnu musl-dev:mipsel gcc-mips-linux-gnu"
 fuzz_pkgs="clang libclang-rt-dev"
