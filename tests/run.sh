@@ -51,6 +51,7 @@ if [ "$mode" = sanitize ]; then
 	# no leak check: the arena is taken once and never given back, by design
 	export ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=0"
 	export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1"
+	export KAGENT_SANITIZED=1
 fi
 
 echo "== unit tests ($b${qemu:+, under $qemu})"

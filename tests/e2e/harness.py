@@ -47,6 +47,10 @@ TESTCA = os.path.join(ROOT, "tools", "testca.sh")
 # The command prefix agents run through (see above); a static binary needs
 # no -L for qemu-user.
 RUN = os.environ.get("KAGENT_RUN", "").split()
+# KAGENT_SANITIZED=1 (tests/run.sh, `make test SANITIZE=1`): the agent is an
+# ASan+UBSan build on glibc, so its RSS holds the sanitizers' shadow memory
+# and its error texts are glibc's.
+SANITIZED = os.environ.get("KAGENT_SANITIZED") == "1"
 
 # Credentials the endpoint accepts and write_conf() puts in the config.
 ACCESS_KEY = "AKIDKAGENTE2ETEST"
