@@ -20,7 +20,9 @@ A test script:
 
 Run as `python3 tests/e2e/test_x.py BUILD_DIR [NAME...]` from the repo root;
 BUILD_DIR (e.g. build/host) holds the kagent binary; NAMEs, when given, pick
-tests by substring.  Output: `ok NAME` or `FAIL NAME: reason` per test, then
+tests by substring.  KAGENT_RUN, when set, is a command prefix every agent is
+started through (`KAGENT_RUN=qemu-mips` runs a big-endian MIPS build under
+qemu-user; tests/run.sh sets it for `make test CROSS=...`).  Output: `ok NAME` or `FAIL NAME: reason` per test, then
 `N passed, N failed`; exit status 1 if anything failed.  A failed test's
 directory is kept and its path printed.
 """
@@ -41,6 +43,14 @@ import traceback
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENDPOINT = os.path.join(ROOT, "tools", "endpoint.py")
 TESTCA = os.path.join(ROOT, "tools", "testca.sh")
+
+# The command prefix agents run through (see above); a static binary needs
+# no -L for qemu-user.
+RUN = os.environ.get("KAGENT_RUN", "").split()
+# KAGENT_SANITIZED=1 (tests/run.sh, `make test SANITIZE=1`): the agent is an
+# ASan+UBSan build on glibc, so its RSS holds the sanitizers' shadow memory
+# and its error texts are glibc's.
+SANITIZED = os.environ.get("KAGENT_SANITIZED") == "1"
 
 # Credentials the endpoint accepts and write_conf() puts in the config.
 ACCESS_KEY = "AKIDKAGENTE2ETEST"
@@ -76,6 +86,11 @@ def build_dir():
 def kagent():
     """Path of the kagent binary under test (BUILD_DIR/kagent)."""
     return os.path.join(build_dir(), "kagent")
+
+
+def command(binary, *args):
+    """The command line that runs binary with args (through KAGENT_RUN)."""
+    return RUN + [binary] + list(args)
 
 
 def run():
@@ -377,14 +392,15 @@ class Endpoint:
 
 class Agent:
     """kagent as a subprocess: `WRAPPER... binary -c conf_path ARGS...`
-    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture).
+    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture;
+    KAGENT_RUN's prefix when not given).
 
     env: extra environment variables (the AWS_* and proxy ones of the
     caller's environment are removed first, so a developer's credentials or
     proxy never leak into a test).  stdout and stderr go to files next to the config."""
 
     def __init__(self, binary, conf_path, args=(), env=None, wrapper=(), user=None):
-        self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
+        self.cmd = (list(wrapper) or RUN) + [binary, "-c", conf_path] + list(args)
         self.user = user
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith("AWS_") and k.lower() not in ("https_proxy", "no_proxy")}
