@@ -62,11 +62,14 @@ REGION = "us-east-1"
 _tests = []
 
 
-def test(fn=None, *, timeout=120):
+def test(fn=None, *, timeout=120, sanitize=True):
     """Registers a test: @test or @test(timeout=S).  A test taking one
-    argument gets a fresh temporary directory."""
+    argument gets a fresh temporary directory.  sanitize=False: a test of
+    what only the static binary can do (run under RLIMIT_AS, inside a
+    chroot, as a package), not run against the ASan build."""
     def reg(f):
-        _tests.append((f.__name__, f, timeout))
+        if sanitize or not SANITIZED:
+            _tests.append((f.__name__, f, timeout))
         return f
     return reg(fn) if fn is not None else reg
 

@@ -142,7 +142,7 @@ def syslog_lines_format_facility_severity(tmp):
     assert allocs_after(parsed)[1] == 0
 
 
-@test(timeout=60)
+@test(timeout=60, sanitize=False)
 def syslog_error_line(tmp):
     """fatalx (here: the memory for a 64 MiB ring refused) is daemon.err;
     the pidfile goes at that exit too."""
