@@ -211,7 +211,10 @@ class Writer(threading.Thread):
     file does), so after a rename the next chunk goes to a new file at
     path; otherwise the file stays open (O_APPEND: after a truncation the
     writer goes on at the new end).  lock: held while a chunk is written,
-    so a rotation done under it never falls in the middle of one."""
+    so a rotation done under it never falls in the middle of one.  The
+    chunks keep to a schedule (chunk k at k * pause, the time spent waiting
+    for the lock left out), not to pauses after each, so a loaded machine's
+    late wake-ups do not slow the rate."""
 
     def __init__(self, path, a, b, chunk=1000, pause=0.005, reopen=False, lock=None):
         super().__init__(daemon=True)
@@ -221,17 +224,20 @@ class Writer(threading.Thread):
 
     def run(self):
         f = None if self.reopen else open(self.path, "ab")
+        t0 = time.monotonic()
         try:
-            for i in range(self.a, self.b, self.chunk):
+            for k, i in enumerate(range(self.a, self.b, self.chunk)):
                 data = b"".join(lines(i, min(i + self.chunk, self.b)))
+                waited = time.monotonic()
                 with self.lock:
+                    t0 += time.monotonic() - waited
                     if self.reopen:
                         with open(self.path, "ab") as g:
                             g.write(data)
                     else:
                         f.write(data)
                         f.flush()
-                time.sleep(self.pause)
+                time.sleep(max(0.0, t0 + (k + 1) * self.pause - time.monotonic()))
         finally:
             if f:
                 f.close()
