@@ -298,6 +298,7 @@ class Endpoint:
         self.access_key, self.secret, self.region = ACCESS_KEY, SECRET_KEY, REGION
         self.out = os.path.join(tmpdir, "endpoint.out")
         self.log = os.path.join(tmpdir, "endpoint.log")
+        self.metrics_out = os.path.join(tmpdir, "endpoint.metrics")
         self.stderr_path = os.path.join(tmpdir, "endpoint.stderr")
         self.ready = os.path.join(tmpdir, "endpoint.ready")
         self.ca = os.path.join(certdir(), "ca.pem") if tls else None
@@ -316,11 +317,11 @@ class Endpoint:
         return "localhost" if self.tls else "127.0.0.1"
 
     def start(self, timeout=10):
-        for p in (self.out, self.log, self.ready):
+        for p in (self.out, self.log, self.ready, self.metrics_out):
             if os.path.exists(p):
                 os.unlink(p)
         cmd = [sys.executable, ENDPOINT, "--port", str(self.want_port), "--out", self.out,
-               "--log", self.log, "--ready-file", self.ready,
+               "--log", self.log, "--ready-file", self.ready, "--metrics-out", self.metrics_out,
                "--access-key", self.access_key, "--secret", self.secret,
                "--region", self.region]
         if self.tls:
@@ -382,6 +383,10 @@ class Endpoint:
         stream when given."""
         return [base64.b64decode(r["data"]) for r in self._lines(self.out)
                 if stream is None or r["stream"] == stream]
+
+    def metric_calls(self):
+        """The accepted PutMetricData calls: {"t", "Namespace", "MetricData"}."""
+        return self._lines(self.metrics_out) if os.path.exists(self.metrics_out) else []
 
     def record_entries(self):
         """Accepted records as (stream, data bytes)."""
@@ -492,6 +497,10 @@ def write_conf(path, endpoint, flows, **top):
         if endpoint.ca:
             conf["caFile"] = endpoint.ca
     conf["flows"] = list(flows)
+    conf["cloudwatch.emitMetrics"] = False
+    if top.pop("metrics", False):
+        conf["cloudwatch.emitMetrics"] = True
+        conf["cloudwatch.endpoint"] = endpoint.url
     for k, v in top.items():
         if v is None:
             conf.pop(k, None)
