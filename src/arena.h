@@ -10,6 +10,9 @@
 void *arena_alloc(size_t size);
 /* A copy of s (len bytes) with a terminating NUL. */
 char *arena_strndup(const char *s, size_t len);
+/* Fuzzers only: gives back everything taken so far, so that each input
+ * starts with an empty arena; every pointer from it is then dangling. */
+void arena_reset(void);
 /* Bytes taken so far. */
 size_t arena_used(void);
 /* Ends start-up: from now on arena_alloc() is a bug. */

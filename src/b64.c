@@ -1,4 +1,5 @@
 /* Base64, RFC 4648 section 4: standard alphabet, padded. */
+#include <stdint.h>
 #include <string.h>
 
 #include "b64.h"
@@ -22,16 +23,53 @@ b64_group(const unsigned char *p, size_t n, char *out)
 	out[3] = n > 2 ? b64_alphabet[v & 63] : '=';
 }
 
+/* Two characters for each 12 bits: one lookup where the alphabet takes
+ * two (8 KiB, filled on first use). */
+static char b64_pairs[4096][2];
+
+static void
+b64_fill_pairs(void)
+{
+	for (int i = 0; i < 4096; i++) {
+		b64_pairs[i][0] = b64_alphabet[i >> 6];
+		b64_pairs[i][1] = b64_alphabet[i & 63];
+	}
+}
+
+/* The body of every encoder: whole groups, 3 bytes to 4 characters. */
+static size_t
+b64_groups(const unsigned char *p, size_t n, char *out)
+{
+	char *o = out;
+	uint32_t v;
+
+	if (!b64_pairs[0][0])
+		b64_fill_pairs();
+	for (; n >= 6; n -= 6, p += 6, o += 8) {
+		v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+		memcpy(o, b64_pairs[v >> 12], 2);
+		memcpy(o + 2, b64_pairs[v & 4095], 2);
+		v = (uint32_t)p[3] << 16 | (uint32_t)p[4] << 8 | p[5];
+		memcpy(o + 4, b64_pairs[v >> 12], 2);
+		memcpy(o + 6, b64_pairs[v & 4095], 2);
+	}
+	if (n >= 3) {
+		v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+		memcpy(o, b64_pairs[v >> 12], 2);
+		memcpy(o + 2, b64_pairs[v & 4095], 2);
+		o += 4;
+	}
+	return (size_t)(o - out);
+}
+
 size_t
 b64_encode(const void *in, size_t n, char *out)
 {
 	const unsigned char *p = in;
-	size_t o = 0;
+	size_t o = b64_groups(p, n, out);
 
-	for (; n >= 3; n -= 3, p += 3, o += 4)
-		b64_group(p, 3, out + o);
-	if (n > 0) {
-		b64_group(p, n, out + o);
+	if (n % 3) {
+		b64_group(p + n / 3 * 3, n % 3, out + o);
 		o += 4;
 	}
 	return o;
@@ -65,8 +103,9 @@ b64_update(struct b64 *s, const void *in, size_t n, char *out)
 		b64_group(g, 3, out);
 		o = 4;
 	}
-	for (; n >= 3; n -= 3, p += 3, o += 4)
-		b64_group(p, 3, out + o);
+	o += b64_groups(p, n, out + o);
+	p += n / 3 * 3;
+	n %= 3;
 	memcpy(s->carry, p, n);
 	s->ncarry = (int)n;
 	return o;

@@ -1,6 +1,9 @@
 /* kagent.conf: the Amazon Kinesis Agent's agent.json keys, plus a few of
- * kagent's own.  conf_load() checks everything; a bad file is reported as
- * "file:line: key: problem" and the caller exits with status 2. */
+ * kagent's own.  The reader checks everything; a bad file is reported as
+ * "file:line: key: problem" (a syntax error as "file:line:column: what was
+ * expected") and the caller exits with status 2.  Every key, its default
+ * and its range: src/conf_keys.c.  Processors read their options through
+ * conf_opts.h. */
 #ifndef CONF_H
 #define CONF_H
 #include <stddef.h>
@@ -11,12 +14,7 @@
 #define CONF_MAX_PROCS 8	/* dataProcessingOptions per flow */
 #define CONF_MAX_INFLIGHT 8	/* maxInFlightRequests: requests of a flow on the wire at once */
 
-/* Firehose's limits (Amazon Data Firehose quotas, PutRecordBatch API reference). */
-#define FIREHOSE_MAX_BATCH_RECORDS 500
-#define FIREHOSE_MAX_BATCH_BYTES   (4 * 1024 * 1024)
-#define FIREHOSE_MAX_RECORD_BYTES  1024000	/* 1,000 KiB, before base64 */
-
-/* Kinesis Data Streams' limits: kinesis.h. */
+#include "aws.h"	/* FIREHOSE_MAX_*, KINESIS_MAX_*: AWS's limits */
 
 enum conf_position { POS_END_OF_FILE, POS_START_OF_FILE };
 enum conf_api { API_FIREHOSE, API_KINESIS };
@@ -36,33 +34,37 @@ struct conf_proc {
 	void *state;
 };
 
+/* A flow's settings, each from its key (named in the comment; defaults and
+ * ranges: src/conf_keys.c). */
 struct conf_flow {
-	const char *file_pattern;
+	const char *file_pattern;		/* filePattern */
 	enum conf_api api;			/* deliveryStream: Firehose; kinesisStream: Kinesis */
 	const char *stream;			/* its name */
-	int key_kind;				/* Kinesis: partitionKeyOption (enum kinesis_key_kind); RANDOM */
+	int key_kind;				/* Kinesis: partitionKeyOption (enum kinesis_key_kind) */
 	const char *key_arg;			/* partitionKey, or partitionKeyField's name */
-	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key); 1 MiB */
+	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key) */
 	size_t aggregate_bytes;			/* Firehose: aggregatedRecordSizeBytes; 0 = off */
-	enum conf_position initial_position;	/* default END_OF_FILE */
-	int64_t max_buffer_age_ms;		/* 1,000..900,000; 60,000 */
-	size_t max_buffer_records;		/* 1..500; 500 */
-	size_t max_buffer_bytes;		/* Firehose 1..4,194,304, Kinesis 1..5 MiB (10 MiB); the maximum */
-	size_t max_inflight;			/* kagent: maxInFlightRequests, 1..CONF_MAX_INFLIGHT; 1 */
-	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis; 100 */
-	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis; 10,000 */
-	size_t ring_bytes;			/* kagent: ringSizeBytes; 1 MiB */
+	int kpl;				/* kagent: Kinesis: aggregation, KPL's aggregated records */
+	enum conf_position initial_position;	/* initialPosition */
+	int64_t max_buffer_age_ms;		/* maxBufferAgeMillis */
+	size_t max_buffer_records;		/* maxBufferSizeRecords */
+	size_t max_buffer_bytes;		/* maxBufferSizeBytes, else the API's limit */
+	size_t max_inflight;			/* kagent: maxInFlightRequests */
+	int64_t retry_initial_backoff_ms;	/* retryInitialBackoffMillis */
+	int64_t retry_max_backoff_ms;		/* retryMaxBackoffMillis */
+	size_t ring_bytes;			/* kagent: ringSizeBytes, else by the longest record */
 	struct rx *multiline;			/* multiLineStartPattern, or NULL: a record a line */
 	struct rx *footer;			/* fileFooterPattern: a line that ends a file, or NULL */
-	int64_t poll_ms;			/* minTimeBetweenFilePollsMillis; 100 */
-	const char *terminator;			/* truncatedRecordTerminator; "\n" */
-	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start; 0 */
+	int64_t poll_ms;			/* minTimeBetweenFilePollsMillis */
+	const char *terminator;			/* truncatedRecordTerminator */
+	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start */
 	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */
 	int follow_symlinks;			/* kagent: followSymlinks 1 or 0; -1 (absent): only links in
 						   directories no one but root and kagent's user can write */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
-	const char *region;			/* kagent: a flow's awsRegion, else its endpoint's, else the top level's */
+	const char *region;			/* kagent: a flow's awsRegion, else its endpoint's, else
+						   kinesis.region (Kinesis), else the top level's */
 	int own_region;				/* awsRegion given in the flow */
 	struct conf_endpoint ep;		/* kagent: a flow's endpoint key, else AWS's for its own region,
 						   else the top level's for its API */
@@ -72,54 +74,89 @@ struct conf_flow {
 
 struct conf {
 	const char *path;
-	const char *access_key_id;	/* from the file, else AWS_ACCESS_KEY_ID; NULL if none */
-	const char *secret_access_key;
-	const char *session_token;	/* NULL if none */
+	const char *access_key_id;	/* awsAccessKeyId, else AWS_ACCESS_KEY_ID; NULL if none */
+	const char *secret_access_key;	/* awsSecretAccessKey, else AWS_SECRET_ACCESS_KEY */
+	const char *session_token;	/* awsSessionToken, else AWS_SESSION_TOKEN; NULL if none */
 	const char *creds_source;	/* "file", "environment" or "none" */
-	const char *region;		/* awsRegion, else from the endpoint host, else us-east-1 */
+	const char *region;		/* awsRegion, else from an endpoint host, else us-east-1 */
+	const char *kinesis_region;	/* kinesis.region: Kinesis flows' region, else NULL (region) */
 	struct conf_endpoint firehose;	/* firehose.endpoint, else firehose.<region>.amazonaws.com */
-	struct conf_endpoint kinesis;	/* kinesis.endpoint, else kinesis.<region>.amazonaws.com */
+	struct conf_endpoint kinesis;	/* kinesis.endpoint, else kinesis.<its region>.amazonaws.com */
 	struct conf_endpoint proxy;	/* proxy, else https_proxy / HTTPS_PROXY; host "" for none */
 	char proxy_auth[256];		/* "Basic <base64 user:password>" from the proxy URL, or "" */
 	const char *no_proxy;		/* no_proxy / NO_PROXY: hosts reached directly, or NULL */
-	const char *resolv_conf;	/* kagent: resolvConf; /etc/resolv.conf */
-	int64_t connect_timeout_ms;	/* connectionTimeoutMillis: resolve, connect, proxy; 10,000 */
-	int64_t handshake_timeout_ms;	/* kagent: tlsHandshakeTimeoutMillis; 10,000 */
-	int64_t socket_timeout_ms;	/* socketTimeoutMillis: a request's answer; 30,000 */
-	int64_t idle_timeout_ms;	/* kagent: idleTimeoutMillis: an unused connection is closed; 50,000 */
-	int64_t shutdown_timeout_ms;	/* shutdownTimeoutMillis: TERM sends what is buffered this long; 5,000 */
+	const char *resolv_conf;	/* kagent: resolvConf */
+	int64_t connect_timeout_ms;	/* connectionTimeoutMillis: resolve, connect, proxy */
+	int64_t handshake_timeout_ms;	/* kagent: tlsHandshakeTimeoutMillis */
+	int64_t socket_timeout_ms;	/* socketTimeoutMillis: a request's answer */
+	int64_t idle_timeout_ms;	/* kagent: idleTimeoutMillis: an unused connection is closed */
+	int64_t shutdown_timeout_ms;	/* shutdownTimeoutMillis: TERM sends what is buffered this long */
 	int64_t send_failure_timeout_ms;	/* kagent: sendFailureTimeout: nothing delivered this long: exit 1; 0 = never */
-	const char *checkpoint_file;
-	const char *ca_file;
-	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis; 1,000 */
+	const char *checkpoint_file;	/* checkpointFile */
+	const char *ca_file;		/* kagent: caFile */
+	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis */
+	const char *status_file;	/* kagent: statusFile, or NULL */
+	int cw_emit;			/* cloudwatch.emitMetrics */
+	struct conf_endpoint cloudwatch;	/* cloudwatch.endpoint, else monitoring.<region>.amazonaws.com */
+	const char *cw_region;		/* its signing region: its AWS host's, else region */
+	const char *cw_namespace;	/* cloudwatch.namespace */
+	const char *cw_device_id;	/* kagent: cloudwatch.deviceId; NULL: the host name, "": none */
+	int64_t cw_period_ms;		/* cloudwatch.metricsBufferTimeMillis */
 	size_t nflows;
 	struct conf_flow flows[CONF_MAX_FLOWS];
 };
 
-/* Reads and checks the file at path into c (strings are taken from the arena).
- * Unknown keys are warned about once and ignored.  Returns 0, or -1 after
- * writing "path:line: key: problem" to stderr. */
+/* Where the reader's messages go: line() is called once a message, with the
+ * whole line ("kagent.conf:7: flows[0].maxBufferSizeRecords: must be 1..500,
+ * got 900\n", n bytes, the newline included). */
+struct conf_say {
+	void (*line)(void *arg, const char *s, size_t n);
+	void *arg;
+};
+
+/* A configuration being read: conf_begin, conf_text for the main file, again
+ * for each configDir file (their flows only), then conf_end.  The reader
+ * touches no file and no environment variable of its own: env stands for
+ * the environment, say for stderr.  Errors do not stop it: every problem in
+ * every file is said (the first CONF_MAX_SHOWN errors, then how many more). */
+#define CONF_MAX_SHOWN 20
+struct conf_reader {
+	struct conf *c;
+	const char *const *env;	/* "NAME=value" strings, NULL-terminated, as environ; NULL: empty */
+	struct conf_say say;
+	unsigned errors;	/* said or not */
+	int files;		/* conf_text calls so far */
+	int broken;		/* a file could not be read as JSON */
+	int flows_bad;		/* the main file's flows key is not an array of flows */
+	int flows_line;		/* where a missing flow is reported */
+	size_t flow_objects;	/* flows given, valid or not */
+	const char *config_dir;	/* the main file's configDir, or NULL */
+	int config_dir_line;
+};
+
+/* Defaults into c, messages naming name (the main file) where no file is
+ * known.  env and say as in struct conf_reader (copied). */
+void conf_begin(struct conf_reader *r, struct conf *c, const char *name, const char *const *env,
+    const struct conf_say *say);
+/* Reads one file's text (len bytes, edited in place: comments are blanked;
+ * not needed once this returns): the first call the main file, later ones
+ * configDir files.  Strings are taken from the arena.  Returns 0, or -1 if it
+ * said an error. */
+int conf_text(struct conf_reader *r, char *text, size_t len, const char *name);
+/* Settles what needs every file (each flow's region and endpoint) and says
+ * how many errors were not shown.  Returns 0 when c is ready, -1 after any
+ * error. */
+int conf_end(struct conf_reader *r);
+/* conf_begin, conf_text, conf_end: a configuration from text alone
+ * (configDir is checked, not read). */
+int conf_parse(struct conf *c, char *text, size_t len, const char *name, const char *const *env,
+    const struct conf_say *say);
+/* The file at path and its configDir's *.json files, read and checked into c
+ * with env and say.  Returns 0, or -1 after saying why. */
+int conf_read(struct conf *c, const char *path, const char *const *env, const struct conf_say *say);
+/* conf_read with the process's environment, the messages to stderr (fd 2),
+ * one write() a line. */
 int conf_load(struct conf *c, const char *path);
 /* The resolved settings, secrets masked (kagent -t). */
 void conf_print(const struct conf *c, FILE *out);
-/* A processor's options while the file is read: its object in
- * dataProcessingOptions (the Java agent puts the options beside optionName).
- * Each getter returns 1 and fills *out when key is there and valid, 0 when it
- * is absent, -1 after reporting "file:line: flows[i].dataProcessingOptions[j].key:
- * problem".  Strings are NUL-terminated, from the arena (start-up only).
- * Keys no getter asked for are warned about as unknown after init. */
-struct conf_opts;
-int conf_opt_string(struct conf_opts *o, const char *key, const char **out);
-/* An array of strings; *n of them. */
-int conf_opt_strings(struct conf_opts *o, const char *key, const char *const **out, size_t *n);
-int conf_opt_int(struct conf_opts *o, const char *key, int64_t lo, int64_t hi, int64_t *out);
-/* Any JSON value, as compact JSON text (whitespace outside strings dropped). */
-int conf_opt_json(struct conf_opts *o, const char *key, const char **out, size_t *len);
-/* Reports a problem with key (NULL: with the processor's entry as a whole)
- * and returns -1. */
-int conf_opt_error(struct conf_opts *o, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* For tests and fuzzers: the options of a JSON object text, messages naming
- * "test:1".  NULL if the text is not a JSON object. */
-struct conf_opts *conf_opts_parse(const char *json, size_t len);
 #endif

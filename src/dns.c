@@ -8,7 +8,7 @@
  * so a slow server's late answer to an earlier try still counts; answers are
  * taken only from a nameserver queried, to a pending query's id, with our
  * question in them (the kernel picks a random source port; the ids come from
- * getrandom).
+ * rnd.c, seeded from getrandom).
  *
  * Everything here is called from the loop: open/read/close on the two files
  * (regular files: a read does not wait; O_NONBLOCK in case the path is a
@@ -20,11 +20,12 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "addr.h"
 #include "dns.h"
+#include "rnd.h"
 
 #define WIRE_MAX 255		/* a name on the wire (RFC 1035 2.3.4) */
 #define MAX_HOPS 128		/* compression pointers followed in one name: a loop ends here */
@@ -626,31 +627,6 @@ static int hosts_lookup(struct dns_res *r)
 
 /* ---------------------------------------------------------------- driver */
 
-static uint16_t rand16(void)
-{
-	static uint64_t x;
-	uint16_t v;
-	struct timespec ts;
-	int fd;
-
-	if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
-		return v;
-	/* a kernel before 3.17, or early boot: /dev/urandom does not wait */
-	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) >= 0) {
-		ssize_t k = read(fd, &v, sizeof v);
-		close(fd);
-		if (k == (ssize_t)sizeof v)
-			return v;
-	}
-	/* last resort, guessable: splitmix64 over the clock */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	x += 0x9e3779b97f4a7c15ULL + (uint64_t)ts.tv_nsec + ((uint64_t)getpid() << 32);
-	uint64_t z = x;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (uint16_t)(z ^ (z >> 31));
-}
-
 static socklen_t sa_make(struct sockaddr_storage *ss, int family, const unsigned char *a, unsigned port)
 {
 	memset(ss, 0, sizeof *ss);
@@ -675,11 +651,11 @@ void dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
 		inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
-		snprintf(out, cap, "%s:%u", a, ntohs(in->sin_port));
+		addr_hostport(out, cap, a, ntohs(in->sin_port));
 	} else {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
 		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
-		snprintf(out, cap, "[%s]:%u", a, ntohs(in6->sin6_port));
+		addr_hostport(out, cap, a, ntohs(in6->sin6_port));
 	}
 }
 
@@ -976,9 +952,9 @@ enum dns_state dns_start(struct dns_res *r, const char *host, unsigned port, int
 	memset(r->q, 0, sizeof r->q);
 	r->q[0].qtype = DNS_TYPE_A;
 	r->q[1].qtype = DNS_TYPE_AAAA;
-	r->q[0].id = rand16();
+	r->q[0].id = (uint16_t)rnd_next();
 	do
-		r->q[1].id = rand16();
+		r->q[1].id = (uint16_t)rnd_next();
 	while (r->q[1].id == r->q[0].id);
 	r->q[0].failed_try = r->q[1].failed_try = -1;
 	r->try = -1;

@@ -19,7 +19,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#define DNS_MAX_ADDRS 4		/* addresses kept: NET_MAX_ADDRS */
+#define DNS_MAX_ADDRS 4		/* addresses kept from an answer, tried in turn by net.c */
 #define DNS_MAX_NS 3		/* nameservers used, as glibc's and musl's MAXNS */
 #define DNS_NAME_MAX 253	/* a host name's text, without the final dot (RFC 1035 2.3.4: 255 on the wire) */
 #define DNS_PKT_MAX 1232	/* an answer read; 512 without EDNS (RFC 1035 4.2.1), more from a server that ignores that */

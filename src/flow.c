@@ -1,74 +1,32 @@
-/* A flow's life: read, batch, sign, send, apply the answer, checkpoint.
+/* A flow's wiring: the files into the ring (tail), the records through the
+ * processors (chain), the rounds the batch engine plans onto the wire
+ * (request head, signature, body, net), each answer back to the engine as
+ * an outcome, and, in the flow's step, the accepted records released and
+ * the checkpoints moved past them.
  *
- * The batch is always the oldest records, [ring.rtail, bend), and the
- * checkpoint moves only past a run of records every one of which was
- * accepted.  After a partial failure only the failed records are sent again,
- * with new ones joining them.
- *
- * A round sends the batch as up to maxInFlightRequests requests, each on its
- * own connection, each within the limits of one request, in record order.
- * Each answer is applied to its own records as it comes; the next round
- * starts when every request of this one has finished, and only then are the
- * accepted records released (the requests refer to them by index).  With
- * one request a round (the default), records go in file order. */
-#include <errno.h>
-#include <stdarg.h>
+ * An answer on a socket goes no further than the engine's state; records
+ * are released and checkpoints moved only in flow_step(), between rounds. */
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <bearssl.h>
+#include "addr.h"
 #include "arena.h"
 #include "clock.h"
 #include "flow.h"
+#include "hex.h"
 #include "log.h"
+#include "rnd.h"
+#include "sha256.h"
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
 
-enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
-
-static uint32_t rng_state;
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */
 static int64_t clock_skew;
-
-/* xorshift32: jitter needs no quality, only that devices differ */
-static uint32_t rnd(void)
-{
-	uint32_t x = rng_state;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return rng_state = x;
-}
-
-static int kinesis(const struct flow *f) { return f->cf->api == API_KINESIS; }
-
-static const struct conf_endpoint *endpoint(const struct flow *f)
-{
-	return &f->cf->ep;
-}
-
-/* A record's share of a request: its data, and for Kinesis its key (counted
- * at the most its kind of key may take, so a batch never passes the limit). */
-static size_t rec_bytes(const struct flow *f, const struct rec *rc)
-{
-	return rec_data_len(rc) + f->key_max;
-}
-
-/* A round's bytes. */
-static size_t batch_limit(const struct flow *f)
-{
-	/* maxBufferSizeBytes is at most the API's limit (conf) */
-	size_t lim = f->cf->max_buffer_bytes * f->cf->max_inflight;
-	/* half the ring, so the file is read on while a batch is on the wire */
-	if (lim > f->ring.size / 2)
-		lim = f->ring.size / 2;
-	return lim;
-}
 
 static size_t resp_cap(const struct conf_flow *cf) { return 4096 + cf->max_buffer_records * RESP_PER_RECORD; }
 static size_t ntoks(const struct conf_flow *cf) { return 64 + cf->max_buffer_records * TOKS_PER_RECORD; }
@@ -88,29 +46,40 @@ size_t flow_memory(const struct conf_flow *cf, int tls)
 }
 
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, int dry, char *err, size_t errcap)
+	      const struct tls_anchors *ta, flow_out_fn out, void *out_ctx, int64_t now, char *err, size_t errcap)
 {
+	struct batch_limits lim = {
+		.max_records = cf->max_buffer_records, .max_bytes = cf->max_buffer_bytes,
+		.max_requests = cf->max_inflight, .max_age_ms = cf->max_buffer_age_ms,
+		.backoff_ms = cf->retry_initial_backoff_ms, .backoff_max_ms = cf->retry_max_backoff_ms,
+	};
+
 	memset(f, 0, sizeof *f);
 	f->conf = c;
 	f->cf = cf;
-	f->ckpt = ck;
-	f->err_class = CLASS_OK;
-	f->dry = dry;
-	rng_state ^= (uint32_t)mono_ms() * 2654435761u ^ (uint32_t)getpid();
-	if (!rng_state)
-		rng_state = 1;
-	if (cf->api == API_KINESIS) {
-		uint64_t salt = ((uint64_t)rnd() << 32) ^ rnd() ^ (uint64_t)(uintptr_t)f;
-		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, salt);
-		f->key_max = cf->key_kind == KINESIS_KEY_FIXED ? strlen(cf->key_arg) :
-			     cf->key_kind == KINESIS_KEY_DETERMINISTIC ? 32 :
-			     cf->key_kind == KINESIS_KEY_RANDOM ? 6 : KINESIS_MAX_KEY_BYTES;
+	f->out = out;
+	f->out_ctx = out_ctx;
+	f->api = cf->api == API_KINESIS ? &api_kinesis : &api_firehose;
+	f->args.stream = cf->stream;
+	f->args.agg = cf->aggregate_bytes;
+	if (f->api->extra) {
+		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, rnd_next());
+		f->args.keys = &f->keys;
+		lim.extra_bytes = f->api->extra_max(&f->args);
 	}
+	lim.grouped = api_grouped(f->api, &f->args);
 	/* a Kinesis record's limit counts its key too */
 	ring_init(&f->ring, cf->ring_bytes, slots(cf),
-		  cf->api == API_KINESIS ? cf->max_record_bytes - f->key_max : FIREHOSE_MAX_RECORD_BYTES);
+		  (f->api->max_record_bytes ? f->api->max_record_bytes : cf->max_record_bytes) - lim.extra_bytes);
 	ring_frame(&f->ring, cf->multiline, cf->terminator, strlen(cf->terminator));
 	f->ring.skip_header = cf->skip_header_lines;
+	/* a round's bytes: maxBufferSizeBytes (at most the API's limit: conf)
+	 * a request, and half the ring, so the file is read on while a round
+	 * is on the wire */
+	lim.round_bytes = cf->max_buffer_bytes * cf->max_inflight;
+	if (lim.round_bytes > f->ring.size / 2)
+		lim.round_bytes = f->ring.size / 2;
+	batch_init(&f->batch, &f->ring, &lim, &clock_skew, rnd_next(), now);
 	f->resp_cap = resp_cap(cf);
 	f->ntoks = ntoks(cf);
 	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
@@ -119,232 +88,16 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	for (size_t j = 0; j < cf->max_inflight; j++) {
 		f->q[j].net.fd = -1;
 		f->q[j].resp_body = arena_alloc(f->resp_cap);
-		if (!dry && net_init(&f->q[j].net, c, endpoint(f), ta, err, errcap) < 0)
+		if (!out && net_init(&f->q[j].net, c, &cf->ep, ta, err, errcap) < 0)
 			return -1;
 	}
 	f->ring.footer_rx = cf->footer;
 	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
-		  cf->poll_ms, cf->fifo_drop, cf->follow_symlinks, mono_ms());
-	f->last_progress = mono_ms();
+		  cf->poll_ms, cf->fifo_drop, cf->follow_symlinks, now);
 	return 0;
 }
 
-/* ---- the answer ---- */
-
-static void say_state(struct flow *f, int cls, const char *code, const char *msg)
-{
-	const char *s = f->cf->stream, *api = kinesis(f) ? "Kinesis" : "Firehose";
-	const struct conf_endpoint *ep = endpoint(f);
-
-	if (cls == f->err_class && !strcmp(code, f->err_code))
-		return;	/* logged once per change of state, not per retry */
-	f->err_class = cls;
-	snprintf(f->err_code, sizeof f->err_code, "%s", code);
-	switch (cls) {
-	case FH_CREDS:
-		log_warnx("%s: credentials refused by %s (%s: %s): check awsAccessKeyId, "
-			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
-			  s, api, code, msg, f->cf->retry_max_backoff_ms);
-		break;
-	case FH_NOTFOUND:
-		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried "
-			  "every %" PRId64 " ms", s, kinesis(f) ? "stream" : "delivery stream", f->cf->region, code, msg,
-			  f->cf->retry_max_backoff_ms);
-		break;
-	case FH_INVALID:
-		log_warnx("%s: %s refused the request as invalid (%s: %s); retrying every %" PRId64 " ms",
-			  s, api, code, msg, f->cf->retry_max_backoff_ms);
-		break;
-	case CLASS_NETWORK:
-		log_warnx("%s: %s:%u: %s; retrying with backoff", s, ep->host, ep->port, msg);
-		break;
-	default:
-		log_warnx("%s: delivery failing (%s%s%s); retrying with backoff", s, code, msg[0] ? ": " : "", msg);
-	}
-}
-
-/* Not before t: within a round, the latest any request asked for. */
-static void again_at(struct flow *f, int64_t t)
-{
-	if (!f->round_bad || t > f->next_try)
-		f->next_try = t;
-	f->round_bad = 1;
-}
-
-/* One more failed attempt: once a round, however many of its requests
- * failed (the backoff grows by rounds, as with one request a round). */
-static void count_failure(struct flow *f)
-{
-	if (!f->round_counted)
-		f->failures++;
-	f->round_counted = 1;
-}
-
-static void backoff(struct flow *f, int64_t now, int slow)
-{
-	int64_t d = f->cf->retry_max_backoff_ms;
-
-	if (!slow) {
-		int shift = f->failures > 20 ? 20 : f->failures - 1;
-		d = f->cf->retry_initial_backoff_ms << shift;
-		if (d > f->cf->retry_max_backoff_ms)
-			d = f->cf->retry_max_backoff_ms;
-	}
-	/* +-30 %, so a fleet recovering from one outage does not retry in step */
-	d = d * (70 + (int64_t)(rnd() % 61)) / 100;
-	again_at(f, now + d);
-}
-
-static void probed(struct flow *f, struct flow_req *q, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void probed(struct flow *f, struct flow_req *q, int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->probe_result, sizeof f->probe_result, fmt, ap);
-	va_end(ap);
-	f->probe_ok = ok;
-	f->probe = 2;
-	q->state = REQ_IDLE;
-}
-
-static void failed(struct flow *f, struct flow_req *q, int64_t now, int cls, const char *code, const char *msg)
-{
-	if (f->probe) {
-		static const char *const what[] = { [FH_CREDS] = "credentials or permission refused",
-			[FH_NOTFOUND] = "no such stream", [FH_INVALID] = "request refused", [FH_RETRY] = "failed" };
-		probed(f, q, 0, "%s (%s%s%s)", cls == CLASS_NETWORK ? "cannot reach the endpoint" : what[cls], code,
-		       msg[0] ? ": " : "", msg);
-		return;
-	}
-	q->state = REQ_IDLE;
-	f->st.requests_failed++;
-	if (cls == CLASS_NETWORK && q->reused && (f->failures == 0 || f->round_reconnect)) {
-		/* a kept-alive connection the server had already dropped: a new
-		 * one, at once (and the same for the round's other requests) */
-		q->reused = 0;
-		f->failures = 1;
-		f->round_counted = f->round_reconnect = 1;
-		again_at(f, now);
-		return;
-	}
-	count_failure(f);
-	f->st.retries++;
-	if (!f->failing_since)
-		f->failing_since = now;
-	say_state(f, cls, code, msg);
-	backoff(f, now, cls == FH_CREDS || cls == FH_NOTFOUND || cls == FH_INVALID);
-}
-
-/* AWS's time in an answer that refuses the signature's time: the Date
- * header, else the one the message gives ("Signature expired:
- * 20261123T100000Z is now earlier than 20261123T100500Z (20261123T101000Z -
- * 5 min.)").  0 if neither says. */
-static int64_t server_time(const struct http_resp *r, const char *msg)
-{
-	const char *p = strchr(msg, '(');
-	unsigned y, mo, d, h, mi, se;
-
-	if (r->date_s)
-		return r->date_s;
-	if (!p || sscanf(p + 1, "%4u%2u%2uT%2u%2u%2uZ", &y, &mo, &d, &h, &mi, &se) != 6 || mo < 1 || mo > 12)
-		return 0;
-	return http_days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se;
-}
-
-/* The signature's time was refused: AWS's clock is taken as it says, the
- * request goes again at once, and the skew is said once per change. */
-static int skewed(struct flow *f, struct flow_req *q, int64_t now, const char *code, const char *msg)
-{
-	int64_t aws;
-
-	if (strcmp(code, "InvalidSignatureException") != 0 && strcmp(code, "RequestExpired") != 0 &&
-	    strcmp(code, "SignatureDoesNotMatch") != 0)
-		return 0;
-	if ((!strstr(msg, "Signature expired") && !strstr(msg, "not yet current") && !strstr(msg, "expired")) ||
-	    !(aws = server_time(&q->resp, msg)))
-		return 0;
-	int64_t skew = aws - (int64_t)time(NULL);
-	if (llabs(skew - clock_skew) < 2) {
-		if (q->signed_skew == clock_skew)
-			return 0;	/* signed with AWS's time already: something else is wrong */
-		/* signed before another answer set the clock right: again at once, nothing to say */
-		q->state = REQ_IDLE;
-		again_at(f, now);
-		return 1;
-	}
-	log_warnx("the clock is %lld s %s AWS's (%s): signing with AWS's time", llabs(skew),
-		  skew > 0 ? "behind" : "ahead of", code);
-	clock_skew = skew;
-	q->state = REQ_IDLE;
-	again_at(f, now);
-	return 1;
-}
-
-/* A ValidationException that names a record of the request ("Value ... at
- * 'records.3.member.data' failed to satisfy constraint"): its 1-based
- * index, else 0. */
-static long invalid_record(const char *msg)
-{
-	const char *p = strstr(msg, "'records.");
-	char *end;
-	long i;
-
-	if (!p)
-		return 0;
-	i = strtol(p + 9, &end, 10);
-	return end > p + 9 && *end == '.' && i > 0 ? i : 0;
-}
-
-/* The service refused the request itself.  A record it names (counted in
- * this request's records) cannot ever be sent: it is dropped (said,
- * counted) and the others go again at once.  Otherwise the request is sent
- * in halves down to one record, to find one it would name; a single record
- * still refused without a name is no reason to drop anything: it is retried
- * at the long backoff. */
-static void invalid(struct flow *f, struct flow_req *q, int64_t now, const char *code, const char *msg)
-{
-	size_t n = 0, bytes = 0;
-	long bad = invalid_record(msg);
-	uint64_t i;
-
-	/* aggregated, the index names a Firehose record of several lines:
-	 * halving finds the line (a request of one, where the index is exact) */
-	if (!kinesis(f) && f->cf->aggregate_bytes) {
-		for (i = q->from; i < q->to; i++)
-			n += !ring_rec(&f->ring, i)->acked;
-		if (n > 1)
-			bad = 0;
-		n = 0;
-	}
-	for (i = q->from; i < q->to; i++) {
-		struct rec *rc = ring_rec(&f->ring, i);
-		if (rc->acked)
-			continue;
-		if (++n == (size_t)bad) {
-			rc->acked = 1;
-			f->st.rejected++;
-			log_warnx("%s: record %ld of a request (%u bytes) refused (%s: %s): dropped", f->cf->stream,
-				  bad, rc->outlen, code, msg);
-			q->state = REQ_IDLE;
-			again_at(f, now);
-			return;
-		}
-		bytes += rec_bytes(f, rc);
-	}
-	if (n > 1) {
-		if (!f->split)
-			log_warnx("%s: a request of %zu records, %zu bytes refused as invalid (%s: %s); sending it "
-				  "in parts to find the record", f->cf->stream, n, bytes, code, msg);
-		if (!f->split || n / 2 < f->split)	/* the smallest of the round's */
-			f->split = n / 2;
-		q->state = REQ_IDLE;
-		again_at(f, now);
-		return;
-	}
-	failed(f, q, now, FH_INVALID, code, msg);
-}
+/* ---- the records ---- */
 
 /* partitionKeyField: a record without the field gets a random key; said
  * once, counted (USR1). */
@@ -364,259 +117,236 @@ static void field_key(struct flow *f, uint64_t i)
 			  "(said once, counted)", f->cf->stream, f->cf->key_arg);
 }
 
-/* Runs the processors on the records cut since the last call. */
-static void process(struct flow *f)
+/* Runs the processors on the records cut since the last call (wall: ms
+ * since 1970, for the processors' timestamps). */
+static void process(struct flow *f, int64_t wall)
 {
-	struct timespec ts;
-	int64_t wall;
-
 	if (f->proc_next < f->ring.rtail)
 		f->proc_next = f->ring.rtail;
-	if (f->proc_next == f->ring.rhead)
-		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	for (; f->proc_next < f->ring.rhead; f->proc_next++) {
 		chain_size(&f->chain, &f->ring, f->proc_next, wall);
-		if (kinesis(f) && f->keys.kind == KINESIS_KEY_FIELD)
+		if (f->args.keys && f->keys.kind == KINESIS_KEY_FIELD)
 			field_key(f, f->proc_next);
 	}
 }
 
 /* Frees the records at the front that are done with (accepted, or dropped
- * by a processor) and moves the checkpoint past them.  Only between
- * rounds: the requests on the wire refer to their records by index. */
-static void release_acked(struct flow *f, int64_t now)
+ * by a processor) and moves the checkpoint past them. */
+static void release(struct flow *f, int64_t now, int64_t wall)
 {
 	struct ring *r = &f->ring;
-	uint64_t i = r->rtail;
+	uint64_t upto;
 
-	process(f);
-	while (i < f->proc_next && ring_rec(r, i)->acked)
-		i++;
-	if (i == r->rtail)
+	process(f, wall);
+	upto = batch_done(&f->batch, f->proc_next);
+	if (upto == r->rtail)
 		return;
-	tail_released(&f->tail, r, r->rtail, i);
-	ring_release(r, i);
-	if (f->bend < i)
-		f->bend = i;
+	tail_released(&f->tail, r, r->rtail, upto);
+	ring_release(r, upto);
+	batch_released(&f->batch, upto);
 	ring_cut(r, now);
 }
 
-static void recovered(struct flow *f)
+/* kagent -n: each record as it would be sent to the output, and nothing sent. */
+static void print_records(struct flow *f)
 {
-	if (f->err_class != CLASS_OK)
-		log_info("%s: delivering again (after %d failed attempts)", f->cf->stream, f->failures);
-	f->err_class = CLASS_OK;
-	f->err_code[0] = 0;
-	f->failures = 0;
-	f->failing_since = 0;
-	f->next_try = 0;
+	struct rec_view v;
+
+	for (uint64_t i = f->ring.rtail; i < f->proc_next; i++) {
+		struct rec *rc = ring_rec(&f->ring, i);
+		if (rc->acked)
+			continue;
+		(f->cf->nproc ? chain_view : ring_view)(&f->chain, &f->ring, i, &v);
+		f->out(f->out_ctx, &v);
+		rc->acked = 1;
+		f->printed++;
+	}
 }
 
-/* Requests of the round still on the wire. */
-static int busy(const struct flow *f)
-{
-	int n = 0;
+/* ---- outcomes ---- */
 
-	for (size_t j = 0; j < f->cf->max_inflight; j++)
-		n += f->q[j].state != REQ_IDLE;
-	return n;
+static void say_failing(const struct flow *f, const struct batch_outcome *o)
+{
+	const char *s = f->cf->stream, *code = f->batch.err_code, *msg = o->msg;
+	int64_t every = f->cf->retry_max_backoff_ms;
+
+	switch (f->batch.err_result) {
+	case BATCH_CREDS:
+		log_warnx("%s: credentials refused by %s (%s: %s): check awsAccessKeyId, "
+			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
+			  s, f->api->name, code, msg, every);
+		break;
+	case BATCH_NOTFOUND:
+		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried every %" PRId64 " ms", s,
+			  f->api->stream_kind, f->cf->region, code, msg, every);
+		break;
+	case BATCH_INVALID:
+		log_warnx("%s: %s refused the request as invalid (%s: %s); retrying every %" PRId64 " ms", s,
+			  f->api->name, code, msg, every);
+		break;
+	case BATCH_NETWORK:
+		log_warnx("%s: %s:%u: %s; retrying with backoff", s, f->cf->ep.host, f->cf->ep.port, msg);
+		break;
+	default:
+		log_warnx("%s: delivery failing (%s%s%s); retrying with backoff", s, code, msg[0] ? ": " : "", msg);
+	}
 }
 
-static void answered(struct flow *f, struct flow_req *q, int64_t now)
+/* What the engine made of an outcome, said. */
+static void say(const struct flow *f, enum batch_say what, const struct batch_outcome *o)
 {
-	struct http_resp *r = &q->resp;
-	char code[96], msg[256];
-	long bad;
+	const struct batch *b = &f->batch;
+	const char *s = f->cf->stream;
 
-	q->state = REQ_IDLE;
-	q->idle_since = now;
-	if (!r->keep_alive)
-		net_close(&q->net);
-	if (f->probe && r->status == 200) {
-		const char *st = strstr(r->body, "Status\":\"");
-		probed(f, q, 1, "ok: %s %s is %.*s", kinesis(f) ? "stream" : "delivery stream", f->cf->stream,
-		       st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
-		return;
+	switch (what) {
+	case BATCH_SAY_NOTHING:
+		break;
+	case BATCH_SAY_FAILING:
+		say_failing(f, o);
+		break;
+	case BATCH_SAY_RECOVERED:
+		log_info("%s: delivering again (after %zu failed attempts)", s, b->said_n);
+		break;
+	case BATCH_SAY_PARTIAL:
+		log_debug("%s: %zu of %zu records failed (%s), retrying them", s, b->said_n, b->said_of, o->code);
+		break;
+	case BATCH_SAY_DROPPED:
+		log_warnx("%s: record %zu of a request (%u bytes) refused (%s: %s): dropped", s, b->said_n,
+			  ring_rec(&f->ring, b->said_rec)->outlen, o->code, o->msg);
+		break;
+	case BATCH_SAY_SPLIT:
+		log_warnx("%s: a request of %zu records, %zu bytes refused as invalid (%s: %s); sending it "
+			  "in parts to find the record", s, b->said_n, b->said_bytes, o->code, o->msg);
+		break;
+	case BATCH_SAY_SKEW:
+		log_warnx("the clock is %lld s %s AWS's (%s): signing with AWS's time", llabs(*b->skew),
+			  *b->skew > 0 ? "behind" : "ahead of", o->code);
+		break;
 	}
-	if (r->status != 200) {
-		int cls = (kinesis(f) ? kinesis_error : firehose_error)(r->status, r->body, r->body_len, r->error_type,
-									 code, sizeof code, msg, sizeof msg);
-		if (!code[0])
-			snprintf(code, sizeof code, "HTTP %d", r->status);
-		if (f->probe)
-			failed(f, q, now, cls, code, msg);
-		else if (cls == FH_INVALID)
-			invalid(f, q, now, code, msg);
-		else if (!(cls == FH_CREDS && skewed(f, q, now, code, msg)))
-			failed(f, q, now, cls, code, msg);
-		return;
-	}
-	size_t before = 0;
-	for (uint64_t i = q->from; i < q->to; i++)
-		before += !ring_rec(&f->ring, i)->acked;
-	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
-		bad = (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
-										  q->from, q->to) ? 0 : -1;
+}
+
+/* kagent -t --online: the call's outcome is what it found. */
+static void probed(struct flow *f, const struct batch_outcome *o)
+{
+	static const char *const what[] = {
+		[BATCH_RETRY] = "failed", [BATCH_CREDS] = "credentials or permission refused",
+		[BATCH_SKEW] = "credentials or permission refused", [BATCH_NOTFOUND] = "no such stream",
+		[BATCH_INVALID] = "request refused", [BATCH_NETWORK] = "cannot reach the endpoint",
+	};
+
+	f->probe = 2;
+	f->probe_ok = o->result == BATCH_ANSWERED;
+	if (f->probe_ok)
+		snprintf(f->probe_result, sizeof f->probe_result, "ok: %s %s is %s", f->api->stream_kind,
+			 f->cf->stream, o->msg);
 	else
-		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
-						 code, sizeof code) :
-				   firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
-						  f->cf->aggregate_bytes, code, sizeof code);
-	if (bad < 0) {
-		f->st.malformed_answers++;
-		failed(f, q, now, FH_RETRY, "malformed answer", "HTTP 200 with a body that does not match the request");
+		snprintf(f->probe_result, sizeof f->probe_result, "%s (%s%s%s)", what[o->result], o->code,
+			 o->msg[0] ? ": " : "", o->msg);
+}
+
+/* Request j's outcome counted (struct flow_stats), before the engine
+ * applies it: the records still not acked are the ones it did not take. */
+static void account(struct flow *f, size_t j, const struct batch_outcome *o, int64_t now, int64_t wall)
+{
+	const struct batch_req *br = &f->batch.req[j];
+	struct flow_stats *s = &f->stats;
+	uint64_t left = 0, lat = (uint64_t)(now - f->q[j].started);
+	size_t bad = o->failed < br->n ? o->failed : br->n;
+	int ok = o->result == BATCH_ANSWERED;
+
+	if (j >= f->batch.nreq || !br->busy)
+		return;
+	for (uint64_t i = br->from; ok && i < br->to; i++)
+		if (!ring_rec(&f->ring, i)->acked)
+			left += rec_data_len(ring_rec(&f->ring, i));
+	cw_sample(&s->period[CW_ATTEMPTS], br->n);
+	cw_sample(&s->period[CW_SERVICE_ERRORS], !ok);
+	cw_sample(&s->period[CW_LATENCY], lat);
+	if (ok) {
+		cw_sample(&s->period[CW_RECORD_ERRORS], bad);
+		cw_sample(&s->period[CW_BYTES_SENT], f->q[j].data_bytes - left);
+		cw_sample(&s->period[CW_RECORDS_SENT], br->n - bad);
+		s->bytes_accepted += f->q[j].data_bytes - left;
+	}
+	s->attempts += br->n;
+	s->service_errors += !ok;
+	s->latency_ms += lat;
+	s->ended++;
+	if (!ok || bad) {
+		snprintf(s->last_error, sizeof s->last_error, "%s", o->code);
+		snprintf(s->last_message, sizeof s->last_message, "%s", o->msg);
+		s->last_error_wall = wall;
+	}
+}
+
+/* Request j is over: its outcome goes to the engine (or is the probe's). */
+static void ended(struct flow *f, size_t j, const struct batch_outcome *o, int64_t now, int64_t wall)
+{
+	f->q[j].state = REQ_IDLE;
+	if (f->probe) {
+		probed(f, o);
 		return;
 	}
-	f->st.records_sent += before - (size_t)bad;
-	f->last_progress = now;
-	if (!f->round_bad)
-		f->split = 0;	/* not while another request of the round looks for a refused record */
-	if ((size_t)bad < before)
-		f->failing_since = 0;
-	else if (!f->failing_since)
-		f->failing_since = now;
-	if (!busy(f))
-		release_acked(f, now);
-	if (bad == 0) {
-		if (!f->round_bad)
-			recovered(f);
-		return;
-	}
-	/* a partial failure: only the failed records go again, joined by new
-	 * ones; some progress means a short backoff, none (or a stream that
-	 * says it is throttling us) a growing one */
-	f->st.records_failed += (uint64_t)bad;
-	if ((size_t)bad < before && !(kinesis(f) && kinesis_throttled(code)))
-		f->failures = f->round_counted = 0;
-	count_failure(f);
-	f->st.retries++;
-	log_debug("%s: %ld of %zu records failed (%s), retrying them", f->cf->stream, bad, before, code);
-	backoff(f, now, 0);
+	account(f, j, o, now, wall);
+	say(f, batch_apply(&f->batch, j, o, now, wall / 1000), o);
+}
+
+/* Request j got no answer (result BATCH_NETWORK) or was never sent. */
+static void failed(struct flow *f, size_t j, enum batch_result result, const char *code, const char *msg,
+		   int64_t now, int64_t wall)
+{
+	struct batch_outcome o = { .result = result, .index = -1, .reused = f->q[j].reused, .code = code,
+				   .msg = msg };
+
+	ended(f, j, &o, now, wall);
+}
+
+static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
+{
+	struct flow_req *q = &f->q[j];
+	const struct batch_req *br = &f->batch.req[j];
+	struct batch_outcome o;
+	char code[96], msg[256];
+
+	q->idle_since = now;
+	if (!q->resp.keep_alive)
+		net_close(&q->net);
+	api_outcome(f->api, &f->args, &q->resp, f->toks, f->ntoks, &f->ring, br->from, br->to, &o, code,
+		    sizeof code, msg, sizeof msg);
+	ended(f, j, &o, now, wall);
 }
 
 /* ---- the request ---- */
 
-/* Starts a round when a request's worth is ready or old enough, or when
- * records of the last round wait to go again (then new records join them up
- * to the limits).  The round is cut into requests (f->q[].from, to) and
- * their number returned; 0: not yet. */
-static size_t batch_due(struct flow *f, int64_t now)
-{
-	struct ring *r = &f->ring;
-	size_t most = f->split ? f->split : f->cf->max_buffer_records, lim = batch_limit(f);
-	size_t n = 0, bytes = 0, all = 0, total = 0, k = 0;
-	uint64_t i, from;
-	int retry = 0, full = 0;
-
-	release_acked(f, now);
-	if (now < f->next_try)
-		return 0;
-	from = r->rtail;
-	for (i = r->rtail; i < f->bend && !retry; i++)
-		retry = !ring_rec(r, i)->acked;
-	for (i = r->rtail; i < f->proc_next && k < f->cf->max_inflight; i++) {
-		const struct rec *rc = ring_rec(r, i);
-		size_t b;
-		if (rc->acked)
-			continue;	/* accepted, or dropped by a processor */
-		b = rec_bytes(f, rc);
-		if (all > 0 && total + b > lim)
-			break;	/* the round's bytes */
-		if (n > 0 && bytes + b > f->cf->max_buffer_bytes) {
-			/* a request's bytes: the next one starts here */
-			f->q[k].from = from;
-			f->q[k++].to = from = i;
-			n = bytes = 0;
-			full = 1;
-			if (k == f->cf->max_inflight)
-				break;
-		}
-		n++, all++;
-		bytes += b;
-		total += b;
-		if (n == most) {
-			f->q[k].from = from;
-			f->q[k++].to = from = i + 1;
-			n = bytes = 0;
-			full = 1;
-		}
-	}
-	if (n > 0) {
-		f->q[k].from = from;
-		f->q[k++].to = i;
-	}
-	if (k == 0)
-		return 0;
-	if (retry || full || i < f->proc_next || f->flushing ||
-	    now - ring_rec(r, r->rtail)->t >= f->cf->max_buffer_age_ms || total >= lim) {
-		f->bend = f->q[k - 1].to;
-		return k;
-	}
-	return 0;
-}
-
 static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 {
-	int v6 = strchr(ep->host, ':') != NULL;
-	if (ep->port == (ep->tls ? 443u : 80u))
-		snprintf(out, cap, v6 ? "[%s]" : "%s", ep->host);
-	else
-		snprintf(out, cap, v6 ? "[%s]:%u" : "%s:%u", ep->host, ep->port);
+	addr_hostport(out, cap, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
 }
 
-/* The request body, by API: prepared (returns its length), then streamed. */
-static size_t body_init(struct flow *f, struct flow_req *q, rec_view_fn view)
-{
-	if (f->probe) {
-		q->body_off = 0;
-		return strlen(f->probe_body);
-	}
-	if (kinesis(f))
-		return kinesis_enc_init(&q->kenc, &f->ring, q->from, q->to, f->cf->stream, &f->keys, view, &f->chain);
-	return firehose_enc_init(&q->enc, &f->ring, q->from, q->to, f->cf->stream, f->cf->aggregate_bytes, view,
-				 &f->chain);
-}
-
-static size_t body_next(struct flow *f, struct flow_req *q, char *out, size_t cap)
-{
-	if (f->probe) {
-		/* body_off counts what pump() sent; the hashing pass reads it whole at once */
-		size_t len = strlen(f->probe_body), at = q->state == REQ_SENDING ? q->body_off : 0;
-		size_t n = len - at < cap ? len - at : cap;
-		if (q->state != REQ_SENDING && q->body_off)
-			return 0;
-		memcpy(out, f->probe_body + at, n);
-		if (q->state != REQ_SENDING)
-			q->body_off = n;
-		return n;
-	}
-	return kinesis(f) ? kinesis_enc_next(&q->kenc, out, cap) : firehose_enc_next(&q->enc, out, cap);
-}
-
-static int build_head(struct flow *f, struct flow_req *q)
+/* Request j's head, signed (wall: ms since 1970) over its body's hash; the
+ * body ready to stream. */
+static int build_head(struct flow *f, size_t j, int64_t wall)
 {
 	const struct conf *c = f->conf;
-	const char *target = kinesis(f) ? f->probe ? "Kinesis_20131202.DescribeStreamSummary" : KINESIS_TARGET :
-				   f->probe ? "Firehose_20150804.DescribeDeliveryStream" : FIREHOSE_TARGET;
+	const struct batch_req *br = &f->batch.req[j];
+	struct flow_req *q = &f->q[j];
+	const char *target = f->api->target;
 	char host[300], date[17], hash[65], authz[512], scratch[4096];
 	unsigned char digest[32];
 	br_sha256_context sha;
+	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
 	size_t n;
 
-	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
-	q->body_len = body_init(f, q, view);
-	br_sha256_init(&sha);
-	while ((n = body_next(f, q, scratch, sizeof scratch)) > 0)
-		br_sha256_update(&sha, scratch, n);
-	br_sha256_out(&sha, digest);
-	sigv4_hex(digest, 32, hash);
-	body_init(f, q, view);
+	q->body_len = api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
+	sha256_init(&sha);
+	while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0)
+		sha256_update(&sha, scratch, n);
+	sha256_out(&sha, digest);
+	hex_encode(digest, 32, hash);
+	api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
 
-	host_header(endpoint(f), host, sizeof host);
-	q->signed_skew = clock_skew;
-	sigv4_amz_date(time(NULL) + (time_t)clock_skew, date);
+	host_header(&f->cf->ep, host, sizeof host);
+	sigv4_amz_date((time_t)(wall / 1000 + br->skew), date);
 	struct sigv4_header h[5] = {
 		{ "content-type", 12, "application/x-amz-json-1.1", 26 },
 		{ "host", 4, host, strlen(host) },
@@ -628,8 +358,8 @@ static int build_head(struct flow *f, struct flow_req *q)
 		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
 		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
-	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region,
-				kinesis(f) ? KINESIS_SERVICE : FIREHOSE_SERVICE, date, &f->key, authz, sizeof authz) < 0)
+	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region, f->api->service, date,
+				&f->key, authz, sizeof authz) < 0)
 		return -1;
 	int k = snprintf(q->head, sizeof q->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
@@ -644,8 +374,10 @@ static int build_head(struct flow *f, struct flow_req *q)
 	return 0;
 }
 
-static void pump(struct flow *f, struct flow_req *q, int64_t now)
+/* Moves request j's bytes: its head and body out, its answer in. */
+static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
+	struct flow_req *q = &f->q[j];
 	unsigned char *p;
 	size_t len, n;
 
@@ -655,7 +387,7 @@ static void pump(struct flow *f, struct flow_req *q, int64_t now)
 			memcpy(p, q->head + q->head_off, n);
 			q->head_off += n;
 		} else {
-			n = body_next(f, q, (char *)p, len);
+			n = api_enc_next(&q->enc, (char *)p, len);
 			q->body_off += n;
 			if (n == 0) {
 				net_flush(&q->net);	/* too little room left in this record */
@@ -667,134 +399,138 @@ static void pump(struct flow *f, struct flow_req *q, int64_t now)
 			net_flush(&q->net);
 			http_resp_init(&q->resp, q->resp_body, f->resp_cap);
 			q->state = REQ_RECEIVING;
-			f->st.bytes_sent += q->head_len + q->body_len;
+			f->bytes_sent += q->head_len + q->body_len;
 		}
 	}
 	while (q->state == REQ_RECEIVING && (p = net_recvbuf(&q->net, &len))) {
 		int r = http_resp_feed(&q->resp, (const char *)p, len, &n);
 		net_recvack(&q->net, n);
 		if (r == HTTP_DONE) {
-			answered(f, q, now);
+			answered(f, j, now, wall);
 		} else if (r == HTTP_ERROR) {
+			struct batch_outcome o = { .result = BATCH_NETWORK, .reused = q->reused, .malformed = 1,
+						   .code = "network", .msg = q->resp.error };
 			net_close(&q->net);
-			f->st.malformed_answers++;
-			failed(f, q, now, CLASS_NETWORK, "network", q->resp.error);
+			ended(f, j, &o, now, wall);
 		} else if (n == 0) {
 			break;
 		}
 	}
 }
 
-static void start(struct flow *f, struct flow_req *q, int64_t now)
+static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
+	struct flow_req *q = &f->q[j];
+
 	q->reused = q->net.state == NET_OPEN;
+	q->started = now;
+	q->data_bytes = 0;
+	for (uint64_t i = f->batch.req[j].from; i < f->batch.req[j].to; i++)
+		if (!ring_rec(&f->ring, i)->acked)
+			q->data_bytes += rec_data_len(ring_rec(&f->ring, i));
 	if (q->net.state == NET_CLOSED && net_connect(&q->net, now) < 0) {
-		failed(f, q, now, CLASS_NETWORK, "network", q->net.err);
+		failed(f, j, BATCH_NETWORK, "network", q->net.err, now, wall);
 		return;
 	}
-	if (build_head(f, q) < 0) {
+	if (build_head(f, j, wall) < 0) {
 		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->stream);
-		failed(f, q, now, FH_INVALID, "signing", "request head does not fit");
+		failed(f, j, BATCH_INVALID, "signing", "request head does not fit", now, wall);
 		return;
 	}
-	f->st.requests++;
+	f->requests++;
 	q->state = REQ_SENDING;
 	q->deadline = now + f->conf->socket_timeout_ms +
 		      (q->reused ? 0 : f->conf->connect_timeout_ms + f->conf->handshake_timeout_ms);
-	pump(f, q, now);
+	pump(f, j, now, wall);
 }
 
-/* kagent -n: each record as it would be sent, to stdout, and nothing sent. */
-static void print_records(struct flow *f, int64_t now)
+void flow_probe(struct flow *f, int64_t now, int64_t wall)
 {
-	struct rec_view v;
-
-	process(f);
-	for (uint64_t i = f->ring.rtail; i < f->proc_next; i++) {
-		struct rec *rc = ring_rec(&f->ring, i);
-		if (rc->acked)
-			continue;
-		(f->cf->nproc ? chain_view : ring_view)(&f->chain, &f->ring, i, &v);
-		for (int s = 0; s < 3; s++)
-			(void)!write(1, v.p[s], v.n[s]);
-		rc->acked = 1;
-		f->st.records_sent++;
-	}
-	release_acked(f, now);
-}
-
-void flow_probe(struct flow *f, int64_t now)
-{
-	snprintf(f->probe_body, sizeof f->probe_body, kinesis(f) ? "{\"StreamName\":\"%s\"}" :
-		 "{\"DeliveryStreamName\":\"%s\"}", f->cf->stream);
+	f->api = f->api->describe;
 	f->probe = 1;
-	start(f, &f->q[0], now);
+	start(f, 0, now, wall);
 }
 
-/* Request q's deadline passed. */
-static void timed_out(struct flow *f, struct flow_req *q, int64_t now)
-{
-	net_close(&q->net);
-	failed(f, q, now, CLASS_NETWORK, "network", "no answer in time");
-}
-
-void flow_step(struct flow *f, int64_t now, int reading)
-{
-	size_t j, k;
-
-	for (j = 0; j < f->cf->max_inflight; j++)
-		if (f->q[j].net.state != NET_CLOSED && now >= net_due(&f->q[j].net))
-			flow_io(f, (int)j, 0, now);	/* a resolver retry, a connect that took too long */
-	if (f->probe) {
-		if (f->q[0].state != REQ_IDLE && now >= f->q[0].deadline)
-			timed_out(f, &f->q[0], now);
-		return;
-	}
-	f->tail.flushing = f->flushing;
-	if (reading)
-		tail_read(&f->tail, &f->ring, now);
-	f->st.records_read = f->ring.records;
-	if (f->dry) {
-		print_records(f, now);
-		return;
-	}
-	for (j = 0; j < f->cf->max_inflight; j++) {
-		struct flow_req *q = &f->q[j];
-		if (q->state != REQ_IDLE && now >= q->deadline)
-			timed_out(f, q, now);
-		if (q->state == REQ_IDLE && q->net.state == NET_OPEN && now - q->idle_since >= f->conf->idle_timeout_ms)
-			net_close(&q->net);
-	}
-	if (!busy(f) && (k = batch_due(f, now)) > 0) {
-		f->round_bad = 0;
-		f->round_counted = f->round_reconnect = 0;
-		for (j = 0; j < k; j++)
-			start(f, &f->q[j], now);
-	}
-}
-
-int flow_pollfd(const struct flow *f, int j, short *events)
-{
-	return net_pollfd(&f->q[j].net, events);
-}
-
-void flow_io(struct flow *f, int j, short revents, int64_t now)
+/* Request j's connection: what there is to do, revents or not. */
+static void request_io(struct flow *f, size_t j, short revents, int64_t now, int64_t wall)
 {
 	struct flow_req *q = &f->q[j];
 	int rc = net_io(&q->net, revents, now);
 
-	pump(f, q, now);	/* what arrived before a close is still the answer */
+	pump(f, j, now, wall);	/* what arrived before a close is still the answer */
 	if (rc == 0)
 		return;
-	if (q->state == REQ_RECEIVING && q->net.eof && http_resp_eof(&q->resp) == HTTP_DONE) {
-		answered(f, q, now);
-	} else if (q->state != REQ_IDLE) {
-		failed(f, q, now, CLASS_NETWORK, "network", q->net.err);
-	}
+	if (q->state == REQ_RECEIVING && q->net.eof && http_resp_eof(&q->resp) == HTTP_DONE)
+		answered(f, j, now, wall);
+	else if (q->state != REQ_IDLE)
+		failed(f, j, BATCH_NETWORK, "network", q->net.err, now, wall);
 	net_close(&q->net);
 }
 
-static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+/* ---- the turn ---- */
+
+void flow_step(struct flow *f, int64_t now, int64_t wall, int reading, int flush)
+{
+	size_t j, k;
+
+	for (j = 0; j < f->cf->max_inflight; j++) {
+		struct flow_req *q = &f->q[j];
+		if (q->net.state != NET_CLOSED && now >= net_due(&q->net))
+			request_io(f, j, 0, now, wall);	/* a resolver retry, a connect that took too long */
+		if (q->state != REQ_IDLE && now >= q->deadline) {
+			net_close(&q->net);
+			failed(f, j, BATCH_NETWORK, "network", "no answer in time", now, wall);
+		}
+		if (q->state == REQ_IDLE && q->net.state == NET_OPEN && now - q->idle_since >= f->conf->idle_timeout_ms)
+			net_close(&q->net);
+	}
+	f->tail.flushing = f->batch.flush = flush;
+	release(f, now, wall);
+	if (reading)
+		tail_read(&f->tail, &f->ring, now);
+	release(f, now, wall);
+	if (f->out) {
+		print_records(f);
+		release(f, now, wall);
+	}
+	if ((k = batch_plan(&f->batch, f->proc_next, now)) > 0)
+		for (j = 0; j < k; j++)
+			start(f, j, now, wall);
+}
+
+int flow_fd(const struct flow *f, int k, int reading, short *events)
+{
+	*events = 0;
+	if ((size_t)k < f->cf->max_inflight)
+		return net_pollfd(&f->q[k].net, events);
+	if (k != FLOW_FDS - 1 || !reading)
+		return -1;
+	*events = POLLIN;
+	return tail_pollfd(&f->tail, &f->ring);
+}
+
+void flow_event(struct flow *f, int k, short revents, int64_t now, int64_t wall)
+{
+	if ((size_t)k < f->cf->max_inflight)
+		request_io(f, (size_t)k, revents, now, wall);
+	else
+		tail_readable(&f->tail);
+}
+
+void flow_kick(struct flow *f, int rescan)
+{
+	tail_kick(&f->tail, rescan);
+}
+
+/* Requests on the wire. */
+static int busy(const struct flow *f)
+{
+	int n = 0;
+
+	for (size_t j = 0; j < f->cf->max_inflight; j++)
+		n += f->q[j].state != REQ_IDLE;
+	return n;
+}
 
 int64_t flow_due(const struct flow *f, int reading)
 {
@@ -803,24 +539,16 @@ int64_t flow_due(const struct flow *f, int reading)
 	size_t room;
 
 	if (reading && ring_write_buf((struct ring *)r, &room) && room)
-		due = min64(due, tail_due(&f->tail, r));
+		due = mono_min(due, tail_due(&f->tail, r));
 	for (size_t j = 0; j < f->cf->max_inflight; j++) {
 		const struct flow_req *q = &f->q[j];
 		if (q->state != REQ_IDLE)
-			due = min64(due, q->deadline);
+			due = mono_min(due, q->deadline);
 		else if (q->net.state == NET_OPEN)
-			due = min64(due, q->idle_since + f->conf->idle_timeout_ms);
-		due = min64(due, net_due(&q->net));
+			due = mono_min(due, q->idle_since + f->conf->idle_timeout_ms);
+		due = mono_min(due, net_due(&q->net));
 	}
-	if (busy(f))
-		return due;
-	if (f->bend > r->rtail)
-		due = min64(due, f->next_try);
-	else if (r->rhead > r->rtail) {
-		int64_t ready = f->flushing ? 0 : ring_rec(r, r->rtail)->t + f->cf->max_buffer_age_ms;
-		due = min64(due, ready > f->next_try ? ready : f->next_try);
-	}
-	return due;
+	return mono_min(due, batch_next_due(&f->batch));
 }
 
 int flow_drained(const struct flow *f, int reading)
@@ -828,4 +556,39 @@ int flow_drained(const struct flow *f, int reading)
 	/* stopping, nothing more is read: what was read is all there is to
 	 * send, however much the files have grown since (a stop in a burst) */
 	return f->ring.rtail == f->ring.rhead && (tail_done(&f->tail, &f->ring) || !reading) && !busy(f);
+}
+
+int flow_at_end(const struct flow *f)
+{
+	return f->tail.at_end;
+}
+
+void flow_counters(const struct flow *f, int64_t now, struct flow_counters *c)
+{
+	const struct batch *b = &f->batch;
+
+	memset(c, 0, sizeof *c);
+	c->stream = f->cf->stream;
+	c->records_read = f->ring.records;
+	c->records_sent = b->st.records_sent + f->printed;
+	c->records_failed = b->st.records_failed;
+	c->requests = f->requests;
+	c->requests_failed = b->st.requests_failed;
+	c->truncated = f->ring.truncated;
+	c->dropped_proc = f->chain.dropped;
+	c->dropped_fifo = f->tail.dropped_lines + f->ring.discarded;
+	c->rejected = b->st.rejected;
+	c->malformed = b->st.malformed_answers;
+	c->pending = f->ring.rhead - f->ring.rtail;
+	c->bytes_read = f->tail.bytes;
+	c->bytes_sent = f->bytes_sent;
+	c->retries = b->st.retries;
+	c->random_keys = f->keys.fallbacks;
+	c->backoff_ms = b->failures && b->next_try > now ? b->next_try - now : 0;
+	c->last_error = b->err_code;
+	c->creds_refused = b->failing && b->err_result == BATCH_CREDS;
+	c->failing_since = b->failing_since;
+	c->last_progress = b->last_progress;
+	c->probe_result = f->probe == 2 ? f->probe_result : NULL;
+	c->probe_ok = f->probe_ok;
 }

@@ -12,10 +12,12 @@
  * connection is not reused: such a message is a smuggling hazard); another
  * Transfer-Encoding, or no length at all, means the body ends when the peer
  * closes. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
+#include "civil.h"
+#include "hex.h"
 #include "http.h"
 
 /* More header (or trailer) lines than this is an error: a broken or hostile
@@ -70,17 +72,6 @@ static int
 is_ows(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)lower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* Per-response state, reset at the start and after each 1xx response. */
@@ -359,7 +350,7 @@ chunk_size(struct http_resp *r)
 	uint64_t x = 0;
 	int d;
 
-	for (i = 0; i < n && (d = hexval(s[i])) >= 0; i++) {
+	for (i = 0; i < n && (d = hex_digit((unsigned char)s[i])) >= 0; i++) {
 		if (x > (UINT64_MAX >> 4))
 			return fail(r, "bad chunk size");
 		x = x << 4 | (uint64_t)d;
@@ -565,29 +556,6 @@ static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
 static const char *const wdays[] = { "sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
 	"saturday" };
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian: eras of 400 years
- * counted from 0000-03-01, so a leap day ends its year). */
-int64_t
-http_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static int
-month_days(int64_t y, int m)
-{
-	static const unsigned char n[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-
-	return n[m - 1] + (m == 2 && leap);
-}
-
 /* s[*at..n) starts with the word w (lower case), ignoring case: moves past it. */
 static int
 take_word(const char *s, size_t n, size_t *at, const char *w)
@@ -674,9 +642,9 @@ http_date(const char *s, size_t n)
 	    !scan(s, n, "w m _ n:n:n y", v))
 		return 0;
 	/* a leap second (:60) is taken as the next second */
-	if (v[2] < 1970 || v[0] < 1 || v[0] > month_days(v[2], v[1]) || v[3] > 23 || v[4] > 59 || v[5] > 60)
+	if (v[2] < 1970 || v[0] < 1 || v[0] > civil_month_days(v[2], v[1]) || v[3] > 23 || v[4] > 59 || v[5] > 60)
 		return 0;
-	return http_days_from_civil(v[2], v[1], v[0]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+	return civil_days(v[2], v[1], v[0]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
 }
 
 /* ---- proxies ---- */
@@ -684,124 +652,14 @@ http_date(const char *s, size_t n)
 size_t
 http_connect_request(char *buf, size_t cap, const char *host, unsigned port, const char *auth)
 {
-	const char *l = strchr(host, ':') ? "[" : "", *r = *l ? "]" : "";
+	char hp[300];
 	int has_auth = auth && *auth;
-	int k = snprintf(buf, cap, "CONNECT %s%s%s:%u HTTP/1.1\r\nHost: %s%s%s:%u\r\n%s%s%s\r\n",
-	    l, host, r, port, l, host, r, port, has_auth ? "Proxy-Authorization: " : "",
-	    has_auth ? auth : "", has_auth ? "\r\n" : "");
+	int k = addr_hostport(hp, sizeof hp, host, port);
+
+	if (k < 0 || (size_t)k >= sizeof hp)
+		return 0;
+	k = snprintf(buf, cap, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", hp, hp,
+	    has_auth ? "Proxy-Authorization: " : "", has_auth ? auth : "", has_auth ? "\r\n" : "");
 
 	return k < 0 || (size_t)k >= cap ? 0 : (size_t)k;
-}
-
-/* An IP address or block "ADDR[/BITS]" (IPv6 maybe in brackets) of n bytes
- * into a (16 bytes, IPv4 in the first 4), its family and prefix length.
- * Returns 0, -1 if it is none. */
-static int
-ip_block(const char *s, size_t n, unsigned char a[16], int *family, int *bits)
-{
-	char buf[64];
-	const char *slash = memchr(s, '/', n), *as = s;
-	size_t alen = slash ? (size_t)(slash - s) : n, blen, i;
-	int max, b = 0;
-
-	if (alen >= 2 && as[0] == '[' && as[alen - 1] == ']') {
-		as++;
-		alen -= 2;
-	}
-	if (alen == 0 || alen >= sizeof buf)
-		return -1;
-	memcpy(buf, as, alen);
-	buf[alen] = 0;
-	if (inet_pton(AF_INET, buf, a) == 1)
-		*family = AF_INET, max = 32;
-	else if (inet_pton(AF_INET6, buf, a) == 1)
-		*family = AF_INET6, max = 128;
-	else
-		return -1;
-	*bits = max;
-	if (!slash)
-		return 0;
-	blen = n - (size_t)(slash + 1 - s);
-	if (blen == 0 || blen > 3)
-		return -1;
-	for (i = 0; i < blen; i++) {
-		if (slash[1 + i] < '0' || slash[1 + i] > '9')
-			return -1;
-		b = b * 10 + (slash[1 + i] - '0');
-	}
-	if (b > max)
-		return -1;
-	*bits = b;
-	return 0;
-}
-
-/* The first bits bits of a and b are the same. */
-static int
-prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
-{
-	int whole = bits / 8, rest = bits % 8;
-	unsigned mask = (0xffu << (8 - rest)) & 0xffu;
-
-	return memcmp(a, b, (size_t)whole) == 0 && (rest == 0 || ((a[whole] ^ b[whole]) & mask) == 0);
-}
-
-/* One no_proxy entry e (n bytes, trimmed) against host (hn bytes, no final
- * dot); hfam, ha: host as an IP address (hfam 0 if it is a name). */
-static int
-no_proxy_entry(const char *e, size_t n, const char *host, size_t hn, int hfam, const unsigned char *ha)
-{
-	unsigned char ea[16];
-	const char *colon = memchr(e, ':', n), *close;
-	int efam, bits;
-
-	if (n == 1 && e[0] == '*')
-		return 1;
-	/* the port: after "[v6]", or after the only colon ("::1" has two) */
-	if (n && e[0] == '[' && (close = memchr(e, ']', n)))
-		n = (size_t)(close - e) + 1;
-	else if (colon && !memchr(colon + 1, ':', n - (size_t)(colon - e) - 1))
-		n = (size_t)(colon - e);
-	if (ip_block(e, n, ea, &efam, &bits) == 0)
-		return hfam == efam && prefix_eq(ha, ea, bits);
-	if (hfam)
-		return 0;	/* an address is matched by addresses only */
-	if (n >= 2 && e[0] == '*' && e[1] == '.')
-		e += 2, n -= 2;
-	else if (n >= 1 && e[0] == '.')
-		e++, n--;
-	if (n && e[n - 1] == '.')
-		n--;
-	if (n == 0 || n > hn)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)e[i]) != lower((unsigned char)host[hn - n + i]))
-			return 0;
-	return n == hn || host[hn - n - 1] == '.';
-}
-
-int
-http_no_proxy(const char *list, const char *host)
-{
-	unsigned char ha[16];
-	size_t hn = strlen(host), i = 0;
-	int hfam = 0, bits;
-
-	if (!list)
-		return 0;
-	if (hn && host[hn - 1] == '.')
-		hn--;
-	if (memchr(host, '/', hn) || ip_block(host, hn, ha, &hfam, &bits) < 0)
-		hfam = 0;
-	while (list[i]) {
-		size_t b, e;
-		while (list[i] == ',' || is_ows(list[i]))
-			i++;
-		for (b = i; list[i] && list[i] != ','; i++)
-			;
-		for (e = i; e > b && is_ows(list[e - 1]); e--)
-			;
-		if (e > b && no_proxy_entry(list + b, e - b, host, hn, hfam, ha))
-			return 1;
-	}
-	return 0;
 }

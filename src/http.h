@@ -49,8 +49,6 @@ int http_resp_eof(struct http_resp *r);
  * against the date.  Returns seconds since 1970-01-01 00:00:00 UTC, or 0 if
  * s is none of these or names no real time in 1970..9999. */
 int64_t http_date(const char *s, size_t n);
-/* Days from 1970-01-01 to y-m-d (m 1..12), proleptic Gregorian. */
-int64_t http_days_from_civil(int64_t y, int m, int d);
 
 /* ---- HTTP proxies (RFC 9110 9.3.6: CONNECT) ---- */
 
@@ -62,13 +60,4 @@ int64_t http_days_from_civil(int64_t y, int m, int d);
  * not fit in cap bytes (nothing usable is written then). */
 size_t http_connect_request(char *buf, size_t cap, const char *host, unsigned port, const char *auth);
 
-/* 1 if host is to be reached without the proxy by list, a no_proxy value
- * (NULL: none): comma-separated entries, blanks around them ignored, each
- * "*" (every host), a name that matches host itself or any name under it
- * (a leading "." or "*." changes nothing: "amazonaws.com" and
- * ".amazonaws.com" both match "firehose.us-east-1.amazonaws.com"), an IP
- * address (IPv6 with or without brackets) that matches that address only,
- * or an address block "10.0.0.0/8", "fd00::/8".  A ":port" after an entry is
- * ignored.  Names are compared ignoring case and a final dot. */
-int http_no_proxy(const char *list, const char *host);
 #endif

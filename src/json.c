@@ -1,67 +1,65 @@
 /* JSON helpers: Jackson-compatible string escaping, and walking jsmn tokens. */
 #include <string.h>
 
+#include "hex.h"
 #include "json.h"
 #include "log.h"
+#include "utf8.h"
 
-/* Copies k bytes to the output at *len, writing only what fits in cap. */
-void
-json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
-{
-	size_t fit = *len < cap ? cap - *len : 0;
-
-	if (fit > k)
-		fit = k;
-	if (fit)
-		memcpy(out + *len, p, fit);
-	*len += k;
-}
-
-int
-json_utf8(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	int need, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
-	} else
-		return -1;	/* continuation byte, C0, C1, F5..FF */
-	for (i = 1; i <= need; i++) {
-		if ((size_t)i >= n || s[i] < lo || s[i] > hi)
-			return -i;
-		lo = 0x80;	/* only the second byte has a narrower range */
-		hi = 0xbf;
-	}
-	if (c == 0xed && s[1] >= 0xa0)
-		return -3;	/* a surrogate, U+D800..U+DFFF */
-	return need + 1;
-}
+/* The bytes written as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char json_plain[256] = {
+	[0x20 ... '"' - 1] = 1, ['"' + 1 ... '\\' - 1] = 1, ['\\' + 1 ... 0x7f] = 1,
+};
 
 size_t
 json_escape(char *out, size_t cap, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len = 0;
 	char e[6];
-	int k;
+	int k, roomy = out && cap / 6 >= n;
 
+	/* With room for the worst case (6 bytes for each), what needs no
+	 * escape is copied without counting room, a word at a time while no
+	 * byte of the word is below 0x20, '"', '\\' or above 0x7f. */
 	while (i < n) {
-		unsigned char c = p[i];
+		if (roomy) {
+			const unsigned long ones = ~0UL / 255, high = ones * 0x80;
+			unsigned long w, q, b;
 
+			while (n - i >= sizeof w) {
+				memcpy(&w, p + i, sizeof w);
+				q = w ^ ones * '"';
+				b = w ^ ones * '\\';
+				if (((w - ones * 0x20) & ~w) & high || w & high || ((q - ones) & ~q & high) ||
+				    ((b - ones) & ~b & high))
+					break;
+				memcpy(out + len, p + i, sizeof w);
+				len += sizeof w;
+				i += sizeof w;
+			}
+			while (i < n && json_plain[p[i]])
+				out[len++] = s[i++];
+			if (i == n)
+				break;
+		}
+		unsigned char c = p[i];
+		size_t run = i;
+
+		/* what needs no escape goes in one piece, valid UTF-8 included */
+		for (;;) {
+			while (run < n && json_plain[p[run]])
+				run++;
+			if (run < n && p[run] >= 0x80 && (k = utf8_len(p + run, n - run)) > 0)
+				run += (size_t)k;
+			else
+				break;
+		}
+		if (run > i) {
+			json_put(out, cap, &len, s + i, run - i);
+			i = run;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			e[0] = '\\';
 			e[1] = (char)c;
@@ -81,49 +79,18 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 			if (e[1] == 'u') {
 				e[2] = '0';
 				e[3] = '0';
-				e[4] = hex[c >> 4];
-				e[5] = hex[c & 15];
+				e[4] = hex_upper[c >> 4];
+				e[5] = hex_upper[c & 15];
 				json_put(out, cap, &len, e, 6);
 			} else
 				json_put(out, cap, &len, e, 2);
 			i++;
-		} else if (c < 0x80) {
-			json_put(out, cap, &len, s + i, 1);
-			i++;
-		} else if ((k = json_utf8(p + i, n - i)) > 0) {
-			json_put(out, cap, &len, s + i, (size_t)k);
-			i += (size_t)k;
 		} else {
+			/* a byte that does not start valid UTF-8 */
 			json_put(out, cap, &len, "\xef\xbf\xbd", 3);
-			i += (size_t)-k;
+			i += (size_t)-utf8_len(p + i, n - i);
 		}
 	}
-	return len;
-}
-
-size_t
-json_utf8_clean(char *out, size_t cap, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, len = 0;
-	int k;
-
-	/* valid bytes are copied in runs, up to each bad sequence */
-	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((k = json_utf8(p + i, n - i)) > 0) {
-			i += (size_t)k;
-			continue;
-		}
-		json_put(out, cap, &len, s + run, i - run);
-		json_put(out, cap, &len, "\xef\xbf\xbd", 3);
-		i += (size_t)-k;
-		run = i;
-	}
-	json_put(out, cap, &len, s + run, n - run);
 	return len;
 }
 
@@ -170,32 +137,13 @@ json_get(const char *js, const jsmntok_t *t, int obj, const char *key)
 	return -1;
 }
 
-int
-json_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int
 json_hex4(const char *p, const char *end, unsigned long *v)
 {
-	int i, h;
+	long x = end - p < 4 ? -1 : hex_value(p, 4);
 
-	if (end - p < 4)
-		return -1;
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		if ((h = json_hex((unsigned char)p[i])) < 0)
-			return -1;
-		*v = *v << 4 | (unsigned long)h;
-	}
-	return 0;
+	*v = (unsigned long)x;
+	return x < 0 ? -1 : 0;
 }
 
 int
@@ -246,37 +194,12 @@ json_piece(const char *s, size_t n, size_t *off, char **out, size_t *cap)
 	return 1;
 }
 
-size_t
-json_utf8_encode(char b[4], unsigned long u)
-{
-	if (u < 0x80) {
-		b[0] = (char)u;
-		return 1;
-	}
-	if (u < 0x800) {
-		b[0] = (char)(0xc0 | u >> 6);
-		b[1] = (char)(0x80 | (u & 0x3f));
-		return 2;
-	}
-	if (u < 0x10000) {
-		b[0] = (char)(0xe0 | u >> 12);
-		b[1] = (char)(0x80 | (u >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (u & 0x3f));
-		return 3;
-	}
-	b[0] = (char)(0xf0 | u >> 18);
-	b[1] = (char)(0x80 | (u >> 12 & 0x3f));
-	b[2] = (char)(0x80 | (u >> 6 & 0x3f));
-	b[3] = (char)(0x80 | (u & 0x3f));
-	return 4;
-}
-
 /* Writes code point u as UTF-8 at *o if it fits before the NUL. */
 static int
 json_put_utf8(char *out, size_t cap, size_t *o, unsigned long u)
 {
 	char b[4];
-	size_t k = json_utf8_encode(b, u);
+	size_t k = utf8_put(b, u);
 
 	if (cap - 1 - *o < k)
 		return -1;

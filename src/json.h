@@ -2,6 +2,7 @@
 #ifndef JSON_H
 #define JSON_H
 #include <stddef.h>
+#include <string.h>
 #define JSMN_HEADER
 #define JSMN_STRICT
 #include <jsmn.h>
@@ -14,27 +15,19 @@
  * snprintf, without a NUL), so a caller can size or detect truncation. */
 size_t json_escape(char *out, size_t cap, const char *s, size_t n);
 /* Appends k bytes at out + *len, writing only what fits in cap; *len grows by
- * k regardless, so it ends as the length the whole output needs. */
-void json_put(char *out, size_t cap, size_t *len, const char *p, size_t k);
+ * k regardless, so it ends as the length the whole output needs.  (Inline:
+ * the writers call it for every piece.) */
+static inline __attribute__((always_inline)) void json_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
+{
+	size_t fit = *len < cap ? cap - *len : 0;
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes): 1..4.  If there is
- * none, the negated length of its maximal subpart (-1..-3): the lead byte and
- * the continuation bytes that could still have begun a valid sequence
- * (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts"), with
- * Java's one difference: an encoded surrogate (ED A0..BF xx) is one bad
- * sequence of three bytes, not three of one.  Java's decoder turns each such
- * subpart into one U+FFFD. */
-int json_utf8(const unsigned char *s, size_t n);
-/* Copies s (n bytes) with each maximal invalid UTF-8 subpart (json_utf8)
- * replaced by U+FFFD (EF BF BD), as a Java decoder and encoder do.  Writes at
- * most cap bytes; returns the full length, like json_escape. */
-size_t json_utf8_clean(char *out, size_t cap, const char *s, size_t n);
-/* Writes code point u (at most U+10FFFF) as UTF-8 into b; returns its length,
- * 1..4. */
-size_t json_utf8_encode(char b[4], unsigned long u);
+	if (fit > k)
+		fit = k;
+	if (fit)
+		memcpy(out + *len, p, fit);
+	*len += k;
+}
 
-/* The value of hex digit c, or -1. */
-int json_hex(int c);
 /* 1 if s (n bytes) is a number as RFC 8259 writes it (section 6):
  * -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 int json_number(const char *s, size_t n);

@@ -4,7 +4,6 @@
 #ifndef JW_H
 #define JW_H
 #include <stddef.h>
-#include <stdint.h>
 
 struct jw {
 	char *out;
@@ -16,17 +15,12 @@ struct jw {
 void jw_begin(struct jw *w, char *out, size_t cap, int pretty);
 /* A field whose value is the string v (n bytes, escaped here), or null if v is NULL. */
 void jw_str(struct jw *w, const char *key, const char *v, size_t n);
+/* jw_str with the key already escaped (ekey, elen bytes, as json_escape
+ * makes it once at start-up), for the keys written for every record. */
+void jw_str_ekey(struct jw *w, const char *ekey, size_t elen, const char *v, size_t n);
 /* A field whose value is JSON text written as it is (an object, a number). */
 void jw_raw(struct jw *w, const char *key, const char *json, size_t n);
 /* Closes the object.  Returns its length, or -1 if it did not fit in cap. */
 long jw_end(struct jw *w);
 
-/* A time of day and proleptic Gregorian date in UTC, for the timestamps the
- * processors write (ADDMETADATA's "ts", ADDTIME's time_key_format). */
-struct jw_tm {
-	long long year, secs;	/* secs: since the epoch, floored */
-	int mon, mday, hour, min, sec, ms, wday, yday;	/* mon 1..12, wday 0 = Sunday, yday 1.. */
-};
-/* ms since the epoch (negative: before 1970) broken down into tm. */
-void jw_civil(int64_t ms, struct jw_tm *tm);
 #endif

@@ -1,23 +1,19 @@
-/* PutRecords body, partition keys and answers.
+/* PutRecords: partition keys and answers.
  *
- * The body is {"StreamName":"S","Records":[{"Data":"B64","PartitionKey":"K"},...]}.
- * Like Firehose's it is produced twice per attempt, once into SHA-256 for
- * the signature and once onto the wire, so it never exists whole in memory.
+ * The body (api.c) is {"StreamName":"S","Records":[{"Data":"B64","PartitionKey":"K"},...]}.
  * A record's key is worked out again each time it is needed, from the
  * record itself: nothing is stored per record, and a record sent again
  * after a failure goes with the key it had. */
 #include <stdio.h>
 #include <string.h>
 #include <bearssl_hash.h>
-#include "b64.h"
+#include "hex.h"
 #include "kinesis.h"
+#include "numfmt.h"
+#include "rnd.h"
+#include "utf8.h"
 
-enum { P_HEAD, P_OPEN, P_DATA, P_MID, P_KEY, P_CLOSE, P_TAIL, P_DONE };
-
-static const char rec_open[] = ",{\"Data\":\"";	/* the comma before all but the first */
-static const char rec_mid[] = "\",\"PartitionKey\":\"";
-static const char rec_close[] = "\"}";
-static const char body_tail[] = "]}";
+static const char rec_mid[] = ",\"PartitionKey\":\"";
 
 /* --- keys --- */
 
@@ -26,7 +22,7 @@ int kinesis_key_valid(const char *s, size_t n)
 	size_t units = 0;
 
 	for (size_t i = 0; i < n && units <= KINESIS_MAX_KEY_CHARS;) {
-		int k = s[i] ? json_utf8((const unsigned char *)s + i, n - i) : -1;
+		int k = s[i] ? utf8_len((const unsigned char *)s + i, n - i) : -1;
 		if (k <= 0)
 			return 0;
 		units += k == 4 ? 2 : 1;	/* outside the BMP: a surrogate pair */
@@ -51,31 +47,13 @@ int kinesis_keys_init(struct kinesis_keys *k, enum kinesis_key_kind kind, const 
 	return k->arg_len >= 1 && k->arg_len <= KINESIS_MAX_FIELD ? 0 : -1;
 }
 
-/* The pos-th output of SplitMix64 seeded with salt (Steele, Lea and Flood,
- * "Fast splittable pseudorandom number generators", 2014): well spread, and
- * the same for a record whenever it is asked for. */
-static uint64_t mix(uint64_t salt, uint64_t pos)
-{
-	uint64_t z = salt + (pos + 1) * UINT64_C(0x9e3779b97f4a7c15);
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* The Java agent's key is "" + ThreadLocalRandom.nextDouble(1000000), e.g.
  * "482937.2839472934": the same shape, an integer part below 1000000 and up
  * to ten decimals without trailing zeros. */
 static size_t random_key(uint64_t salt, uint64_t pos, char *out)
 {
-	uint64_t x = mix(salt, pos);
-	int n = sprintf(out, "%u.%010llu", (unsigned)(x % 1000000),
-			(unsigned long long)(x / 1000000 % UINT64_C(10000000000)));
-
-	while (out[n - 1] == '0' && out[n - 2] != '.')
-		n--;
-	out[n] = '\0';
-	return (size_t)n;
+	/* the same for a record whenever it is asked for */
+	return numfmt_random_key(rnd_at(salt, pos), out);
 }
 
 /* The Java agent's DETERMINISTIC key: Guava's md5().hashBytes(data).toString(),
@@ -85,7 +63,6 @@ static size_t random_key(uint64_t salt, uint64_t pos, char *out)
  * its key depend on its neighbours; kagent hashes the record alone). */
 static size_t md5_key(const struct rec_view *v, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	br_md5_context c;
 	unsigned char d[br_md5_SIZE];
 
@@ -94,11 +71,7 @@ static size_t md5_key(const struct rec_view *v, char *out)
 		if (v->n[s])
 			br_md5_update(&c, v->p[s], v->n[s]);
 	br_md5_out(&c, d);
-	for (int i = 0; i < br_md5_SIZE; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[2 * br_md5_SIZE] = '\0';
+	hex_encode(d, br_md5_SIZE, out);
 	return 2 * br_md5_SIZE;
 }
 
@@ -152,7 +125,7 @@ static int rd_hex4(struct rd *r, unsigned long *u)
 {
 	*u = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = json_hex(rd_get(r));
+		int h = hex_digit(rd_get(r));
 		if (h < 0)
 			return -1;
 		*u = *u << 4 | (unsigned long)h;
@@ -204,7 +177,7 @@ static long rd_string(struct rd *r, char *out, size_t cap)
 		default:
 			return -1;
 		}
-		k = json_utf8_encode(b, u);
+		k = utf8_put(b, u);
 		for (size_t j = 0; j < k; j++, n++)
 			if (n < cap)
 				out[n] = b[j];
@@ -319,161 +292,35 @@ size_t kinesis_key(struct kinesis_keys *k, const struct rec_view *v, uint64_t po
 	return n;
 }
 
-/* --- the body --- */
+/* --- the body's extra field --- */
 
-static int skip_acked(struct kinesis_enc *e)
-{
-	while (e->i < e->end && ring_rec(e->ring, e->i)->acked)
-		e->i++;
-	return e->i < e->end;
-}
-
-/* Record i's key, escaped, into key (KINESIS_MAX_KEY_ESC bytes); returns its length. */
-static size_t esc_key(const struct kinesis_enc *e, uint64_t i, char *key)
+size_t kinesis_extra(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out)
 {
 	char raw[KINESIS_MAX_KEY_BYTES + 1];
-	struct rec_view v;
 	size_t n;
 	int fell;
 
-	e->view(e->ctx, e->ring, i, &v);
-	n = key_of(e->keys, &v, ring_rec(e->ring, i)->pos, raw, &fell);
+	n = key_of(a->keys, v, pos, raw, &fell);
+	if (out)
+		memcpy(out, rec_mid, sizeof rec_mid - 1);
 	/* a valid key escapes to at most 6 bytes a UTF-16 unit: it fits */
-	return json_escape(key, key ? KINESIS_MAX_KEY_ESC : 0, raw, n);
+	n = json_escape(out ? out + sizeof rec_mid - 1 : NULL, out ? KINESIS_MAX_KEY_ESC : 0, raw, n);
+	if (out)
+		out[sizeof rec_mid - 1 + n] = '"';
+	return sizeof rec_mid + n;
 }
 
-size_t kinesis_enc_init(struct kinesis_enc *e, const struct ring *r, uint64_t first, uint64_t end,
-			const char *stream, const struct kinesis_keys *keys, rec_view_fn view, void *ctx)
+size_t kinesis_extra_max(const struct api_args *a)
 {
-	size_t len;
-	int n = 0;
-
-	memset(e, 0, sizeof *e);
-	e->ring = r;
-	e->view = view ? view : ring_view;
-	e->ctx = ctx;
-	e->keys = keys;
-	e->first = e->i = first;
-	e->end = end;
-	e->head_len = (size_t)snprintf(e->head, sizeof e->head, "{\"StreamName\":\"%s\",\"Records\":[", stream);
-	len = e->head_len + sizeof body_tail - 1;
-	for (uint64_t i = first; i < end; i++) {
-		const struct rec *rc = ring_rec(r, i);
-		if (rc->acked)
-			continue;
-		len += (n++ ? 1 : 0) + sizeof rec_open - 2 + b64_len(rec_data_len(rc)) + sizeof rec_mid - 1 +
-		       esc_key(e, i, NULL) + sizeof rec_close - 1;
+	switch (a->keys->kind) {
+	case KINESIS_KEY_FIXED: return a->keys->arg_len;
+	case KINESIS_KEY_DETERMINISTIC: return 32;
+	case KINESIS_KEY_RANDOM: return NUMFMT_RANDOM_KEY_MAX;
+	default: return KINESIS_MAX_KEY_BYTES;
 	}
-	skip_acked(e);
-	return len;
-}
-
-/* A fixed piece of the body, from e->off on (json_piece). */
-static int piece(struct kinesis_enc *e, const char *s, size_t n, char **out, size_t *cap)
-{
-	return json_piece(s, n, &e->off, out, cap);
-}
-
-/* Base64 of the record from data offset e->off, in whole groups of 4.  The
- * view is asked for again at each call: a processed record's bytes live in
- * scratch memory that another flow may have used in between. */
-static int data(struct kinesis_enc *e, char **out, size_t *cap)
-{
-	struct rec_view v;
-	size_t k;
-
-	e->view(e->ctx, e->ring, e->i, &v);
-	k = b64_spans(v.p, v.n, &e->off, *out, *cap);
-	*out += k;
-	*cap -= k;
-	if (e->off < v.n[0] + v.n[1] + v.n[2])
-		return 0;
-	e->off = 0;
-	return 1;
-}
-
-size_t kinesis_enc_next(struct kinesis_enc *e, char *buf, size_t cap)
-{
-	char *out = buf;
-
-	while (cap > 0 && e->part != P_DONE) {
-		switch (e->part) {
-		case P_HEAD:
-			if (piece(e, e->head, e->head_len, &out, &cap))
-				e->part = e->i < e->end ? P_OPEN : P_TAIL;
-			break;
-		case P_OPEN: {
-			const char *s = e->nth ? rec_open : rec_open + 1;
-			if (piece(e, s, strlen(s), &out, &cap))
-				e->part = P_DATA;
-			break;
-		}
-		case P_DATA:
-			if (!data(e, &out, &cap))
-				return (size_t)(out - buf);	/* fewer than 4 bytes left */
-			e->part = P_MID;
-			break;
-		case P_MID:
-			if (piece(e, rec_mid, sizeof rec_mid - 1, &out, &cap)) {
-				e->key_len = esc_key(e, e->i, e->key);
-				e->part = P_KEY;
-			}
-			break;
-		case P_KEY:
-			if (piece(e, e->key, e->key_len, &out, &cap))
-				e->part = P_CLOSE;
-			break;
-		case P_CLOSE:
-			if (piece(e, rec_close, sizeof rec_close - 1, &out, &cap)) {
-				e->nth++;
-				e->i++;
-				e->part = skip_acked(e) ? P_OPEN : P_TAIL;
-			}
-			break;
-		case P_TAIL:
-			if (piece(e, body_tail, sizeof body_tail - 1, &out, &cap))
-				e->part = P_DONE;
-			break;
-		}
-	}
-	return (size_t)(out - buf);
 }
 
 /* --- answers --- */
-
-static int listed(const char *code, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(code, list[i]))
-			return 1;
-	return 0;
-}
-
-enum firehose_class kinesis_error(int status, const char *body, size_t len, const char *type_hdr,
-				  char *code, size_t codecap, char *msg, size_t msgcap)
-{
-	/* Beyond firehose_error's: a stream encrypted with a KMS key that is
-	 * disabled, missing or not enabled for the account will not take
-	 * records until someone fixes it; and the un-suffixed spellings of
-	 * the common authentication errors. */
-	static const char *const creds[] = {
-		"KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "KMSOptInRequired",
-		"IncompleteSignature", "MissingAuthenticationToken", "ExpiredToken", "OptInRequired",
-	};
-	enum firehose_class c = firehose_error(status, body, len, type_hdr, code, codecap, msg, msgcap);
-
-	return listed(code, creds, sizeof creds / sizeof *creds) ? FH_CREDS : c;
-}
-
-int kinesis_throttled(const char *code)
-{
-	static const char *const slow[] = {
-		"ProvisionedThroughputExceededException", "LimitExceededException", "KMSThrottlingException",
-		"ThrottlingException",
-	};
-
-	return listed(code, slow, sizeof slow / sizeof *slow);
-}
 
 /* 1 if token t is the whole number want. */
 static int count_is(const char *js, const jsmntok_t *t, long want)
@@ -497,9 +344,10 @@ static int is_str(const char *js, const jsmntok_t *t, int obj, const char *key)
 	return v > 0 && t[v].type == JSMN_STRING;
 }
 
-long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
-		   struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap)
+long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, struct ring *r, uint64_t first,
+		   uint64_t end, const struct api_args *a, char *code, size_t codecap)
 {
+	(void)a;
 	jsmn_parser p;
 	int n, arr, count;
 	long failed = 0, sent = 0;
@@ -544,13 +392,4 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 		ring_rec(r, i)->acked = 1;
 	}
 	return failed;
-}
-
-int kinesis_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end)
-{
-	if (!json_key_zero(body, len, "FailedRecordCount"))
-		return 0;
-	for (uint64_t i = first; i < end; i++)
-		ring_rec(r, i)->acked = 1;
-	return 1;
 }

@@ -1,43 +1,15 @@
-/* Amazon Kinesis Data Streams PutRecords: the request body, streamed from the
- * ring without building it whole, each record's partition key, and the
- * answer's meaning.  The same shape as firehose.h, so a flow drives either. */
+/* Amazon Kinesis Data Streams PutRecords: what is its own in the API table
+ * (api.h): each record's partition key, and the answer's per-record results. */
 #ifndef KINESIS_H
 #define KINESIS_H
 #include <stddef.h>
 #include <stdint.h>
-#include "firehose.h"
-#include "json.h"
-#include "ring.h"
+#include "api.h"
 
 #define KINESIS_TARGET "Kinesis_20131202.PutRecords"
 #define KINESIS_SERVICE "kinesis"
 
-/* PutRecords API reference and the Kinesis Data Streams quotas.  A record's
- * size is its data (before base64) plus its partition key (UTF-8 bytes); a
- * request's size is the sum of its records'. */
-#define KINESIS_MAX_BATCH_RECORDS 500
-#define KINESIS_MAX_RECORD_BYTES (1024 * 1024)		/* default stream MaxRecordSize */
-#define KINESIS_MAX_RECORD_BYTES_LARGE (10 * 1024 * 1024)	/* a raised one (2025) */
-/* 5 MiB is the limit documented since 2014 and the Java agent's
- * MAX_PUT_RECORDS_SIZE_BYTES; the service took 10 MiB with the 10 MiB
- * records, and a record must fit in a request, so streams whose records may
- * be larger than 1 MiB get the larger one (kinesis_max_batch_bytes). */
-#define KINESIS_MAX_BATCH_BYTES (5 * 1024 * 1024)
-#define KINESIS_MAX_BATCH_BYTES_LARGE (10 * 1024 * 1024)
-/* PartitionKey: 1..256 Unicode characters (model: min 1, max 256).  Counted
- * here as UTF-16 units, as the service's Java validation does, so a character
- * outside the BMP counts twice: never more than the service allows. */
-#define KINESIS_MAX_KEY_CHARS 256
-#define KINESIS_MAX_KEY_BYTES (3 * KINESIS_MAX_KEY_CHARS)	/* UTF-8, at most 3 bytes a unit */
-#define KINESIS_MAX_KEY_ESC (6 * KINESIS_MAX_KEY_CHARS)	/* JSON-escaped: \u00XX a unit */
-#define KINESIS_MAX_STREAM_NAME 128		/* [a-zA-Z0-9_.-]{1,128} (model) */
 #define KINESIS_MAX_FIELD 256			/* partitionKeyField's name, in bytes */
-
-/* The request limit for a stream whose records may be max_record bytes. */
-static inline size_t kinesis_max_batch_bytes(size_t max_record)
-{
-	return max_record > KINESIS_MAX_RECORD_BYTES ? KINESIS_MAX_BATCH_BYTES_LARGE : KINESIS_MAX_BATCH_BYTES;
-}
 
 /* How a record's partition key is chosen. */
 enum kinesis_key_kind {
@@ -75,58 +47,22 @@ int kinesis_key_valid(const char *s, size_t n);
 size_t kinesis_key(struct kinesis_keys *k, const struct rec_view *v, uint64_t pos,
 		   char out[KINESIS_MAX_KEY_BYTES + 1]);
 
-/* Streams the JSON body for the records of [first, end) not yet acked:
- * {"StreamName":"S","Records":[{"Data":"B64","PartitionKey":"K"},...]} */
-struct kinesis_enc {
-	const struct ring *ring;
-	rec_view_fn view;	/* a record's bytes as sent */
-	void *ctx;
-	const struct kinesis_keys *keys;
-	uint64_t first, end;
-	char head[32 + KINESIS_MAX_STREAM_NAME];	/* {"StreamName":"...","Records":[ */
-	size_t head_len;
-	char key[KINESIS_MAX_KEY_ESC];	/* the current record's key, escaped */
-	size_t key_len;
-	/* position */
-	int part;		/* HEAD, OPEN, DATA, MID, KEY, CLOSE, TAIL, DONE */
-	uint64_t i;		/* current record */
-	size_t off;		/* in the current fixed piece, or data bytes consumed */
-	int nth;		/* records written so far */
-};
+/* api.extra: record v's ,"PartitionKey":"K" (K escaped) into out, or only
+ * its length when out is NULL.  The key is worked out again at each call
+ * (DETERMINISTIC: an MD5 of the record each time), and never counted as a
+ * fallback. */
+size_t kinesis_extra(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out);
+/* api.extra_max: the bytes a record's key counts for in the batch limits,
+ * at the most its kind of key may take. */
+size_t kinesis_extra_max(const struct api_args *a);
 
-/* Prepares enc; returns the exact body length.  stream is checked by conf
- * ([a-zA-Z0-9_.-]{1,128}: no escaping).  view gives each record's bytes (NULL:
- * ring_view, the bytes as read).  Each record's key is worked out here and
- * again while streaming (DETERMINISTIC: an MD5 of the record each time). */
-size_t kinesis_enc_init(struct kinesis_enc *enc, const struct ring *r, uint64_t first, uint64_t end,
-			const char *stream, const struct kinesis_keys *keys, rec_view_fn view, void *ctx);
-/* Writes the next bytes of the body into out (cap >= 8); returns the count, 0 at the end. */
-size_t kinesis_enc_next(struct kinesis_enc *enc, char *out, size_t cap);
-
-/* Classifies a non-200 answer as firehose_error does, with Kinesis's own
- * codes: the KMS* errors of a stream's key that is disabled, missing or not
- * ours are FH_CREDS (a long backoff, said once); throttling
- * (ProvisionedThroughputExceededException, LimitExceededException,
- * KMSThrottlingException) and ResourceInUseException (a stream being created
- * or updated) are FH_RETRY. */
-enum firehose_class kinesis_error(int status, const char *body, size_t len, const char *type_hdr,
-				  char *code, size_t codecap, char *msg, size_t msgcap);
-/* 1 if code (a record's ErrorCode or an error's) says the stream is
- * throttling us: send slower. */
-int kinesis_throttled(const char *code);
-
-/* Applies a 200 answer to the batch: marks each accepted record acked.
- * toks is scratch for jsmn (ntoks entries; 5 a record and a few more).
- * Returns the number of records that failed (and the first failure's
- * ErrorCode in code), or -1 if the answer is malformed or does not match the
- * request (then nothing is marked): an entry count other than the records
- * sent, an entry that is neither a failure (ErrorCode) nor a success
- * (SequenceNumber and ShardId), a FailedRecordCount that is not the number
- * of failures. */
-long kinesis_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
-		   struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap);
-/* For an answer too long to keep whole: if its start says
- * "FailedRecordCount":0, marks every record of [first, end) acked and
- * returns 1; else 0. */
-int kinesis_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end);
+/* api.apply: marks each accepted record acked.  Returns the number of
+ * records that failed (and the first failure's ErrorCode in code), or -1 if
+ * the answer is malformed or does not match the request (then nothing is
+ * marked): an entry count other than the records sent, an entry that is
+ * neither a failure (ErrorCode) nor a success (SequenceNumber and ShardId),
+ * a FailedRecordCount that is not the number of failures.  toks: 5 a
+ * record and a few more. */
+long kinesis_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks, struct ring *r, uint64_t first,
+		   uint64_t end, const struct api_args *a, char *code, size_t codecap);
 #endif

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "addr.h"
 #include "arena.h"
 #include "log.h"
 #include "net.h"
@@ -39,7 +40,7 @@ int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep
 	n->ep = ep;
 	n->timeout_ms = c->connect_timeout_ms;
 	n->handshake_ms = c->handshake_timeout_ms;
-	if (c->proxy.host[0] && !http_no_proxy(c->no_proxy, ep->host)) {
+	if (c->proxy.host[0] && !addr_no_proxy(c->no_proxy, ep->host)) {
 		n->via = &c->proxy;
 		n->proxy_auth = c->proxy_auth;
 		n->creq_len = http_connect_request(n->creq, sizeof n->creq, ep->host, ep->port, c->proxy_auth);
@@ -59,7 +60,7 @@ int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep
 		n->sc = arena_alloc(sizeof *n->sc);
 		n->xc = arena_alloc(sizeof *n->xc);
 		n->iobuf = arena_alloc(BR_SSL_BUFSIZE_BIDI);
-		br_ssl_client_init_full(n->sc, n->xc, ta->ta, ta->n);
+		tls_client_init(n->sc, n->xc, ta);
 		br_ssl_engine_set_buffer(&n->sc->eng, n->iobuf, BR_SSL_BUFSIZE_BIDI, 1);
 	} else {
 		n->obuf = arena_alloc(NET_PLAIN_BUF);
@@ -89,6 +90,7 @@ static void close_fd(struct net *n)
 	if (n->fd >= 0)
 		close(n->fd);
 	n->fd = -1;
+	n->answer_due = 0;
 }
 
 /* Address cur failed (err: errno, 0 for a timeout): said in n->err, and the
@@ -318,6 +320,24 @@ static int tunnel(struct net *n)
 					" (it wants a user and password: http://USER:PASSWORD@HOST:PORT)");
 }
 
+/* The first piece of an answer is acknowledged at once: a server that
+ * writes its answer in two pieces (head, then body) with Nagle's algorithm
+ * waits for the first piece's ACK before it sends the second, and Linux may
+ * delay that ACK (40 ms) in the hope of sending it with data of ours, which
+ * will not come until the answer is whole.  TCP_QUICKACK, set after that
+ * read, sends the ACK it holds; once the rest flows in full segments the
+ * kernel acknowledges without waiting.  One system call a request. */
+static void quickack(struct net *n)
+{
+#ifdef TCP_QUICKACK
+	int one = 1;
+
+	setsockopt(n->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#else
+	(void)n;
+#endif
+}
+
 /* One send and one receive attempt; returns 1 if bytes moved, 0 if not, -1 on error. */
 static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *in, size_t ilen,
 		size_t *sent, size_t *got)
@@ -340,6 +360,10 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 		if (k > 0) {
 			*got = (size_t)k;
 			moved = 1;
+			if (n->answer_due) {
+				n->answer_due = 0;
+				quickack(n);
+			}
 		} else if (k == 0) {
 			n->eof = 1;
 			return fail(n, n->state == NET_HANDSHAKE ? "connection closed during the TLS handshake" :
@@ -455,6 +479,7 @@ unsigned char *net_sendbuf(struct net *n, size_t *len)
 
 void net_sendack(struct net *n, size_t len)
 {
+	n->answer_due = 0;
 	if (n->ep->tls)
 		br_ssl_engine_sendapp_ack(&n->sc->eng, len);
 	else
@@ -465,6 +490,8 @@ void net_flush(struct net *n)
 {
 	if (n->ep->tls && n->state == NET_OPEN)
 		br_ssl_engine_flush(&n->sc->eng, 0);
+	if (n->state == NET_OPEN)
+		n->answer_due = 1;
 }
 
 unsigned char *net_recvbuf(struct net *n, size_t *len)

@@ -37,6 +37,7 @@ struct net {
 	int64_t handshake_ms;		/* tlsHandshakeTimeoutMillis: the handshake */
 	int64_t deadline;		/* of the connection under way */
 	int eof;			/* the peer closed its side */
+	int answer_due;			/* a request was flushed: ACK its answer's first piece at once */
 	char err[384];			/* why the connection failed */
 	/* the addresses of ep (or via), tried in turn */
 	struct dns_res dns;

@@ -45,13 +45,20 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
+#include "hex.h"
 #include "rx.h"
+#include "utf8.h"
 
 #define RX_MAX_INST	10000		/* program size; {m,n} copies its operand */
 #define RX_MAX_DEPTH	100		/* nesting of groups */
 #define RX_MAX_COUNT	100000		/* largest m or n in {m,n} */
 #define RX_MAX_LISTMEM	(4 * 1024 * 1024)	/* bytes of thread lists */
 #define RX_MAX_REGS	16		/* nesting of repetitions that can match empty */
+#define RX_BT_FRAMES	2048		/* the backtracker's stack */
+/* The backtracker's steps: this many per byte of input, plus a base; past
+ * them the Pike VM runs instead (so the whole stays linear). */
+#define RX_BT_PER_BYTE	32
+#define RX_BT_BASE	1024
 
 /* The first three wait for input (or the end); the rest are followed at once. */
 enum {
@@ -83,6 +90,22 @@ struct rx_class {
 	uint32_t ascii[4];	/* code points 0..127 */
 	uint32_t first, n;	/* ranges of code points >= 128 */
 	uint8_t neg;
+	uint32_t in[4];		/* code points 0..127 in the class, negation applied */
+	uint8_t ascii_in[256];	/* the same by byte; 0 from 0x80 (decoded first) */
+};
+
+/* The bytes a path from some instruction can consume first, and whether it
+ * can reach MATCH consuming nothing (then it may succeed wherever it is). */
+struct rx_set {
+	uint32_t b[8];
+	int empty;
+};
+
+/* A backtracking frame: an alternative to try, a capture slot to restore,
+ * or a range of positions to go on from (a fast loop's). */
+enum { BT_ALT, BT_UNDO, BT_RANGE };
+struct rx_frame {
+	int32_t kind, pc, a, b;	/* ALT: pc at a; UNDO: slot a was b; RANGE: pc at b, b-1 .. a */
 };
 
 /* A thread list: each entry is pc, pending bytes, then nslots ints. */
@@ -108,7 +131,13 @@ struct rx {
 	int *stack;		/* (pc or -1-slot, value) pairs */
 	int *work;		/* the slots of the thread being followed */
 	struct rx_list l[2];
+	int bt;			/* the backtracker may run it (no loop can match empty) */
+	int32_t *fset;		/* per SPLIT: its two branches' first bytes, sets[2 * fset[pc]] and the next */
+	struct rx_set *sets;
 };
+
+/* The backtracker's stack, one for all patterns: a run never calls another. */
+static struct rx_frame rx_frames[RX_BT_FRAMES];
 
 /* Compiler state.  With prog == NULL nothing is written, only counted. */
 struct rxc {
@@ -328,63 +357,11 @@ static void rx_addbuiltin(struct rxc *c, int k, const struct rx_builtin *b, int 
 	rx_addrange(c, k, lo, 0x10ffff);
 }
 
-/* One code point of UTF-8 at s (n > 0 bytes): its length, or 1 and U+FFFD
- * for a byte that does not start a valid sequence. */
-static int rx_utf8(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c < 0xe0 && n >= 2 && (s[1] & 0xc0) == 0x80) {
-		*cp = (c & 0x1f) << 6 | (s[1] & 0x3f);
-		return 2;
-	}
-	if (c >= 0xe0 && c < 0xf0 && n >= 3 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (c != 0xe0 || s[1] >= 0xa0) && (c != 0xed || s[1] < 0xa0)) {
-		*cp = (c & 0x0f) << 12 | (s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-		return 3;
-	}
-	if (c >= 0xf0 && c < 0xf5 && n >= 4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (s[3] & 0xc0) == 0x80 && (c != 0xf0 || s[1] >= 0x90) && (c != 0xf4 || s[1] < 0x90)) {
-		*cp = (c & 0x07) << 18 | (s[1] & 0x3f) << 12 | (s[2] & 0x3f) << 6 | (s[3] & 0x3f);
-		return 4;
-	}
-	*cp = 0xfffd;
-	return 1;
-}
-
-static int rx_encode(uint32_t cp, unsigned char *b)
-{
-	if (cp < 0x80) {
-		b[0] = cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		b[0] = 0xc0 | cp >> 6;
-		b[1] = 0x80 | (cp & 0x3f);
-		return 2;
-	}
-	if (cp < 0x10000) {
-		b[0] = 0xe0 | cp >> 12;
-		b[1] = 0x80 | (cp >> 6 & 0x3f);
-		b[2] = 0x80 | (cp & 0x3f);
-		return 3;
-	}
-	b[0] = 0xf0 | cp >> 18;
-	b[1] = 0x80 | (cp >> 12 & 0x3f);
-	b[2] = 0x80 | (cp >> 6 & 0x3f);
-	b[3] = 0x80 | (cp & 0x3f);
-	return 4;
-}
-
 /* A literal character of the pattern itself: one UTF-8 sequence, or one
  * byte if it is not valid UTF-8 (matched as that byte). */
 static int rx_patchar(struct rxc *c, uint32_t *cp, int *raw)
 {
-	int k = rx_utf8(c->p + c->pos, c->len - c->pos, cp);
+	int k = utf8_decode(c->p + c->pos, c->len - c->pos, cp);
 
 	*raw = k == 1 && c->p[c->pos] >= 0x80;
 	if (*raw)
@@ -395,43 +372,25 @@ static int rx_patchar(struct rxc *c, uint32_t *cp, int *raw)
 
 static void rx_emitchar(struct rxc *c, uint32_t cp, int raw)
 {
-	unsigned char b[4];
-	int k;
+	char b[4];
+	size_t k;
 
 	if (raw) {
 		rx_emit(c, OP_BYTE, cp, 0, 0);
 		return;
 	}
-	k = rx_encode(cp, b);
-	for (int i = 0; i < k; i++)
-		rx_emit(c, OP_BYTE, b[i], 0, 0);
-}
-
-static int rx_hex(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
+	k = utf8_put(b, cp);
+	for (size_t i = 0; i < k; i++)
+		rx_emit(c, OP_BYTE, (unsigned char)b[i], 0, 0);
 }
 
 /* n hex digits at pos, or -1. */
 static long rx_hexn(struct rxc *c, int n)
 {
-	long v = 0;
+	long v = c->len - c->pos < (size_t)n ? -1 : hex_value((const char *)c->p + c->pos, (size_t)n);
 
-	if (c->len - c->pos < (size_t)n)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		int h = rx_hex(c->p[c->pos + i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	c->pos += n;
+	if (v >= 0)
+		c->pos += n;
 	return v;
 }
 
@@ -477,8 +436,8 @@ static int rx_escape(struct rxc *c, int inclass, uint32_t *cp, const struct rx_b
 		if (c->pos < c->len && c->p[c->pos] == '{') {
 			int nd = 0;
 			v = 0;
-			for (c->pos++; c->pos < c->len && rx_hex(c->p[c->pos]) >= 0; c->pos++, nd++)
-				if ((v = v * 16 + rx_hex(c->p[c->pos])) > 0x10ffff)
+			for (c->pos++; c->pos < c->len && hex_digit(c->p[c->pos]) >= 0; c->pos++, nd++)
+				if ((v = v * 16 + hex_digit(c->p[c->pos])) > 0x10ffff)
 					return rx_fail(c, at, "bad hex escape");
 			if (!nd || c->pos >= c->len || c->p[c->pos] != '}')
 				return rx_fail(c, at, "bad hex escape");
@@ -971,6 +930,77 @@ static int rx_pass(struct rxc *c, struct rxf *f)
 	return c->failed ? -1 : 0;
 }
 
+/* The first bytes of the paths from pc into set (a superset: an assertion
+ * is taken as passed).  rx->seen and rx->stack serve as scratch. */
+static void rx_first(struct rx *rx, int pc, uint32_t stamp, struct rx_set *set)
+{
+	int *st = rx->stack, sp = 0;
+
+	memset(set, 0, sizeof *set);
+	st[sp++] = pc;
+	while (sp > 0) {
+		const struct rx_inst *in = &rx->prog[pc = st[--sp]];
+		const struct rx_class *k;
+
+		if (rx->seen[pc] == stamp)
+			continue;
+		rx->seen[pc] = stamp;
+		switch (in->op) {
+		case OP_BYTE:
+			set->b[in->c >> 5] |= 1u << (in->c & 31);
+			break;
+		case OP_CLASS:
+			k = &rx->cls[in->x];
+			for (int w = 0; w < 4; w++)
+				set->b[w] |= k->in[w];
+			/* any byte from 0x80 may start (or be) a character above ASCII */
+			if (k->neg || k->n)
+				for (int w = 4; w < 8; w++)
+					set->b[w] = ~0u;
+			break;
+		case OP_MATCH:
+			set->empty = 1;
+			break;
+		case OP_SPLIT:
+			st[sp++] = in->y;
+			st[sp++] = in->x;
+			break;
+		case OP_JMP:
+			st[sp++] = in->x;
+			break;
+		default:	/* SAVE, ASSERT */
+			st[sp++] = pc + 1;
+			break;
+		}
+	}
+}
+
+/* For each SPLIT the backtracker meets, what each branch can start with:
+ * a branch that cannot start with the byte at hand is not tried.  Not for
+ * very large programs (the work here is the SPLITs times the program). */
+static void rx_firstsets(struct rx *rx)
+{
+	int nsplit = 0;
+	uint32_t stamp = 0;
+
+	for (int i = 0; i < rx->ninst; i++)
+		nsplit += rx->prog[i].op == OP_SPLIT && !rx->prog[i].c;
+	if (nsplit == 0 || (long)nsplit * rx->ninst > 4000000L)
+		return;
+	rx->fset = arena_alloc((size_t)rx->ninst * sizeof *rx->fset);
+	rx->sets = arena_alloc((size_t)nsplit * 2 * sizeof *rx->sets);
+	nsplit = 0;
+	for (int i = 0; i < rx->ninst; i++) {
+		if (rx->prog[i].op != OP_SPLIT || rx->prog[i].c)
+			continue;
+		rx->fset[i] = nsplit;
+		rx_first(rx, rx->prog[i].x, ++stamp, &rx->sets[2 * nsplit]);
+		rx_first(rx, rx->prog[i].y, ++stamp, &rx->sets[2 * nsplit + 1]);
+		nsplit++;
+	}
+	memset(rx->seen, 0, (size_t)rx->ninst * rx->modes * sizeof *rx->seen);
+}
+
 struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 {
 	struct rxc c = { .p = (const unsigned char *)pattern, .len = len, .err = err, .errcap = errcap };
@@ -1035,6 +1065,31 @@ struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 	rx->work = arena_alloc((size_t)rx->nslots * sizeof *rx->work);
 	for (int i = 0; i < 2; i++)
 		rx->l[i].e = arena_alloc((size_t)rx->listcap * rx->stride * sizeof(int));
+	for (int k = 0; k < c.ncls; k++)
+		for (int w = 0; w < 4; w++)
+			rx->cls[k].in[w] = rx->cls[k].neg ? ~rx->cls[k].ascii[w] : rx->cls[k].ascii[w];
+	for (int k = 0; k < c.ncls; k++)
+		for (int b = 0; b < 128; b++)
+			rx->cls[k].ascii_in[b] = rx->cls[k].in[b >> 5] >> (b & 31) & 1;
+	/* A greedy loop over one character (X* and X+ with X a class or a
+	 * byte): SPLIT x,y where x is X and X is followed by a jump back to
+	 * the SPLIT (X*) or by the SPLIT itself (X+).  The backtracker runs it
+	 * as a scan (c = 1 on the SPLIT; the Pike VM ignores c there). */
+	rx->bt = f.regs == 0;
+	for (int i = 0; i < c.n; i++) {
+		struct rx_inst *in = &rx->prog[i], *x;
+		if (in->op != OP_SPLIT)
+			continue;
+		in->c = 0;	/* (an instruction turned into a SPLIT may have had one) */
+		if (in->x >= in->y || in->x >= c.n - 1)
+			continue;
+		x = &rx->prog[in->x];
+		if ((x->op == OP_CLASS || x->op == OP_BYTE) &&
+		    (in->x + 1 == i || (x[1].op == OP_JMP && x[1].x == i)))
+			in->c = 1;
+	}
+	if (rx->bt)
+		rx_firstsets(rx);
 	rx->firstbyte = -1;
 	for (int i = 0; i < c.n; i++) {
 		if (rx->prog[i].op == OP_SAVE)
@@ -1183,7 +1238,7 @@ static void rx_follow(struct rx *rx, struct rx_list *l, int pc, const unsigned c
 	}
 }
 
-int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps)
+int rx_exec_pike(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	struct rx_list *cl = &rx->l[0], *nl = &rx->l[1], *tmp;
@@ -1219,7 +1274,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 				stamp = base + (uint32_t)(i - from) + 1;
 			}
 			if (i < n)
-				boundary = i + rx_utf8(s + i, n - i, &cp);
+				boundary = i + utf8_decode(s + i, n - i, &cp);
 			for (int k = 0; k < rx->nslots; k++)
 				rx->work[k] = -1;
 			rx_follow(rx, cl, 0, s, n, i, stamp);
@@ -1260,7 +1315,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 			case OP_CLASS:
 				if (i >= n)
 					break;
-				k = rx_utf8(s + i, n - i, &cp);
+				k = utf8_decode(s + i, n - i, &cp);
 				if (!rx_inclass(rx, &rx->cls[in->x], cp))
 					break;
 				if (k > 1) {
@@ -1279,4 +1334,198 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 			break;
 	}
 	return matched;
+}
+
+static inline __attribute__((always_inline)) void rx_frame_set(struct rx_frame *f, int kind, int pc, int a, int b)
+{
+	f->kind = kind;
+	f->pc = pc;
+	f->a = a;
+	f->b = b;
+}
+
+/* The backtracker: from position i, paths tried depth first in the order
+ * of preference, exactly as Java's Matcher tries them (so the first match is
+ * Java's, and the Pike VM's).  Used for programs with no loop that can
+ * match empty (no MARK), which is every pattern the built-in formats have.
+ * A greedy loop over one character scans ahead in a tight loop over ASCII
+ * and leaves one frame for all the places it may give back.  Returns 1 on
+ * a match (the slots in rx->work), 0 if none from i, -1 when the budget
+ * or the stack ran out (then nothing is known). */
+static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, int64_t *budgetp)
+{
+	struct rx_frame *st = rx_frames, *f;
+	int *w = rx->work, sp = 0, pc = 0, r;
+	int64_t budget = *budgetp;
+
+	for (;;) {
+		const struct rx_inst *in = &rx->prog[pc];
+
+		switch (in->op) {
+		case OP_BYTE:
+			if (i < n && s[i] == in->c) {
+				i++;
+				pc++;
+				continue;
+			}
+			goto fail;
+		case OP_CLASS: {
+			const struct rx_class *k = &rx->cls[in->x];
+			uint32_t cp;
+
+			if (i >= n)
+				goto fail;
+			if (s[i] < 0x80) {
+				if (!k->ascii_in[s[i]])
+					goto fail;
+				i++;
+				pc++;
+				continue;
+			}
+			int len = utf8_decode(s + i, n - i, &cp);
+			if (!rx_inclass(rx, k, cp))
+				goto fail;
+			i += (size_t)len;
+			pc++;
+			continue;
+		}
+		case OP_MATCH:
+			if (mode == RX_MATCHES && i != n)
+				goto fail;
+			r = 1;
+			goto out;
+		case OP_JMP:
+			pc = in->x;
+			continue;
+		case OP_SPLIT:
+			/* Only SPLITs and failures are counted: between two of them
+			 * the path runs straight, at most the program's length. */
+			if (sp == RX_BT_FRAMES || --budget < 0) {
+				r = -1;
+				goto out;
+			}
+			if (in->c) {
+				/* X* or X+: take every ASCII X ahead at once */
+				const struct rx_inst *x = &rx->prog[in->x];
+				size_t j = i;
+
+				if (x->op == OP_BYTE) {
+					while (j < n && s[j] == x->c && x->c < 0x80)
+						j++;
+				} else {
+					const uint8_t *m = rx->cls[x->x].ascii_in;
+					while (j < n && m[s[j]])
+						j++;
+				}
+				budget -= (int64_t)(j - i);
+				if (j < n && s[j] >= 0x80) {
+					/* X decides for itself on what is not ASCII */
+					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j);
+					i = j;
+					pc = in->x;
+					continue;
+				}
+				if (j > i)
+					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j - 1);
+				i = j;
+				pc = in->y;
+				continue;
+			}
+			if (rx->fset) {
+				const struct rx_set *fx = &rx->sets[2 * rx->fset[pc]];
+				int ox = fx[0].empty || (i < n && (fx[0].b[s[i] >> 5] >> (s[i] & 31) & 1));
+				int oy = fx[1].empty || (i < n && (fx[1].b[s[i] >> 5] >> (s[i] & 31) & 1));
+
+				if (!ox && !oy)
+					goto fail;
+				if (!ox || !oy) {
+					pc = ox ? in->x : in->y;
+					continue;
+				}
+			}
+			rx_frame_set(&st[sp++], BT_ALT, in->y, (int)i, 0);
+			pc = in->x;
+			continue;
+		case OP_SAVE:
+			if (sp == RX_BT_FRAMES) {
+				r = -1;
+				goto out;
+			}
+			rx_frame_set(&st[sp++], BT_UNDO, 0, in->x, w[in->x]);
+			w[in->x] = (int)i;
+			pc++;
+			continue;
+		case OP_ASSERT:
+			if (!rx_assert(in->c, s, n, i))
+				goto fail;
+			pc++;
+			continue;
+		default:
+			r = -1;		/* MARK, IFEMPTY: not for the backtracker */
+			goto out;
+		}
+fail:
+		if (--budget < 0) {
+			r = -1;
+			goto out;
+		}
+		for (;;) {
+			if (sp == 0) {
+				r = 0;
+				goto out;
+			}
+			f = &st[sp - 1];
+			if (f->kind == BT_UNDO) {
+				w[f->a] = f->b;
+				sp--;
+				continue;
+			}
+			pc = f->pc;
+			if (f->kind == BT_ALT) {
+				i = (size_t)f->a;
+				sp--;
+			} else {
+				i = (size_t)f->b;
+				if (f->b-- == f->a)
+					sp--;
+			}
+			break;
+		}
+	}
+out:
+	*budgetp = budget;
+	return r;
+}
+
+int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int64_t budget;
+	size_t i = from;
+	int r = 0;
+
+	if (!rx->bt || n > INT_MAX - 1 || from > n)
+		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
+	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
+	for (int k = 0; k < rx->nsave; k++)
+		rx->work[k] = -1;
+	for (;;) {
+		uint32_t cp;
+
+		if (mode == RX_FIND && rx->firstbyte >= 0) {
+			const unsigned char *q = memchr(s + i, rx->firstbyte, n - i);
+			if (!q)
+				break;
+			i = (size_t)(q - s);
+		}
+		if ((r = rx_bt(rx, s, n, i, mode, &budget)) != 0 || mode != RX_FIND || i >= n)
+			break;
+		/* Java tries each character, not each byte, as a start */
+		i += (size_t)utf8_decode(s + i, n - i, &cp);
+	}
+	if (r < 0)
+		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
+	for (int g = 0; g < 2 * ncaps; g++)
+		caps[g] = r && g < rx->nsave ? rx->work[g] : -1;
+	return r;
 }

@@ -34,4 +34,7 @@ enum rx_mode {
  * group g (g = 0: the whole match), -1 for a group that did not take part.
  * Returns 1 on a match, 0 if none.  Not reentrant: one match at a time per rx. */
 int rx_exec(struct rx *rx, const char *s, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps);
+/* The same, always by the Pike VM (rx_exec takes a faster way when the
+ * pattern allows it): the reference the tests and fuzzers hold it to. */
+int rx_exec_pike(struct rx *rx, const char *s, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps);
 #endif

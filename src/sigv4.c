@@ -9,6 +9,9 @@
 #include <string.h>
 #include <bearssl.h>
 
+#include "civil.h"
+#include "hex.h"
+#include "sha256.h"
 #include "sigv4.h"
 
 #define ALGORITHM	"AWS4-HMAC-SHA256"
@@ -41,7 +44,7 @@ static void
 put(struct sink *s, const void *p, size_t n)
 {
 	if (s->sha != NULL)
-		br_sha256_update(s->sha, p, n);
+		sha256_update(s->sha, p, n);
 	if (s->hmac != NULL)
 		br_hmac_update(s->hmac, p, n);
 	if (s->buf == NULL || s->full)
@@ -69,27 +72,11 @@ sink_end(struct sink *s)
 	return (int)s->len;
 }
 
-static const char hexlc[] = "0123456789abcdef";
-static const char hexuc[] = "0123456789ABCDEF";
-
 static int
 unreserved(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* Hex digit value, or -1. */
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* URI-encodes p[0..n): unreserved bytes (and '/' when keepslash) as they
@@ -109,8 +96,8 @@ put_encoded(struct sink *s, const char *p, size_t n, int keepslash)
 		put(s, p + i - run, run);
 		run = 0;
 		pct[0] = '%';
-		pct[1] = hexuc[c >> 4];
-		pct[2] = hexuc[c & 15];
+		pct[1] = hex_upper[c >> 4];
+		pct[2] = hex_upper[c & 15];
 		put(s, pct, 3);
 	}
 	put(s, p + n - run, run);
@@ -254,15 +241,15 @@ qenc_next(struct qenc *e)
 		return -1;
 	c = (unsigned char)*e->p++;
 	if (c == '%' && e->end - e->p >= 2 &&
-	    (hi = hexval((unsigned char)e->p[0])) >= 0 &&
-	    (lo = hexval((unsigned char)e->p[1])) >= 0) {
+	    (hi = hex_digit((unsigned char)e->p[0])) >= 0 &&
+	    (lo = hex_digit((unsigned char)e->p[1])) >= 0) {
 		c = (unsigned char)(hi << 4 | lo);
 		e->p += 2;
 	}
 	if (unreserved(c))
 		return c;
-	e->pend[0] = hexuc[c >> 4];
-	e->pend[1] = hexuc[c & 15];
+	e->pend[0] = hex_upper[c >> 4];
+	e->pend[1] = hex_upper[c & 15];
 	e->npend = 2;
 	return '%';
 }
@@ -503,17 +490,18 @@ put_creq(struct sink *s, const struct sigv4_req *req)
 void
 sigv4_amz_date(time_t t, char out[17])
 {
-	struct tm tm;
-	int v[6], i;
+	struct civil tm;
+	long long v[6];
+	int i;
 	char *p = out;
 
-	gmtime_r(&t, &tm);
-	v[0] = tm.tm_year + 1900;
-	v[1] = tm.tm_mon + 1;
-	v[2] = tm.tm_mday;
-	v[3] = tm.tm_hour;
-	v[4] = tm.tm_min;
-	v[5] = tm.tm_sec;
+	civil_from_ms((int64_t)t * 1000, &tm);
+	v[0] = tm.year;
+	v[1] = tm.mon;
+	v[2] = tm.mday;
+	v[3] = tm.hour;
+	v[4] = tm.min;
+	v[5] = tm.sec;
 	/* By hand rather than strftime: a year past 9999 cannot overflow out. */
 	v[0] %= 10000;
 	*p++ = (char)('0' + v[0] / 1000);
@@ -531,27 +519,12 @@ sigv4_amz_date(time_t t, char out[17])
 }
 
 void
-sigv4_hex(const unsigned char *in, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hexlc[in[i] >> 4];
-		out[2 * i + 1] = hexlc[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-void
 sigv4_sha256_hex(const void *data, size_t n, char out[65])
 {
-	br_sha256_context sc;
 	unsigned char h[32];
 
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, data, n);
-	br_sha256_out(&sc, h);
-	sigv4_hex(h, sizeof(h), out);
+	sha256(data, n, h);
+	hex_encode(h, sizeof(h), out);
 }
 
 int
@@ -610,7 +583,7 @@ hmac(const void *key, size_t klen, const void *data, size_t dlen, unsigned char 
 	br_hmac_key_context kc;
 	br_hmac_context hc;
 
-	br_hmac_key_init(&kc, &br_sha256_vtable, key, klen);
+	br_hmac_key_init(&kc, &sha256_vtable, key, klen);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, data, dlen);
 	br_hmac_out(&hc, out);
@@ -619,12 +592,9 @@ hmac(const void *key, size_t klen, const void *data, size_t dlen, unsigned char 
 static void
 secret_tag(const char *secret, unsigned char tag[16])
 {
-	br_sha256_context sc;
 	unsigned char h[32];
 
-	br_sha256_init(&sc);
-	br_sha256_update(&sc, secret, strlen(secret));
-	br_sha256_out(&sc, h);
+	sha256(secret, strlen(secret), h);
 	memcpy(tag, h, 16);
 }
 
@@ -659,10 +629,10 @@ sigv4_signing_key(struct sigv4_key *key, const char *secret, const char *amz_dat
 		memcpy(k0 + 4, secret, seclen);
 		k0len = 4 + seclen;
 	} else {
-		br_sha256_init(&sc);
-		br_sha256_update(&sc, "AWS4", 4);
-		br_sha256_update(&sc, secret, seclen);
-		br_sha256_out(&sc, k0);
+		sha256_init(&sc);
+		sha256_update(&sc, "AWS4", 4);
+		sha256_update(&sc, secret, seclen);
+		sha256_out(&sc, k0);
 		k0len = 32;
 	}
 	hmac(k0, k0len, date, dlen, k);
@@ -700,22 +670,22 @@ sigv4_authorization(const struct sigv4_req *req, const char *access_key, const c
 
 	/* Hash the canonical request as it is produced. */
 	memset(&s, 0, sizeof(s));
-	br_sha256_init(&sc);
+	sha256_init(&sc);
 	s.sha = &sc;
 	if (put_creq(&s, req) == -1)
 		return -1;
-	br_sha256_out(&sc, h);
-	sigv4_hex(h, sizeof(h), hex);
+	sha256_out(&sc, h);
+	hex_encode(h, sizeof(h), hex);
 
 	/* Signature = HMAC(signing key, string to sign), also streamed. */
 	sigv4_signing_key(key, secret, amz_date, region, service);
-	br_hmac_key_init(&kc, &br_sha256_vtable, key->key, sizeof(key->key));
+	br_hmac_key_init(&kc, &sha256_vtable, key->key, sizeof(key->key));
 	br_hmac_init(&hc, &kc, 0);
 	memset(&s, 0, sizeof(s));
 	s.hmac = &hc;
 	put_sts(&s, amz_date, region, service, hex);
 	br_hmac_out(&hc, h);
-	sigv4_hex(h, sizeof(h), hex);
+	hex_encode(h, sizeof(h), hex);
 
 	sink_buf(&s, out, cap);
 	put_str(&s, ALGORITHM " Credential=");

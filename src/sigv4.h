@@ -44,8 +44,6 @@ struct sigv4_key {
 
 /* "20150830T123600Z" for t (UTC) into out[17]. */
 void sigv4_amz_date(time_t t, char out[17]);
-/* Lowercase hex of n bytes into out (2n+1 bytes with NUL). */
-void sigv4_hex(const unsigned char *in, size_t n, char *out);
 /* SHA-256 of data as 64 hex digits + NUL. */
 void sigv4_sha256_hex(const void *data, size_t n, char out[65]);
 

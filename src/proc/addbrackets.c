@@ -8,8 +8,9 @@
  * a UTF-8 locale, and always since Java 18.)  No options. */
 #include <string.h>
 
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
+#include "utf8.h"
 #include "proc.h"
 
 static int
@@ -30,7 +31,7 @@ ab_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	if (cap < 2)
 		return PROC_TOOLONG;
 	out[0] = '{';
-	len = 1 + json_utf8_clean(out + 1, cap - 1, in, n);
+	len = 1 + utf8_clean(out + 1, cap - 1, in, n);
 	if (len >= cap)
 		return PROC_TOOLONG;
 	out[len++] = '}';

@@ -28,10 +28,12 @@
 #include <strings.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "civil.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"
+#include "numfmt.h"
 #include "proc.h"
 
 struct am_state {
@@ -302,18 +304,29 @@ am_init(void **state, struct conf_opts *o)
 
 /* ---- per record -------------------------------------------------------- */
 
-/* ms since the epoch -> "yyyy-MM-ddTHH:mm:ss.SSSZ" (UTC) into out (>= 40). */
+/* ms since the epoch -> "yyyy-MM-ddTHH:mm:ss.SSSZ" (UTC) into out: 40
+ * bytes hold it with the longest year (19 digits). */
 static size_t
-am_time(int64_t ms, char *out, size_t cap)
+am_time(int64_t ms, char out[40])
 {
-	struct jw_tm tm;
+	struct civil tm;
 	long long y;
 
-	jw_civil(ms, &tm);
+	civil_from_ms(ms, &tm);
 	/* SimpleDateFormat's "yyyy" is the year of the era: 1 BC is 0001 */
 	y = tm.year < 1 ? 1 - tm.year : tm.year;
-	return (size_t)snprintf(out, cap, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", y, tm.mon, tm.mday,
-	    tm.hour, tm.min, tm.sec, tm.ms);
+	const struct { uint64_t v; int w; char after; } f[] = {
+		{ (uint64_t)y, 4, '-' }, { (uint64_t)tm.mon, 2, '-' }, { (uint64_t)tm.mday, 2, 'T' },
+		{ (uint64_t)tm.hour, 2, ':' }, { (uint64_t)tm.min, 2, ':' }, { (uint64_t)tm.sec, 2, '.' },
+		{ (uint64_t)tm.ms, 3, 'Z' },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		n += numfmt_pad(out + n, f[i].v, f[i].w, '0');
+		out[n++] = f[i].after;
+	}
+	return n;
 }
 
 static long
@@ -328,7 +341,7 @@ am_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 		n--;
 	jw_begin(&w, out, cap, s->pretty);
 	if (s->ts)
-		jw_str(&w, "ts", ts, am_time(m->wall_ms, ts, sizeof ts));
+		jw_str(&w, "ts", ts, am_time(m->wall_ms, ts));
 	jw_raw(&w, "metadata", s->meta, s->metalen);
 	jw_str(&w, "data", in, n);
 	len = jw_end(&w);

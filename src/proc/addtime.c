@@ -24,10 +24,12 @@
 #include <string.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "civil.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"
+#include "numfmt.h"
 #include "proc.h"
 
 #define AT_MAXVALUE 256		/* bytes of a formatted time, at most */
@@ -52,32 +54,45 @@ static const char at_months[12][10] = {
 /* One conversion (the letter after %; '3' for %3N, '9' for %9N) into b
  * (>= AT_CONVMAX + 1 bytes); its length, or -1 if there is no such one. */
 static int
-at_conv(char c, const struct jw_tm *tm, char *b)
+at_conv(char c, const struct civil *tm, char *b)
 {
-	size_t n = AT_CONVMAX + 1;
+	size_t k;
 
 	switch (c) {
-	case 'Y': return snprintf(b, n, "%lld", tm->year);
-	case 'y': return snprintf(b, n, "%02d", (int)((tm->year % 100 + 100) % 100));
-	case 'm': return snprintf(b, n, "%02d", tm->mon);
-	case 'd': return snprintf(b, n, "%02d", tm->mday);
-	case 'e': return snprintf(b, n, "%2d", tm->mday);
-	case 'j': return snprintf(b, n, "%03d", tm->yday);
-	case 'H': return snprintf(b, n, "%02d", tm->hour);
-	case 'M': return snprintf(b, n, "%02d", tm->min);
-	case 'S': return snprintf(b, n, "%02d", tm->sec);
-	case 'a': return snprintf(b, n, "%.3s", at_days[tm->wday]);
-	case 'A': return snprintf(b, n, "%s", at_days[tm->wday]);
-	case 'b': return snprintf(b, n, "%.3s", at_months[tm->mon - 1]);
-	case 'B': return snprintf(b, n, "%s", at_months[tm->mon - 1]);
-	case 'F': return snprintf(b, n, "%lld-%02d-%02d", tm->year, tm->mon, tm->mday);
-	case 'T': return snprintf(b, n, "%02d:%02d:%02d", tm->hour, tm->min, tm->sec);
-	case 's': return snprintf(b, n, "%lld", tm->secs);
-	case 'z': return snprintf(b, n, "+0000");
-	case 'Z': return snprintf(b, n, "UTC");
-	case '%': return snprintf(b, n, "%%");
-	case '3': return snprintf(b, n, "%03d", tm->ms);
-	case '9': case 'L': return snprintf(b, n, "%03d000000", tm->ms);
+	case 'Y': return (int)numfmt_i64(b, tm->year);
+	case 'y': return (int)numfmt_pad(b, (uint64_t)((tm->year % 100 + 100) % 100), 2, '0');
+	case 'm': return (int)numfmt_pad(b, (uint64_t)tm->mon, 2, '0');
+	case 'd': return (int)numfmt_pad(b, (uint64_t)tm->mday, 2, '0');
+	case 'e': return (int)numfmt_pad(b, (uint64_t)tm->mday, 2, ' ');
+	case 'j': return (int)numfmt_pad(b, (uint64_t)tm->yday, 3, '0');
+	case 'H': return (int)numfmt_pad(b, (uint64_t)tm->hour, 2, '0');
+	case 'M': return (int)numfmt_pad(b, (uint64_t)tm->min, 2, '0');
+	case 'S': return (int)numfmt_pad(b, (uint64_t)tm->sec, 2, '0');
+	case 'a': memcpy(b, at_days[tm->wday], 3); return 3;
+	case 'A': k = strlen(at_days[tm->wday]); memcpy(b, at_days[tm->wday], k); return (int)k;
+	case 'b': memcpy(b, at_months[tm->mon - 1], 3); return 3;
+	case 'B': k = strlen(at_months[tm->mon - 1]); memcpy(b, at_months[tm->mon - 1], k); return (int)k;
+	case 'F':
+		k = numfmt_i64(b, tm->year);
+		b[k++] = '-';
+		k += numfmt_pad(b + k, (uint64_t)tm->mon, 2, '0');
+		b[k++] = '-';
+		return (int)(k + numfmt_pad(b + k, (uint64_t)tm->mday, 2, '0'));
+	case 'T':
+		k = numfmt_pad(b, (uint64_t)tm->hour, 2, '0');
+		b[k++] = ':';
+		k += numfmt_pad(b + k, (uint64_t)tm->min, 2, '0');
+		b[k++] = ':';
+		return (int)(k + numfmt_pad(b + k, (uint64_t)tm->sec, 2, '0'));
+	case 's': return (int)numfmt_i64(b, tm->secs);
+	case 'z': memcpy(b, "+0000", 5); return 5;
+	case 'Z': memcpy(b, "UTC", 3); return 3;
+	case '%': b[0] = '%'; return 1;
+	case '3': return (int)numfmt_pad(b, (uint64_t)tm->ms, 3, '0');
+	case '9': case 'L':
+		k = numfmt_pad(b, (uint64_t)tm->ms, 3, '0');
+		memcpy(b + k, "000000", 6);
+		return (int)k + 6;
 	default: return -1;
 	}
 }
@@ -98,7 +113,7 @@ at_spec(const char *fmt, size_t i, size_t *used)
 /* fmt expanded for tm into out (at most AT_MAXVALUE bytes written); its
  * full length, or -1 at an unknown conversion (whose offset goes to *bad). */
 static int
-at_format(const char *fmt, const struct jw_tm *tm, char *out, size_t *bad)
+at_format(const char *fmt, const struct civil *tm, char *out, size_t *bad)
 {
 	char b[AT_CONVMAX + 1];
 	size_t i = 0, len = 0, used;
@@ -131,7 +146,7 @@ at_init(void **state, struct conf_opts *o)
 {
 	struct at_state *s = arena_alloc(sizeof *s);
 	const char *key;
-	struct jw_tm tm;
+	struct civil tm;
 	char out[AT_MAXVALUE];
 	size_t i, bad, used, bound = 0, e;
 	int r;
@@ -157,7 +172,7 @@ at_init(void **state, struct conf_opts *o)
 		bound += AT_CONVMAX;
 		i += used;
 	}
-	jw_civil(0, &tm);
+	civil_from_ms(0, &tm);
 	if (at_format(s->fmt, &tm, out, &bad) < 0)
 		return conf_opt_error(o, "time_key_format",
 		    "unsupported conversion \"%.*s\" (there are %%Y %%y %%m %%d %%e %%j %%H %%M %%S "
@@ -181,7 +196,7 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 {
 	struct at_state *s = state;
 	const jsmntok_t *t = s->rec.t;
-	struct jw_tm tm;
+	struct civil tm;
 	char v[AT_MAXVALUE];
 	size_t at, end, vlen, elen, len, bad;
 	int j, k, last = -1;
@@ -201,7 +216,7 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	else
 		at = (size_t)t[last].end + (t[last].type == JSMN_STRING);
 	end = (size_t)t[0].end;
-	jw_civil(m->wall_ms, &tm);
+	civil_from_ms(m->wall_ms, &tm);
 	/* init checked the conversions and that the value fits in v */
 	vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
 	elen = json_escape(NULL, 0, v, vlen);

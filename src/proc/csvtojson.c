@@ -40,7 +40,7 @@
  * surrogate pair. */
 #include <string.h>
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "proc.h"
@@ -55,7 +55,16 @@ struct csvtojson {
 	const char *lit;	/* without quoting: the delimiter when it is a plain string */
 	size_t litlen;
 	struct rx *rx;		/* ... and when it is not */
+	const char **enames;	/* the names as JSON escapes them, and their lengths */
+	size_t *elens;
+	size_t *cols;		/* scratch: each column's start and end, found once */
 };
+
+/* Column i's field: its name (escaped at start-up) and value v (NULL: null). */
+static void csvtojson_field(const struct csvtojson *c, struct jw *w, size_t i, const char *v, size_t n)
+{
+	jw_str_ekey(w, c->enames[i], c->elens[i], v, n);
+}
 
 /* The string a Java regular expression stands for when it is a plain one
  * (ordinary characters, escaped punctuation, \t \n \r \f), into out (room
@@ -125,6 +134,17 @@ static int csvtojson_init(void **state, struct conf_opts *o)
 			if (!strcmp(c->names[i], c->names[j]))
 				return conf_opt_error(o, "customFieldNames", "\"%s\" is there twice ([%zu] and [%zu])",
 				    c->names[i], j, i);
+	c->enames = arena_alloc(c->nnames * sizeof *c->enames);
+	c->elens = arena_alloc(c->nnames * sizeof *c->elens);
+	c->cols = arena_alloc(2 * c->nnames * sizeof *c->cols);
+	for (i = 0; i < c->nnames; i++) {
+		size_t e = json_escape(NULL, 0, c->names[i], strlen(c->names[i]));
+		char *b = arena_alloc(e + 1);
+
+		json_escape(b, e, c->names[i], strlen(c->names[i]));
+		c->enames[i] = b;
+		c->elens[i] = e;
+	}
 	if ((r = conf_opt_string(o, "jsonFormat", &s)) < 0)
 		return -1;
 	if (r == 1 && strcmp(s, "COMPACT") != 0) {
@@ -263,17 +283,21 @@ static void csvtojson_java(const struct csvtojson *c, struct jw *w, const char *
 	int whole;
 
 	/* String.split drops the empty columns at the end: find how many stay,
-	 * as far as the names reach */
+	 * as far as the names reach (the columns kept as they are found) */
 	csvtojson_split_init(&sp, s, n);
-	for (i = 0; kept < c->nnames && csvtojson_next(c, &sp, &a, &b, &whole); i++)
+	for (i = 0; kept < c->nnames && csvtojson_next(c, &sp, &a, &b, &whole); i++) {
 		if (b > a || whole)
 			kept = i + 1;
-	csvtojson_split_init(&sp, s, n);
+		if (i < c->nnames) {
+			c->cols[2 * i] = a;
+			c->cols[2 * i + 1] = b;
+		}
+	}
 	for (i = 0; i < c->nnames; i++)
-		if (i < kept && csvtojson_next(c, &sp, &a, &b, &whole))
-			jw_str(w, c->names[i], s + a, b - a);
+		if (i < kept)
+			csvtojson_field(c, w, i, s + c->cols[2 * i], c->cols[2 * i + 1] - c->cols[2 * i]);
 		else
-			jw_str(w, c->names[i], NULL, 0);
+			csvtojson_field(c, w, i, NULL, 0);
 }
 
 /* Escaped text appended to the value being written (jw's way: count what
@@ -299,7 +323,7 @@ static void csvtojson_rfc4180(const struct csvtojson *c, struct jw *w, const cha
 
 	for (i = 0; i < c->nnames; i++) {
 		if (!more) {
-			jw_str(w, c->names[i], NULL, 0);
+			csvtojson_field(c, w, i, NULL, 0);
 			continue;
 		}
 		if (p < n && s[p] == '"') {
@@ -325,7 +349,7 @@ static void csvtojson_rfc4180(const struct csvtojson *c, struct jw *w, const cha
 		} else {
 			e = p < n ? memchr(s + p, c->sep, n - p) : NULL;
 			q = e ? (size_t)(e - s) : n;
-			jw_str(w, c->names[i], s + p, q - p);
+			csvtojson_field(c, w, i, s + p, q - p);
 		}
 		more = q < n;
 		p = q + 1;

@@ -58,7 +58,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"
@@ -172,6 +172,8 @@ static const struct l2j_format {
 struct l2j_out {
 	const char *name;
 	int group;
+	const char *ename;	/* the name as JSON escapes it */
+	size_t elen;
 };
 
 struct l2j {
@@ -276,6 +278,14 @@ static int l2j_init(void **state, struct conf_opts *o)
 		if (j == s->nout)
 			s->nout++;
 	}
+	for (j = 0; j < s->nout; j++) {
+		size_t e = json_escape(NULL, 0, s->out[j].name, strlen(s->out[j].name));
+		char *b = arena_alloc(e + 1);
+
+		json_escape(b, e, s->out[j].name, strlen(s->out[j].name));
+		s->out[j].ename = b;
+		s->out[j].elen = e;
+	}
 	*state = s;
 	return 0;
 }
@@ -335,7 +345,7 @@ static long l2j_run(void *state, const char *in, size_t n, char *out, size_t cap
 
 		if (v && b - a == 1 && *v == '-' && (s->dashnull >> (g - 1) & 1))
 			v = NULL;
-		jw_str(&w, s->out[i].name, v, v ? (size_t)(b - a) : 0);
+		jw_str_ekey(&w, s->out[i].ename, s->out[i].elen, v, v ? (size_t)(b - a) : 0);
 	}
 	return l2j_end(&w, out, cap);
 }

@@ -28,13 +28,16 @@
 #include <string.h>
 
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
+#include "hex.h"
 #include "json.h"
+#include "utf8.h"
 #include "log.h"
 #include "proc.h"
 
 struct sk_state {
 	const char *const *keys;	/* data_keys, or the one log_key */
+	size_t *keylen;
 	size_t nkeys;
 	int logkey;
 	unsigned long missing;
@@ -68,6 +71,9 @@ sk_init(void **state, struct conf_opts *o)
 		s->nkeys = 1;
 		s->logkey = 1;
 	}
+	s->keylen = arena_alloc(s->nkeys * sizeof *s->keylen);
+	for (size_t k = 0; k < s->nkeys; k++)
+		s->keylen[k] = strlen(s->keys[k]);
 	*state = s;
 	return 0;
 }
@@ -105,26 +111,6 @@ sk_compact(char *out, size_t cap, size_t *len, const char *s, size_t n)
 	sk_put(out, cap, len, s + from, i - from);
 }
 
-static unsigned
-sk_hex4(const char *p)
-{
-	unsigned v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else
-			v |= (unsigned)(c - 'A' + 10);	/* jsmn checked it is hex */
-	}
-	return v;
-}
-
 /* Decodes the inside of a JSON string (jsmn checked its escapes).  A lone
  * surrogate becomes U+FFFD, \u0000 a NUL byte, as Go's decoder does; bytes
  * that are not UTF-8 pass as they are. */
@@ -152,17 +138,17 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 		case 'n': u = '\n'; break;
 		case 'r': u = '\r'; break;
 		case 't': u = '\t'; break;
-		case 'u': u = i + 6 <= n ? sk_hex4(s + i + 2) : 0xfffd; break;
+		case 'u': u = i + 6 <= n ? (unsigned)hex_value(s + i + 2, 4) : 0xfffd;	/* jsmn checked it is hex */ break;
 		default: u = (unsigned char)s[i + 1]; break;	/* " \ / */
 		}
 		i += s[i + 1] == 'u' ? 6 : 2;
 		if (u >= 0xd800 && u <= 0xdbff && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u' &&
-		    (lo = sk_hex4(s + i + 2)) >= 0xdc00 && lo <= 0xdfff) {
+		    (lo = (unsigned)hex_value(s + i + 2, 4)) >= 0xdc00 && lo <= 0xdfff) {
 			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
 			i += 6;
 		} else if (u >= 0xd800 && u <= 0xdfff)
 			u = 0xfffd;
-		k = json_utf8_encode(b, u);
+		k = utf8_put(b, u);
 		sk_put(out, cap, len, b, k);
 		from = i;
 	}
@@ -171,30 +157,38 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 }
 
 /* 1 if the key token t (a string) is name once decoded. */
-static int
-sk_keyis(const char *js, const jsmntok_t *t, const char *name)
+/* Key token t as it reads: its bytes when it has no escape, else decoded
+ * into buf (256 bytes; a key of 256 or more is NULL: no name that long is
+ * wanted). */
+static const char *
+sk_key(const char *js, const jsmntok_t *t, char *buf, size_t *len)
 {
 	const char *s = js + t->start;
-	size_t n = (size_t)(t->end - t->start), want = strlen(name);
-	char buf[256];
-	size_t len = 0;
+	size_t n = (size_t)(t->end - t->start);
 
+	*len = n;
 	if (!memchr(s, '\\', n))
-		return n == want && memcmp(s, name, n) == 0;
-	/* decoding never lengthens, so a longer name cannot match past buf */
-	if (want >= sizeof buf)
-		return 0;
-	sk_unescape(buf, sizeof buf, &len, s, n);
-	return len == want && memcmp(buf, name, want) == 0;
+		return s;
+	*len = 0;
+	sk_unescape(buf, 256, len, s, n);
+	return *len < 256 ? buf : NULL;
+}
+
+static int
+sk_keyis(const char *key, size_t len, const char *name, size_t want)
+{
+	return key && len == want && memcmp(key, name, len) == 0;
 }
 
 static int
 sk_wanted(const struct sk_state *s, const char *js, const jsmntok_t *t)
 {
-	size_t k;
+	char buf[256];
+	size_t k, len;
+	const char *key = sk_key(js, t, buf, &len);
 
 	for (k = 0; k < s->nkeys; k++)
-		if (sk_keyis(js, t, s->keys[k]))
+		if (sk_keyis(key, len, s->keys[k], s->keylen[k]))
 			return 1;
 	return 0;
 }
@@ -215,9 +209,14 @@ sk_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 		return (long)n;
 	}
 	if (s->logkey) {
-		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j))
-			if (sk_keyis(in, &t[j], s->keys[0]))
+		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j)) {
+			char buf[256];
+			size_t klen;
+			const char *key = sk_key(in, &t[j], buf, &klen);
+
+			if (sk_keyis(key, klen, s->keys[0], s->keylen[0]))
 				found = j + 1;
+		}
 		if (found < 0) {
 			s->missing++;
 			if (!s->warned_missing++)

@@ -17,8 +17,9 @@
  * since a misspelt option would otherwise silently change the output. */
 #include <string.h>
 #include "arena.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "json.h"
+#include "utf8.h"
 #include "proc.h"
 
 struct singleline {
@@ -63,7 +64,7 @@ static int singleline_put(char *out, size_t cap, size_t *o, const char *s, size_
  * -1 if that does not fit. */
 static int singleline_copy(char *out, size_t cap, size_t *o, const char *s, size_t k)
 {
-	*o += json_utf8_clean(out + *o, cap - *o, s, k);
+	*o += utf8_clean(out + *o, cap - *o, s, k);
 	return *o <= cap ? 0 : -1;
 }
 

@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, append, count, flow, free_port, lines, numbers, started,  # noqa: E402
+from harness import (Agent, Endpoint, append, count, flow, free_port, kflow, lines, numbers, started,  # noqa: E402
                      test, wait_until, write_conf)
 
 
@@ -200,6 +200,39 @@ def flows_in_two_regions(tmp):
         assert us.records("s2") == lines(0, 50)
         assert us.records("k1") == lines(100, 150)
         assert not [q for q in eu.requests() + us.requests() if q["status"] != 200]
+
+
+@test(timeout=60)
+def a_java_agent_file_with_kinesis_region(tmp):
+    """A Java-agent file as users write it: empty credentials (taken from
+    the environment), kinesis.region naming the Kinesis flows' region (no
+    awsRegion), partitionKeyOption in a Firehose flow (AWS's workshop
+    files).  Each endpoint refuses a signature for another region, so
+    every line arriving proves the Kinesis flow signed for eu-west-1 and
+    the Firehose one for the default us-east-1."""
+    for d in ("k", "f"):
+        os.mkdir(tmp + "/" + d)
+    append(tmp + "/k.log", 0, 40)
+    append(tmp + "/f.log", 100, 140)
+    kin = Endpoint(tmp + "/k", tls=False, kinesis_streams="k1:2")
+    fh = Endpoint(tmp + "/f", tls=False, streams=["s1"])
+    kin.region = "eu-west-1"
+    with kin, fh:
+        conf = tmp + "/k.conf"
+        write_conf(conf, None, [kflow(tmp + "/k.log", "k1"),
+                                flow(tmp + "/f.log", "s1", partitionKeyOption="RANDOM")],
+                   awsAccessKeyId="", awsSecretAccessKey="", awsRegion=None,
+                   **{"kinesis.region": "eu-west-1", "kinesis.endpoint": kin.url,
+                      "firehose.endpoint": fh.url})
+        env = {"AWS_ACCESS_KEY_ID": harness.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": harness.SECRET_KEY}
+        with Agent(harness.kagent(), conf, args=["--once=10"], env=env) as ag:
+            assert ag.wait(30) == 0, ag.stderr()
+            err = ag.stderr()
+        assert ("k.conf:%d: flows[1].partitionKeyOption: only for a Kinesis (kinesisStream) flow, ignored\n"
+                % (1 + open(conf).read().split("\n").index('      "partitionKeyOption": "RANDOM"'))) in err, err
+        assert kin.records("k1") == lines(0, 40)
+        assert fh.records("s1") == lines(100, 140)
+        assert not [q for q in kin.requests() + fh.requests() if q["status"] != 200]
 
 
 @test(timeout=60)

@@ -94,12 +94,12 @@ def links_where_only_root_can_write_are_followed(tmp):
 @test(timeout=30)
 def follow_symlinks_must_be_a_boolean(tmp):
     conf = tmp + "/k.conf"
-    write_conf(conf, None, [flow("/var/log/x.log", followSymlinks="yes")])
+    write_conf(conf, None, [flow("/var/log/x.log", followSymlinks="maybe")])
     with Agent(harness.kagent(), conf, args=["-t"]) as ag:
         assert ag.wait(10) == 2
         err = ag.stderr()
-    line = 1 + open(conf).read().split("\n").index('      "followSymlinks": "yes"')
-    assert err == "%s:%d: flows[0].followSymlinks: must be true or false\n" % (conf, line), err
+    line = 1 + open(conf).read().split("\n").index('      "followSymlinks": "maybe"')
+    assert err == "%s:%d: flows[0].followSymlinks: must be true or false, got \"maybe\"\n" % (conf, line), err
 
 
 harness.run()

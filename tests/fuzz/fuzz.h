@@ -10,7 +10,7 @@
 
 #include <sanitizer/allocator_interface.h>
 
-#include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api.h"
 #include "firehose.h"
 #include "fuzz.h"
 #include "http.h"
@@ -79,6 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_setup();
 	piece = 1 + (data[0] & 63);
 	agg = data[0] & 64 ? 10 : 0;	/* two records a group */
+	struct api_args args = { "s", agg, NULL };
 	data++;
 	size--;
 	fz_loop = 1;
@@ -97,21 +99,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st == HTTP_DONE) {
 		if (r.body_len >= sizeof fz_body || r.body[r.body_len] != 0)
 			abort();
-		firehose_error(r.status, r.body, r.body_len, r.error_type, code, sizeof code, msg, sizeof msg);
+		api_error(&api_firehose, r.status, r.body, r.body_len, r.error_type, code, sizeof code, msg, sizeof msg);
 		if (strnlen(code, sizeof code) == sizeof code || strnlen(msg, sizeof msg) == sizeof msg)
 			abort();
-		kinesis_error(r.status, r.body, r.body_len, r.error_type, code, sizeof code, msg, sizeof msg);
+		api_error(&api_kinesis, r.status, r.body, r.body_len, r.error_type, code, sizeof code, msg, sizeof msg);
 		if (strnlen(code, sizeof code) == sizeof code || strnlen(msg, sizeof msg) == sizeof msg)
 			abort();
 		fz_reset();
 		fz_check(firehose_apply(r.body, r.body_len, fz_toks, FZ_N(fz_toks), &fz_ring, fz_ring.rtail,
-					fz_ring.rhead, agg, code, sizeof code));
+					fz_ring.rhead, &args, code, sizeof code));
 		fz_reset();
 		fz_check(kinesis_apply(r.body, r.body_len, fz_toks, FZ_N(fz_toks), &fz_ring, fz_ring.rtail,
-				       fz_ring.rhead, code, sizeof code));
+				       fz_ring.rhead, &args, code, sizeof code));
 		fz_reset();
-		firehose_all_accepted(r.body, r.body_len, &fz_ring, fz_ring.rtail, fz_ring.rhead);
-		kinesis_all_accepted(r.body, r.body_len, &fz_ring, fz_ring.rtail, fz_ring.rhead);
+		api_all_accepted(&api_firehose, r.body, r.body_len, &fz_ring, fz_ring.rtail, fz_ring.rhead);
+		api_all_accepted(&api_kinesis, r.body, r.body_len, &fz_ring, fz_ring.rtail, fz_ring.rhead);
 	}
 	fz_loop = 0;
 	return 0;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "b64.h"
+#include "api.h"
 #include "firehose.h"
 #include "fuzz.h"
 
@@ -96,7 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static jsmntok_t toks[1024];
 	static uint8_t fail_of[FZ_RSLOTS];
 	static uint64_t first_of[FZ_RSLOTS];	/* each group's first record */
-	struct firehose_enc e;
+	struct api_enc e;
+	struct api_args args = { "s", 0, NULL };
 	size_t cap, agg, at, wlen, glen, len, n;
 	int ngroups = 0, nrec;
 	char code[64];
@@ -109,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cap = 8 + data[0] % 128;
 	agg = ((size_t)data[1] << 8 | data[2]) % 1024;
+	args.agg = agg;
 	at = ((size_t)data[3] << 3 | data[1] >> 5) % FZ_RSIZE;
 	data += 4;
 	size -= 4;
@@ -177,12 +180,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wlen = len;
 
 	/* streamed in pieces of cap bytes */
-	if (firehose_enc_init(&e, &r, first, r.rhead, "s", agg, fz_view, NULL) != wlen)
+	if (api_enc_init(&e, &api_firehose, &args, &r, first, r.rhead, fz_view, NULL) != wlen)
 		fz_die("init length");
 	len = 0;
 	for (int calls = 0;; calls++) {
 		memset(buf + cap, '#', 8);
-		n = FZ_LOOP(firehose_enc_next(&e, buf, cap));
+		n = FZ_LOOP(api_enc_next(&e, buf, cap));
 		if (n > cap || memcmp(buf + cap, "########", 8) != 0)
 			fz_die("past cap");
 		if (n == 0)
@@ -207,7 +210,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					       k < ngroups && fail_of[k] ? "{\"ErrorCode\":\"InternalFailure\"}" :
 					       "{\"RecordId\":\"x\"}");
 		len += (size_t)sprintf(answer + len, "]}");
-		long bad = FZ_LOOP(firehose_apply(answer, len, toks, FZ_N(toks), &r, first, r.rhead, agg, code,
+		long bad = FZ_LOOP(firehose_apply(answer, len, toks, FZ_N(toks), &r, first, r.rhead, &args, code,
 						  sizeof code));
 		long want_bad = 0;
 		for (int i = 0, k = -1; i < nrec; i++) {

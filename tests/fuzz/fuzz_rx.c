@@ -5,7 +5,8 @@
  * offsets.  Checks: group positions lie inside the match, which lies inside
  * s[from..n); MATCHES gives from..n; a MATCHES match is also a LOOKINGAT
  * match, and LOOKINGAT and FIND agree whenever either starts at from; runs
- * are repeatable.
+ * are repeatable; and rx_exec (which takes the backtracker when the
+ * pattern allows it) gives the Pike VM's result and groups exactly.
  *
  * rx_compile takes its memory from the start-up arena, which is never given
  * back: past FZ_ARENA_BUDGET bytes new patterns are no longer compiled and
@@ -28,6 +29,8 @@ static const char *const fz_fixed[] = {
 	"(?:(a)|b|)*?x$",
 	"\\b\\w+\\b",
 	"(.)(\\s*)(.+?)\\z",
+	"^(\\S+) (\\S+) (.*) ([^ ]+)$",
+	"([a-c]+)b|(.)*?(x+|y)c",
 };
 #define FZ_NFIXED (sizeof fz_fixed / sizeof fz_fixed[0])
 
@@ -46,7 +49,7 @@ static void fz_die(const char *what)
 
 static void rx_check(struct rx *rx, const char *s, size_t n, size_t from)
 {
-	int m[2 * FZ_NCAPS], l[2 * FZ_NCAPS], f[2 * FZ_NCAPS], again[2 * FZ_NCAPS];
+	int m[2 * FZ_NCAPS], l[2 * FZ_NCAPS], f[2 * FZ_NCAPS], again[2 * FZ_NCAPS], pike[2 * FZ_NCAPS];
 	int ng = rx_groups(rx), rm, rl, rf;
 	enum rx_mode modes[3] = { RX_MATCHES, RX_LOOKINGAT, RX_FIND };
 	int *caps[3] = { m, l, f }, r[3];
@@ -60,6 +63,9 @@ static void rx_check(struct rx *rx, const char *s, size_t n, size_t from)
 		if (rx_exec(rx, s, n, from, modes[k], again, FZ_NCAPS) != r[k] ||
 		    memcmp(again, caps[k], sizeof again) != 0)
 			fz_die("not repeatable");
+		if (rx_exec_pike(rx, s, n, from, modes[k], pike, FZ_NCAPS) != r[k] ||
+		    memcmp(pike, caps[k], sizeof pike) != 0)
+			fz_die("differs from the Pike VM");
 		for (int g = 0; g < FZ_NCAPS; g++) {
 			int a = caps[k][2 * g], b = caps[k][2 * g + 1];
 			if (!r[k] || g > ng) {

@@ -1,6 +1,7 @@
-/* Rings for the encoder tests (test_firehose.c, test_kinesis.c): records
- * placed at any offset of a small ring, so every way a record can wrap is
- * reached.  Define RSIZE, RSLOTS and RMAX before including. */
+/* Rings for the encoder tests (test_api.c, test_firehose.c, test_kinesis.c):
+ * records placed at any offset of a small ring, so every way a record can
+ * wrap is reached, and six records they all use.  Define RSIZE, RSLOTS and
+ * RMAX (16: the third record is cut) before including. */
 #ifndef RINGS_T_H
 #define RINGS_T_H
 #include <fcntl.h>
@@ -71,6 +72,70 @@ static inline struct ring *load(size_t k, const char *const *lines, size_t n)
 	for (size_t i = 0; i < n; i++)
 		feed(r, lines[i], strlen(lines[i]));
 	return r;
+}
+
+/* The six records' lines, and the data each must carry: a cut line is its
+ * first 15 bytes and a '\n'. */
+#define NREC 6
+static const struct { const char *line, *data; size_t line_len, data_len; } recs[NREC] = {
+	{ "a\n", "a\n", 2, 2 },
+	{ "bb\r\n", "bb\r\n", 4, 4 },
+	{ "ABCDEFGHIJKLMNOPQRST\n", "ABCDEFGHIJKLMNO\n", 21, 16 },
+	{ "\n", "\n", 1, 1 },
+	{ "hello, world!!\n", "hello, world!!\n", 15, 15 },
+	{ "\0\xff\x80\"\\\t\n", "\0\xff\x80\"\\\t\n", 7, 7 },
+};
+
+/* The six records from buffer offset k. */
+static inline struct ring *load6(size_t k)
+{
+	struct ring *r = at(k);
+
+	quiet(1);
+	for (int i = 0; i < NREC; i++)
+		feed(r, recs[i].line, recs[i].line_len);
+	quiet(0);
+	return r;
+}
+
+/* load6(k), NULL unless each record carries its data's length; counts in
+ * *wrapped the records that wrap around the ring's end, in *cut those of
+ * them cut at the record limit. */
+static inline struct ring *load6_wraps(size_t k, int *wrapped, int *cut)
+{
+	struct ring *r = load6(k);
+
+	if (r->rhead - r->rtail != NREC)
+		return NULL;
+	for (int i = 0; i < NREC; i++) {
+		const struct rec *rc = ring_rec(r, r->rtail + (uint64_t)i);
+		const char *p1, *p2;
+		size_t n1, n2;
+		if (rec_data_len(rc) != recs[i].data_len)
+			return NULL;
+		if (ring_rec_spans(r, rc, &p1, &n1, &p2, &n2) == 2) {
+			++*wrapped;
+			*cut += rc->trunc;
+		}
+	}
+	return r;
+}
+
+/* The first n records at rtail acked by the bits of mask. */
+static inline void set_acked_n(struct ring *r, unsigned mask, int n)
+{
+	for (int i = 0; i < n; i++)
+		ring_rec(r, r->rtail + (uint64_t)i)->acked = mask >> i & 1;
+}
+
+/* Which of the first n records at rtail are acked, as bits. */
+static inline unsigned acked_n(const struct ring *r, int n)
+{
+	unsigned m = 0;
+
+	for (int i = 0; i < n; i++)
+		m |= (unsigned)ring_rec(r, r->rtail + (uint64_t)i)->acked << i;
+	return m;
 }
 
 /* Streams a whole body with next (an encoder's enc_next on e) in output

@@ -1,7 +1,7 @@
 /* ADDBRACKETS: the Java agent's BracketsDataConverter, "{" + record + "}". */
 #include <stdint.h>
 #include "t.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 
 extern const struct processor proc_addbrackets;

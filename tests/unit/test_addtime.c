@@ -2,7 +2,9 @@
 #include <stdint.h>
 #include <unistd.h>
 #include "t.h"
-#include "conf.h"
+#include "civil.h"
+#include "conf_opts.h"
+#include "jw.h"
 #include "proc.h"
 
 extern const struct processor proc_addtime;
@@ -164,4 +166,38 @@ T(addtime_toolong)
 	memset(out, '#', sizeof out);
 	T_EQ_INT(proc_addtime.run(st, "abc", 3, out, 2, &m), PROC_TOOLONG);
 	T_EQ_INT(out[2], '#');
+}
+
+/* Every conversion at many times (before 1970, far years, every ms and day
+ * of the week) against printf with civil_from_ms's fields, which the conversions
+ * were written with before they stopped calling printf. */
+T(addtime_conversions_as_printf)
+{
+	static const char *const days[7] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+		"Friday", "Saturday" };
+	static const char *const months[12] = { "January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December" };
+	static const int64_t base[] = { 0, AT_LEAP, -1, -86400001LL, 253402300799999LL, -62135596800000LL,
+		-62198755200001LL, 4102444800123LL, 951782400000LL };
+	char want[512], both[512];
+	struct civil tm;
+
+	for (size_t b = 0; b < sizeof base / sizeof base[0]; b++) {
+		for (int step = 0; step < 9; step++) {
+			int64_t ms = base[b] + (int64_t)step * 90061007LL;	/* 1 d 1 h 1 min 1 s 7 ms */
+
+			civil_from_ms(ms, &tm);
+			snprintf(want, sizeof want, "%lld %02d %02d %02d %2d %03d %02d %02d %02d %.3s %s %.3s %s "
+			    "%lld-%02d-%02d %02d:%02d:%02d %lld +0000 UTC %% %03d %03d000000 %03d000000",
+			    tm.year, (int)((tm.year % 100 + 100) % 100), tm.mon, tm.mday, tm.mday, tm.yday, tm.hour,
+			    tm.min, tm.sec, days[tm.wday], days[tm.wday], months[tm.mon - 1], months[tm.mon - 1],
+			    tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec, tm.secs, tm.ms, tm.ms, tm.ms);
+			/* in three formats, each within the longest value */
+			snprintf(both, sizeof both, "%s ", at_t_fmt("%Y %y %m %d %e %j %H %M", ms));
+			strcat(both, at_t_fmt("%S %a %A %b %B %F %T", ms));
+			strcat(both, " ");
+			strcat(both, at_t_fmt("%s %z %Z %% %3N %9N %L", ms));
+			T_EQ_STR(both, want);
+		}
+	}
 }

@@ -1,7 +1,10 @@
-/* conf.c: every key, every default, every error message, byte for byte.
- * Each case writes a file into a fresh directory under /tmp, loads it with
- * stderr (fd 2) redirected into a file, and compares what was written with
- * the directory prefix taken out, so messages read "kagent.conf:7: ...". */
+/* The configuration reader: every key, every default, every error message,
+ * byte for byte.  Each case parses a text with a given environment (AWS_*
+ * and the proxy variables: nothing of the test's own), collects what the
+ * reader says into conf_t_err and compares it whole; messages name the
+ * text "kagent.conf".  The cases that read files (conf_read, configDir)
+ * write them into a fresh directory under /tmp and take its prefix out of
+ * the messages. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -11,13 +14,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "arena.h"
+#include "ckpt.h"
 #include "conf.h"
 #include "kinesis.h"
 #include "proc.h"
 #include "t.h"
 
-static char conf_t_err[8192];	/* what conf_load wrote to stderr */
+static char conf_t_err[16384];	/* what the reader said */
+static size_t conf_t_errlen;
 static char conf_t_dir[64];	/* the current case's directory */
+static char conf_t_text[2 * 1024 * 1024];	/* a writable copy of the text: comments get blanked */
+
+static void conf_t_line(void *arg, const char *s, size_t n)
+{
+	(void)arg;
+	if (conf_t_errlen + n < sizeof conf_t_err) {
+		memcpy(conf_t_err + conf_t_errlen, s, n);
+		conf_t_errlen += n;
+	}
+	conf_t_err[conf_t_errlen] = 0;
+}
+
+static const struct conf_say conf_t_say = { conf_t_line, NULL };
+
+static void conf_t_clear(void)
+{
+	conf_t_err[0] = 0;
+	conf_t_errlen = 0;
+}
 
 /* Removes every "<dir>/" from s. */
 static void conf_t_strip_dir(char *s, const char *dir)
@@ -49,87 +73,48 @@ static int conf_t_write(const char *path, const char *text, size_t n)
 	return close(fd);
 }
 
-static void conf_t_setenv(const char *name, const char *v)
-{
-	if (v)
-		setenv(name, v, 1);
-	else
-		unsetenv(name);
-}
-
-/* The proxy variables conf_load reads.  Every load runs without them (a
- * developer's own https_proxy must not change what the cases expect) except
- * in a test that sets conf_t_proxy_env and the variables itself. */
-static const char *const conf_t_proxy_vars[4] = { "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY" };
-static int conf_t_proxy_env;
-
-/* Copies the proxy variables into saved and unsets them. */
-static void conf_t_proxy_save(char *saved[4])
-{
-	const char *v;
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		saved[i] = (v = getenv(conf_t_proxy_vars[i])) ? strdup(v) : NULL;
-		unsetenv(conf_t_proxy_vars[i]);
-	}
-}
-
-static void conf_t_proxy_restore(char *saved[4])
-{
-	size_t i;
-
-	for (i = 0; i < 4; i++) {
-		conf_t_setenv(conf_t_proxy_vars[i], saved[i]);
-		free(saved[i]);
-	}
-}
-
-/* conf_load(c, path) with fd 2 captured into conf_t_err. */
-static int conf_t_call(struct conf *c, const char *path)
+/* conf_read(c, path) with no environment, its messages in conf_t_err
+ * without conf_t_dir's prefix. */
+static int conf_t_read(struct conf *c, const char *path)
 {
 	int rc;
 
-	char *saved[4];
-
-	if (!conf_t_proxy_env)
-		conf_t_proxy_save(saved);
-	t_capture_begin();
-	rc = conf_load(c, path);
-	snprintf(conf_t_err, sizeof conf_t_err, "%s", t_capture_end());
-	if (!conf_t_proxy_env)
-		conf_t_proxy_restore(saved);
+	conf_t_clear();
+	rc = conf_read(c, path, NULL, &conf_t_say);
 	conf_t_strip_dir(conf_t_err, conf_t_dir);
 	return rc;
 }
 
-/* Writes n bytes of text as <fresh dir>/kagent.conf and loads it with the
- * given AWS_* environment (NULL: unset).  Returns conf_load's result, or
+/* Parses n bytes of text as "kagent.conf" with the environment env ("NAME=value"
+ * strings, NULL-terminated; NULL: empty).  Returns conf_parse's result, or
  * -100 if the test itself could not set up. */
+static int conf_t_parse_env(struct conf *c, const char *text, size_t n, const char *const *env)
+{
+	conf_t_clear();
+	if (arena_sealed() || n > sizeof conf_t_text)
+		return -100;	/* the reader would exit: say so instead */
+	memcpy(conf_t_text, text, n);
+	return conf_parse(c, conf_t_text, n, "kagent.conf", env, &conf_t_say);
+}
+
+/* The same with AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN set to these (NULL: unset). */
 static int conf_t_load_env(struct conf *c, const char *text, size_t n, const char *id,
     const char *secret, const char *token)
 {
-	char path[96];
-	int rc;
+	static const char *const names[3] = { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" };
+	const char *vals[3] = { id, secret, token }, *env[4];
+	char vars[3][300];
+	size_t i, k = 0;
 
-	if (arena_sealed())
-		return -100;	/* conf_load would exit: say so instead */
-	snprintf(conf_t_dir, sizeof conf_t_dir, "/tmp/kagent-conf-XXXXXX");
-	if (!mkdtemp(conf_t_dir))
-		return -100;
-	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
-	if (conf_t_write(path, text, n) < 0)
-		return -100;
-	conf_t_setenv("AWS_ACCESS_KEY_ID", id);
-	conf_t_setenv("AWS_SECRET_ACCESS_KEY", secret);
-	conf_t_setenv("AWS_SESSION_TOKEN", token);
-	rc = conf_t_call(c, path);
-	conf_t_setenv("AWS_ACCESS_KEY_ID", NULL);
-	conf_t_setenv("AWS_SECRET_ACCESS_KEY", NULL);
-	conf_t_setenv("AWS_SESSION_TOKEN", NULL);
-	unlink(path);
-	rmdir(conf_t_dir);
-	return rc;
+	for (i = 0; i < 3; i++)
+		if (vals[i]) {
+			snprintf(vars[k], sizeof vars[k], "%s=%s", names[i], vals[i]);
+			env[k] = vars[k];
+			k++;
+		}
+	env[k] = NULL;
+	return conf_t_parse_env(c, text, n, env);
 }
 
 static int conf_t_load(struct conf *c, const char *text)
@@ -203,7 +188,7 @@ T(conf_full_file)
 
 	T_EQ_INT(conf_t_load_env(&c, text, strlen(text), "AKIAENV", "envsecret", "envtoken"), 0);
 	T_EQ_STR(conf_t_err, "");
-	T_TRUE(strstr(c.path, "/kagent.conf") != NULL);
+	T_EQ_STR(c.path, "kagent.conf");
 	T_EQ_STR(c.access_key_id, "AKIDEXAMPLE");
 	T_EQ_STR(c.secret_access_key, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 	T_EQ_STR(c.session_token, "FwoGZXIvYXdzEXAMPLE");
@@ -415,7 +400,7 @@ T(conf_warnings)
 	struct conf c;
 	const char *text =
 	    "{\n"
-	    "  \"cloudwatch.emitMetrics\": true,\n"
+	    "  \"cloudwatch.metricsQueueSize\": 10,\n"
 	    "  \"fooBar\": {\"x\": [1, 2]},\n"
 	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"assumeRoleARN\": \"arn:aws:iam::1:role/r\",\n"
 	    "  \"flows\": [\n"
@@ -430,14 +415,14 @@ T(conf_warnings)
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
+	    "kagent.conf:2: cloudwatch.metricsQueueSize: not supported by kagent, ignored\n"
 	    "kagent.conf:3: fooBar: unknown key, ignored\n"
 	    "kagent.conf:4: assumeRoleARN: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxTimeBetweenFileTrackerRefreshMillis: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxBufferSizeRecord: unknown key, ignored\n"
 	    "kagent.conf:8: flows[0].waitOnFullPublishQueueMillis: not supported by kagent, ignored\n"
 	    "kagent.conf:10: flows[1].maxBufferSizeRecord: unknown key, ignored\n"
-	    "kagent.conf:12: initialPosition: unknown key, ignored\n");
+	    "kagent.conf:12: initialPosition: belongs in a flow (in \"flows\"); ignored\n");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_INT(c.flows[0].max_buffer_records, 500);
 	/* kinesis.endpoint is a setting now, not a warning */
@@ -487,8 +472,8 @@ T(conf_java_agent_files)
 
 	/* The Java agent's stock file: "" endpoints mean the defaults. */
 	T_EQ_INT(conf_t_load(&c, kinesis), 0);
-	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.cw_emit, 1);
 	T_EQ_STR(c.region, "us-east-1");
 	T_EQ_STR(c.kinesis.host, "kinesis.us-east-1.amazonaws.com");
 	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
@@ -500,9 +485,11 @@ T(conf_java_agent_files)
 	T_EQ_INT(c.flows[0].line, 7);
 
 	T_EQ_INT(conf_t_load(&c, firehose), 0);
-	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(conf_t_err, "");
 	T_EQ_STR(c.region, "us-west-2");
+	/* the metrics go to the region the records go to, as the Java agent's do */
+	T_EQ_STR(c.cloudwatch.host, "monitoring.us-west-2.amazonaws.com");
+	T_EQ_STR(c.cw_region, "us-west-2");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_STR(c.flows[1].file_pattern, "/tmp/other.log*");
 	/* the processors, in order, ready to run */
@@ -559,7 +546,13 @@ T(conf_print_masks_secrets)
 	    "socketTimeoutMillis = 30000\n"
 	    "idleTimeoutMillis = 50000\n"
 	    "shutdownTimeoutMillis = 5000\n"
+	    "statusFile = (none)\n"
+	    "cloudwatch.emitMetrics = true\n"
+	    "cloudwatch.namespace = AWSKinesisAgent\n"
+	    "cloudwatch.metricsBufferTimeMillis = 30000\n"
 	    "sendFailureTimeout = 0 ms (off)\n"
+	    "cloudwatch.endpoint = https://monitoring.eu-west-3.amazonaws.com\n"
+	    "cloudwatch.deviceId = (the host name)\n"
 	    "\n"
 	    "flows[0] (line 3)\n"
 	    "flows[0].filePattern = /a\n"
@@ -625,10 +618,12 @@ T(conf_print_kinesis_and_network)
 	    "{\"kinesis.endpoint\": \"http://localhost:4567\", \"proxy\": \"http://user:hunter2@proxy.lan:3129\",\n"
 	    " \"connectionTimeoutMillis\": 2000, \"tlsHandshakeTimeoutMillis\": 3000, \"socketTimeoutMillis\": 4000, \"idleTimeoutMillis\": 9000,\n"
 	    " \"shutdownTimeoutMillis\": 0, \"sendFailureTimeout\": \"5m\",\n"
+	    " \"statusFile\": \"/var/run/kagent.json\", \"cloudwatch.emitMetrics\": \"No\", \"cloudwatch.deviceId\": \"gw-0042\",\n"
+	    " \"cloudwatch.endpoint\": \"monitoring.eu-central-1.amazonaws.com\", \"cloudwatch.namespace\": \"Fleet A\",\n"
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
 	    "   \"maxRecordSizeBytes\": 10485760},\n"
-	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\"},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\", \"aggregation\": true},\n"
 	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
@@ -653,14 +648,21 @@ T(conf_print_kinesis_and_network)
 	    "socketTimeoutMillis = 4000\n"
 	    "idleTimeoutMillis = 9000\n"
 	    "shutdownTimeoutMillis = 0\n"
+	    "statusFile = /var/run/kagent.json\n"
+	    "cloudwatch.emitMetrics = false\n"
+	    "cloudwatch.namespace = Fleet A\n"
+	    "cloudwatch.metricsBufferTimeMillis = 30000\n"
 	    "sendFailureTimeout = 300000 ms\n"
+	    "cloudwatch.endpoint = https://monitoring.eu-central-1.amazonaws.com\n"
+	    "cloudwatch.deviceId = gw-0042\n"
 	    "\n"
-	    "flows[0] (line 4)\n"
+	    "flows[0] (line 6)\n"
 	    "flows[0].filePattern = /a\n"
 	    "flows[0].kinesisStream = k1\n"
 	    "flows[0].awsRegion = us-east-1\n"
 	    "flows[0].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[0].partitionKey = RANDOM\n"
+	    "flows[0].aggregation = false\n"
 	    "flows[0].maxRecordSizeBytes = 1048576\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
@@ -672,12 +674,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].ringSizeBytes = 1064960\n"
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
-	    "flows[1] (line 5)\n"
+	    "flows[1] (line 7)\n"
 	    "flows[1].filePattern = /b\n"
 	    "flows[1].kinesisStream = k2\n"
 	    "flows[1].awsRegion = us-east-1\n"
 	    "flows[1].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[1].partitionKey = DETERMINISTIC\n"
+	    "flows[1].aggregation = false\n"
 	    "flows[1].maxRecordSizeBytes = 10485760\n"
 	    "flows[1].initialPosition = END_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
@@ -689,12 +692,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].ringSizeBytes = 10502144\n"
 	    "flows[1].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
-	    "flows[2] (line 7)\n"
+	    "flows[2] (line 9)\n"
 	    "flows[2].filePattern = /c\n"
 	    "flows[2].kinesisStream = k3\n"
 	    "flows[2].awsRegion = us-east-1\n"
 	    "flows[2].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[2].partitionKey = partitionKey device-7\n"
+	    "flows[2].aggregation = true\n"
 	    "flows[2].maxRecordSizeBytes = 1048576\n"
 	    "flows[2].initialPosition = END_OF_FILE\n"
 	    "flows[2].maxBufferAgeMillis = 60000\n"
@@ -706,12 +710,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].ringSizeBytes = 1064960\n"
 	    "flows[2].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
-	    "flows[3] (line 8)\n"
+	    "flows[3] (line 10)\n"
 	    "flows[3].filePattern = /d\n"
 	    "flows[3].kinesisStream = k4\n"
 	    "flows[3].awsRegion = us-east-1\n"
 	    "flows[3].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[3].partitionKey = partitionKeyField id\n"
+	    "flows[3].aggregation = false\n"
 	    "flows[3].maxRecordSizeBytes = 1048576\n"
 	    "flows[3].initialPosition = END_OF_FILE\n"
 	    "flows[3].maxBufferAgeMillis = 60000\n"
@@ -743,27 +748,32 @@ T(conf_error_files)
 	/* Missing, a directory, not a regular file. */
 	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
 	snprintf(path, sizeof path, "%s/missing.conf", conf_t_dir);
-	T_EQ_INT(conf_t_call(&c, path), -1);
+	T_EQ_INT(conf_t_read(&c, path), -1);
 	T_EQ_STR(conf_t_err, "missing.conf: cannot read: No such file or directory\n");
 	snprintf(path, sizeof path, "%s/sub", conf_t_dir);
 	T_EQ_INT(mkdir(path, 0700), 0);
-	T_EQ_INT(conf_t_call(&c, path), -1);
+	T_EQ_INT(conf_t_read(&c, path), -1);
 	rmdir(path);
 	T_EQ_STR(conf_t_err, "sub: cannot read: Is a directory\n");
-	T_EQ_INT(conf_t_call(&c, "/dev/null"), -1);
-	rmdir(conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, "/dev/null"), -1);
 	T_EQ_STR(conf_t_err, "/dev/null: cannot read: not a regular file\n");
 
-	/* Larger than 1 MiB. */
+	/* Larger than 1 MiB, as text and as a file. */
 	T_TRUE((big = malloc(n)) != NULL);
 	memset(big, ' ', n);
 	big[0] = '{';
 	big[n - 1] = '}';
 	T_EQ_INT(conf_t_load_env(&c, big, n, NULL, NULL, NULL), -1);
 	T_EQ_STR(conf_t_err, "kagent.conf: too large (more than 1048576 bytes)\n");
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_write(path, big, n), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf: too large (more than 1048576 bytes)\n");
+	unlink(path);
+	rmdir(conf_t_dir);
 	/* Exactly 1 MiB is read (and then found to lack flows). */
 	T_EQ_INT(conf_t_load_env(&c, big + 1, n - 1, NULL, NULL, NULL), -1);
-	T_EQ_STR(conf_t_err, "kagent.conf:1: syntax error\n");
+	T_EQ_STR(conf_t_err, "kagent.conf:1:1048576: expected a JSON object\n");
 	big[1] = '{';
 	T_EQ_INT(conf_t_load_env(&c, big + 1, n - 1, NULL, NULL, NULL), -1);
 	T_EQ_STR(conf_t_err, "kagent.conf:1: flows is required\n");
@@ -782,42 +792,61 @@ T(conf_error_files)
 
 	/* A NUL byte. */
 	T_EQ_INT(conf_t_load_env(&c, "{\n\"flows\"\0: []}", 15, NULL, NULL, NULL), -1);
-	T_EQ_STR(conf_t_err, "kagent.conf:2: syntax error\n");
+	T_EQ_STR(conf_t_err, "kagent.conf:2:8: expected ':' after \"flows\"\n");
+	T_EQ_INT(conf_t_load_env(&c, "{\n\"fl\0ows\": []}", 15, NULL, NULL, NULL), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:2:4: control character 0x00 in a string: write it as \\u0000\n");
 }
 
+/* A syntax error says where (line:column, the column in characters) and
+ * what was expected there; an unexpected end says what is not closed. */
 T(conf_error_syntax)
 {
 	static const struct conf_t_case cases[] = {
-		{ "", "kagent.conf:1: unexpected end of file\n" },
-		{ "  \n\n", "kagent.conf:2: unexpected end of file\n" },
-		{ "{\n \"flows\": [\n", "kagent.conf:2: unexpected end of file\n" },
-		{ "{\n \"flows\": \"abc\n}", "kagent.conf:3: unexpected end of file\n" },
-		{ "{\n \"a\": @\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": 1\n \"b\": 2\n}", "kagent.conf:3: syntax error\n" },
-		{ "{\n \"a\" 1\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": 1,\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\":: 1\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": [1,\n 2,,3]\n}", "kagent.conf:3: syntax error\n" },
-		{ "{\n \"a\": [1 2]\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": [\"x\": 1]\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": [1, 2,]\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": tru\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": 01\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": 1.\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": -\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": 1e\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": \"x\ty\"\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": \"\\x\"\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": [}\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n \"a\": 1\n}\n}", "kagent.conf:4: syntax error\n" },
-		{ "{}\n{}", "kagent.conf:2: syntax error\n" },
-		{ "{}\nx", "kagent.conf:2: syntax error\n" },
-		{ "{\n 'a': 1\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n a: 1\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n # yaml\n}", "kagent.conf:2: syntax error\n" },
-		{ "{\n /* open\n\n}", "kagent.conf:2: unterminated comment\n" },
-		{ "{\n \"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n}",
-		  "kagent.conf:2: syntax error\n" },
+		{ "", "kagent.conf:1: unexpected end of file: expected a JSON object\n" },
+		{ "  \n\n", "kagent.conf:2: unexpected end of file: expected a JSON object\n" },
+		{ "{\n \"flows\": [\n", "kagent.conf:2: unexpected end of file: the '[' at 2:11 is not closed\n" },
+		{ "{\"a\"", "kagent.conf:1: unexpected end of file: the '{' at 1:1 is not closed\n" },
+		{ "{\"a\": \"abc", "kagent.conf:1: unexpected end of file: the string at 1:7 is not closed\n" },
+		{ "{\"a\": \"abc\\", "kagent.conf:1: unexpected end of file: the string at 1:7 is not closed\n" },
+		{ "{\"a\": \"\\u12", "kagent.conf:1: unexpected end of file: the string at 1:7 is not closed\n" },
+		{ "{\n \"flows\": \"abc\n}", "kagent.conf:2:15: missing '\"': the string at 2:11 is not closed on its line\n" },
+		{ "{\n \"a\": @\n}", "kagent.conf:2:7: expected a value after \"a\":\n" },
+		{ "{\n \"a\": 1\n \"b\": 2\n}", "kagent.conf:3:2: expected ',' or '}' after the value of \"a\"\n" },
+		{ "{\n \"a\" 1\n}", "kagent.conf:2:6: expected ':' after \"a\"\n" },
+		{ "{\n \"a\": 1,\n}", "kagent.conf:3:1: expected a key in double quotes after ',' (JSON allows no ',' before '}')\n" },
+		{ "{\n \"a\": 1,\n 2}", "kagent.conf:3:2: expected a key in double quotes after ','\n" },
+		{ "{\n \"a\":: 1\n}", "kagent.conf:2:6: expected a value after \"a\":\n" },
+		{ "{\n \"a\": [1,\n 2,,3]\n}", "kagent.conf:3:4: expected a value after ','\n" },
+		{ "{\n \"a\": [1 2]\n}", "kagent.conf:2:10: expected ',' or ']'\n" },
+		{ "{\n \"a\": [\"x\": 1]\n}", "kagent.conf:2:11: expected ',' or ']'\n" },
+		{ "{\n \"a\": [1, 2,]\n}", "kagent.conf:2:13: expected a value after ',' (JSON allows no ',' before ']')\n" },
+		{ "{\n \"a\": tru\n}", "kagent.conf:2:7: not a JSON value: tru (a string takes double quotes)\n" },
+		{ "{\n \"a\": 'x'\n}", "kagent.conf:2:7: expected a value after \"a\":\n" },
+		{ "{\n \"a\": 01\n}", "kagent.conf:2:7: invalid number 01\n" },
+		{ "{\n \"a\": 1.\n}", "kagent.conf:2:7: invalid number 1.\n" },
+		{ "{\n \"a\": -\n}", "kagent.conf:2:7: invalid number -\n" },
+		{ "{\n \"a\": 1e\n}", "kagent.conf:2:7: invalid number 1e\n" },
+		{ "{\n \"a\": \"x\ty\"\n}", "kagent.conf:2:9: control character 0x09 in a string: write it as \\u0009\n" },
+		{ "{\n \"a\": \"\\x\"\n}", "kagent.conf:2:8: invalid escape \\x in a string\n" },
+		{ "{\n \"a\": \"\\u12G4\"\n}", "kagent.conf:2:8: invalid escape \\u12G in a string (\\u and 4 hex digits)\n" },
+		{ "{\n \"a\": [}\n}", "kagent.conf:2:8: expected a value or ']'\n" },
+		{ "{\n \"a\": 1\n}\n}", "kagent.conf:4:1: expected the end of the file after the top-level value (it ended at 3:1)\n" },
+		{ "{}\n{}", "kagent.conf:2:1: expected the end of the file after the top-level value (it ended at 1:2)\n" },
+		{ "{}\nx", "kagent.conf:2:1: expected the end of the file after the top-level value (it ended at 1:2)\n" },
+		{ "{\n 'a': 1\n}", "kagent.conf:2:2: expected a key in double quotes or '}'\n" },
+		{ "{\n a: 1\n}", "kagent.conf:2:2: expected a key in double quotes or '}'\n" },
+		{ "{\n # yaml\n}", "kagent.conf:2:2: expected a key in double quotes or '}'\n" },
+		{ "{\n /* open\n\n}", "kagent.conf:2:2: unterminated comment\n" },
+		/* the column counts characters: é is two bytes, one column */
+		{ "{\"\xc3\xa9\": 1 \"b\": 2}", "kagent.conf:1:9: expected ',' or '}' after the value of \"\xc3\xa9\"\n" },
+		/* a key is shown up to 40 bytes */
+		{ "{\"a123456789b123456789c123456789d123456789e123\" 1}",
+		  "kagent.conf:1:49: expected ':' after \"a123456789b123456789c123456789d123456789\"\n" },
+		/* 32 levels are read, the 33rd is not */
+		{ "{\n \"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n}",
+		  "kagent.conf:2: a: unknown key, ignored\nkagent.conf:1: flows is required\n" },
+		{ "{\n \"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n}",
+		  "kagent.conf:2:38: nested deeper than 32 levels\n" },
 		{ "[\n]", "kagent.conf:1: the top level must be an object\n" },
 		{ "\n\"x\"", "kagent.conf:2: the top level must be an object\n" },
 		{ "{\"flows\": [{\"filePattern\": \"/a\\u0000b\", \"deliveryStream\": \"s\"}]}",
@@ -828,6 +857,26 @@ T(conf_error_syntax)
 	CONF_T_ERRORS(cases);
 }
 
+/* The message of the issue, as a user sees it. */
+T(conf_error_syntax_missing_colon)
+{
+	struct conf c;
+	const char *text =
+	    "{\n"
+	    "  \"flows\": [\n"
+	    "    {\n"
+	    "      \"filePattern\": \"/var/log/app.log\",\n"
+	    "      \"deliveryStream\": \"s\",\n"
+	    "      \"maxBufferAgeMillis\": 1000,\n"
+	    "    \"initialPosition\" \"START_OF_FILE\"\n"
+	    "    }\n"
+	    "  ]\n"
+	    "}\n";
+
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:7:23: expected ':' after \"initialPosition\"\n");
+}
+
 T(conf_error_top_level)
 {
 	static const struct conf_t_case cases[] = {
@@ -835,7 +884,6 @@ T(conf_error_top_level)
 		{ "{\n \"checkpointFile\": \"/a\",\n \"checkpointFile\": \"/b\",\n" FLOWS "}",
 		  "kagent.conf:3: checkpointFile: duplicate key (first on line 2)\n" },
 		{ "{\n \"awsAccessKeyId\": 12,\n" FLOWS "}", "kagent.conf:2: awsAccessKeyId: must be a string\n" },
-		{ "{\n \"awsAccessKeyId\": \"\",\n" FLOWS "}", "kagent.conf:2: awsAccessKeyId: must not be empty\n" },
 		{ "{\n \"awsAccessKeyId\": \"AKIA X\",\n" FLOWS "}",
 		  "kagent.conf:2: awsAccessKeyId: must be printable ASCII without spaces\n" },
 		{ "{\n \"awsSecretAccessKey\": \"a\\nb\",\n" FLOWS "}",
@@ -1005,14 +1053,38 @@ T(conf_error_long_path)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	path[4095] = 0;		/* 4095 bytes */
-	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
+	snprintf(text, sizeof text, "{\"caFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), 0);
-	T_EQ_INT(strlen(c.checkpoint_file), 4095);
+	T_EQ_INT(strlen(c.ca_file), 4095);
 	path[4095] = 'a';
 	path[4096] = 0;		/* 4096 bytes */
+	snprintf(text, sizeof text, "{\"caFile\": \"%s\", " FLOWS "}", path);
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: caFile: longer than 4095 bytes\n");
+	/* the checkpoint's own bound: its temporary name must fit too */
+	path[CKPT_FILE_MAX - 1] = 0;
+	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_INT(strlen(c.checkpoint_file), CKPT_FILE_MAX - 1);
+	path[CKPT_FILE_MAX - 1] = 'a';
+	path[CKPT_FILE_MAX] = 0;
 	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), -1);
-	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 4095 bytes\n");
+	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 511 bytes\n");
+}
+
+T(conf_follow_symlinks)
+{
+	struct conf c;
+
+	T_EQ_INT(conf_t_load(&c, "{" FLOWS "}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, -1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\", "
+				 "\"followSymlinks\": true}]}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, 1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\", "
+				 "\"followSymlinks\": \"false\"}]}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, 0);
 }
 
 /* ---- Kinesis Data Streams flows ----------------------------------------- */
@@ -1229,19 +1301,6 @@ T(conf_error_kinesis_flows)
 		  "kagent.conf:3: flows[0].ringSizeBytes: must be 1040384..67108864, got 1040383\n" },
 		{ K("\"ringSizeBytes\":\n 10502143,\n \"maxRecordSizeBytes\": 10485760"),
 		  "kagent.conf:4: flows[0].ringSizeBytes: must be at least 10502144 for records of 10485760 bytes, got 10502143\n" },
-		/* keys of the other API */
-		{ K("\"aggregatedRecordSizeBytes\": 0"),
-		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: only for a Firehose (deliveryStream) flow\n" },
-		{ F("\"partitionKeyOption\": \"RANDOM\""),
-		  "kagent.conf:3: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow\n" },
-		{ F("\"partitionKey\": \"a\""),
-		  "kagent.conf:3: flows[0].partitionKey: only for a Kinesis (kinesisStream) flow\n" },
-		{ F("\"partitionKeyField\": \"a\""),
-		  "kagent.conf:3: flows[0].partitionKeyField: only for a Kinesis (kinesisStream) flow\n" },
-		{ F("\"maxRecordSizeBytes\":\n 1048576"),
-		  "kagent.conf:3: flows[0].maxRecordSizeBytes: only for a Kinesis (kinesisStream) flow\n" },
-		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"partitionKey\": \"p\",\n \"deliveryStream\": \"s\"}]}",
-		  "kagent.conf:2: flows[0].partitionKey: only for a Kinesis (kinesisStream) flow\n" },
 		{ F("\"aggregatedRecordSizeBytes\": 1024001"),
 		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: must be 0..1024000, got 1024001\n" },
 		{ F("\"aggregatedRecordSizeBytes\": -1"),
@@ -1641,15 +1700,24 @@ T(conf_error_proxy)
 }
 
 /* Without proxy in the file: https_proxy, else HTTPS_PROXY; no_proxy, else
- * NO_PROXY.  Run between conf_t_proxy_save and _restore. */
-static void conf_t_proxy_environment(void)
+ * NO_PROXY. */
+T(conf_proxy_environment)
 {
+	static const char *const lower[] = { "https_proxy=http://proxy.local:8080", "no_proxy=localhost,.internal",
+		NULL };
+	/* the upper-case names when the lower-case ones are unset or empty */
+	static const char *const upper[] = { "HTTPS_PROXY=http://u:p@10.0.0.1", "NO_PROXY=169.254.169.254", NULL };
+	static const char *const empty[] = { "https_proxy=", "no_proxy=", "HTTPS_PROXY=http://u:p@10.0.0.1",
+		"NO_PROXY=169.254.169.254", NULL };
+	/* both set: the lower-case ones */
+	static const char *const both[] = { "HTTPS_PROXY=http://u:p@10.0.0.1", "NO_PROXY=169.254.169.254",
+		"https_proxy=http://[::1]:3129", "no_proxy=.example.com", NULL };
+	static const char *const none_set[] = { "PATH=/bin", NULL };
 	struct conf c;
-	const char *none = "{" FLOWS "}";
+	const char *none = "{" FLOWS "}", *file = "{\"proxy\": \"http://file.proxy:3130\", " FLOWS "}";
+	const char *off = "{\"proxy\": \"\", " FLOWS "}";
 
-	conf_t_setenv("https_proxy", "http://proxy.local:8080");
-	conf_t_setenv("no_proxy", "localhost,.internal");
-	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_INT(conf_t_parse_env(&c, none, strlen(none), lower), 0);
 	T_EQ_STR(conf_t_err, "");
 	T_EQ_STR(c.proxy.host, "proxy.local");
 	T_EQ_INT(c.proxy.port, 8080);
@@ -1657,28 +1725,18 @@ static void conf_t_proxy_environment(void)
 	T_EQ_STR(c.proxy_auth, "");
 	T_EQ_STR(c.no_proxy, "localhost,.internal");
 
-	/* the upper-case names when the lower-case ones are unset or empty */
-	conf_t_setenv("https_proxy", NULL);
-	conf_t_setenv("HTTPS_PROXY", "http://u:p@10.0.0.1");
-	conf_t_setenv("no_proxy", NULL);
-	conf_t_setenv("NO_PROXY", "169.254.169.254");
-	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_INT(conf_t_parse_env(&c, none, strlen(none), upper), 0);
 	T_EQ_STR(conf_t_err, "");
 	T_EQ_STR(c.proxy.host, "10.0.0.1");
 	T_EQ_INT(c.proxy.port, 3128);
 	T_EQ_STR(c.proxy_auth, "Basic dTpw");
 	T_EQ_STR(c.no_proxy, "169.254.169.254");
 
-	conf_t_setenv("https_proxy", "");
-	conf_t_setenv("no_proxy", "");
-	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_INT(conf_t_parse_env(&c, none, strlen(none), empty), 0);
 	T_EQ_STR(c.proxy.host, "10.0.0.1");
 	T_EQ_STR(c.no_proxy, "169.254.169.254");
 
-	/* both set: the lower-case ones */
-	conf_t_setenv("https_proxy", "http://[::1]:3129");
-	conf_t_setenv("no_proxy", ".example.com");
-	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_INT(conf_t_parse_env(&c, none, strlen(none), both), 0);
 	T_EQ_STR(c.proxy.host, "::1");
 	T_EQ_INT(c.proxy.port, 3129);
 	T_EQ_STR(c.proxy_auth, "");
@@ -1686,32 +1744,480 @@ static void conf_t_proxy_environment(void)
 
 	/* The file's proxy wins, and then the environment is not read at all;
 	 * "" in the file is no proxy. */
-	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"http://file.proxy:3130\", " FLOWS "}"), 0);
+	T_EQ_INT(conf_t_parse_env(&c, file, strlen(file), both), 0);
 	T_EQ_STR(conf_t_err, "");
 	T_EQ_STR(c.proxy.host, "file.proxy");
 	T_EQ_INT(c.proxy.port, 3130);
 	T_TRUE(c.no_proxy == NULL);
-	T_EQ_INT(conf_t_load(&c, "{\"proxy\": \"\", " FLOWS "}"), 0);
+	T_EQ_INT(conf_t_parse_env(&c, off, strlen(off), both), 0);
 	T_EQ_STR(c.proxy.host, "");
 	T_EQ_STR(c.proxy_auth, "");
 
 	/* no proxy at all */
-	conf_t_setenv("https_proxy", NULL);
-	conf_t_setenv("HTTPS_PROXY", NULL);
-	conf_t_setenv("no_proxy", NULL);
-	conf_t_setenv("NO_PROXY", NULL);
-	T_EQ_INT(conf_t_load(&c, none), 0);
+	T_EQ_INT(conf_t_parse_env(&c, none, strlen(none), none_set), 0);
 	T_EQ_STR(c.proxy.host, "");
 	T_TRUE(c.no_proxy == NULL);
+
+	/* a bad one from the environment names its variable */
+	{
+		static const char *const bad[] = { "HTTPS_PROXY=socks5://p:1080", NULL };
+		T_EQ_INT(conf_t_parse_env(&c, none, strlen(none), bad), -1);
+		T_EQ_STR(conf_t_err, "kagent.conf: HTTPS_PROXY (environment): only an http:// proxy (it is sent CONNECT) "
+		    "is supported\n");
+	}
 }
 
-T(conf_proxy_environment)
-{
-	char *saved[4];
+/* ---- Java-agent files that must load ----------------------------------- */
 
-	conf_t_proxy_save(saved);
-	conf_t_proxy_env = 1;
-	conf_t_proxy_environment();
-	conf_t_proxy_env = 0;
-	conf_t_proxy_restore(saved);
+#define K(s) "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n " s "}]}"
+#define F(s) "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n " s "}]}"
+
+/* A key of the other API is warned about once a file and ignored, its value
+ * not even read, as the Java agent ignores it: AWS's own workshop files put
+ * partitionKeyOption in Firehose flows. */
+T(conf_other_api_keys_ignored)
+{
+	static const struct conf_t_case cases[] = {
+		{ K("\"aggregatedRecordSizeBytes\": 0"),
+		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: only for a Firehose (deliveryStream) flow, ignored\n" },
+		{ F("\"partitionKeyOption\": \"RANDOM\""),
+		  "kagent.conf:3: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		{ F("\"partitionKey\": \"a\""),
+		  "kagent.conf:3: flows[0].partitionKey: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		{ F("\"partitionKeyField\": \"a\""),
+		  "kagent.conf:3: flows[0].partitionKeyField: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		{ F("\"maxRecordSizeBytes\":\n 1048576"),
+		  "kagent.conf:3: flows[0].maxRecordSizeBytes: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"partitionKey\": \"p\",\n \"deliveryStream\": \"s\"}]}",
+		  "kagent.conf:2: flows[0].partitionKey: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		/* not read: a value that would be wrong is not said to be */
+		{ F("\"partitionKeyOption\": \"random\""),
+		  "kagent.conf:3: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		{ F("\"maxRecordSizeBytes\": 1"),
+		  "kagent.conf:3: flows[0].maxRecordSizeBytes: only for a Kinesis (kinesisStream) flow, ignored\n" },
+		{ K("\"aggregatedRecordSizeBytes\": \"big\""),
+		  "kagent.conf:3: flows[0].aggregatedRecordSizeBytes: only for a Firehose (deliveryStream) flow, ignored\n" },
+	};
+	const char *workshop =
+	    "{\n"
+	    "  \"cloudwatch.emitMetrics\": true,\n"
+	    "  \"kinesis.endpoint\": \"\",\n"
+	    "  \"firehose.endpoint\": \"firehose.us-east-1.amazonaws.com\",\n"
+	    "  \"flows\": [\n"
+	    "    {\n"
+	    "      \"filePattern\": \"/var/log/httpd/access_log*\",\n"
+	    "      \"deliveryStream\": \"web-logs\",\n"
+	    "      \"partitionKeyOption\": \"RANDOM\"\n"
+	    "    },\n"
+	    "    {\n"
+	    "      \"filePattern\": \"/var/log/httpd/error_log*\",\n"
+	    "      \"deliveryStream\": \"error-logs\",\n"
+	    "      \"partitionKeyOption\": \"RANDOM\"\n"
+	    "    }\n"
+	    "  ]\n"
+	    "}\n";
+	struct conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int rc = conf_t_load(&c, cases[i].text);
+		if (rc != 0 || strcmp(conf_t_err, cases[i].want) != 0 || c.nflows != 1 ||
+		    c.flows[0].key_kind != KINESIS_KEY_RANDOM || c.flows[0].key_arg || c.flows[0].aggregate_bytes ||
+		    c.flows[0].max_record_bytes != 1048576)
+			t_fail(__FILE__, __LINE__, "case %zu: returned %d\n  got      \"%s\"\n  expected \"%s\"", i, rc,
+			    conf_t_err, cases[i].want);
+	}
+	/* said once in a file, however many flows have it */
+	T_EQ_INT(conf_t_load(&c, workshop), 0);
+	T_EQ_STR(conf_t_err,
+	    "kagent.conf:9: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow, ignored\n");
+	T_EQ_INT(c.nflows, 2);
+	T_EQ_INT(c.flows[1].api, API_FIREHOSE);
+	T_EQ_STR(c.flows[1].stream, "error-logs");
+}
+
+/* "" credentials are none, as the Java agent takes them: the environment's
+ * are used. */
+T(conf_empty_credentials)
+{
+	struct conf c;
+	const char *empty = "{\"awsAccessKeyId\": \"\", \"awsSecretAccessKey\": \"\", \"awsSessionToken\": \"\", " FLOWS "}";
+	const char *token = "{\"awsAccessKeyId\": \"AKIAFILE\", \"awsSecretAccessKey\": \"fs\", \"awsSessionToken\": \"\", "
+	    FLOWS "}";
+	const char *half = "{\"awsAccessKeyId\": \"\",\n \"awsSecretAccessKey\": \"s\",\n" FLOWS "}";
+	const char *half2 = "{\"awsAccessKeyId\": \"AKIA\",\n \"awsSecretAccessKey\": \"\",\n" FLOWS "}";
+
+	T_EQ_INT(conf_t_load_env(&c, empty, strlen(empty), "AKIAENV", "envsecret", "envtoken"), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.creds_source, "environment");
+	T_EQ_STR(c.access_key_id, "AKIAENV");
+	T_EQ_STR(c.secret_access_key, "envsecret");
+	T_EQ_STR(c.session_token, "envtoken");
+
+	T_EQ_INT(conf_t_load_env(&c, empty, strlen(empty), NULL, NULL, NULL), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.creds_source, "none");
+	T_TRUE(c.access_key_id == NULL && c.secret_access_key == NULL && c.session_token == NULL);
+
+	/* the file's keys without a token: no token, not the environment's */
+	T_EQ_INT(conf_t_load_env(&c, token, strlen(token), "AKIAENV", "envsecret", "envtoken"), 0);
+	T_EQ_STR(c.creds_source, "file");
+	T_EQ_STR(c.access_key_id, "AKIAFILE");
+	T_TRUE(c.session_token == NULL);
+
+	/* half a pair is still half a pair */
+	T_EQ_INT(conf_t_load_env(&c, half, strlen(half), "AKIAENV", "envsecret", NULL), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:2: awsSecretAccessKey: given without awsAccessKeyId\n");
+	T_EQ_INT(conf_t_load_env(&c, half2, strlen(half2), "AKIAENV", "envsecret", NULL), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: awsAccessKeyId: given without awsSecretAccessKey\n");
+}
+
+/* kinesis.region (the Java agent's key since 2.0.3) is the region of the
+ * Kinesis flows: their endpoint and their signature. */
+T(conf_kinesis_region)
+{
+	static const struct conf_t_case bad[] = {
+		{ "{\n \"kinesis.region\": \"Europe\",\n" FLOWS "}",
+		  "kagent.conf:2: kinesis.region: must be a region name such as us-east-1, got \"Europe\"\n" },
+		{ "{\n \"kinesis.region\": 1,\n" FLOWS "}", "kagent.conf:2: kinesis.region: must be a string\n" },
+		{ "{\n \"kinesis.region\": \"eu-west-1\",\n \"kinesis.endpoint\": \"kinesis.us-west-2.amazonaws.com\",\n"
+		  FLOWS "}",
+		  "kagent.conf:2: kinesis.region: \"eu-west-1\" does not match kinesis.endpoint's region \"us-west-2\"\n" },
+		/* awsRegion and firehose.endpoint still agree with each other */
+		{ "{\n \"kinesis.region\": \"eu-west-1\",\n \"awsRegion\": \"us-west-2\",\n"
+		  " \"firehose.endpoint\": \"firehose.eu-west-1.amazonaws.com\",\n" FLOWS "}",
+		  "kagent.conf:3: awsRegion: \"us-west-2\" does not match firehose.endpoint's region \"eu-west-1\"\n" },
+	};
+	const char *java =
+	    "{\n"
+	    "  \"kinesis.region\": \"eu-west-1\",\n"
+	    "  \"flows\": [\n"
+	    "    {\"filePattern\": \"/a\", \"kinesisStream\": \"k\"},\n"
+	    "    {\"filePattern\": \"/b\", \"deliveryStream\": \"s\"},\n"
+	    "    {\"filePattern\": \"/c\", \"kinesisStream\": \"k2\", \"awsRegion\": \"ap-south-1\"},\n"
+	    "    {\"filePattern\": \"/d\", \"kinesisStream\": \"k3\", \"kinesis.endpoint\": \"http://127.0.0.1:4568\"}\n"
+	    "  ]\n"
+	    "}\n";
+	const char *local = "{\"kinesis.region\": \"eu-west-1\", \"kinesis.endpoint\": \"http://127.0.0.1:4567\",\n"
+	    " \"awsRegion\": \"us-west-2\", \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k\"}, " FLOW "]}";
+	const char *agree = "{\"kinesis.region\": \"eu-west-1\", \"kinesis.endpoint\": \"kinesis.eu-west-1.amazonaws.com\","
+	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k\"}, " FLOW "]}";
+	const char *unset = "{\"kinesis.region\": \"\", \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k\"}]}";
+	struct conf c;
+	char out[8192];
+
+	T_EQ_INT(conf_t_load(&c, java), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.kinesis_region, "eu-west-1");
+	T_EQ_STR(c.region, "us-east-1");
+	T_EQ_STR(c.kinesis.host, "kinesis.eu-west-1.amazonaws.com");
+	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
+	T_EQ_STR(c.flows[0].region, "eu-west-1");
+	T_EQ_STR(c.flows[0].ep.host, "kinesis.eu-west-1.amazonaws.com");
+	T_EQ_INT(c.flows[0].ep.tls, 1);
+	T_EQ_STR(c.flows[1].region, "us-east-1");
+	T_EQ_STR(c.flows[1].ep.host, "firehose.us-east-1.amazonaws.com");
+	/* a flow's own awsRegion wins, its own endpoint too */
+	T_EQ_STR(c.flows[2].region, "ap-south-1");
+	T_EQ_STR(c.flows[2].ep.host, "kinesis.ap-south-1.amazonaws.com");
+	T_EQ_STR(c.flows[3].region, "eu-west-1");
+	T_EQ_STR(c.flows[3].ep.host, "127.0.0.1");
+	conf_t_print(&c, out, sizeof out);
+	T_TRUE(strstr(out, "\nkinesis.endpoint = https://kinesis.eu-west-1.amazonaws.com\n") != NULL);
+	T_TRUE(strstr(out, "\nflows[0].awsRegion = eu-west-1\nflows[0].kinesis.endpoint = "
+	    "https://kinesis.eu-west-1.amazonaws.com\n") != NULL);
+
+	/* a kinesis.endpoint elsewhere (a VPC endpoint, a local one) is signed
+	 * for kinesis.region; awsRegion stays the Firehose flows' */
+	T_EQ_INT(conf_t_load(&c, local), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.flows[0].region, "eu-west-1");
+	T_EQ_STR(c.flows[0].ep.host, "127.0.0.1");
+	T_EQ_INT(c.flows[0].ep.port, 4567);
+	T_EQ_STR(c.flows[1].region, "us-west-2");
+	T_EQ_STR(c.flows[1].ep.host, "firehose.us-west-2.amazonaws.com");
+
+	/* an AWS kinesis.endpoint that agrees; it no longer names the
+	 * Firehose flows' region */
+	T_EQ_INT(conf_t_load(&c, agree), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.region, "us-east-1");
+	T_EQ_STR(c.flows[0].region, "eu-west-1");
+	T_EQ_STR(c.flows[1].ep.host, "firehose.us-east-1.amazonaws.com");
+
+	/* "" is not set, as in the Java agent */
+	T_EQ_INT(conf_t_load(&c, unset), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_TRUE(c.kinesis_region == NULL);
+	T_EQ_STR(c.flows[0].region, "us-east-1");
+
+	CONF_T_ERRORS(bad);
+}
+
+/* firehose.region: the Java agent does not read it; kagent says so. */
+T(conf_firehose_region)
+{
+	struct conf c;
+
+	T_EQ_INT(conf_t_load(&c, "{\"firehose.region\": \"eu-west-1\",\n" FLOWS "}"), 0);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: firehose.region: not read by the Java agent either: the region is "
+	    "awsRegion's (or firehose.endpoint's); ignored\n");
+	T_EQ_STR(c.flows[0].region, "us-east-1");
+}
+
+/* The Java agent's log.* keys: what kagent does instead. */
+T(conf_java_log_keys)
+{
+	struct conf c;
+	const char *text =
+	    "{\"log.level\": \"DEBUG\",\n"
+	    " \"log.file\": \"/var/log/aws-kinesis-agent/aws-kinesis-agent.log\",\n"
+	    " \"log.maxBackupIndex\": 5,\n"
+	    " \"log.maxFileSize\": 10485760,\n" FLOWS "}";
+
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_STR(conf_t_err,
+	    "kagent.conf:1: log.level: not used: kagent logs errors, warnings and what it does to stderr, with -v "
+	    "also debug lines; ignored\n"
+	    "kagent.conf:2: log.file: not used: kagent logs to stderr; ignored\n"
+	    "kagent.conf:3: log.maxBackupIndex: not used: kagent logs to stderr and writes no log file; ignored\n"
+	    "kagent.conf:4: log.maxFileSize: not used: kagent logs to stderr and writes no log file; ignored\n");
+}
+
+/* A key kagent knows, in the wrong place, is said to belong elsewhere. */
+T(conf_misplaced_keys)
+{
+	struct conf c;
+	const char *text =
+	    "{\n"
+	    " \"initialPosition\": \"START_OF_FILE\",\n"
+	    " \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n"
+	    "   \"checkpointFile\": \"/x\",\n"
+	    "   \"dataProcessingOptions\": [{\"optionName\": \"SINGLELINE\",\n"
+	    "     \"initialPosition\": \"END_OF_FILE\", \"caFile\": \"/y\", \"nosuch\": 1}]}]\n"
+	    "}\n";
+
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_STR(conf_t_err,
+	    "kagent.conf:2: initialPosition: belongs in a flow (in \"flows\"); ignored\n"
+	    "kagent.conf:4: flows[0].checkpointFile: belongs at the top level, not in a flow; ignored\n"
+	    "kagent.conf:6: flows[0].dataProcessingOptions[0].initialPosition: belongs in the flow, not in a "
+	    "processor; ignored\n"
+	    "kagent.conf:6: flows[0].dataProcessingOptions[0].caFile: belongs at the top level, not in a processor; "
+	    "ignored\n"
+	    "kagent.conf:6: flows[0].dataProcessingOptions[0].nosuch: unknown key for SINGLELINE, ignored\n");
+	T_EQ_INT(c.flows[0].initial_position, POS_END_OF_FILE);
+	T_EQ_STR(c.checkpoint_file, "/var/lib/kagent/checkpoints");
+	T_EQ_INT(c.flows[0].nproc, 1);
+}
+
+/* Every error in a file is said, not only the first; after
+ * CONF_MAX_SHOWN, how many more there are. */
+T(conf_every_error)
+{
+	static char text[4096];
+	struct conf c;
+	const char *three =
+	    "{\n"
+	    " \"socketTimeoutMillis\": 1,\n"
+	    " \"flows\": [\n"
+	    "  {\"filePattern\": \"logs/x\", \"deliveryStream\": \"s\", \"maxBufferSizeRecords\": 900},\n"
+	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k\", \"partitionKeyOption\": \"random\"},\n"
+	    "  {\"filePattern\": \"/c\", \"deliveryStream\": \"t\"}\n"
+	    " ],\n"
+	    " \"caFile\": \"ca.pem\"\n"
+	    "}\n";
+	const char *last, *p;
+	size_t len = 0, lines = 0;
+	int i;
+
+	T_EQ_INT(conf_t_load(&c, three), -1);
+	T_EQ_STR(conf_t_err,
+	    "kagent.conf:2: socketTimeoutMillis: must be 100..600000, got 1\n"
+	    "kagent.conf:4: flows[0].filePattern: must be an absolute path, got \"logs/x\"\n"
+	    "kagent.conf:4: flows[0].maxBufferSizeRecords: must be 1..500, got 900\n"
+	    "kagent.conf:5: flows[1].partitionKeyOption: must be RANDOM or DETERMINISTIC, got \"random\"\n"
+	    "kagent.conf:8: caFile: must be an absolute path, got \"ca.pem\"\n");
+
+	/* 16 errors in 8 flows and 9 at the top level */
+	len += (size_t)snprintf(text + len, sizeof text - len, "{\"flows\": [\n");
+	for (i = 0; i < 8; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		    "%s{\"filePattern\": \"x\", \"deliveryStream\": \"s%d\", \"maxBufferSizeRecords\": 0}\n", i ? "," : "", i);
+	snprintf(text + len, sizeof text - len, "],\n"
+	    "\"socketTimeoutMillis\": 1, \"connectionTimeoutMillis\": 1, \"idleTimeoutMillis\": 1,\n"
+	    "\"shutdownTimeoutMillis\": -1, \"checkpointIntervalMillis\": -1, \"tlsHandshakeTimeoutMillis\": 1,\n"
+	    "\"caFile\": \"x\", \"checkpointFile\": \"y\", \"resolvConf\": \"z\"}\n");
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	for (p = conf_t_err; (p = strchr(p, '\n')); p++)
+		lines++;
+	T_EQ_INT(lines, 21);
+	T_TRUE(strncmp(conf_t_err, "kagent.conf:2: flows[0].filePattern: must be an absolute path, got \"x\"\n", 71) == 0);
+	last = conf_t_err + strlen(conf_t_err) - 1;
+	while (last > conf_t_err && last[-1] != '\n')
+		last--;
+	T_EQ_STR(last, "kagent.conf: ... and 5 more errors (the first 20 are shown)\n");
+}
+
+/* configDir files through the reader: their flows after the main file's,
+ * each message naming its own file. */
+T(conf_config_dir_texts)
+{
+	static char main_text[256], a[256], b[256];
+	struct conf_reader r;
+	struct conf c;
+
+	snprintf(main_text, sizeof main_text, "{\"configDir\": \"/etc/kagent.d\",\n" FLOWS "}");
+	snprintf(a, sizeof a, "{\"flows\": [{\"filePattern\": \"/b\", \"kinesisStream\": \"k\"}]}");
+	conf_t_clear();
+	conf_begin(&r, &c, "kagent.conf", NULL, &conf_t_say);
+	T_EQ_INT(conf_text(&r, main_text, strlen(main_text), "kagent.conf"), 0);
+	T_EQ_STR(r.config_dir, "/etc/kagent.d");
+	T_EQ_INT(conf_text(&r, a, strlen(a), "10-a.json"), 0);
+	T_EQ_INT(conf_end(&r), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.nflows, 2);
+	T_EQ_STR(c.flows[1].file, "10-a.json");
+	T_EQ_INT(c.flows[1].api, API_KINESIS);
+	T_EQ_STR(c.flows[1].region, "us-east-1");
+	T_EQ_STR(c.flows[1].ep.host, "kinesis.us-east-1.amazonaws.com");
+
+	/* each error in its own file, in file order; the main file's flows are
+	 * not said to be missing */
+	snprintf(main_text, sizeof main_text, "{\"configDir\": \"/etc/kagent.d\"}");
+	snprintf(a, sizeof a, "{\"flows\": [\n {\"filePattern\": \"/x\", \"deliveryStream\": \"s\", \"kinesisStream\": \"k\"}],\n"
+	    " \"awsRegion\": \"eu-west-1\"}");
+	snprintf(b, sizeof b, "{\"flow\": []}");
+	conf_t_clear();
+	conf_begin(&r, &c, "kagent.conf", NULL, &conf_t_say);
+	T_EQ_INT(conf_text(&r, main_text, strlen(main_text), "kagent.conf"), 0);
+	T_EQ_INT(conf_text(&r, a, strlen(a), "20-b.json"), -1);
+	T_EQ_INT(conf_text(&r, b, strlen(b), "30-c.json"), -1);
+	T_EQ_INT(conf_end(&r), -1);
+	T_EQ_STR(conf_t_err,
+	    "20-b.json:2: flows[0].kinesisStream: a flow has one destination, deliveryStream is already given\n"
+	    "20-b.json:3: awsRegion: a configDir file holds only flows\n"
+	    "30-c.json:1: flow: a configDir file holds only flows\n"
+	    "30-c.json:1: flows is required\n");
+
+	/* no flow anywhere */
+	snprintf(main_text, sizeof main_text, "{\"configDir\": \"/etc/kagent.d\"}");
+	conf_t_clear();
+	conf_begin(&r, &c, "kagent.conf", NULL, &conf_t_say);
+	T_EQ_INT(conf_text(&r, main_text, strlen(main_text), "kagent.conf"), 0);
+	T_EQ_INT(conf_end(&r), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: no flows: none here, none in configDir\n");
+
+	/* one flow twice, across files */
+	snprintf(main_text, sizeof main_text, "{\"configDir\": \"/etc/kagent.d\",\n" FLOWS "}");
+	snprintf(a, sizeof a, "{\"flows\": [" FLOW "]}");
+	conf_t_clear();
+	conf_begin(&r, &c, "kagent.conf", NULL, &conf_t_say);
+	T_EQ_INT(conf_text(&r, main_text, strlen(main_text), "kagent.conf"), 0);
+	T_EQ_INT(conf_text(&r, a, strlen(a), "10-a.json"), -1);
+	T_EQ_INT(conf_end(&r), -1);
+	T_EQ_STR(conf_t_err, "10-a.json:1: flows[0]: same filePattern and deliveryStream as kagent.conf:2\n");
+}
+
+/* conf_read: the main file and configDir's *.json, in name order. */
+T(conf_read_config_dir)
+{
+	char path[200], dir[100], text[512];
+	struct conf c;
+
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/20-b.json", dir);
+	T_EQ_INT(conf_t_write(path, "{\"flows\": [{\"filePattern\": \"/c\", \"deliveryStream\": \"db\"}]}", 58), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(conf_t_write(path, "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"da\"}]}", 58), 0);
+	snprintf(path, sizeof path, "%s/notes.txt", dir);
+	T_EQ_INT(conf_t_write(path, "not a config\n", 13), 0);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\",\n \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"main\"}]}",
+	    dir);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.nflows, 3);
+	T_EQ_STR(c.flows[0].stream, "main");
+	T_EQ_STR(c.flows[1].stream, "da");
+	T_EQ_STR(c.flows[2].stream, "db");
+	T_TRUE(strstr(c.flows[1].file, "/agent.d/10-a.json") != NULL);
+
+	/* a configDir that is not there */
+	snprintf(text, sizeof text, "{\"configDir\": \"%s/nope\",\n" FLOWS "}", conf_t_dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: nope: No such file or directory\n");
+
+	unlink(path);
+	snprintf(path, sizeof path, "%s/20-b.json", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/notes.txt", dir);
+	unlink(path);
+	rmdir(dir);
+	rmdir(conf_t_dir);
+}
+#undef K
+#undef F
+
+/* The fleet's keys: statusFile, CloudWatch's, a Kinesis flow's aggregation. */
+T(conf_fleet_keys)
+{
+	static const struct conf_t_case cases[] = {
+#define TOP(k, v) "{\n \"" k "\": " v ",\n" FLOWS "}"
+		{ TOP("cloudwatch.emitMetrics", "\"maybe\""),
+		  "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got \"maybe\"\n" },
+		{ TOP("cloudwatch.emitMetrics", "2"), "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got 2\n" },
+		{ TOP("cloudwatch.emitMetrics", "null"),
+		  "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got null\n" },
+		{ TOP("cloudwatch.namespace", "\":x\""),
+		  "kagent.conf:2: cloudwatch.namespace: must be 1..255 characters, not only blanks, not starting with ':', "
+		  "got \":x\"\n" },
+		{ TOP("cloudwatch.namespace", "\"   \""),
+		  "kagent.conf:2: cloudwatch.namespace: must be 1..255 characters, not only blanks, not starting with ':', "
+		  "got \"   \"\n" },
+		{ TOP("cloudwatch.deviceId", "\"gw\\u00e9\""),
+		  "kagent.conf:2: cloudwatch.deviceId: must be printable ASCII (CloudWatch takes nothing else)\n" },
+		{ TOP("cloudwatch.deviceId", "\"a\\tb\""),
+		  "kagent.conf:2: cloudwatch.deviceId: must be printable ASCII (CloudWatch takes nothing else)\n" },
+		{ TOP("cloudwatch.metricsBufferTimeMillis", "999"),
+		  "kagent.conf:2: cloudwatch.metricsBufferTimeMillis: must be 1000..3600000, got 999\n" },
+		{ TOP("cloudwatch.endpoint", "\"ftp://x\""),
+		  "kagent.conf:2: cloudwatch.endpoint: unsupported scheme (https:// or http://), got \"ftp://x\"\n" },
+		{ TOP("statusFile", "\"run/kagent.json\""),
+		  "kagent.conf:2: statusFile: must be an absolute path, got \"run/kagent.json\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": \"sometimes\"}]}",
+		  "kagent.conf:3: flows[0].aggregation: must be true or false, got \"sometimes\"\n" },
+#undef TOP
+	};
+	struct conf c;
+
+	CONF_T_ERRORS(cases);
+	/* the Java agent's BooleanConverter's words, in any case; "" deviceId: no dimension */
+	T_EQ_INT(conf_t_load(&c, "{\"cloudwatch.emitMetrics\": \"N\", \"cloudwatch.deviceId\": \"\", " FLOWS "}"), 0);
+	T_EQ_INT(c.cw_emit, 0);
+	T_EQ_STR(c.cw_device_id, "");
+	T_EQ_INT(conf_t_load(&c, "{\"cloudwatch.emitMetrics\": \"YES\", " FLOWS "}"), 0);
+	T_EQ_INT(c.cw_emit, 1);
+	T_TRUE(c.cw_device_id == NULL && c.status_file == NULL);
+	T_EQ_STR(c.cw_namespace, "AWSKinesisAgent");
+	T_EQ_INT(c.cw_period_ms, 30000);
+	/* a local endpoint is signed for awsRegion's region */
+	T_EQ_INT(conf_t_load(&c, "{\"awsRegion\": \"ap-south-1\", \"cloudwatch.endpoint\": \"http://127.0.0.1:9\", "
+	    FLOWS "}"), 0);
+	T_EQ_STR(c.cw_region, "ap-south-1");
+	T_EQ_STR(c.cloudwatch.host, "127.0.0.1");
+	T_EQ_INT(c.cloudwatch.port, 9);
+	/* aggregation is a Kinesis flow's */
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n \"aggregation\": true}]}"),
+	    0);
+	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: only for a Kinesis (kinesisStream) flow, ignored\n");
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": 1}]}"),
+	    0);
+	T_EQ_INT(c.flows[0].kpl, 1);
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "t.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 #include "rx.h"
 

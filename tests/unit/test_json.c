@@ -1,6 +1,7 @@
 /* JSON: Jackson-compatible escaping, byte for byte, and the jsmn helpers. */
 #include "t.h"
 #include "json.h"
+#include "utf8.h"
 
 #define FFFD "\xef\xbf\xbd"
 
@@ -277,4 +278,95 @@ T(json_jsmn_strict)
 	T_EQ_INT(parse("{a:1}", t, 8), JSMN_ERROR_INVAL);
 	T_EQ_INT(parse("{\"a\":1", t, 8), JSMN_ERROR_PART);
 	T_EQ_INT(parse("[1,2,3,4,5,6,7,8]", t, 8), JSMN_ERROR_NOMEM);
+}
+
+/* The byte-at-a-time escaping json_escape and json_utf8_clean did before
+ * they copied runs and words: the reference they are held to below. */
+static void ref_put(char *out, size_t cap, size_t *len, const char *p, size_t k)
+{
+	size_t fit = *len < cap ? cap - *len : 0;
+
+	memcpy(out + *len, p, fit > k ? k : fit);
+	*len += k;
+}
+
+/* One character at p[*i] as it is, or U+FFFD for a bad sequence. */
+static void ref_char(char *out, size_t cap, size_t *len, const unsigned char *p, size_t n, size_t *i)
+{
+	int k = utf8_len(p + *i, n - *i);
+
+	if (k > 0)
+		ref_put(out, cap, len, (const char *)p + *i, (size_t)k);
+	else
+		ref_put(out, cap, len, "\xef\xbf\xbd", 3);
+	*i += (size_t)(k > 0 ? k : -k);
+}
+
+static size_t ref_escape(char *out, size_t cap, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0, len = 0;
+	char e[6] = { '\\' };
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			e[1] = (char)c;
+			ref_put(out, cap, &len, e, 2);
+			i++;
+		} else if (c < 0x20) {
+			e[1] = c == '\b' ? 'b' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\f' ? 'f' : c == '\r' ? 'r' : 'u';
+			e[2] = '0';
+			e[3] = '0';
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 15];
+			ref_put(out, cap, &len, e, e[1] == 'u' ? 6 : 2);
+			i++;
+		} else
+			ref_char(out, cap, &len, p, n, &i);
+	}
+	return len;
+}
+
+static size_t ref_clean(char *out, size_t cap, const unsigned char *p, size_t n)
+{
+	size_t i = 0, len = 0;
+
+	while (i < n)
+		ref_char(out, cap, &len, p, n, &i);
+	return len;
+}
+
+/* Random text (mostly printable ASCII in long runs, some quotes, controls,
+ * UTF-8 lead and continuation bytes), at random caps and with room. */
+T(json_escape_and_clean_against_reference)
+{
+	unsigned char in[96];
+	char a[700], b[700];
+	uint32_t x = 2463534242u;
+
+	for (int t = 0; t < 300000; t++) {
+		size_t n, cap;
+		int ascii;
+
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		n = x % 90;
+		ascii = (x >> 8) % 3 == 0;
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+			unsigned r = x % 16, v = x >> 8;
+			in[i] = (unsigned char)(ascii || r < 11 ? 0x20 + v % 0x5f : r < 13 ? 0x80 + v % 0x80 :
+			    r == 13 ? v % 0x20 : r == 14 ? (unsigned char)"\"\\\x7f"[v % 3] : 0xc0 + v % 0x40);
+		}
+		cap = (x >> 20) & 1 ? (x >> 4) % 200 : 600;
+		memset(a, 1, sizeof a);
+		memset(b, 1, sizeof b);
+		T_EQ_INT(json_escape(a, cap, (const char *)in, n), ref_escape(b, cap, in, n));
+		T_EQ_MEM(a, sizeof a, b, sizeof b);
+		memset(a, 1, sizeof a);
+		memset(b, 1, sizeof b);
+		T_EQ_INT(utf8_clean(a, cap, (const char *)in, n), ref_clean(b, cap, in, n));
+		T_EQ_MEM(a, sizeof a, b, sizeof b);
+	}
 }

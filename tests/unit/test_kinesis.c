@@ -7,25 +7,20 @@
 #include <unistd.h>
 #include "t.h"
 #include "b64.h"
+#include "api.h"
 #include "kinesis.h"
 
 #define RSIZE 64
 #define RMAX 16
 #define RSLOTS 8
-#define NREC 6
 #define SALT UINT64_C(0x0123456789abcdef)
 
-/* The lines fed, the data each record must carry (a cut line is its first
- * 15 bytes and a '\n'), and its DETERMINISTIC key, worked out with
+/* Each of the six records' DETERMINISTIC key (rings_t.h's recs), worked out with
  *   python3 -c 'import hashlib; print(hashlib.md5(b"a\n").hexdigest())'
  * and so on for each data. */
-static const struct { const char *line, *data; size_t line_len, data_len; const char *md5; } recs[NREC] = {
-	{ "a\n", "a\n", 2, 2, "60b725f10c9c85c70d97880dfe8191b3" },
-	{ "bb\r\n", "bb\r\n", 4, 4, "b8b340fb35d9faf6c0faa16368485f2f" },
-	{ "ABCDEFGHIJKLMNOPQRST\n", "ABCDEFGHIJKLMNO\n", 21, 16, "10c901abcf24c4311fa800cbf9bd9c70" },
-	{ "\n", "\n", 1, 1, "68b329da9893e34099c7d8ad5cb9c940" },
-	{ "hello, world!!\n", "hello, world!!\n", 15, 15, "7972ea02620f948c3f9c548fb7767b8d" },
-	{ "\0\xff\x80\"\\\t\n", "\0\xff\x80\"\\\t\n", 7, 7, "a1f8967ffde929a66932a1b688de38c3" },
+static const char *const md5s[] = {
+	"60b725f10c9c85c70d97880dfe8191b3", "b8b340fb35d9faf6c0faa16368485f2f", "10c901abcf24c4311fa800cbf9bd9c70",
+	"68b329da9893e34099c7d8ad5cb9c940", "7972ea02620f948c3f9c548fb7767b8d", "a1f8967ffde929a66932a1b688de38c3",
 };
 
 /* A FIXED key that needs escaping: quote, backslash, a control byte, DEL and
@@ -35,23 +30,7 @@ static const char odd_key_esc[] = "a\\\"b\\\\c\\u0001\x7f/\xc3\xa9\xf0\x9f\x98\x
 
 #include "rings_t.h"
 
-/* The six records of recs from buffer offset k. */
-static struct ring *load6(size_t k)
-{
-	struct ring *r = at(k);
-
-	quiet(1);
-	for (int i = 0; i < NREC; i++)
-		feed(r, recs[i].line, recs[i].line_len);
-	quiet(0);
-	return r;
-}
-
-static void set_acked(struct ring *r, unsigned mask)
-{
-	for (int i = 0; i < NREC; i++)
-		ring_rec(r, r->rtail + (uint64_t)i)->acked = mask >> i & 1;
-}
+static const struct api_args no_args = { "s1", 0, NULL };
 
 /* A view of s (n bytes) cut into three spans at a <= b. */
 static void split(const char *s, size_t n, size_t a, size_t b, struct rec_view *v)
@@ -97,7 +76,7 @@ static size_t expect(char *out, const struct ring *r, const char *stream, const 
 		p += b64_encode(recs[i].data, recs[i].data_len, p);
 		p += sprintf(p, "\",\"PartitionKey\":\"");
 		if (k->kind == KINESIS_KEY_DETERMINISTIC) {
-			p += sprintf(p, "%s", recs[i].md5);
+			p += sprintf(p, "%s", md5s[i]);
 		} else if (k->kind == KINESIS_KEY_FIXED) {
 			p += sprintf(p, "%s", odd_key_esc);
 		} else {
@@ -111,16 +90,27 @@ static size_t expect(char *out, const struct ring *r, const char *stream, const 
 	return (size_t)(p - out);
 }
 
-static size_t next_piece(void *e, char *out, size_t cap) { return kinesis_enc_next(e, out, cap); }
+static size_t next_piece(void *e, char *out, size_t cap) { return api_enc_next(e, out, cap); }
+
+/* The body encoder for a Kinesis stream s with keys k. */
+static size_t kn_enc_init(struct api_enc *e, const struct ring *r, uint64_t first, uint64_t end, const char *s,
+			  const struct kinesis_keys *k, rec_view_fn view, void *ctx)
+{
+	static struct api_args a;
+
+	a.stream = s;
+	a.keys = k;
+	return api_enc_init(e, &api_kinesis, &a, r, first, end, view, ctx);
+}
 #define stream_is(e, cap, want, wlen, line) stream_body(next_piece, (e), (cap), (want), (wlen), __FILE__, (line))
 
 /* The whole body in one piece, into out (NUL-ended); its length, or 0 if
  * init's length was not what came out. */
-static size_t body(struct kinesis_enc *e, size_t init_len, char *out, size_t cap)
+static size_t body(struct api_enc *e, size_t init_len, char *out, size_t cap)
 {
 	size_t got = 0, n;
 
-	while ((n = kinesis_enc_next(e, out + got, cap - 1 - got)) > 0)
+	while ((n = api_enc_next(e, out + got, cap - 1 - got)) > 0)
 		got += n;
 	out[got] = 0;
 	return got == init_len ? got : 0;
@@ -144,39 +134,23 @@ T(kinesis_body_by_hand)
 		"{\"Data\":\"YQo=\",\"PartitionKey\":\"a\\\"b\\\\c\\u0001\x7f/\xc3\xa9\xf0\x9f\x98\x80\"},"
 		"{\"Data\":\"YmINCg==\",\"PartitionKey\":\"a\\\"b\\\\c\\u0001\x7f/\xc3\xa9\xf0\x9f\x98\x80\"}]}";
 	struct kinesis_keys k;
-	struct kinesis_enc e;
+	struct api_enc e;
 	struct ring *r;
 
 	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_FIXED, "k", 0), 0);
 	for (size_t off = 0; off < RSIZE; off++) {
 		r = load(off, lines, 2);
 		T_EQ_INT(r->rhead - r->rtail, 2);
-		T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof fixed - 1);
+		T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof fixed - 1);
 		T_TRUE(stream_is(&e, off < 32 ? 8 : 4096, fixed, sizeof fixed - 1, __LINE__));
 	}
 	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_DETERMINISTIC, NULL, 0), 0);
 	r = load(60, lines, 2);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof md5 - 1);
+	T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof md5 - 1);
 	T_TRUE(stream_is(&e, 9, md5, sizeof md5 - 1, __LINE__));
 	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_FIXED, odd_key, 0), 0);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof odd - 1);
+	T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof odd - 1);
 	T_TRUE(stream_is(&e, 11, odd, sizeof odd - 1, __LINE__));
-}
-
-T(kinesis_body_empty)
-{
-	static const char want[] = "{\"StreamName\":\"s1\",\"Records\":[]}";
-	struct kinesis_keys k;
-	struct kinesis_enc e;
-	struct ring *r = load6(10);
-
-	kinesis_keys_init(&k, KINESIS_KEY_DETERMINISTIC, NULL, 0);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rtail, "s1", &k, NULL, NULL), sizeof want - 1);
-	T_TRUE(stream_is(&e, 8, want, sizeof want - 1, __LINE__));
-	set_acked(r, 0x3f);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof want - 1);
-	T_TRUE(stream_is(&e, 9, want, sizeof want - 1, __LINE__));
-	set_acked(r, 0);
 }
 
 /* The six records from every buffer offset (each wraps somewhere, the cut
@@ -187,28 +161,21 @@ T(kinesis_body_every_wrap_and_cap)
 	static const size_t caps[] = { 8, 9, 10, 11, 13, 31, 100, 4096 };
 	struct kinesis_keys keys[3];
 	char want[2048];
-	int wrapped = 0;
+	int wrapped = 0, cut = 0;
 
 	kinesis_keys_init(&keys[0], KINESIS_KEY_RANDOM, NULL, SALT);
 	kinesis_keys_init(&keys[1], KINESIS_KEY_DETERMINISTIC, NULL, 0);
 	kinesis_keys_init(&keys[2], KINESIS_KEY_FIXED, odd_key, 0);
 	for (size_t off = 0; off < RSIZE; off++) {
-		struct ring *r = load6(off);
-		T_EQ_INT(r->rhead - r->rtail, NREC);
-		for (int i = 0; i < NREC; i++) {
-			const struct rec *rc = ring_rec(r, r->rtail + (uint64_t)i);
-			const char *p1, *p2;
-			size_t n1, n2;
-			T_EQ_INT(rec_data_len(rc), recs[i].data_len);
-			wrapped += ring_rec_spans(r, rc, &p1, &n1, &p2, &n2) == 2;
-		}
+		struct ring *r = load6_wraps(off, &wrapped, &cut);
+		T_TRUE(r != NULL);
 		for (int kk = 0; kk < 3; kk++) {
 			for (unsigned mask = 0; mask < 64; mask++) {
-				struct kinesis_enc e;
+				struct api_enc e;
 				size_t wlen = expect(want, r, "s1", &keys[kk], mask, 0, NREC);
-				set_acked(r, mask);
+				set_acked_n(r, mask, NREC);
 				for (size_t c = 0; c < sizeof caps / sizeof *caps; c++) {
-					T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &keys[kk], NULL,
+					T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &keys[kk], NULL,
 								  NULL), wlen);
 					if (!stream_is(&e, caps[c], want, wlen, __LINE__)) {
 						t_fail(__FILE__, __LINE__, "offset %zu keys %d mask %#x", off, kk,
@@ -217,7 +184,7 @@ T(kinesis_body_every_wrap_and_cap)
 					}
 				}
 			}
-			set_acked(r, 0);
+			set_acked_n(r, 0, NREC);
 		}
 	}
 	T_TRUE(wrapped >= 35);
@@ -226,8 +193,8 @@ T(kinesis_body_every_wrap_and_cap)
 	for (int kk = 0; kk < 3; kk++) {
 		size_t wlen = expect(want, r, "s1", &keys[kk], 0, 0, NREC);
 		for (size_t cap = 8; cap <= 4096; cap++) {
-			struct kinesis_enc e;
-			T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &keys[kk], NULL, NULL), wlen);
+			struct api_enc e;
+			T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &keys[kk], NULL, NULL), wlen);
 			if (!stream_is(&e, cap, want, wlen, __LINE__)) {
 				t_fail(__FILE__, __LINE__, "keys %d cap %zu", kk, cap);
 				return;
@@ -236,46 +203,6 @@ T(kinesis_body_every_wrap_and_cap)
 	}
 	/* keys are worked out again while streaming, never counted */
 	T_EQ_INT(keys[0].fallbacks, 0);
-}
-
-/* A batch that starts after rtail and ends before rhead. */
-T(kinesis_body_subrange)
-{
-	char want[2048];
-	struct kinesis_keys k;
-	struct kinesis_enc e;
-	struct ring *r = load6(60);
-	size_t wlen;
-
-	kinesis_keys_init(&k, KINESIS_KEY_DETERMINISTIC, NULL, 0);
-	wlen = expect(want, r, "s1", &k, 0, 1, 5);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1", &k, NULL, NULL), wlen);
-	T_TRUE(stream_is(&e, 8, want, wlen, __LINE__));
-	set_acked(r, 0x02);	/* the batch's first is acked: no leading comma */
-	wlen = expect(want, r, "s1", &k, 0x02, 1, 5);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail + 1, r->rtail + 5, "s1", &k, NULL, NULL), wlen);
-	T_TRUE(stream_is(&e, 17, want, wlen, __LINE__));
-	static const char start[] = "{\"StreamName\":\"s1\",\"Records\":[{\"Data\":\"QUJD";
-	T_TRUE(memcmp(want, start, sizeof start - 1) == 0);
-	set_acked(r, 0);
-}
-
-/* The longest stream name conf allows. */
-T(kinesis_body_long_stream_name)
-{
-	char name[KINESIS_MAX_STREAM_NAME + 1], want[2048];
-	struct kinesis_keys k;
-	struct kinesis_enc e;
-	struct ring *r = load6(33);
-
-	for (int i = 0; i < KINESIS_MAX_STREAM_NAME; i++)
-		name[i] = "aZ09_.-"[i % 7];
-	name[KINESIS_MAX_STREAM_NAME] = 0;
-	kinesis_keys_init(&k, KINESIS_KEY_DETERMINISTIC, NULL, 0);
-	size_t wlen = expect(want, r, name, &k, 0, 0, NREC);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, name, &k, NULL, NULL), wlen);
-	T_TRUE(stream_is(&e, 8, want, wlen, __LINE__));
-	T_EQ_INT(e.head_len, 15 + KINESIS_MAX_STREAM_NAME + 13);
 }
 
 /* The body parsed back: each Data decodes to the record, each PartitionKey
@@ -287,13 +214,13 @@ T(kinesis_body_decodes)
 	static jsmntok_t t[64];
 	char out[2048], dec[64], s[64];
 	struct kinesis_keys k;
-	struct kinesis_enc e;
+	struct api_enc e;
 	jsmn_parser p;
 	struct ring *r = load(50, lines, 3);
 	size_t len;
 
 	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_FIELD, "k", SALT), 0);
-	len = kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL);
+	len = kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL);
 	T_TRUE(body(&e, len, out, sizeof out) > 0);
 	jsmn_init(&p);
 	T_TRUE(jsmn_parse(&p, out, len, t, 64) > 0);
@@ -338,11 +265,11 @@ T(kinesis_body_processed_view)
 	static const char want[] = "{\"StreamName\":\"s1\",\"Records\":["
 				   "{\"Data\":\"QQo=\",\"PartitionKey\":\"bf072e9119077b4e76437a93986787ef\"}]}";
 	struct kinesis_keys k;
-	struct kinesis_enc e;
+	struct api_enc e;
 	struct ring *r = load(63, lines, 1);
 
 	kinesis_keys_init(&k, KINESIS_KEY_DETERMINISTIC, NULL, 0);
-	T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, upper_view, NULL), sizeof want - 1);
+	T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, upper_view, NULL), sizeof want - 1);
 	T_TRUE(stream_is(&e, 8, want, sizeof want - 1, __LINE__));
 }
 
@@ -362,7 +289,7 @@ T(kinesis_key_deterministic)
 			for (size_t b = a; b <= recs[i].data_len; b++) {
 				split(recs[i].data, recs[i].data_len, a, b, &v);
 				T_EQ_INT(kinesis_key(&k, &v, (uint64_t)i * 1000, out), 32);
-				T_EQ_STR(out, recs[i].md5);
+				T_EQ_STR(out, md5s[i]);
 			}
 	/* python3 -c 'import hashlib; print(hashlib.md5(b"").hexdigest())' */
 	T_EQ_STR(key(&k, "", 0, 0), "d41d8cd98f00b204e9800998ecf8427e");
@@ -610,7 +537,7 @@ T(kinesis_key_field_in_body)
 	kinesis_keys_init(&rnd, KINESIS_KEY_RANDOM, NULL, SALT);
 	for (size_t off = 0; off < RSIZE; off += 5) {
 		struct ring *r = load(off, lines, 4);
-		struct kinesis_enc e;
+		struct api_enc e;
 		T_EQ_INT(r->rhead - r->rtail, 4);
 		p = want + sprintf(want, "{\"StreamName\":\"s1\",\"Records\":[");
 		for (int i = 0; i < 4; i++) {
@@ -620,7 +547,7 @@ T(kinesis_key_field_in_body)
 				     key(&rnd, "", 0, ring_rec(r, r->rtail + (uint64_t)i)->pos));
 		}
 		p += sprintf(p, "]}");
-		T_EQ_INT(kinesis_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), p - want);
+		T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), p - want);
 		T_TRUE(stream_is(&e, 8 + off, want, (size_t)(p - want), __LINE__));
 		n++;
 	}
@@ -636,15 +563,6 @@ static struct ring *load5(void)
 	static const char *const lines[] = { "r0\n", "r1\n", "r2\n", "r3\n", "r4\n" };
 
 	return load(20, lines, 5);
-}
-
-static unsigned acked_mask(const struct ring *r)
-{
-	unsigned m = 0;
-
-	for (int i = 0; i < 5; i++)
-		m |= (unsigned)ring_rec(r, r->rtail + (uint64_t)i)->acked << i;
-	return m;
 }
 
 #define OK(n) "{\"SequenceNumber\":\"4954346307654800757710509270303956035997522851839501268" #n "\"," \
@@ -666,7 +584,7 @@ static long apply(struct ring *r, const char *body, size_t len, size_t ntoks, ui
 	static jsmntok_t toks[128];
 
 	strcpy(code, "junk");
-	return kinesis_apply(body, len, toks, ntoks, r, first, end, code, codecap);
+	return kinesis_apply(body, len, toks, ntoks, r, first, end, &no_args, code, codecap);
 }
 
 T(kinesis_apply_all_ok)
@@ -676,12 +594,12 @@ T(kinesis_apply_all_ok)
 
 	T_EQ_INT(apply(r, all_ok, sizeof all_ok - 1, 128, r->rtail, r->rhead, code, sizeof code), 0);
 	T_EQ_STR(code, "");
-	T_EQ_INT(acked_mask(r), 0x1f);
+	T_EQ_INT(acked_n(r, 5), 0x1f);
 	/* FailedRecordCount is optional in the model */
 	static const char no_count[] = "{\"Records\":[" OK(0) "," OK(1) "," OK(2) "," OK(3) "," OK(4) "]}";
 	r = load5();
 	T_EQ_INT(apply(r, no_count, sizeof no_count - 1, 128, r->rtail, r->rhead, code, sizeof code), 0);
-	T_EQ_INT(acked_mask(r), 0x1f);
+	T_EQ_INT(acked_n(r, 5), 0x1f);
 }
 
 T(kinesis_apply_partial)
@@ -691,56 +609,19 @@ T(kinesis_apply_partial)
 
 	T_EQ_INT(apply(r, two_failed, sizeof two_failed - 1, 128, r->rtail, r->rhead, code, sizeof code), 2);
 	T_EQ_STR(code, "ProvisionedThroughputExceededException");
-	T_TRUE(kinesis_throttled(code));
-	T_EQ_INT(acked_mask(r), 0x15);
+	T_TRUE(api_throttled(&api_kinesis, code));
+	T_EQ_INT(acked_n(r, 5), 0x15);
 	/* the retry carries r1 and r3 only: the answer maps onto them */
 	static const char retry[] = "{\"FailedRecordCount\":1,\"Records\":[" IFAIL "," OK(3) "]}";
 	T_EQ_INT(apply(r, retry, sizeof retry - 1, 128, r->rtail, r->rhead, code, sizeof code), 1);
 	T_EQ_STR(code, "InternalFailure");
-	T_TRUE(!kinesis_throttled(code));
-	T_EQ_INT(acked_mask(r), 0x1d);
+	T_TRUE(!api_throttled(&api_kinesis, code));
+	T_EQ_INT(acked_n(r, 5), 0x1d);
 	/* a code longer than the buffer is cut, not lost */
 	r = load5();
 	T_EQ_INT(apply(r, two_failed, sizeof two_failed - 1, 128, r->rtail, r->rhead, code, 12), 2);
 	T_EQ_STR(code, "Provisioned");
-	T_EQ_INT(acked_mask(r), 0x15);
-}
-
-/* Records acked before: r1 and r3; the answer's three entries are r0, r2, r4. */
-T(kinesis_apply_skips_acked)
-{
-	static const char body3[] = "{\"FailedRecordCount\":1,\"Records\":[" OK(0) "," PTEE "," OK(4) "]}";
-	struct ring *r = load5();
-	char code[64];
-
-	ring_rec(r, r->rtail + 1)->acked = 1;
-	ring_rec(r, r->rtail + 3)->acked = 1;
-	T_EQ_INT(apply(r, body3, sizeof body3 - 1, 128, r->rtail, r->rhead, code, sizeof code), 1);
-	T_EQ_STR(code, "ProvisionedThroughputExceededException");
-	T_EQ_INT(acked_mask(r), 0x1b);
-	/* first acked too: r0, r1 acked; entries are r2, r3, r4 */
-	r = load5();
-	ring_rec(r, r->rtail)->acked = 1;
-	ring_rec(r, r->rtail + 1)->acked = 1;
-	T_EQ_INT(apply(r, body3, sizeof body3 - 1, 128, r->rtail, r->rhead, code, sizeof code), 1);
-	T_EQ_INT(acked_mask(r), 0x17);
-	/* five entries for three records: refused */
-	r = load5();
-	ring_rec(r, r->rtail + 1)->acked = 1;
-	ring_rec(r, r->rtail + 3)->acked = 1;
-	T_EQ_INT(apply(r, all_ok, sizeof all_ok - 1, 128, r->rtail, r->rhead, code, sizeof code), -1);
-	T_EQ_INT(acked_mask(r), 0x0a);
-}
-
-/* A batch of r1..r2 leaves r0 and r3, r4 alone. */
-T(kinesis_apply_subrange)
-{
-	static const char body2[] = "{\"FailedRecordCount\":0,\"Records\":[" OK(1) "," OK(2) "]}";
-	struct ring *r = load5();
-	char code[64];
-
-	T_EQ_INT(apply(r, body2, sizeof body2 - 1, 128, r->rtail + 1, r->rtail + 3, code, sizeof code), 0);
-	T_EQ_INT(acked_mask(r), 0x06);
+	T_EQ_INT(acked_n(r, 5), 0x15);
 }
 
 static int refused(const char *body, size_t len, size_t ntoks, unsigned before, int line)
@@ -752,9 +633,9 @@ static int refused(const char *body, size_t len, size_t ntoks, unsigned before, 
 	for (int i = 0; i < 5; i++)
 		ring_rec(r, r->rtail + (uint64_t)i)->acked = before >> i & 1;
 	n = apply(r, body, len, ntoks, r->rtail, r->rhead, code, sizeof code);
-	if (n != -1 || acked_mask(r) != before || code[0]) {
+	if (n != -1 || acked_n(r, 5) != before || code[0]) {
 		t_fail(__FILE__, line, "\"%.*s\": %ld, acked %#x, code \"%s\"", (int)len, body, n,
-		       acked_mask(r), code);
+		       acked_n(r, 5), code);
 		return 0;
 	}
 	return 1;
@@ -817,39 +698,11 @@ T(kinesis_apply_key_without_value)
 
 	for (size_t i = 0; i < 128; i++)
 		toks[i] = (jsmntok_t){ .type = JSMN_STRING, .start = 2, .end = 9, .size = 0 };
-	T_EQ_INT(kinesis_apply(body5, sizeof body5 - 1, toks, 128, r, r->rtail, r->rhead, code, sizeof code), -1);
-	T_EQ_INT(acked_mask(r), 0);
-	T_EQ_INT(kinesis_error(400, err, sizeof err - 1, NULL, code, sizeof code, msg, sizeof msg), FH_INVALID);
+	T_EQ_INT(kinesis_apply(body5, sizeof body5 - 1, toks, 128, r, r->rtail, r->rhead, &no_args, code, sizeof code), -1);
+	T_EQ_INT(acked_n(r, 5), 0);
+	T_EQ_INT(api_error(&api_kinesis, 400, err, sizeof err - 1, NULL, code, sizeof code, msg, sizeof msg), API_INVALID);
 	T_EQ_STR(code, "ValidationException");
 	T_EQ_STR(msg, "");
-}
-
-/* Every proper prefix of a good answer is refused. */
-T(kinesis_apply_cut_short)
-{
-	for (size_t n = 0; n < sizeof all_ok - 1; n++)
-		T_TRUE(refused(all_ok, n, 128, 0, __LINE__));
-	for (size_t n = 0; n < sizeof two_failed - 1; n++)
-		T_TRUE(refused(two_failed, n, 128, 0x02, __LINE__));
-}
-
-/* A token array one short of what the answer needs: refused, not read past. */
-T(kinesis_apply_too_many_tokens)
-{
-	jsmn_parser p;
-	struct ring *r;
-	char code[64];
-	int need;
-
-	jsmn_init(&p);
-	need = jsmn_parse(&p, all_ok, sizeof all_ok - 1, NULL, 0);
-	T_EQ_INT(need, 1 + 3 * 2 + 5 * 5);
-	T_TRUE(refused(all_ok, sizeof all_ok - 1, (size_t)need - 1, 0, __LINE__));
-	T_TRUE(refused(all_ok, sizeof all_ok - 1, 1, 0, __LINE__));
-	r = load5();
-	T_EQ_INT(apply(r, all_ok, sizeof all_ok - 1, (size_t)need, r->rtail, r->rhead, code, sizeof code),
-		 0);
-	T_EQ_INT(acked_mask(r), 0x1f);
 }
 
 /* The start of an answer too long to keep. */
@@ -875,11 +728,11 @@ T(kinesis_all_accepted_start)
 
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
 		struct ring *r = load5();
-		int got = kinesis_all_accepted(cases[c].body, strlen(cases[c].body), r, r->rtail + 1,
+		int got = api_all_accepted(&api_kinesis, cases[c].body, strlen(cases[c].body), r, r->rtail + 1,
 					       r->rtail + 4);
-		if (got != cases[c].all || acked_mask(r) != (got ? 0x0eu : 0u)) {
+		if (got != cases[c].all || acked_n(r, 5) != (got ? 0x0eu : 0u)) {
 			t_fail(__FILE__, __LINE__, "case %zu \"%s\": %d, acked %#x", c, cases[c].body, got,
-			       acked_mask(r));
+			       acked_n(r, 5));
 			return;
 		}
 	}
@@ -890,7 +743,7 @@ T(kinesis_all_accepted_start)
 struct ecase {
 	int status;
 	const char *body, *hdr;
-	enum firehose_class cls;
+	enum api_class cls;
 	const char *code, *msg;
 };
 
@@ -899,56 +752,56 @@ struct ecase {
 static const struct ecase ecases[] = {
 	/* throttling, a stream being changed, the service failing: again, later */
 	{ 400, E("ProvisionedThroughputExceededException", "Rate exceeded for stream s1 under account "
-		 "123456789012."), NULL, FH_RETRY, "ProvisionedThroughputExceededException",
+		 "123456789012."), NULL, API_RETRY, "ProvisionedThroughputExceededException",
 	  "Rate exceeded for stream s1 under account 123456789012." },
-	{ 400, E("LimitExceededException", "Rate exceeded"), NULL, FH_RETRY, "LimitExceededException",
+	{ 400, E("LimitExceededException", "Rate exceeded"), NULL, API_RETRY, "LimitExceededException",
 	  "Rate exceeded" },
-	{ 400, E("KMSThrottlingException", "k"), NULL, FH_RETRY, "KMSThrottlingException", "k" },
+	{ 400, E("KMSThrottlingException", "k"), NULL, API_RETRY, "KMSThrottlingException", "k" },
 	{ 400, E("ResourceInUseException", "Stream s1 under account 123456789012 not ACTIVE, instead in "
-		 "state UPDATING"), NULL, FH_RETRY, "ResourceInUseException",
+		 "state UPDATING"), NULL, API_RETRY, "ResourceInUseException",
 	  "Stream s1 under account 123456789012 not ACTIVE, instead in state UPDATING" },
-	{ 500, E("InternalFailureException", "i"), NULL, FH_RETRY, "InternalFailureException", "i" },
-	{ 500, "{\"__type\":\"InternalFailure\"}", NULL, FH_RETRY, "InternalFailure", "" },
-	{ 503, "", "ServiceUnavailable:http://internal.amazon.com/", FH_RETRY, "ServiceUnavailable", "" },
-	{ 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", NULL, FH_RETRY, "", "" },
+	{ 500, E("InternalFailureException", "i"), NULL, API_RETRY, "InternalFailureException", "i" },
+	{ 500, "{\"__type\":\"InternalFailure\"}", NULL, API_RETRY, "InternalFailure", "" },
+	{ 503, "", "ServiceUnavailable:http://internal.amazon.com/", API_RETRY, "ServiceUnavailable", "" },
+	{ 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", NULL, API_RETRY, "", "" },
 	/* no such stream */
 	{ 400, E("ResourceNotFoundException", "Stream s1 under account 123456789012 not found."), NULL,
-	  FH_NOTFOUND, "ResourceNotFoundException", "Stream s1 under account 123456789012 not found." },
-	{ 400, "{\"__type\":\"com.amazonaws.kinesis#ResourceNotFoundException\"}", NULL, FH_NOTFOUND,
+	  API_NOTFOUND, "ResourceNotFoundException", "Stream s1 under account 123456789012 not found." },
+	{ 400, "{\"__type\":\"com.amazonaws.kinesis#ResourceNotFoundException\"}", NULL, API_NOTFOUND,
 	  "ResourceNotFoundException", "" },
 	/* credentials, permissions, the stream's KMS key */
 	{ 400, E("AccessDeniedException", "User: u is not authorized to perform: kinesis:PutRecords"), NULL,
-	  FH_CREDS, "AccessDeniedException", "User: u is not authorized to perform: kinesis:PutRecords" },
+	  API_CREDS, "AccessDeniedException", "User: u is not authorized to perform: kinesis:PutRecords" },
 	{ 400, E("UnrecognizedClientException", "The security token included in the request is invalid."),
-	  NULL, FH_CREDS, "UnrecognizedClientException",
+	  NULL, API_CREDS, "UnrecognizedClientException",
 	  "The security token included in the request is invalid." },
 	{ 400, E("InvalidSignatureException", "Signature expired: 20261123T100000Z is now earlier than "
-	  "20261123T100500Z (20261123T101000Z - 5 min.)"), NULL, FH_CREDS, "InvalidSignatureException",
+	  "20261123T100500Z (20261123T101000Z - 5 min.)"), NULL, API_CREDS, "InvalidSignatureException",
 	  "Signature expired: 20261123T100000Z is now earlier than 20261123T100500Z "
 	  "(20261123T101000Z - 5 min.)" },
 	{ 400, E("ExpiredTokenException", "The security token included in the request is expired"), NULL,
-	  FH_CREDS, "ExpiredTokenException", "The security token included in the request is expired" },
-	{ 400, E("IncompleteSignatureException", "x"), NULL, FH_CREDS, "IncompleteSignatureException", "x" },
-	{ 400, E("MissingAuthenticationTokenException", "Missing Authentication Token"), NULL, FH_CREDS,
+	  API_CREDS, "ExpiredTokenException", "The security token included in the request is expired" },
+	{ 400, E("IncompleteSignatureException", "x"), NULL, API_CREDS, "IncompleteSignatureException", "x" },
+	{ 400, E("MissingAuthenticationTokenException", "Missing Authentication Token"), NULL, API_CREDS,
 	  "MissingAuthenticationTokenException", "Missing Authentication Token" },
-	{ 400, "", "IncompleteSignature:http://internal.amazon.com/", FH_CREDS, "IncompleteSignature", "" },
-	{ 400, "", "MissingAuthenticationToken", FH_CREDS, "MissingAuthenticationToken", "" },
-	{ 400, E("ExpiredToken", "e"), NULL, FH_CREDS, "ExpiredToken", "e" },
-	{ 400, E("KMSAccessDeniedException", "k"), NULL, FH_CREDS, "KMSAccessDeniedException", "k" },
-	{ 400, E("KMSDisabledException", "k"), NULL, FH_CREDS, "KMSDisabledException", "k" },
-	{ 400, E("KMSInvalidStateException", "k"), NULL, FH_CREDS, "KMSInvalidStateException", "k" },
-	{ 400, E("KMSNotFoundException", "k"), NULL, FH_CREDS, "KMSNotFoundException", "k" },
-	{ 400, E("KMSOptInRequired", "k"), NULL, FH_CREDS, "KMSOptInRequired", "k" },
-	{ 403, "", NULL, FH_CREDS, "", "" },
+	{ 400, "", "IncompleteSignature:http://internal.amazon.com/", API_CREDS, "IncompleteSignature", "" },
+	{ 400, "", "MissingAuthenticationToken", API_CREDS, "MissingAuthenticationToken", "" },
+	{ 400, E("ExpiredToken", "e"), NULL, API_CREDS, "ExpiredToken", "e" },
+	{ 400, E("KMSAccessDeniedException", "k"), NULL, API_CREDS, "KMSAccessDeniedException", "k" },
+	{ 400, E("KMSDisabledException", "k"), NULL, API_CREDS, "KMSDisabledException", "k" },
+	{ 400, E("KMSInvalidStateException", "k"), NULL, API_CREDS, "KMSInvalidStateException", "k" },
+	{ 400, E("KMSNotFoundException", "k"), NULL, API_CREDS, "KMSNotFoundException", "k" },
+	{ 400, E("KMSOptInRequired", "k"), NULL, API_CREDS, "KMSOptInRequired", "k" },
+	{ 403, "", NULL, API_CREDS, "", "" },
 	/* the request refused */
 	{ 400, E("ValidationException", "1 validation error detected: Value '' at 'records.1.member.partitionKey' "
-	  "failed to satisfy constraint: Member must have length greater than or equal to 1"), NULL, FH_INVALID,
+	  "failed to satisfy constraint: Member must have length greater than or equal to 1"), NULL, API_INVALID,
 	  "ValidationException", "1 validation error detected: Value '' at 'records.1.member.partitionKey' "
 	  "failed to satisfy constraint: Member must have length greater than or equal to 1" },
-	{ 400, E("SerializationException", "s"), NULL, FH_INVALID, "SerializationException", "s" },
-	{ 400, E("InvalidArgumentException", "Records size exceeds 5 MB limit"), NULL, FH_INVALID,
+	{ 400, E("SerializationException", "s"), NULL, API_INVALID, "SerializationException", "s" },
+	{ 400, E("InvalidArgumentException", "Records size exceeds 5 MB limit"), NULL, API_INVALID,
 	  "InvalidArgumentException", "Records size exceeds 5 MB limit" },
-	{ 500, "{\"__type\":\"SerializationException\"}", NULL, FH_RETRY, "SerializationException", "" },
+	{ 500, "{\"__type\":\"SerializationException\"}", NULL, API_RETRY, "SerializationException", "" },
 };
 
 T(kinesis_error_classes)
@@ -959,7 +812,7 @@ T(kinesis_error_classes)
 		const struct ecase *c = &ecases[i];
 		memset(code, 'x', sizeof code);
 		memset(msg, 'x', sizeof msg);
-		enum firehose_class cls = kinesis_error(c->status, c->body, strlen(c->body), c->hdr, code,
+		enum api_class cls = api_error(&api_kinesis, c->status, c->body, strlen(c->body), c->hdr, code,
 							sizeof code, msg, sizeof msg);
 		if (cls != c->cls || strcmp(code, c->code) != 0 || strcmp(msg, c->msg) != 0) {
 			t_fail(__FILE__, __LINE__, "case %zu (%d %s):\n  got      %d \"%s\" \"%s\"\n"
@@ -970,15 +823,46 @@ T(kinesis_error_classes)
 	}
 }
 
+/* A refused signature time: AWS's time from the Date header, else from the
+ * message's "(YYYYMMDDTHHMMSSZ - 5 min.)", else no skew (a plain refusal). */
+static struct batch_outcome skew_outcome(const char *message, int64_t date_s)
+{
+	static char body[512];
+	struct http_resp r = { .status = 400, .date_s = date_s, .body = body };
+	struct batch_outcome o;
+	char code[96], msg[256];
+
+	r.body_len = (size_t)snprintf(body, sizeof body, "{\"__type\":\"InvalidSignatureException\",\"message\":\"%s\"}",
+				      message);
+	api_outcome(&api_kinesis, NULL, &r, NULL, 0, NULL, 0, 0, &o, code, sizeof code, msg, sizeof msg);
+	return o;
+}
+
+T(kinesis_skew_time_from_the_answer)
+{
+	const char *m = "Signature expired: 20261123T100000Z is now earlier than 20261123T100500Z (20261123T101000Z - 5 min.)";
+	struct batch_outcome o = skew_outcome(m, 0);
+
+	T_EQ_INT(o.result, BATCH_SKEW);
+	T_EQ_INT(o.aws_s, 1795428600);		/* 2026-11-23 10:10:00 UTC */
+	T_EQ_INT(skew_outcome(m, 1795400000).aws_s, 1795400000);	/* the Date header first */
+	o = skew_outcome("Signature expired: 20261123T100000Z is now earlier than 20261123T100500Z (2026112T101000Z)", 0);
+	T_EQ_INT(o.result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (20261323T101000Z - 5 min.)", 0).result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (20261123 101000Z - 5 min.)", 0).result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (20261123T101000 - 5 min.)", 0).result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (", 0).result, BATCH_CREDS);
+}
+
 T(kinesis_throttled_codes)
 {
-	T_TRUE(kinesis_throttled("ProvisionedThroughputExceededException"));
-	T_TRUE(kinesis_throttled("KMSThrottlingException"));
-	T_TRUE(kinesis_throttled("LimitExceededException"));
-	T_TRUE(kinesis_throttled("ThrottlingException"));
-	T_TRUE(!kinesis_throttled("InternalFailure"));
-	T_TRUE(!kinesis_throttled("ProvisionedThroughputExceeded"));
-	T_TRUE(!kinesis_throttled(""));
+	T_TRUE(api_throttled(&api_kinesis, "ProvisionedThroughputExceededException"));
+	T_TRUE(api_throttled(&api_kinesis, "KMSThrottlingException"));
+	T_TRUE(api_throttled(&api_kinesis, "LimitExceededException"));
+	T_TRUE(api_throttled(&api_kinesis, "ThrottlingException"));
+	T_TRUE(!api_throttled(&api_kinesis, "InternalFailure"));
+	T_TRUE(!api_throttled(&api_kinesis, "ProvisionedThroughputExceeded"));
+	T_TRUE(!api_throttled(&api_kinesis, ""));
 }
 
 T(kinesis_limits)
@@ -989,4 +873,32 @@ T(kinesis_limits)
 	T_EQ_INT(kinesis_max_batch_bytes(KINESIS_MAX_RECORD_BYTES_LARGE), 10 * 1024 * 1024);
 	T_EQ_INT(KINESIS_MAX_KEY_BYTES, 768);
 	T_EQ_INT(KINESIS_MAX_KEY_ESC, 1536);
+}
+
+/* A batch counts each record's key as its kind's longest (extra_max): a
+ * RANDOM key must never be longer, or a full request passes 5 MiB. */
+T(kinesis_key_within_what_batches_count)
+{
+	static const enum kinesis_key_kind kinds[] = { KINESIS_KEY_RANDOM, KINESIS_KEY_DETERMINISTIC,
+		KINESIS_KEY_FIXED };
+	struct rec_view v = { { "some record\n", "", "" }, { 12, 0, 0 } };
+	char key[KINESIS_MAX_KEY_BYTES + 1];
+	size_t longest[3] = { 0, 0, 0 };
+
+	for (int kk = 0; kk < 3; kk++) {
+		struct kinesis_keys k;
+		struct api_args a = { "s1", 0, &k };
+		kinesis_keys_init(&k, kinds[kk], kinds[kk] == KINESIS_KEY_FIXED ? odd_key : NULL, SALT);
+		for (uint64_t pos = 0; pos < 200000; pos++) {
+			size_t n = kinesis_key(&k, &v, pos, key);
+			T_TRUE(n <= kinesis_extra_max(&a));
+			if (n > longest[kk])
+				longest[kk] = n;
+		}
+		/* and not counted longer than they get */
+		if (kinds[kk] != KINESIS_KEY_RANDOM)
+			T_EQ_INT(longest[kk], kinesis_extra_max(&a));
+	}
+	/* random keys of 17 characters are rare (1 in 10); 16 and more are common */
+	T_TRUE(longest[0] >= 16);
 }

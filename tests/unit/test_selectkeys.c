@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <unistd.h>
 #include "t.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 
 extern const struct processor proc_selectkeys;

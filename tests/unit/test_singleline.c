@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "t.h"
-#include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 
 extern const struct processor proc_singleline;

@@ -1,0 +1,137 @@
+/* Hosts as text. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include "addr.h"
+
+int addr_hostport(char *out, size_t cap, const char *host, unsigned port)
+{
+	const char *fmt = strchr(host, ':') ? (port ? "[%s]:%u" : "[%s]") : (port ? "%s:%u" : "%s");
+
+	return snprintf(out, cap, fmt, host, port);
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int
+is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* An IP address or block "ADDR[/BITS]" (IPv6 maybe in brackets) of n bytes
+ * into a (16 bytes, IPv4 in the first 4), its family and prefix length.
+ * Returns 0, -1 if it is none. */
+static int
+ip_block(const char *s, size_t n, unsigned char a[16], int *family, int *bits)
+{
+	char buf[64];
+	const char *slash = memchr(s, '/', n), *as = s;
+	size_t alen = slash ? (size_t)(slash - s) : n, blen, i;
+	int max, b = 0;
+
+	if (alen >= 2 && as[0] == '[' && as[alen - 1] == ']') {
+		as++;
+		alen -= 2;
+	}
+	if (alen == 0 || alen >= sizeof buf)
+		return -1;
+	memcpy(buf, as, alen);
+	buf[alen] = 0;
+	if (inet_pton(AF_INET, buf, a) == 1)
+		*family = AF_INET, max = 32;
+	else if (inet_pton(AF_INET6, buf, a) == 1)
+		*family = AF_INET6, max = 128;
+	else
+		return -1;
+	*bits = max;
+	if (!slash)
+		return 0;
+	blen = n - (size_t)(slash + 1 - s);
+	if (blen == 0 || blen > 3)
+		return -1;
+	for (i = 0; i < blen; i++) {
+		if (slash[1 + i] < '0' || slash[1 + i] > '9')
+			return -1;
+		b = b * 10 + (slash[1 + i] - '0');
+	}
+	if (b > max)
+		return -1;
+	*bits = b;
+	return 0;
+}
+
+/* The first bits bits of a and b are the same. */
+static int
+prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int whole = bits / 8, rest = bits % 8;
+	unsigned mask = (0xffu << (8 - rest)) & 0xffu;
+
+	return memcmp(a, b, (size_t)whole) == 0 && (rest == 0 || ((a[whole] ^ b[whole]) & mask) == 0);
+}
+
+/* One no_proxy entry e (n bytes, trimmed) against host (hn bytes, no final
+ * dot); hfam, ha: host as an IP address (hfam 0 if it is a name). */
+static int
+no_proxy_entry(const char *e, size_t n, const char *host, size_t hn, int hfam, const unsigned char *ha)
+{
+	unsigned char ea[16];
+	const char *colon = memchr(e, ':', n), *close;
+	int efam, bits;
+
+	if (n == 1 && e[0] == '*')
+		return 1;
+	/* the port: after "[v6]", or after the only colon ("::1" has two) */
+	if (n && e[0] == '[' && (close = memchr(e, ']', n)))
+		n = (size_t)(close - e) + 1;
+	else if (colon && !memchr(colon + 1, ':', n - (size_t)(colon - e) - 1))
+		n = (size_t)(colon - e);
+	if (ip_block(e, n, ea, &efam, &bits) == 0)
+		return hfam == efam && prefix_eq(ha, ea, bits);
+	if (hfam)
+		return 0;	/* an address is matched by addresses only */
+	if (n >= 2 && e[0] == '*' && e[1] == '.')
+		e += 2, n -= 2;
+	else if (n >= 1 && e[0] == '.')
+		e++, n--;
+	if (n && e[n - 1] == '.')
+		n--;
+	if (n == 0 || n > hn)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)e[i]) != lower((unsigned char)host[hn - n + i]))
+			return 0;
+	return n == hn || host[hn - n - 1] == '.';
+}
+
+int
+addr_no_proxy(const char *list, const char *host)
+{
+	unsigned char ha[16];
+	size_t hn = strlen(host), i = 0;
+	int hfam = 0, bits;
+
+	if (!list)
+		return 0;
+	if (hn && host[hn - 1] == '.')
+		hn--;
+	if (memchr(host, '/', hn) || ip_block(host, hn, ha, &hfam, &bits) < 0)
+		hfam = 0;
+	while (list[i]) {
+		size_t b, e;
+		while (list[i] == ',' || is_ows(list[i]))
+			i++;
+		for (b = i; list[i] && list[i] != ','; i++)
+			;
+		for (e = i; e > b && is_ows(list[e - 1]); e--)
+			;
+		if (e > b && no_proxy_entry(list + b, e - b, host, hn, hfam, ha))
+			return 1;
+	}
+	return 0;
+}

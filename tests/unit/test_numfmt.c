@@ -1,0 +1,67 @@
+/* Number formatting against printf, which it replaces. */
+#include <inttypes.h>
+
+#include "t.h"
+#include "numfmt.h"
+
+/* What kinesis.c's random_key wrote with sprintf. */
+static size_t printf_key(uint64_t x, char *out)
+{
+	int n = sprintf(out, "%u.%010llu", (unsigned)(x % 1000000),
+			(unsigned long long)(x / 1000000 % UINT64_C(10000000000)));
+
+	while (out[n - 1] == '0' && out[n - 2] != '.')
+		n--;
+	out[n] = '\0';
+	return (size_t)n;
+}
+
+T(numfmt_random_key_as_printf)
+{
+	static const uint64_t edge[] = { 0, 1, 999999, 1000000, 1000001, UINT64_C(10000000000000000),
+		UINT64_C(9999999999999999), UINT64_MAX, UINT64_MAX - 1, UINT64_C(123456000000),
+		UINT64_C(100000000000000000), UINT64_C(1000000) * 10, UINT64_C(1000000) * 1000000000 };
+	char want[40], got[40];
+	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);
+
+	for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+		size_t n = printf_key(edge[i], want);
+		T_EQ_INT(numfmt_random_key(edge[i], got), n);
+		T_EQ_STR(got, want);
+	}
+	for (int i = 0; i < 200000; i++) {
+		/* xorshift64, and every fraction with many trailing zeros */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t y = i & 1 ? x : x / 1000000 / 100000 * 100000 * 1000000 + x % 1000000;
+		size_t n = printf_key(y, want);
+		T_EQ_INT(numfmt_random_key(y, got), n);
+		T_EQ_STR(got, want);
+	}
+}
+
+/* The longest key is what a Kinesis batch counts a RANDOM key as: counted
+ * shorter, a full batch of such keys passes the request's byte limit. */
+T(numfmt_random_key_longest)
+{
+	char got[NUMFMT_RANDOM_KEY_MAX + 1];
+
+	/* 999999 before the point, ten digits after it, the last not 0 */
+	T_EQ_INT(numfmt_random_key(UINT64_C(9999999999) * 1000000 + 999999, got), NUMFMT_RANDOM_KEY_MAX);
+	T_EQ_STR(got, "999999.9999999999");
+	T_EQ_INT(numfmt_random_key(UINT64_C(10000000000) * 1000000 - 1, got), NUMFMT_RANDOM_KEY_MAX);
+}
+
+T(numfmt_u64_as_printf)
+{
+	static const uint64_t v[] = { 0, 9, 10, 99, 100, 4294967295u, 4294967296u, UINT64_MAX };
+	char want[32], got[32];
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		snprintf(want, sizeof want, "%" PRIu64, v[i]);
+		size_t n = numfmt_u64(got, v[i]);
+		got[n] = 0;
+		T_EQ_STR(got, want);
+	}
+}
