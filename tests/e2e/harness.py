@@ -582,3 +582,40 @@ def started(ag):
     """Waits until the agent has loaded its checkpoint and opened its files."""
     wait_until(lambda: "kagent: started:" in ag.stderr(), 10,
                msg="kagent did not start:\n" + ag.stderr()[-1500:])
+
+
+def rotated_every_second(tmp, total, rotate, reopen=False, pattern="*"):
+    """kagent following tmp/app.log + pattern from its start while a Writer
+    appends lines [0, total) to tmp/app.log at ~2,000 lines/s (reopen:
+    opening it per chunk) and rotate(n) runs every second under the
+    writer's lock, n counting from 1; then kagent has 20 s to deliver them
+    all, 2 s more for a repeat to show, and a TERM.  Returns (the endpoint,
+    stopped; the rotations; kagent's stderr; the seconds the writer took)."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    lock = threading.Lock()
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + pattern)])
+        with Agent(kagent(), conf) as ag:
+            started(ag)
+            w = Writer(log, 0, total, chunk=20, pause=0.01, reopen=reopen, lock=lock)
+            t0 = time.monotonic()
+            w.start()
+            n = 0
+            while w.is_alive():
+                time.sleep(1)
+                with lock:
+                    n += 1
+                    rotate(n)
+            took = time.monotonic() - t0
+            w.join()
+            try:
+                wait_until(lambda: count(ep) >= total, 20, interval=0.2)
+            except AssertionError:
+                pass                    # the caller says what is missing
+            time.sleep(2)
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            return ep, n, ag.stderr(), took
