@@ -64,6 +64,7 @@ static int skip_past(struct xml *x, const char *end, const char *why)
 			x->i += k;
 			return 0;
 		}
+	x->i = x->n;
 	return fail(x, why);
 }
 
@@ -170,6 +171,12 @@ static int entity(struct xml *x, int k)
 	return 0;
 }
 
+/* XML's characters: no control character but tab, CR and LF. */
+static int is_char(unsigned char c)
+{
+	return c >= 0x20 || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Text up to the next '<'; outside the root, only white space. */
 static int text(struct xml *x)
 {
@@ -177,12 +184,15 @@ static int text(struct xml *x)
 
 	while (x->i < x->n && x->d[x->i] != '<') {
 		size_t run = x->i;
-		while (x->i < x->n && x->d[x->i] != '<' && x->d[x->i] != '&')
-			x->i++;
-		if (!x->depth)
-			for (size_t j = run; j <= x->i && j < x->n; j++)
-				if (!is_space(x->d[j]) && (j < x->i || x->d[j] == '&'))
-					return fail(x, "text outside the root element");
+		for (; x->i < x->n && x->d[x->i] != '<'; x->i++) {
+			char c = x->d[x->i];
+			if (!x->depth && !is_space(c))
+				return fail(x, "text outside the root element");
+			if (c == '&')
+				break;
+			if (!is_char((unsigned char)c))
+				return fail(x, "a control character");
+		}
 		put(x, k, x->d + run, x->i - run);
 		if (x->i < x->n && x->d[x->i] == '&' && entity(x, k) < 0)
 			return -1;
@@ -317,8 +327,13 @@ int xml_extract(const char *doc, size_t len, struct xml_want *w, size_t n, const
 			size_t from = x.i += 9;
 			if (!x.depth)
 				r = fail(&x, "CDATA outside the root element");
-			else if ((r = skip_past(&x, "]]>", "unterminated CDATA")) == 0)
-				put(&x, x.st[x.depth - 1].want, x.d + from, x.i - 3 - from);
+			else if ((r = skip_past(&x, "]]>", "unterminated CDATA")) == 0) {
+				for (size_t j = from; j < x.i - 3; j++)
+					if (!is_char((unsigned char)x.d[j]))
+						r = fail(&x, "a control character");
+				if (r == 0)
+					put(&x, x.st[x.depth - 1].want, x.d + from, x.i - 3 - from);
+			}
 		} else if (at(&x, "<!")) {
 			r = fail(&x, "DOCTYPE and declarations are not accepted");
 		} else if (at(&x, "</")) {
