@@ -106,6 +106,7 @@ static void failed(struct creds *cr, struct creds_src *s, int64_t now, const cha
 		s->next = now + d;
 	}
 	s->failures++;
+	s->n_failed++;
 	if (!strcmp(text, s->state))
 		return;
 	snprintf(s->state, sizeof s->state, "%s", text);
@@ -133,6 +134,7 @@ static void took(struct creds *cr, struct creds_src *s, struct creds_set *fresh,
 	s->gen = ++cr->gens;
 	s->tried = 1;
 	s->failures = 0;
+	s->n_new++;
 	s->expires_mono = INT64_MAX;
 	if (life > 0) {
 		/* a fifth of their life before they end, and 5 minutes at most */
@@ -636,6 +638,7 @@ void creds_refused(struct creds *cr, uint64_t gen, int expired, int64_t now)
 		return;
 	if (expired && !s->expired) {
 		s->expired = 1;
+		s->n_expired++;
 		log_info("%s: credentials refused as expired: %s", s->name,
 			 s->kind == CREDS_FILE ? "looking at the file for new ones" : "fetching new ones");
 	}
@@ -732,4 +735,14 @@ int creds_report(const struct creds *cr, FILE *out)
 		}
 	}
 	return t && t->have && !t->expired ? 0 : 1;
+}
+
+void creds_log_counters(const struct creds *cr)
+{
+	for (size_t i = 0; i < cr->n; i++) {
+		const struct creds_src *s = &cr->src[i];
+		if (s->kind != CREDS_STATIC)
+			log_info("credentials: %s: new sets %" PRIu64 ", failures %" PRIu64 ", refused as expired %" PRIu64
+				 ", state %s", s->name, s->n_new, s->n_failed, s->n_expired, s->state[0] ? "failing" : "ok");
+	}
 }

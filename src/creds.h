@@ -76,6 +76,7 @@ struct creds_src {
 	int64_t expires_mono;		/* when they expire (monotonic ms); INT64_MAX: never */
 	int64_t next;			/* the next look (file) or fetch (iot, sts), monotonic ms */
 	int failures;			/* in a row */
+	uint64_t n_new, n_failed, n_expired;	/* counted: new sets, failures, refusals as expired */
 	int tried;			/* an attempt has ended, well or not */
 	char state[320];		/* the failure last said; "" while none */
 	/* file */
@@ -138,4 +139,6 @@ int64_t creds_due(const struct creds *cr);
  * and returns 0 if every one has credentials, else 1. */
 int creds_tried(const struct creds *cr);
 int creds_report(const struct creds *cr, FILE *out);
+/* Logs each source's counters (USR1 and the exit, beside the flows'). */
+void creds_log_counters(const struct creds *cr);
 #endif

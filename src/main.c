@@ -103,6 +103,7 @@ static void stats(void)
 			 c.rejected, c.malformed, c.pending, c.last_error[0] ? c.last_error : "none", c.bytes_read,
 			 c.bytes_sent, c.retries, c.backoff_ms, c.creds_waits, c.random_keys);
 	}
+	creds_log_counters(&creds);
 	log_stats();
 }
 

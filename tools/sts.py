@@ -5,6 +5,7 @@ protocol), for kagent's end-to-end tests.
     python3 tools/sts.py --port 0 [--tls CERTDIR] --access-key AKID --secret SECRET
         [--token TOKEN] [--region us-east-1] --role-arn ARN [--external-id ID]
         [--lifetime SECONDS] --issued FILE [--ready-file F] [--log FILE] [--deny]
+        [--delay SECONDS]
 
 It checks what STS checks: POST / with a form body (Content-Type
 application/x-www-form-urlencoded), Action=AssumeRole, Version=2011-06-15,
@@ -14,7 +15,9 @@ the base session token when --token is given, RoleSessionName and
 DurationSeconds within the model's limits, and that RoleArn is --role-arn
 and ExternalId --external-id (a wrong or missing one is AccessDenied, as a
 role's trust policy with an sts:ExternalId condition answers).  --deny
-answers AccessDenied to every request that gets that far.
+answers AccessDenied to every request that gets that far.  --delay holds
+every answer that long (a slow or distant STS: the agent must not wait on
+it).
 
 Each success issues new temporary credentials (an ASIA... key id, a secret,
 a session token) that expire --lifetime seconds later (default 3600; the
@@ -26,7 +29,8 @@ STS's: <ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>
 <Message>...</Message></Error><RequestId>...</RequestId></ErrorResponse>.
 
 --log gets one JSON line per request: {"t", "status", "code" (the error's,
-or null), "akid" (the key that signed it, once known)}.
+or null), "akid" (the key that signed it, once known), "done" (when the
+answer went)}.
 
 Python 3 standard library only.
 """
@@ -227,6 +231,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def reply(self, status, text, entry):
         data = text.encode()
+        if self.server.args.delay:
+            time.sleep(self.server.args.delay)
+        if entry:
+            entry["done"] = round(time.time(), 6)
         if self.server.log and entry:
             self.server.write(self.server.args.log, json.dumps(entry) + "\n")
         self.send_response(status)
@@ -252,6 +260,7 @@ def main(argv=None):
     ap.add_argument("--ready-file")
     ap.add_argument("--log")
     ap.add_argument("--deny", action="store_true")
+    ap.add_argument("--delay", type=float, default=0)
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     srv = Server(args)
     stop = threading.Event()
