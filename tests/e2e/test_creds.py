@@ -139,7 +139,8 @@ def iot_provider_renews_inside_the_loop(tmp):
 @test(timeout=60)
 def iot_provider_refuses_another_ca_and_says_so_once(tmp):
     """A certificate of another CA: the provider's TLS alert, said once
-    (not at every retry), nothing sent; the RSA key (PKCS#1) of the test
+    (not at every retry), nothing sent, the key file readable by every
+    user warned about; the RSA key (PKCS#1) of the test
     CA's certificate then works once the configuration names it (-t
     --online checks the provider)."""
     cd = harness.certdir()
@@ -151,9 +152,13 @@ def iot_provider_refuses_another_ca_and_says_so_once(tmp):
                   "--role-alias", "r", "--lifetime", "3600", "--issued", iss])
     with iot, Endpoint(tmp, creds_file=iss) as ep:
         conf = tmp + "/k.conf"
+        key = tmp + "/other-client.key"    # readable by every user: warned about
+        with open(cd + "/other-client.key", "rb") as f, open(key, "wb") as g:
+            g.write(f.read())
+        os.chmod(key, 0o644)
         keys = {"iot.credentialsEndpoint": "https://localhost:%d" % iot.port, "iot.roleAlias": "r",
                 "iot.thingName": "kagent-thing-other", "iot.certFile": cd + "/other-client.pem",
-                "iot.keyFile": cd + "/other-client.key"}
+                "iot.keyFile": key}
         write_conf(conf, ep, [flow(log)], awsAccessKeyId=None, awsSecretAccessKey=None, **keys)
         with Agent(harness.kagent(), conf) as ag:
             started(ag)
@@ -162,6 +167,8 @@ def iot_provider_refuses_another_ca_and_says_so_once(tmp):
         said = [l for l in err.splitlines() if l.startswith("kagent: warning: iot: ")]
         assert len(said) == 1, err
         assert "alert" in said[0] and "retrying with backoff" in said[0], said
+        assert err.count("iot.keyFile %s can be read by every user (mode 644)" % key) == 1, err
+        assert key_body(key) not in err
         assert count(ep) == 0 and issued(iss) == []
         assert len(iot.entries()) == 0      # no request got through the handshake
         keys.update({"iot.thingName": "kagent-thing-rsa", "iot.certFile": cd + "/client-rsa.pem",

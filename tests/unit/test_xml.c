@@ -1,7 +1,7 @@
 /* The XML reader: what an AWS answer holds, read exactly; what it must not
  * hold (a DOCTYPE, unbalanced tags, too deep), refused with the offset;
  * hostile input (every cut, every byte changed) never read past its end
- * (the unit build runs under the fuzzer's sanitizers too: fuzz_xml.c). */
+ * (tests/fuzz/fuzz_sts.c fuzzes the same reader). */
 #include <string.h>
 #include "t.h"
 #include "xml.h"
