@@ -57,6 +57,17 @@ static inline int creds_value_ok(const char *s, size_t n, size_t max)
 	return 1;
 }
 
+/* An answer (STS's, the IoT provider's) that cannot be used: code
+ * "malformed answer", msg fmt with what (a name, never a value of it).
+ * Returns -1. */
+static inline int creds_malformed(char *code, size_t codecap, char *msg, size_t msgcap, const char *fmt,
+				  const char *what)
+{
+	snprintf(code, codecap, "malformed answer");
+	snprintf(msg, msgcap, fmt, what);
+	return -1;
+}
+
 enum creds_kind { CREDS_STATIC, CREDS_FILE, CREDS_IOT, CREDS_STS };
 
 #define CREDS_MAX_SOURCES 2

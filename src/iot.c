@@ -16,13 +16,6 @@ size_t iot_request(char *out, size_t cap, const char *host, const char *role_ali
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-static int fail(char *code, size_t codecap, char *msg, size_t msgcap, const char *c, const char *m, const char *what)
-{
-	snprintf(code, codecap, "%s", c);
-	snprintf(msg, msgcap, m, what);
-	return -1;
-}
-
 int iot_answer(int status, const char *body, size_t len, struct creds_set *out, char *code, size_t codecap,
 	       char *msg, size_t msgcap)
 {
@@ -47,22 +40,22 @@ int iot_answer(int status, const char *body, size_t len, struct creds_set *out, 
 	}
 	if (n < 1 || t[0].type != JSMN_OBJECT || (c = json_get(body, t, 0, "credentials")) < 0 ||
 	    t[c].type != JSMN_OBJECT) {
-		fail(code, codecap, msg, msgcap, "malformed answer", "%s", "no \"credentials\" object");
+		creds_malformed(code, codecap, msg, msgcap, "%s", "no \"credentials\" object");
 		goto done;
 	}
 	for (int i = 0; i < 4; i++) {
 		int k;
 		if ((v = json_get(body, t, c, names[i])) < 0 || t[v].type != JSMN_STRING) {
-			fail(code, codecap, msg, msgcap, "malformed answer", "no \"%s\" string", names[i]);
+			creds_malformed(code, codecap, msg, msgcap, "no \"%s\" string", names[i]);
 			goto done;
 		}
 		if ((k = json_string(body, &t[v], dst[i], caps[i])) < 0 || !creds_value_ok(dst[i], (size_t)k, caps[i] - 1)) {
-			fail(code, codecap, msg, msgcap, "malformed answer", "\"%s\" is not a usable value", names[i]);
+			creds_malformed(code, codecap, msg, msgcap, "\"%s\" is not a usable value", names[i]);
 			goto done;
 		}
 	}
 	if (civil_iso8601(expiration, strlen(expiration), &out->expires) < 0) {
-		fail(code, codecap, msg, msgcap, "malformed answer", "\"%s\" is not a time", "expiration");
+		creds_malformed(code, codecap, msg, msgcap, "\"%s\" is not a time", "expiration");
 		goto done;
 	}
 	r = 0;

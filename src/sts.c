@@ -79,13 +79,6 @@ static int refused(int status, const char *body, size_t len, char *code, size_t 
 	return -1;
 }
 
-static int malformed(char *code, size_t codecap, char *msg, size_t msgcap, const char *fmt, const char *what)
-{
-	snprintf(code, codecap, "malformed answer");
-	snprintf(msg, msgcap, fmt, what);
-	return -1;
-}
-
 int sts_answer(int status, const char *body, size_t len, struct creds_set *out, char *code, size_t codecap,
 	       char *msg, size_t msgcap)
 {
@@ -106,22 +99,22 @@ int sts_answer(int status, const char *body, size_t len, struct creds_set *out, 
 	if (status != 200)
 		return refused(status, body, len, code, codecap, msg, msgcap);
 	if (xml_extract(body, len, w, 4, &why, &at) < 0) {
-		r = malformed(code, codecap, msg, msgcap, "%s", why);
+		r = creds_malformed(code, codecap, msg, msgcap, "%s", why);
 		goto done;
 	}
 	for (size_t i = 0; i < 4; i++) {
 		if (w[i].found != 1) {
-			r = malformed(code, codecap, msg, msgcap, w[i].found ? "<%s> more than once" : "no <%s>",
+			r = creds_malformed(code, codecap, msg, msgcap, w[i].found ? "<%s> more than once" : "no <%s>",
 				      names[i]);
 			goto done;
 		}
 		if (w[i].truncated || !creds_value_ok(w[i].out, w[i].len, w[i].cap - 1)) {
-			r = malformed(code, codecap, msg, msgcap, "<%s> is not a usable value", names[i]);
+			r = creds_malformed(code, codecap, msg, msgcap, "<%s> is not a usable value", names[i]);
 			goto done;
 		}
 	}
 	if (civil_iso8601(expiration, w[3].len, &out->expires) < 0) {
-		r = malformed(code, codecap, msg, msgcap, "<%s> is not a time", "Expiration");
+		r = creds_malformed(code, codecap, msg, msgcap, "<%s> is not a time", "Expiration");
 		goto done;
 	}
 	r = 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
+#include "fuzz_creds.h"
 #include "iot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,15 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	memset(&out, 'x', sizeof out);
 	r = FZ_LOOP(iot_answer(status, (const char *)data, size, &out, code, sizeof code, msg, sizeof msg));
-	if (strnlen(code, sizeof code) == sizeof code || strnlen(msg, sizeof msg) == sizeof msg)
-		abort();
-	if (r == 0) {
-		if (status != 200 || code[0] || !creds_value_ok(out.id, strlen(out.id), CREDS_ID_MAX) ||
-		    !creds_value_ok(out.secret, strlen(out.secret), CREDS_SECRET_MAX) ||
-		    !creds_value_ok(out.token, strlen(out.token), CREDS_TOKEN_MAX) || out.expires <= 0)
-			abort();
-	} else if (r != -1 || !code[0] || out.id[0] || out.secret[0] || out.token[0]) {
-		abort();
-	}
+	fz_creds_check(r, status, &out, code, sizeof code, msg, sizeof msg);
 	return 0;
 }
