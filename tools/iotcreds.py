@@ -31,50 +31,12 @@ import argparse
 import http.server
 import json
 import os
-import random
-import signal
-import socketserver
 import ssl
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import endpoint  # noqa: E402
-import sts  # noqa: E402  (its credentials)
-
-
-class Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, args):
-        self.args = args
-        self.rng = random.Random()
-        self.lock = threading.Lock()
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.load_cert_chain(os.path.join(args.tls, "server.pem"), os.path.join(args.tls, "server.key"))
-        ctx.verify_mode = ssl.CERT_REQUIRED
-        ctx.load_verify_locations(args.client_ca)
-        self.tls = ctx
-        super().__init__(("127.0.0.1", args.port), Handler)
-
-    def server_bind(self):
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = "localhost", self.server_address[1]
-
-    def get_request(self):
-        sock, addr = super().get_request()
-        return self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
-
-    def handle_error(self, request, client_address):
-        pass
-
-    def write(self, path, line):
-        with self.lock:
-            with open(path, "a") as f:
-                f.write(line)
-                f.flush()
+import sts  # noqa: E402  (its credentials and server)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -130,19 +92,10 @@ def main(argv=None):
     ap.add_argument("--ready-file")
     ap.add_argument("--log")
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
-    srv = Server(args)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-    if args.ready_file:
-        endpoint.write_ready(args.ready_file, srv.server_address[1])
-    while not stop.wait(1):
-        pass
-    srv.shutdown()
-    srv.server_close()
-    return 0
-
+    ctx = sts.server_tls(args.tls)
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    ctx.load_verify_locations(args.client_ca)
+    return sts.serve(sts.Server(args, Handler, ctx), args.ready_file)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -127,20 +127,17 @@ def error_xml(code, message):
 
 
 class Server(http.server.ThreadingHTTPServer):
+    """A fake AWS service on 127.0.0.1:args.port (0: any), answered by
+    handler; over TLS with ctx (its certificate checked by the client as
+    localhost's) unless ctx is None.  tools/iotcreds.py's too."""
     daemon_threads = True
 
-    def __init__(self, args):
+    def __init__(self, args, handler=None, ctx=None):
         self.args = args
         self.rng = random.Random()
         self.lock = threading.Lock()
-        self.log = open(args.log, "a") if args.log else None
-        self.tls = None
-        if args.tls:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-            ctx.load_cert_chain(os.path.join(args.tls, "server.pem"), os.path.join(args.tls, "server.key"))
-            self.tls = ctx
-        super().__init__(("127.0.0.1", args.port), Handler)
+        self.tls = ctx
+        super().__init__(("127.0.0.1", args.port), handler or Handler)
 
     def server_bind(self):
         socketserver.TCPServer.server_bind(self)
@@ -160,6 +157,29 @@ class Server(http.server.ThreadingHTTPServer):
             with open(path, "a") as f:
                 f.write(line)
                 f.flush()
+
+
+def server_tls(certdir):
+    """The TLS context of a server with tools/testca.sh's certificate."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(os.path.join(certdir, "server.pem"), os.path.join(certdir, "server.key"))
+    return ctx
+
+
+def serve(srv, ready_file):
+    """Serves until TERM or INT, once its port is in ready_file."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    if ready_file:
+        endpoint.write_ready(ready_file, srv.server_address[1])
+    while not stop.wait(1):
+        pass
+    srv.shutdown()
+    srv.server_close()
+    return 0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -235,7 +255,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(self.server.args.delay)
         if entry:
             entry["done"] = round(time.time(), 6)
-        if self.server.log and entry:
+        if self.server.args.log and entry:
             self.server.write(self.server.args.log, json.dumps(entry) + "\n")
         self.send_response(status)
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
@@ -262,19 +282,7 @@ def main(argv=None):
     ap.add_argument("--deny", action="store_true")
     ap.add_argument("--delay", type=float, default=0)
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
-    srv = Server(args)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
-    if args.ready_file:
-        endpoint.write_ready(args.ready_file, srv.server_address[1])
-    while not stop.wait(1):
-        pass
-    srv.shutdown()
-    srv.server_close()
-    return 0
-
+    return serve(Server(args, ctx=server_tls(args.tls) if args.tls else None), args.ready_file)
 
 if __name__ == "__main__":
     sys.exit(main())
