@@ -52,6 +52,7 @@ struct conf_flow {
 	const char *key_arg;			/* partitionKey, or partitionKeyField's name */
 	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key) */
 	size_t aggregate_bytes;			/* Firehose: aggregatedRecordSizeBytes; 0 = off */
+	int kpl;				/* kagent: Kinesis: aggregation, KPL's aggregated records */
 	enum conf_position initial_position;	/* initialPosition */
 	int64_t max_buffer_age_ms;		/* maxBufferAgeMillis */
 	size_t max_buffer_records;		/* maxBufferSizeRecords */
@@ -66,6 +67,8 @@ struct conf_flow {
 	const char *terminator;			/* truncatedRecordTerminator */
 	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start */
 	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */
+	int follow_symlinks;			/* kagent: followSymlinks 1 or 0; -1 (absent): only links in
+						   directories no one but root and kagent's user can write */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
 	const char *region;			/* kagent: a flow's awsRegion, else its endpoint's, else
@@ -114,6 +117,13 @@ struct conf {
 	const char *checkpoint_file;	/* checkpointFile */
 	const char *ca_file;		/* kagent: caFile */
 	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis */
+	const char *status_file;	/* kagent: statusFile, or NULL */
+	int cw_emit;			/* cloudwatch.emitMetrics */
+	struct conf_endpoint cloudwatch;	/* cloudwatch.endpoint, else monitoring.<region>.amazonaws.com */
+	const char *cw_region;		/* its signing region: its AWS host's, else region */
+	const char *cw_namespace;	/* cloudwatch.namespace */
+	const char *cw_device_id;	/* kagent: cloudwatch.deviceId; NULL: the host name, "": none */
+	int64_t cw_period_ms;		/* cloudwatch.metricsBufferTimeMillis */
 	size_t nflows;
 	struct conf_flow flows[CONF_MAX_FLOWS];
 };

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "creds.h"
+#include "cw.h"
 #include "flow.h"
 #include "libc.h"
 #include "log.h"
@@ -24,6 +25,7 @@
 #include "pidfile.h"
 #include "proc.h"
 #include "rnd.h"
+#include "status.h"
 #include "tls.h"
 
 
@@ -105,6 +107,12 @@ static void stats(void)
 			 c.bytes_sent, c.retries, c.backoff_ms, c.creds_waits, c.random_keys);
 	}
 	creds_log_counters(&creds);
+	if (loop.cw) {
+		struct cw_counters cc;
+		cw_counters(loop.cw, &cc);
+		log_info("CloudWatch: %" PRIu64 " calls, %" PRIu64 " periods sent, %" PRIu64 " dropped, last error %s",
+			 cc.calls, cc.sent, cc.dropped, cc.last_error[0] ? cc.last_error : "none");
+	}
 	log_stats();
 }
 
@@ -131,6 +139,12 @@ static void print_plan(void)
 					"sts: connection, request and answer" : "; sts: connection, request and answer") : "");
 		total += creds_memory(&conf);
 	}
+	if (cw_memory(&conf))
+		printf("cloudwatch.memory = %zu bytes (the PutMetricData body, answer buffer and connection)\n",
+		       cw_memory(&conf));
+	if (status_memory(&conf))
+		printf("statusFile.memory = %zu bytes (the document, written whole)\n", status_memory(&conf));
+	total += cw_memory(&conf) + status_memory(&conf);
 	printf("memory = %zu bytes in all, plus the trust anchors from caFile\n", total);
 }
 
@@ -189,6 +203,15 @@ static sigset_t *handled_signals(void)
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGHUP);
 	return &set;
+}
+
+/* What the fleet sees of the agent: CloudWatch metrics, the status file. */
+static int fleet_init(const struct tls_anchors *ta, char *err, size_t errcap)
+{
+	if (conf.cw_emit && !(loop.cw = cw_init(&conf, flows, conf.nflows, ta, &creds, mono_ms(), err, errcap)))
+		return -1;
+	loop.status = status_init(&conf, flows, conf.nflows, loop.cw, wall_ms());
+	return 0;
 }
 
 /* kagent -n: a record as it would be sent, to stdout. */
@@ -264,6 +287,7 @@ int main(int argc, char **argv)
 	int tls = 0;
 	for (size_t i = 0; i < conf.nflows; i++)
 		tls |= conf.flows[i].ep.tls;
+	tls |= conf.cw_emit && conf.cloudwatch.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
@@ -309,10 +333,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
+	if (!dry && fleet_init(&ta, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
+		return 1;
+	}
 	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());
 	arena_seal();
 
 	status = loop_run(&loop);
+	status_step(loop.status, mono_ms(), wall_ms(), 1);
 
 	if (!dry && ckpt_save(&ckpt, mono_ms(), 1) < 0)
 		status = 1;

@@ -300,6 +300,7 @@ class Endpoint:
         self.access_key, self.secret, self.region = ACCESS_KEY, SECRET_KEY, REGION
         self.out = os.path.join(tmpdir, "endpoint.out")
         self.log = os.path.join(tmpdir, "endpoint.log")
+        self.metrics_out = os.path.join(tmpdir, "endpoint.metrics")
         self.stderr_path = os.path.join(tmpdir, "endpoint.stderr")
         self.ready = os.path.join(tmpdir, "endpoint.ready")
         self.ca = os.path.join(certdir(), "ca.pem") if tls else None
@@ -318,11 +319,11 @@ class Endpoint:
         return "localhost" if self.tls else "127.0.0.1"
 
     def start(self, timeout=10):
-        for p in (self.out, self.log, self.ready):
+        for p in (self.out, self.log, self.ready, self.metrics_out):
             if os.path.exists(p):
                 os.unlink(p)
         cmd = [sys.executable, ENDPOINT, "--port", str(self.want_port), "--out", self.out,
-               "--log", self.log, "--ready-file", self.ready,
+               "--log", self.log, "--ready-file", self.ready, "--metrics-out", self.metrics_out,
                "--access-key", self.access_key, "--secret", self.secret,
                "--region", self.region]
         if self.tls:
@@ -384,6 +385,10 @@ class Endpoint:
         stream when given."""
         return [base64.b64decode(r["data"]) for r in self._lines(self.out)
                 if stream is None or r["stream"] == stream]
+
+    def metric_calls(self):
+        """The accepted PutMetricData calls: {"t", "Namespace", "MetricData"}."""
+        return self._lines(self.metrics_out) if os.path.exists(self.metrics_out) else []
 
     def record_entries(self):
         """Accepted records as (stream, data bytes)."""
@@ -554,6 +559,10 @@ def write_conf(path, endpoint, flows, **top):
         if endpoint.ca:
             conf["caFile"] = endpoint.ca
     conf["flows"] = list(flows)
+    conf["cloudwatch.emitMetrics"] = False
+    if top.pop("metrics", False):
+        conf["cloudwatch.emitMetrics"] = True
+        conf["cloudwatch.endpoint"] = endpoint.url
     for k, v in top.items():
         if v is None:
             conf.pop(k, None)
@@ -635,3 +644,40 @@ def started(ag):
     """Waits until the agent has loaded its checkpoint and opened its files."""
     wait_until(lambda: "kagent: started:" in ag.stderr(), 10,
                msg="kagent did not start:\n" + ag.stderr()[-1500:])
+
+
+def rotated_every_second(tmp, total, rotate, reopen=False, pattern="*"):
+    """kagent following tmp/app.log + pattern from its start while a Writer
+    appends lines [0, total) to tmp/app.log at ~2,000 lines/s (reopen:
+    opening it per chunk) and rotate(n) runs every second under the
+    writer's lock, n counting from 1; then kagent has 20 s to deliver them
+    all, 2 s more for a repeat to show, and a TERM.  Returns (the endpoint,
+    stopped; the rotations; kagent's stderr; the seconds the writer took)."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    lock = threading.Lock()
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + pattern)])
+        with Agent(kagent(), conf) as ag:
+            started(ag)
+            w = Writer(log, 0, total, chunk=20, pause=0.01, reopen=reopen, lock=lock)
+            t0 = time.monotonic()
+            w.start()
+            n = 0
+            while w.is_alive():
+                time.sleep(1)
+                with lock:
+                    n += 1
+                    rotate(n)
+            took = time.monotonic() - t0
+            w.join()
+            try:
+                wait_until(lambda: count(ep) >= total, 20, interval=0.2)
+            except AssertionError:
+                pass                    # the caller says what is missing
+            time.sleep(2)
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            return ep, n, ag.stderr(), took

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "arena.h"
+#include "ckpt.h"
 #include "conf.h"
 #include "kinesis.h"
 #include "proc.h"
@@ -399,7 +400,7 @@ T(conf_warnings)
 	struct conf c;
 	const char *text =
 	    "{\n"
-	    "  \"cloudwatch.emitMetrics\": true,\n"
+	    "  \"cloudwatch.metricsQueueSize\": 10,\n"
 	    "  \"fooBar\": {\"x\": [1, 2]},\n"
 	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"userAgent\": \"x\",\n"
 	    "  \"flows\": [\n"
@@ -414,7 +415,7 @@ T(conf_warnings)
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
+	    "kagent.conf:2: cloudwatch.metricsQueueSize: not supported by kagent, ignored\n"
 	    "kagent.conf:3: fooBar: unknown key, ignored\n"
 	    "kagent.conf:4: userAgent: not supported by kagent, ignored\n"
 	    "kagent.conf:7: flows[0].maxTimeBetweenFileTrackerRefreshMillis: not supported by this version, ignored\n"
@@ -471,8 +472,8 @@ T(conf_java_agent_files)
 
 	/* The Java agent's stock file: "" endpoints mean the defaults. */
 	T_EQ_INT(conf_t_load(&c, kinesis), 0);
-	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.cw_emit, 1);
 	T_EQ_STR(c.region, "us-east-1");
 	T_EQ_STR(c.kinesis.host, "kinesis.us-east-1.amazonaws.com");
 	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
@@ -484,9 +485,11 @@ T(conf_java_agent_files)
 	T_EQ_INT(c.flows[0].line, 7);
 
 	T_EQ_INT(conf_t_load(&c, firehose), 0);
-	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(conf_t_err, "");
 	T_EQ_STR(c.region, "us-west-2");
+	/* the metrics go to the region the records go to, as the Java agent's do */
+	T_EQ_STR(c.cloudwatch.host, "monitoring.us-west-2.amazonaws.com");
+	T_EQ_STR(c.cw_region, "us-west-2");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_STR(c.flows[1].file_pattern, "/tmp/other.log*");
 	/* the processors, in order, ready to run */
@@ -543,7 +546,13 @@ T(conf_print_masks_secrets)
 	    "socketTimeoutMillis = 30000\n"
 	    "idleTimeoutMillis = 50000\n"
 	    "shutdownTimeoutMillis = 5000\n"
+	    "statusFile = (none)\n"
+	    "cloudwatch.emitMetrics = true\n"
+	    "cloudwatch.namespace = AWSKinesisAgent\n"
+	    "cloudwatch.metricsBufferTimeMillis = 30000\n"
 	    "sendFailureTimeout = 0 ms (off)\n"
+	    "cloudwatch.endpoint = https://monitoring.eu-west-3.amazonaws.com\n"
+	    "cloudwatch.deviceId = (the host name)\n"
 	    "\n"
 	    "flows[0] (line 3)\n"
 	    "flows[0].filePattern = /a\n"
@@ -609,10 +618,12 @@ T(conf_print_kinesis_and_network)
 	    "{\"kinesis.endpoint\": \"http://localhost:4567\", \"proxy\": \"http://user:hunter2@proxy.lan:3129\",\n"
 	    " \"connectionTimeoutMillis\": 2000, \"tlsHandshakeTimeoutMillis\": 3000, \"socketTimeoutMillis\": 4000, \"idleTimeoutMillis\": 9000,\n"
 	    " \"shutdownTimeoutMillis\": 0, \"sendFailureTimeout\": \"5m\",\n"
+	    " \"statusFile\": \"/var/run/kagent.json\", \"cloudwatch.emitMetrics\": \"No\", \"cloudwatch.deviceId\": \"gw-0042\",\n"
+	    " \"cloudwatch.endpoint\": \"monitoring.eu-central-1.amazonaws.com\", \"cloudwatch.namespace\": \"Fleet A\",\n"
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
 	    "   \"maxRecordSizeBytes\": 10485760},\n"
-	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\"},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\", \"aggregation\": true},\n"
 	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
@@ -637,14 +648,21 @@ T(conf_print_kinesis_and_network)
 	    "socketTimeoutMillis = 4000\n"
 	    "idleTimeoutMillis = 9000\n"
 	    "shutdownTimeoutMillis = 0\n"
+	    "statusFile = /var/run/kagent.json\n"
+	    "cloudwatch.emitMetrics = false\n"
+	    "cloudwatch.namespace = Fleet A\n"
+	    "cloudwatch.metricsBufferTimeMillis = 30000\n"
 	    "sendFailureTimeout = 300000 ms\n"
+	    "cloudwatch.endpoint = https://monitoring.eu-central-1.amazonaws.com\n"
+	    "cloudwatch.deviceId = gw-0042\n"
 	    "\n"
-	    "flows[0] (line 4)\n"
+	    "flows[0] (line 6)\n"
 	    "flows[0].filePattern = /a\n"
 	    "flows[0].kinesisStream = k1\n"
 	    "flows[0].awsRegion = us-east-1\n"
 	    "flows[0].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[0].partitionKey = RANDOM\n"
+	    "flows[0].aggregation = false\n"
 	    "flows[0].maxRecordSizeBytes = 1048576\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
@@ -656,12 +674,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].ringSizeBytes = 1064960\n"
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
-	    "flows[1] (line 5)\n"
+	    "flows[1] (line 7)\n"
 	    "flows[1].filePattern = /b\n"
 	    "flows[1].kinesisStream = k2\n"
 	    "flows[1].awsRegion = us-east-1\n"
 	    "flows[1].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[1].partitionKey = DETERMINISTIC\n"
+	    "flows[1].aggregation = false\n"
 	    "flows[1].maxRecordSizeBytes = 10485760\n"
 	    "flows[1].initialPosition = END_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
@@ -673,12 +692,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].ringSizeBytes = 10502144\n"
 	    "flows[1].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
-	    "flows[2] (line 7)\n"
+	    "flows[2] (line 9)\n"
 	    "flows[2].filePattern = /c\n"
 	    "flows[2].kinesisStream = k3\n"
 	    "flows[2].awsRegion = us-east-1\n"
 	    "flows[2].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[2].partitionKey = partitionKey device-7\n"
+	    "flows[2].aggregation = true\n"
 	    "flows[2].maxRecordSizeBytes = 1048576\n"
 	    "flows[2].initialPosition = END_OF_FILE\n"
 	    "flows[2].maxBufferAgeMillis = 60000\n"
@@ -690,12 +710,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].ringSizeBytes = 1064960\n"
 	    "flows[2].minTimeBetweenFilePollsMillis = 100\n"
 	    "\n"
-	    "flows[3] (line 8)\n"
+	    "flows[3] (line 10)\n"
 	    "flows[3].filePattern = /d\n"
 	    "flows[3].kinesisStream = k4\n"
 	    "flows[3].awsRegion = us-east-1\n"
 	    "flows[3].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[3].partitionKey = partitionKeyField id\n"
+	    "flows[3].aggregation = false\n"
 	    "flows[3].maxRecordSizeBytes = 1048576\n"
 	    "flows[3].initialPosition = END_OF_FILE\n"
 	    "flows[3].maxBufferAgeMillis = 60000\n"
@@ -1032,14 +1053,38 @@ T(conf_error_long_path)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	path[4095] = 0;		/* 4095 bytes */
-	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
+	snprintf(text, sizeof text, "{\"caFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), 0);
-	T_EQ_INT(strlen(c.checkpoint_file), 4095);
+	T_EQ_INT(strlen(c.ca_file), 4095);
 	path[4095] = 'a';
 	path[4096] = 0;		/* 4096 bytes */
+	snprintf(text, sizeof text, "{\"caFile\": \"%s\", " FLOWS "}", path);
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: caFile: longer than 4095 bytes\n");
+	/* the checkpoint's own bound: its temporary name must fit too */
+	path[CKPT_FILE_MAX - 1] = 0;
+	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_INT(strlen(c.checkpoint_file), CKPT_FILE_MAX - 1);
+	path[CKPT_FILE_MAX - 1] = 'a';
+	path[CKPT_FILE_MAX] = 0;
 	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), -1);
-	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 4095 bytes\n");
+	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 511 bytes\n");
+}
+
+T(conf_follow_symlinks)
+{
+	struct conf c;
+
+	T_EQ_INT(conf_t_load(&c, "{" FLOWS "}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, -1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\", "
+				 "\"followSymlinks\": true}]}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, 1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\", "
+				 "\"followSymlinks\": \"false\"}]}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, 0);
 }
 
 /* ---- Kinesis Data Streams flows ----------------------------------------- */
@@ -1785,7 +1830,6 @@ T(conf_other_api_keys_ignored)
 	/* said once in a file, however many flows have it */
 	T_EQ_INT(conf_t_load(&c, workshop), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
 	    "kagent.conf:9: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow, ignored\n");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_INT(c.flows[1].api, API_FIREHOSE);
@@ -2120,3 +2164,60 @@ T(conf_read_config_dir)
 }
 #undef K
 #undef F
+
+/* The fleet's keys: statusFile, CloudWatch's, a Kinesis flow's aggregation. */
+T(conf_fleet_keys)
+{
+	static const struct conf_t_case cases[] = {
+#define TOP(k, v) "{\n \"" k "\": " v ",\n" FLOWS "}"
+		{ TOP("cloudwatch.emitMetrics", "\"maybe\""),
+		  "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got \"maybe\"\n" },
+		{ TOP("cloudwatch.emitMetrics", "2"), "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got 2\n" },
+		{ TOP("cloudwatch.emitMetrics", "null"),
+		  "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got null\n" },
+		{ TOP("cloudwatch.namespace", "\":x\""),
+		  "kagent.conf:2: cloudwatch.namespace: must be 1..255 characters, not only blanks, not starting with ':', "
+		  "got \":x\"\n" },
+		{ TOP("cloudwatch.namespace", "\"   \""),
+		  "kagent.conf:2: cloudwatch.namespace: must be 1..255 characters, not only blanks, not starting with ':', "
+		  "got \"   \"\n" },
+		{ TOP("cloudwatch.deviceId", "\"gw\\u00e9\""),
+		  "kagent.conf:2: cloudwatch.deviceId: must be printable ASCII (CloudWatch takes nothing else)\n" },
+		{ TOP("cloudwatch.deviceId", "\"a\\tb\""),
+		  "kagent.conf:2: cloudwatch.deviceId: must be printable ASCII (CloudWatch takes nothing else)\n" },
+		{ TOP("cloudwatch.metricsBufferTimeMillis", "999"),
+		  "kagent.conf:2: cloudwatch.metricsBufferTimeMillis: must be 1000..3600000, got 999\n" },
+		{ TOP("cloudwatch.endpoint", "\"ftp://x\""),
+		  "kagent.conf:2: cloudwatch.endpoint: unsupported scheme (https:// or http://), got \"ftp://x\"\n" },
+		{ TOP("statusFile", "\"run/kagent.json\""),
+		  "kagent.conf:2: statusFile: must be an absolute path, got \"run/kagent.json\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": \"sometimes\"}]}",
+		  "kagent.conf:3: flows[0].aggregation: must be true or false, got \"sometimes\"\n" },
+#undef TOP
+	};
+	struct conf c;
+
+	CONF_T_ERRORS(cases);
+	/* the Java agent's BooleanConverter's words, in any case; "" deviceId: no dimension */
+	T_EQ_INT(conf_t_load(&c, "{\"cloudwatch.emitMetrics\": \"N\", \"cloudwatch.deviceId\": \"\", " FLOWS "}"), 0);
+	T_EQ_INT(c.cw_emit, 0);
+	T_EQ_STR(c.cw_device_id, "");
+	T_EQ_INT(conf_t_load(&c, "{\"cloudwatch.emitMetrics\": \"YES\", " FLOWS "}"), 0);
+	T_EQ_INT(c.cw_emit, 1);
+	T_TRUE(c.cw_device_id == NULL && c.status_file == NULL);
+	T_EQ_STR(c.cw_namespace, "AWSKinesisAgent");
+	T_EQ_INT(c.cw_period_ms, 30000);
+	/* a local endpoint is signed for awsRegion's region */
+	T_EQ_INT(conf_t_load(&c, "{\"awsRegion\": \"ap-south-1\", \"cloudwatch.endpoint\": \"http://127.0.0.1:9\", "
+	    FLOWS "}"), 0);
+	T_EQ_STR(c.cw_region, "ap-south-1");
+	T_EQ_STR(c.cloudwatch.host, "127.0.0.1");
+	T_EQ_INT(c.cloudwatch.port, 9);
+	/* aggregation is a Kinesis flow's */
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n \"aggregation\": true}]}"),
+	    0);
+	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: only for a Kinesis (kinesisStream) flow, ignored\n");
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": 1}]}"),
+	    0);
+	T_EQ_INT(c.flows[0].kpl, 1);
+}
