@@ -376,6 +376,19 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
 	fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
 	fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
+	if (c->creds_base == CONF_CREDS_SHARED)
+		fprintf(out, "awsCredentialsFile = %s\nawsProfile = %s\n", c->creds_file, c->profile);
+	if (c->creds_base == CONF_CREDS_IOT) {
+		conf_print_endpoint(out, "iot.credentialsEndpoint", &c->iot);
+		fprintf(out, "iot.roleAlias = %s\niot.thingName = %s\niot.certFile = %s\niot.keyFile = %s\n"
+		    "iot.caFile = %s\n", c->iot_role_alias, c->iot_thing, c->iot_cert, c->iot_key, c->iot_ca);
+	}
+	if (c->role_arn) {
+		fprintf(out, "assumeRoleARN = %s\nassumeRoleExternalId = %s\nassumeRoleDurationSeconds = %lld\n",
+		    c->role_arn, c->external_id ? "****" : "(none)", (long long)c->role_duration_s);
+		conf_print_endpoint(out, "sts.endpoint", &c->sts);
+		fprintf(out, "sts.region = %s\n", c->sts_region);
+	}
 	conf_print_keys(out, c, CONF_TOP, "");
 	fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
 	    c->send_failure_timeout_ms ? "" : " (off)");

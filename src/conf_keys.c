@@ -47,6 +47,22 @@ const struct conf_key conf_keys[] = {
 	KEY("awsAccessKeyId", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(access_key_id), .empty = 1),
 	KEY("awsSecretAccessKey", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(secret_access_key), .empty = 1),
 	KEY("awsSessionToken", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(session_token), .empty = 1),
+	/* the shared credentials file (conf_net.c: which credentials win) */
+	KEY("awsCredentialsFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(creds_file)),
+	KEY("awsProfile", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_PROFILE, NULL, CP(profile)),
+	/* STS AssumeRole: the Java agent's keys, and the model's ranges (sts-service-2.json) */
+	KEY("assumeRoleARN", CONF_NAME, CONF_TOP, 20, 2048, CONF_CHARS_PRINTABLE, NULL, CP(role_arn), .empty = 1),
+	KEY("assumeRoleExternalId", CONF_NAME, CONF_TOP, 2, 1224, CONF_CHARS_EXTERNAL_ID, NULL, CP(external_id),
+	    .empty = 1),
+	KEY("assumeRoleDurationSeconds", CONF_INT, CONF_TOP, 900, 43200, 3600, NULL, C(role_duration_s)),
+	KEY("sts.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, sts), .empty = 1),
+	/* the AWS IoT credentials provider; the names' ranges are IoT's (CreateRoleAlias, CreateThing) */
+	KEY("iot.credentialsEndpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, iot)),
+	KEY("iot.roleAlias", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_ROLE_ALIAS, NULL, CP(iot_role_alias)),
+	KEY("iot.thingName", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_THING, NULL, CP(iot_thing)),
+	KEY("iot.certFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_cert)),
+	KEY("iot.keyFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_key)),
+	KEY("iot.caFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_ca)),
 	KEY("awsRegion", CONF_REGION, CONF_TOP, 0, 0, 0, NULL, CP(region)),
 	/* the Java agent's (2.0.3 on): the region of its Kinesis client */
 	KEY("kinesis.region", CONF_REGION, CONF_TOP, 0, 0, 0, NULL, CP(kinesis_region), .empty = 1),
@@ -132,9 +148,6 @@ const struct conf_key conf_keys[] = {
 	KEY("dataProcessingOptions", CONF_PROCS, CONF_FLOW, 0, 0, 0, NULL, N),
 
 	/* ---- the Java agent's keys kagent does not use: said once a file ---- */
-	UNUSED("assumeRoleARN", CONF_TOP, conf_later),
-	UNUSED("assumeRoleExternalId", CONF_TOP, conf_later),
-	UNUSED("sts.endpoint", CONF_TOP, conf_later),
 	UNUSED("firehose.region", CONF_TOP, "not read by the Java agent either: the region is awsRegion's (or "
 	    "firehose.endpoint's); ignored"),
 	UNUSED("cloudwatch.tagInstance", CONF_TOP, conf_never),
@@ -193,6 +206,7 @@ static conf_read_fn *const conf_kinds[] = {
 	[CONF_PROXY] = conf_k_proxy,
 	[CONF_CREDENTIAL] = conf_k_credential,
 	[CONF_CONFIG_DIR] = conf_k_config_dir,
+	[CONF_NAME] = conf_k_name,
 };
 
 /* ---- the walk ------------------------------------------------------------ */

@@ -264,3 +264,36 @@ int conf_k_ascii(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 	conf_put_ptr(base, k, s);
 	return 0;
 }
+
+/* A name of min..max characters of the set the row's def names (a role's
+ * ARN, an IoT thing...).  The value is not repeated in the message: some
+ * (an ExternalId) are meant to stay out of logs. */
+int conf_k_name(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	static const struct { const char *what, *punct; int alnum; } sets[] = {
+		[CONF_CHARS_PRINTABLE] = { "printable ASCII characters without a space", NULL, 1 },
+		[CONF_CHARS_EXTERNAL_ID] = { "characters of [a-zA-Z0-9_+=,.@:/-]", "_+=,.@:/-", 1 },
+		[CONF_CHARS_ROLE_ALIAS] = { "characters of [a-zA-Z0-9_=,@-]", "_=,@-", 1 },
+		[CONF_CHARS_THING] = { "characters of [a-zA-Z0-9:_-]", ":_-", 1 },
+		[CONF_CHARS_PROFILE] = { "printable ASCII characters without a space, [ or ]", NULL, 1 },
+	};
+	const char *s = conf_string(x, v), *p = sets[k->def].punct;
+	size_t n, i;
+
+	if (!s)
+		return -1;
+	n = strlen(s);
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (p ? !alnum && !strchr(p, c) : c <= ' ' || c > '~' ||
+		    (k->def == CONF_CHARS_PROFILE && (c == '[' || c == ']')))
+			break;
+	}
+	if (n < (size_t)k->min || n > (size_t)k->max || i < n) {
+		conf_bad(x, v, "must be %d..%d %s", k->min, k->max, sets[k->def].what);
+		return -1;
+	}
+	conf_put_ptr(base, k, s);
+	return 0;
+}

@@ -16,6 +16,7 @@
 #include "ckpt.h"
 #include "clock.h"
 #include "conf.h"
+#include "creds.h"
 #include "cw.h"
 #include "flow.h"
 #include "libc.h"
@@ -30,6 +31,7 @@
 
 static struct conf conf;
 static struct ckpt ckpt;
+static struct creds creds;
 static struct flow flows[CONF_MAX_FLOWS];
 static struct loop loop;
 static int sigpipe[2] = { -1, -1 };
@@ -55,7 +57,8 @@ static void usage(FILE *out)
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
 		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
 		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
-		"                  there (DescribeDeliveryStream, DescribeStreamSummary); exit 1 if one is not\n"
+		"                  there (DescribeDeliveryStream, DescribeStreamSummary), after getting the\n"
+		"                  credentials from each source (file, STS, IoT); exit 1 if one fails\n"
 		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
 		"                  stdout, send nothing, write no checkpoint\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
@@ -96,12 +99,14 @@ static void stats(void)
 			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", dropped %" PRIu64
 			 " (processors %" PRIu64 ", FIFO overflow %" PRIu64 ", refused %" PRIu64 "), malformed answers %"
 			 PRIu64 ", pending %" PRIu64 ", last error %s; bytes read %" PRIu64 ", bytes sent %" PRIu64
-			 ", retries %" PRIu64 ", backoff %" PRId64 " ms, random partition keys %" PRIu64,
+			 ", retries %" PRIu64 ", backoff %" PRId64 " ms, waits for credentials %" PRIu64
+			 ", random partition keys %" PRIu64,
 			 c.stream, c.records_read, c.records_sent, c.records_failed, c.requests, c.requests_failed,
 			 c.truncated, c.dropped_proc + c.dropped_fifo + c.rejected, c.dropped_proc, c.dropped_fifo,
 			 c.rejected, c.malformed, c.pending, c.last_error[0] ? c.last_error : "none", c.bytes_read,
-			 c.bytes_sent, c.retries, c.backoff_ms, c.random_keys);
+			 c.bytes_sent, c.retries, c.backoff_ms, c.creds_waits, c.random_keys);
 	}
+	creds_log_counters(&creds);
 	if (loop.cw) {
 		struct cw_counters cc;
 		cw_counters(loop.cw, &cc);
@@ -126,6 +131,14 @@ static void print_plan(void)
 		printf(")\n");
 		total += m;
 	}
+	if (creds_memory(&conf)) {
+		printf("credentials.memory = %zu bytes (%s%s)\n", creds_memory(&conf),
+		       conf.creds_base == CONF_CREDS_IOT ? "iot: connection, certificate, request and answer" :
+		       conf.creds_base == CONF_CREDS_SHARED ? "the credentials file's reader" : "",
+		       conf.role_arn ? (conf.creds_base == CONF_CREDS_KEYS || conf.creds_base == CONF_CREDS_ENV ?
+					"sts: connection, request and answer" : "; sts: connection, request and answer") : "");
+		total += creds_memory(&conf);
+	}
 	if (cw_memory(&conf))
 		printf("cloudwatch.memory = %zu bytes (the PutMetricData body, answer buffer and connection)\n",
 		       cw_memory(&conf));
@@ -141,17 +154,33 @@ static int probe(const struct tls_anchors *ta)
 {
 	struct flow_counters c;
 	char err[256];
-	int64_t until = mono_ms() + conf.connect_timeout_ms + conf.socket_timeout_ms;
+	/* a source's fetch each: AssumeRole after the IoT provider's */
+	int64_t until = mono_ms() + 2 * (conf.connect_timeout_ms + conf.handshake_timeout_ms + conf.socket_timeout_ms);
 	int bad = 0;
 
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
-	for (size_t i = 0; i < conf.nflows; i++) {
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, ta, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
+	if (creds_init(&creds, &conf, ta, mono_ms(), err, sizeof err) < 0) {
+		printf("credentials: %s\n", err);
+		return 1;
+	}
+	loop.creds = &creds;
+	for (size_t i = 0; i < conf.nflows; i++)
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, ta, &creds, NULL, NULL, mono_ms(), err,
+			      sizeof err) < 0) {
 			printf("flows[%zu] %s: %s\n", i, conf.flows[i].stream, err);
 			return 1;
 		}
-		flow_probe(&flows[i], mono_ms(), wall_ms());
+	/* each source of credentials first; the flows' calls are signed with them */
+	loop_creds(&loop, until);
+	if (creds_report(&creds, stdout)) {
+		for (size_t i = 0; i < conf.nflows; i++)
+			printf("flows[%zu] %s %s: not asked: no credentials\n", i,
+			       conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream", conf.flows[i].stream);
+		return 1;
 	}
+	until = mono_ms() + conf.connect_timeout_ms + conf.socket_timeout_ms;
+	for (size_t i = 0; i < conf.nflows; i++)
+		flow_probe(&flows[i], mono_ms(), wall_ms());
 	loop_probe(&loop, until);
 	for (size_t i = 0; i < conf.nflows; i++) {
 		flow_counters(&flows[i], mono_ms(), &c);
@@ -179,7 +208,7 @@ static sigset_t *handled_signals(void)
 /* What the fleet sees of the agent: CloudWatch metrics, the status file. */
 static int fleet_init(const struct tls_anchors *ta, char *err, size_t errcap)
 {
-	if (conf.cw_emit && !(loop.cw = cw_init(&conf, flows, conf.nflows, ta, mono_ms(), err, errcap)))
+	if (conf.cw_emit && !(loop.cw = cw_init(&conf, flows, conf.nflows, ta, &creds, mono_ms(), err, errcap)))
 		return -1;
 	loop.status = status_init(&conf, flows, conf.nflows, loop.cw, wall_ms());
 	return 0;
@@ -248,9 +277,10 @@ int main(int argc, char **argv)
 	loop = (struct loop){ .flows = flows, .nflows = conf.nflows, .conf = &conf, .ckpt = &ckpt, .dry = dry,
 			      .once_ms = once_ms, .wake_fd = -1, .report = stats, .conf_path = path };
 	(void)stat(path, &loop.conf_st);	/* to see it change (new credentials) */
-	if (!conf.access_key_id && !dry) {
+	if (conf.creds_base == CONF_CREDS_NONE && !dry) {
 		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
-			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n", path);
+			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or awsCredentialsFile "
+			"(AWS_SHARED_CREDENTIALS_FILE), or the iot.* keys\n", path);
 		return 2;
 	}
 	err[0] = 0;
@@ -292,9 +322,14 @@ int main(int argc, char **argv)
 	}
 
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
+	if (!dry && creds_init(&creds, &conf, &ta, mono_ms(), err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		return 2;
+	}
+	loop.creds = dry ? NULL : &creds;
 	for (size_t i = 0; i < conf.nflows; i++)
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry ? print_record : NULL, NULL, mono_ms(), err,
-			      sizeof err) < 0) {
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, loop.creds, dry ? print_record : NULL, NULL,
+			      mono_ms(), err, sizeof err) < 0) {
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}

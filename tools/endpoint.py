@@ -19,6 +19,7 @@ agent's retry and at-least-once paths get exercised.
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
         [--reject-data SUBSTRING] [--failed-out FILE] [--metrics-out FILE]
+        [--creds-file FILE] [--revoke-after SECONDS]
 
 Operations (X-Amz-Target): Firehose_20150804.PutRecordBatch and
 .DescribeDeliveryStream (signed for service "firehose"),
@@ -43,6 +44,17 @@ SUBSTRING with 400 ValidationException naming the first such record
 services name a record they will never take; nothing of that request is
 accepted.
 
+--creds-file names more credentials the endpoint accepts, one JSON line
+each: {"id", "secret"} for long-term keys, with "token" and "expires" (s
+since 1970) for temporary ones, as tools/sts.py and tools/iotcreds.py write
+them (their --issued file) or a test writes them; it is read again whenever
+it changes, so a test that rewrites it takes keys away.  A request signed
+with temporary credentials must carry their token
+(X-Amz-Security-Token), else UnrecognizedClientException; after their
+expiry, or --revoke-after seconds after their "issued" time, they are
+refused with 400 ExpiredTokenException, as AWS refuses expired ones, and
+the records of such a put go to --failed-out with that error.
+
 --out gets one JSON line per accepted record, in arrival order: {"stream":
 NAME, "data": BASE64 as received} for Firehose; the same followed by "api":
 "kinesis", "shard" (shardId-NNNNNNNNNNNN, chosen as Kinesis does: the MD5 of
@@ -54,7 +66,8 @@ body), "failed" (records not accepted), "fault", "error" (__type of the error
 answer), "bytes" (body length), "conn" (connection number, to tell keep-alive
 reuse), "concurrent" (requests being served when this one arrived, itself
 included; a request counts until its answer, or its drop, is logged), "api"
-("firehose" or "kinesis", once the target is known), "op" (the operation)}.
+("firehose" or "kinesis", once the target is known), "op" (the operation),
+and "akid" (the access key id of a request whose signature was good)}.
 Connections are served at once, each in its own thread.  --latency delays
 every put's answer that long (a distant region); --slow only some.  --failed-out gets one JSON line per record of a put that was
 read but not accepted (a partial failure, a whole-request fault, a
@@ -760,6 +773,8 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, args):
         self.args = args
         self.secrets = {args.access_key: args.secret}
+        self.creds_lock = threading.Lock()
+        self.creds_sig, self.creds = None, {}
         self.streams = set(s for s in (args.streams or "").split(",") if s)
         self.kinesis = dict(args.kinesis_streams or [])
         self.create_after = dict(c for cs in args.create_after for c in cs)
@@ -826,6 +841,51 @@ class Server(http.server.ThreadingHTTPServer):
 
     def clock(self):
         return time.time() + self.args.clock_offset
+
+    def creds_entries(self):
+        """--creds-file's entries by access key id, read again when the file
+        has changed (only whole lines: a line being written waits)."""
+        path = self.args.creds_file
+        if not path:
+            return {}
+        with self.creds_lock:
+            try:
+                st = os.stat(path)
+                sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+            except OSError:
+                sig = None
+            if sig != self.creds_sig:
+                ents = {}
+                if sig:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    for line in data.split(b"\n")[:-1]:
+                        if line.strip():
+                            e = json.loads(line)
+                            ents[e["id"]] = e
+                self.creds_sig, self.creds = sig, ents
+            return self.creds
+
+    def secrets_now(self):
+        """The keys accepted now: --access-key's and --creds-file's."""
+        d = dict(self.secrets)
+        d.update((k, e["secret"]) for k, e in self.creds_entries().items())
+        return d
+
+    def check_token(self, akid, token):
+        """Temporary credentials: their token, and not expired."""
+        e = self.creds_entries().get(akid)
+        if e is None or "token" not in e:
+            return
+        if token is None or token.strip() != e["token"]:
+            raise AuthError("UnrecognizedClientException",
+                            "The security token included in the request is invalid.")
+        end = e.get("expires")
+        if self.args.revoke_after is not None and "issued" in e:
+            end = min(end, e["issued"] + self.args.revoke_after) if end else e["issued"] + self.args.revoke_after
+        if end is not None and self.clock() >= end:
+            raise AuthError("ExpiredTokenException",
+                            "The security token included in the request is expired")
 
     def exists(self, service, name):
         """Whether stream name exists now for the API of service."""
@@ -1017,11 +1077,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         service, method = op
         entry["api"], entry["op"] = service, target.partition(".")[2]
         try:
-            verify(self.command, self.path, self.headers.items(), body, srv.secrets,
-                   srv.args.region, service, srv.clock())
+            akid = verify(self.command, self.path, self.headers.items(), body, srv.secrets_now(),
+                          srv.args.region, service, srv.clock())
+            entry["akid"] = akid
+            srv.check_token(akid, self.headers.get("X-Amz-Security-Token"))
         except AuthError as e:
+            if e.etype == "ExpiredTokenException":
+                self.expired_records(body, target)
             return self.fail(entry, ApiError(e.etype, e.message, e.status))
         return getattr(self, method)(body, entry)
+
+    def expired_records(self, body, target):
+        """A put refused for expired credentials: its records go to
+        --failed-out (best effort: the body was not checked)."""
+        try:
+            req = json.loads(body)
+            stream = req.get("DeliveryStreamName") or req.get("StreamName")
+            recs = [(r["Data"], r.get("PartitionKey"), "ExpiredTokenException") for r in req.get("Records", [])]
+        except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError):
+            return
+        if target.endswith(("PutRecordBatch", "PutRecords")):
+            self.server.write_failed(stream, recs)
 
     def rejected(self, entry, stream, recs):
         """--reject-data: answers a put holding a record whose data contains
@@ -1357,6 +1433,10 @@ def parse_args(argv):
             help="one JSON line per record read but not accepted")
     ap.add_argument("--metrics-out", metavar="FILE",
             help="one JSON line per accepted PutMetricData call: its Namespace and MetricData")
+    ap.add_argument("--creds-file", metavar="FILE",
+            help="more credentials accepted: JSON lines {id, secret[, token, expires, issued]}")
+    ap.add_argument("--revoke-after", type=float, metavar="SECONDS",
+            help="temporary credentials are refused as expired this long after they were issued")
     a = ap.parse_args(argv)
     if a.record_id_len < 1:
         ap.error("--record-id-len must be at least 1")

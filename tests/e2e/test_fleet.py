@@ -65,7 +65,7 @@ def metrics_equal_the_counters_under_faults(tmp):
     st = tmp + "/status.json"
     # faults at rates the two minutes absorb: under steady partial failures
     # the backoff still grows with each answer that has any (issue 12, item 1)
-    with Endpoint(tmp, partial=0.03, throttle=0.02, error500=0.02, drop=0.01, drop_after=0.01, seed=11) as ep:
+    with Endpoint(tmp, partial=0.02, throttle=0.01, error500=0.01, drop=0.005, drop_after=0.005, seed=11) as ep:
         conf = tmp + "/k.conf"
         write_conf(conf, ep, [flow(fh, "s1"), kflow(kin, "k1")], metrics=True, statusFile=st,
                    **{"cloudwatch.metricsBufferTimeMillis": PERIOD, "cloudwatch.deviceId": "gw-0042",

@@ -402,7 +402,7 @@ T(conf_warnings)
 	    "{\n"
 	    "  \"cloudwatch.metricsQueueSize\": 10,\n"
 	    "  \"fooBar\": {\"x\": [1, 2]},\n"
-	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"assumeRoleARN\": \"arn:aws:iam::1:role/r\",\n"
+	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"userAgent\": \"x\",\n"
 	    "  \"flows\": [\n"
 	    "    {\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n"
 	    "     \"maxTimeBetweenFileTrackerRefreshMillis\": 10, \"maxBufferSizeRecord\": 10,\n"
@@ -417,7 +417,7 @@ T(conf_warnings)
 	T_EQ_STR(conf_t_err,
 	    "kagent.conf:2: cloudwatch.metricsQueueSize: not supported by kagent, ignored\n"
 	    "kagent.conf:3: fooBar: unknown key, ignored\n"
-	    "kagent.conf:4: assumeRoleARN: not supported by this version, ignored\n"
+	    "kagent.conf:4: userAgent: not supported by kagent, ignored\n"
 	    "kagent.conf:7: flows[0].maxTimeBetweenFileTrackerRefreshMillis: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxBufferSizeRecord: unknown key, ignored\n"
 	    "kagent.conf:8: flows[0].waitOnFullPublishQueueMillis: not supported by kagent, ignored\n"
