@@ -122,6 +122,7 @@ struct conf_reader {
 	size_t flow_objects;	/* flows given, valid or not */
 	const char *config_dir;	/* the main file's configDir, or NULL */
 	int config_dir_line;
+	const char *secret;	/* what of a secret the main file holds ("awsSecretAccessKey"), or NULL */
 };
 
 /* Defaults into c, messages naming name (the main file) where no file is

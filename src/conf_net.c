@@ -330,6 +330,8 @@ int conf_k_proxy(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 		conf_bad(x, v, "%s", why);
 		return -1;
 	}
+	if (((struct conf *)base)->proxy_auth[0] && !x->r->secret)
+		x->r->secret = "the proxy's password";
 	return 0;
 }
 
@@ -371,6 +373,8 @@ int conf_k_credential(struct conf_cx *x, const struct conf_key *k, int v, void *
 		return -1;
 	}
 	conf_put_ptr(base, k, s);
+	if (strcmp(k->name, "awsAccessKeyId") != 0 && !x->r->secret)	/* the key id alone signs nothing */
+		x->r->secret = k->name;
 	return 0;
 }
 

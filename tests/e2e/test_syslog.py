@@ -17,13 +17,21 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from harness import (Agent, Endpoint, Writer, append, count, flow, lines, numbers,  # noqa: E402
-                     test, wait_until, write_conf)
+                     test, wait_until)
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 # <PRI>Mmm dd hh:mm:ss kagent[pid]: message\n, one line, nothing after
 LINE = re.compile(rb"<(\d{1,3})>([A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d) kagent\[(\d+)\]: ([^\n]*)\n\Z")
 DAEMON = 3
 ERR, WARNING, INFO, DEBUG = 3, 4, 6, 7
+
+
+def write_conf(path, endpoint, flows, **top):
+    """harness.write_conf, the file then made 0600: it holds the secret key,
+    and kagent says on stderr when others may read it (these tests want
+    nothing there)."""
+    harness.write_conf(path, endpoint, flows, **top)
+    os.chmod(path, 0o600)
 
 
 def allocs_binary():

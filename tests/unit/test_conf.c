@@ -2120,3 +2120,112 @@ T(conf_read_config_dir)
 }
 #undef K
 #undef F
+
+/* What directs kagent (where it sends, as whom) may have been written only
+ * by root or kagent's own user: a configuration file, configDir or a file
+ * in it writable by its group or others, or owned by another user, is
+ * refused; a file holding a secret that others may read is warned about. */
+T(conf_read_file_modes)
+{
+	static const char secret[] = "{\"awsAccessKeyId\": \"AKID\", \"awsSecretAccessKey\": \"s3cret\",\n" FLOWS "}";
+	static const struct {
+		const char *text;
+		mode_t mode;
+		int rc;
+		const char *want;
+	} cases[] = {
+		{ secret, 0600, 0, "" },
+		{ secret, 0640, 0, "" },
+		{ secret, 0400, 0, "" },
+		{ secret, 0644, 0, "kagent.conf: readable by others (mode 0644) and holds awsSecretAccessKey: "
+		  "chmod o-r kagent.conf\n" },
+		{ "{\"awsSessionToken\": \"tok\", \"awsAccessKeyId\": \"AKID\", \"awsSecretAccessKey\": \"s\",\n" FLOWS "}",
+		  0604, 0, "kagent.conf: readable by others (mode 0604) and holds awsSessionToken: chmod o-r kagent.conf\n" },
+		{ "{\"proxy\": \"http://u:p@h:3128\",\n" FLOWS "}", 0644, 0,
+		  "kagent.conf: readable by others (mode 0644) and holds the proxy's password: chmod o-r kagent.conf\n" },
+		{ "{\"awsAccessKeyId\": \"\", \"proxy\": \"http://h\",\n" FLOWS "}", 0644, 0, "" },
+		{ secret, 0664, -1, "kagent.conf: writable by its group (mode 0664): refused, since whoever can write it "
+		  "directs kagent; chmod go-w kagent.conf\n" },
+		{ secret, 0602, -1, "kagent.conf: writable by others (mode 0602): refused, since whoever can write it "
+		  "directs kagent; chmod go-w kagent.conf\n" },
+		{ secret, 0666, -1, "kagent.conf: writable by its group and others (mode 0666): refused, since whoever "
+		  "can write it directs kagent; chmod go-w kagent.conf\n" },
+		{ "{" FLOWS "}", 02777, -1, "kagent.conf: writable by its group and others (mode 2777): refused, since "
+		  "whoever can write it directs kagent; chmod go-w kagent.conf\n" },
+	};
+	char path[200], dir[100], text[512];
+	struct conf c;
+	size_t i;
+
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		T_EQ_INT(conf_t_write(path, cases[i].text, strlen(cases[i].text)), 0);
+		T_EQ_INT(chmod(path, cases[i].mode), 0);
+		if (conf_t_read(&c, path) != cases[i].rc || strcmp(conf_t_err, cases[i].want) != 0)
+			t_fail(__FILE__, __LINE__, "case %zu (mode %04o):\n  got      \"%s\"\n  expected \"%s\"", i,
+			    (unsigned)cases[i].mode, conf_t_err, cases[i].want);
+	}
+	/* another user's file, whatever its mode (root can make one) */
+	T_EQ_INT(chmod(path, 0600), 0);
+	if (geteuid() == 0) {
+		T_EQ_INT(chown(path, 65534, 65534), 0);
+		T_EQ_INT(conf_t_read(&c, path), -1);
+		T_EQ_STR(conf_t_err, "kagent.conf: owned by uid 65534, not by root: refused, since whoever can write it "
+		    "directs kagent; chown root kagent.conf\n");
+		T_EQ_INT(chown(path, 0, 0), 0);
+	}
+
+	/* configDir and its files */
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\",\n" FLOWS "}", dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(conf_t_write(path, "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"da\"}]}", 58), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(chmod(dir, 0755), 0);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.nflows, 2);
+	T_EQ_INT(chmod(dir, 01777), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: agent.d: writable by its group and others (mode 1777): refused, "
+	    "since whoever can write it adds flows; chmod go-w agent.d\n");
+	T_EQ_INT(chmod(dir, 0775), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: agent.d: writable by its group (mode 0775): refused, "
+	    "since whoever can write it adds flows; chmod go-w agent.d\n");
+	T_EQ_INT(chmod(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(chmod(path, 0666), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/10-a.json: writable by its group and others (mode 0666): refused, since whoever "
+	    "can write it directs kagent; chmod go-w agent.d/10-a.json\n");
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(chmod(path, 0644), 0);
+	if (geteuid() == 0) {
+		T_EQ_INT(chown(dir, 65534, 65534), 0);
+		snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+		T_EQ_INT(conf_t_read(&c, path), -1);
+		T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: agent.d: owned by uid 65534, not by root: refused, "
+		    "since whoever can write it adds flows; chown root agent.d\n");
+		T_EQ_INT(chown(dir, 0, 0), 0);
+	}
+	/* a FIFO named like a file: said, not waited on */
+	snprintf(path, sizeof path, "%s/20-f.json", dir);
+	T_EQ_INT(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/20-f.json: cannot read: not a regular file\n");
+
+	snprintf(path, sizeof path, "%s/20-f.json", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	rmdir(dir);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	unlink(path);
+	rmdir(conf_t_dir);
+}

@@ -1,0 +1,66 @@
+"""kagent against a hostile host: configuration files others may write,
+cleartext endpoints, core dumps."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import Agent, Endpoint, append, count, flow, lines, test, write_conf  # noqa: E402
+
+
+def run(*args):
+    p = subprocess.run([harness.kagent()] + list(args), capture_output=True, text=True, timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+@test(timeout=60)
+def configuration_others_may_write_is_refused(tmp):
+    """The configuration as the tests write it (root's, 0644) is taken, and
+    said to be readable with its secret in it; made 0666, or with a configDir
+    file 0666 that sends to another host over http, it is refused (exit 2,
+    with what to do) and nothing is sent."""
+    log = tmp + "/app.log"
+    append(log, 0, 10)
+    with Endpoint(tmp, tls=False) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log)])
+        os.chmod(conf, 0o644)
+        readable = ("%s: readable by others (mode 0644) and holds awsSecretAccessKey: chmod o-r %s\n"
+                    % (conf, conf))
+        with Agent(harness.kagent(), conf, args=["--once"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+            assert ag.stderr().count(readable) == 1, ag.stderr()
+        assert ep.records() == lines(0, 10)
+
+        append(log, 10, 20)
+        os.chmod(conf, 0o666)
+        refused = ("%s: writable by its group and others (mode 0666): refused, since whoever can write it "
+                   "directs kagent; chmod go-w %s\n" % (conf, conf))
+        for args in (["--once"], ["-t"]):
+            rc, out, err = run("-c", conf, *args)
+            assert (rc, out, err) == (2, "", refused), (rc, out, err)
+
+        dropins = tmp + "/agent.d"
+        os.mkdir(dropins)
+        evil = dropins + "/evil.json"
+        with open(evil, "w") as f:
+            f.write('{"flows": [{"filePattern": "%s", "deliveryStream": "s1", '
+                    '"firehose.endpoint": "http://127.0.0.1:%d"}]}' % (log, ep.port))
+        os.chmod(evil, 0o666)
+        write_conf(conf, ep, [flow(log)], configDir=dropins)
+        os.chmod(conf, 0o600)
+        rc, out, err = run("-c", conf, "--once")
+        assert (rc, out, err) == (2, "", "%s: writable by its group and others (mode 0666): refused, since whoever "
+                                  "can write it directs kagent; chmod go-w %s\n" % (evil, evil)), (rc, out, err)
+        os.chmod(evil, 0o644)
+        os.chmod(dropins, 0o777)
+        line = [i for i, l in enumerate(open(conf).read().split("\n"), 1) if '"configDir"' in l][0]
+        rc, out, err = run("-c", conf, "--once")
+        assert (rc, out, err) == (2, "", "%s:%d: configDir: %s: writable by its group and others (mode 0777): "
+                                  "refused, since whoever can write it adds flows; chmod go-w %s\n"
+                                  % (conf, line, dropins, dropins)), (rc, out, err)
+        assert count(ep) == 10
+
+
+harness.run()
