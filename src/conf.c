@@ -171,30 +171,35 @@ static void conf_dropin(struct conf_cx *x)
 		conf_say(x, conf_line(x, 0), 1, "flows is required");
 }
 
+/* conf_text, but for the wiping. */
+static void conf_text_read(struct conf_cx *x, char *text, size_t len)
+{
+	struct conf_reader *r = x->r;
+
+	if (len > CONF_MAX_FILE_BYTES) {
+		conf_say(x, 0, 1, "too large (more than %d bytes)", CONF_MAX_FILE_BYTES);
+		r->broken = 1;
+	} else if (conf_json(x, text, (int)len) < 0) {
+		r->broken = 1;
+	} else if (x->t[0].type != JSMN_OBJECT) {
+		conf_say(x, conf_line(x, 0), 1, "the top level must be an object");
+		r->broken = 1;
+	} else if (r->files == 1) {
+		conf_top(x);
+	} else {
+		conf_dropin(x);
+	}
+}
+
 int conf_text(struct conf_reader *r, char *text, size_t len, const char *name)
 {
 	struct conf_cx x = { .r = r, .c = r->c, .name = name, .where = CONF_TOP };
 	unsigned errors = r->errors;
-	int main = r->files++ == 0;
 
-	if (len > CONF_MAX_FILE_BYTES) {
-		conf_say(&x, 0, 1, "too large (more than %d bytes)", CONF_MAX_FILE_BYTES);
-		r->broken = 1;
-		return -1;
-	}
-	if (conf_json(&x, text, (int)len) < 0) {
-		r->broken = 1;
-		return -1;
-	}
-	if (x.t[0].type != JSMN_OBJECT) {
-		conf_say(&x, conf_line(&x, 0), 1, "the top level must be an object");
-		r->broken = 1;
-		return -1;
-	}
-	if (main)
-		conf_top(&x);
-	else
-		conf_dropin(&x);
+	r->files++;
+	conf_text_read(&x, text, len);
+	/* the text may hold credentials: what is kept of it was copied */
+	explicit_bzero(text, len);
 	return r->errors == errors ? 0 : -1;
 }
 

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include "arena.h"
 #include "ckpt.h"
@@ -170,6 +172,18 @@ static void print_record(void *ctx, const struct rec_view *v)
 		(void)!write(1, v->p[s], v->n[s]);
 }
 
+/* Memory holds the credentials and the signing keys: no core file of it,
+ * and no other process of kagent's user may read it (ptrace, /proc/PID/mem;
+ * its /proc/PID files become root's).  An exec (a reload) undoes the second:
+ * each start does both. */
+static void no_core_dumps(void)
+{
+	static const struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		log_warn("cannot forbid core dumps");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -186,6 +200,7 @@ int main(int argc, char **argv)
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
+	no_core_dumps();
 	while ((c = getopt_long(argc, argv, "c:np:stvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;

@@ -1,12 +1,16 @@
 """kagent against a hostile host: configuration files others may write,
 cleartext endpoints, core dumps."""
 import os
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Agent, Endpoint, append, count, flow, lines, test, write_conf  # noqa: E402
+from harness import Agent, Endpoint, append, count, flow, lines, test, wait_until, write_conf  # noqa: E402
+
+NOBODY = 65534
 
 
 def run(*args):
@@ -61,6 +65,55 @@ def configuration_others_may_write_is_refused(tmp):
                                   "refused, since whoever can write it adds flows; chmod go-w %s\n"
                                   % (conf, line, dropins, dropins)), (rc, out, err)
         assert count(ep) == 10
+
+
+def dump_owner(pid):
+    """The owner of /proc/PID/mem: the process's user while it may be
+    dumped (and read by its user), root once it may not."""
+    return os.stat("/proc/%d/mem" % pid).st_uid
+
+
+def core_limit(pid):
+    with open("/proc/%d/limits" % pid) as f:
+        return [l.split()[4:6] for l in f if l.startswith("Max core file size")][0]
+
+
+@test(timeout=60)
+def no_core_dumps_as_another_user_and_after_a_reload(tmp):
+    """kagent run as nobody delivers; its memory cannot be dumped (its
+    /proc/PID files are root's, where a plain process of nobody's has them
+    nobody's) and its core size limit is 0, also after a reload (HUP
+    execs it again), which delivers a new file's lines."""
+    os.chmod(tmp, 0o755)
+    os.mkdir(tmp + "/ck")
+    os.chmod(tmp + "/ck", 0o777)
+    log = tmp + "/app.log"
+    append(log, 0, 10)
+    plain = subprocess.Popen(["sleep", "30"], user=NOBODY)
+    try:
+        assert dump_owner(plain.pid) == NOBODY
+    finally:
+        plain.kill()
+        plain.wait()
+    with Endpoint(tmp, tls=False) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(tmp + "/app*.log")], checkpointFile=tmp + "/ck/checkpoints")
+        with Agent(harness.kagent(), conf, user=NOBODY) as ag:
+            wait_until(lambda: count(ep) >= 10, 10, msg=ag.stderr())
+            with open("/proc/%d/status" % ag.pid) as f:
+                uids = [l.split()[1:] for l in f if l.startswith("Uid:")][0]
+            assert uids == [str(NOBODY)] * 4, uids
+            assert dump_owner(ag.pid) == 0
+            assert core_limit(ag.pid) == ["0", "0"], core_limit(ag.pid)
+            ag.kill(signal.SIGHUP)
+            wait_until(lambda: ag.stderr().count("started:") == 2, 10, msg=ag.stderr())
+            append(tmp + "/app2.log", 10, 20)
+            wait_until(lambda: count(ep) >= 20, 10, msg=ag.stderr())
+            assert dump_owner(ag.pid) == 0
+            assert core_limit(ag.pid) == ["0", "0"], core_limit(ag.pid)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+        assert ep.records() == lines(0, 20)
 
 
 harness.run()

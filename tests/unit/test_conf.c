@@ -2229,3 +2229,58 @@ T(conf_read_file_modes)
 	unlink(path);
 	rmdir(conf_t_dir);
 }
+
+/* How many times needle (n bytes) is in [lo, hi). */
+static int conf_t_occurs(const char *lo, const char *hi, const char *needle, size_t n)
+{
+	int k = 0;
+
+	for (const char *p = lo; (p = memmem(p, (size_t)(hi - p), needle, n)); p++)
+		k++;
+	return k;
+}
+
+/* Once read, the text of the files (credentials in it) is gone from
+ * memory: the agent keeps its own copies of what it needs and nothing else.
+ * The secrets are written with an escape, so the text and the copy differ. */
+T(conf_read_wipes_the_text)
+{
+	static const char main_text[] = "{\"awsAccessKeyId\": \"AKID\", \"awsSecretAccessKey\": \"wipe\\u004De\",\n"
+	    " \"configDir\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"main\"}]}";
+	static const char dropin[] = "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"drop\\u0049n\"}]}";
+	char path[200], dir[100], text[512], *lo, *hi;
+	struct conf c;
+
+	T_TRUE(!arena_sealed());
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(conf_t_write(path, dropin, strlen(dropin)), 0);
+	snprintf(text, sizeof text, main_text, dir);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+
+	/* the arena gives memory in order within a chunk: fill the current
+	 * one, and what conf_read takes lies between lo and hi */
+	(void)arena_alloc(64 * 1024);
+	lo = arena_alloc(16);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	hi = arena_alloc(16);
+	T_TRUE(hi > lo && hi - lo < 64 * 1024);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.secret_access_key, "wipeMe");
+	T_EQ_STR(c.flows[1].stream, "dropIn");
+	T_EQ_INT(conf_t_occurs(lo, hi, "wipeMe", 6), 1);	/* the copy kept */
+	T_EQ_INT(conf_t_occurs(lo, hi, "dropIn", 6), 1);
+	T_EQ_INT(conf_t_occurs(lo, hi, "wipe\\u004De", 11), 0);	/* the text */
+	T_EQ_INT(conf_t_occurs(lo, hi, "AKID", 4), 1);
+	T_EQ_INT(conf_t_occurs(lo, hi, "drop\\u0049n", 11), 0);
+	T_EQ_INT(conf_t_occurs(lo, hi, "filePattern", 11), 0);
+
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	rmdir(dir);
+	rmdir(conf_t_dir);
+}
