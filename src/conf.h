@@ -79,6 +79,7 @@ struct conf {
 	const char *kinesis_region;	/* kinesis.region: Kinesis flows' region, else NULL (region) */
 	struct conf_endpoint firehose;	/* firehose.endpoint, else firehose.<region>.amazonaws.com */
 	struct conf_endpoint kinesis;	/* kinesis.endpoint, else kinesis.<its region>.amazonaws.com */
+	int allow_cleartext;		/* kagent: allowCleartext: http:// endpoints off loopback */
 	struct conf_endpoint proxy;	/* proxy, else https_proxy / HTTPS_PROXY; host "" for none */
 	char proxy_auth[256];		/* "Basic <base64 user:password>" from the proxy URL, or "" */
 	const char *no_proxy;		/* no_proxy / NO_PROXY: hosts reached directly, or NULL */

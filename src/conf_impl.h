@@ -49,7 +49,7 @@ enum {
 /* How a key's value is read: an index into conf_kinds[] (conf_keys.c). */
 enum conf_kind {
 	CONF_UNUSED,		/* a key kagent knows and does not use: arg says why */
-	CONF_INT, CONF_PATH, CONF_ENUM, CONF_PATTERN, CONF_DURATION,		/* conf_value.c */
+	CONF_INT, CONF_PATH, CONF_ENUM, CONF_PATTERN, CONF_DURATION, CONF_BOOL,	/* conf_value.c */
 	CONF_FLOWS, CONF_FILE_PATTERN, CONF_STREAM, CONF_PARTITION_KEY,		/* conf_flow.c */
 	CONF_TERMINATOR, CONF_PROCS,
 	CONF_REGION, CONF_FLOW_REGION, CONF_ENDPOINT, CONF_FLOW_ENDPOINT,	/* conf_net.c */
@@ -173,7 +173,7 @@ const char *conf_abspath(struct conf_cx *x, int v);
 int conf_int(struct conf_cx *x, int v, int64_t lo, int64_t hi, int64_t *out);
 void conf_put_int(void *base, const struct conf_key *k, int64_t v);
 void conf_put_ptr(void *base, const struct conf_key *k, const void *p);
-conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_duration;
+conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_duration, conf_k_bool;
 
 /* ---- conf_flow.c ---- */
 /* The flows array at token arr, appended to x->c's flows. */
@@ -183,6 +183,11 @@ conf_read_fn conf_k_flows, conf_k_file_pattern, conf_k_stream, conf_k_partition_
 
 /* ---- conf_net.c ---- */
 int conf_region_ok(const char *s, size_t n);
+/* Cleartext: an http:// endpoint ep (value token v) sends the signed
+ * requests and the session token as they are.  Refused, after saying so,
+ * unless its host is loopback or the main file has allowCleartext true:
+ * 0 or -1.  Every key naming an endpoint the agent signs for calls it. */
+int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep);
 conf_read_fn conf_k_region, conf_k_flow_region, conf_k_endpoint, conf_k_flow_endpoint, conf_k_proxy,
     conf_k_credential;
 /* After the top level's keys: its region and endpoints, the proxy from the

@@ -53,6 +53,8 @@ const struct conf_key conf_keys[] = {
 	    .empty = 1),
 	KEY("kinesis.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, kinesis),
 	    .empty = 1),
+	/* http:// endpoints on hosts other than loopback (conf_cleartext) */
+	KEY("allowCleartext", CONF_BOOL, CONF_TOP, 0, 1, 0, NULL, C(allow_cleartext), .print = 1),
 	KEY("proxy", CONF_PROXY, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("resolvConf", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_RESOLV_CONF, CP(resolv_conf)),
 	/* kagent -t prints these (.print), in this order */
@@ -164,6 +166,7 @@ static conf_read_fn *const conf_kinds[] = {
 	[CONF_ENUM] = conf_k_enum,
 	[CONF_PATTERN] = conf_k_pattern,
 	[CONF_DURATION] = conf_k_duration,
+	[CONF_BOOL] = conf_k_bool,
 	[CONF_FLOWS] = conf_k_flows,
 	[CONF_FILE_PATTERN] = conf_k_file_pattern,
 	[CONF_STREAM] = conf_k_stream,
@@ -307,6 +310,8 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 		}
 		if (k->kind == CONF_ENUM)
 			fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
+		else if (k->kind == CONF_BOOL)
+			fprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
 		else
 			fprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);
 	}

@@ -193,6 +193,46 @@ static void conf_region_from(struct conf_cx *x, const struct conf_endpoint *ep, 
 
 /* ---- endpoints ----------------------------------------------------------- */
 
+/* 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or localhost: what is sent
+ * there does not leave the machine. */
+static int conf_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)(void *)a))
+		return a[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK((struct in6_addr *)(void *)a);
+}
+
+/* allowCleartext: in the main file, looked up there, since it may come
+ * after the endpoint; in a configDir file (which cannot set it), the main
+ * file's. */
+static int conf_cleartext_allowed(const struct conf_cx *x)
+{
+	int v;
+
+	if (x->r->files > 1)
+		return x->c->allow_cleartext;
+	v = json_get(x->js, x->t, 0, "allowCleartext");
+	return v >= 0 && x->t[v].type == JSMN_PRIMITIVE && conf_tlen(x, v) == 4 &&
+	    memcmp(x->js + x->t[v].start, "true", 4) == 0;
+}
+
+int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep)
+{
+	if (ep->tls || conf_loopback(ep->host) || conf_cleartext_allowed(x))
+		return 0;
+	conf_bad(x, v, "http:// to a host other than loopback would send the signed requests and any session token "
+	    "unencrypted: use https://, or allow it with \"allowCleartext\": true");
+	return -1;
+}
+
 /* "" is the default (a flow's; the top level's never get here with ""). */
 static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 {
@@ -206,7 +246,7 @@ static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 		conf_bad(x, v, "%s, got \"%.*s\"", why, CONF_SHOWN(x, v));
 		return -1;
 	}
-	return 0;
+	return conf_cleartext(x, v, ep);
 }
 
 int conf_k_endpoint(struct conf_cx *x, const struct conf_key *k, int v, void *base)

@@ -182,6 +182,20 @@ int conf_k_pattern(struct conf_cx *x, const struct conf_key *k, int v, void *bas
 	return 0;
 }
 
+/* true or false (JSON's, not a string). */
+int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	const char *s = x->js + x->t[v].start;
+	int n = conf_tlen(x, v);
+
+	if (x->t[v].type != JSMN_PRIMITIVE || !((n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5)))) {
+		conf_bad(x, v, "must be true or false");
+		return -1;
+	}
+	conf_put_int(base, k, n == 4);
+	return 0;
+}
+
 /* Milliseconds, or a number with s, m or h ("5m"), as the Go Kinesis plugins
  * take SEND_FAILURE_TIMEOUT. */
 int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *base)

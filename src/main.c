@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include "addr.h"
 #include "arena.h"
 #include "ckpt.h"
 #include "clock.h"
@@ -121,6 +122,23 @@ static void print_plan(void)
 		total += m;
 	}
 	printf("memory = %zu bytes in all flows, plus the trust anchors from caFile\n", total);
+}
+
+/* An http:// endpoint passed the configuration's check (loopback, or
+ * allowCleartext): still, it is said once. */
+static void say_cleartext(void)
+{
+	char hp[300];
+
+	for (size_t i = 0; i < conf.nflows; i++) {
+		const struct conf_flow *cf = &conf.flows[i];
+		if (cf->ep.tls)
+			continue;
+		addr_hostport(hp, sizeof hp, cf->ep.host, cf->ep.port);
+		log_warnx("%s: http://%s: no TLS: the requests%s and their signatures go unencrypted", cf->stream, hp,
+			  conf.session_token ? ", the session token" : "");
+		return;
+	}
 }
 
 /* kagent -t --online: each flow's call, driven by the loop; the checkpoint
@@ -282,6 +300,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (!dry)
+		say_cleartext();
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	for (size_t i = 0; i < conf.nflows; i++)
 		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry ? print_record : NULL, NULL, mono_ms(), err,

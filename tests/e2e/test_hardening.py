@@ -67,6 +67,40 @@ def configuration_others_may_write_is_refused(tmp):
         assert count(ep) == 10
 
 
+@test(timeout=60)
+def cleartext_only_to_loopback_or_when_allowed(tmp):
+    """http:// to the endpoint on 127.0.0.1 is taken and said once (with
+    the session token named when there is one); to another host it is
+    refused unless allowCleartext says so; -n sends nothing and says
+    nothing of it."""
+    log = tmp + "/app.log"
+    append(log, 0, 10)
+    with Endpoint(tmp, tls=False) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log), flow(log, "s2")], awsSessionToken="tok")
+        os.chmod(conf, 0o600)
+        with Agent(harness.kagent(), conf, args=["--once"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+            said = [l for l in ag.stderr().splitlines() if "TLS" in l]
+            assert said == ["kagent: warning: s1: http://127.0.0.1:%d: no TLS: the requests, the session token "
+                            "and their signatures go unencrypted" % ep.port], ag.stderr()
+        rc, out, err = run("-n", "--once", "-c", conf)
+        assert rc == 0 and "TLS" not in err, (rc, err)
+
+    write_conf(conf, None, [flow(log)], **{"firehose.endpoint": "http://192.0.2.1:8080"})
+    os.chmod(conf, 0o600)
+    line = [i for i, l in enumerate(open(conf).read().split("\n"), 1) if '"firehose.endpoint"' in l][0]
+    rc, out, err = run("-t", "-c", conf)
+    assert (rc, out, err) == (2, "", "%s:%d: firehose.endpoint: http:// to a host other than loopback would send "
+                              "the signed requests and any session token unencrypted: use https://, or allow it "
+                              "with \"allowCleartext\": true\n" % (conf, line)), (rc, out, err)
+    write_conf(conf, None, [flow(log)], allowCleartext=True, **{"firehose.endpoint": "http://192.0.2.1:8080"})
+    os.chmod(conf, 0o600)
+    rc, out, err = run("-t", "-c", conf)
+    assert rc == 0 and err == "", (rc, err)
+    assert "\nallowCleartext = true\n" in out and "\nflows[0].firehose.endpoint = http://192.0.2.1:8080\n" in out, out
+
+
 def dump_owner(pid):
     """The owner of /proc/PID/mem: the process's user while it may be
     dumped (and read by its user), root once it may not."""

@@ -295,9 +295,9 @@ T(conf_region_and_endpoint)
 		{ "\"firehose.endpoint\": \"localhost:4443\",", "us-east-1", "localhost", 1, 4443 },
 		{ "\"firehose.endpoint\": \"example.com\",", "us-east-1", "example.com", 1, 443 },
 		{ "\"firehose.endpoint\": \"example.com/\",", "us-east-1", "example.com", 1, 443 },
-		{ "\"firehose.endpoint\": \"http://example.com\",", "us-east-1", "example.com", 0, 80 },
+		{ "\"firehose.endpoint\": \"http://example.com\", \"allowCleartext\": true,", "us-east-1", "example.com", 0, 80 },
 		{ "\"firehose.endpoint\": \"https://[::1]:8443/\",", "us-east-1", "::1", 1, 8443 },
-		{ "\"firehose.endpoint\": \"http://[fe80::1:2]\",", "us-east-1", "fe80::1:2", 0, 80 },
+		{ "\"allowCleartext\": true, \"firehose.endpoint\": \"http://[fe80::1:2]\",", "us-east-1", "fe80::1:2", 0, 80 },
 		{ "\"firehose.endpoint\": \"https://my_host.local:65535\",", "us-east-1", "my_host.local", 1, 65535 },
 		{ "\"firehose.endpoint\": \"https://h:1\",", "us-east-1", "h", 1, 1 },
 		/* The Java agent's stock agent.json: "" is the default. */
@@ -535,6 +535,7 @@ T(conf_print_masks_secrets)
 	    "awsAccessKeyId = AKID****\n"
 	    "awsSecretAccessKey = ****\n"
 	    "awsSessionToken = (none)\n"
+	    "allowCleartext = false\n"
 	    "caFile = /etc/ssl/certs/ca-certificates.crt\n"
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
@@ -629,6 +630,7 @@ T(conf_print_kinesis_and_network)
 	    "awsAccessKeyId = (none)\n"
 	    "awsSecretAccessKey = (none)\n"
 	    "awsSessionToken = (none)\n"
+	    "allowCleartext = false\n"
 	    "caFile = /etc/ssl/certs/ca-certificates.crt\n"
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
@@ -1303,7 +1305,8 @@ T(conf_kinesis_endpoint)
 		  "localhost", 0, 4567 },
 		{ "\"awsRegion\": \"us-west-2\", \"kinesis.endpoint\": \"https://[::1]:4443\",", "us-west-2",
 		  "firehose.us-west-2.amazonaws.com", "::1", 1, 4443 },
-		{ "\"firehose.endpoint\": \"firehose.sa-east-1.amazonaws.com\", \"kinesis.endpoint\": \"http://10.0.0.5\",",
+		{ "\"firehose.endpoint\": \"firehose.sa-east-1.amazonaws.com\", \"kinesis.endpoint\": \"http://10.0.0.5\", "
+		  "\"allowCleartext\": true,",
 		  "sa-east-1", "firehose.sa-east-1.amazonaws.com", "10.0.0.5", 0, 80 },
 	};
 	char text[512];
@@ -2283,4 +2286,95 @@ T(conf_read_wipes_the_text)
 	unlink(path);
 	rmdir(dir);
 	rmdir(conf_t_dir);
+}
+
+/* http:// sends the signed requests and any session token as they are: to
+ * loopback it is taken, elsewhere only with allowCleartext (the main
+ * file's, wherever it is in it; a configDir file cannot set it), for every
+ * key naming an endpoint. */
+T(conf_cleartext)
+{
+#define CT "http:// to a host other than loopback would send the signed requests and any session token " \
+	"unencrypted: use https://, or allow it with \"allowCleartext\": true\n"
+	static const char *const loopback[] = {
+		"http://127.0.0.1:8080", "http://127.255.3.4", "http://localhost:4567", "http://LocalHost",
+		"http://[::1]:8080", "http://[::ffff:127.0.0.2]", "https://example.com", "example.com",
+	};
+	static const char *const elsewhere[] = {
+		"http://128.0.0.1", "http://10.0.0.5:8080", "http://example.com", "http://localhost.example.com",
+		"http://127.0.0.1.nip.io", "http://[::2]", "http://[::ffff:10.0.0.1]", "http://[fe80::1]",
+		"http://0.0.0.0",
+	};
+	static const struct conf_t_case cases[] = {
+		{ "{\"firehose.endpoint\": \"http://10.1.2.3\",\n \"allowCleartext\": false,\n" FLOWS "}",
+		  "kagent.conf:1: firehose.endpoint: " CT },
+		{ "{\"allowCleartext\": \"true\",\n \"kinesis.endpoint\": \"http://10.1.2.3\",\n" FLOWS "}",
+		  "kagent.conf:1: allowCleartext: must be true or false\n"
+		  "kagent.conf:2: kinesis.endpoint: " CT },
+		{ "{\"allowCleartext\": 1, " FLOWS "}", "kagent.conf:1: allowCleartext: must be true or false\n" },
+		/* a flow's own endpoint; the key in a flow is not the key */
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"deliveryStream\": \"s\", \"allowCleartext\": true,\n"
+		  "  \"firehose.endpoint\": \"http://10.1.2.3:80\"},\n"
+		  " {\"filePattern\": \"/b\", \"kinesisStream\": \"k\", \"kinesis.endpoint\": \"http://10.1.2.3:81\"}]}",
+		  "kagent.conf:2: flows[0].allowCleartext: belongs at the top level, not in a flow; ignored\n"
+		  "kagent.conf:3: flows[0].firehose.endpoint: " CT
+		  "kagent.conf:4: flows[1].kinesis.endpoint: " CT },
+	};
+	char text[512], path[200], dir[100];
+	struct conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", "
+		    "\"kinesisStream\": \"k\", \"kinesis.endpoint\": \"%s\"}]}", loopback[i], loopback[i]);
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0])
+			t_fail(__FILE__, __LINE__, "%s: \"%s\"", loopback[i], conf_t_err);
+	}
+	for (i = 0; i < sizeof elsewhere / sizeof elsewhere[0]; i++) {
+		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", " FLOWS "}", elsewhere[i]);
+		if (conf_t_load(&c, text) != -1 || strcmp(conf_t_err, "kagent.conf:1: firehose.endpoint: " CT) != 0)
+			t_fail(__FILE__, __LINE__, "%s: \"%s\"", elsewhere[i], conf_t_err);
+		/* allowed, before or after the endpoint, and in a flow */
+		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", "
+		    "\"kinesisStream\": \"k\", \"kinesis.endpoint\": \"%s\"}], \"allowCleartext\": true}", elsewhere[i],
+		    elsewhere[i]);
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0] || !c.allow_cleartext || c.flows[0].ep.tls)
+			t_fail(__FILE__, __LINE__, "%s allowed: \"%s\"", elsewhere[i], conf_t_err);
+	}
+	CONF_T_ERRORS(cases);
+
+	/* configDir: the main file's allowCleartext, not the drop-in's */
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	snprintf(text, sizeof text, "{\"allowCleartext\": true, \"flows\": [{\"filePattern\": \"/b\", "
+	    "\"deliveryStream\": \"d\",\n \"firehose.endpoint\": \"http://192.0.2.1\"}]}");
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\", " FLOWS "}", dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/10-a.json:1: allowCleartext: a configDir file holds only flows\n"
+	    "agent.d/10-a.json:2: flows[0].firehose.endpoint: " CT);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\", \"allowCleartext\": true, " FLOWS "}", dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/10-a.json:1: allowCleartext: a configDir file holds only flows\n");
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	snprintf(text, sizeof text, "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"d\",\n"
+	    " \"firehose.endpoint\": \"http://192.0.2.1\"}]}");
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.flows[1].ep.tls, 0);
+	T_EQ_STR(c.flows[1].ep.host, "192.0.2.1");
+
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	rmdir(dir);
+	rmdir(conf_t_dir);
+#undef CT
 }
