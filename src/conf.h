@@ -93,6 +93,8 @@ struct conf {
 	const char *checkpoint_file;	/* checkpointFile */
 	const char *ca_file;		/* kagent: caFile */
 	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis */
+	int log_syslog;			/* kagent: logTarget "syslog" (else "stderr"), or -s */
+	const char *pid_file;		/* kagent: pidFile, or -p; NULL for none */
 	size_t nflows;
 	struct conf_flow flows[CONF_MAX_FLOWS];
 };

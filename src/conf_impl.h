@@ -28,7 +28,7 @@
 #define CONF_RING_MAX		(64 * 1024 * 1024)
 /* Where kagent's own log goes, for the messages about the Java agent's log.*
  * keys. */
-#define CONF_LOG_TARGET		"stderr"
+#define CONF_LOG_TARGET		"stderr or syslog (-s, logTarget)"
 
 /* Where a key may be (struct conf_key's where, a set). */
 enum {

@@ -32,6 +32,7 @@ static const struct conf_enum conf_key_options = {
 	"RANDOM or DETERMINISTIC",
 	{ [KINESIS_KEY_RANDOM] = "RANDOM", [KINESIS_KEY_DETERMINISTIC] = "DETERMINISTIC" } };
 static const struct conf_enum conf_overflows = { "\"block\" or \"drop\"", { "block", "drop" } };	/* fifo_drop */
+static const struct conf_enum conf_log_targets = { "\"stderr\" or \"syslog\"", { "stderr", "syslog" } };	/* log_syslog */
 
 /* Why a key kagent knows does nothing. */
 static const char conf_never[] = "not supported by kagent, ignored";
@@ -70,6 +71,9 @@ const struct conf_key conf_keys[] = {
 	KEY("shutdownTimeoutMillis", CONF_INT, CONF_TOP, 0, 600000, 5000, NULL, C(shutdown_timeout_ms), .print = 1),
 	/* milliseconds, or "300s", "5m", "1h"; 0 is off */
 	KEY("sendFailureTimeout", CONF_DURATION, CONF_TOP, 0, 7 * 86400000, 0, NULL, C(send_failure_timeout_ms)),
+	/* what -s and -p give, which win (main.c) */
+	KEY("logTarget", CONF_ENUM, CONF_TOP, 0, 0, 0, &conf_log_targets, C(log_syslog), .print = 1),
+	KEY("pidFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(pid_file), .print = 1),
 	KEY("flows", CONF_FLOWS, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("configDir", CONF_CONFIG_DIR, CONF_TOP, 0, 0, 0, NULL, N),
 
@@ -298,7 +302,7 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 		if (k->field == CONF_PTR) {
 			const char *s;
 			memcpy(&s, p + k->off, sizeof s);
-			fprintf(out, "%s%s = %s\n", prefix, k->name, s);
+			fprintf(out, "%s%s = %s\n", prefix, k->name, s ? s : "(none)");
 			continue;
 		}
 		if (k->field == CONF_INT64) {

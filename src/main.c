@@ -63,8 +63,9 @@ static void usage(FILE *out)
 		"                  record was accepted for SECS seconds (default 60)\n"
 		"  -s, --syslog[=SOCKET]\n"
 		"                  log to syslog (facility daemon) through SOCKET, default /dev/log,\n"
-		"                  instead of stderr\n"
-		"  -p PIDFILE      write the process id to PIDFILE, removed at exit\n"
+		"                  instead of stderr (the file's \"logTarget\": \"syslog\" does the same)\n"
+		"  -p PIDFILE      write the process id to PIDFILE, removed at exit (the file's pidFile\n"
+		"                  does the same)\n"
 		"  -v              debug logging\n"
 		"  -V, --version   version and build options\n"
 		"  -h, --help      this summary\n"
@@ -250,6 +251,14 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
+	/* -s and -p win over logTarget and pidFile */
+	if (syslog_path)
+		conf.log_syslog = 1;
+	else if (conf.log_syslog)
+		syslog_path = LOG_SYSLOG_PATH;
+	if (pidfile)
+		conf.pid_file = pidfile;
+	pidfile = conf.pid_file;
 	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
 		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
 		return 2;

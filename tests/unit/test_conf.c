@@ -544,6 +544,8 @@ T(conf_print_masks_secrets)
 	    "socketTimeoutMillis = 30000\n"
 	    "idleTimeoutMillis = 50000\n"
 	    "shutdownTimeoutMillis = 5000\n"
+	    "logTarget = stderr\n"
+	    "pidFile = (none)\n"
 	    "sendFailureTimeout = 0 ms (off)\n"
 	    "\n"
 	    "flows[0] (line 3)\n"
@@ -639,6 +641,8 @@ T(conf_print_kinesis_and_network)
 	    "socketTimeoutMillis = 4000\n"
 	    "idleTimeoutMillis = 9000\n"
 	    "shutdownTimeoutMillis = 0\n"
+	    "logTarget = stderr\n"
+	    "pidFile = (none)\n"
 	    "sendFailureTimeout = 300000 ms\n"
 	    "\n"
 	    "flows[0] (line 4)\n"
@@ -1936,11 +1940,48 @@ T(conf_java_log_keys)
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:1: log.level: not used: kagent logs errors, warnings and what it does to stderr, with -v "
-	    "also debug lines; ignored\n"
-	    "kagent.conf:2: log.file: not used: kagent logs to stderr; ignored\n"
-	    "kagent.conf:3: log.maxBackupIndex: not used: kagent logs to stderr and writes no log file; ignored\n"
-	    "kagent.conf:4: log.maxFileSize: not used: kagent logs to stderr and writes no log file; ignored\n");
+	    "kagent.conf:1: log.level: not used: kagent logs errors, warnings and what it does to stderr or syslog "
+	    "(-s, logTarget), with -v also debug lines; ignored\n"
+	    "kagent.conf:2: log.file: not used: kagent logs to stderr or syslog (-s, logTarget); ignored\n"
+	    "kagent.conf:3: log.maxBackupIndex: not used: kagent logs to stderr or syslog (-s, logTarget) and writes "
+	    "no log file; ignored\n"
+	    "kagent.conf:4: log.maxFileSize: not used: kagent logs to stderr or syslog (-s, logTarget) and writes no "
+	    "log file; ignored\n");
+}
+
+/* logTarget and pidFile: what -s and -p say, from the file. */
+T(conf_log_target_and_pid_file)
+{
+	static const struct conf_t_case cases[] = {
+		{ "{\"logTarget\": \"file\",\n" FLOWS "}",
+		  "kagent.conf:1: logTarget: must be \"stderr\" or \"syslog\", got \"file\"\n" },
+		{ "{\"logTarget\": \"\",\n" FLOWS "}", "kagent.conf:1: logTarget: must be \"stderr\" or \"syslog\", got \"\"\n" },
+		{ "{\"pidFile\": \"run/kagent.pid\",\n" FLOWS "}",
+		  "kagent.conf:1: pidFile: must be an absolute path, got \"run/kagent.pid\"\n" },
+		{ "{\"pidFile\": \"\",\n" FLOWS "}", "kagent.conf:1: pidFile: must not be empty\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n \"logTarget\": \"syslog\"}],\n"
+		  " \"pidFile\": 1}",
+		  "kagent.conf:2: flows[0].logTarget: belongs at the top level, not in a flow; ignored\n"
+		  "kagent.conf:3: pidFile: must be a string\n" },
+	};
+	struct conf c;
+	char out[4096];
+	FILE *f;
+
+	T_EQ_INT(conf_t_load(&c, "{" FLOWS "}"), 0);
+	T_EQ_INT(c.log_syslog, 0);
+	T_TRUE(c.pid_file == NULL);
+	T_EQ_INT(conf_t_load(&c, "{\"logTarget\": \"syslog\", \"pidFile\": \"/run/kagent.pid\", " FLOWS "}"), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.log_syslog, 1);
+	T_EQ_STR(c.pid_file, "/run/kagent.pid");
+	T_TRUE((f = fmemopen(out, sizeof out, "w")) != NULL);
+	conf_print(&c, f);
+	fclose(f);
+	T_TRUE(strstr(out, "\nshutdownTimeoutMillis = 5000\nlogTarget = syslog\npidFile = /run/kagent.pid\n") != NULL);
+	T_EQ_INT(conf_t_load(&c, "{\"logTarget\": \"stderr\", " FLOWS "}"), 0);
+	T_EQ_INT(c.log_syslog, 0);
+	CONF_T_ERRORS(cases);
 }
 
 /* A key kagent knows, in the wrong place, is said to belong elsewhere. */
