@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "addr.h"
 #include "conf_impl.h"
+#include "proc.h"
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -439,5 +440,9 @@ void conf_print(const struct conf *c, FILE *out)
 			    f->key_arg ? f->key_arg : "");
 		snprintf(key, sizeof key, "flows[%zu].", i);
 		conf_print_keys(out, f, kin ? CONF_KIN : CONF_FH, key);
+		fprintf(out, "flows[%zu].dataProcessingOptions =%s", i, f->nproc ? "" : " (none)");
+		for (size_t j = 0; j < f->nproc; j++)
+			fprintf(out, "%s %s", j ? "," : "", f->proc[j].p->name);
+		fprintf(out, "\n");
 	}
 }

@@ -54,7 +54,8 @@ static void usage(FILE *out)
 		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
 		"       kagent -V | -h\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
-		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
+		"  -t              check the configuration, print the resolved settings, processors and the\n"
+		"                  memory a start takes (its files opened, nothing sent), exit 0 or 2\n"
 		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
 		"                  there (DescribeDeliveryStream, DescribeStreamSummary); exit 1 if one is not\n"
 		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
@@ -107,22 +108,36 @@ static void stats(void)
 	log_stats();
 }
 
-static void print_plan(void)
+/* kagent -t: the settings, then each flow started as a start starts it
+ * (its memory taken, its files opened at their checkpoints), so the figures
+ * are the memory a start takes; nothing is sent.  conf_bytes and ta_bytes:
+ * what the configuration and the trust anchors took.  0, or 2 when a flow
+ * cannot start. */
+static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes)
 {
-	size_t total = 0;
+	size_t all = 0;
+	char err[256];
 
 	conf_print(&conf, stdout);
+	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	for (size_t i = 0; i < conf.nflows; i++) {
 		const struct conf_flow *cf = &conf.flows[i];
-		size_t m = flow_memory(cf, cf->ep.tls);
+		size_t before = arena_used(), scratch = chain_scratch_taken(), m;
+		if (flow_init(&flows[i], &conf, cf, &ckpt, ta, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
+			fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
+			return 2;
+		}
+		m = arena_used() - before - (chain_scratch_taken() - scratch);
 		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
 		       (cf->max_inflight + 1) * cf->max_buffer_records);
 		if (cf->max_inflight > 1)
 			printf("s and connections for %zu requests at once", cf->max_inflight);
 		printf(")\n");
-		total += m;
+		all += m;
 	}
-	printf("memory = %zu bytes in all flows, plus the trust anchors from caFile\n", total);
+	printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the configuration %zu, "
+	       "the trust anchors %zu\n", arena_used(), all, chain_scratch_taken(), conf_bytes, ta_bytes);
+	return 0;
 }
 
 /* An http:// endpoint passed the configuration's check (loopback, or
@@ -142,23 +157,16 @@ static void say_cleartext(void)
 	}
 }
 
-/* kagent -t --online: each flow's call, driven by the loop; the checkpoint
- * is read but never written. */
-static int probe(const struct tls_anchors *ta)
+/* kagent -t --online: each flow's call (the flows started by plan()),
+ * driven by the loop; the checkpoint is read but never written. */
+static int probe(void)
 {
 	struct flow_counters c;
-	char err[256];
 	int64_t until = mono_ms() + conf.connect_timeout_ms + conf.socket_timeout_ms;
 	int bad = 0;
 
-	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
-	for (size_t i = 0; i < conf.nflows; i++) {
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, ta, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
-			printf("flows[%zu] %s: %s\n", i, conf.flows[i].stream, err);
-			return 1;
-		}
+	for (size_t i = 0; i < conf.nflows; i++)
 		flow_probe(&flows[i], mono_ms(), wall_ms());
-	}
 	loop_probe(&loop, until);
 	for (size_t i = 0; i < conf.nflows; i++) {
 		flow_counters(&flows[i], mono_ms(), &c);
@@ -274,6 +282,7 @@ int main(int argc, char **argv)
 	}
 	err[0] = 0;
 	int tls = 0;
+	size_t conf_bytes = arena_used();
 	for (size_t i = 0; i < conf.nflows; i++)
 		tls |= conf.flows[i].ep.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
@@ -287,9 +296,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (check) {
-		print_plan();
+		if ((status = plan(&ta, conf_bytes, arena_used() - conf_bytes)) != 0)
+			return status;
 		printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
-		return online ? probe(&ta) : 0;
+		return online ? probe() : 0;
 	}
 
 	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)

@@ -563,6 +563,7 @@ T(conf_print_masks_secrets)
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1048576\n"
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[0].dataProcessingOptions = (none)\n"
 	    "\n"
 	    "flows[1] (line 4)\n"
 	    "flows[1].filePattern = /b\n"
@@ -578,7 +579,8 @@ T(conf_print_masks_secrets)
 	    "flows[1].retryInitialBackoffMillis = 100\n"
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 1048576\n"
-	    "flows[1].minTimeBetweenFilePollsMillis = 250\n");
+	    "flows[1].minTimeBetweenFilePollsMillis = 250\n"
+	    "flows[1].dataProcessingOptions = (none)\n");
 
 	/* Environment credentials with a token; default endpoints. */
 	T_EQ_INT(conf_t_load_env(&c, "{" FLOWS "}", strlen("{" FLOWS "}"), "AKIAENVKEY", "x", "tok"), 0);
@@ -615,7 +617,8 @@ T(conf_print_kinesis_and_network)
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
 	    "   \"maxRecordSizeBytes\": 10485760},\n"
-	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\"},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\",\n"
+	    "   \"dataProcessingOptions\": [{\"optionName\": \"SINGLELINE\"}, {\"optionName\": \"ADDBRACKETS\"}]},\n"
 	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
@@ -661,6 +664,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1064960\n"
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[0].dataProcessingOptions = (none)\n"
 	    "\n"
 	    "flows[1] (line 5)\n"
 	    "flows[1].filePattern = /b\n"
@@ -678,6 +682,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 10502144\n"
 	    "flows[1].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[1].dataProcessingOptions = (none)\n"
 	    "\n"
 	    "flows[2] (line 7)\n"
 	    "flows[2].filePattern = /c\n"
@@ -695,8 +700,9 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].retryMaxBackoffMillis = 10000\n"
 	    "flows[2].ringSizeBytes = 1064960\n"
 	    "flows[2].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[2].dataProcessingOptions = SINGLELINE, ADDBRACKETS\n"
 	    "\n"
-	    "flows[3] (line 8)\n"
+	    "flows[3] (line 9)\n"
 	    "flows[3].filePattern = /d\n"
 	    "flows[3].kinesisStream = k4\n"
 	    "flows[3].awsRegion = us-east-1\n"
@@ -711,7 +717,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[3].retryInitialBackoffMillis = 100\n"
 	    "flows[3].retryMaxBackoffMillis = 10000\n"
 	    "flows[3].ringSizeBytes = 1064960\n"
-	    "flows[3].minTimeBetweenFilePollsMillis = 100\n");
+	    "flows[3].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[3].dataProcessingOptions = (none)\n");
 	T_TRUE(strstr(out, "hunter2") == NULL);
 
 	/* a proxy without credentials, an IPv6 one on the default port */
