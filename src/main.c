@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include "addr.h"
 #include "arena.h"
 #include "ckpt.h"
@@ -59,7 +60,8 @@ static void usage(FILE *out)
 		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
 		"                  there (DescribeDeliveryStream, DescribeStreamSummary); exit 1 if one is not\n"
 		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
-		"                  stdout, send nothing, write no checkpoint\n"
+		"                  stdout, with several flows after \"[stream] \"; send nothing, write no\n"
+		"                  checkpoint; files read from their end (END_OF_FILE) are said on stderr\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
 		"                  record was accepted for SECS seconds (default 60)\n"
 		"  -s, --syslog[=SOCKET]\n"
@@ -191,12 +193,37 @@ static sigset_t *handled_signals(void)
 	return &set;
 }
 
-/* kagent -n: a record as it would be sent, to stdout. */
+/* kagent -n: a record as it would be sent, to stdout, after its flow's tag
+ * (ctx: "[stream] " when there are several flows, else ""). */
 static void print_record(void *ctx, const struct rec_view *v)
 {
-	(void)ctx;
+	struct iovec iov[4] = { { ctx, strlen(ctx) } };
+
 	for (int s = 0; s < 3; s++)
-		(void)!write(1, v->p[s], v->n[s]);
+		iov[s + 1] = (struct iovec){ (void *)v->p[s], v->n[s] };
+	(void)!writev(1, iov, 4);
+}
+
+/* kagent -n with files read from their end (initialPosition END_OF_FILE,
+ * the Java agent's default, on a first start) prints nothing until they
+ * grow: said once, naming those flows. */
+static void say_from_end(void)
+{
+	char names[CONF_MAX_FLOWS * 160];
+	size_t n = 0, k = 0;
+
+	names[0] = 0;
+	for (size_t i = 0; i < conf.nflows; i++) {
+		const struct tail *t = &flows[i].tail;
+		if (!t->start_at_end || tail_is_fifo(t))
+			continue;
+		n += (size_t)snprintf(names + n, sizeof names - n, "%sflows[%zu] (%s)", k++ ? ", " : "", i,
+				      conf.flows[i].stream);
+	}
+	if (k)
+		fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
+			"what is written to them from now on is printed; \"initialPosition\": \"START_OF_FILE\" "
+			"prints them whole\n", names, k > 1 ? "" : "s", k > 1 ? "their" : "its");
 }
 
 /* Memory holds the credentials and the signing keys: no core file of it,
@@ -322,12 +349,18 @@ int main(int argc, char **argv)
 	if (!dry)
 		say_cleartext();
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
-	for (size_t i = 0; i < conf.nflows; i++)
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry ? print_record : NULL, NULL, mono_ms(), err,
-			      sizeof err) < 0) {
+	for (size_t i = 0; i < conf.nflows; i++) {
+		static char tags[CONF_MAX_FLOWS][KINESIS_MAX_STREAM_NAME + 4];
+		if (conf.nflows > 1)
+			snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry ? print_record : NULL, tags[i], mono_ms(),
+			      err, sizeof err) < 0) {
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
+	}
+	if (dry)
+		say_from_end();
 	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());
 	arena_seal();
 
