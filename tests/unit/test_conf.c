@@ -2172,6 +2172,22 @@ T(conf_read_config_dir)
 #undef K
 #undef F
 
+/* With obj given to another user (root can), conf_read(path) is refused
+ * with want; obj is root's again after. */
+static void conf_t_other_owner(const char *obj, const char *path, const char *want)
+{
+	struct conf c;
+	int rc;
+
+	if (geteuid() != 0)
+		return;	/* only root can make another user's file */
+	T_EQ_INT(chown(obj, 65534, 65534), 0);
+	rc = conf_t_read(&c, path);
+	T_EQ_INT(chown(obj, 0, 0), 0);
+	T_EQ_INT(rc, -1);
+	T_EQ_STR(conf_t_err, want);
+}
+
 /* What directs kagent (where it sends, as whom) may have been written only
  * by root or kagent's own user: a configuration file, configDir or a file
  * in it writable by its group or others, or owned by another user, is
@@ -2217,15 +2233,10 @@ T(conf_read_file_modes)
 			t_fail(__FILE__, __LINE__, "case %zu (mode %04o):\n  got      \"%s\"\n  expected \"%s\"", i,
 			    (unsigned)cases[i].mode, conf_t_err, cases[i].want);
 	}
-	/* another user's file, whatever its mode (root can make one) */
+	/* another user's file, whatever its mode */
 	T_EQ_INT(chmod(path, 0600), 0);
-	if (geteuid() == 0) {
-		T_EQ_INT(chown(path, 65534, 65534), 0);
-		T_EQ_INT(conf_t_read(&c, path), -1);
-		T_EQ_STR(conf_t_err, "kagent.conf: owned by uid 65534, not by root: refused, since whoever can write it "
-		    "directs kagent; chown root kagent.conf\n");
-		T_EQ_INT(chown(path, 0, 0), 0);
-	}
+	conf_t_other_owner(path, path, "kagent.conf: owned by uid 65534, not by root: refused, since whoever can write it "
+	    "directs kagent; chown root kagent.conf\n");
 
 	/* configDir and its files */
 	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
@@ -2256,14 +2267,9 @@ T(conf_read_file_modes)
 	    "can write it directs kagent; chmod go-w agent.d/10-a.json\n");
 	snprintf(path, sizeof path, "%s/10-a.json", dir);
 	T_EQ_INT(chmod(path, 0644), 0);
-	if (geteuid() == 0) {
-		T_EQ_INT(chown(dir, 65534, 65534), 0);
-		snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
-		T_EQ_INT(conf_t_read(&c, path), -1);
-		T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: agent.d: owned by uid 65534, not by root: refused, "
-		    "since whoever can write it adds flows; chown root agent.d\n");
-		T_EQ_INT(chown(dir, 0, 0), 0);
-	}
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	conf_t_other_owner(dir, path, "kagent.conf:1: configDir: agent.d: owned by uid 65534, not by root: refused, "
+	    "since whoever can write it adds flows; chown root agent.d\n");
 	/* a FIFO named like a file: said, not waited on */
 	snprintf(path, sizeof path, "%s/20-f.json", dir);
 	T_EQ_INT(mkfifo(path, 0600), 0);
