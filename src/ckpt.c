@@ -40,6 +40,19 @@ static int field(const char **p, unsigned long long *v, int hex)
 	return 1;
 }
 
+/* Version 1: "<dev> <ino> <offset> <path>". */
+static int v1_fields(const char *line, unsigned long long *dev, unsigned long long *ino, long long *off, int *k)
+{
+	const char *p = line;
+	unsigned long long o;
+
+	if (!field(&p, dev, 0) || !field(&p, ino, 0) || !field(&p, &o, 0) || o > INT64_MAX)
+		return 0;
+	*off = (long long)o;
+	*k = (int)(p - line);
+	return 1;
+}
+
 /* "<dev> <ino> <fp length> <fp hash: 16 hex digits> <offset> <path>", as
  * written and nothing else: a field that is off is a corrupt file. */
 static int v2_fields(const char *line, unsigned long long *dev, unsigned long long *ino, unsigned *len,
@@ -70,13 +83,13 @@ static int parse(struct ckpt *c, char *text, int64_t now)
 		unsigned long long dev, ino, hash = 0;
 		unsigned len = 0;
 		long long off;
-		int k = 0, count, got;
-		if (sscanf(line, "end %d", &count) == 1) {
-			ended = count == n;
+		int k = 0, got;
+		if (!strncmp(line, "end ", 4)) {
+			ended = line[4] >= '0' && line[4] <= '9' && strtol(line + 4, NULL, 10) == n;
 			break;
 		}
 		if (v1)
-			got = sscanf(line, "%llu %llu %lld %n", &dev, &ino, &off, &k) == 3;
+			got = v1_fields(line, &dev, &ino, &off, &k);
 		else
 			got = v2_fields(line, &dev, &ino, &len, &hash, &off, &k);
 		if (n == CKPT_MAX || !got || !k || off < 0 || strlen(line + k) >= CKPT_PATH_MAX || line[k] != '/')

@@ -426,6 +426,9 @@ void conf_print(const struct conf *c, FILE *out)
 	conf_print_keys(out, c, CONF_TOP, "");
 	fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
 	    c->send_failure_timeout_ms ? "" : " (off)");
+	conf_print_endpoint(out, "cloudwatch.endpoint", &c->cloudwatch);
+	fprintf(out, "cloudwatch.deviceId = %s\n", !c->cw_device_id ? "(the host name)" :
+	    c->cw_device_id[0] ? c->cw_device_id : "(none)");
 	for (i = 0; i < c->nflows; i++) {
 		const struct conf_flow *f = &c->flows[i];
 		int kin = f->api == API_KINESIS;

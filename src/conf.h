@@ -44,6 +44,7 @@ struct conf_flow {
 	const char *key_arg;			/* partitionKey, or partitionKeyField's name */
 	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key) */
 	size_t aggregate_bytes;			/* Firehose: aggregatedRecordSizeBytes; 0 = off */
+	int kpl;				/* kagent: Kinesis: aggregation, KPL's aggregated records */
 	enum conf_position initial_position;	/* initialPosition */
 	int64_t max_buffer_age_ms;		/* maxBufferAgeMillis */
 	size_t max_buffer_records;		/* maxBufferSizeRecords */
@@ -95,6 +96,13 @@ struct conf {
 	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis */
 	int log_syslog;			/* kagent: logTarget "syslog" (else "stderr"), or -s */
 	const char *pid_file;		/* kagent: pidFile, or -p; NULL for none */
+	const char *status_file;	/* kagent: statusFile, or NULL */
+	int cw_emit;			/* cloudwatch.emitMetrics */
+	struct conf_endpoint cloudwatch;	/* cloudwatch.endpoint, else monitoring.<region>.amazonaws.com */
+	const char *cw_region;		/* its signing region: its AWS host's, else region */
+	const char *cw_namespace;	/* cloudwatch.namespace */
+	const char *cw_device_id;	/* kagent: cloudwatch.deviceId; NULL: the host name, "": none */
+	int64_t cw_period_ms;		/* cloudwatch.metricsBufferTimeMillis */
 	size_t nflows;
 	struct conf_flow flows[CONF_MAX_FLOWS];
 };

@@ -49,7 +49,8 @@ enum {
 /* How a key's value is read: an index into conf_kinds[] (conf_keys.c). */
 enum conf_kind {
 	CONF_UNUSED,		/* a key kagent knows and does not use: arg says why */
-	CONF_INT, CONF_PATH, CONF_ENUM, CONF_PATTERN, CONF_DURATION, CONF_BOOL,	/* conf_value.c */
+	CONF_INT, CONF_PATH, CONF_ENUM, CONF_PATTERN, CONF_DURATION,		/* conf_value.c */
+	CONF_BOOL, CONF_ASCII,
 	CONF_FLOWS, CONF_FILE_PATTERN, CONF_STREAM, CONF_PARTITION_KEY,		/* conf_flow.c */
 	CONF_TERMINATOR, CONF_PROCS,
 	CONF_REGION, CONF_FLOW_REGION, CONF_ENDPOINT, CONF_FLOW_ENDPOINT,	/* conf_net.c */
@@ -173,7 +174,16 @@ const char *conf_abspath(struct conf_cx *x, int v);
 int conf_int(struct conf_cx *x, int v, int64_t lo, int64_t hi, int64_t *out);
 void conf_put_int(void *base, const struct conf_key *k, int64_t v);
 void conf_put_ptr(void *base, const struct conf_key *k, const void *p);
-conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_duration, conf_k_bool;
+conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_duration;
+/* true or false, or a string or number the Java agent's BooleanConverter
+ * takes ("true", "yes", "t", "y", "1"; "false", "no", "f", "n", "0", any
+ * case): its def the default. */
+conf_read_fn conf_k_bool;
+/* The boolean at token v as conf_k_bool reads it: 1, 0, or -1 if none. */
+int conf_bool(const struct conf_cx *x, int v);
+/* A name CloudWatch takes: printable ASCII, at most max bytes, not only
+ * blanks; min 1: not starting with ':' (a namespace).  "" is kept. */
+conf_read_fn conf_k_ascii;
 
 /* ---- conf_flow.c ---- */
 /* The flows array at token arr, appended to x->c's flows. */

@@ -12,6 +12,7 @@
 #define CONF_DEFAULT_CHECKPOINTS	"/var/lib/kagent/checkpoints"
 #define CONF_DEFAULT_CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
 #define CONF_DEFAULT_RESOLV_CONF	"/etc/resolv.conf"
+#define CONF_DEFAULT_CW_NAMESPACE	"AWSKinesisAgent"	/* the Java agent's CW_DEFAULT_NAMESPACE */
 
 /* A row: KEY(name, kind, where, min, max, default, arg, field...).  The
  * field is C(f) or CP(f) in struct conf, F(f) or FP(f) in struct
@@ -74,6 +75,18 @@ const struct conf_key conf_keys[] = {
 	/* what -s and -p give, which win (main.c) */
 	KEY("logTarget", CONF_ENUM, CONF_TOP, 0, 0, 0, &conf_log_targets, C(log_syslog), .print = 1),
 	KEY("pidFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(pid_file), .print = 1),
+	KEY("statusFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(status_file), .print = 1),
+	/* the Java agent's (AgentConfiguration): on by default, every 30 s */
+	KEY("cloudwatch.emitMetrics", CONF_BOOL, CONF_TOP, 0, 0, 1, NULL, C(cw_emit), .print = 1),
+	KEY("cloudwatch.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, cloudwatch),
+	    .empty = 1),
+	/* min 1: may not start with ':' (model: Namespace [^:].*); max: the model's length */
+	KEY("cloudwatch.namespace", CONF_ASCII, CONF_TOP, 1, 255, 0, CONF_DEFAULT_CW_NAMESPACE, CP(cw_namespace),
+	    .print = 1),
+	KEY("cloudwatch.metricsBufferTimeMillis", CONF_INT, CONF_TOP, 1000, 3600000, 30000, NULL, C(cw_period_ms),
+	    .print = 1),
+	/* NULL: the host name (cw.c); "": no DeviceId dimension */
+	KEY("cloudwatch.deviceId", CONF_ASCII, CONF_TOP, 0, 255, 0, NULL, CP(cw_device_id)),
 	KEY("flows", CONF_FLOWS, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("configDir", CONF_CONFIG_DIR, CONF_TOP, 0, 0, 0, NULL, N),
 
@@ -91,6 +104,7 @@ const struct conf_key conf_keys[] = {
 	KEY("partitionKey", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIXED, 0, 0, NULL, FP(key_arg)),
 	KEY("partitionKeyField", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIELD, 0, 0, NULL, FP(key_arg)),
 	/* kagent -t prints these (.print), in this order */
+	KEY("aggregation", CONF_BOOL, CONF_KIN, 0, 0, 0, NULL, F(kpl), .print = 1),
 	KEY("maxRecordSizeBytes", CONF_INT, CONF_KIN, KINESIS_MAX_RECORD_BYTES, KINESIS_MAX_RECORD_BYTES_LARGE,
 	    KINESIS_MAX_RECORD_BYTES, NULL, F(max_record_bytes), .print = 1),
 	/* Firehose flows only */
@@ -125,11 +139,7 @@ const struct conf_key conf_keys[] = {
 	UNUSED("sts.endpoint", CONF_TOP, conf_later),
 	UNUSED("firehose.region", CONF_TOP, "not read by the Java agent either: the region is awsRegion's (or "
 	    "firehose.endpoint's); ignored"),
-	UNUSED("cloudwatch.emitMetrics", CONF_TOP, conf_never),
-	UNUSED("cloudwatch.endpoint", CONF_TOP, conf_never),
 	UNUSED("cloudwatch.tagInstance", CONF_TOP, conf_never),
-	UNUSED("cloudwatch.metricsBufferTimeMillis", CONF_TOP, conf_never),
-	UNUSED("cloudwatch.namespace", CONF_TOP, conf_never),
 	UNUSED("cloudwatch.metricsQueueSize", CONF_TOP, conf_never),
 	UNUSED("log.level", CONF_TOP, "not used: kagent logs errors, warnings and what it does to " CONF_LOG_TARGET
 	    ", with -v also debug lines; ignored"),
@@ -171,6 +181,7 @@ static conf_read_fn *const conf_kinds[] = {
 	[CONF_PATTERN] = conf_k_pattern,
 	[CONF_DURATION] = conf_k_duration,
 	[CONF_BOOL] = conf_k_bool,
+	[CONF_ASCII] = conf_k_ascii,
 	[CONF_FLOWS] = conf_k_flows,
 	[CONF_FILE_PATTERN] = conf_k_file_pattern,
 	[CONF_STREAM] = conf_k_stream,
@@ -312,10 +323,10 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 			memcpy(&u, p + k->off, sizeof u);
 			v = u;
 		}
-		if (k->kind == CONF_ENUM)
-			fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
-		else if (k->kind == CONF_BOOL)
+		if (k->kind == CONF_BOOL)
 			fprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
+		else if (k->kind == CONF_ENUM)
+			fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
 		else
 			fprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);
 	}

@@ -146,16 +146,17 @@ int conf_k_flow_region(struct conf_cx *x, const struct conf_key *k, int v, void 
 	return r;
 }
 
-/* The region in an AWS Firehose or Kinesis host name (firehose.<region>.
+/* The region in an AWS Firehose, Kinesis or CloudWatch host name (firehose.<region>.
  * amazonaws.com, .amazonaws.com.cn, kinesis-fips.<region>...), copied into
  * out; 0 if the host is not one. */
 static int conf_region_of_host(const char *host, char *out, size_t cap)
 {
-	static const char *const prefixes[] = { "firehose.", "firehose-fips.", "kinesis.", "kinesis-fips." };
+	static const char *const prefixes[] = { "firehose.", "firehose-fips.", "kinesis.", "kinesis-fips.",
+	    "monitoring.", "monitoring-fips." };
 	static const char *const suffixes[] = { ".amazonaws.com", ".amazonaws.com.cn" };
 	size_t hl = strlen(host), p, s;
 
-	for (p = 0; p < 4; p++) {
+	for (p = 0; p < sizeof prefixes / sizeof *prefixes; p++) {
 		size_t pl = strlen(prefixes[p]);
 		if (strncmp(host, prefixes[p], pl) != 0)
 			continue;
@@ -220,8 +221,7 @@ static int conf_cleartext_allowed(const struct conf_cx *x)
 	if (x->r->files > 1)
 		return x->c->allow_cleartext;
 	v = json_get(x->js, x->t, 0, "allowCleartext");
-	return v >= 0 && x->t[v].type == JSMN_PRIMITIVE && conf_tlen(x, v) == 4 &&
-	    memcmp(x->js + x->t[v].start, "true", 4) == 0;
+	return v >= 0 && conf_bool(x, v) == 1;
 }
 
 int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep)
@@ -467,6 +467,19 @@ static void conf_credentials(struct conf_cx *x)
 
 /* ---- the top level, settled ---------------------------------------------- */
 
+/* cloudwatch.endpoint is signed for the region its AWS host names, else
+ * for awsRegion's; without it, the region's monitoring endpoint. */
+static void conf_settle_cloudwatch(struct conf_cx *x)
+{
+	struct conf *c = x->c;
+	char r[32];
+
+	c->cw_region = c->region;
+	if (conf_got(x, "cloudwatch.endpoint") >= 0 && conf_region_of_host(c->cloudwatch.host, r, sizeof r))
+		c->cw_region = arena_strndup(r, strlen(r));
+	conf_default_endpoint(&c->cloudwatch, "monitoring", c->cw_region);
+}
+
 void conf_settle_top(struct conf_cx *x)
 {
 	struct conf *c = x->c;
@@ -485,6 +498,7 @@ void conf_settle_top(struct conf_cx *x)
 		c->region = CONF_DEFAULT_REGION;
 	conf_default_endpoint(&c->firehose, "firehose", c->region);
 	conf_default_endpoint(&c->kinesis, "kinesis", c->kinesis_region ? c->kinesis_region : c->region);
+	conf_settle_cloudwatch(x);
 	if (conf_got(x, "proxy") == CONF_ABSENT)
 		conf_proxy_env(x);
 	conf_credentials(x);

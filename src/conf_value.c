@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "arena.h"
 #include "conf_impl.h"
 #include "rx.h"
@@ -182,20 +183,6 @@ int conf_k_pattern(struct conf_cx *x, const struct conf_key *k, int v, void *bas
 	return 0;
 }
 
-/* true or false (JSON's, not a string). */
-int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
-{
-	const char *s = x->js + x->t[v].start;
-	int n = conf_tlen(x, v);
-
-	if (x->t[v].type != JSMN_PRIMITIVE || !((n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5)))) {
-		conf_bad(x, v, "must be true or false");
-		return -1;
-	}
-	conf_put_int(base, k, n == 4);
-	return 0;
-}
-
 /* Milliseconds, or a number with s, m or h ("5m"), as the Go Kinesis plugins
  * take SEND_FAILURE_TIMEOUT. */
 int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *base)
@@ -224,5 +211,58 @@ int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *ba
 		return -1;
 	}
 	conf_put_int(base, k, ms);
+	return 0;
+}
+
+int conf_bool(const struct conf_cx *x, int v)
+{
+	static const char *const yes[] = { "true", "yes", "t", "y", "1" }, *const no[] = { "false", "no", "f", "n", "0" };
+	const char *s = x->js + x->t[v].start;
+	int n = conf_tlen(x, v);
+
+	if (x->t[v].type == JSMN_PRIMITIVE || x->t[v].type == JSMN_STRING)
+		for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+			if ((size_t)n == strlen(yes[i]) && !strncasecmp(s, yes[i], (size_t)n))
+				return 1;
+			if ((size_t)n == strlen(no[i]) && !strncasecmp(s, no[i], (size_t)n))
+				return 0;
+		}
+	return -1;
+}
+
+int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	int b = conf_bool(x, v);
+
+	if (b >= 0) {
+		conf_put_int(base, k, b);
+		return 0;
+	}
+	conf_bad(x, v, "must be true or false, got %s%.*s%s", x->t[v].type == JSMN_STRING ? "\"" : "",
+	    CONF_SHOWN(x, v), x->t[v].type == JSMN_STRING ? "\"" : "");
+	return -1;
+}
+
+int conf_k_ascii(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	const char *s = conf_string(x, v);
+	size_t n, blanks = 0;
+
+	if (!s)
+		return -1;
+	n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < ' ' || s[i] > '~') {
+			conf_bad(x, v, "must be printable ASCII (CloudWatch takes nothing else)");
+			return -1;
+		}
+		blanks += s[i] == ' ';
+	}
+	if (n > (size_t)k->max || (n && blanks == n) || (k->min && (!n || s[0] == ':'))) {
+		conf_bad(x, v, "must be 1..%d characters, not only blanks%s, got \"%.*s\"", k->max,
+		    k->min ? ", not starting with ':'" : "", CONF_SHOWN(x, v));
+		return -1;
+	}
+	conf_put_ptr(base, k, s);
 	return 0;
 }

@@ -233,14 +233,51 @@ static void probed(struct flow *f, const struct batch_outcome *o)
 			 o->msg[0] ? ": " : "", o->msg);
 }
 
+/* Request j's outcome counted (struct flow_stats), before the engine
+ * applies it: the records still not acked are the ones it did not take. */
+static void account(struct flow *f, size_t j, const struct batch_outcome *o, int64_t now, int64_t wall)
+{
+	const struct batch_req *br = &f->batch.req[j];
+	struct flow_stats *s = &f->stats;
+	uint64_t left = 0, lat = (uint64_t)(now - f->q[j].started);
+	size_t bad = o->failed < br->n ? o->failed : br->n;
+	int ok = o->result == BATCH_ANSWERED;
+
+	if (j >= f->batch.nreq || !br->busy)
+		return;
+	for (uint64_t i = br->from; ok && i < br->to; i++)
+		if (!ring_rec(&f->ring, i)->acked)
+			left += rec_data_len(ring_rec(&f->ring, i));
+	cw_sample(&s->period[CW_ATTEMPTS], br->n);
+	cw_sample(&s->period[CW_SERVICE_ERRORS], !ok);
+	cw_sample(&s->period[CW_LATENCY], lat);
+	if (ok) {
+		cw_sample(&s->period[CW_RECORD_ERRORS], bad);
+		cw_sample(&s->period[CW_BYTES_SENT], f->q[j].data_bytes - left);
+		cw_sample(&s->period[CW_RECORDS_SENT], br->n - bad);
+		s->bytes_accepted += f->q[j].data_bytes - left;
+	}
+	s->attempts += br->n;
+	s->service_errors += !ok;
+	s->latency_ms += lat;
+	s->ended++;
+	if (!ok || bad) {
+		snprintf(s->last_error, sizeof s->last_error, "%s", o->code);
+		snprintf(s->last_message, sizeof s->last_message, "%s", o->msg);
+		s->last_error_wall = wall;
+	}
+}
+
 /* Request j is over: its outcome goes to the engine (or is the probe's). */
 static void ended(struct flow *f, size_t j, const struct batch_outcome *o, int64_t now, int64_t wall)
 {
 	f->q[j].state = REQ_IDLE;
-	if (f->probe)
+	if (f->probe) {
 		probed(f, o);
-	else
-		say(f, batch_apply(&f->batch, j, o, now, wall / 1000), o);
+		return;
+	}
+	account(f, j, o, now, wall);
+	say(f, batch_apply(&f->batch, j, o, now, wall / 1000), o);
 }
 
 /* Request j got no answer (result BATCH_NETWORK) or was never sent. */
@@ -375,6 +412,11 @@ static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 	struct flow_req *q = &f->q[j];
 
 	q->reused = q->net.state == NET_OPEN;
+	q->started = now;
+	q->data_bytes = 0;
+	for (uint64_t i = f->batch.req[j].from; i < f->batch.req[j].to; i++)
+		if (!ring_rec(&f->ring, i)->acked)
+			q->data_bytes += rec_data_len(ring_rec(&f->ring, i));
 	if (q->net.state == NET_CLOSED && net_connect(&q->net, now) < 0) {
 		failed(f, j, BATCH_NETWORK, "network", q->net.err, now, wall);
 		return;

@@ -12,6 +12,7 @@
 #include "chain.h"
 #include "ckpt.h"
 #include "conf.h"
+#include "cw.h"
 #include "http.h"
 #include "kinesis.h"
 #include "net.h"
@@ -34,9 +35,25 @@ struct flow_req {
 	size_t body_len, body_off;
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
+	int64_t started;		/* monotonic ms it was started */
+	size_t data_bytes;		/* its records' data bytes */
 	int64_t idle_since;
 	struct http_resp resp;
 	char *resp_body;
+};
+
+/* What the requests did, for CloudWatch (cw.h) and the status file: totals
+ * since the start, and this period's samples (taken and zeroed by cw.c). */
+struct flow_stats {
+	uint64_t attempts;		/* records in requests that ended */
+	uint64_t service_errors;	/* requests that ended without a 200 answer */
+	uint64_t bytes_accepted;	/* data bytes of the records answers took */
+	uint64_t latency_ms;		/* of requests that ended, added up */
+	uint64_t ended;			/* requests that ended */
+	struct cw_stat period[CW_PER_REQUEST];
+	char last_error[96];		/* the code of the last request that failed or had records refused, "" */
+	char last_message[160];		/* and its message */
+	int64_t last_error_wall;	/* and when, ms since 1970 (0: never) */
 };
 
 /* kagent -n: where each record goes, as it would be sent (the caller's). */
@@ -62,6 +79,7 @@ struct flow {
 	size_t ntoks;
 	struct sigv4_key key;
 	uint64_t requests, bytes_sent, printed;
+	struct flow_stats stats;
 	/* kagent -t --online: one read-only call instead of the flow's work */
 	int probe;			/* 1: on its way, 2: answered or failed */
 	int probe_ok;

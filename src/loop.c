@@ -14,7 +14,7 @@
  * the latest, then gives each event to its owner. */
 static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 {
-	struct pollfd pfd[CONF_MAX_FLOWS * FLOW_FDS + 2];
+	struct pollfd pfd[CONF_MAX_FLOWS * FLOW_FDS + 3];
 	int idx[CONF_MAX_FLOWS * FLOW_FDS];	/* flow i's descriptor k: i * FLOW_FDS + k */
 	int n = 0, timeout = due <= now ? 0 : due - now > 60000 ? 60000 : (int)(due - now);
 	char drain[16];
@@ -27,7 +27,8 @@ static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 	pfd[n].events = POLLIN;
 	pfd[n + 1].fd = reading ? tail_watch_fd() : -1;	/* inotify, when there is one */
 	pfd[n + 1].events = POLLIN;
-	if (poll(pfd, (nfds_t)n + 2, timeout) < 0) {
+	pfd[n + 2].fd = cw_fd(l->cw, &pfd[n + 2].events);
+	if (poll(pfd, (nfds_t)n + 3, timeout) < 0) {
 		if (errno != EINTR)
 			log_warn("poll");
 		return;
@@ -42,6 +43,8 @@ static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 	}
 	now = mono_ms();
 	int64_t wall = wall_ms();
+	if (pfd[n + 2].fd >= 0 && pfd[n + 2].revents)
+		cw_event(l->cw, pfd[n + 2].revents, now);
 	for (int k = 0; k < n; k++)
 		if (pfd[k].revents)
 			flow_event(&l->flows[idx[k] / FLOW_FDS], idx[k] % FLOW_FDS, pfd[k].revents, now, wall);
@@ -140,7 +143,11 @@ int loop_run(struct loop *l)
 		}
 		if (!l->dry)
 			ckpt_save(l->ckpt, now, 0);
-		if (drained && (l->once_ms || !reading))
+		/* the flows are done: CloudWatch gets the last period */
+		drained &= l->once_ms || !reading;
+		due = mono_min(due, cw_step(l->cw, now, wall, drained));
+		due = mono_min(due, status_step(l->status, now, wall, 0));
+		if (drained && cw_idle(l->cw))
 			return 0;
 		if ((status = give_up(l, reading, now, stop_at, &due)) >= 0)
 			return status;

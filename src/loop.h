@@ -10,13 +10,17 @@
 #include <sys/stat.h>
 #include "ckpt.h"
 #include "conf.h"
+#include "cw.h"
 #include "flow.h"
+#include "status.h"
 
 struct loop {
 	struct flow *flows;
 	size_t nflows;
 	const struct conf *conf;
 	struct ckpt *ckpt;
+	struct cw *cw;			/* CloudWatch metrics, or NULL */
+	struct status *status;		/* statusFile, or NULL */
 	int dry;			/* kagent -n: no checkpoint is written */
 	int64_t once_ms;		/* --once: give up after this long without an accepted record; 0: run on */
 	int wake_fd;			/* read end of the pipe a signal writes to, to wake poll(); -1: none */

@@ -20,6 +20,7 @@
 #include "ckpt.h"
 #include "clock.h"
 #include "conf.h"
+#include "cw.h"
 #include "flow.h"
 #include "libc.h"
 #include "log.h"
@@ -27,6 +28,7 @@
 #include "pidfile.h"
 #include "proc.h"
 #include "rnd.h"
+#include "status.h"
 #include "tls.h"
 
 
@@ -107,7 +109,22 @@ static void stats(void)
 			 c.rejected, c.malformed, c.pending, c.last_error[0] ? c.last_error : "none", c.bytes_read,
 			 c.bytes_sent, c.retries, c.backoff_ms, c.random_keys);
 	}
+	if (loop.cw) {
+		struct cw_counters cc;
+		cw_counters(loop.cw, &cc);
+		log_info("CloudWatch: %" PRIu64 " calls, %" PRIu64 " periods sent, %" PRIu64 " dropped, last error %s",
+			 cc.calls, cc.sent, cc.dropped, cc.last_error[0] ? cc.last_error : "none");
+	}
 	log_stats();
+}
+
+/* What the fleet sees of the agent: CloudWatch metrics, the status file. */
+static int fleet_init(const struct tls_anchors *ta, char *err, size_t errcap)
+{
+	if (conf.cw_emit && !(loop.cw = cw_init(&conf, flows, conf.nflows, ta, mono_ms(), err, errcap)))
+		return -1;
+	loop.status = status_init(&conf, flows, conf.nflows, loop.cw, wall_ms());
+	return 0;
 }
 
 /* kagent -t: the settings, then each flow started as a start starts it
@@ -117,7 +134,7 @@ static void stats(void)
  * cannot start. */
 static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes)
 {
-	size_t all = 0;
+	size_t all = 0, fleet;
 	char err[256];
 
 	conf_print(&conf, stdout);
@@ -137,8 +154,15 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 		printf(")\n");
 		all += m;
 	}
-	printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the configuration %zu, "
-	       "the trust anchors %zu\n", arena_used(), all, chain_scratch_taken(), conf_bytes, ta_bytes);
+	fleet = arena_used();
+	if (fleet_init(ta, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
+		return 2;
+	}
+	fleet = arena_used() - fleet;
+	printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the metrics and status "
+	       "file %zu, the configuration %zu, the trust anchors %zu\n", arena_used(), all, chain_scratch_taken(),
+	       fleet, conf_bytes, ta_bytes);
 	return 0;
 }
 
@@ -312,6 +336,7 @@ int main(int argc, char **argv)
 	size_t conf_bytes = arena_used();
 	for (size_t i = 0; i < conf.nflows; i++)
 		tls |= conf.flows[i].ep.tls;
+	tls |= conf.cw_emit && conf.cloudwatch.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
@@ -361,10 +386,15 @@ int main(int argc, char **argv)
 	}
 	if (dry)
 		say_from_end();
+	if (!dry && fleet_init(&ta, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
+		return 1;
+	}
 	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());
 	arena_seal();
 
 	status = loop_run(&loop);
+	status_step(loop.status, mono_ms(), wall_ms(), 1);
 
 	if (!dry && ckpt_save(&ckpt, mono_ms(), 1) < 0)
 		status = 1;

@@ -681,6 +681,22 @@ void tail_released(struct tail *t, const struct ring *r, uint64_t from, uint64_t
 			remember(t, &t->s[i], end[i]);
 }
 
+int tail_file(const struct tail *t, const struct ring *r, int k, struct tail_file *out)
+{
+	const struct src *s = &t->s[k];
+	const struct ckpt_ent *e;
+	struct stat st;
+
+	if (s->fd < 0)
+		return 0;
+	out->path = s->path;
+	out->read = k == t->cur ? r->head_off : s->pos;
+	e = t->ckpt && !s->fifo ? ckpt_find(t->ckpt, s->dev, s->ino) : NULL;
+	out->acked = e ? e->off : -1;
+	out->size = !s->fifo && fstat(s->fd, &st) == 0 ? st.st_size : -1;
+	return 1;
+}
+
 int64_t tail_due(const struct tail *t, const struct ring *r)
 {
 	int64_t due = tail_is_fifo(t) ? INT64_MAX : t->rescan_at;

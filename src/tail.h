@@ -90,6 +90,17 @@ void tail_kick(struct tail *t, int rescan);
 /* Does the flow follow a FIFO (no checkpoint)? */
 static inline int tail_is_fifo(const struct tail *t) { return t->literal && t->s[0].fd >= 0 && t->s[0].fifo; }
 
+/* A followed file as the status file and the metrics show it. */
+struct tail_file {
+	const char *path;
+	off_t read;		/* bytes read from it so far */
+	off_t acked;		/* its checkpoint: every record before it accepted; -1: none (a FIFO, kagent -n) */
+	off_t size;		/* its size now; -1 for a FIFO or when it cannot be known */
+};
+/* File slot k (< TAIL_FILES) into *out; 0 if the slot is free, else 1.
+ * Calls fstat() on the open file. */
+int tail_file(const struct tail *t, const struct ring *r, int k, struct tail_file *out);
+
 /* inotify, one descriptor for all flows: a watch on each directory a
  * pattern's files are in.  Without it (old kernel, no room), files are polled. */
 int tail_watch_fd(void);

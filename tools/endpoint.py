@@ -18,11 +18,14 @@ agent's retry and at-least-once paths get exercised.
         [--drop P] [--drop-after P] [--slow P:SECONDS] [--latency SECONDS]
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
-        [--reject-data SUBSTRING] [--failed-out FILE]
+        [--reject-data SUBSTRING] [--failed-out FILE] [--metrics-out FILE]
 
 Operations (X-Amz-Target): Firehose_20150804.PutRecordBatch and
 .DescribeDeliveryStream (signed for service "firehose"),
-Kinesis_20131202.PutRecords and .DescribeStreamSummary (service "kinesis").
+Kinesis_20131202.PutRecords and .DescribeStreamSummary (service "kinesis"),
+CloudWatch's GraniteServiceVersion20100801.PutMetricData (service
+"monitoring", JSON 1.0: checked against the model's limits, each accepted
+call one line of --metrics-out, never faulted).
 --streams lists the delivery streams, --kinesis-streams the data streams with
 their shard counts (default 2); without the option any name exists.  A name
 given to --create-after does not exist, for either API, until that many
@@ -106,13 +109,18 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 KINESIS_SERVICE = "kinesis"
 KINESIS_PREFIX = "Kinesis_20131202."
+CW_SERVICE = "monitoring"
+CW_TARGET = "GraniteServiceVersion20100801.PutMetricData"
 # X-Amz-Target -> (the credential scope's service, Handler method)
 OPERATIONS = {
     TARGET: (SERVICE, "put_record_batch"),
     TARGET_PREFIX + "DescribeDeliveryStream": (SERVICE, "describe_delivery_stream"),
     KINESIS_PREFIX + "PutRecords": (KINESIS_SERVICE, "put_records"),
     KINESIS_PREFIX + "DescribeStreamSummary": (KINESIS_SERVICE, "describe_stream_summary"),
+    CW_TARGET: (CW_SERVICE, "put_metric_data"),
 }
+# CloudWatch's JSON protocol is awsJson1_0 (service model: jsonVersion 1.0).
+OP_CONTENT_TYPE = {CW_TARGET: "application/x-amz-json-1.0"}
 # Kinesis Data Streams: the PutRecords API reference and the service quotas.
 KINESIS_SHARDS = 2                          # a stream's, unless --kinesis-streams says
 KINESIS_MAX_STREAM_NAME = 128               # model: StreamName 1..128, [a-zA-Z0-9_.-]+
@@ -586,6 +594,120 @@ def parse_put_records(body, max_record=KINESIS_MAX_RECORD_BYTES):
     return name, out
 
 
+# ---------------------------------------------------------------- PutMetricData
+# CloudWatch's limits: the service model cloudwatch-service-2.json (shapes and
+# PutMetricData's documentation).
+CW_MAX_METRICS = 1000           # "no more than 1000 metrics per call" (MetricData + EntityMetricData)
+CW_MAX_DIMENSIONS = 30          # Dimensions: max 30
+CW_MAX_NAME = 255               # Namespace, MetricName, DimensionName: 1..255
+CW_MAX_DIMENSION_VALUE = 1024   # DimensionValue: 1..1024
+CW_MAX_VALUE = 2.0 ** 360       # values in -2^360..2^360, no NaN or infinities
+CW_MAX_BODY = 1024 * 1024       # "limited to 1 MB in size for HTTP POST requests"
+CW_UNITS = frozenset((
+    "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
+    "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count",
+    "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
+    "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second",
+    "Count/Second", "None"))
+
+
+def _cw_invalid(msg):
+    return ApiError("InvalidParameterValueException", msg)
+
+
+def _cw_ascii(s, where, maxlen, colon=True):
+    """A namespace, metric or dimension name or value: ASCII without control
+    characters, 1..maxlen, not only blanks (names: not starting with ':')."""
+    if not isinstance(s, str):
+        raise ApiError("SerializationException", "class %s can not be converted to an String"
+                       % type(s).__name__)
+    if not 1 <= len(s) <= maxlen:
+        raise _cw_invalid("The value at '%s' must have length 1..%d." % (where, maxlen))
+    if any(ord(c) < 0x20 or ord(c) > 0x7e for c in s) or not s.strip():
+        raise _cw_invalid("The value at '%s' must contain only ASCII characters and at least "
+                          "one non-whitespace character." % where)
+    if not colon and s.startswith(":"):
+        raise _cw_invalid("The value at '%s' must not start with ':'." % where)
+    return s
+
+
+def _cw_number(v, where):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ApiError("SerializationException", "The value at '%s' is not a number." % where)
+    if v != v or abs(v) > CW_MAX_VALUE:
+        raise _cw_invalid("The value at '%s' is out of range (-2^360..2^360)." % where)
+    return v
+
+
+def parse_metric_data(body):
+    """Decodes and checks a PutMetricData body (awsJson1_0) as the model has
+    it.  Returns (namespace, [datum dicts]); raises ApiError."""
+    if len(body) > CW_MAX_BODY:
+        raise ApiError("RequestEntityTooLarge", "Request size %d exceeded %d bytes"
+                       % (len(body), CW_MAX_BODY), 413)
+    req = load_request(body)
+    ns = req.get("Namespace")
+    if ns is None:
+        raise ApiError("MissingRequiredParameterException",
+                       "The parameter Namespace is required.")
+    _cw_ascii(ns, "namespace", CW_MAX_NAME, colon=False)
+    data = req.get("MetricData")
+    if not isinstance(data, list) or not data:
+        raise ApiError("MissingRequiredParameterException", "The parameter MetricData is required.")
+    if len(data) > CW_MAX_METRICS:
+        raise _cw_invalid("The collection MetricData must not have a size greater than %d."
+                          % CW_MAX_METRICS)
+    for i, d in enumerate(data, 1):
+        at = "metricData.%d.member" % i
+        if not isinstance(d, dict):
+            raise ApiError("SerializationException", "Start of structure or map found where not expected.")
+        if d.get("MetricName") is None:
+            raise ApiError("MissingRequiredParameterException",
+                           "The parameter MetricData.member.%d.MetricName is required." % i)
+        _cw_ascii(d["MetricName"], at + ".metricName", CW_MAX_NAME)
+        dims = d.get("Dimensions", [])
+        if not isinstance(dims, list):
+            raise ApiError("SerializationException", "Start of list found where not expected")
+        if len(dims) > CW_MAX_DIMENSIONS:
+            raise _cw_invalid("The collection MetricData.member.%d.Dimensions must not have a size "
+                              "greater than %d." % (i, CW_MAX_DIMENSIONS))
+        names = set()
+        for k, dim in enumerate(dims, 1):
+            w = "%s.dimensions.%d.member" % (at, k)
+            if not isinstance(dim, dict) or dim.get("Name") is None or dim.get("Value") is None:
+                raise ApiError("MissingRequiredParameterException",
+                               "The parameters Name and Value of %s are required." % w)
+            _cw_ascii(dim["Name"], w + ".name", CW_MAX_NAME, colon=False)
+            _cw_ascii(dim["Value"], w + ".value", CW_MAX_DIMENSION_VALUE)
+            if dim["Name"] in names:
+                raise _cw_invalid("No metric may have duplicate dimension names.")
+            names.add(dim["Name"])
+        has_value, has_stats = "Value" in d, "StatisticValues" in d
+        if has_value and has_stats:
+            raise ApiError("InvalidParameterCombinationException",
+                           "The parameters MetricData.member.%d.Value and MetricData.member.%d."
+                           "StatisticValues are mutually exclusive and you have specified both." % (i, i))
+        if has_value:
+            _cw_number(d["Value"], at + ".value")
+        if has_stats:
+            st = d["StatisticValues"]
+            if not isinstance(st, dict):
+                raise ApiError("SerializationException", "Start of structure or map found where not expected.")
+            for f in ("SampleCount", "Sum", "Minimum", "Maximum"):
+                if f not in st:
+                    raise ApiError("MissingRequiredParameterException",
+                                   "The parameter MetricData.member.%d.StatisticValues.%s is required."
+                                   % (i, f))
+                _cw_number(st[f], "%s.statisticValues.%s" % (at, f[0].lower() + f[1:]))
+            if st["SampleCount"] <= 0 or st["Minimum"] > st["Maximum"]:
+                raise _cw_invalid("The parameter MetricData.member.%d.StatisticValues is not a valid "
+                                  "statistic set." % i)
+        if "Unit" in d and d["Unit"] not in CW_UNITS:
+            raise _cw_invalid("The value %s for parameter MetricData.member.%d.Unit is not valid."
+                              % (d["Unit"], i))
+    return ns, data
+
+
 def shard_of(key, nshards):
     """The shard a record with this partition key goes to: the key's MD5 as
     an unsigned 128-bit number, in the hash key ranges CreateStream gives
@@ -648,6 +770,7 @@ class Server(http.server.ThreadingHTTPServer):
         self.out = open(args.out, "a", encoding="ascii")
         self.log = open(args.log, "a", encoding="utf-8") if args.log else None
         self.failed_out = open(args.failed_out, "a", encoding="utf-8") if args.failed_out else None
+        self.metrics_out = open(args.metrics_out, "a", encoding="utf-8") if args.metrics_out else None
         self.out_lock = threading.Lock()
         self.log_lock = threading.Lock()
         self.conn_lock = threading.Lock()
@@ -746,6 +869,16 @@ class Server(http.server.ThreadingHTTPServer):
         with self.out_lock:
             self.failed_out.write(lines)
             self.failed_out.flush()
+
+    def write_metrics(self, ns, data):
+        """--metrics-out: one line per accepted PutMetricData call."""
+        if not self.metrics_out:
+            return
+        line = json.dumps({"t": round(time.time(), 6), "Namespace": ns, "MetricData": data},
+                          separators=(",", ":")) + "\n"
+        with self.out_lock:
+            self.metrics_out.write(line)
+            self.metrics_out.flush()
 
     def write_log(self, entry):
         if not self.log:
@@ -877,7 +1010,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if op is None:
             return self.fail(entry, ApiError("UnknownOperationException", None))
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if ctype != CONTENT_TYPE:
+        if ctype != OP_CONTENT_TYPE.get(target, CONTENT_TYPE):
             # AWS's JSON services dispatch on the content type too: with
             # another one the operation is simply not found.
             return self.fail(entry, ApiError("UnknownOperationException", None))
@@ -1033,6 +1166,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answered(entry, n, len(ok), fault, {"FailedRecordCount": n - len(ok),
                                                  "Records": resp, "EncryptionType": "NONE"})
 
+    def put_metric_data(self, body, entry):
+        """CloudWatch's PutMetricData: checked against the model's limits;
+        an accepted call goes to --metrics-out.  The faults are the puts'
+        alone: metrics are never refused on purpose."""
+        try:
+            ns, data = parse_metric_data(body)
+        except ApiError as e:
+            return self.fail(entry, e)
+        entry["records"] = len(data)
+        self.server.write_metrics(ns, data)
+        entry["status"] = 200
+        self.reply(200, {}, ctype=OP_CONTENT_TYPE[CW_TARGET])
+
     def describe_delivery_stream(self, body, entry):
         srv = self.server
         try:
@@ -1091,10 +1237,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = {"__type": e.etype}
         if e.message is not None:
             body["message"] = e.message
-        self.reply(e.status, body, {"x-amzn-ErrorType": "%s:http://internal.amazon.com/"
-                        "coral/com.amazonaws.%s/" % (e.etype, entry.get("api") or SERVICE)})
+        extra = {"x-amzn-ErrorType": "%s:http://internal.amazon.com/coral/com.amazonaws.%s/"
+                 % (e.etype, entry.get("api") or SERVICE)}
+        if entry.get("api") == CW_SERVICE:
+            # awsQueryCompatible: the Query protocol's code beside the JSON one
+            extra["x-amzn-query-error"] = "%s;%s" % (e.etype.replace("Exception", ""),
+                                                     "Receiver" if e.status >= 500 else "Sender")
+            return self.reply(e.status, body, extra, ctype=OP_CONTENT_TYPE[CW_TARGET])
+        self.reply(e.status, body, extra)
 
-    def reply(self, status, obj, extra=None):
+    def reply(self, status, obj, extra=None, ctype=CONTENT_TYPE):
         body = json.dumps(obj, separators=(",", ":")).encode()
         max_req = self.server.args.max_requests
         if max_req and self.served >= max_req:
@@ -1105,7 +1257,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("x-amz-id-2", base64.b64encode(rid.encode() * 2).decode())
         for k, v in (extra or {}).items():
             self.send_header(k, v)
-        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -1203,6 +1355,8 @@ def parse_args(argv):
             help="refuse a put holding a record with this in its data (ValidationException)")
     ap.add_argument("--failed-out", metavar="FILE",
             help="one JSON line per record read but not accepted")
+    ap.add_argument("--metrics-out", metavar="FILE",
+            help="one JSON line per accepted PutMetricData call: its Namespace and MetricData")
     a = ap.parse_args(argv)
     if a.record_id_len < 1:
         ap.error("--record-id-len must be at least 1")
@@ -1235,6 +1389,8 @@ def main(argv=None):
         srv.log.close()
     if srv.failed_out:
         srv.failed_out.close()
+    if srv.metrics_out:
+        srv.metrics_out.close()
     return 0
 
 

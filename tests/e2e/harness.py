@@ -20,7 +20,9 @@ A test script:
 
 Run as `python3 tests/e2e/test_x.py BUILD_DIR [NAME...]` from the repo root;
 BUILD_DIR (e.g. build/host) holds the kagent binary; NAMEs, when given, pick
-tests by substring.  Output: `ok NAME` or `FAIL NAME: reason` per test, then
+tests by substring.  KAGENT_RUN, when set, is a command prefix every agent is
+started through (`KAGENT_RUN=qemu-mips` runs a big-endian MIPS build under
+qemu-user; tests/run.sh sets it for `make test CROSS=...`).  Output: `ok NAME` or `FAIL NAME: reason` per test, then
 `N passed, N failed`; exit status 1 if anything failed.  A failed test's
 directory is kept and its path printed.
 """
@@ -42,6 +44,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ENDPOINT = os.path.join(ROOT, "tools", "endpoint.py")
 TESTCA = os.path.join(ROOT, "tools", "testca.sh")
 
+# The command prefix agents run through (see above); a static binary needs
+# no -L for qemu-user.
+RUN = os.environ.get("KAGENT_RUN", "").split()
+# KAGENT_SANITIZED=1 (tests/run.sh, `make test SANITIZE=1`): the agent is an
+# ASan+UBSan build on glibc, so its RSS holds the sanitizers' shadow memory
+# and its error texts are glibc's.
+SANITIZED = os.environ.get("KAGENT_SANITIZED") == "1"
+
 # Credentials the endpoint accepts and write_conf() puts in the config.
 ACCESS_KEY = "AKIDKAGENTE2ETEST"
 SECRET_KEY = "kagent/e2e+SecretKey0123456789abcdefghij"
@@ -52,11 +62,14 @@ REGION = "us-east-1"
 _tests = []
 
 
-def test(fn=None, *, timeout=120):
+def test(fn=None, *, timeout=120, sanitize=True):
     """Registers a test: @test or @test(timeout=S).  A test taking one
-    argument gets a fresh temporary directory."""
+    argument gets a fresh temporary directory.  sanitize=False: a test of
+    what only the static binary can do (run under RLIMIT_AS, inside a
+    chroot, as a package), not run against the ASan build."""
     def reg(f):
-        _tests.append((f.__name__, f, timeout))
+        if sanitize or not SANITIZED:
+            _tests.append((f.__name__, f, timeout))
         return f
     return reg(fn) if fn is not None else reg
 
@@ -76,6 +89,11 @@ def build_dir():
 def kagent():
     """Path of the kagent binary under test (BUILD_DIR/kagent)."""
     return os.path.join(build_dir(), "kagent")
+
+
+def command(binary, *args):
+    """The command line that runs binary with args (through KAGENT_RUN)."""
+    return RUN + [binary] + list(args)
 
 
 def run():
@@ -193,7 +211,10 @@ class Writer(threading.Thread):
     file does), so after a rename the next chunk goes to a new file at
     path; otherwise the file stays open (O_APPEND: after a truncation the
     writer goes on at the new end).  lock: held while a chunk is written,
-    so a rotation done under it never falls in the middle of one."""
+    so a rotation done under it never falls in the middle of one.  The
+    chunks keep to a schedule (chunk k at k * pause, the time spent waiting
+    for the lock left out), not to pauses after each, so a loaded machine's
+    late wake-ups do not slow the rate."""
 
     def __init__(self, path, a, b, chunk=1000, pause=0.005, reopen=False, lock=None):
         super().__init__(daemon=True)
@@ -203,17 +224,20 @@ class Writer(threading.Thread):
 
     def run(self):
         f = None if self.reopen else open(self.path, "ab")
+        t0 = time.monotonic()
         try:
-            for i in range(self.a, self.b, self.chunk):
+            for k, i in enumerate(range(self.a, self.b, self.chunk)):
                 data = b"".join(lines(i, min(i + self.chunk, self.b)))
+                waited = time.monotonic()
                 with self.lock:
+                    t0 += time.monotonic() - waited
                     if self.reopen:
                         with open(self.path, "ab") as g:
                             g.write(data)
                     else:
                         f.write(data)
                         f.flush()
-                time.sleep(self.pause)
+                time.sleep(max(0.0, t0 + (k + 1) * self.pause - time.monotonic()))
         finally:
             if f:
                 f.close()
@@ -274,6 +298,7 @@ class Endpoint:
         self.access_key, self.secret, self.region = ACCESS_KEY, SECRET_KEY, REGION
         self.out = os.path.join(tmpdir, "endpoint.out")
         self.log = os.path.join(tmpdir, "endpoint.log")
+        self.metrics_out = os.path.join(tmpdir, "endpoint.metrics")
         self.stderr_path = os.path.join(tmpdir, "endpoint.stderr")
         self.ready = os.path.join(tmpdir, "endpoint.ready")
         self.ca = os.path.join(certdir(), "ca.pem") if tls else None
@@ -292,11 +317,11 @@ class Endpoint:
         return "localhost" if self.tls else "127.0.0.1"
 
     def start(self, timeout=10):
-        for p in (self.out, self.log, self.ready):
+        for p in (self.out, self.log, self.ready, self.metrics_out):
             if os.path.exists(p):
                 os.unlink(p)
         cmd = [sys.executable, ENDPOINT, "--port", str(self.want_port), "--out", self.out,
-               "--log", self.log, "--ready-file", self.ready,
+               "--log", self.log, "--ready-file", self.ready, "--metrics-out", self.metrics_out,
                "--access-key", self.access_key, "--secret", self.secret,
                "--region", self.region]
         if self.tls:
@@ -359,6 +384,10 @@ class Endpoint:
         return [base64.b64decode(r["data"]) for r in self._lines(self.out)
                 if stream is None or r["stream"] == stream]
 
+    def metric_calls(self):
+        """The accepted PutMetricData calls: {"t", "Namespace", "MetricData"}."""
+        return self._lines(self.metrics_out) if os.path.exists(self.metrics_out) else []
+
     def record_entries(self):
         """Accepted records as (stream, data bytes)."""
         return [(r["stream"], base64.b64decode(r["data"])) for r in self._lines(self.out)]
@@ -377,14 +406,15 @@ class Endpoint:
 
 class Agent:
     """kagent as a subprocess: `WRAPPER... binary -c conf_path ARGS...`
-    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture).
+    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture;
+    KAGENT_RUN's prefix when not given).
 
     env: extra environment variables (the AWS_* and proxy ones of the
     caller's environment are removed first, so a developer's credentials or
     proxy never leak into a test).  stdout and stderr go to files next to the config."""
 
     def __init__(self, binary, conf_path, args=(), env=None, wrapper=(), user=None):
-        self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
+        self.cmd = (list(wrapper) or RUN) + [binary, "-c", conf_path] + list(args)
         self.user = user
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith("AWS_") and k.lower() not in ("https_proxy", "no_proxy")}
@@ -467,13 +497,18 @@ def write_conf(path, endpoint, flows, **top):
         if endpoint.ca:
             conf["caFile"] = endpoint.ca
     conf["flows"] = list(flows)
+    conf["cloudwatch.emitMetrics"] = False
+    if top.pop("metrics", False):
+        conf["cloudwatch.emitMetrics"] = True
+        conf["cloudwatch.endpoint"] = endpoint.url
     for k, v in top.items():
         if v is None:
             conf.pop(k, None)
         else:
             conf[k] = v
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
+    # 0600, as make install and the packages leave it: it holds a secret
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         json.dump(conf, f, indent=2)
         f.write("\n")
     os.replace(tmp, path)

@@ -30,8 +30,9 @@ def started(conf):
 @test(timeout=180)
 def check_says_the_memory_a_start_takes(tmp):
     """For one flow, four, four requests at once, processors (two flows
-    whose records differ in length), over http and https: kagent -t's
-    total is the figure the started line gives, and its parts add up to it."""
+    whose records differ in length), CloudWatch metrics and a status file,
+    over http and https: kagent -t's total is the figure the started line
+    gives, and its parts add up to it."""
     logs = [tmp + "/%d.log" % i for i in range(4)]
     for log in logs:
         append(log, 0, 3)
@@ -41,22 +42,26 @@ def check_says_the_memory_a_start_takes(tmp):
         ("four requests at once", [flow(logs[0], maxInFlightRequests=4)]),
         ("processors", [flow(logs[0], dataProcessingOptions=PROCS), flow(logs[1], "s2"),
                         kflow(logs[2], "k1", maxRecordSizeBytes=2097152, dataProcessingOptions=PROCS[:1])]),
+        ("metrics", [flow(logs[0])]),
     ]
     for tls in (False, True):
         with Endpoint(tmp, tls=tls) as ep:
             for name, flows in cases:
                 conf = tmp + "/k.conf"
-                write_conf(conf, ep, flows, checkpointFile=tmp + "/ck-%s-%d" % (name.replace(" ", "-"), tls))
+                top = {"metrics": True, "statusFile": tmp + "/status.json"} if name == "metrics" else {}
+                write_conf(conf, ep, flows, checkpointFile=tmp + "/ck-%s-%d" % (name.replace(" ", "-"), tls), **top)
                 out = check(conf)
                 m = re.search(r"^memory = (\d+) bytes taken at start: the flows (\d+), the processors' scratch (\d+), "
-                              r"the configuration (\d+), the trust anchors (\d+)$", out, re.M)
+                              r"the metrics and status file (\d+), the configuration (\d+), the trust anchors (\d+)$",
+                              out, re.M)
                 assert m, out
-                total, parts = int(m.group(1)), [int(x) for x in m.group(2, 3, 4, 5)]
+                total, parts = int(m.group(1)), [int(x) for x in m.group(2, 3, 4, 5, 6)]
                 per_flow = [int(x) for x in re.findall(r"^flows\[\d\]\.memory = (\d+) bytes", out, re.M)]
                 assert len(per_flow) == len(flows) and sum(per_flow) == parts[0], (name, per_flow, parts)
                 assert total == sum(parts), (name, total, parts)
                 assert (parts[1] > 0) == (name == "processors"), (name, parts)
-                assert (parts[3] > 0) == tls, (name, parts)
+                assert (parts[2] > 0) == (name == "metrics"), (name, parts)
+                assert (parts[4] > 0) == tls, (name, parts)
                 assert started(conf) == total, (name, tls, total)
 
 

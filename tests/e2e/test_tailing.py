@@ -454,7 +454,7 @@ def backlog_behind_a_dead_endpoint_takes_no_more_memory(tmp):
         assert 240 <= read <= 256 and ", sent 0," in stats[0], stats
         assert "Connection refused" in ag.stderr(), ag.stderr()
         print("  RSS: idle %d KiB, with a 256 MiB backlog %d KiB" % (rss["idle"], rss["backlog"]))
-        assert rss["backlog"] < 4096, rss
+        assert rss["backlog"] < 4096 or harness.SANITIZED, rss     # ASan's shadow memory is RSS too
         assert rss["backlog"] <= rss["idle"] + 1536, rss
     finally:
         for ag in agents.values():

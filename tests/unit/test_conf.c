@@ -399,7 +399,7 @@ T(conf_warnings)
 	struct conf c;
 	const char *text =
 	    "{\n"
-	    "  \"cloudwatch.emitMetrics\": true,\n"
+	    "  \"cloudwatch.metricsQueueSize\": 10,\n"
 	    "  \"fooBar\": {\"x\": [1, 2]},\n"
 	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"assumeRoleARN\": \"arn:aws:iam::1:role/r\",\n"
 	    "  \"flows\": [\n"
@@ -414,7 +414,7 @@ T(conf_warnings)
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
+	    "kagent.conf:2: cloudwatch.metricsQueueSize: not supported by kagent, ignored\n"
 	    "kagent.conf:3: fooBar: unknown key, ignored\n"
 	    "kagent.conf:4: assumeRoleARN: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxTimeBetweenFileTrackerRefreshMillis: not supported by this version, ignored\n"
@@ -471,8 +471,8 @@ T(conf_java_agent_files)
 
 	/* The Java agent's stock file: "" endpoints mean the defaults. */
 	T_EQ_INT(conf_t_load(&c, kinesis), 0);
-	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.cw_emit, 1);
 	T_EQ_STR(c.region, "us-east-1");
 	T_EQ_STR(c.kinesis.host, "kinesis.us-east-1.amazonaws.com");
 	T_EQ_STR(c.firehose.host, "firehose.us-east-1.amazonaws.com");
@@ -484,9 +484,11 @@ T(conf_java_agent_files)
 	T_EQ_INT(c.flows[0].line, 7);
 
 	T_EQ_INT(conf_t_load(&c, firehose), 0);
-	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n");
+	T_EQ_STR(conf_t_err, "");
 	T_EQ_STR(c.region, "us-west-2");
+	/* the metrics go to the region the records go to, as the Java agent's do */
+	T_EQ_STR(c.cloudwatch.host, "monitoring.us-west-2.amazonaws.com");
+	T_EQ_STR(c.cw_region, "us-west-2");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_STR(c.flows[1].file_pattern, "/tmp/other.log*");
 	/* the processors, in order, ready to run */
@@ -546,7 +548,13 @@ T(conf_print_masks_secrets)
 	    "shutdownTimeoutMillis = 5000\n"
 	    "logTarget = stderr\n"
 	    "pidFile = (none)\n"
+	    "statusFile = (none)\n"
+	    "cloudwatch.emitMetrics = true\n"
+	    "cloudwatch.namespace = AWSKinesisAgent\n"
+	    "cloudwatch.metricsBufferTimeMillis = 30000\n"
 	    "sendFailureTimeout = 0 ms (off)\n"
+	    "cloudwatch.endpoint = https://monitoring.eu-west-3.amazonaws.com\n"
+	    "cloudwatch.deviceId = (the host name)\n"
 	    "\n"
 	    "flows[0] (line 3)\n"
 	    "flows[0].filePattern = /a\n"
@@ -614,10 +622,12 @@ T(conf_print_kinesis_and_network)
 	    "{\"kinesis.endpoint\": \"http://localhost:4567\", \"proxy\": \"http://user:hunter2@proxy.lan:3129\",\n"
 	    " \"connectionTimeoutMillis\": 2000, \"tlsHandshakeTimeoutMillis\": 3000, \"socketTimeoutMillis\": 4000, \"idleTimeoutMillis\": 9000,\n"
 	    " \"shutdownTimeoutMillis\": 0, \"sendFailureTimeout\": \"5m\",\n"
+	    " \"statusFile\": \"/var/run/kagent.json\", \"cloudwatch.emitMetrics\": \"No\", \"cloudwatch.deviceId\": \"gw-0042\",\n"
+	    " \"cloudwatch.endpoint\": \"monitoring.eu-central-1.amazonaws.com\", \"cloudwatch.namespace\": \"Fleet A\",\n"
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
 	    "   \"maxRecordSizeBytes\": 10485760},\n"
-	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\",\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\", \"aggregation\": true,\n"
 	    "   \"dataProcessingOptions\": [{\"optionName\": \"SINGLELINE\"}, {\"optionName\": \"ADDBRACKETS\"}]},\n"
 	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
 
@@ -646,14 +656,21 @@ T(conf_print_kinesis_and_network)
 	    "shutdownTimeoutMillis = 0\n"
 	    "logTarget = stderr\n"
 	    "pidFile = (none)\n"
+	    "statusFile = /var/run/kagent.json\n"
+	    "cloudwatch.emitMetrics = false\n"
+	    "cloudwatch.namespace = Fleet A\n"
+	    "cloudwatch.metricsBufferTimeMillis = 30000\n"
 	    "sendFailureTimeout = 300000 ms\n"
+	    "cloudwatch.endpoint = https://monitoring.eu-central-1.amazonaws.com\n"
+	    "cloudwatch.deviceId = gw-0042\n"
 	    "\n"
-	    "flows[0] (line 4)\n"
+	    "flows[0] (line 6)\n"
 	    "flows[0].filePattern = /a\n"
 	    "flows[0].kinesisStream = k1\n"
 	    "flows[0].awsRegion = us-east-1\n"
 	    "flows[0].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[0].partitionKey = RANDOM\n"
+	    "flows[0].aggregation = false\n"
 	    "flows[0].maxRecordSizeBytes = 1048576\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
@@ -666,12 +683,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
 	    "flows[0].dataProcessingOptions = (none)\n"
 	    "\n"
-	    "flows[1] (line 5)\n"
+	    "flows[1] (line 7)\n"
 	    "flows[1].filePattern = /b\n"
 	    "flows[1].kinesisStream = k2\n"
 	    "flows[1].awsRegion = us-east-1\n"
 	    "flows[1].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[1].partitionKey = DETERMINISTIC\n"
+	    "flows[1].aggregation = false\n"
 	    "flows[1].maxRecordSizeBytes = 10485760\n"
 	    "flows[1].initialPosition = END_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
@@ -684,12 +702,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].minTimeBetweenFilePollsMillis = 100\n"
 	    "flows[1].dataProcessingOptions = (none)\n"
 	    "\n"
-	    "flows[2] (line 7)\n"
+	    "flows[2] (line 9)\n"
 	    "flows[2].filePattern = /c\n"
 	    "flows[2].kinesisStream = k3\n"
 	    "flows[2].awsRegion = us-east-1\n"
 	    "flows[2].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[2].partitionKey = partitionKey device-7\n"
+	    "flows[2].aggregation = true\n"
 	    "flows[2].maxRecordSizeBytes = 1048576\n"
 	    "flows[2].initialPosition = END_OF_FILE\n"
 	    "flows[2].maxBufferAgeMillis = 60000\n"
@@ -702,12 +721,13 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].minTimeBetweenFilePollsMillis = 100\n"
 	    "flows[2].dataProcessingOptions = SINGLELINE, ADDBRACKETS\n"
 	    "\n"
-	    "flows[3] (line 9)\n"
+	    "flows[3] (line 11)\n"
 	    "flows[3].filePattern = /d\n"
 	    "flows[3].kinesisStream = k4\n"
 	    "flows[3].awsRegion = us-east-1\n"
 	    "flows[3].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[3].partitionKey = partitionKeyField id\n"
+	    "flows[3].aggregation = false\n"
 	    "flows[3].maxRecordSizeBytes = 1048576\n"
 	    "flows[3].initialPosition = END_OF_FILE\n"
 	    "flows[3].maxBufferAgeMillis = 60000\n"
@@ -1799,7 +1819,6 @@ T(conf_other_api_keys_ignored)
 	/* said once in a file, however many flows have it */
 	T_EQ_INT(conf_t_load(&c, workshop), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:2: cloudwatch.emitMetrics: not supported by kagent, ignored\n"
 	    "kagent.conf:9: flows[0].partitionKeyOption: only for a Kinesis (kinesisStream) flow, ignored\n");
 	T_EQ_INT(c.nflows, 2);
 	T_EQ_INT(c.flows[1].api, API_FIREHOSE);
@@ -2362,10 +2381,13 @@ T(conf_cleartext)
 	static const struct conf_t_case cases[] = {
 		{ "{\"firehose.endpoint\": \"http://10.1.2.3\",\n \"allowCleartext\": false,\n" FLOWS "}",
 		  "kagent.conf:1: firehose.endpoint: " CT },
-		{ "{\"allowCleartext\": \"true\",\n \"kinesis.endpoint\": \"http://10.1.2.3\",\n" FLOWS "}",
-		  "kagent.conf:1: allowCleartext: must be true or false\n"
+		{ "{\"allowCleartext\": \"sure\",\n \"kinesis.endpoint\": \"http://10.1.2.3\",\n" FLOWS "}",
+		  "kagent.conf:1: allowCleartext: must be true or false, got \"sure\"\n"
 		  "kagent.conf:2: kinesis.endpoint: " CT },
-		{ "{\"allowCleartext\": 1, " FLOWS "}", "kagent.conf:1: allowCleartext: must be true or false\n" },
+		{ "{\"allowCleartext\": 2, " FLOWS "}", "kagent.conf:1: allowCleartext: must be true or false, got 2\n" },
+		/* the words the other booleans take (the Java agent's) */
+		{ "{\"allowCleartext\": \"no\",\n \"kinesis.endpoint\": \"http://10.1.2.3\",\n" FLOWS "}",
+		  "kagent.conf:2: kinesis.endpoint: " CT },
 		/* a flow's own endpoint; the key in a flow is not the key */
 		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"deliveryStream\": \"s\", \"allowCleartext\": true,\n"
 		  "  \"firehose.endpoint\": \"http://10.1.2.3:80\"},\n"
@@ -2390,8 +2412,8 @@ T(conf_cleartext)
 			t_fail(__FILE__, __LINE__, "%s: \"%s\"", elsewhere[i], conf_t_err);
 		/* allowed, before or after the endpoint, and in a flow */
 		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", "
-		    "\"kinesisStream\": \"k\", \"kinesis.endpoint\": \"%s\"}], \"allowCleartext\": true}", elsewhere[i],
-		    elsewhere[i]);
+		    "\"kinesisStream\": \"k\", \"kinesis.endpoint\": \"%s\"}], \"allowCleartext\": %s}", elsewhere[i],
+		    elsewhere[i], i % 2 ? "true" : "\"Yes\"");
 		if (conf_t_load(&c, text) != 0 || conf_t_err[0] || !c.allow_cleartext || c.flows[0].ep.tls)
 			t_fail(__FILE__, __LINE__, "%s allowed: \"%s\"", elsewhere[i], conf_t_err);
 	}
@@ -2431,4 +2453,61 @@ T(conf_cleartext)
 	rmdir(dir);
 	rmdir(conf_t_dir);
 #undef CT
+}
+
+/* The fleet's keys: statusFile, CloudWatch's, a Kinesis flow's aggregation. */
+T(conf_fleet_keys)
+{
+	static const struct conf_t_case cases[] = {
+#define TOP(k, v) "{\n \"" k "\": " v ",\n" FLOWS "}"
+		{ TOP("cloudwatch.emitMetrics", "\"maybe\""),
+		  "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got \"maybe\"\n" },
+		{ TOP("cloudwatch.emitMetrics", "2"), "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got 2\n" },
+		{ TOP("cloudwatch.emitMetrics", "null"),
+		  "kagent.conf:2: cloudwatch.emitMetrics: must be true or false, got null\n" },
+		{ TOP("cloudwatch.namespace", "\":x\""),
+		  "kagent.conf:2: cloudwatch.namespace: must be 1..255 characters, not only blanks, not starting with ':', "
+		  "got \":x\"\n" },
+		{ TOP("cloudwatch.namespace", "\"   \""),
+		  "kagent.conf:2: cloudwatch.namespace: must be 1..255 characters, not only blanks, not starting with ':', "
+		  "got \"   \"\n" },
+		{ TOP("cloudwatch.deviceId", "\"gw\\u00e9\""),
+		  "kagent.conf:2: cloudwatch.deviceId: must be printable ASCII (CloudWatch takes nothing else)\n" },
+		{ TOP("cloudwatch.deviceId", "\"a\\tb\""),
+		  "kagent.conf:2: cloudwatch.deviceId: must be printable ASCII (CloudWatch takes nothing else)\n" },
+		{ TOP("cloudwatch.metricsBufferTimeMillis", "999"),
+		  "kagent.conf:2: cloudwatch.metricsBufferTimeMillis: must be 1000..3600000, got 999\n" },
+		{ TOP("cloudwatch.endpoint", "\"ftp://x\""),
+		  "kagent.conf:2: cloudwatch.endpoint: unsupported scheme (https:// or http://), got \"ftp://x\"\n" },
+		{ TOP("statusFile", "\"run/kagent.json\""),
+		  "kagent.conf:2: statusFile: must be an absolute path, got \"run/kagent.json\"\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": \"sometimes\"}]}",
+		  "kagent.conf:3: flows[0].aggregation: must be true or false, got \"sometimes\"\n" },
+#undef TOP
+	};
+	struct conf c;
+
+	CONF_T_ERRORS(cases);
+	/* the Java agent's BooleanConverter's words, in any case; "" deviceId: no dimension */
+	T_EQ_INT(conf_t_load(&c, "{\"cloudwatch.emitMetrics\": \"N\", \"cloudwatch.deviceId\": \"\", " FLOWS "}"), 0);
+	T_EQ_INT(c.cw_emit, 0);
+	T_EQ_STR(c.cw_device_id, "");
+	T_EQ_INT(conf_t_load(&c, "{\"cloudwatch.emitMetrics\": \"YES\", " FLOWS "}"), 0);
+	T_EQ_INT(c.cw_emit, 1);
+	T_TRUE(c.cw_device_id == NULL && c.status_file == NULL);
+	T_EQ_STR(c.cw_namespace, "AWSKinesisAgent");
+	T_EQ_INT(c.cw_period_ms, 30000);
+	/* a local endpoint is signed for awsRegion's region */
+	T_EQ_INT(conf_t_load(&c, "{\"awsRegion\": \"ap-south-1\", \"cloudwatch.endpoint\": \"http://127.0.0.1:9\", "
+	    FLOWS "}"), 0);
+	T_EQ_STR(c.cw_region, "ap-south-1");
+	T_EQ_STR(c.cloudwatch.host, "127.0.0.1");
+	T_EQ_INT(c.cloudwatch.port, 9);
+	/* aggregation is a Kinesis flow's */
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n \"aggregation\": true}]}"),
+	    0);
+	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: only for a Kinesis (kinesisStream) flow, ignored\n");
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": 1}]}"),
+	    0);
+	T_EQ_INT(c.flows[0].kpl, 1);
 }
