@@ -132,6 +132,7 @@ def no_core_dumps_as_another_user_and_after_a_reload(tmp):
     with Endpoint(tmp, tls=False) as ep:
         conf = tmp + "/k.conf"
         write_conf(conf, ep, [flow(tmp + "/app*.log")], checkpointFile=tmp + "/ck/checkpoints")
+        os.chown(conf, NOBODY, -1)      # 0600: kagent's user's own
         with Agent(harness.kagent(), conf, user=NOBODY) as ag:
             wait_until(lambda: count(ep) >= 10, 10, msg=ag.stderr())
             with open("/proc/%d/status" % ag.pid) as f:
