@@ -103,6 +103,7 @@ struct conf {
 	const char *kinesis_region;	/* kinesis.region: Kinesis flows' region, else NULL (region) */
 	struct conf_endpoint firehose;	/* firehose.endpoint, else firehose.<region>.amazonaws.com */
 	struct conf_endpoint kinesis;	/* kinesis.endpoint, else kinesis.<its region>.amazonaws.com */
+	int allow_cleartext;		/* kagent: allowCleartext: http:// endpoints off loopback */
 	struct conf_endpoint proxy;	/* proxy, else https_proxy / HTTPS_PROXY; host "" for none */
 	char proxy_auth[256];		/* "Basic <base64 user:password>" from the proxy URL, or "" */
 	const char *no_proxy;		/* no_proxy / NO_PROXY: hosts reached directly, or NULL */
@@ -116,6 +117,8 @@ struct conf {
 	const char *checkpoint_file;	/* checkpointFile */
 	const char *ca_file;		/* kagent: caFile */
 	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis */
+	int log_syslog;			/* kagent: logTarget "syslog" (else "stderr"), or -s */
+	const char *pid_file;		/* kagent: pidFile, or -p; NULL for none */
 	const char *status_file;	/* kagent: statusFile, or NULL */
 	int cw_emit;			/* cloudwatch.emitMetrics */
 	struct conf_endpoint cloudwatch;	/* cloudwatch.endpoint, else monitoring.<region>.amazonaws.com */
@@ -153,6 +156,7 @@ struct conf_reader {
 	size_t flow_objects;	/* flows given, valid or not */
 	const char *config_dir;	/* the main file's configDir, or NULL */
 	int config_dir_line;
+	const char *secret;	/* what of a secret the main file holds ("awsSecretAccessKey"), or NULL */
 };
 
 /* Defaults into c, messages naming name (the main file) where no file is

@@ -28,7 +28,7 @@
 #define CONF_RING_MAX		(64 * 1024 * 1024)
 /* Where kagent's own log goes, for the messages about the Java agent's log.*
  * keys. */
-#define CONF_LOG_TARGET		"stderr"
+#define CONF_LOG_TARGET		"stderr or syslog (-s, logTarget)"
 
 /* Where a key may be (struct conf_key's where, a set). */
 enum {
@@ -189,6 +189,8 @@ conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_durati
  * takes ("true", "yes", "t", "y", "1"; "false", "no", "f", "n", "0", any
  * case): its def the default. */
 conf_read_fn conf_k_bool;
+/* The boolean at token v as conf_k_bool reads it: 1, 0, or -1 if none. */
+int conf_bool(const struct conf_cx *x, int v);
 /* A name CloudWatch takes: printable ASCII, at most max bytes, not only
  * blanks; min 1: not starting with ':' (a namespace).  "" is kept. */
 conf_read_fn conf_k_ascii;
@@ -201,6 +203,11 @@ conf_read_fn conf_k_flows, conf_k_file_pattern, conf_k_stream, conf_k_partition_
 
 /* ---- conf_net.c ---- */
 int conf_region_ok(const char *s, size_t n);
+/* Cleartext: an http:// endpoint ep (value token v) sends the signed
+ * requests and the session token as they are.  Refused, after saying so,
+ * unless its host is loopback or the main file has allowCleartext true:
+ * 0 or -1.  Every key naming an endpoint the agent signs for calls it. */
+int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep);
 conf_read_fn conf_k_region, conf_k_flow_region, conf_k_endpoint, conf_k_flow_endpoint, conf_k_proxy,
     conf_k_credential;
 /* After the top level's keys: its region and endpoints, the proxy from the

@@ -34,6 +34,7 @@ static const struct conf_enum conf_key_options = {
 	"RANDOM or DETERMINISTIC",
 	{ [KINESIS_KEY_RANDOM] = "RANDOM", [KINESIS_KEY_DETERMINISTIC] = "DETERMINISTIC" } };
 static const struct conf_enum conf_overflows = { "\"block\" or \"drop\"", { "block", "drop" } };	/* fifo_drop */
+static const struct conf_enum conf_log_targets = { "\"stderr\" or \"syslog\"", { "stderr", "syslog" } };	/* log_syslog */
 
 /* Why a key kagent knows does nothing. */
 static const char conf_never[] = "not supported by kagent, ignored";
@@ -71,6 +72,8 @@ const struct conf_key conf_keys[] = {
 	    .empty = 1),
 	KEY("kinesis.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, kinesis),
 	    .empty = 1),
+	/* http:// endpoints on hosts other than loopback (conf_cleartext) */
+	KEY("allowCleartext", CONF_BOOL, CONF_TOP, 0, 1, 0, NULL, C(allow_cleartext), .print = 1),
 	KEY("proxy", CONF_PROXY, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("resolvConf", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_RESOLV_CONF, CP(resolv_conf)),
 	/* kagent -t prints these (.print), in this order */
@@ -87,6 +90,9 @@ const struct conf_key conf_keys[] = {
 	KEY("shutdownTimeoutMillis", CONF_INT, CONF_TOP, 0, 600000, 5000, NULL, C(shutdown_timeout_ms), .print = 1),
 	/* milliseconds, or "300s", "5m", "1h"; 0 is off */
 	KEY("sendFailureTimeout", CONF_DURATION, CONF_TOP, 0, 7 * 86400000, 0, NULL, C(send_failure_timeout_ms)),
+	/* what -s and -p give, which win (main.c) */
+	KEY("logTarget", CONF_ENUM, CONF_TOP, 0, 0, 0, &conf_log_targets, C(log_syslog), .print = 1),
+	KEY("pidFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(pid_file), .print = 1),
 	KEY("statusFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(status_file), .print = 1),
 	/* the Java agent's (AgentConfiguration): on by default, every 30 s */
 	KEY("cloudwatch.emitMetrics", CONF_BOOL, CONF_TOP, 0, 0, 1, NULL, C(cw_emit), .print = 1),

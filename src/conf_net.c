@@ -194,6 +194,45 @@ static void conf_region_from(struct conf_cx *x, const struct conf_endpoint *ep, 
 
 /* ---- endpoints ----------------------------------------------------------- */
 
+/* 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or localhost: what is sent
+ * there does not leave the machine. */
+static int conf_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)(void *)a))
+		return a[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK((struct in6_addr *)(void *)a);
+}
+
+/* allowCleartext: in the main file, looked up there, since it may come
+ * after the endpoint; in a configDir file (which cannot set it), the main
+ * file's. */
+static int conf_cleartext_allowed(const struct conf_cx *x)
+{
+	int v;
+
+	if (x->r->files > 1)
+		return x->c->allow_cleartext;
+	v = json_get(x->js, x->t, 0, "allowCleartext");
+	return v >= 0 && conf_bool(x, v) == 1;
+}
+
+int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep)
+{
+	if (ep->tls || conf_loopback(ep->host) || conf_cleartext_allowed(x))
+		return 0;
+	conf_bad(x, v, "http:// to a host other than loopback would send the signed requests and any session token "
+	    "unencrypted: use https://, or allow it with \"allowCleartext\": true");
+	return -1;
+}
+
 /* "" is the default (a flow's; the top level's never get here with ""). */
 static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 {
@@ -207,7 +246,7 @@ static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 		conf_bad(x, v, "%s, got \"%.*s\"", why, CONF_SHOWN(x, v));
 		return -1;
 	}
-	return 0;
+	return conf_cleartext(x, v, ep);
 }
 
 int conf_k_endpoint(struct conf_cx *x, const struct conf_key *k, int v, void *base)
@@ -364,6 +403,8 @@ int conf_k_proxy(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 		conf_bad(x, v, "%s", why);
 		return -1;
 	}
+	if (((struct conf *)base)->proxy_auth[0] && !x->r->secret)
+		x->r->secret = "the proxy's password";
 	return 0;
 }
 
@@ -405,6 +446,8 @@ int conf_k_credential(struct conf_cx *x, const struct conf_key *k, int v, void *
 		return -1;
 	}
 	conf_put_ptr(base, k, s);
+	if (strcmp(k->name, "awsAccessKeyId") != 0 && !x->r->secret)	/* the key id alone signs nothing */
+		x->r->secret = k->name;
 	return 0;
 }
 

@@ -219,7 +219,7 @@ int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *ba
 	return 0;
 }
 
-int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+int conf_bool(const struct conf_cx *x, int v)
 {
 	static const char *const yes[] = { "true", "yes", "t", "y", "1" }, *const no[] = { "false", "no", "f", "n", "0" };
 	const char *s = x->js + x->t[v].start;
@@ -227,15 +227,22 @@ int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 
 	if (x->t[v].type == JSMN_PRIMITIVE || x->t[v].type == JSMN_STRING)
 		for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-			if ((size_t)n == strlen(yes[i]) && !strncasecmp(s, yes[i], (size_t)n)) {
-				conf_put_int(base, k, 1);
+			if ((size_t)n == strlen(yes[i]) && !strncasecmp(s, yes[i], (size_t)n))
+				return 1;
+			if ((size_t)n == strlen(no[i]) && !strncasecmp(s, no[i], (size_t)n))
 				return 0;
-			}
-			if ((size_t)n == strlen(no[i]) && !strncasecmp(s, no[i], (size_t)n)) {
-				conf_put_int(base, k, 0);
-				return 0;
-			}
 		}
+	return -1;
+}
+
+int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	int b = conf_bool(x, v);
+
+	if (b >= 0) {
+		conf_put_int(base, k, b);
+		return 0;
+	}
 	conf_bad(x, v, "must be true or false, got %s%.*s%s", x->t[v].type == JSMN_STRING ? "\"" : "",
 	    CONF_SHOWN(x, v), x->t[v].type == JSMN_STRING ? "\"" : "");
 	return -1;

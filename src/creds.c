@@ -469,27 +469,6 @@ static void fetch_step(struct creds *cr, struct creds_src *s, int64_t now, int64
 
 /* ---- start-up ---- */
 
-static size_t fetch_memory(const struct conf *c, enum creds_kind kind, int tls)
-{
-	size_t req = kind == CREDS_STS ? CREDS_HEAD_MAX + sts_body_max(c->role_arn, c->external_id) : 1024;
-
-	return sizeof(struct creds_fetch) + req + (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) +
-						   sizeof(br_x509_minimal_context) : 2 * NET_PLAIN_BUF);
-}
-
-size_t creds_memory(const struct conf *c)
-{
-	size_t m = 0;
-
-	if (c->creds_base == CONF_CREDS_SHARED)
-		m += sizeof(struct creds_file);
-	if (c->creds_base == CONF_CREDS_IOT)
-		m += fetch_memory(c, CREDS_IOT, 1) + TLS_MAX_CHAIN * sizeof(br_x509_certificate);
-	if (c->role_arn)
-		m += fetch_memory(c, CREDS_STS, c->sts.tls);
-	return m;
-}
-
 static struct creds_src *add(struct creds *cr, enum creds_kind kind, const char *name)
 {
 	struct creds_src *s = &cr->src[cr->n++];

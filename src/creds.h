@@ -108,8 +108,6 @@ struct creds {
 	uint64_t seed, draws;		/* the jitter of retries */
 };
 
-/* Bytes of arena memory the sources of c take (kagent -t). */
-size_t creds_memory(const struct conf *c);
 /* Start-up: the chain c asks for, its buffers from the arena; the
  * certificate and key of iot.certFile and iot.keyFile loaded, and
  * iot.caFile's anchors unless it is caFile (ta, already loaded: ta->n may

@@ -167,16 +167,6 @@ struct cw {
 	int failing;
 };
 
-size_t cw_memory(const struct conf *c)
-{
-	if (!c->cw_emit)
-		return 0;
-	return sizeof(struct cw) + c->nflows * (sizeof(struct cw_flow_period) + 2 * sizeof(uint64_t)) +
-	       cw_body_max(c->nflows) + CW_ANSWER_MAX +
-	       (c->cloudwatch.tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
-				  : 2 * NET_PLAIN_BUF);
-}
-
 /* The host name, or "" if there is none that CloudWatch takes. */
 static void host_name(char *out, size_t cap)
 {

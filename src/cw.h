@@ -73,8 +73,6 @@ struct cw;
 struct creds;
 struct cw *cw_init(const struct conf *c, struct flow *flows, size_t nflows, const struct tls_anchors *ta,
 		   struct creds *cr, int64_t now, char *err, size_t errcap);
-/* Bytes of memory cw_init takes (kagent -t). */
-size_t cw_memory(const struct conf *c);
 /* Work that needs no poll event: a period's call when it is due (stopping:
  * the last period at once), timeouts.  Returns when to be called again. */
 int64_t cw_step(struct cw *cw, int64_t now, int64_t wall, int stopping);

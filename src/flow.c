@@ -34,17 +34,6 @@ static size_t ntoks(const struct conf_flow *cf) { return 64 + cf->max_buffer_rec
 /* Record slots: a round's records, and as many again to read into meanwhile. */
 static size_t slots(const struct conf_flow *cf) { return (cf->max_inflight + 1) * cf->max_buffer_records; }
 
-size_t flow_memory(const struct conf_flow *cf, int tls)
-{
-	/* each request: its state, its answer buffer, its connection */
-	size_t req = sizeof(struct flow_req) + resp_cap(cf) +
-		     (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
-			  : 2 * NET_PLAIN_BUF);
-
-	return cf->ring_bytes + slots(cf) * sizeof(struct rec) + ntoks(cf) * sizeof(jsmntok_t) + sizeof(struct flow) +
-	       cf->max_inflight * req;
-}
-
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
 	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
 	      size_t errcap)

@@ -117,8 +117,6 @@ struct flow_counters {
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
 	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
 	      size_t errcap);
-/* Bytes of memory the flow takes for settings cf (for kagent -t). */
-size_t flow_memory(const struct conf_flow *cf, int tls);
 /* Work that needs no poll event: reading the files (if reading), applying
  * timeouts, releasing what was accepted, starting a round.  now: monotonic
  * ms; wall: ms since 1970 by the system clock (signatures, processors).

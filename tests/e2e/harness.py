@@ -569,7 +569,8 @@ def write_conf(path, endpoint, flows, **top):
         else:
             conf[k] = v
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
+    # 0600, as make install and the packages leave it: it holds a secret
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         json.dump(conf, f, indent=2)
         f.write("\n")
     os.replace(tmp, path)

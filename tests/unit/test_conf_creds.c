@@ -44,7 +44,7 @@ static const char *cc_print(const struct conf *c)
 	conf_print(c, f);
 	fclose(f);
 	out[sizeof out - 1] = 0;
-	if (!(a = strstr(out, "credentials = ")) || !(b = strstr(a, "\ncaFile = ")))
+	if (!(a = strstr(out, "credentials = ")) || !(b = strstr(a, "\nallowCleartext = ")))
 		return "";
 	b[1] = 0;
 	return a;
