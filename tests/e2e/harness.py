@@ -404,7 +404,7 @@ class Endpoint:
             return f.read()
 
 class Service:
-    """A server of tools/ (sts.py, iotcreds.py) as a subprocess, started
+    """A server of tools/ (sts.py, iotcreds.py, proxy.py, dnsserver.py) as a subprocess, started
     with args (a list) plus --port, --ready-file and --log; ready once it
     wrote its port.  Use as a context manager; port=P restarts it where it
     was."""
