@@ -275,6 +275,22 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 	return failed;
 }
 
+size_t firehose_entries(const struct ring *r, uint64_t first, uint64_t end, size_t agg)
+{
+	size_t n = 0, bytes;
+	uint64_t i = first;
+
+	while (i < end) {
+		if (ring_rec(r, i)->acked) {
+			i++;
+			continue;
+		}
+		i = group(r, i, end, agg, &bytes);
+		n++;
+	}
+	return n;
+}
+
 int firehose_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end)
 {
 	if (!json_key_zero(body, len, "FailedPutCount"))

@@ -64,6 +64,14 @@ enum firehose_class firehose_error(int status, const char *body, size_t len, con
 long firehose_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
 		    struct ring *r, uint64_t first, uint64_t end, size_t agg, char *code, size_t codecap);
 /* For an answer too long to keep whole: if its start says "FailedPutCount":0,
- * marks every record of [first, end) acked and returns 1; else 0. */
+ * marks every record of [first, end) acked and returns 1; else 0.  The
+ * caller also checks, in the whole answer, that FIREHOSE_FAILED_KEY is not
+ * there and FIREHOSE_OK_KEY is there firehose_entries() times. */
 int firehose_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end);
+/* The entries of an answer to the records of [first, end) not acked: one
+ * per Firehose record sent (a group, with aggregation). */
+size_t firehose_entries(const struct ring *r, uint64_t first, uint64_t end, size_t agg);
+/* A failed entry's key and a success's, as they appear in an answer. */
+#define FIREHOSE_FAILED_KEY "\"ErrorCode\""
+#define FIREHOSE_OK_KEY "\"RecordId\""
 #endif

@@ -27,6 +27,7 @@
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
+#define RESP_MAX_FACTOR 8	/* an answer longer than this many answer buffers is refused: 4 KB an entry */
 
 enum { CLASS_OK = -1, CLASS_NETWORK = 100 };
 
@@ -456,8 +457,12 @@ static void answered(struct flow *f, struct flow_req *q, int64_t now)
 	size_t before = 0;
 	for (uint64_t i = q->from; i < q->to; i++)
 		before += !ring_rec(&f->ring, i)->acked;
-	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
-		bad = (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
+	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken, and
+				 * its whole holds no failure and one success an entry */
+		bad = r->needle_count[0] == 0 &&
+		      r->needle_count[1] == (kinesis(f) ? before : firehose_entries(&f->ring, q->from, q->to,
+										    f->cf->aggregate_bytes)) &&
+		      (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
 										  q->from, q->to) ? 0 : -1;
 	else
 		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
@@ -666,6 +671,9 @@ static void pump(struct flow *f, struct flow_req *q, int64_t now)
 		if (q->head_off == q->head_len && q->body_off == q->body_len) {
 			net_flush(&q->net);
 			http_resp_init(&q->resp, q->resp_body, f->resp_cap);
+			q->resp.body_max = RESP_MAX_FACTOR * f->resp_cap;
+			q->resp.needle[0] = kinesis(f) ? KINESIS_FAILED_KEY : FIREHOSE_FAILED_KEY;
+			q->resp.needle[1] = kinesis(f) ? KINESIS_OK_KEY : FIREHOSE_OK_KEY;
 			q->state = REQ_RECEIVING;
 			f->st.bytes_sent += q->head_len + q->body_len;
 		}

@@ -744,6 +744,24 @@ T(firehose_all_accepted_start)
 	T_EQ_INT(acked_mask(r), 0x1f);
 }
 
+/* The entries an answer has: one per record, or per group with aggregation;
+ * records acked before have none. */
+T(firehose_entries_of_an_answer)
+{
+	struct ring *r = load5();
+
+	T_EQ_INT(firehose_entries(r, r->rtail, r->rhead, 0), 5);
+	T_EQ_INT(firehose_entries(r, r->rtail + 1, r->rtail + 4, 0), 3);
+	/* records of 3 bytes ("r0\n"), two a group at 6 */
+	T_EQ_INT(firehose_entries(r, r->rtail, r->rhead, 6), 3);
+	T_EQ_INT(firehose_entries(r, r->rtail, r->rhead, 1000), 1);
+	ring_rec(r, r->rtail + 2)->acked = 1;
+	T_EQ_INT(firehose_entries(r, r->rtail, r->rhead, 0), 4);
+	T_EQ_INT(firehose_entries(r, r->rtail, r->rhead, 6), 2);
+	T_EQ_INT(firehose_entries(r, r->rtail + 2, r->rtail + 3, 0), 0);
+	T_EQ_INT(firehose_entries(r, r->rtail, r->rtail, 0), 0);
+}
+
 /* --- errors --- */
 
 struct ecase {
