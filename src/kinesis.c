@@ -475,8 +475,8 @@ int kinesis_throttled(const char *code)
 	return listed(code, slow, sizeof slow / sizeof *slow);
 }
 
-/* 1 if token t is the whole number want. */
-static int count_is(const char *js, const jsmntok_t *t, long want)
+/* 1 if token t is a whole number no greater than most. */
+static int count_at_most(const char *js, const jsmntok_t *t, long most)
 {
 	long v = 0;
 
@@ -487,7 +487,7 @@ static int count_is(const char *js, const jsmntok_t *t, long want)
 			return 0;
 		v = v * 10 + (js[i] - '0');
 	}
-	return v == want;
+	return v <= most;
 }
 
 static int is_str(const char *js, const jsmntok_t *t, int obj, const char *key)
@@ -526,9 +526,12 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks,
 		else if (!is_str(body, t, e, "SequenceNumber") || !is_str(body, t, e, "ShardId"))
 			return -1;
 	}
-	/* the model has it optional; when there, it must agree */
+	/* the model has it optional.  When it says more failed than the
+	 * entries do, which records failed cannot be told; when fewer, the
+	 * entries say which (as Firehose's are read, whatever FailedPutCount
+	 * says), so the records they accepted are not sent twice. */
 	count = json_get(body, t, 0, "FailedRecordCount");
-	if (count > 0 && !count_is(body, &t[count], failed))
+	if (count > 0 && !count_at_most(body, &t[count], failed))
 		return -1;
 	failed = 0;
 	uint64_t i = first;

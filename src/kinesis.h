@@ -121,12 +121,18 @@ int kinesis_throttled(const char *code);
  * ErrorCode in code), or -1 if the answer is malformed or does not match the
  * request (then nothing is marked): an entry count other than the records
  * sent, an entry that is neither a failure (ErrorCode) nor a success
- * (SequenceNumber and ShardId), a FailedRecordCount that is not the number
- * of failures. */
+ * (SequenceNumber and ShardId), a FailedRecordCount that is not a number or
+ * is more than the entries that failed (one below them is taken as a lie
+ * the entries correct). */
 long kinesis_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks,
 		   struct ring *r, uint64_t first, uint64_t end, char *code, size_t codecap);
 /* For an answer too long to keep whole: if its start says
  * "FailedRecordCount":0, marks every record of [first, end) acked and
- * returns 1; else 0. */
+ * returns 1; else 0.  The caller also checks, in the whole answer, that
+ * KINESIS_FAILED_KEY is not there and KINESIS_OK_KEY is there once a record
+ * sent. */
 int kinesis_all_accepted(const char *body, size_t len, struct ring *r, uint64_t first, uint64_t end);
+/* A failed entry's key and a success's, as they appear in an answer. */
+#define KINESIS_FAILED_KEY "\"ErrorCode\""
+#define KINESIS_OK_KEY "\"SequenceNumber\""
 #endif
