@@ -1,13 +1,14 @@
 /* libFuzzer target: a hostile answer, from the socket to the records.  The
  * first byte of the input gives the size of the pieces the bytes arrive in
- * (1..64) and the aggregation limit (0 or 10 bytes: two records); the rest is what the
- * server sends.  It goes through the HTTP parser piece by piece (and an EOF
+ * (1..64), the aggregation limit (0 or 10 bytes: two records) and the bound
+ * on the body (none, or 4096 bytes); the rest is what the server sends.  It goes through the HTTP parser piece by piece (and an EOF
  * at the end); a complete answer is classified as an error on both APIs and
  * applied to a batch of 8 records (2 of them acked before) on both APIs.
  * Checks: nothing allocated; a result the callers can trust (-1, or a
  * failure count no larger than the records sent); -1 marks nothing; a
  * record acked before stays acked; the error code and message are
- * NUL-terminated within their buffers. */
+ * NUL-terminated within their buffers; a body within its bound; the
+ * needles counted as often as they occur in a body kept whole. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +48,17 @@ static void fz_reset(void)
 		ring_rec(&fz_ring, i)->acked = (i - fz_ring.rtail) % 4 == 1;
 }
 
+/* Occurrences of nd in s (n bytes), overlapping ones included. */
+static uint64_t fz_occurs(const char *s, size_t n, const char *nd)
+{
+	size_t m = strlen(nd);
+	uint64_t c = 0;
+
+	for (size_t i = 0; i + m <= n; i++)
+		c += memcmp(s + i, nd, m) == 0;
+	return c;
+}
+
 /* apply's result against the ring's flags. */
 static void fz_check(long bad)
 {
@@ -83,6 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	fz_loop = 1;
 	http_resp_init(&r, fz_body, sizeof fz_body);
+	r.body_max = data[-1] & 128 ? 4096 : 0;
+	r.needle[0] = FIREHOSE_FAILED_KEY;
+	r.needle[1] = KINESIS_OK_KEY;
 	while (st == HTTP_MORE && at < size) {
 		size_t n = size - at < piece ? size - at : piece;
 		st = http_resp_feed(&r, (const char *)data + at, n, &used);
@@ -96,6 +111,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		st = http_resp_eof(&r);
 	if (st == HTTP_DONE) {
 		if (r.body_len >= sizeof fz_body || r.body[r.body_len] != 0)
+			abort();
+		if (r.body_max && r.body_bytes > r.body_max)
+			abort();
+		if (!r.body_truncated && (r.needle_count[0] != fz_occurs(r.body, r.body_len, r.needle[0]) ||
+					  r.needle_count[1] != fz_occurs(r.body, r.body_len, r.needle[1])))
 			abort();
 		firehose_error(r.status, r.body, r.body_len, r.error_type, code, sizeof code, msg, sizeof msg);
 		if (strnlen(code, sizeof code) == sizeof code || strnlen(msg, sizeof msg) == sizeof msg)
