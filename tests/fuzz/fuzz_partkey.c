@@ -68,30 +68,6 @@ static int jp_hex4(struct jp *p, unsigned long *u)
 	return 0;
 }
 
-static size_t jp_utf8(unsigned long u, uint8_t *b)
-{
-	if (u < 0x80) {
-		b[0] = (uint8_t)u;
-		return 1;
-	}
-	if (u < 0x800) {
-		b[0] = (uint8_t)(0xc0 | u >> 6);
-		b[1] = (uint8_t)(0x80 | (u & 0x3f));
-		return 2;
-	}
-	if (u < 0x10000) {
-		b[0] = (uint8_t)(0xe0 | u >> 12);
-		b[1] = (uint8_t)(0x80 | (u >> 6 & 0x3f));
-		b[2] = (uint8_t)(0x80 | (u & 0x3f));
-		return 3;
-	}
-	b[0] = (uint8_t)(0xf0 | u >> 18);
-	b[1] = (uint8_t)(0x80 | (u >> 12 & 0x3f));
-	b[2] = (uint8_t)(0x80 | (u >> 6 & 0x3f));
-	b[3] = (uint8_t)(0x80 | (u & 0x3f));
-	return 4;
-}
-
 /* A string at p->i (its opening quote), decoded into out (at most cap bytes
  * kept); its whole decoded length in *len.  0, or -1 if it is none. */
 static int jp_string(struct jp *p, uint8_t *out, size_t cap, size_t *len)
@@ -102,7 +78,7 @@ static int jp_string(struct jp *p, uint8_t *out, size_t cap, size_t *len)
 		return -1;
 	p->i++;
 	for (;;) {
-		uint8_t b[4];
+		char b[4];
 		size_t k;
 		unsigned long u, lo;
 		if (p->i >= p->n)
@@ -113,7 +89,7 @@ static int jp_string(struct jp *p, uint8_t *out, size_t cap, size_t *len)
 		if (c == '"')
 			break;
 		if (c != '\\') {
-			b[0] = (uint8_t)c;
+			b[0] = (char)c;
 			k = 1;
 		} else {
 			if (p->i >= p->n)
@@ -141,11 +117,11 @@ static int jp_string(struct jp *p, uint8_t *out, size_t cap, size_t *len)
 			default:
 				return -1;
 			}
-			k = jp_utf8(u, b);
+			k = json_utf8_encode(b, u);	/* tested on its own (test_json.c) */
 		}
 		for (size_t j = 0; j < k; j++, n++)
 			if (out && n < cap)
-				out[n] = b[j];
+				out[n] = (uint8_t)b[j];
 	}
 	*len = n;
 	return 0;
