@@ -117,7 +117,7 @@ static int jp_string(struct jp *p, uint8_t *out, size_t cap, size_t *len)
 			default:
 				return -1;
 			}
-			k = json_utf8_encode(b, u);	/* tested on its own (test_json.c) */
+			k = json_utf8_encode(b, u);	/* tested on its own: json_utf8_encode_edges */
 		}
 		for (size_t j = 0; j < k; j++, n++)
 			if (out && n < cap)
