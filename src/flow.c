@@ -457,14 +457,15 @@ static void answered(struct flow *f, struct flow_req *q, int64_t now)
 	size_t before = 0;
 	for (uint64_t i = q->from; i < q->to; i++)
 		before += !ring_rec(&f->ring, i)->acked;
-	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken, and
-				 * its whole holds no failure and one success an entry */
-		bad = r->needle_count[0] == 0 &&
-		      r->needle_count[1] == (kinesis(f) ? before : firehose_entries(&f->ring, q->from, q->to,
-										    f->cf->aggregate_bytes)) &&
+	if (r->body_truncated) {
+		/* longer than any answer seen: enough if its start says all were
+		 * taken, and its whole holds no failure and one success an entry */
+		size_t entries = kinesis(f) ? before :
+				 firehose_entries(&f->ring, q->from, q->to, f->cf->aggregate_bytes);
+		bad = r->needle_count[0] == 0 && r->needle_count[1] == entries &&
 		      (kinesis(f) ? kinesis_all_accepted : firehose_all_accepted)(r->body, r->body_len, &f->ring,
 										  q->from, q->to) ? 0 : -1;
-	else
+	} else
 		bad = kinesis(f) ? kinesis_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
 						 code, sizeof code) :
 				   firehose_apply(r->body, r->body_len, f->toks, f->ntoks, &f->ring, q->from, q->to,
