@@ -152,6 +152,7 @@ MALFORMED = r": delivery failing \(malformed answer: HTTP 200 with a body that d
 for _m, _said in (("headers-2mb", NET % "too many headers"),
                   ("header-line-1mb", NET % "headers too long"),
                   ("endless-chunked", NET % "answer too long"),
+                  ("endless-interim", NET % r"too many interim \(1xx\) answers"),
                   ("garbage-status", NET % "bad status line"),
                   ("invalid-json", MALFORMED),
                   ("terabyte-length", NET % "answer too long"),
