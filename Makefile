@@ -3,7 +3,7 @@
 #   make CROSS=arm-linux-musleabihf-     ARMv7  -> build/arm-linux-musleabihf/kagent
 #   make CROSS=mipsel-linux-musl-        MIPS   -> build/mipsel-linux-musl/kagent
 #   make test [CROSS=...]                unit tests (under qemu for CROSS), then end-to-end on the host
-#   make demo | size | bench | fuzz | clean
+#   make demo | size | bench | soak | fuzz | clean
 
 CROSS    ?=
 VERSION  := 0.1.0
@@ -181,9 +181,14 @@ demo: deps
 bench: $(BIN)
 	@python3 tools/bench.py $(BIN)
 
+# Minutes, not in CI: a million records through faults and rotations; RSS,
+# descriptors and checkpoint writes stay flat, every record arrives.
+soak: $(B)/kagent-allocs
+	@python3 tools/soak.py $(B)
+
 clean:
 	rm -rf build/host build/*-linux-* kagent
 
-.PHONY: all test check deps size demo bench clean fuzz fuzzdeps fuzzrun FORCE
+.PHONY: all test check deps size demo bench soak clean fuzz fuzzdeps fuzzrun FORCE
 # keep generated sources: they are rewritten only when they change
 .SECONDARY:
