@@ -149,7 +149,7 @@ HOSTILE = {
     "header-line-1mb": "503 with one header line of 1 MiB",
     "endless-chunked": "200, chunked, a body that starts as an all-accepted answer and never ends",
     "endless-interim": "'HTTP/1.1 100 Continue' answers, one after another, without end",
-    "trickle": "503 whose head comes at once and whose body comes one byte every 0.1 s",
+    "trickle": "503 whose head comes at once and whose body comes one byte every 0.2 s (12.4 s)",
     "garbage-status": "a status line that is not one ('HTTP/1.1 OK 200'), then the connection closes",
     "invalid-json": "200 whose body is an all-accepted answer cut short (not JSON)",
     "terabyte-length": "200 with Content-Length: 1099511627776, the start of an all-accepted body, "
@@ -1334,7 +1334,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.send_raw(b"HTTP/1.1 503 Service Unavailable\r\n" + ctype +
                              b"Content-Length: %d\r\n\r\n" % len(unavailable)):
                 for i in range(len(unavailable)):
-                    time.sleep(0.1)
+                    time.sleep(0.2)
                     if not self.send_raw(unavailable[i:i + 1]):
                         break
         elif mode in ("invalid-json", "more-results", "many-results"):
