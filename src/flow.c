@@ -23,6 +23,7 @@
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
+#define RESP_MAX_FACTOR 8	/* an answer longer than this many answer buffers is refused: 4 KB an entry */
 
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */
@@ -361,6 +362,9 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 		if (q->head_off == q->head_len && q->body_off == q->body_len) {
 			net_flush(&q->net);
 			http_resp_init(&q->resp, q->resp_body, f->resp_cap);
+			q->resp.body_max = RESP_MAX_FACTOR * f->resp_cap;
+			q->resp.needle[0] = f->api->failed_key;
+			q->resp.needle[1] = f->api->ok_key;
 			q->state = REQ_RECEIVING;
 			f->bytes_sent += q->head_len + q->body_len;
 		}
