@@ -31,6 +31,15 @@
 #define KINESIS_MAX_KEY_ESC (6 * KINESIS_MAX_KEY_CHARS)	/* JSON-escaped: \u00XX a unit */
 #define KINESIS_MAX_STREAM_NAME 128		/* StreamName: [a-zA-Z0-9_.-]{1,128} (model) */
 
+/* ---- Amazon CloudWatch: PutMetricData (service model cloudwatch-service-2.json,
+ * its documentation and the shapes') ---- */
+#define CW_MAX_METRICS_PER_CALL 1000		/* MetricData: "no more than 1000 metrics per call" */
+#define CW_MAX_DIMENSIONS 30			/* Dimensions: max 30 */
+#define CW_MAX_NAME 255				/* Namespace, MetricName, DimensionName: 1..255 */
+#define CW_MAX_DIMENSION_VALUE 1024		/* DimensionValue: 1..1024 */
+#define CW_MAX_VALUE_LOG2 360			/* a value within -2^360..2^360, not NaN or infinite */
+#define CW_MAX_CALL_BYTES (1024 * 1024)	/* "limited to 1 MB in size for HTTP POST requests" */
+
 /* The request limit for a stream whose records may be max_record bytes. */
 static inline size_t kinesis_max_batch_bytes(size_t max_record)
 {

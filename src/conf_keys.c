@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "ckpt.h"
 #include "conf_impl.h"
 #include "kinesis.h"
 
 #define CONF_DEFAULT_CHECKPOINTS	"/var/lib/kagent/checkpoints"
 #define CONF_DEFAULT_CA_FILE		"/etc/ssl/certs/ca-certificates.crt"
 #define CONF_DEFAULT_RESOLV_CONF	"/etc/resolv.conf"
+#define CONF_DEFAULT_CW_NAMESPACE	"AWSKinesisAgent"	/* the Java agent's CW_DEFAULT_NAMESPACE */
 
 /* A row: KEY(name, kind, where, min, max, default, arg, field...).  The
  * field is C(f) or CP(f) in struct conf, F(f) or FP(f) in struct
@@ -32,6 +34,7 @@ static const struct conf_enum conf_key_options = {
 	"RANDOM or DETERMINISTIC",
 	{ [KINESIS_KEY_RANDOM] = "RANDOM", [KINESIS_KEY_DETERMINISTIC] = "DETERMINISTIC" } };
 static const struct conf_enum conf_overflows = { "\"block\" or \"drop\"", { "block", "drop" } };	/* fifo_drop */
+static const struct conf_enum conf_log_targets = { "\"stderr\" or \"syslog\"", { "stderr", "syslog" } };	/* log_syslog */
 
 /* Why a key kagent knows does nothing. */
 static const char conf_never[] = "not supported by kagent, ignored";
@@ -45,6 +48,22 @@ const struct conf_key conf_keys[] = {
 	KEY("awsAccessKeyId", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(access_key_id), .empty = 1),
 	KEY("awsSecretAccessKey", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(secret_access_key), .empty = 1),
 	KEY("awsSessionToken", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(session_token), .empty = 1),
+	/* the shared credentials file (conf_net.c: which credentials win) */
+	KEY("awsCredentialsFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(creds_file)),
+	KEY("awsProfile", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_PROFILE, NULL, CP(profile)),
+	/* STS AssumeRole: the Java agent's keys, and the model's ranges (sts-service-2.json) */
+	KEY("assumeRoleARN", CONF_NAME, CONF_TOP, 20, 2048, CONF_CHARS_PRINTABLE, NULL, CP(role_arn), .empty = 1),
+	KEY("assumeRoleExternalId", CONF_NAME, CONF_TOP, 2, 1224, CONF_CHARS_EXTERNAL_ID, NULL, CP(external_id),
+	    .empty = 1),
+	KEY("assumeRoleDurationSeconds", CONF_INT, CONF_TOP, 900, 43200, 3600, NULL, C(role_duration_s)),
+	KEY("sts.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, sts), .empty = 1),
+	/* the AWS IoT credentials provider; the names' ranges are IoT's (CreateRoleAlias, CreateThing) */
+	KEY("iot.credentialsEndpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, iot)),
+	KEY("iot.roleAlias", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_ROLE_ALIAS, NULL, CP(iot_role_alias)),
+	KEY("iot.thingName", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_THING, NULL, CP(iot_thing)),
+	KEY("iot.certFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_cert)),
+	KEY("iot.keyFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_key)),
+	KEY("iot.caFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_ca)),
 	KEY("awsRegion", CONF_REGION, CONF_TOP, 0, 0, 0, NULL, CP(region)),
 	/* the Java agent's (2.0.3 on): the region of its Kinesis client */
 	KEY("kinesis.region", CONF_REGION, CONF_TOP, 0, 0, 0, NULL, CP(kinesis_region), .empty = 1),
@@ -53,11 +72,14 @@ const struct conf_key conf_keys[] = {
 	    .empty = 1),
 	KEY("kinesis.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, kinesis),
 	    .empty = 1),
+	/* http:// endpoints on hosts other than loopback (conf_cleartext) */
+	KEY("allowCleartext", CONF_BOOL, CONF_TOP, 0, 1, 0, NULL, C(allow_cleartext), .print = 1),
 	KEY("proxy", CONF_PROXY, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("resolvConf", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_RESOLV_CONF, CP(resolv_conf)),
 	/* kagent -t prints these (.print), in this order */
 	KEY("caFile", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_CA_FILE, CP(ca_file), .print = 1),
-	KEY("checkpointFile", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_CHECKPOINTS, CP(checkpoint_file), .print = 1),
+	/* max: with its NUL; its temporary name must fit in CKPT_FILE_MAX too */
+	KEY("checkpointFile", CONF_PATH, CONF_TOP, 0, CKPT_FILE_MAX, 0, CONF_DEFAULT_CHECKPOINTS, CP(checkpoint_file), .print = 1),
 	KEY("checkpointIntervalMillis", CONF_INT, CONF_TOP, 0, 3600000, 1000, NULL, C(checkpoint_interval_ms),
 	    .print = 1),
 	KEY("connectionTimeoutMillis", CONF_INT, CONF_TOP, 100, 600000, 10000, NULL, C(connect_timeout_ms), .print = 1),
@@ -68,6 +90,21 @@ const struct conf_key conf_keys[] = {
 	KEY("shutdownTimeoutMillis", CONF_INT, CONF_TOP, 0, 600000, 5000, NULL, C(shutdown_timeout_ms), .print = 1),
 	/* milliseconds, or "300s", "5m", "1h"; 0 is off */
 	KEY("sendFailureTimeout", CONF_DURATION, CONF_TOP, 0, 7 * 86400000, 0, NULL, C(send_failure_timeout_ms)),
+	/* what -s and -p give, which win (main.c) */
+	KEY("logTarget", CONF_ENUM, CONF_TOP, 0, 0, 0, &conf_log_targets, C(log_syslog), .print = 1),
+	KEY("pidFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(pid_file), .print = 1),
+	KEY("statusFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(status_file), .print = 1),
+	/* the Java agent's (AgentConfiguration): on by default, every 30 s */
+	KEY("cloudwatch.emitMetrics", CONF_BOOL, CONF_TOP, 0, 0, 1, NULL, C(cw_emit), .print = 1),
+	KEY("cloudwatch.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, cloudwatch),
+	    .empty = 1),
+	/* min 1: may not start with ':' (model: Namespace [^:].*); max: the model's length */
+	KEY("cloudwatch.namespace", CONF_ASCII, CONF_TOP, 1, 255, 0, CONF_DEFAULT_CW_NAMESPACE, CP(cw_namespace),
+	    .print = 1),
+	KEY("cloudwatch.metricsBufferTimeMillis", CONF_INT, CONF_TOP, 1000, 3600000, 30000, NULL, C(cw_period_ms),
+	    .print = 1),
+	/* NULL: the host name (cw.c); "": no DeviceId dimension */
+	KEY("cloudwatch.deviceId", CONF_ASCII, CONF_TOP, 0, 255, 0, NULL, CP(cw_device_id)),
 	KEY("flows", CONF_FLOWS, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("configDir", CONF_CONFIG_DIR, CONF_TOP, 0, 0, 0, NULL, N),
 
@@ -85,6 +122,7 @@ const struct conf_key conf_keys[] = {
 	KEY("partitionKey", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIXED, 0, 0, NULL, FP(key_arg)),
 	KEY("partitionKeyField", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIELD, 0, 0, NULL, FP(key_arg)),
 	/* kagent -t prints these (.print), in this order */
+	UNUSED("aggregation", CONF_KIN, conf_later),	/* KPL aggregation: issue 15, not yet */
 	KEY("maxRecordSizeBytes", CONF_INT, CONF_KIN, KINESIS_MAX_RECORD_BYTES, KINESIS_MAX_RECORD_BYTES_LARGE,
 	    KINESIS_MAX_RECORD_BYTES, NULL, F(max_record_bytes), .print = 1),
 	/* Firehose flows only */
@@ -109,21 +147,16 @@ const struct conf_key conf_keys[] = {
 	KEY("fileFooterPattern", CONF_PATTERN, CONF_FLOW, 0, 0, 0, NULL, FP(footer)),
 	/* max: its length in bytes */
 	KEY("truncatedRecordTerminator", CONF_TERMINATOR, CONF_FLOW, 0, 64, 0, "\n", FP(terminator)),
+	/* -1, not given: links followed only in directories no one else can write */
+	KEY("followSymlinks", CONF_BOOL, CONF_FLOW, 0, 0, -1, NULL, F(follow_symlinks)),
 	KEY("fifoOverflow", CONF_ENUM, CONF_FLOW, 0, 0, 0, &conf_overflows, F(fifo_drop)),
 	KEY("skipHeaderLines", CONF_INT, CONF_FLOW, 0, 1000000, 0, NULL, F(skip_header_lines)),
 	KEY("dataProcessingOptions", CONF_PROCS, CONF_FLOW, 0, 0, 0, NULL, N),
 
 	/* ---- the Java agent's keys kagent does not use: said once a file ---- */
-	UNUSED("assumeRoleARN", CONF_TOP, conf_later),
-	UNUSED("assumeRoleExternalId", CONF_TOP, conf_later),
-	UNUSED("sts.endpoint", CONF_TOP, conf_later),
 	UNUSED("firehose.region", CONF_TOP, "not read by the Java agent either: the region is awsRegion's (or "
 	    "firehose.endpoint's); ignored"),
-	UNUSED("cloudwatch.emitMetrics", CONF_TOP, conf_never),
-	UNUSED("cloudwatch.endpoint", CONF_TOP, conf_never),
 	UNUSED("cloudwatch.tagInstance", CONF_TOP, conf_never),
-	UNUSED("cloudwatch.metricsBufferTimeMillis", CONF_TOP, conf_never),
-	UNUSED("cloudwatch.namespace", CONF_TOP, conf_never),
 	UNUSED("cloudwatch.metricsQueueSize", CONF_TOP, conf_never),
 	UNUSED("log.level", CONF_TOP, "not used: kagent logs errors, warnings and what it does to " CONF_LOG_TARGET
 	    ", with -v also debug lines; ignored"),
@@ -164,6 +197,8 @@ static conf_read_fn *const conf_kinds[] = {
 	[CONF_ENUM] = conf_k_enum,
 	[CONF_PATTERN] = conf_k_pattern,
 	[CONF_DURATION] = conf_k_duration,
+	[CONF_BOOL] = conf_k_bool,
+	[CONF_ASCII] = conf_k_ascii,
 	[CONF_FLOWS] = conf_k_flows,
 	[CONF_FILE_PATTERN] = conf_k_file_pattern,
 	[CONF_STREAM] = conf_k_stream,
@@ -177,6 +212,7 @@ static conf_read_fn *const conf_kinds[] = {
 	[CONF_PROXY] = conf_k_proxy,
 	[CONF_CREDENTIAL] = conf_k_credential,
 	[CONF_CONFIG_DIR] = conf_k_config_dir,
+	[CONF_NAME] = conf_k_name,
 };
 
 /* ---- the walk ------------------------------------------------------------ */
@@ -295,7 +331,7 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 		if (k->field == CONF_PTR) {
 			const char *s;
 			memcpy(&s, p + k->off, sizeof s);
-			fprintf(out, "%s%s = %s\n", prefix, k->name, s);
+			fprintf(out, "%s%s = %s\n", prefix, k->name, s ? s : "(none)");
 			continue;
 		}
 		if (k->field == CONF_INT64) {
@@ -305,7 +341,9 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 			memcpy(&u, p + k->off, sizeof u);
 			v = u;
 		}
-		if (k->kind == CONF_ENUM)
+		if (k->kind == CONF_BOOL)
+			fprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
+		else if (k->kind == CONF_ENUM)
 			fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
 		else
 			fprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);

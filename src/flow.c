@@ -35,19 +35,9 @@ static size_t ntoks(const struct conf_flow *cf) { return 64 + cf->max_buffer_rec
 /* Record slots: a round's records, and as many again to read into meanwhile. */
 static size_t slots(const struct conf_flow *cf) { return (cf->max_inflight + 1) * cf->max_buffer_records; }
 
-size_t flow_memory(const struct conf_flow *cf, int tls)
-{
-	/* each request: its state, its answer buffer, its connection */
-	size_t req = sizeof(struct flow_req) + resp_cap(cf) +
-		     (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
-			  : 2 * NET_PLAIN_BUF);
-
-	return cf->ring_bytes + slots(cf) * sizeof(struct rec) + ntoks(cf) * sizeof(jsmntok_t) + sizeof(struct flow) +
-	       cf->max_inflight * req;
-}
-
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, flow_out_fn out, void *out_ctx, int64_t now, char *err, size_t errcap)
+	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
+	      size_t errcap)
 {
 	struct batch_limits lim = {
 		.max_records = cf->max_buffer_records, .max_bytes = cf->max_buffer_bytes,
@@ -60,6 +50,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->cf = cf;
 	f->out = out;
 	f->out_ctx = out_ctx;
+	f->creds = cr;
 	f->api = cf->api == API_KINESIS ? &api_kinesis : &api_firehose;
 	f->args.stream = cf->stream;
 	f->args.agg = cf->aggregate_bytes;
@@ -94,7 +85,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	}
 	f->ring.footer_rx = cf->footer;
 	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
-		  cf->poll_ms, cf->fifo_drop, now);
+		  cf->poll_ms, cf->fifo_drop, cf->follow_symlinks, now);
 	return 0;
 }
 
@@ -166,16 +157,36 @@ static void print_records(struct flow *f)
 
 /* ---- outcomes ---- */
 
+/* What to check when the service refuses the credentials. */
+static const char *creds_hint(const struct conf *c)
+{
+	if (c->role_arn)
+		return "the role's permissions (assumeRoleARN) and the clock";
+	switch (c->creds_base) {
+	case CONF_CREDS_IOT:
+		return "the permissions of the role of iot.roleAlias and the clock";
+	case CONF_CREDS_ENV:
+		return "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the clock";
+	case CONF_CREDS_SHARED:
+		return "the keys in awsCredentialsFile and the clock";
+	default:
+		return "awsAccessKeyId, awsSecretAccessKey and the clock";
+	}
+}
+
 static void say_failing(const struct flow *f, const struct batch_outcome *o)
 {
 	const char *s = f->cf->stream, *code = f->batch.err_code, *msg = o->msg;
 	int64_t every = f->cf->retry_max_backoff_ms;
 
+	if (creds_expired_code(code)) {
+		log_warnx("%s: credentials expired (%s: %s): the records go again with new ones", s, code, msg);
+		return;
+	}
 	switch (f->batch.err_result) {
 	case BATCH_CREDS:
-		log_warnx("%s: credentials refused by %s (%s: %s): check awsAccessKeyId, "
-			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
-			  s, f->api->name, code, msg, every);
+		log_warnx("%s: credentials refused by %s (%s: %s): check %s; records are kept and retried every %"
+			  PRId64 " ms", s, f->api->name, code, msg, creds_hint(f->conf), every);
 		break;
 	case BATCH_NOTFOUND:
 		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried every %" PRId64 " ms", s,
@@ -245,14 +256,51 @@ static void probed(struct flow *f, const struct batch_outcome *o)
 			 o->msg[0] ? ": " : "", o->msg);
 }
 
+/* Request j's outcome counted (struct flow_stats), before the engine
+ * applies it: the records still not acked are the ones it did not take. */
+static void account(struct flow *f, size_t j, const struct batch_outcome *o, int64_t now, int64_t wall)
+{
+	const struct batch_req *br = &f->batch.req[j];
+	struct flow_stats *s = &f->stats;
+	uint64_t left = 0, lat = (uint64_t)(now - f->q[j].started);
+	size_t bad = o->failed < br->n ? o->failed : br->n;
+	int ok = o->result == BATCH_ANSWERED;
+
+	if (j >= f->batch.nreq || !br->busy)
+		return;
+	for (uint64_t i = br->from; ok && i < br->to; i++)
+		if (!ring_rec(&f->ring, i)->acked)
+			left += rec_data_len(ring_rec(&f->ring, i));
+	cw_sample(&s->period[CW_ATTEMPTS], br->n);
+	cw_sample(&s->period[CW_SERVICE_ERRORS], !ok);
+	cw_sample(&s->period[CW_LATENCY], lat);
+	if (ok) {
+		cw_sample(&s->period[CW_RECORD_ERRORS], bad);
+		cw_sample(&s->period[CW_BYTES_SENT], f->q[j].data_bytes - left);
+		cw_sample(&s->period[CW_RECORDS_SENT], br->n - bad);
+		s->bytes_accepted += f->q[j].data_bytes - left;
+	}
+	s->attempts += br->n;
+	s->service_errors += !ok;
+	s->latency_ms += lat;
+	s->ended++;
+	if (!ok || bad) {
+		snprintf(s->last_error, sizeof s->last_error, "%s", o->code);
+		snprintf(s->last_message, sizeof s->last_message, "%s", o->msg);
+		s->last_error_wall = wall;
+	}
+}
+
 /* Request j is over: its outcome goes to the engine (or is the probe's). */
 static void ended(struct flow *f, size_t j, const struct batch_outcome *o, int64_t now, int64_t wall)
 {
 	f->q[j].state = REQ_IDLE;
-	if (f->probe)
+	if (f->probe) {
 		probed(f, o);
-	else
-		say(f, batch_apply(&f->batch, j, o, now, wall / 1000), o);
+		return;
+	}
+	account(f, j, o, now, wall);
+	say(f, batch_apply(&f->batch, j, o, now, wall / 1000), o);
 }
 
 /* Request j got no answer (result BATCH_NETWORK) or was never sent. */
@@ -263,6 +311,20 @@ static void failed(struct flow *f, size_t j, enum batch_result result, const cha
 				   .msg = msg };
 
 	ended(f, j, &o, now, wall);
+}
+
+/* Credentials refused: the source is told, so that it renews them.
+ * Expired ones that can be renewed make the records go again as soon as
+ * new ones are there (a retry, not the long wait of a refusal). */
+static void refused(struct flow *f, size_t j, struct batch_outcome *o, int64_t now)
+{
+	int expired = creds_expired_code(o->code);
+
+	if (o->result != BATCH_CREDS)
+		return;
+	creds_refused(f->creds, f->q[j].creds_gen, expired, now);
+	if (expired && creds_renewable(f->creds))
+		o->result = BATCH_RETRY;
 }
 
 static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
@@ -277,6 +339,7 @@ static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 		net_close(&q->net);
 	api_outcome(f->api, &f->args, &q->resp, f->toks, f->ntoks, &f->ring, br->from, br->to, &o, code,
 		    sizeof code, msg, sizeof msg);
+	refused(f, j, &o, now);
 	ended(f, j, &o, now, wall);
 }
 
@@ -289,9 +352,8 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 
 /* Request j's head, signed (wall: ms since 1970) over its body's hash; the
  * body ready to stream. */
-static int build_head(struct flow *f, size_t j, int64_t wall)
+static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int64_t wall)
 {
-	const struct conf *c = f->conf;
 	const struct batch_req *br = &f->batch.req[j];
 	struct flow_req *q = &f->q[j];
 	const char *target = f->api->target;
@@ -316,21 +378,21 @@ static int build_head(struct flow *f, size_t j, int64_t wall)
 		{ "host", 4, host, strlen(host) },
 		{ "x-amz-date", 10, date, 16 },
 		{ "x-amz-target", 12, target, strlen(target) },
-		{ "x-amz-security-token", 20, c->session_token, c->session_token ? strlen(c->session_token) : 0 },
+		{ "x-amz-security-token", 20, cs->token, strlen(cs->token) },
 	};
 	struct sigv4_req req = {
 		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
-		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
+		.headers = h, .nheaders = cs->token[0] ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
-	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region, f->api->service, date,
-				&f->key, authz, sizeof authz) < 0)
+	if (sigv4_authorization(&req, cs->id, cs->secret, f->cf->region, f->api->service, date, &f->key, authz,
+				sizeof authz) < 0)
 		return -1;
 	int k = snprintf(q->head, sizeof q->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
 			 "Content-Length: %zu\r\nX-Amz-Target: %s\r\nX-Amz-Date: %s\r\n"
 			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-			 host, q->body_len, target, date, c->session_token ? "X-Amz-Security-Token: " : "",
-			 c->session_token ? c->session_token : "", c->session_token ? "\r\n" : "", authz);
+			 host, q->body_len, target, date, cs->token[0] ? "X-Amz-Security-Token: " : "", cs->token,
+			 cs->token[0] ? "\r\n" : "", authz);
 	if (k < 0 || (size_t)k >= sizeof q->head)
 		return -1;
 	q->head_len = (size_t)k;
@@ -388,13 +450,23 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
 	struct flow_req *q = &f->q[j];
+	const struct creds_set *cs = creds_get(f->creds, now, &q->creds_gen);
 
+	if (!cs) {	/* a probe before there were any: the records wait for them in flow_step() */
+		failed(f, j, BATCH_CREDS, "credentials", creds_state(f->creds), now, wall);
+		return;
+	}
 	q->reused = q->net.state == NET_OPEN;
+	q->started = now;
+	q->data_bytes = 0;
+	for (uint64_t i = f->batch.req[j].from; i < f->batch.req[j].to; i++)
+		if (!ring_rec(&f->ring, i)->acked)
+			q->data_bytes += rec_data_len(ring_rec(&f->ring, i));
 	if (q->net.state == NET_CLOSED && net_connect(&q->net, now) < 0) {
 		failed(f, j, BATCH_NETWORK, "network", q->net.err, now, wall);
 		return;
 	}
-	if (build_head(f, j, wall) < 0) {
+	if (build_head(f, j, cs, wall) < 0) {
 		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->stream);
 		failed(f, j, BATCH_INVALID, "signing", "request head does not fit", now, wall);
 		return;
@@ -431,6 +503,35 @@ static void request_io(struct flow *f, size_t j, short revents, int64_t now, int
 
 /* ---- the turn ---- */
 
+/* Whether the flow may sign now.  New credentials make a new signing key
+ * (the old one wiped) and records that were refused go again at once;
+ * while there are none that are valid, records wait (said once, counted). */
+static int signable(struct flow *f, int64_t now)
+{
+	uint64_t gen;
+	const struct creds_set *cs = creds_get(f->creds, now, &gen);
+	const char *why;
+
+	if (gen != f->creds_gen) {
+		f->creds_gen = gen;
+		creds_wipe(&f->key, sizeof f->key);
+		batch_kick(&f->batch, now);
+	}
+	if (cs) {
+		if (f->creds_waiting)
+			log_info("%s: credentials ready: sending", f->cf->stream);
+		f->creds_waiting = 0;
+		return 1;
+	}
+	if (!f->creds_waiting) {
+		f->creds_waiting = 1;
+		f->creds_waits++;
+		why = creds_state(f->creds);
+		log_info("%s: records wait for credentials (%s)", f->cf->stream, why[0] ? why : "being fetched");
+	}
+	return 0;
+}
+
 void flow_step(struct flow *f, int64_t now, int64_t wall, int reading, int flush)
 {
 	size_t j, k;
@@ -455,9 +556,10 @@ void flow_step(struct flow *f, int64_t now, int64_t wall, int reading, int flush
 		print_records(f);
 		release(f, now, wall);
 	}
-	if ((k = batch_plan(&f->batch, f->proc_next, now)) > 0)
-		for (j = 0; j < k; j++)
-			start(f, j, now, wall);
+	if (f->out || (f->ring.rtail == f->proc_next && !f->creds_waiting) || signable(f, now))
+		if ((k = batch_plan(&f->batch, f->proc_next, now)) > 0)
+			for (j = 0; j < k; j++)
+				start(f, j, now, wall);
 }
 
 int flow_fd(const struct flow *f, int k, int reading, short *events)
@@ -510,14 +612,14 @@ int64_t flow_due(const struct flow *f, int reading)
 			due = mono_min(due, q->idle_since + f->conf->idle_timeout_ms);
 		due = mono_min(due, net_due(&q->net));
 	}
-	return mono_min(due, batch_next_due(&f->batch));
+	return f->creds_waiting ? due : mono_min(due, batch_next_due(&f->batch));
 }
 
 int flow_drained(const struct flow *f, int reading)
 {
 	/* stopping, nothing more is read: what was read is all there is to
 	 * send, however much the files have grown since (a stop in a burst) */
-	return f->ring.rtail == f->ring.rhead && (f->tail.at_end || !reading) && !busy(f);
+	return f->ring.rtail == f->ring.rhead && (tail_done(&f->tail, &f->ring) || !reading) && !busy(f);
 }
 
 int flow_at_end(const struct flow *f)
@@ -546,6 +648,7 @@ void flow_counters(const struct flow *f, int64_t now, struct flow_counters *c)
 	c->bytes_sent = f->bytes_sent;
 	c->retries = b->st.retries;
 	c->random_keys = f->keys.fallbacks;
+	c->creds_waits = f->creds_waits;
 	c->backoff_ms = b->failures && b->next_try > now ? b->next_try - now : 0;
 	c->last_error = b->err_code;
 	c->creds_refused = b->failing && b->err_result == BATCH_CREDS;

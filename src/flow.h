@@ -12,6 +12,8 @@
 #include "chain.h"
 #include "ckpt.h"
 #include "conf.h"
+#include "creds.h"
+#include "cw.h"
 #include "http.h"
 #include "kinesis.h"
 #include "net.h"
@@ -28,15 +30,32 @@ enum req_state { REQ_IDLE, REQ_SENDING, REQ_RECEIVING };
 struct flow_req {
 	enum req_state state;
 	struct net net;
-	char head[4096];
+	char head[1536 + CREDS_TOKEN_MAX];	/* the token and the rest */
 	size_t head_len, head_off;
 	struct api_enc enc;		/* the body */
 	size_t body_len, body_off;
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
+	uint64_t creds_gen;		/* the credentials it was signed with */
+	int64_t started;		/* monotonic ms it was started */
+	size_t data_bytes;		/* its records' data bytes */
 	int64_t idle_since;
 	struct http_resp resp;
 	char *resp_body;
+};
+
+/* What the requests did, for CloudWatch (cw.h) and the status file: totals
+ * since the start, and this period's samples (taken and zeroed by cw.c). */
+struct flow_stats {
+	uint64_t attempts;		/* records in requests that ended */
+	uint64_t service_errors;	/* requests that ended without a 200 answer */
+	uint64_t bytes_accepted;	/* data bytes of the records answers took */
+	uint64_t latency_ms;		/* of requests that ended, added up */
+	uint64_t ended;			/* requests that ended */
+	struct cw_stat period[CW_PER_REQUEST];
+	char last_error[96];		/* the code of the last request that failed or had records refused, "" */
+	char last_message[160];		/* and its message */
+	int64_t last_error_wall;	/* and when, ms since 1970 (0: never) */
 };
 
 /* kagent -n: where each record goes, as it would be sent (the caller's). */
@@ -61,7 +80,12 @@ struct flow {
 	jsmntok_t *toks;
 	size_t ntoks;
 	struct sigv4_key key;
+	struct creds *creds;		/* what it signs with */
+	uint64_t creds_gen;		/* the credentials' generation key was made for */
+	int creds_waiting;		/* records wait: no valid credentials (said once) */
+	uint64_t creds_waits;		/* how many times they did */
 	uint64_t requests, bytes_sent, printed;
+	struct flow_stats stats;
 	/* kagent -t --online: one read-only call instead of the flow's work */
 	int probe;			/* 1: on its way, 2: answered or failed */
 	int probe_ok;
@@ -75,6 +99,7 @@ struct flow_counters {
 	uint64_t records_read, records_sent, records_failed, requests, requests_failed, truncated;
 	uint64_t dropped_proc, dropped_fifo, rejected, malformed, pending, bytes_read, bytes_sent, retries;
 	uint64_t random_keys;		/* partitionKeyField fallbacks */
+	uint64_t creds_waits;		/* times its records waited for valid credentials */
 	int64_t backoff_ms;		/* until the next try, 0 unless failing */
 	const char *last_error;		/* "none" */
 	int creds_refused;		/* the service refuses the credentials now */
@@ -86,12 +111,12 @@ struct flow_counters {
 
 /* Start-up: sizes and takes the flow's memory, settles the route to the
  * endpoint (resolved later, without blocking), opens its files at their
- * checkpoints.  out (kagent -n): the records go there, nothing is sent.
- * Returns 0, or -1 with a message in err. */
+ * checkpoints; requests are signed with cr's credentials.  out (kagent
+ * -n): the records go there, nothing is sent (cr may be NULL).  Returns
+ * 0, or -1 with a message in err. */
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, flow_out_fn out, void *out_ctx, int64_t now, char *err, size_t errcap);
-/* Bytes of memory the flow takes for settings cf (for kagent -t). */
-size_t flow_memory(const struct conf_flow *cf, int tls);
+	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
+	      size_t errcap);
 /* Work that needs no poll event: reading the files (if reading), applying
  * timeouts, releasing what was accepted, starting a round.  now: monotonic
  * ms; wall: ms since 1970 by the system clock (signatures, processors).

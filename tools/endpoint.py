@@ -18,12 +18,16 @@ agent's retry and at-least-once paths get exercised.
         [--drop P] [--drop-after P] [--slow P:SECONDS] [--latency SECONDS]
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
-        [--reject-data SUBSTRING] [--failed-out FILE]
+        [--reject-data SUBSTRING] [--failed-out FILE] [--metrics-out FILE]
+        [--creds-file FILE] [--revoke-after SECONDS]
         [--hostile MODE] [--control FILE]
 
 Operations (X-Amz-Target): Firehose_20150804.PutRecordBatch and
 .DescribeDeliveryStream (signed for service "firehose"),
-Kinesis_20131202.PutRecords and .DescribeStreamSummary (service "kinesis").
+Kinesis_20131202.PutRecords and .DescribeStreamSummary (service "kinesis"),
+CloudWatch's GraniteServiceVersion20100801.PutMetricData (service
+"monitoring", JSON 1.0: checked against the model's limits, each accepted
+call one line of --metrics-out, never faulted).
 --streams lists the delivery streams, --kinesis-streams the data streams with
 their shard counts (default 2); without the option any name exists.  A name
 given to --create-after does not exist, for either API, until that many
@@ -41,6 +45,17 @@ SUBSTRING with 400 ValidationException naming the first such record
 services name a record they will never take; nothing of that request is
 accepted.
 
+--creds-file names more credentials the endpoint accepts, one JSON line
+each: {"id", "secret"} for long-term keys, with "token" and "expires" (s
+since 1970) for temporary ones, as tools/sts.py and tools/iotcreds.py write
+them (their --issued file) or a test writes them; it is read again whenever
+it changes, so a test that rewrites it takes keys away.  A request signed
+with temporary credentials must carry their token
+(X-Amz-Security-Token), else UnrecognizedClientException; after their
+expiry, or --revoke-after seconds after their "issued" time, they are
+refused with 400 ExpiredTokenException, as AWS refuses expired ones, and
+the records of such a put go to --failed-out with that error.
+
 --out gets one JSON line per accepted record, in arrival order: {"stream":
 NAME, "data": BASE64 as received} for Firehose; the same followed by "api":
 "kinesis", "shard" (shardId-NNNNNNNNNNNN, chosen as Kinesis does: the MD5 of
@@ -52,7 +67,8 @@ body), "failed" (records not accepted), "fault", "error" (__type of the error
 answer), "bytes" (body length), "conn" (connection number, to tell keep-alive
 reuse), "concurrent" (requests being served when this one arrived, itself
 included; a request counts until its answer, or its drop, is logged), "api"
-("firehose" or "kinesis", once the target is known), "op" (the operation)}.
+("firehose" or "kinesis", once the target is known), "op" (the operation),
+and "akid" (the access key id of a request whose signature was good)}.
 Connections are served at once, each in its own thread.  --latency delays
 every put's answer that long (a distant region); --slow only some.  --failed-out gets one JSON line per record of a put that was
 read but not accepted (a partial failure, a whole-request fault, a
@@ -124,13 +140,18 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 KINESIS_SERVICE = "kinesis"
 KINESIS_PREFIX = "Kinesis_20131202."
+CW_SERVICE = "monitoring"
+CW_TARGET = "GraniteServiceVersion20100801.PutMetricData"
 # X-Amz-Target -> (the credential scope's service, Handler method)
 OPERATIONS = {
     TARGET: (SERVICE, "put_record_batch"),
     TARGET_PREFIX + "DescribeDeliveryStream": (SERVICE, "describe_delivery_stream"),
     KINESIS_PREFIX + "PutRecords": (KINESIS_SERVICE, "put_records"),
     KINESIS_PREFIX + "DescribeStreamSummary": (KINESIS_SERVICE, "describe_stream_summary"),
+    CW_TARGET: (CW_SERVICE, "put_metric_data"),
 }
+# CloudWatch's JSON protocol is awsJson1_0 (service model: jsonVersion 1.0).
+OP_CONTENT_TYPE = {CW_TARGET: "application/x-amz-json-1.0"}
 # Kinesis Data Streams: the PutRecords API reference and the service quotas.
 KINESIS_SHARDS = 2                          # a stream's, unless --kinesis-streams says
 KINESIS_MAX_STREAM_NAME = 128               # model: StreamName 1..128, [a-zA-Z0-9_.-]+
@@ -640,6 +661,120 @@ def parse_put_records(body, max_record=KINESIS_MAX_RECORD_BYTES):
     return name, out
 
 
+# ---------------------------------------------------------------- PutMetricData
+# CloudWatch's limits: the service model cloudwatch-service-2.json (shapes and
+# PutMetricData's documentation).
+CW_MAX_METRICS = 1000           # "no more than 1000 metrics per call" (MetricData + EntityMetricData)
+CW_MAX_DIMENSIONS = 30          # Dimensions: max 30
+CW_MAX_NAME = 255               # Namespace, MetricName, DimensionName: 1..255
+CW_MAX_DIMENSION_VALUE = 1024   # DimensionValue: 1..1024
+CW_MAX_VALUE = 2.0 ** 360       # values in -2^360..2^360, no NaN or infinities
+CW_MAX_BODY = 1024 * 1024       # "limited to 1 MB in size for HTTP POST requests"
+CW_UNITS = frozenset((
+    "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
+    "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count",
+    "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
+    "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second",
+    "Count/Second", "None"))
+
+
+def _cw_invalid(msg):
+    return ApiError("InvalidParameterValueException", msg)
+
+
+def _cw_ascii(s, where, maxlen, colon=True):
+    """A namespace, metric or dimension name or value: ASCII without control
+    characters, 1..maxlen, not only blanks (names: not starting with ':')."""
+    if not isinstance(s, str):
+        raise ApiError("SerializationException", "class %s can not be converted to an String"
+                       % type(s).__name__)
+    if not 1 <= len(s) <= maxlen:
+        raise _cw_invalid("The value at '%s' must have length 1..%d." % (where, maxlen))
+    if any(ord(c) < 0x20 or ord(c) > 0x7e for c in s) or not s.strip():
+        raise _cw_invalid("The value at '%s' must contain only ASCII characters and at least "
+                          "one non-whitespace character." % where)
+    if not colon and s.startswith(":"):
+        raise _cw_invalid("The value at '%s' must not start with ':'." % where)
+    return s
+
+
+def _cw_number(v, where):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ApiError("SerializationException", "The value at '%s' is not a number." % where)
+    if v != v or abs(v) > CW_MAX_VALUE:
+        raise _cw_invalid("The value at '%s' is out of range (-2^360..2^360)." % where)
+    return v
+
+
+def parse_metric_data(body):
+    """Decodes and checks a PutMetricData body (awsJson1_0) as the model has
+    it.  Returns (namespace, [datum dicts]); raises ApiError."""
+    if len(body) > CW_MAX_BODY:
+        raise ApiError("RequestEntityTooLarge", "Request size %d exceeded %d bytes"
+                       % (len(body), CW_MAX_BODY), 413)
+    req = load_request(body)
+    ns = req.get("Namespace")
+    if ns is None:
+        raise ApiError("MissingRequiredParameterException",
+                       "The parameter Namespace is required.")
+    _cw_ascii(ns, "namespace", CW_MAX_NAME, colon=False)
+    data = req.get("MetricData")
+    if not isinstance(data, list) or not data:
+        raise ApiError("MissingRequiredParameterException", "The parameter MetricData is required.")
+    if len(data) > CW_MAX_METRICS:
+        raise _cw_invalid("The collection MetricData must not have a size greater than %d."
+                          % CW_MAX_METRICS)
+    for i, d in enumerate(data, 1):
+        at = "metricData.%d.member" % i
+        if not isinstance(d, dict):
+            raise ApiError("SerializationException", "Start of structure or map found where not expected.")
+        if d.get("MetricName") is None:
+            raise ApiError("MissingRequiredParameterException",
+                           "The parameter MetricData.member.%d.MetricName is required." % i)
+        _cw_ascii(d["MetricName"], at + ".metricName", CW_MAX_NAME)
+        dims = d.get("Dimensions", [])
+        if not isinstance(dims, list):
+            raise ApiError("SerializationException", "Start of list found where not expected")
+        if len(dims) > CW_MAX_DIMENSIONS:
+            raise _cw_invalid("The collection MetricData.member.%d.Dimensions must not have a size "
+                              "greater than %d." % (i, CW_MAX_DIMENSIONS))
+        names = set()
+        for k, dim in enumerate(dims, 1):
+            w = "%s.dimensions.%d.member" % (at, k)
+            if not isinstance(dim, dict) or dim.get("Name") is None or dim.get("Value") is None:
+                raise ApiError("MissingRequiredParameterException",
+                               "The parameters Name and Value of %s are required." % w)
+            _cw_ascii(dim["Name"], w + ".name", CW_MAX_NAME, colon=False)
+            _cw_ascii(dim["Value"], w + ".value", CW_MAX_DIMENSION_VALUE)
+            if dim["Name"] in names:
+                raise _cw_invalid("No metric may have duplicate dimension names.")
+            names.add(dim["Name"])
+        has_value, has_stats = "Value" in d, "StatisticValues" in d
+        if has_value and has_stats:
+            raise ApiError("InvalidParameterCombinationException",
+                           "The parameters MetricData.member.%d.Value and MetricData.member.%d."
+                           "StatisticValues are mutually exclusive and you have specified both." % (i, i))
+        if has_value:
+            _cw_number(d["Value"], at + ".value")
+        if has_stats:
+            st = d["StatisticValues"]
+            if not isinstance(st, dict):
+                raise ApiError("SerializationException", "Start of structure or map found where not expected.")
+            for f in ("SampleCount", "Sum", "Minimum", "Maximum"):
+                if f not in st:
+                    raise ApiError("MissingRequiredParameterException",
+                                   "The parameter MetricData.member.%d.StatisticValues.%s is required."
+                                   % (i, f))
+                _cw_number(st[f], "%s.statisticValues.%s" % (at, f[0].lower() + f[1:]))
+            if st["SampleCount"] <= 0 or st["Minimum"] > st["Maximum"]:
+                raise _cw_invalid("The parameter MetricData.member.%d.StatisticValues is not a valid "
+                                  "statistic set." % i)
+        if "Unit" in d and d["Unit"] not in CW_UNITS:
+            raise _cw_invalid("The value %s for parameter MetricData.member.%d.Unit is not valid."
+                              % (d["Unit"], i))
+    return ns, data
+
+
 def shard_of(key, nshards):
     """The shard a record with this partition key goes to: the key's MD5 as
     an unsigned 128-bit number, in the hash key ranges CreateStream gives
@@ -694,6 +829,8 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, args):
         self.args = args
         self.secrets = {args.access_key: args.secret}
+        self.creds_lock = threading.Lock()
+        self.creds_sig, self.creds = None, {}
         self.streams = set(s for s in (args.streams or "").split(",") if s)
         self.kinesis = dict(args.kinesis_streams or [])
         self.create_after = dict(c for cs in args.create_after for c in cs)
@@ -704,6 +841,7 @@ class Server(http.server.ThreadingHTTPServer):
         self.out = open(args.out, "a", encoding="ascii")
         self.log = open(args.log, "a", encoding="utf-8") if args.log else None
         self.failed_out = open(args.failed_out, "a", encoding="utf-8") if args.failed_out else None
+        self.metrics_out = open(args.metrics_out, "a", encoding="utf-8") if args.metrics_out else None
         self.out_lock = threading.Lock()
         self.log_lock = threading.Lock()
         self.conn_lock = threading.Lock()
@@ -815,6 +953,51 @@ class Server(http.server.ThreadingHTTPServer):
             self.flaps += 1
             return 600 if self.flaps % 2 else -600
 
+    def creds_entries(self):
+        """--creds-file's entries by access key id, read again when the file
+        has changed (only whole lines: a line being written waits)."""
+        path = self.args.creds_file
+        if not path:
+            return {}
+        with self.creds_lock:
+            try:
+                st = os.stat(path)
+                sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+            except OSError:
+                sig = None
+            if sig != self.creds_sig:
+                ents = {}
+                if sig:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    for line in data.split(b"\n")[:-1]:
+                        if line.strip():
+                            e = json.loads(line)
+                            ents[e["id"]] = e
+                self.creds_sig, self.creds = sig, ents
+            return self.creds
+
+    def secrets_now(self):
+        """The keys accepted now: --access-key's and --creds-file's."""
+        d = dict(self.secrets)
+        d.update((k, e["secret"]) for k, e in self.creds_entries().items())
+        return d
+
+    def check_token(self, akid, token):
+        """Temporary credentials: their token, and not expired."""
+        e = self.creds_entries().get(akid)
+        if e is None or "token" not in e:
+            return
+        if token is None or token.strip() != e["token"]:
+            raise AuthError("UnrecognizedClientException",
+                            "The security token included in the request is invalid.")
+        end = e.get("expires")
+        if self.args.revoke_after is not None and "issued" in e:
+            end = min(end, e["issued"] + self.args.revoke_after) if end else e["issued"] + self.args.revoke_after
+        if end is not None and self.clock() >= end:
+            raise AuthError("ExpiredTokenException",
+                            "The security token included in the request is expired")
+
     def exists(self, service, name):
         """Whether stream name exists now for the API of service."""
         wait = self.create_after.get(name)
@@ -857,6 +1040,16 @@ class Server(http.server.ThreadingHTTPServer):
         with self.out_lock:
             self.failed_out.write(lines)
             self.failed_out.flush()
+
+    def write_metrics(self, ns, data):
+        """--metrics-out: one line per accepted PutMetricData call."""
+        if not self.metrics_out:
+            return
+        line = json.dumps({"t": round(time.time(), 6), "Namespace": ns, "MetricData": data},
+                          separators=(",", ":")) + "\n"
+        with self.out_lock:
+            self.metrics_out.write(line)
+            self.metrics_out.flush()
 
     def write_log(self, entry):
         if not self.log:
@@ -993,7 +1186,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if op is None:
             return self.fail(entry, ApiError("UnknownOperationException", None))
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if ctype != CONTENT_TYPE:
+        if ctype != OP_CONTENT_TYPE.get(target, CONTENT_TYPE):
             # AWS's JSON services dispatch on the content type too: with
             # another one the operation is simply not found.
             return self.fail(entry, ApiError("UnknownOperationException", None))
@@ -1004,11 +1197,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.mode == "clock-flap":
                 return self.clock_flap(entry)
         try:
-            verify(self.command, self.path, self.headers.items(), body, srv.secrets,
-                   srv.args.region, service, srv.clock())
+            akid = verify(self.command, self.path, self.headers.items(), body, srv.secrets_now(),
+                          srv.args.region, service, srv.clock())
+            entry["akid"] = akid
+            srv.check_token(akid, self.headers.get("X-Amz-Security-Token"))
         except AuthError as e:
+            if e.etype == "ExpiredTokenException":
+                self.expired_records(body, target)
             return self.fail(entry, ApiError(e.etype, e.message, e.status))
         return getattr(self, method)(body, entry)
+
+    def expired_records(self, body, target):
+        """A put refused for expired credentials: its records go to
+        --failed-out (best effort: the body was not checked)."""
+        try:
+            req = json.loads(body)
+            stream = req.get("DeliveryStreamName") or req.get("StreamName")
+            recs = [(r["Data"], r.get("PartitionKey"), "ExpiredTokenException") for r in req.get("Records", [])]
+        except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError):
+            return
+        if target.endswith(("PutRecordBatch", "PutRecords")):
+            self.server.write_failed(stream, recs)
 
     def rejected(self, entry, stream, recs):
         """--reject-data: answers a put holding a record whose data contains
@@ -1159,6 +1368,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answered(entry, n, len(ok), fault, {"FailedRecordCount": self.count(n - len(ok)),
                                                  "Records": resp, "EncryptionType": "NONE"})
 
+    def put_metric_data(self, body, entry):
+        """CloudWatch's PutMetricData: checked against the model's limits;
+        an accepted call goes to --metrics-out.  The faults are the puts'
+        alone: metrics are never refused on purpose."""
+        try:
+            ns, data = parse_metric_data(body)
+        except ApiError as e:
+            return self.fail(entry, e)
+        entry["records"] = len(data)
+        self.server.write_metrics(ns, data)
+        entry["status"] = 200
+        self.reply(200, {}, ctype=OP_CONTENT_TYPE[CW_TARGET])
+
     def describe_delivery_stream(self, body, entry):
         srv = self.server
         try:
@@ -1217,10 +1439,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = {"__type": e.etype}
         if e.message is not None:
             body["message"] = e.message
-        self.reply(e.status, body, {"x-amzn-ErrorType": "%s:http://internal.amazon.com/"
-                        "coral/com.amazonaws.%s/" % (e.etype, entry.get("api") or SERVICE)})
+        extra = {"x-amzn-ErrorType": "%s:http://internal.amazon.com/coral/com.amazonaws.%s/"
+                 % (e.etype, entry.get("api") or SERVICE)}
+        if entry.get("api") == CW_SERVICE:
+            # awsQueryCompatible: the Query protocol's code beside the JSON one
+            extra["x-amzn-query-error"] = "%s;%s" % (e.etype.replace("Exception", ""),
+                                                     "Receiver" if e.status >= 500 else "Sender")
+            return self.reply(e.status, body, extra, ctype=OP_CONTENT_TYPE[CW_TARGET])
+        self.reply(e.status, body, extra)
 
-    def reply(self, status, obj, extra=None):
+    def reply(self, status, obj, extra=None, ctype=CONTENT_TYPE):
         body = json.dumps(obj, separators=(",", ":")).encode()
         max_req = self.server.args.max_requests
         if max_req and self.served >= max_req:
@@ -1231,7 +1459,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("x-amz-id-2", base64.b64encode(rid.encode() * 2).decode())
         for k, v in (extra or {}).items():
             self.send_header(k, v)
-        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         if self.mode == "http10-no-length":
             # the status line says 1.0; no length: the body ends at the close
@@ -1472,6 +1700,12 @@ def parse_args(argv):
     ap.add_argument("--control", metavar="FILE",
             help="KEY=VALUE lines read again when the file changes: hostile, and the fault "
                  "probabilities")
+    ap.add_argument("--metrics-out", metavar="FILE",
+            help="one JSON line per accepted PutMetricData call: its Namespace and MetricData")
+    ap.add_argument("--creds-file", metavar="FILE",
+            help="more credentials accepted: JSON lines {id, secret[, token, expires, issued]}")
+    ap.add_argument("--revoke-after", type=float, metavar="SECONDS",
+            help="temporary credentials are refused as expired this long after they were issued")
     if "--hostile" in argv and argv[argv.index("--hostile") + 1:][:1] == ["list"]:
         for k, v in HOSTILE.items():
             print("%-24s %s" % (k, v))
@@ -1510,6 +1744,8 @@ def main(argv=None):
         srv.log.close()
     if srv.failed_out:
         srv.failed_out.close()
+    if srv.metrics_out:
+        srv.metrics_out.close()
     return 0
 
 

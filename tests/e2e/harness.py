@@ -20,7 +20,9 @@ A test script:
 
 Run as `python3 tests/e2e/test_x.py BUILD_DIR [NAME...]` from the repo root;
 BUILD_DIR (e.g. build/host) holds the kagent binary; NAMEs, when given, pick
-tests by substring.  Output: `ok NAME` or `FAIL NAME: reason` per test, then
+tests by substring.  KAGENT_RUN, when set, is a command prefix every agent is
+started through (`KAGENT_RUN=qemu-mips` runs a big-endian MIPS build under
+qemu-user; tests/run.sh sets it for `make test CROSS=...`).  Output: `ok NAME` or `FAIL NAME: reason` per test, then
 `N passed, N failed`; exit status 1 if anything failed.  A failed test's
 directory is kept and its path printed.
 """
@@ -40,7 +42,17 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENDPOINT = os.path.join(ROOT, "tools", "endpoint.py")
+STS = os.path.join(ROOT, "tools", "sts.py")
+IOTCREDS = os.path.join(ROOT, "tools", "iotcreds.py")
 TESTCA = os.path.join(ROOT, "tools", "testca.sh")
+
+# The command prefix agents run through (see above); a static binary needs
+# no -L for qemu-user.
+RUN = os.environ.get("KAGENT_RUN", "").split()
+# KAGENT_SANITIZED=1 (tests/run.sh, `make test SANITIZE=1`): the agent is an
+# ASan+UBSan build on glibc, so its RSS holds the sanitizers' shadow memory
+# and its error texts are glibc's.
+SANITIZED = os.environ.get("KAGENT_SANITIZED") == "1"
 
 # Credentials the endpoint accepts and write_conf() puts in the config.
 ACCESS_KEY = "AKIDKAGENTE2ETEST"
@@ -52,11 +64,14 @@ REGION = "us-east-1"
 _tests = []
 
 
-def test(fn=None, *, timeout=120):
+def test(fn=None, *, timeout=120, sanitize=True):
     """Registers a test: @test or @test(timeout=S).  A test taking one
-    argument gets a fresh temporary directory."""
+    argument gets a fresh temporary directory.  sanitize=False: a test of
+    what only the static binary can do (run under RLIMIT_AS, inside a
+    chroot, as a package), not run against the ASan build."""
     def reg(f):
-        _tests.append((f.__name__, f, timeout))
+        if sanitize or not SANITIZED:
+            _tests.append((f.__name__, f, timeout))
         return f
     return reg(fn) if fn is not None else reg
 
@@ -76,6 +91,11 @@ def build_dir():
 def kagent():
     """Path of the kagent binary under test (BUILD_DIR/kagent)."""
     return os.path.join(build_dir(), "kagent")
+
+
+def command(binary, *args):
+    """The command line that runs binary with args (through KAGENT_RUN)."""
+    return RUN + [binary] + list(args)
 
 
 def run():
@@ -193,7 +213,10 @@ class Writer(threading.Thread):
     file does), so after a rename the next chunk goes to a new file at
     path; otherwise the file stays open (O_APPEND: after a truncation the
     writer goes on at the new end).  lock: held while a chunk is written,
-    so a rotation done under it never falls in the middle of one."""
+    so a rotation done under it never falls in the middle of one.  The
+    chunks keep to a schedule (chunk k at k * pause, the time spent waiting
+    for the lock left out), not to pauses after each, so a loaded machine's
+    late wake-ups do not slow the rate."""
 
     def __init__(self, path, a, b, chunk=1000, pause=0.005, reopen=False, lock=None):
         super().__init__(daemon=True)
@@ -203,17 +226,20 @@ class Writer(threading.Thread):
 
     def run(self):
         f = None if self.reopen else open(self.path, "ab")
+        t0 = time.monotonic()
         try:
-            for i in range(self.a, self.b, self.chunk):
+            for k, i in enumerate(range(self.a, self.b, self.chunk)):
                 data = b"".join(lines(i, min(i + self.chunk, self.b)))
+                waited = time.monotonic()
                 with self.lock:
+                    t0 += time.monotonic() - waited
                     if self.reopen:
                         with open(self.path, "ab") as g:
                             g.write(data)
                     else:
                         f.write(data)
                         f.flush()
-                time.sleep(self.pause)
+                time.sleep(max(0.0, t0 + (k + 1) * self.pause - time.monotonic()))
         finally:
             if f:
                 f.close()
@@ -274,6 +300,7 @@ class Endpoint:
         self.access_key, self.secret, self.region = ACCESS_KEY, SECRET_KEY, REGION
         self.out = os.path.join(tmpdir, "endpoint.out")
         self.log = os.path.join(tmpdir, "endpoint.log")
+        self.metrics_out = os.path.join(tmpdir, "endpoint.metrics")
         self.stderr_path = os.path.join(tmpdir, "endpoint.stderr")
         self.ready = os.path.join(tmpdir, "endpoint.ready")
         self.ca = os.path.join(certdir(), "ca.pem") if tls else None
@@ -292,11 +319,11 @@ class Endpoint:
         return "localhost" if self.tls else "127.0.0.1"
 
     def start(self, timeout=10):
-        for p in (self.out, self.log, self.ready):
+        for p in (self.out, self.log, self.ready, self.metrics_out):
             if os.path.exists(p):
                 os.unlink(p)
         cmd = [sys.executable, ENDPOINT, "--port", str(self.want_port), "--out", self.out,
-               "--log", self.log, "--ready-file", self.ready,
+               "--log", self.log, "--ready-file", self.ready, "--metrics-out", self.metrics_out,
                "--access-key", self.access_key, "--secret", self.secret,
                "--region", self.region]
         if self.tls:
@@ -359,6 +386,10 @@ class Endpoint:
         return [base64.b64decode(r["data"]) for r in self._lines(self.out)
                 if stream is None or r["stream"] == stream]
 
+    def metric_calls(self):
+        """The accepted PutMetricData calls: {"t", "Namespace", "MetricData"}."""
+        return self._lines(self.metrics_out) if os.path.exists(self.metrics_out) else []
+
     def record_entries(self):
         """Accepted records as (stream, data bytes)."""
         return [(r["stream"], base64.b64decode(r["data"])) for r in self._lines(self.out)]
@@ -372,19 +403,80 @@ class Endpoint:
         with open(self.stderr_path, errors="replace") as f:
             return f.read()
 
+class Service:
+    """A server of tools/ (sts.py, iotcreds.py) as a subprocess, started
+    with args (a list) plus --port, --ready-file and --log; ready once it
+    wrote its port.  Use as a context manager; port=P restarts it where it
+    was."""
+
+    def __init__(self, tmpdir, script, name, args, port=0):
+        self.script, self.args, self.want_port = script, list(args), port
+        self.log = os.path.join(tmpdir, name + ".log")
+        self.ready = os.path.join(tmpdir, name + ".ready")
+        self.stderr_path = os.path.join(tmpdir, name + ".stderr")
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=10):
+        if os.path.exists(self.ready):
+            os.unlink(self.ready)
+        self._errf = open(self.stderr_path, "a")
+        self.proc = subprocess.Popen([sys.executable, self.script, "--port", str(self.want_port),
+                                      "--ready-file", self.ready, "--log", self.log] + self.args,
+                                     stdout=subprocess.DEVNULL, stderr=self._errf)
+        wait_until(lambda: os.path.exists(self.ready) or self.proc.poll() is not None, timeout)
+        if self.proc.poll() is not None:
+            raise RuntimeError("%s exited: %s" % (self.script, open(self.stderr_path).read()))
+        with open(self.ready) as f:
+            self.port = self.want_port = int(f.read())
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self._errf.close()
+
+    def entries(self):
+        """Its --log lines."""
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log, "rb") as f:
+            return [json.loads(l) for l in f.read().split(b"\n")[:-1] if l]
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def issued(path):
+    """The credentials a fake (sts.py, iotcreds.py) issued: its --issued lines."""
+    if not os.path.exists(path):
+        return []
+    with open(path, "rb") as f:
+        return [json.loads(l) for l in f.read().split(b"\n")[:-1] if l]
+
 # ---------------------------------------------------------------- agent
 
 
 class Agent:
     """kagent as a subprocess: `WRAPPER... binary -c conf_path ARGS...`
-    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture).
+    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture;
+    KAGENT_RUN's prefix when not given).
 
     env: extra environment variables (the AWS_* and proxy ones of the
     caller's environment are removed first, so a developer's credentials or
     proxy never leak into a test).  stdout and stderr go to files next to the config."""
 
     def __init__(self, binary, conf_path, args=(), env=None, wrapper=(), user=None):
-        self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
+        self.cmd = (list(wrapper) or RUN) + [binary, "-c", conf_path] + list(args)
         self.user = user
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith("AWS_") and k.lower() not in ("https_proxy", "no_proxy")}
@@ -467,13 +559,18 @@ def write_conf(path, endpoint, flows, **top):
         if endpoint.ca:
             conf["caFile"] = endpoint.ca
     conf["flows"] = list(flows)
+    conf["cloudwatch.emitMetrics"] = False
+    if top.pop("metrics", False):
+        conf["cloudwatch.emitMetrics"] = True
+        conf["cloudwatch.endpoint"] = endpoint.url
     for k, v in top.items():
         if v is None:
             conf.pop(k, None)
         else:
             conf[k] = v
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
+    # 0600, as make install and the packages leave it: it holds a secret
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         json.dump(conf, f, indent=2)
         f.write("\n")
     os.replace(tmp, path)
@@ -548,3 +645,40 @@ def started(ag):
     """Waits until the agent has loaded its checkpoint and opened its files."""
     wait_until(lambda: "kagent: started:" in ag.stderr(), 10,
                msg="kagent did not start:\n" + ag.stderr()[-1500:])
+
+
+def rotated_every_second(tmp, total, rotate, reopen=False, pattern="*"):
+    """kagent following tmp/app.log + pattern from its start while a Writer
+    appends lines [0, total) to tmp/app.log at ~2,000 lines/s (reopen:
+    opening it per chunk) and rotate(n) runs every second under the
+    writer's lock, n counting from 1; then kagent has 20 s to deliver them
+    all, 2 s more for a repeat to show, and a TERM.  Returns (the endpoint,
+    stopped; the rotations; kagent's stderr; the seconds the writer took)."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    lock = threading.Lock()
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + pattern)])
+        with Agent(kagent(), conf) as ag:
+            started(ag)
+            w = Writer(log, 0, total, chunk=20, pause=0.01, reopen=reopen, lock=lock)
+            t0 = time.monotonic()
+            w.start()
+            n = 0
+            while w.is_alive():
+                time.sleep(1)
+                with lock:
+                    n += 1
+                    rotate(n)
+            took = time.monotonic() - t0
+            w.join()
+            try:
+                wait_until(lambda: count(ep) >= total, 20, interval=0.2)
+            except AssertionError:
+                pass                    # the caller says what is missing
+            time.sleep(2)
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            return ep, n, ag.stderr(), took

@@ -16,8 +16,8 @@ window the agent
     loaded machine does not inflate it;
   - stays within the memory it took at start-up: VmSize is what it was
     once started and warmed up (nothing mapped after start-up), VmHWM at
-    most the warmed-up VmRSS plus the flows' memory that `kagent -t`
-    reports (arena pages touched for the first time), and the
+    most the warmed-up VmRSS plus the memory that `kagent -t`
+    says it took at start (arena pages touched for the first time), and the
     allocation-counting build reports 0 allocator calls after start-up;
 
 and once the service behaves again every line arrives, exactly once, on
@@ -52,9 +52,9 @@ def cpu_s(pid):
 
 
 def flows_memory(conf):
-    """The bytes `kagent -t` says the flows take."""
+    """The bytes `kagent -t` says it takes at start (the arena)."""
     out = subprocess.run([harness.kagent(), "-t", "-c", conf], capture_output=True, text=True)
-    m = re.search(r"^memory = (\d+) bytes in all flows", out.stdout, re.M)
+    m = re.search(r"^memory = (\d+) bytes taken at start", out.stdout, re.M)
     assert out.returncode == 0 and m, out.stdout + out.stderr
     return int(m.group(1))
 
