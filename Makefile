@@ -244,7 +244,7 @@ size: $(BIN)
 FUZZ_SECONDS ?= 30
 FUZZERS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # kinesis.c's keys need BearSSL's MD5, sha256.c its SHA-256 and HMAC, built from its source with the rest.
-FUZZ_LIB  = $(filter-out src/main.c src/loop.c src/net.c src/tls.c src/flow.c src/sigv4.c src/creds.c,$(SRCS)) $(wildcard src/proc/*.c) \
+FUZZ_LIB  = $(filter-out src/main.c src/loop.c src/net.c src/tls.c src/flow.c src/sigv4.c src/creds.c src/cw.c src/status.c,$(SRCS)) $(wildcard src/proc/*.c) \
              $(addprefix $(BEARSSL_SRC)/src/,hash/md5.c codec/dec32le.c codec/enc32le.c codec/enc64le.c \
              hash/sha2small.c codec/dec32be.c codec/enc32be.c codec/enc64be.c mac/hmac.c)
 FUZZ_CC   = clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
