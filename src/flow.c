@@ -327,6 +327,17 @@ static void refused(struct flow *f, size_t j, struct batch_outcome *o, int64_t n
 		o->result = BATCH_RETRY;
 }
 
+/* Whether the server sent bytes no request asked for (after a complete
+ * answer, or while none was awaited): read as the next request's answer,
+ * they would decide its records' fate, so the connection goes. */
+static int unasked(struct net *n)
+{
+	size_t len;
+
+	net_recvbuf(n, &len);
+	return len > 0;
+}
+
 static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
 	struct flow_req *q = &f->q[j];
@@ -335,7 +346,7 @@ static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 	char code[96], msg[256];
 
 	q->idle_since = now;
-	if (!q->resp.keep_alive)
+	if (!q->resp.keep_alive || unasked(&q->net))
 		net_close(&q->net);
 	api_outcome(f->api, &f->args, &q->resp, f->toks, f->ntoks, &f->ring, br->from, br->to, &o, code,
 		    sizeof code, msg, sizeof msg);
@@ -456,6 +467,10 @@ static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 		failed(f, j, BATCH_CREDS, "credentials", creds_state(f->creds), now, wall);
 		return;
 	}
+	/* a kept-alive connection: what came on it since its last answer (bytes
+	 * still in the socket, a close) is read now, before it carries a request */
+	if (q->net.state == NET_OPEN && (net_io(&q->net, 0, now) < 0 || unasked(&q->net)))
+		net_close(&q->net);
 	q->reused = q->net.state == NET_OPEN;
 	q->started = now;
 	q->data_bytes = 0;
@@ -492,8 +507,11 @@ static void request_io(struct flow *f, size_t j, short revents, int64_t now, int
 	int rc = net_io(&q->net, revents, now);
 
 	pump(f, j, now, wall);	/* what arrived before a close is still the answer */
-	if (rc == 0)
+	if (rc == 0) {
+		if (q->state == REQ_IDLE && unasked(&q->net))
+			net_close(&q->net);
 		return;
+	}
 	if (q->state == REQ_RECEIVING && q->net.eof && http_resp_eof(&q->resp) == HTTP_DONE)
 		answered(f, j, now, wall);
 	else if (q->state != REQ_IDLE)

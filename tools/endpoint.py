@@ -88,10 +88,9 @@ fault probabilities partial, throttle, unavailable, error500, drop,
 drop-after.  What it says wins over the command line, a key it no longer
 names goes back to the command line's value, and so does everything when
 the file is removed: a test turns a fault on and off while the client runs.
-A bad line is said on stderr and ignored.  Three modes show defects of the
-client not fixed yet, and no test uses them: trailing-200 and trailing-500
-(bytes after a complete answer on a kept-alive connection, issue 12 item 5)
-and clock-flap (a "Signature expired" whose Date keeps changing, item 6).
+A bad line is said on stderr and ignored.  One mode shows a defect of the
+client not fixed yet, and no test uses it: clock-flap (a "Signature
+expired" whose Date keeps changing, issue 12 item 6).
 
 The SigV4 functions below (canonical_uri ... verify) are imported by
 tests/e2e/test_endpoint.py and checked against both AWS test suites.
@@ -182,7 +181,6 @@ HOSTILE = {
                                "record failed (its ErrorCode given); the others are taken",
     "http10-no-length": "the usual answer as HTTP/1.0 without Content-Length, ended by closing the "
                         "connection (taken)",
-    # For defects of the client, not (yet) things it is tested to hold against:
     "trailing-200": "(issue 12 item 5) the usual answer, then at once a bogus second one, 200 "
                     "with one accepted record; a put that comes on a connection carrying such a "
                     "bogus answer is refused with 500 (nothing taken): a client that reads the bogus "
@@ -190,6 +188,7 @@ HOSTILE = {
     "trailing-500": "(issue 12 item 5) the usual answer (taken), then at once a 500 "
                     "InternalFailure: a client that reads it as the next request's answer sends "
                     "records twice",
+    # For a defect of the client, not (yet) a thing it is tested to hold against:
     "clock-flap": "(issue 12 item 6) 400 InvalidSignatureException 'Signature expired', the Date "
                   "header 10 minutes ahead and 10 minutes behind in turn (two hosts whose clocks "
                   "differ), whatever the signature says",
