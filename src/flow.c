@@ -23,6 +23,7 @@
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
+#define RESP_MAX_FACTOR 8	/* an answer longer than this many answer buffers is refused: 4 KB an entry */
 
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */
@@ -326,6 +327,17 @@ static void refused(struct flow *f, size_t j, struct batch_outcome *o, int64_t n
 		o->result = BATCH_RETRY;
 }
 
+/* Whether the server sent bytes no request asked for (after a complete
+ * answer, or while none was awaited): read as the next request's answer,
+ * they would decide its records' fate, so the connection goes. */
+static int unasked(struct net *n)
+{
+	size_t len;
+
+	net_recvbuf(n, &len);
+	return len > 0;
+}
+
 static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
 	struct flow_req *q = &f->q[j];
@@ -334,7 +346,7 @@ static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 	char code[96], msg[256];
 
 	q->idle_since = now;
-	if (!q->resp.keep_alive)
+	if (!q->resp.keep_alive || unasked(&q->net))
 		net_close(&q->net);
 	api_outcome(f->api, &f->args, &q->resp, f->toks, f->ntoks, &f->ring, br->from, br->to, &o, code,
 		    sizeof code, msg, sizeof msg);
@@ -423,6 +435,9 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 		if (q->head_off == q->head_len && q->body_off == q->body_len) {
 			net_flush(&q->net);
 			http_resp_init(&q->resp, q->resp_body, f->resp_cap);
+			q->resp.body_max = RESP_MAX_FACTOR * f->resp_cap;
+			q->resp.needle[0] = f->api->failed_key;
+			q->resp.needle[1] = f->api->ok_key;
 			q->state = REQ_RECEIVING;
 			f->bytes_sent += q->head_len + q->body_len;
 		}
@@ -452,6 +467,10 @@ static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 		failed(f, j, BATCH_CREDS, "credentials", creds_state(f->creds), now, wall);
 		return;
 	}
+	/* a kept-alive connection: what came on it since its last answer (bytes
+	 * still in the socket, a close) is read now, before it carries a request */
+	if (q->net.state == NET_OPEN && (net_io(&q->net, 0, now) < 0 || unasked(&q->net)))
+		net_close(&q->net);
 	q->reused = q->net.state == NET_OPEN;
 	q->started = now;
 	q->data_bytes = 0;
@@ -488,8 +507,11 @@ static void request_io(struct flow *f, size_t j, short revents, int64_t now, int
 	int rc = net_io(&q->net, revents, now);
 
 	pump(f, j, now, wall);	/* what arrived before a close is still the answer */
-	if (rc == 0)
+	if (rc == 0) {
+		if (q->state == REQ_IDLE && unasked(&q->net))
+			net_close(&q->net);
 		return;
+	}
 	if (q->state == REQ_RECEIVING && q->net.eof && http_resp_eof(&q->resp) == HTTP_DONE)
 		answered(f, j, now, wall);
 	else if (q->state != REQ_IDLE)
