@@ -4,6 +4,7 @@ flow down little (the backoff follows what the service says), and a
 service whose clock-skew answers keep changing their Date is retried at the
 pace of the backoff, not as fast as it answers.  Every test counts numbered
 lines: each one arrives, exactly once.  Python 3 standard library only."""
+import contextlib
 import os
 import re
 import signal
@@ -66,7 +67,22 @@ def control(path, text):
 
 
 WINDOW = 5.0    # seconds the clocks disagree
-BACK = {"retryMaxBackoffMillis": 1000}
+
+
+@contextlib.contextmanager
+def flapping(d, make_flow, stream, lines_n, **top):
+    """kagent sending lines_n lines of d/app.log with one flow (backoff up
+    to 1 s) to an endpoint whose hosts' clocks disagree (clock-flap, until
+    d/control says otherwise): yields (endpoint, agent, control file)."""
+    log = d + "/app.log"
+    append(log, 0, lines_n)
+    ctl = d + "/control"
+    control(ctl, "hostile=clock-flap\n")
+    with Endpoint(d, tls=False, control=ctl) as ep:
+        conf = d + "/k.conf"
+        write_conf(conf, ep, [make_flow(log, stream, retryMaxBackoffMillis=1000)], **top)
+        with Agent(harness.kagent(), conf) as ag:
+            yield ep, ag, ctl
 
 
 @test(timeout=120)
@@ -82,24 +98,17 @@ def clock_skew_answers_that_keep_changing_are_retried_with_backoff(tmp):
     for api, name, make_flow, stream in (("firehose", "Firehose", flow, "s1"), ("kinesis", "Kinesis", kflow, "k1")):
         d = os.path.join(tmp, api)
         os.mkdir(d)
-        log = d + "/app.log"
-        append(log, 0, 1000)
-        ctl = d + "/control"
-        control(ctl, "hostile=clock-flap\n")
-        with Endpoint(d, tls=False, control=ctl) as ep:
-            conf = d + "/k.conf"
-            write_conf(conf, ep, [make_flow(log, stream, **BACK)])
-            with Agent(harness.kagent(), conf) as ag:
-                started(ag)
-                time.sleep(WINDOW)
-                flapped = [e for e in ep.requests() if e.get("fault") == "clock-flap"]
-                said = [l for l in ag.stderr().splitlines() if "InvalidSignatureException" in l]
-                control(ctl, "hostile=off\n")
-                wait_until(lambda: count(ep) >= 1000, 15, msg=ag.stderr()[-2000:])
-                time.sleep(0.5)     # anything sent twice would arrive now
-                ag.kill(signal.SIGTERM)
-                assert ag.wait(10) == 0, ag.stderr()[-2000:]
-                err = ag.stderr()
+        with flapping(d, make_flow, stream, 1000) as (ep, ag, ctl):
+            started(ag)
+            time.sleep(WINDOW)
+            flapped = [e for e in ep.requests() if e.get("fault") == "clock-flap"]
+            said = [l for l in ag.stderr().splitlines() if "InvalidSignatureException" in l]
+            control(ctl, "hostile=off\n")
+            wait_until(lambda: count(ep) >= 1000, 15, msg=ag.stderr()[-2000:])
+            time.sleep(0.5)     # anything sent twice would arrive now
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()[-2000:]
+            err = ag.stderr()
             print("  %s: %d requests in %.0f s, all refused; said: %s" % (api, len(flapped), WINDOW, said))
             assert 6 <= len(flapped) <= 12, flapped
             assert all(e["status"] == 400 and e["error"] == "InvalidSignatureException" for e in flapped), flapped
@@ -116,18 +125,11 @@ def clock_skew_answers_that_keep_changing_are_retried_with_backoff(tmp):
 def clock_skew_answers_that_keep_changing_end_in_send_failure_timeout(tmp):
     """The same hosts: nothing is delivered, so sendFailureTimeout (2 s)
     fires: kagent exits 1 and says why."""
-    fh = tmp + "/fh.log"
-    append(fh, 0, 100)
-    ctl = tmp + "/control"
-    control(ctl, "hostile=clock-flap\n")
-    with Endpoint(tmp, tls=False, control=ctl) as ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [flow(fh, "s1", **BACK)], sendFailureTimeout="2s")
-        with Agent(harness.kagent(), conf) as ag:
-            t0 = time.monotonic()
-            assert ag.wait(15) == 1, ag.stderr()[-2000:]
-            took = time.monotonic() - t0
-            err = ag.stderr()
+    with flapping(tmp, flow, "s1", 100, sendFailureTimeout="2s") as (ep, ag, _):
+        t0 = time.monotonic()
+        assert ag.wait(15) == 1, ag.stderr()[-2000:]
+        took = time.monotonic() - t0
+        err = ag.stderr()
         assert re.search(r"s1: nothing delivered for \d+ ms \(sendFailureTimeout; last error "
                          r"InvalidSignatureException\): exiting", err), err
         assert 2 <= took <= 6, took

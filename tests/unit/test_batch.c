@@ -183,6 +183,17 @@ T(batch_next_due_by_state)
 
 /* ---- retries ---- */
 
+/* b's next try is d ms after now, within the jitter's -30 %..+30 %. */
+static int waits_about(const struct batch *b, int64_t now, int64_t d, int line)
+{
+	int64_t wait = b->next_try - now;
+
+	if (wait >= d * 70 / 100 && wait <= d * 130 / 100)
+		return 1;
+	t_fail(__FILE__, line, "waits %lld ms, expected %lld +-30 %%", (long long)wait, (long long)d);
+	return 0;
+}
+
 /* Failure after failure: the backoff doubles from retryInitialBackoffMillis
  * up to retryMaxBackoffMillis, each within -30 %..+30 %; the error is said
  * once, not per retry. */
@@ -199,12 +210,8 @@ T(batch_backoff_growth_and_cap)
 		struct batch_outcome o = fails(BATCH_RETRY, "ServiceUnavailableException");
 		T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), i == 0 ? BATCH_SAY_FAILING : BATCH_SAY_NOTHING);
 		T_EQ_INT(b.failures, i + 1);
-		int64_t wait = b.next_try - now;
-		if (wait < d[i] * 70 / 100 || wait > d[i] * 130 / 100) {
-			t_fail(__FILE__, __LINE__, "failure %zu: waits %lld ms, expected %lld +-30 %%", i + 1,
-			       (long long)wait, (long long)d[i]);
+		if (!waits_about(&b, now, d[i], __LINE__))
 			return;
-		}
 		now = b.next_try;
 	}
 	T_EQ_INT(b.failing_since, T0);
@@ -576,12 +583,8 @@ T(batch_clock_skew_flapping)
 		T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), i == 0 ? BATCH_SAY_FAILING : BATCH_SAY_NOTHING);
 		T_EQ_INT(skew, o.aws_s - WALL);	/* signing with the latest */
 		T_EQ_INT(b.failures, i + 1);
-		int64_t wait = b.next_try - now;
-		if (wait < d[i] * 70 / 100 || wait > d[i] * 130 / 100) {
-			t_fail(__FILE__, __LINE__, "skew answer %zu: waits %lld ms, expected %lld +-30 %%", i + 2,
-			       (long long)wait, (long long)d[i]);
+		if (!waits_about(&b, now, d[i], __LINE__))
 			return;
-		}
 		T_EQ_INT(batch_plan(&b, ring.rhead, b.next_try - 1), 0);
 		now = b.next_try;
 	}
