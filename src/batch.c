@@ -239,13 +239,14 @@ static enum batch_say failed(struct batch *b, const struct batch_outcome *o, enu
 	return say;
 }
 
-/* The throttled records of a request that had ok of them accepted go
- * again once the stream can take them at the rate it took those: ok
- * records over the time since it was last out of capacity (the end of the
- * last round, if throttled, else this round's start).  So the flow keeps
- * to the stream's capacity: a stream that throttles more takes longer to
- * answer for the same records, one that throttles less is sent to sooner,
- * and one that throttles none is no longer paced. */
+/* The bad records of a request that had ok of them accepted go again once
+ * the stream can take them at the rate it took those: ok records over the
+ * time since it was last out of capacity (the end of the last round, if it
+ * throttled records, else this round's start).  So a flow keeps to a
+ * throttling stream's capacity (one that throttles more waits longer for
+ * the same records, one that throttles none is no longer paced), a few
+ * records failed cost a short pause, and a service that takes one record
+ * in a hundred is not sent a hundred requests a round trip. */
 static int64_t pace(const struct batch *b, size_t bad, size_t ok, int64_t now)
 {
 	int64_t since = b->drained ? b->drained : b->round_start;
@@ -287,7 +288,7 @@ static enum batch_say answered(struct batch *b, const struct batch_req *q, const
 		 * round was one), and no backoff but the stream's pace */
 		if (!b->round_counted)
 			b->failures = 0;
-		again_at(b, o->throttled ? now + pace(b, bad, q->n - bad, now) : now);
+		again_at(b, now + pace(b, bad, q->n - bad, now));
 	}
 	return BATCH_SAY_PARTIAL;
 }

@@ -50,7 +50,7 @@ enum batch_result {
 	BATCH_ANSWERED,	/* answered 200 and applied to the ring (acked set): failed of its records not
 			   accepted, code the first one's; throttled if that code says the stream throttles.
 			   None accepted: a failure with the backoff.  Some: no failure; the others go
-			   again at once, or, throttled, at the pace the stream accepted them */
+			   again at the pace the stream accepted those */
 	BATCH_RETRY,	/* throttled, 5xx, an answer that makes no sense: the same records after a backoff */
 	BATCH_CREDS,	/* credentials or permission refused: the long backoff */
 	BATCH_NOTFOUND,	/* no such stream: the long backoff */
@@ -115,7 +115,7 @@ struct batch {
 	int round_throttled;		/* a request's records were refused as over the stream's capacity */
 	int64_t round_start;		/* when the round was planned */
 	int64_t drained;		/* when the last round ended with the stream out of capacity (0: it
-					   did not): its throttled records' pace is measured from then */
+					   did not): the pace of the records it failed is measured from then */
 	int skew_fixed;			/* the clock was set by an answer since a record was last accepted */
 	uint64_t seed, draws;		/* jitter: rnd_at(seed, draws++) */
 	/* what is known of delivery */

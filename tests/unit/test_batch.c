@@ -291,9 +291,10 @@ static struct batch_outcome throttled(struct batch *b, size_t j, unsigned fail)
 
 /* Some of a request's records failed: only they go again, joined by new
  * ones.  Some accepted is no failed attempt: the backoff does not grow,
- * and the failed records go again at once, or, throttled, after the time
- * the stream would take for them at the rate it accepted the others since
- * it last said it was full.  None accepted is a failed attempt. */
+ * and the failed records go again after the time the stream would take
+ * for them at the rate it accepted the others (since this round's start,
+ * or the end of the last if it throttled records).  None accepted is a
+ * failed attempt. */
 T(batch_partial_failure)
 {
 	struct batch b;
@@ -303,11 +304,12 @@ T(batch_partial_failure)
 	b.failures = 3;
 	T_EQ_INT(batch_plan(&b, ring.rhead, T0), 1);
 	struct batch_outcome o = accept(&b, 0, 0x0a);	/* r1, r3 fail */
-	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 40, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 60, WALL), BATCH_SAY_PARTIAL);
 	T_EQ_INT(b.said_n, 2);
 	T_EQ_INT(b.said_of, 5);
 	T_EQ_INT(b.failures, 0);
-	T_EQ_INT(b.next_try, T0 + 40);	/* not throttled: at once */
+	T_EQ_INT(b.next_try, T0 + 100);	/* 3 taken in 60 ms: 40 ms for 2 */
+	T_EQ_INT(b.drained, 0);		/* InternalFailure: the stream was not full */
 	T_EQ_INT(b.st.records_sent, 3);
 	T_EQ_INT(b.st.records_failed, 2);
 	T_EQ_INT(b.failing_since, 0);
@@ -316,40 +318,41 @@ T(batch_partial_failure)
 	release(&b);
 	T_EQ_INT(ring.rhead - ring.rtail, 4);
 	add(2, 10, T0);
-	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 40), 1);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 99), 0);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 100), 1);
 	T_EQ_INT(b.req[0].from, ring.rtail);
 	T_EQ_INT(b.req[0].to, ring.rhead);
 	T_EQ_INT(b.req[0].n, 4);	/* r1, r3 and the two new */
 	/* 3 accepted in the round's 30 ms, 1 throttled: 10 ms more */
 	o = throttled(&b, 0, 0x01);
-	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 70, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 130, WALL), BATCH_SAY_PARTIAL);
 	T_EQ_INT(b.failures, 0);
-	T_EQ_INT(b.next_try, T0 + 80);
-	T_EQ_INT(b.drained, T0 + 70);
-	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 79), 0);
+	T_EQ_INT(b.next_try, T0 + 140);
+	T_EQ_INT(b.drained, T0 + 130);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 139), 0);
 	/* 2 accepted in the 30 ms since the stream was full, 2 throttled: 30 ms more */
 	release(&b);
-	add(3, 10, T0 + 70);
-	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 80), 1);
+	add(3, 10, T0 + 130);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 140), 1);
 	T_EQ_INT(b.req[0].n, 4);
 	o = throttled(&b, 0, 0x05);
-	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 100, WALL), BATCH_SAY_PARTIAL);
-	T_EQ_INT(b.next_try, T0 + 130);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 160, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(b.next_try, T0 + 190);
 	/* none accepted: a failed attempt, the backoff from its start, failing since then */
 	release(&b);
-	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 130), 1);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 190), 1);
 	T_EQ_INT(b.req[0].n, 2);
 	o = throttled(&b, 0, 0x03);
-	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 150, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 210, WALL), BATCH_SAY_PARTIAL);
 	T_EQ_INT(b.failures, 1);
-	T_TRUE(b.next_try - (T0 + 150) >= 70 && b.next_try - (T0 + 150) <= 130);
-	T_EQ_INT(b.failing_since, T0 + 150);
+	T_TRUE(b.next_try - (T0 + 210) >= 70 && b.next_try - (T0 + 210) <= 130);
+	T_EQ_INT(b.failing_since, T0 + 210);
 	/* one of the two accepted after the backoff: the other waits as long again */
 	int64_t now = b.next_try;
 	T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
 	o = throttled(&b, 0, 0x02);
 	T_EQ_INT(batch_apply(&b, 0, &o, now + 20, WALL), BATCH_SAY_PARTIAL);
-	T_EQ_INT(b.next_try, now + 20 + (now + 20 - (T0 + 150)));
+	T_EQ_INT(b.next_try, now + 20 + (now + 20 - (T0 + 210)));
 	T_EQ_INT(b.failures, 0);
 	T_EQ_INT(b.failing_since, 0);
 	/* all accepted: not paced any more */
