@@ -113,7 +113,8 @@ def clock_skew_answers_that_keep_changing_are_retried_with_backoff(tmp):
             assert 6 <= len(flapped) <= 12, flapped
             assert all(e["status"] == 400 and e["error"] == "InvalidSignatureException" for e in flapped), flapped
             assert len(said) == 2, said
-            assert said[0].startswith("kagent: warning: the clock is 600 s behind AWS's "), said
+            # 600 s, or a second less or more as the two clocks' seconds fall
+            assert re.match(r"kagent: warning: the clock is (599|600|601) s behind AWS's ", said[0]), said
             assert said[1].startswith("kagent: warning: %s: %s's time keeps changing (InvalidSignatureException: "
                                       "Signature " % (stream, name)), said
             recs = numbers(ep.records())
