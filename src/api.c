@@ -23,6 +23,12 @@ static const char *const kinesis_throttling[] = {
 	"ThrottlingException", NULL,
 };
 
+/* a record Firehose could not take for the delivery stream's throughput
+ * (PutRecordBatch's per-record ErrorCode) */
+static const char *const firehose_throttling[] = {
+	"ServiceUnavailableException", "ThrottlingException", NULL,
+};
+
 const struct api api_firehose_describe = {
 	.name = "Firehose", .stream_kind = "delivery stream", .target = "Firehose_20150804.DescribeDeliveryStream",
 	.service = FIREHOSE_SERVICE, .stream_key = "DeliveryStreamName",
@@ -36,7 +42,7 @@ const struct api api_firehose = {
 	.service = FIREHOSE_SERVICE, .stream_key = "DeliveryStreamName", .records = 1,
 	.describe = &api_firehose_describe, .max_record_bytes = FIREHOSE_MAX_RECORD_BYTES,
 	.group = firehose_group, .apply = firehose_apply, .failed_count = "FailedPutCount",
-	.failed_key = "\"ErrorCode\"", .ok_key = "\"RecordId\"",
+	.failed_key = "\"ErrorCode\"", .ok_key = "\"RecordId\"", .throttling = firehose_throttling,
 };
 const struct api api_kinesis = {
 	.name = "Kinesis", .stream_kind = "stream", .target = KINESIS_TARGET,

@@ -97,16 +97,18 @@ size_t batch_plan(struct batch *b, uint64_t ready, int64_t now)
 	}
 	b->nreq = k;
 	b->bend = b->req[k - 1].to;
-	b->round_bad = b->round_counted = b->round_reconnect = 0;
+	b->round_bad = b->round_counted = b->round_reconnect = b->round_throttled = 0;
+	b->round_start = now;
 	b->state = BATCH_ROUND;
 	return k;
 }
 
 /* Every request of the round has its outcome: what is left to do. */
-static void end_round(struct batch *b)
+static void end_round(struct batch *b, int64_t now)
 {
 	const struct ring *r = b->ring;
 
+	b->drained = b->round_throttled ? now : 0;
 	b->state = BATCH_IDLE;
 	for (uint64_t i = r->rtail; i < b->bend; i++)
 		if (!ring_rec(r, i)->acked) {
@@ -237,6 +239,22 @@ static enum batch_say failed(struct batch *b, const struct batch_outcome *o, enu
 	return say;
 }
 
+/* The bad records of a request that had ok of them accepted go again once
+ * the stream can take them at the rate it took those: ok records over the
+ * time since it was last out of capacity (the end of the last round, if it
+ * throttled records, else this round's start).  So a flow keeps to a
+ * throttling stream's capacity (one that throttles more waits longer for
+ * the same records, one that throttles none is no longer paced), a few
+ * records failed cost a short pause, and a service that takes one record
+ * in a hundred is not sent a hundred requests a round trip. */
+static int64_t pace(const struct batch *b, size_t bad, size_t ok, int64_t now)
+{
+	int64_t since = b->drained ? b->drained : b->round_start;
+	int64_t d = (now - since) * (int64_t)bad / (int64_t)ok;
+
+	return d < b->lim.backoff_max_ms ? d : b->lim.backoff_max_ms;
+}
+
 /* An answer applied: some records accepted, maybe not all. */
 static enum batch_say answered(struct batch *b, const struct batch_req *q, const struct batch_outcome *o,
 			       int64_t now)
@@ -247,23 +265,31 @@ static enum batch_say answered(struct batch *b, const struct batch_req *q, const
 	b->last_progress = now;
 	if (!b->round_bad)
 		b->split = 0;	/* not while another request of the round looks for a refused record */
-	if (bad < q->n)
+	if (bad < q->n) {
 		b->failing_since = 0;
-	else if (!b->failing_since)
+		b->skew_fixed = 0;
+	} else if (!b->failing_since)
 		b->failing_since = now;
 	if (bad == 0)
 		return b->round_bad ? BATCH_SAY_NOTHING : recovered(b);
 	/* a partial failure: only the failed records go again, joined by new
-	 * ones; some progress means a short backoff, none (or a stream that
-	 * says it is throttling us) a growing one */
+	 * ones */
 	b->st.records_failed += bad;
-	if (bad < q->n && !o->throttled)
-		b->failures = b->round_counted = 0;
-	count_failure(b);
 	b->st.retries++;
 	b->said_n = bad;
 	b->said_of = q->n;
-	backoff(b, now, 0);
+	b->round_throttled |= o->throttled;
+	if (bad == q->n) {
+		/* none accepted: a failed attempt, the backoff grows */
+		count_failure(b);
+		backoff(b, now, 0);
+	} else {
+		/* progress: no failed attempt (unless another request of the
+		 * round was one), and no backoff but the stream's pace */
+		if (!b->round_counted)
+			b->failures = 0;
+		again_at(b, now + pace(b, bad, q->n - bad, now));
+	}
 	return BATCH_SAY_PARTIAL;
 }
 
@@ -317,7 +343,10 @@ static enum batch_say invalid(struct batch *b, const struct batch_req *q, const 
 }
 
 /* The signature's time was refused: AWS's clock is taken as it says and
- * the request goes again at once. */
+ * the request goes again at once; but only once until a record is
+ * accepted, as AWS's time may keep changing (hosts behind one name whose
+ * clocks differ): after that, each correction is a failed attempt and
+ * waits for the backoff. */
 static enum batch_say skewed(struct batch *b, const struct batch_req *q, const struct batch_outcome *o,
 			     int64_t now, int64_t wall_s)
 {
@@ -330,6 +359,9 @@ static enum batch_say skewed(struct batch *b, const struct batch_req *q, const s
 		return BATCH_SAY_NOTHING;
 	}
 	*b->skew = skew;
+	if (b->skew_fixed)
+		return failed(b, o, BATCH_SKEW, now);
+	b->skew_fixed = 1;
 	again_at(b, now);
 	return BATCH_SAY_SKEW;
 }
@@ -358,6 +390,6 @@ enum batch_say batch_apply(struct batch *b, size_t j, const struct batch_outcome
 		break;
 	}
 	if (!batch_busy(b))
-		end_round(b);
+		end_round(b, now);
 	return say;
 }

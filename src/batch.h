@@ -48,13 +48,17 @@ struct batch_limits {
 /* How one request ended. */
 enum batch_result {
 	BATCH_ANSWERED,	/* answered 200 and applied to the ring (acked set): failed of its records not
-			   accepted, code the first one's; throttled if that code says the stream throttles */
+			   accepted, code the first one's; throttled if that code says the stream throttles.
+			   None accepted: a failure with the backoff.  Some: no failure; the others go
+			   again at the pace the stream accepted those */
 	BATCH_RETRY,	/* throttled, 5xx, an answer that makes no sense: the same records after a backoff */
 	BATCH_CREDS,	/* credentials or permission refused: the long backoff */
 	BATCH_NOTFOUND,	/* no such stream: the long backoff */
 	BATCH_INVALID,	/* the request refused as invalid; index: the record it names (1-based, among the
 			   request's records not acked), 0 if none, -1 if it was never sent (not signed) */
-	BATCH_SKEW,	/* the signature's time refused; aws_s: AWS's time (s since 1970) */
+	BATCH_SKEW,	/* the signature's time refused; aws_s: AWS's time (s since 1970): corrected
+			   and sent again at once, unless corrected already since a record was last
+			   accepted (AWS's time keeps changing): then a failure with the backoff */
 	BATCH_NETWORK,	/* no answer: resolving, connecting, TLS, a timeout, a connection dropped */
 };
 
@@ -108,6 +112,11 @@ struct batch {
 	int round_bad;			/* a request of this round did not have all its records accepted */
 	int round_counted;		/* and failures counted it */
 	int round_reconnect;		/* a request found its kept-alive connection dropped */
+	int round_throttled;		/* a request's records were refused as over the stream's capacity */
+	int64_t round_start;		/* when the round was planned */
+	int64_t drained;		/* when the last round ended with the stream out of capacity (0: it
+					   did not): the pace of the records it failed is measured from then */
+	int skew_fixed;			/* the clock was set by an answer since a record was last accepted */
 	uint64_t seed, draws;		/* jitter: rnd_at(seed, draws++) */
 	/* what is known of delivery */
 	int failing;			/* err_result is the state last said */

@@ -196,6 +196,10 @@ static void say_failing(const struct flow *f, const struct batch_outcome *o)
 		log_warnx("%s: %s refused the request as invalid (%s: %s); retrying every %" PRId64 " ms", s,
 			  f->api->name, code, msg, every);
 		break;
+	case BATCH_SKEW:
+		log_warnx("%s: %s's time keeps changing (%s: %s): its hosts' clocks disagree; retrying with "
+			  "backoff", s, f->api->name, code, msg);
+		break;
 	case BATCH_NETWORK:
 		log_warnx("%s: %s:%u: %s; retrying with backoff", s, f->cf->ep.host, f->cf->ep.port, msg);
 		break;

@@ -437,6 +437,35 @@ def expired_and_future_dates(tmp):
 
 
 @test
+def clock_flap_two_hosts_for_each_api(tmp):
+    """--hostile clock-flap: each API's puts are answered in turn by a host
+    10 minutes ahead and one 10 minutes behind: a put signed within 5
+    minutes of the answering host's clock is taken, any other refused as
+    expired or not yet current, and the Date header is that host's clock
+    (minutes from now, rounded)."""
+    def put(body, when, kinesis=False):
+        st, r, obj = (kpost if kinesis else post)(connect(ep), ep, body, when=now + when)
+        date = email.utils.parsedate_to_datetime(r.getheader("Date")).timestamp()
+        said = obj["message"].split(":")[0] if st != 200 else ""
+        return st, said, round((date - now) / 60)
+
+    with Endpoint(tmp, tls=False, hostile="clock-flap") as ep:
+        now = time.time()
+        assert put(batch([b"a"]), 600) == (200, "", 10)
+        assert put(batch([b"b"]), 600) == (400, "Signature not yet current", -10)
+        # Kinesis has hosts of its own: its first answer is from the one ahead
+        assert put(kbatch([b"k"]), -600, kinesis=True) == (400, "Signature expired", 10)
+        assert put(batch([b"c"]), 0) == (400, "Signature expired", 10)
+        assert put(batch([b"d"]), -600) == (200, "", -10)
+        assert put(kbatch([b"l"]), -600, kinesis=True) == (200, "", -10)
+        assert ep.records() == [b"a", b"d", b"l"]
+        faults = [(e["api"], e["status"], e["fault"]) for e in ep.requests()]
+        assert faults == [("firehose", 200, "clock-flap"), ("firehose", 400, "clock-flap"),
+                          ("kinesis", 400, "clock-flap"), ("firehose", 400, "clock-flap"),
+                          ("firehose", 200, "clock-flap"), ("kinesis", 200, "clock-flap")], faults
+
+
+@test
 def clock_offset(tmp):
     with Endpoint(tmp, clock_offset=-900) as ep:
         st, _, obj = post(connect(ep), ep, batch([b"a"]))

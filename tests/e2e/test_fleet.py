@@ -63,10 +63,9 @@ def metrics_equal_the_counters_under_faults(tmp):
     open(kin, "wb").close()
     n = 60000
     st = tmp + "/status.json"
-    # few partial failures (1 record in 3,000): under steady ones the backoff
-    # still grows with every answer that has any (issue 12, item 1), and a
-    # Kinesis flow then falls behind a writer at 500 lines/s
-    with Endpoint(tmp, partial=0.0003, throttle=0.02, error500=0.02, drop=0.01, drop_after=0.01, seed=11) as ep:
+    # 3 % of the records of every answer failed: an answer that accepted
+    # some is no failed attempt (issue 12, item 1), so the flows keep up
+    with Endpoint(tmp, partial=0.03, throttle=0.02, error500=0.02, drop=0.01, drop_after=0.01, seed=11) as ep:
         conf = tmp + "/k.conf"
         # retries at most 2 s apart, so the backoff the faults grow does
         # not outlast the run (a flow's key: at the top level it is ignored)

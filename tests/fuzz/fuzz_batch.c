@@ -14,7 +14,9 @@
  * and only past records that were accepted, refused (counted) or dropped
  * by a processor, so the checkpoint never passes an unaccepted record;
  * every record ends accepted or refused, never both, never lost, and the
- * engine's counters agree; the ring empties; nothing allocated. */
+ * engine's counters agree; no outcome makes the next try wait longer than
+ * the longest backoff (its jitter included); the ring empties; nothing
+ * allocated. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -157,6 +159,8 @@ static void fz_apply(struct batch *b, size_t j, const struct batch_outcome *o, i
 	}
 	if (b->st.rejected != rejected + (say == BATCH_SAY_DROPPED))
 		fz_die("refused not counted once");
+	if (b->next_try > now + b->lim.backoff_max_ms * 13 / 10)
+		fz_die("a wait past the longest backoff");
 }
 
 /* One step of the flow: release, then a round if one is due. */

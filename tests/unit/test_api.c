@@ -431,7 +431,8 @@ T(api_outcome_long_answer)
 }
 
 /* The codes every API shares mean the same on each; Kinesis's own (a
- * stream's KMS key, throttling) mean nothing more on Firehose. */
+ * stream's KMS key, throttling) mean nothing more on Firehose, whose
+ * records are throttled as ServiceUnavailableException. */
 T(api_error_shared_classes)
 {
 	static const struct { int status; const char *type; enum api_class fh, kn; } c[] = {
@@ -461,5 +462,7 @@ T(api_error_shared_classes)
 	}
 	T_TRUE(api_throttled(&api_kinesis, "ProvisionedThroughputExceededException"));
 	T_TRUE(!api_throttled(&api_firehose, "ProvisionedThroughputExceededException"));
-	T_TRUE(!api_throttled(&api_firehose, "ServiceUnavailableException"));
+	T_TRUE(api_throttled(&api_firehose, "ServiceUnavailableException"));
+	T_TRUE(!api_throttled(&api_firehose, "InternalFailure"));
+	T_TRUE(!api_throttled(&api_kinesis, "ServiceUnavailableException"));
 }

@@ -183,6 +183,17 @@ T(batch_next_due_by_state)
 
 /* ---- retries ---- */
 
+/* b's next try is d ms after now, within the jitter's -30 %..+30 %. */
+static int waits_about(const struct batch *b, int64_t now, int64_t d, int line)
+{
+	int64_t wait = b->next_try - now;
+
+	if (wait >= d * 70 / 100 && wait <= d * 130 / 100)
+		return 1;
+	t_fail(__FILE__, line, "waits %lld ms, expected %lld +-30 %%", (long long)wait, (long long)d);
+	return 0;
+}
+
 /* Failure after failure: the backoff doubles from retryInitialBackoffMillis
  * up to retryMaxBackoffMillis, each within -30 %..+30 %; the error is said
  * once, not per retry. */
@@ -199,12 +210,8 @@ T(batch_backoff_growth_and_cap)
 		struct batch_outcome o = fails(BATCH_RETRY, "ServiceUnavailableException");
 		T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), i == 0 ? BATCH_SAY_FAILING : BATCH_SAY_NOTHING);
 		T_EQ_INT(b.failures, i + 1);
-		int64_t wait = b.next_try - now;
-		if (wait < d[i] * 70 / 100 || wait > d[i] * 130 / 100) {
-			t_fail(__FILE__, __LINE__, "failure %zu: waits %lld ms, expected %lld +-30 %%", i + 1,
-			       (long long)wait, (long long)d[i]);
+		if (!waits_about(&b, now, d[i], __LINE__))
 			return;
-		}
 		now = b.next_try;
 	}
 	T_EQ_INT(b.failing_since, T0);
@@ -271,9 +278,23 @@ T(batch_slow_backoff_classes)
 	}
 }
 
+/* Request j answered with the records whose bit is set in fail not
+ * accepted, the stream saying it throttled them. */
+static struct batch_outcome throttled(struct batch *b, size_t j, unsigned fail)
+{
+	struct batch_outcome o = accept(b, j, fail);
+
+	o.code = "ProvisionedThroughputExceededException";
+	o.throttled = 1;
+	return o;
+}
+
 /* Some of a request's records failed: only they go again, joined by new
- * ones; with some accepted the backoff starts again from the shortest,
- * unless the stream says it throttles. */
+ * ones.  Some accepted is no failed attempt: the backoff does not grow,
+ * and the failed records go again after the time the stream would take
+ * for them at the rate it accepted the others (since this round's start,
+ * or the end of the last if it throttled records).  None accepted is a
+ * failed attempt. */
 T(batch_partial_failure)
 {
 	struct batch b;
@@ -283,11 +304,12 @@ T(batch_partial_failure)
 	b.failures = 3;
 	T_EQ_INT(batch_plan(&b, ring.rhead, T0), 1);
 	struct batch_outcome o = accept(&b, 0, 0x0a);	/* r1, r3 fail */
-	T_EQ_INT(batch_apply(&b, 0, &o, T0, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 60, WALL), BATCH_SAY_PARTIAL);
 	T_EQ_INT(b.said_n, 2);
 	T_EQ_INT(b.said_of, 5);
-	T_EQ_INT(b.failures, 1);
-	T_TRUE(b.next_try - T0 >= 70 && b.next_try - T0 <= 130);
+	T_EQ_INT(b.failures, 0);
+	T_EQ_INT(b.next_try, T0 + 100);	/* 3 taken in 60 ms: 40 ms for 2 */
+	T_EQ_INT(b.drained, 0);		/* InternalFailure: the stream was not full */
 	T_EQ_INT(b.st.records_sent, 3);
 	T_EQ_INT(b.st.records_failed, 2);
 	T_EQ_INT(b.failing_since, 0);
@@ -296,25 +318,105 @@ T(batch_partial_failure)
 	release(&b);
 	T_EQ_INT(ring.rhead - ring.rtail, 4);
 	add(2, 10, T0);
-	T_EQ_INT(batch_plan(&b, ring.rhead, b.next_try), 1);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 99), 0);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 100), 1);
 	T_EQ_INT(b.req[0].from, ring.rtail);
 	T_EQ_INT(b.req[0].to, ring.rhead);
 	T_EQ_INT(b.req[0].n, 4);	/* r1, r3 and the two new */
-	/* throttled: no progress in the backoff's eyes */
+	/* 3 accepted in the round's 30 ms, 1 throttled: 10 ms more */
+	o = throttled(&b, 0, 0x01);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 130, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(b.failures, 0);
+	T_EQ_INT(b.next_try, T0 + 140);
+	T_EQ_INT(b.drained, T0 + 130);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 139), 0);
+	/* 2 accepted in the 30 ms since the stream was full, 2 throttled: 30 ms more */
+	release(&b);
+	add(3, 10, T0 + 130);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 140), 1);
+	T_EQ_INT(b.req[0].n, 4);
+	o = throttled(&b, 0, 0x05);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 160, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(b.next_try, T0 + 190);
+	/* none accepted: a failed attempt, the backoff from its start, failing since then */
+	release(&b);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0 + 190), 1);
+	T_EQ_INT(b.req[0].n, 2);
+	o = throttled(&b, 0, 0x03);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 210, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(b.failures, 1);
+	T_TRUE(b.next_try - (T0 + 210) >= 70 && b.next_try - (T0 + 210) <= 130);
+	T_EQ_INT(b.failing_since, T0 + 210);
+	/* one of the two accepted after the backoff: the other waits as long again */
 	int64_t now = b.next_try;
-	o = accept(&b, 0, 0x01);
-	o.throttled = 1;
-	T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), BATCH_SAY_PARTIAL);
-	T_EQ_INT(b.failures, 2);
-	T_TRUE(b.next_try - now >= 140 && b.next_try - now <= 260);
-	/* nothing accepted: failing since then */
-	T_EQ_INT(batch_plan(&b, ring.rhead, b.next_try), 1);
+	T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+	o = throttled(&b, 0, 0x02);
+	T_EQ_INT(batch_apply(&b, 0, &o, now + 20, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(b.next_try, now + 20 + (now + 20 - (T0 + 210)));
+	T_EQ_INT(b.failures, 0);
+	T_EQ_INT(b.failing_since, 0);
+	/* all accepted: not paced any more */
 	now = b.next_try;
-	o = accept(&b, 0, 0x01);
-	T_EQ_INT(o.failed, 1);
-	T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), BATCH_SAY_PARTIAL);
-	T_EQ_INT(b.failing_since, now);
-	T_EQ_INT(b.failures, 3);
+	release(&b);
+	T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+	o = accept(&b, 0, 0);
+	T_EQ_INT(batch_apply(&b, 0, &o, now + 20, WALL), BATCH_SAY_NOTHING);
+	T_EQ_INT(b.next_try, 0);
+	T_EQ_INT(b.drained, 0);
+	T_EQ_INT(b.state, BATCH_IDLE);
+	T_EQ_INT(b.st.records_sent, 10);
+	/* the pace is at most retryMaxBackoffMillis */
+	setup(&b, NULL, 5, 10);
+	b.flush = 1;
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0), 1);
+	o = throttled(&b, 0, 0x1e);
+	T_EQ_INT(batch_apply(&b, 0, &o, T0 + 5000, WALL), BATCH_SAY_PARTIAL);
+	T_EQ_INT(b.next_try, T0 + 5000 + 10000);
+}
+
+/* A stream with room for 100 records a second (a token bucket of 20, one
+ * more each 10 ms), sent requests of 20 records answered in 50 ms, with
+ * records always waiting: paced by what it throttles, the flow delivers at
+ * the stream's capacity (within 5 %), with no failed attempt and no
+ * backoff, and at most 3 records in 8 sent throttled (a request sent as
+ * soon as it can be throttles 15 of its 20, 3 in 4). */
+T(batch_pace_converges_on_capacity)
+{
+	struct batch_limits lim = base;
+	struct batch b;
+	int64_t now = T0, tokens = 20, filled = T0, t100 = 0;
+	uint64_t sent100 = 0, failed100 = 0;
+
+	lim.max_records = 20;
+	setup(&b, &lim, 0, 10);
+	for (int round = 0; round < 200; round++) {
+		add((int)(20 - (ring.rhead - ring.rtail)), 10, now);
+		T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+		T_EQ_INT(b.req[0].n, 20);
+		now += 50;
+		tokens += (now - filled) / 10;
+		filled += (now - filled) / 10 * 10;
+		tokens = tokens > 20 ? 20 : tokens;
+		unsigned fail = 0;
+		for (size_t k = 0; k < 20; k++)
+			if (tokens > 0)
+				tokens--;
+			else
+				fail |= 1u << k;
+		struct batch_outcome o = fail ? throttled(&b, 0, fail) : accept(&b, 0, 0);
+		batch_apply(&b, 0, &o, now, WALL);
+		T_EQ_INT(b.failures, 0);
+		release(&b);
+		if (round == 99)
+			t100 = now, sent100 = b.st.records_sent, failed100 = b.st.records_failed;
+		if (b.next_try > now)
+			now = b.next_try;
+	}
+	uint64_t per_s = (b.st.records_sent - sent100) * 1000 / (uint64_t)(now - t100);
+	if (per_s < 95 || per_s > 105)
+		t_fail(__FILE__, __LINE__, "%llu records a second, expected 100", (unsigned long long)per_s);
+	uint64_t ok = b.st.records_sent - sent100, bad = b.st.records_failed - failed100;
+	T_TRUE(bad * 8 <= (ok + bad) * 3);
 }
 
 /* A request refused as invalid without naming a record is sent in halves
@@ -455,6 +557,65 @@ T(batch_clock_skew)
 	T_EQ_INT(other.next_try, T0);
 	T_EQ_INT(other.failures, 0);
 	T_EQ_INT(skew, -120);
+}
+
+/* AWS's time changing from answer to answer (two hosts whose clocks
+ * differ by 40 min): the clock is set by each answer, but only the first
+ * correction goes again at once; the others are failed attempts with the
+ * backoff (doubling, said once), so delivery is seen to fail
+ * (sendFailureTimeout).  A record accepted ends it: the next skew answer is
+ * corrected at once again.  Two requests of a round: one correction. */
+T(batch_clock_skew_flapping)
+{
+	static const int64_t d[] = { 100, 200, 400, 800, 1600, 3200, 6400, 10000 };
+	struct batch_limits lim = base;
+	struct batch b;
+	struct batch_outcome o = fails(BATCH_SKEW, "InvalidSignatureException");
+	int64_t now = T0;
+
+	setup(&b, NULL, 2, 10);
+	b.flush = 1;
+	o.aws_s = WALL + 1200;
+	T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+	T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), BATCH_SAY_SKEW);
+	T_EQ_INT(b.next_try, now);
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+		T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+		T_EQ_INT(b.req[0].skew, skew);
+		o.aws_s = WALL + (i % 2 ? 1200 : -1200);
+		T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), i == 0 ? BATCH_SAY_FAILING : BATCH_SAY_NOTHING);
+		T_EQ_INT(skew, o.aws_s - WALL);	/* signing with the latest */
+		T_EQ_INT(b.failures, i + 1);
+		if (!waits_about(&b, now, d[i], __LINE__))
+			return;
+		T_EQ_INT(batch_plan(&b, ring.rhead, b.next_try - 1), 0);
+		now = b.next_try;
+	}
+	T_EQ_INT(b.err_result, BATCH_SKEW);
+	T_EQ_STR(b.err_code, "InvalidSignatureException");
+	T_EQ_INT(b.failing_since, T0);
+	T_EQ_INT(b.st.requests_failed, 8);
+	/* the hosts agree again: delivered, and the next skew is set at once */
+	T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+	o = accept(&b, 0, 0);
+	T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), BATCH_SAY_RECOVERED);
+	add(1, 10, now);
+	T_EQ_INT(batch_plan(&b, ring.rhead, now), 1);
+	o = fails(BATCH_SKEW, "InvalidSignatureException");
+	o.aws_s = WALL + 60;
+	T_EQ_INT(batch_apply(&b, 0, &o, now, WALL), BATCH_SAY_SKEW);
+	T_EQ_INT(b.next_try, now);
+	/* a round of two requests answered by the two hosts: one correction */
+	lim.max_records = 1;
+	lim.max_requests = 2;
+	setup(&b, &lim, 2, 10);
+	T_EQ_INT(batch_plan(&b, ring.rhead, T0), 2);
+	o.aws_s = WALL + 1200;
+	T_EQ_INT(batch_apply(&b, 0, &o, T0, WALL), BATCH_SAY_SKEW);
+	o.aws_s = WALL - 1200;
+	T_EQ_INT(batch_apply(&b, 1, &o, T0, WALL), BATCH_SAY_FAILING);
+	T_EQ_INT(b.failures, 1);
+	T_TRUE(b.next_try - T0 >= 70 && b.next_try - T0 <= 130);
 }
 
 /* A round of several requests: no record in two, each outcome applied as
