@@ -342,14 +342,15 @@ static size_t rec_key(const struct api_args *a, const struct ring *r, uint64_t i
 uint64_t kinesis_group(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes)
 {
 	char k0[KINESIS_MAX_KEY_BYTES + 1], kj[KINESIS_MAX_KEY_BYTES + 1];
-	/* a key made of the record itself is kept: only records that have the same one join */
-	int same = a->keys->kind == KINESIS_KEY_FIELD || a->keys->kind == KINESIS_KEY_DETERMINISTIC;
+	int same;
 	size_t n0 = rec_data_len(ring_rec(r, i)), klen, size, nrec = 1;
 	uint64_t past = i + 1;
 
 	*bytes = n0;
 	if (!a->agg)
 		return past;
+	/* a key made of the record itself is kept: only records that have the same one join */
+	same = a->keys->kind == KINESIS_KEY_FIELD || a->keys->kind == KINESIS_KEY_DETERMINISTIC;
 	klen = rec_key(a, r, i, k0);
 	size = KPL_OVERHEAD(klen) + kpl_rec_size(n0);
 	for (uint64_t j = past; j < end; j++) {

@@ -279,7 +279,7 @@ static long apply_agg(struct ring *r, const char *body, size_t len, size_t ntoks
 {
 	static jsmntok_t toks[128];
 
-	struct api_args a = { "s1", agg, NULL };
+	struct api_args a = { "s1", agg, NULL, NULL, NULL };
 
 	strcpy(code, "junk");
 	return firehose_apply(body, len, toks, ntoks, r, first, end, &a, code, codecap);

@@ -30,7 +30,7 @@ static const char odd_key_esc[] = "a\\\"b\\\\c\\u0001\x7f/\xc3\xa9\xf0\x9f\x98\x
 
 #include "rings_t.h"
 
-static const struct api_args no_args = { "s1", 0, NULL };
+static const struct api_args no_args = { "s1", 0, NULL, NULL, NULL };
 
 /* A view of s (n bytes) cut into three spans at a <= b. */
 static void split(const char *s, size_t n, size_t a, size_t b, struct rec_view *v)
@@ -856,7 +856,7 @@ T(kinesis_key_within_what_batches_count)
 
 	for (int kk = 0; kk < 3; kk++) {
 		struct kinesis_keys k;
-		struct api_args a = { "s1", 0, &k };
+		struct api_args a = { "s1", 0, &k, NULL, NULL };
 		kinesis_keys_init(&k, kinds[kk], kinds[kk] == KINESIS_KEY_FIXED ? odd_key : NULL, SALT);
 		for (uint64_t pos = 0; pos < 200000; pos++) {
 			size_t n = kinesis_key(&k, &v, pos, key);
