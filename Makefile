@@ -1,48 +1,103 @@
-# kagent — static, musl-linked agent.  See README.md.
+# kagent — static, musl-linked agent.  See README.md ("Building").
 #   make                                 host build (musl-gcc) -> ./kagent
-#   make CROSS=arm-linux-musleabihf-     ARMv7  -> build/arm-linux-musleabihf/kagent
-#   make CROSS=mipsel-linux-musl-        MIPS   -> build/mipsel-linux-musl/kagent
-#   make test [CROSS=...]                unit tests (under qemu for CROSS), then end-to-end on the host
+#   make CROSS=arm-linux-musleabihf-     ARMv7 -> build/arm-linux-musleabihf/kagent (also aarch64-linux-musl-,
+#                                        mipsel-linux-musl-, mips-linux-musl-, or any SDK's triplet)
+#   make CC=... CFLAGS=... LDFLAGS=...   as firmware build systems call it (also `make -e`)
+#   make deps [CROSS=...]                install what is missing (packages, BearSSL's and musl's source)
+#   make test [CROSS=...]                deps, then unit tests and end-to-end (under qemu-user for CROSS)
+#   make test SANITIZE=1                 the same with ASan and UBSan (glibc, gcc)
+#   make install [DESTDIR= PREFIX=/usr BINDIR= SYSCONFDIR=/etc MANDIR=]
 #   make demo | size | bench | fuzz | clean
+#
+# The variables a build system sets are the user's alone: CC, CFLAGS,
+# CPPFLAGS, LDFLAGS, AR, STRIP (from the command line, the environment or
+# `make -e`).  kagent's own flags (KAGENT_*) come on top of them, so that the
+# build stays static, 64-bit-offset and warning-free whatever they hold.
 
-CROSS    ?=
+# no built-in rules: they would try to make the -MMD files from sources
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
 VERSION  := 0.1.0
-ifeq ($(CROSS),)
-  TARGET := host
-  CC     := musl-gcc
-else
-  TARGET := $(patsubst %-,%,$(CROSS))
-  CC     := $(CROSS)gcc
-endif
-# A musl cross wrapper (Debian's musl-dev:<arch>) has no binutils of its own:
-# ask the compiler where its ar and strip are.
-AR       := $(shell command -v $(CROSS)ar 2>/dev/null || $(CC) -print-prog-name=ar)
-QEMU     := $(if $(CROSS),qemu-$(firstword $(subst -, ,$(TARGET))),)
-
-B        := build/$(TARGET)
+CROSS    ?=
+SANITIZE ?=
 # make V=1 shows the commands
 Q        := $(if $(V),,@)
-JSMN_INC ?= /usr/include
-# Fetched once, at parse time (not in every recipe: a recursive variable would
-# run the script for every compile, in parallel); not for clean or deps.
-ifneq ($(filter-out clean deps fuzzdeps,$(or $(MAKECMDGOALS),all)),)
-  ifeq ($(origin BEARSSL_SRC),undefined)
-    BEARSSL_SRC := $(shell tools/bearssl-src.sh build/src)
-  endif
-  $(if $(wildcard $(BEARSSL_SRC)/inc/bearssl.h),,$(error no BearSSL source (tools/bearssl-src.sh failed?): give BEARSSL_SRC=DIR))
+
+# tools/musl-cross.sh puts the compilers Debian has no package for here
+# (mips-linux-musl-gcc).
+export PATH := $(CURDIR)/build/cross/bin:$(PATH)
+# $(shell) does not see the exported PATH (make 4.3): $(call sh,COMMAND)
+sh        = $(shell PATH='$(PATH)'; $(1))
+
+# CC: the user's when given; else $(CROSS)gcc, or musl-gcc on the host (gcc,
+# with glibc, for the sanitizer build).
+USER_CC  := $(filter-out default,$(origin CC))
+ifeq ($(USER_CC),)
+  CC := $(if $(CROSS),$(CROSS)gcc,$(if $(SANITIZE),gcc,musl-gcc))
+endif
+# The build folder: build/host, build/<CROSS without its dash>, build/sanitize,
+# or for a CC of the user's, build/<what it says it targets>.  (override:
+# `make -e` must not take B, TARGET or ARCH from a build system's environment.)
+ifneq ($(SANITIZE),)
+  override TARGET := sanitize
+else ifneq ($(CROSS),)
+  override TARGET := $(patsubst %-,%,$(CROSS))
+else ifneq ($(USER_CC),)
+  override TARGET := $(call sh,$(CC) -dumpmachine 2>/dev/null)
+else
+  override TARGET := host
+endif
+override B := build/$(or $(TARGET),unknown-cc)
+# A musl cross wrapper (Debian's musl-dev:<arch>) has no binutils of its own:
+# ask the compiler where its ar and strip are.
+binutil   = $(or $(if $(CROSS),$(call sh,command -v $(CROSS)$(1))),$(call sh,$(CC) -print-prog-name=$(1) 2>/dev/null),$(1))
+ifeq ($(origin AR),default)
+  AR := $(call binutil,ar)
+endif
+ifeq ($(origin STRIP),undefined)
+  STRIP := $(call binutil,strip)
+endif
+# The binaries of another CPU run under qemu-user (static: no -L needed).
+override ARCH := $(firstword $(subst -, ,$(TARGET)))
+ifeq ($(origin QEMU),undefined)
+  QEMU   := $(if $(filter host sanitize $(shell uname -m),$(ARCH)),,qemu-$(ARCH))
 endif
 
-# Certificates are never checked against a time before the build (src/tls.c);
-# SOURCE_DATE_EPOCH, when set, makes the build reproducible.
-BUILD_TIME := $(or $(SOURCE_DATE_EPOCH),$(shell date +%s))
+# Where BearSSL's and jsmn's sources are: `make deps` fetches BearSSL's.
+BEARSSL_SRC ?= $(patsubst %/inc/bearssl.h,%,$(firstword $(wildcard build/src/bearssl-*/inc/bearssl.h)))
+JSMN_INC ?= /usr/include
 
-CFLAGS   ?= -Os
-CFLAGS   += -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
-            -ffunction-sections -fdata-sections -I src -I $(B)/gen \
-            -isystem $(BEARSSL_SRC)/inc -DKAGENT_VERSION='"$(VERSION)"' \
-            -DKAGENT_BUILD_TIME=$(BUILD_TIME)
-LDFLAGS  += -static -Wl,--gc-sections
-BEARSSL  := $(B)/bearssl/libbearssl.a
+CFLAGS   ?= $(if $(SANITIZE),-O1 -g,-Os)
+CPPFLAGS ?=
+LDFLAGS  ?=
+# Code generation kagent and BearSSL share: a static non-PIE binary from which
+# the linker drops what is not called.
+KAGENT_CODEGEN  := -ffunction-sections -fdata-sections $(if $(SANITIZE),,-fno-pie)
+KAGENT_CPPFLAGS := -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -I src -I $(B)/gen -isystem $(BEARSSL_SRC)/inc \
+                   -DKAGENT_VERSION='"$(VERSION)"'
+KAGENT_CFLAGS   := -std=c11 -Wall -Wextra -Werror $(KAGENT_CODEGEN)
+# (musl applies RELRO in its dynamic linker only: in a static binary it would
+# be a page of padding and nothing else)
+KAGENT_LDFLAGS  := $(if $(SANITIZE),,-static -no-pie -Wl,-z,norelro) -Wl,--gc-sections
+SAN_FLAGS       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ifneq ($(SANITIZE),)
+  KAGENT_CFLAGS += $(SAN_FLAGS)
+  KAGENT_LDFLAGS += $(SAN_FLAGS)
+endif
+# the user's flags last: theirs win where both set something (-O, -f...)
+ALL_CFLAGS  = $(KAGENT_CPPFLAGS) $(CPPFLAGS) $(KAGENT_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(KAGENT_CFLAGS) $(CFLAGS) $(LDFLAGS) $(KAGENT_LDFLAGS)
+# BearSSL gets the user's flags too (a -march, a -mfloat-abi), not kagent's
+# warnings nor the sanitizers (its unaligned loads on x86 are by design).
+BR_CFLAGS   = $(CPPFLAGS) $(KAGENT_CODEGEN) $(CFLAGS)
+BEARSSL    := $(B)/bearssl/libbearssl.a
+
+# Installation (DESTDIR for staging, as every firmware build does).
+PREFIX     ?= /usr
+BINDIR     ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+MANDIR     ?= $(PREFIX)/share/man
 
 # Processors: one file each in src/proc/; make PROCESSORS="singleline logtojson"
 PROC_ALL := $(sort $(basename $(notdir $(wildcard src/proc/*.c))))
@@ -60,103 +115,144 @@ TOBJS    := $(patsubst tests/unit/%.c,$(B)/tobj/%.o,$(TSRCS))
 # Test build of the agent: every allocator call after start-up is counted.
 AOBJS    := $(patsubst src/%.c,$(B)/aobj/%.o,$(SRCS)) $(call PROCOBJ,$(PROCESSORS)) $(B)/obj/proctab.o \
             $(B)/aobj/allocwrap.o
-WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=aligned_alloc,--wrap=posix_memalign
+WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=aligned_alloc,--wrap=posix_memalign,--wrap=mmap,--wrap=munmap
 
 BIN      := $(B)/kagent
-all: $(BIN) $(if $(CROSS),,kagent)
+all: $(BIN) $(if $(filter host,$(TARGET)),kagent)
 
 kagent: $(BIN)
 	$(Q)cp $< $@
 
+# $(call link,OUT,OBJECTS): the time certificates are never checked against
+# a time before (src/tls.c) is that of the link, so it is true for the binary;
+# SOURCE_DATE_EPOCH, when set, makes the build reproducible.
+define link
+	@echo "LD $(1)"
+	$(Q)printf 'const long long tls_build_time = %s;\n' $(or $(SOURCE_DATE_EPOCH),$$(date +%s)) > $(1)-time.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c $(1)-time.c -o $(1)-time.o
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $(1) $(2) $(1)-time.o $(BEARSSL)
+endef
+
 $(BIN): $(OBJS) $(BEARSSL)
-	@echo "LD $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(BEARSSL)
+	$(call link,$@,$(OBJS))
+	$(Q)$(STRIP) -o $@.stripped $@
 
 $(B)/kagent-allocs: $(AOBJS) $(BEARSSL)
-	$(Q)$(CC) $(LDFLAGS) $(WRAP) -o $@ $(AOBJS) $(BEARSSL)
+	$(call link,$@,$(WRAP) $(AOBJS))
 
 # The same agent with SINGLELINE alone, for the test that a configuration
 # naming a processor not compiled in is refused.
 $(B)/kagent-singleline: $(CORE) $(call PROCOBJ,singleline) $(B)/obj/proctab-singleline.o $(BEARSSL)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(call link,$@,$(CORE) $(call PROCOBJ,singleline) $(B)/obj/proctab-singleline.o)
+
+$(B)/unit: $(LIBOBJS) $(TOBJS) $(BEARSSL)
+	$(call link,$@,$(LIBOBJS) $(TOBJS))
 
 # Processor tables, rewritten only when the selection changes.
 $(B)/gen/proctab.c: FORCE
 	$(Q)tools/proctab.sh $@ $(PROCESSORS)
 $(B)/gen/proctab-%.c: FORCE
 	$(Q)tools/proctab.sh $@ $(if $(filter all,$*),$(PROC_ALL),$*)
-$(B)/obj/proctab.o: $(B)/gen/proctab.c src/proc.h
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-$(B)/obj/proctab-%.o: $(B)/gen/proctab-%.c src/proc.h
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 FORCE:
 
-$(B)/unit: $(LIBOBJS) $(TOBJS) $(BEARSSL)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(LIBOBJS) $(TOBJS) $(BEARSSL)
+# Every object is rebuilt when the compiler or a flag changes (a build
+# system's second run with other flags in the same tree); -MMD lists the
+# headers each one read.
+$(B)/flags: FORCE
+	$(shell mkdir -p $(B))$(file >$@.new,$(CC) $(ALL_CFLAGS) | $(ALL_LDFLAGS) | $(BR_CFLAGS))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
+$(B)/obj/%.o: src/%.c $(B)/flags | $(BEARSSL) $(B)/gen/jsmn.h
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/aobj/%.o: src/%.c $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
+$(B)/obj/proctab.o: $(B)/gen/proctab.c $(B)/flags
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -DKAGENT_COUNT_ALLOCS -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/obj/proctab-%.o: $(B)/gen/proctab-%.c $(B)/flags
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/aobj/allocwrap.o: tests/allocwrap.c
+$(B)/aobj/%.o: src/%.c $(B)/flags | $(BEARSSL) $(B)/gen/jsmn.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -DKAGENT_COUNT_ALLOCS -MMD -MP -c $< -o $@
 
-$(B)/tobj/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard src/*.h) | $(BEARSSL) $(B)/gen/jsmn.h
+$(B)/aobj/allocwrap.o: tests/allocwrap.c $(B)/flags
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -I tests/unit -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tobj/%.o: tests/unit/%.c $(B)/flags | $(BEARSSL) $(B)/gen/jsmn.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -I tests/unit -MMD -MP -c $< -o $@
+
+-include $(wildcard $(B)/obj/*.d $(B)/obj/proc/*.d $(B)/aobj/*.d $(B)/tobj/*.d)
 
 # jsmn is header-only; a link in the build folder keeps the rest of /usr/include
 # (glibc's) out of a musl build.
 $(B)/gen/jsmn.h:
 	@mkdir -p $(dir $@)
-	@test -f $(JSMN_INC)/jsmn.h || { echo "no jsmn.h in $(JSMN_INC): apt-get install libjsmn-dev, or JSMN_INC=DIR"; exit 1; }
+	@test -f $(JSMN_INC)/jsmn.h || { echo "kagent: no jsmn.h in $(JSMN_INC): run 'make deps' (installs libjsmn-dev), or give JSMN_INC=DIR" >&2; exit 1; }
 	$(Q)ln -sf $(abspath $(JSMN_INC))/jsmn.h $@
 
-$(BEARSSL):
+# (the flags go through the environment: they may hold quotes)
+$(BEARSSL): export KAGENT_BR_CFLAGS = $(BR_CFLAGS)
+$(BEARSSL): $(B)/flags | tools-there
 	@echo "BearSSL from $(BEARSSL_SRC) -> $(dir $@)"
-	$(Q)$(MAKE) -s -f tools/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(B)/bearssl CC=$(CC) AR=$(AR)
+	$(Q)$(MAKE) -s -f tools/bearssl.mk SRC=$(BEARSSL_SRC) OUT=$(B)/bearssl CC="$(CC)" AR="$(AR)" \
+	    FLAGS=$(B)/flags
 
-# The unit tests run on every target (under qemu-user for CROSS); the
-# end-to-end tests need the host's python3 and openssl and run on the host.
+# What a plain build needs and never installs itself: says what to do.
+tools-there:
+	@command -v $(firstword $(CC)) >/dev/null || { echo "kagent: no compiler '$(firstword $(CC))': run 'make deps$(if $(CROSS), CROSS=$(CROSS))' (installs it), or give CC=" >&2; exit 1; }
+	@test -f "$(BEARSSL_SRC)/inc/bearssl.h" || { echo "kagent: no BearSSL source$(if $(BEARSSL_SRC), in $(BEARSSL_SRC)): run 'make deps' (fetches Debian's bearssl source package into build/src), or give BEARSSL_SRC=DIR (a BearSSL 0.6 tree)" >&2; exit 1; }
+
+# The unit tests run on every target (under qemu-user for CROSS), then the
+# end-to-end suite: all of it on the host, its core against a CROSS binary.
 # `make test` and `make demo` first install what a fresh Debian machine lacks.
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: $(B)/unit $(if $(CROSS),,$(BIN) $(B)/kagent-allocs $(if $(filter singleline,$(PROC_ALL)),$(B)/kagent-singleline))
-	@sh tests/run.sh "$(QEMU)" $(B)
+check: $(B)/unit $(BIN) $(B)/kagent-allocs $(if $(filter singleline,$(PROC_ALL)),$(B)/kagent-singleline)
+	@sh tests/run.sh "$(QEMU)" $(B) $(if $(SANITIZE),sanitize)
 
+# Packages (tools/deps.sh: host, cross or fuzz), then the sources fetched
+# once into build/src, and musl built for CPUs Debian has no musl-dev for.
+DEPS_KIND := $(if $(CROSS),cross,host)
 deps:
-	@tools/deps.sh $(if $(CROSS),cross,)
+	@tools/deps.sh $(DEPS_KIND)
+	@$(if $(BEARSSL_SRC),:,tools/debsrc.sh bearssl build/src >/dev/null)
+	@$(if $(filter mips-linux-musl-,$(CROSS)),tools/musl-cross.sh mips-linux-musl mips-linux-gnu,:)
 
-# Stripped size of every target built so far.
+# Install as a firmware image wants it: the binary stripped, the example
+# configuration unless one is there, the manual pages when man/ has them.
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -m 755 $(BIN).stripped $(DESTDIR)$(BINDIR)/kagent
+	test -e $(DESTDIR)$(SYSCONFDIR)/kagent.conf || install -m 600 conf/kagent.conf $(DESTDIR)$(SYSCONFDIR)/kagent.conf
+	$(Q)for m in $(wildcard man/*.[1-8]); do s=$${m##*.}; \
+	  install -d $(DESTDIR)$(MANDIR)/man$$s && install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+# Stripped size of every target built so far, and its code and data.
 size: $(BIN)
-	@for b in build/*/kagent; do t=$${b%/kagent}; t=$${t#build/}; \
-	  cc=musl-gcc; [ $$t = host ] || cc=$$t-gcc; \
-	  $$($$cc -print-prog-name=strip) -o $$b.stripped $$b; \
-	  printf '%-28s %8d bytes stripped\n' $$t $$(wc -c < $$b.stripped); done
+	@printf '%-28s %10s %9s %7s\n' target stripped text data
+	@for b in build/*/kagent.stripped; do t=$${b%/kagent.stripped}; [ $$t != build/sanitize ] || continue; \
+	  size $$b | awk -v t=$${t#build/} -v f=$$(wc -c < $$b) 'NR == 2 { printf "%-28s %10d %9d %7d\n", t, f, $$1, $$2 }'; done
 
 # Fuzzing (clang's libFuzzer with ASan and UBSan, on the host's glibc): every
 # tests/fuzz/fuzz_*.c for FUZZ_SECONDS each.  CI runs a short round.
 FUZZ_SECONDS ?= 30
 FUZZERS  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 # kinesis.c's keys need BearSSL's MD5, sha256.c its SHA-256 and HMAC, built from its source with the rest.
-FUZZ_LIB := $(filter-out src/main.c src/loop.c src/net.c src/tls.c src/flow.c src/sigv4.c,$(SRCS)) $(wildcard src/proc/*.c) \
-            $(addprefix $(BEARSSL_SRC)/src/,hash/md5.c codec/dec32le.c codec/enc32le.c codec/enc64le.c \
-            hash/sha2small.c codec/dec32be.c codec/enc32be.c codec/enc64be.c mac/hmac.c)
-FUZZ_CC  := clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+FUZZ_LIB  = $(filter-out src/main.c src/loop.c src/net.c src/tls.c src/flow.c src/sigv4.c,$(SRCS)) $(wildcard src/proc/*.c) \
+             $(addprefix $(BEARSSL_SRC)/src/,hash/md5.c codec/dec32le.c codec/enc32le.c codec/enc64le.c \
+             hash/sha2small.c codec/dec32be.c codec/enc32be.c codec/enc64be.c mac/hmac.c)
+FUZZ_CC   = clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
             -D_FILE_OFFSET_BITS=64 -I src -isystem $(BEARSSL_SRC)/inc -isystem $(BEARSSL_SRC)/src
 fuzz: fuzzdeps
 	@$(MAKE) --no-print-directory fuzzrun
 
-fuzzdeps:
+fuzzdeps: deps
 	@tools/deps.sh fuzz
 
 fuzzrun: $(FUZZERS)
@@ -171,7 +267,7 @@ fuzzrun: $(FUZZERS)
 build/fuzz/gen/proctab.c: FORCE
 	$(Q)tools/proctab.sh $@ $(PROC_ALL)
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/gen/proctab.c $(wildcard src/*.h)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/gen/proctab.c $(wildcard src/*.h) | tools-there
 	@echo "FUZZ $@"
 	$(Q)$(FUZZ_CC) -o $@ $< $(FUZZ_LIB) build/fuzz/gen/proctab.c
 
@@ -189,7 +285,7 @@ bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 
 # One processor's cost per line (tools/procbench.c), from kagent's own objects.
 $(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(BEARSSL)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBOBJS) $(BEARSSL)
 
 $(B)/floor-openssl: tools/floor.c
 	$(Q)gcc -O2 -DFLOOR_OPENSSL -o $@ $< -lcrypto
@@ -198,8 +294,8 @@ $(B)/floor-bearssl: tools/floor.c $(BEARSSL)
 	$(Q)$(CC) -O2 -static -isystem $(BEARSSL_SRC)/inc -o $@ $< $(BEARSSL)
 
 clean:
-	rm -rf build/host build/*-linux-* kagent
+	rm -rf build/host build/sanitize build/*-linux-* build/fuzz kagent
 
-.PHONY: all test check deps size demo bench clean fuzz fuzzdeps fuzzrun FORCE
+.PHONY: all test check deps install size demo bench clean fuzz fuzzdeps fuzzrun tools-there FORCE
 # keep generated sources: they are rewritten only when they change
 .SECONDARY:

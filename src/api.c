@@ -341,13 +341,24 @@ int api_grouped(const struct api *api, const struct api_args *a)
 static int64_t server_time(const struct http_resp *r, const char *msg)
 {
 	const char *p = strchr(msg, '(');
-	unsigned y, mo, d, h, mi, se;
+	int v[6], w[6] = { 4, 2, 2, 2, 2, 2 };
 
 	if (r->date_s)
 		return r->date_s;
-	if (!p || sscanf(p + 1, "%4u%2u%2uT%2u%2u%2uZ", &y, &mo, &d, &h, &mi, &se) != 6 || mo < 1 || mo > 12)
+	if (!p++)
 		return 0;
-	return civil_days(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + se;
+	for (int i = 0; i < 6; i++) {
+		for (v[i] = 0; w[i]--; p++) {
+			if (*p < '0' || *p > '9')
+				return 0;
+			v[i] = v[i] * 10 + *p - '0';
+		}
+		if (i == 2 && *p++ != 'T')
+			return 0;
+	}
+	if (*p != 'Z' || v[1] < 1 || v[1] > 12)
+		return 0;
+	return civil_days(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
 }
 
 /* A refused signature whose time was wrong: AWS's time, else 0. */

@@ -1,16 +1,19 @@
 /* Start-up memory: large zeroed chunks carved by a bump pointer.  Chunks are
- * never freed; the whole set is what the agent uses for its lifetime. */
-#include <stdlib.h>
+ * never freed; the whole set is what the agent uses for its lifetime.  They
+ * are mapped, not malloc'ed: nothing else in kagent allocates, so libc's
+ * allocator is not linked at all (5 KiB on ARMv7). */
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "arena.h"
 #include "log.h"
 
 #define ARENA_CHUNK (64 * 1024)
 
-/* Each chunk begins with a link to the one before, for arena_reset. */
+/* Each chunk begins with a link to the one before and its size, for arena_reset. */
 struct arena_chunk {
-	struct arena_chunk *prev;
-	char pad[16 - sizeof(void *)];
+	_Alignas(16) struct arena_chunk *prev;	/* what follows stays 16-byte aligned */
+	size_t size;
 };
 
 static struct arena_chunk *chunks;
@@ -28,9 +31,11 @@ void *arena_alloc(size_t size)
 	size = (size + 15) & ~(size_t)15;
 	if (size > left) {
 		size_t n = size > ARENA_CHUNK ? size : ARENA_CHUNK;
-		struct arena_chunk *c = calloc(1, sizeof *c + n);
-		if (!c)
+		struct arena_chunk *c = n > SIZE_MAX - sizeof *c ? MAP_FAILED :
+			mmap(NULL, sizeof *c + n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (c == MAP_FAILED)
 			fatalx("out of memory taking %zu bytes", n);
+		c->size = sizeof *c + n;
 		c->prev = chunks;
 		chunks = c;
 		cur = (char *)(c + 1);
@@ -54,7 +59,7 @@ void arena_reset(void)
 {
 	while (chunks) {
 		struct arena_chunk *prev = chunks->prev;
-		free(chunks);
+		munmap(chunks, chunks->size);
 		chunks = prev;
 	}
 	cur = NULL;

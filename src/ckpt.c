@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "ckpt.h"
 #include "log.h"
@@ -18,8 +19,9 @@
 #define CKPT_MAGIC "kagent-checkpoint 2"
 #define CKPT_MAGIC_V1 "kagent-checkpoint 1"
 
-/* Digits (decimal, or exactly 16 lowercase hex digits) and one space; advances *p. */
-static int field(const char **p, unsigned long long *v, int hex)
+/* Digits (decimal, or exactly 16 lowercase hex digits) and then the byte
+ * stop; advances *p past it. */
+static int field(const char **p, unsigned long long *v, int hex, char stop)
 {
 	const char *s = *p;
 	unsigned long long x = 0;
@@ -33,95 +35,105 @@ static int field(const char **p, unsigned long long *v, int hex)
 			return 0;
 		x = x * (hex ? 16 : 10) + (unsigned)d;
 	}
-	if (*s != ' ' || n == 0 || (hex && n != 16))
+	if (*s != stop || n == 0 || (hex && n != 16))
 		return 0;
 	*v = x;
 	*p = s + 1;
 	return 1;
 }
 
-/* "<dev> <ino> <fp length> <fp hash: 16 hex digits> <offset> <path>", as
- * written and nothing else: a field that is off is a corrupt file. */
-static int v2_fields(const char *line, unsigned long long *dev, unsigned long long *ino, unsigned *len,
-		     unsigned long long *hash, long long *off, int *k)
+/* One entry line, as written and nothing else: "<dev> <ino> <fp length>
+ * <fp hash: 16 hex digits> <offset> <path>" (version 1: "<dev> <ino>
+ * <offset> <path>").  A field that is off is a corrupt file. */
+static int entry(struct ckpt_ent *e, const char *line, int v1, int64_t now)
 {
 	const char *p = line;
-	unsigned long long l, o;
+	unsigned long long dev, ino, len = 0, hash = 0, off;
 
-	if (!field(&p, dev, 0) || !field(&p, ino, 0) || !field(&p, &l, 0) || !field(&p, hash, 1) ||
-	    !field(&p, &o, 0) || l > UINT32_MAX || o > INT64_MAX)
+	if (!field(&p, &dev, 0, ' ') || !field(&p, &ino, 0, ' ') ||
+	    (!v1 && (!field(&p, &len, 0, ' ') || !field(&p, &hash, 1, ' '))) || !field(&p, &off, 0, ' ') ||
+	    len > UINT32_MAX || off > INT64_MAX || *p != '/' || strlen(p) >= CKPT_PATH_MAX)
 		return 0;
-	*len = (unsigned)l;
-	*off = (long long)o;
-	*k = (int)(p - line);
+	memset(e, 0, sizeof *e);
+	e->dev = (dev_t)dev;
+	e->ino = (ino_t)ino;
+	e->fp.hash = hash;
+	e->fp.len = (uint32_t)len;
+	e->off = (off_t)off;
+	e->seen = now;
+	strcpy(e->path, p);
 	return 1;
 }
 
-static int parse(struct ckpt *c, char *text, int64_t now)
+int ckpt_parse(struct ckpt *c, const char *text, size_t len, int64_t now)
 {
-	char *line, *save = NULL;
-	int n = 0, ended = 0, v1;
+	char line[CKPT_PATH_MAX + 128];
+	int n = 0, v1 = -1;
 
-	line = strtok_r(text, "\n", &save);
-	if (!line || (strcmp(line, CKPT_MAGIC) != 0 && strcmp(line, CKPT_MAGIC_V1) != 0))
-		return -1;
-	v1 = !strcmp(line, CKPT_MAGIC_V1);
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		unsigned long long dev, ino, hash = 0;
-		unsigned len = 0;
-		long long off;
-		int k = 0, count, got;
-		if (sscanf(line, "end %d", &count) == 1) {
-			ended = count == n;
-			break;
-		}
-		if (v1)
-			got = sscanf(line, "%llu %llu %lld %n", &dev, &ino, &off, &k) == 3;
-		else
-			got = v2_fields(line, &dev, &ino, &len, &hash, &off, &k);
-		if (n == CKPT_MAX || !got || !k || off < 0 || strlen(line + k) >= CKPT_PATH_MAX || line[k] != '/')
+	c->n = 0;
+	for (size_t at = 0; at < len;) {
+		const char *p = text + at, *nl = memchr(p, '\n', len - at);
+		size_t k = nl ? (size_t)(nl - p) : len - at;
+		unsigned long long count;
+		const char *q = line + 4;
+		at += k + 1;
+		if (k >= sizeof line || memchr(p, 0, k))
 			return -1;
-		struct ckpt_ent *e = &c->ent[n++];
-		e->dev = (dev_t)dev;
-		e->ino = (ino_t)ino;
-		e->fp.hash = hash;
-		e->fp.len = len;
-		e->off = (off_t)off;
-		e->seen = now;
-		strcpy(e->path, line + k);
+		memcpy(line, p, k);
+		line[k] = 0;
+		if (v1 < 0) {
+			if (strcmp(line, CKPT_MAGIC) != 0 && strcmp(line, CKPT_MAGIC_V1) != 0)
+				return -1;
+			v1 = !strcmp(line, CKPT_MAGIC_V1);
+		} else if (!strncmp(line, "end ", 4)) {
+			/* what follows a complete file is not looked at */
+			if (!field(&q, &count, 0, 0) || count != (unsigned long long)n)
+				return -1;
+			c->n = n;
+			return 0;
+		} else if (n == CKPT_MAX || !entry(&c->ent[n++], line, v1, now)) {
+			return -1;
+		}
 	}
-	if (!ended)
-		return -1;
-	c->n = n;
-	return 0;
+	return -1;	/* no "end" line: cut */
 }
 
 void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms, int64_t now)
 {
 	static char text[CKPT_MAX * (CKPT_PATH_MAX + 96) + 64];
+	struct stat st;
 	ssize_t len;
 	int fd;
 
 	memset(c, 0, sizeof *c);
 	c->file = file;
 	c->interval_ms = interval_ms;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno != ENOENT)
+	c->started = now;
+	c->saved_at = now - interval_ms;	/* the first save need not wait */
+	if (strlen(file) >= CKPT_FILE_MAX) {
+		log_warnx("checkpoint %s: longer than %d bytes: no checkpoint is read or written (set "
+			  "checkpointFile to a shorter path)", file, CKPT_FILE_MAX - 1);
+		return;
+	}
+	/* not through a link, nor waiting on a FIFO: whoever can write the
+	 * directory could put either there */
+	if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		if (errno == ELOOP)
+			log_warnx("checkpoint %s: a symbolic link: not read, starting without it (a save "
+				  "replaces it with a file)", file);
+		else if (errno != ENOENT)
 			log_warn("checkpoint %s: cannot read, starting without it", file);
 		return;
 	}
-	len = read(fd, text, sizeof text - 1);
+	len = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ? -1 : read(fd, text, sizeof text - 1);
 	close(fd);
 	if (len < 0 || len == sizeof text - 1) {
 		log_warnx("checkpoint %s: unreadable or too large, starting without it", file);
 		return;
 	}
-	text[len] = 0;
-	if (parse(c, text, now) < 0) {
-		c->n = 0;
+	if (ckpt_parse(c, text, (size_t)len, now) < 0)
 		log_warnx("checkpoint %s: not a complete kagent checkpoint (corrupt, cut or of "
 			  "another version), starting without it", file);
-	}
 }
 
 struct ckpt_ent *ckpt_find(struct ckpt *c, dev_t dev, ino_t ino)
@@ -208,9 +220,29 @@ void ckpt_forget(struct ckpt *c, dev_t dev, ino_t ino)
 	}
 }
 
+/* How long after a save the next may come.  A process that has only just
+ * started may be in a crash loop (killed after a fraction of a second, again
+ * and again): what it delivers is saved sooner, so that each run, however
+ * short, moves the checkpoint on instead of sending the same records again. */
+static int64_t gap(const struct ckpt *c)
+{
+	if (c->saved_at < c->started + c->interval_ms)
+		return c->interval_ms / CKPT_EARLY_DIV;
+	return c->interval_ms;
+}
+
 int64_t ckpt_due(const struct ckpt *c)
 {
-	return c->dirty ? c->saved_at + c->interval_ms : INT64_MAX;
+	return c->dirty ? c->saved_at + gap(c) : INT64_MAX;
+}
+
+size_t ckpt_line(const struct ckpt_ent *e, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "%llu %llu %u %016llx %lld %s\n", (unsigned long long)e->dev,
+			 (unsigned long long)e->ino, e->fp.len, (unsigned long long)e->fp.hash, (long long)e->off,
+			 e->path);
+
+	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -237,25 +269,36 @@ static void forget_old(struct ckpt *c, int64_t now)
 	c->n = k;
 }
 
+/* The temporary file, made anew: never through a link someone put at its
+ * name, nor into a file that is there already (a hard link to another
+ * file, or one left by a crash: removed first, which removes the name only). */
+static int create_tmp(const char *tmp)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	return fd;
+}
+
 int ckpt_save(struct ckpt *c, int64_t now, int force)
 {
-	char tmp[CKPT_PATH_MAX + 8], line[CKPT_PATH_MAX + 128], dir[CKPT_PATH_MAX];
+	char tmp[CKPT_FILE_MAX + 4], line[CKPT_PATH_MAX + 128], dir[CKPT_FILE_MAX];
 	int fd, ok;
 
-	if (!c->dirty || (!force && now < c->saved_at + c->interval_ms))
+	if (!c->dirty || (!force && now < c->saved_at + gap(c)))
 		return 0;
 	forget_old(c, now);
+	if (strlen(c->file) >= CKPT_FILE_MAX) {
+		errno = ENAMETOOLONG;	/* its temporary name would not fit (said at the load) */
+		goto fail;
+	}
 	snprintf(tmp, sizeof tmp, "%s.tmp", c->file);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+	if ((fd = create_tmp(tmp)) < 0)
 		goto fail;
 	ok = write_all(fd, CKPT_MAGIC "\n", sizeof CKPT_MAGIC) == 0;
-	for (int i = 0; ok && i < c->n; i++) {
-		const struct ckpt_ent *e = &c->ent[i];
-		int n = snprintf(line, sizeof line, "%llu %llu %u %016llx %lld %s\n", (unsigned long long)e->dev,
-				 (unsigned long long)e->ino, e->fp.len, (unsigned long long)e->fp.hash,
-				 (long long)e->off, e->path);
-		ok = write_all(fd, line, (size_t)n) == 0;
-	}
+	for (int i = 0; ok && i < c->n; i++)
+		ok = write_all(fd, line, ckpt_line(&c->ent[i], line, sizeof line)) == 0;
 	if (ok) {
 		int n = snprintf(line, sizeof line, "end %d\n", c->n);
 		ok = write_all(fd, line, (size_t)n) == 0;
@@ -291,6 +334,6 @@ fail:
 	if (!c->failing)
 		log_warn("checkpoint %s: cannot save (will keep trying)", c->file);
 	c->failing = 1;
-	c->saved_at = now;	/* retry after the interval, not in a tight loop */
+	c->saved_at = now;	/* retry after the gap, not in a tight loop */
 	return -1;
 }

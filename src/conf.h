@@ -59,6 +59,8 @@ struct conf_flow {
 	const char *terminator;			/* truncatedRecordTerminator */
 	unsigned skip_header_lines;		/* skipHeaderLines: dropped at a file's start */
 	int fifo_drop;				/* kagent: fifoOverflow "drop" (else "block") */
+	int follow_symlinks;			/* kagent: followSymlinks 1 or 0; -1 (absent): only links in
+						   directories no one but root and kagent's user can write */
 	size_t nproc;				/* dataProcessingOptions, in order */
 	struct conf_proc proc[CONF_MAX_PROCS];
 	const char *region;			/* kagent: a flow's awsRegion, else its endpoint's, else

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "ckpt.h"
 #include "conf_impl.h"
 #include "kinesis.h"
 
@@ -58,7 +59,8 @@ const struct conf_key conf_keys[] = {
 	KEY("resolvConf", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_RESOLV_CONF, CP(resolv_conf)),
 	/* kagent -t prints these (.print), in this order */
 	KEY("caFile", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_CA_FILE, CP(ca_file), .print = 1),
-	KEY("checkpointFile", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_CHECKPOINTS, CP(checkpoint_file), .print = 1),
+	/* max: with its NUL; its temporary name must fit in CKPT_FILE_MAX too */
+	KEY("checkpointFile", CONF_PATH, CONF_TOP, 0, CKPT_FILE_MAX, 0, CONF_DEFAULT_CHECKPOINTS, CP(checkpoint_file), .print = 1),
 	KEY("checkpointIntervalMillis", CONF_INT, CONF_TOP, 0, 3600000, 1000, NULL, C(checkpoint_interval_ms),
 	    .print = 1),
 	KEY("connectionTimeoutMillis", CONF_INT, CONF_TOP, 100, 600000, 10000, NULL, C(connect_timeout_ms), .print = 1),
@@ -123,6 +125,8 @@ const struct conf_key conf_keys[] = {
 	KEY("fileFooterPattern", CONF_PATTERN, CONF_FLOW, 0, 0, 0, NULL, FP(footer)),
 	/* max: its length in bytes */
 	KEY("truncatedRecordTerminator", CONF_TERMINATOR, CONF_FLOW, 0, 64, 0, "\n", FP(terminator)),
+	/* -1, not given: links followed only in directories no one else can write */
+	KEY("followSymlinks", CONF_BOOL, CONF_FLOW, 0, 0, -1, NULL, F(follow_symlinks)),
 	KEY("fifoOverflow", CONF_ENUM, CONF_FLOW, 0, 0, 0, &conf_overflows, F(fifo_drop)),
 	KEY("skipHeaderLines", CONF_INT, CONF_FLOW, 0, 1000000, 0, NULL, F(skip_header_lines)),
 	KEY("dataProcessingOptions", CONF_PROCS, CONF_FLOW, 0, 0, 0, NULL, N),

@@ -145,6 +145,11 @@ int conf_k_path(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 
 	if (!s)
 		return -1;
+	/* max: a bound of the key's own, below PATH_MAX */
+	if (k->max && strlen(s) >= (size_t)k->max) {
+		conf_bad(x, v, "longer than %lld bytes", (long long)k->max - 1);
+		return -1;
+	}
 	conf_put_ptr(base, k, s);
 	return 0;
 }

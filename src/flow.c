@@ -141,7 +141,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	}
 	f->ring.footer_rx = cf->footer;
 	tail_init(&f->tail, &f->ring, cf->file_pattern, ck, cf->initial_position == POS_END_OF_FILE,
-		  cf->poll_ms, cf->fifo_drop, now);
+		  cf->poll_ms, cf->fifo_drop, cf->follow_symlinks, now);
 	return 0;
 }
 
@@ -603,7 +603,7 @@ int flow_drained(const struct flow *f, int reading)
 {
 	/* stopping, nothing more is read: what was read is all there is to
 	 * send, however much the files have grown since (a stop in a burst) */
-	return f->ring.rtail == f->ring.rhead && (f->tail.at_end || !reading) && !busy(f);
+	return f->ring.rtail == f->ring.rhead && (tail_done(&f->tail, &f->ring) || !reading) && !busy(f);
 }
 
 int flow_at_end(const struct flow *f)

@@ -1,10 +1,9 @@
 /* libc's glob() and opendir() allocate; this walk reads directories with
  * getdents64 into a buffer on the stack, one per level, and GLOB_MAX_DEPTH
- * bounds the levels.  musl's fnmatch() does not allocate. */
+ * bounds the levels.  Names are matched by wild.c, as fnmatch() would. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "glob.h"
+#include "wild.h"
 
 /* Bytes of directory entries read per getdents64 call, per level. */
 #define GLOB_DIRBUF 2048
@@ -104,10 +104,10 @@ static const char *name_next(const char *name, const char *end)
 static int name_match(const char *pat, const char *name)
 {
 	if (!is_wild(pat))
-		return fnmatch(pat, name, 0) == 0;
+		return wild_match(pat, name, 0);
 	if (!strcmp(name, ".") || !strcmp(name, ".."))
 		return 0;
-	return fnmatch(pat, name, FNM_PERIOD) == 0;
+	return wild_match(pat, name, 1);
 }
 
 struct walk {

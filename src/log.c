@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -94,19 +93,14 @@ size_t log_escape(char *out, size_t cap, const char *src, size_t n)
 	return o;
 }
 
-/* "<PRI>Mmm dd hh:mm:ss kagent[pid]: ", local time as syslog(3) writes it */
+/* "<PRI>kagent[pid]: ".  No timestamp: the syslog daemon stamps a line
+ * without one with its own clock and time zone (busybox syslogd, logd,
+ * journald and rsyslog all do), which a static binary on a board without
+ * zone files would get wrong, and no zone code is linked (3 KiB on ARMv7). */
 static size_t syslog_header(char *buf, size_t cap, int sev)
 {
-	static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t now = time(NULL);
-	struct tm tm;
-	int n;
+	int n = snprintf(buf, cap, "<%d>kagent[%ld]: ", FACILITY_DAEMON | sev, sl.pid);
 
-	if (!localtime_r(&now, &tm))
-		memset(&tm, 0, sizeof tm);
-	n = snprintf(buf, cap, "<%d>%s %2d %02d:%02d:%02d kagent[%ld]: ", FACILITY_DAEMON | sev,
-		     mon[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sl.pid);
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
@@ -206,8 +200,6 @@ void fatalx(const char *fmt, ...)
 
 int log_open_syslog(const char *path)
 {
-	time_t now = time(NULL);
-	struct tm tm;
 	int fd;
 
 	if (strlen(path) >= sizeof sl.addr.sun_path) {
@@ -225,8 +217,6 @@ int log_open_syslog(const char *path)
 	sl.addr.sun_family = AF_UNIX;
 	memcpy(sl.addr.sun_path, path, strlen(path) + 1);
 	sl.pid = (long)getpid();
-	/* the time zone is read now, not by the first line in the loop */
-	localtime_r(&now, &tm);
 	return 0;
 }
 

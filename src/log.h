@@ -22,7 +22,7 @@ extern int log_verbose;
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* From now on, lines go to the syslog datagram socket at path (normally
- * LOG_SYSLOG_PATH) as "<PRI>Mmm dd hh:mm:ss kagent[pid]: message", facility
+ * LOG_SYSLOG_PATH) as "<PRI>kagent[pid]: message" (the daemon adds the time), facility
  * daemon, the way busybox syslogd, OpenWrt's logd and journald read them.
  * Each line is sent without waiting: one the socket does not take (full,
  * missing, its reader restarting) is dropped and counted, and the next line

@@ -60,7 +60,7 @@ int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep
 		n->sc = arena_alloc(sizeof *n->sc);
 		n->xc = arena_alloc(sizeof *n->xc);
 		n->iobuf = arena_alloc(BR_SSL_BUFSIZE_BIDI);
-		br_ssl_client_init_full(n->sc, n->xc, ta->ta, ta->n);
+		tls_client_init(n->sc, n->xc, ta);
 		br_ssl_engine_set_buffer(&n->sc->eng, n->iobuf, BR_SSL_BUFSIZE_BIDI, 1);
 	} else {
 		n->obuf = arena_alloc(NET_PLAIN_BUF);

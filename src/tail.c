@@ -60,6 +60,60 @@ static int same_content(int fd, const struct fprint *fp)
 	return got.len == fp->len && got.hash == fp->hash;
 }
 
+/* ---- opening: symbolic links ---- */
+
+/* Can no one but root and kagent's own user write the directory that path
+ * is in?  Owned by one of them, not writable by group or others: /var/log
+ * (root, 0755) is such a directory; /tmp (1777: anyone may create a link
+ * there, the sticky bit only keeps others from removing it) is not. */
+static int dir_trusted(const char *path)
+{
+	char dir[CKPT_PATH_MAX];
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if (!(slash = strrchr(dir, '/')))
+		return 0;
+	slash[slash == dir] = 0;	/* "/x" is in "/" */
+	return stat(dir, &st) == 0 && (st.st_uid == 0 || st.st_uid == geteuid()) &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* May the symbolic link at path be followed?  followSymlinks says, or when
+ * it is not given, the directory the link is in (dir_trusted): whoever can
+ * write a watched directory must not be able to have root read and ship any
+ * file by putting a link there.  Said once a flow when not. */
+static int may_follow(struct tail *t, const char *path)
+{
+	if (t->follow >= 0 ? t->follow : dir_trusted(path))
+		return 1;
+	if (!t->link_logged++)
+		log_warnx(t->follow == 0 ? "%s: a symbolic link: not followed (followSymlinks is false)" :
+			  "%s: a symbolic link in a directory that others can write: not followed (followSymlinks)",
+			  path);
+	return 0;
+}
+
+static int is_link(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+/* Opens a file the pattern matched: through a symbolic link only when it
+ * may be followed, and never through one put there since it was looked at
+ * (O_NOFOLLOW).  The caller checks what was opened (fstat). */
+static int open_file(struct tail *t, const char *path, int flags)
+{
+	int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 && errno == ELOOP && is_link(path) && may_follow(t, path))
+		fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	return fd;
+}
+
 /* ---- the table ---- */
 
 static int busy(const struct tail *t, const struct ring *r, int i)
@@ -103,7 +157,7 @@ static struct ckpt_ent *copied_entry(struct tail *t, int fd, off_t size)
 			continue;
 		/* the original still there with that content: fd is a mere copy */
 		if (stat(e->path, &st) == 0 && st.st_dev == e->dev && st.st_ino == e->ino &&
-		    (ofd = open(e->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		    (ofd = open_file(t, e->path, O_RDONLY)) >= 0) {
 			unchanged = same_content(ofd, &e->fp);
 			close(ofd);
 		}
@@ -113,17 +167,154 @@ static struct ckpt_ent *copied_entry(struct tail *t, int fd, off_t size)
 	return NULL;
 }
 
-/* A followed file fd's content starts with, that has not been truncated:
- * fd may be its copy (copytruncate), to be confirmed by the truncation. */
-static int copied_slot(struct tail *t, int fd, int self)
+/* ---- copies (copytruncate) ----
+ *
+ * A generation of a followed file (its content from its creation or a
+ * truncation to the next truncation) is known by its fingerprint.  A file
+ * whose fingerprint is that of another's generation is a copy of it: of its
+ * current one (the original is truncated next: the copy waits for that,
+ * then carries on where the original was read to), or of the one before
+ * its last truncation, when the truncation was seen first (the copy carries
+ * on at once from where that generation was read to).  Only whole
+ * fingerprints count: files that share a short start (a CSV header) are not
+ * taken for copies. */
+
+static int same_fp(const struct fprint *a, const struct fprint *b)
 {
+	return a->len == TAIL_FP_BYTES && b->len == TAIL_FP_BYTES && a->hash == b->hash;
+}
+
+enum { COPY_NONE, COPY_WAIT, COPY_CLAIM };
+
+/* Is s's content (s->fp) a copy of another followed file's generation?
+ * COPY_CLAIM: of one truncated lately, and s->pos is moved on to where that
+ * one's reading stopped; COPY_WAIT: of one not truncated yet, s->copy_of is
+ * set.  read: s has given records already (while too short to tell), so it
+ * may be the original of a copy read meanwhile as a file of its own: of two
+ * files with the same start, only one whose generation began before s's is
+ * taken for the original. */
+static int copy_check(struct tail *t, struct src *s, int64_t now, int read)
+{
+	int self = (int)(s - t->s);
+
+	if (t->literal)
+		return COPY_NONE;	/* a literal pattern never matches a copy */
 	for (int i = 0; i < TAIL_FILES; i++) {
-		const struct src *s = &t->s[i];
-		if (i != self && s->fd >= 0 && !s->fifo && !s->truncated && s->copy_of < 0 &&
-		    s->fp.len == TAIL_FP_BYTES && same_content(fd, &s->fp))
-			return i;
+		struct src *o = &t->s[i];
+		if (i == self || o->fd < 0 || o->old_until <= now || !same_fp(&o->old_fp, &s->fp))
+			continue;
+		log_info("%s: a copy of %s as it was before its truncation: read from byte %lld", s->path, o->path,
+			 (long long)o->old_end);
+		if (s->pos < o->old_end)
+			s->pos = o->old_end;
+		o->old_until = 0;	/* claimed: no other file takes it for its copy */
+		return COPY_CLAIM;
 	}
-	return -1;
+	for (int i = 0; i < TAIL_FILES; i++) {
+		const struct src *o = &t->s[i];
+		if (i == self || o->fd < 0 || o->fifo || o->truncated || o->copy_of >= 0 || !same_fp(&o->fp, &s->fp) ||
+		    (read && o->gen_at >= s->gen_at))
+			continue;
+		s->copy_of = i;
+		s->copy_until = now + TAIL_COPY_WAIT_MS;
+		return COPY_WAIT;
+	}
+	return COPY_NONE;
+}
+
+/* Is the content of s no longer what was read of it: shorter than at (the
+ * offset read to), or another start? */
+static int changed(const struct src *s, off_t at)
+{
+	struct stat st;
+
+	if (s->fifo || fstat(s->fd, &st) < 0)
+		return 0;
+	return st.st_size < at || !same_content(s->fd, &s->fp);
+}
+
+/* s's content was truncated or replaced, its generation read up to end: a
+ * copy that appears within TAIL_COPY_WAIT_MS may carry it on from there.
+ * It is read again from its start once its records are released. */
+static void gen_ended(struct src *s, off_t end, int64_t now)
+{
+	log_info("%s: truncated, reading it again from the start", s->path);
+	s->old_fp = s->fp;
+	s->old_end = end;
+	s->old_until = now + TAIL_COPY_WAIT_MS;
+	s->truncated = 1;
+	s->undecided = 0;
+	s->copy_of = -1;
+}
+
+/* A truncated file whose records are all released: its new generation is
+ * read from its start, unless it is a copy of another file's. */
+static void restart(struct tail *t, const struct ring *r, struct src *s, int64_t now)
+{
+	s->truncated = 0;
+	s->pos = s->high = 0;
+	s->at_eof = 0;
+	s->next_look = 0;
+	s->gen_at = now;
+	s->fp = fprint_of(s->fd, TAIL_FP_BYTES);
+	if (copy_check(t, s, now, 0) == COPY_WAIT)
+		return;	/* not read until its original is truncated, or the wait is over */
+	s->high = s->pos;
+	/* too short to tell yet (a copy being written): looked at again at 1 KiB */
+	s->undecided = s->pos == 0 && !t->literal && s->fp.len < TAIL_FP_BYTES;
+	s->skip_lines = s->pos == 0 ? r->skip_header : 0;
+	remember(t, s, s->pos);
+}
+
+/* s, read from its start while too short to tell whether it is a copy
+ * (under TAIL_FP_BYTES), is looked at again; s->pos is where it would be
+ * read on.  Returns what it is (copy_check); a copy carries on past what it
+ * gave already: what it gave while short may have come twice. */
+static int decided(struct tail *t, struct src *s, int64_t now)
+{
+	struct fprint fp = fprint_of(s->fd, TAIL_FP_BYTES);
+	int k;
+
+	if (fp.len < TAIL_FP_BYTES)
+		return COPY_NONE;
+	s->undecided = 0;
+	s->fp = fp;
+	if ((k = copy_check(t, s, now, s->high > 0)) == COPY_NONE)
+		return k;
+	s->high = s->pos;
+	s->skip_lines = 0;
+	if (k == COPY_CLAIM)
+		remember(t, s, s->pos);
+	return k;
+}
+
+/* Followed files other than self whose content was replaced since they
+ * were read (a copy made over the last one): their new content is looked
+ * at now if their records are released, so that self's truncation finds
+ * its copy among them.  Returns 1 if one whose records are not released
+ * yet is a copy of self's content: it carries it on once they are. */
+static int recheck(struct tail *t, const struct ring *r, int self, int64_t now)
+{
+	int pending = 0;
+
+	for (int i = 0; i < TAIL_FILES; i++) {
+		struct src *s = &t->s[i];
+		struct fprint fp;
+		if (i == self || i == t->cur || s->fd < 0 || s->fifo || s->truncated || s->ended)
+			continue;
+		if (s->undecided) {
+			decided(t, s, now);	/* found while a copy was being written: may be one now */
+			continue;
+		}
+		if (!changed(s, s->high))
+			continue;
+		gen_ended(s, s->pos, now);
+		if (!busy(t, r, i))
+			restart(t, r, s, now);
+		else if (self >= 0 && (fp = fprint_of(s->fd, TAIL_FP_BYTES), same_fp(&fp, &t->s[self].fp)))
+			pending = 1;
+	}
+	return pending;
 }
 
 /* Starts following the file at path in a free slot. */
@@ -137,7 +328,7 @@ static void admit(struct tail *t, const struct ring *r, const char *path, int64_
 	for (i = 0; i < TAIL_FILES && !s; i++)
 		if (t->s[i].fd < 0)
 			s = &t->s[i];
-	if (!s || (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+	if (!s || (fd = open_file(t, path, O_RDONLY)) < 0)
 		return;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || by_inode(t, st.st_dev, st.st_ino)) {
 		close(fd);
@@ -152,6 +343,7 @@ static void admit(struct tail *t, const struct ring *r, const char *path, int64_
 	s->copy_of = -1;
 	s->matched = 1;
 	s->grew = now;
+	s->gen_at = now;
 	s->fp = fprint_of(fd, TAIL_FP_BYTES);
 	e = t->ckpt ? ckpt_find(t->ckpt, st.st_dev, st.st_ino) : NULL;
 	if (e && same_content(fd, &e->fp)) {
@@ -165,14 +357,14 @@ static void admit(struct tail *t, const struct ring *r, const char *path, int64_
 			 (long long)e->off);
 		s->pos = e->off;
 		ckpt_forget(t->ckpt, e->dev, e->ino);	/* claimed: no other file takes it for its copy */
-	} else if ((i = copied_slot(t, fd, (int)(s - t->s))) >= 0) {
-		s->copy_of = i;
-		s->copy_until = now + TAIL_COPY_WAIT_MS;
+	} else if ((i = copy_check(t, s, now, 0)) == COPY_WAIT) {
 		return;	/* not read until its original is truncated, or the wait is over */
-	} else if (t->first_scan && t->start_at_end) {
+	} else if (i == COPY_NONE && t->first_scan && t->start_at_end) {
 		s->pos = st.st_size;
 	}
 	s->high = s->pos;
+	/* too short to tell yet (a copy being written): looked at again at 1 KiB */
+	s->undecided = s->pos == 0 && !t->literal && s->fp.len < TAIL_FP_BYTES;
 	s->skip_lines = s->pos == 0 ? r->skip_header : 0;
 	/* an entry for the inode with other content stays until this file's
 	 * first records are accepted: it may describe a copy still to be found */
@@ -223,6 +415,8 @@ static int found(void *ctx, const char *path, const struct stat *st)
 
 	if (!S_ISREG(st->st_mode))
 		return 0;	/* a FIFO is followed only when named alone */
+	if (is_link(path) && !may_follow(t, path))
+		return 0;
 	e = t->ckpt ? ckpt_find(t->ckpt, st->st_dev, st->st_ino) : NULL;
 	if ((s = by_inode(t, st->st_dev, st->st_ino))) {
 		if (strcmp(s->path, path) != 0) {
@@ -295,7 +489,7 @@ static void scan(struct tail *t, struct ring *r, int64_t now)
 {
 	static struct scan sc;	/* large; the loop is single-threaded */
 	struct stat st;
-	int free_slots = 0;
+	int free_slots = 0, again = 0;
 
 	/* inotify says when to look; without it the pattern is polled */
 	t->scanned = now;
@@ -319,6 +513,20 @@ static void scan(struct tail *t, struct ring *r, int64_t now)
 	}
 	if (t->first_scan && t->literal)
 		rotated_while_stopped(t, &sc);
+	/* a directory listed while its files are renamed may miss one: a file
+	 * is gone from a pattern with wildcards only when two scans in a row
+	 * miss it (a name alone is looked up, not listed) */
+	for (int i = 0; i < TAIL_FILES; i++) {
+		struct src *s = &t->s[i];
+		if (s->fd < 0 || s->fifo)
+			continue;
+		if (s->matched)
+			s->missed = 0;
+		else if (t->literal)
+			s->missed = 2;
+		else if (s->missed < 2 && ++s->missed == 1)
+			again = 1;	/* the second look comes soon */
+	}
 	if (t->literal && free_slots == TAIL_FILES && sc.n == 0 && !t->missing_logged++)
 		log_warnx("%s: cannot open, waiting for it", t->pattern);
 	for (int k = 0; k < sc.n; k++) {
@@ -342,6 +550,8 @@ static void scan(struct tail *t, struct ring *r, int64_t now)
 		free_slots--;
 	}
 	t->rescan_at = now + (t->waiting ? t->poll_ms : look_every(t));	/* waiting: a slot may free up soon */
+	if (again && t->rescan_at > now + TAIL_RESCAN_MIN_MS)
+		t->rescan_at = now + TAIL_RESCAN_MIN_MS;
 	if (t->waiting && !t->waiting_logged++)
 		log_warnx("%s: more files match than the %d followed at once: the oldest are read first, "
 			  "%d wait", t->pattern, TAIL_FILES, t->waiting);
@@ -358,14 +568,17 @@ static void open_fifo(struct tail *t, struct ring *r)
 	struct stat st;
 	int fd;
 
-	if ((fd = open(t->pattern, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0)
+	if ((fd = open_file(t, t->pattern, O_RDWR)) < 0)
 		return;
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+		close(fd);	/* replaced since it was looked at */
+		return;
+	}
 	if (t->missing_logged)
 		log_info("%s: found", t->pattern);
 	t->missing_logged = 0;
 	t->cur = 0;
 	ring_source(r, 0, 0, 0);
-	fstat(fd, &st);
 	memset(s, 0, sizeof *s);
 	snprintf(s->path, sizeof s->path, "%s", t->pattern);
 	s->fd = fd;
@@ -398,9 +611,10 @@ static size_t drop(struct tail *t, struct src *s, struct ring *r)
 /* ---- init ---- */
 
 void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt *ck, int start_at_end,
-	       int64_t poll_ms, int drop_fifo, int64_t now)
+	       int64_t poll_ms, int drop_fifo, int follow, int64_t now)
 {
 	memset(t, 0, sizeof *t);
+	t->follow = follow;
 	for (int i = 0; i < TAIL_FILES; i++)
 		t->s[i].fd = -1;
 	t->pattern = pattern;
@@ -428,7 +642,7 @@ void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt 
 /* ---- reading ---- */
 
 /* Gives the ring to slot i (-1: to none), after the current file's uncut bytes are given back. */
-static int turn_to(struct tail *t, struct ring *r, int i)
+static int turn_to(struct tail *t, struct ring *r, int i, int64_t now)
 {
 	if (t->cur == i)
 		return 1;
@@ -436,8 +650,16 @@ static int turn_to(struct tail *t, struct ring *r, int i)
 		struct src *c = &t->s[t->cur];
 		if (r->skipping || c->fifo)
 			return 0;	/* an overlong line is finished first; a FIFO cannot be read again */
-		if (r->rstart < r->start && c->next_look > c->grew + TAIL_QUIET_MS)
-			c->next_look = c->grew + TAIL_QUIET_MS;	/* back to send its multi-line record when quiet */
+		if (r->rstart < r->start && c->at_eof && (t->flushing || now - c->grew >= TAIL_QUIET_MS))
+			ring_flush_pending(r, now);	/* the multi-line record that ends a quiet file */
+		if (r->rstart < r->start) {
+			/* its multi-line record is given back: the file is not
+			 * done with (--once waits for it), and is read again to
+			 * send the record once quiet */
+			c->at_eof = 0;
+			if (c->next_look > c->grew + TAIL_QUIET_MS)
+				c->next_look = c->grew + TAIL_QUIET_MS;
+		}
 		c->pos = ring_unread(r);
 		c->skip_lines = r->skip_lines;
 		c->last_rec = r->rhead;
@@ -479,36 +701,69 @@ static int pick(struct tail *t, const struct ring *r, int64_t now)
 	return best;
 }
 
-/* The current file shrank: copy and truncate.  If its copy is among the
- * files followed, the rest of the old content is read from there;
- * otherwise what the ring holds of a last line is sent as it is. */
-static void truncated(struct tail *t, struct ring *r, struct src *s, int64_t now)
+/* The copy waiting for slot i's truncation, or -1. */
+static int waiting_copy(const struct tail *t, int i)
 {
-	int i = (int)(s - t->s), c = -1;
-
-	for (int k = 0; k < TAIL_FILES && c < 0; k++)
+	for (int k = 0; k < TAIL_FILES; k++)
 		if (t->s[k].fd >= 0 && t->s[k].copy_of == i)
-			c = k;
+			return k;
+	return -1;
+}
+
+/* The current file's content is no longer the one being read: truncated
+ * (copy and truncate), or replaced.  If a copy of what it held is among the
+ * files followed, the rest is read from there; otherwise what the ring holds
+ * of a last line is sent as it is, and a copy that appears later may still
+ * carry the rest on (gen_ended). */
+static void gen_changed(struct tail *t, struct ring *r, struct src *s, int64_t now)
+{
+	int i = (int)(s - t->s), c = waiting_copy(t, i), pending = 0;
+
 	if (c < 0) {
-		scan(t, r, now);	/* the copy is made before the truncation: look for it now */
-		for (int k = 0; k < TAIL_FILES && c < 0; k++)
-			if (t->s[k].fd >= 0 && t->s[k].copy_of == i)
-				c = k;
+		scan(t, r, now);		/* the copy is made before the truncation: look for it now, */
+		pending = recheck(t, r, i, now);	/* also over a file followed already */
+		c = waiting_copy(t, i);
 	}
 	if (c >= 0 && !r->skipping) {
 		struct src *cp = &t->s[c];
-		cp->pos = cp->high = ring_unread(r);
+		off_t at = ring_unread(r);
+		/* a copy read before it was known for one goes on past what it gave */
+		if (cp->pos < at)
+			cp->pos = at;
+		cp->high = cp->pos;
+		cp->skip_lines = 0;
 		cp->copy_of = -1;
 		cp->next_look = 0;
 		log_info("%s: truncated; the rest of its old content is read from its copy %s", s->path, cp->path);
 		remember(t, cp, cp->pos);
+		s->truncated = 1;
+		s->undecided = 0;
+	} else if (pending && !r->skipping) {
+		gen_ended(s, ring_unread(r), now);	/* the copy carries on from the last whole record */
 	} else {
-		log_info("%s: truncated, reading it again from the start", s->path);
+		/* no copy (yet): a last line read in part goes as it is, so
+		 * that nothing is lost if none comes; one that comes later
+		 * carries on after it (that line then comes in two records) */
 		ring_flush_partial(r, now);
+		/* no record slot left for it: given back, for a copy to carry on */
+		gen_ended(s, r->head > r->start || r->rstart < r->start ? ring_unread(r) : r->head_off, now);
 	}
-	s->truncated = 1;
 	s->last_rec = r->rhead;
 	t->cur = -1;
+}
+
+/* The current file s was read from its start while too short to tell
+ * whether it is a copy: looked at again before more of it is read.
+ * Returns 1 if it is one (it is then no longer the current file). */
+static int decide(struct tail *t, struct ring *r, struct src *s, int64_t now)
+{
+	s->pos = r->head_off - (off_t)(r->head - r->rstart);	/* past its last whole record */
+	if (decided(t, s, now) == COPY_NONE)
+		return 0;
+	ring_unread(r);
+	s->last_rec = r->rhead;
+	t->cur = -1;
+	return 1;
 }
 
 /* The current file is at its end. */
@@ -521,8 +776,8 @@ static void at_end(struct tail *t, struct ring *r, struct src *s, int64_t now)
 	if (fstat(s->fd, &st) < 0)
 		return;
 	if (st.st_size < r->head_off) {
-		truncated(t, r, s, now);
-	} else if ((!s->matched || st.st_nlink == 0) && (t->flushing || now - s->grew >= TAIL_LINGER_MS)) {
+		gen_changed(t, r, s, now);
+	} else if ((s->missed >= 2 || st.st_nlink == 0) && (t->flushing || now - s->grew >= TAIL_LINGER_MS)) {
 		/* rotated away or deleted, and written no more: its last
 		 * partial line is sent as it is, and the file let go */
 		ring_flush_partial(r, now);
@@ -534,7 +789,10 @@ static void at_end(struct tail *t, struct ring *r, struct src *s, int64_t now)
 	}
 }
 
-static size_t read_file(struct tail *t, struct ring *r, struct src *s, int64_t now)
+/* Reads what fits of s, the current file.  verify: it may have been
+ * truncated or replaced since it was last read (the first read of a turn of
+ * the loop): that is looked at first. */
+static size_t read_file(struct tail *t, struct ring *r, struct src *s, int64_t now, int verify)
 {
 	size_t len;
 	ssize_t n;
@@ -545,6 +803,12 @@ static size_t read_file(struct tail *t, struct ring *r, struct src *s, int64_t n
 	if (len > TAIL_READ_MAX)
 		len = TAIL_READ_MAX;
 	if (len == 0)
+		return 0;
+	if (verify && changed(s, r->head_off)) {
+		gen_changed(t, r, s, now);
+		return 0;
+	}
+	if (s->undecided && decide(t, r, s, now))
 		return 0;
 	if (t->dropping) {
 		/* room again, in the middle of a dropped line: the framer
@@ -597,20 +861,14 @@ static void settle(struct tail *t, const struct ring *r, int64_t now)
 			log_info("%s: same start as %s, which was not truncated: read as a file of its own",
 				 s->path, t->s[s->copy_of].path);
 			s->copy_of = -1;
-			s->skip_lines = r->skip_header;
-			remember(t, s, 0);
+			s->skip_lines = s->pos == 0 ? r->skip_header : 0;
+			remember(t, s, s->pos);
 		}
 		if (busy(t, r, i))
 			continue;
 		if (s->truncated) {
-			s->truncated = 0;
-			s->pos = s->high = 0;
-			s->fp = fprint_of(s->fd, 0);
-			s->skip_lines = r->skip_header;
-			s->at_eof = 0;
-			s->next_look = 0;
-			remember(t, s, 0);
-		} else if (s->ended || (s->footer && !s->matched)) {
+			restart(t, r, s, now);
+		} else if (s->ended || (s->footer && s->missed >= 2)) {
 			close(s->fd);
 			s->fd = -1;
 			if (t->ckpt)
@@ -622,12 +880,13 @@ static void settle(struct tail *t, const struct ring *r, int64_t now)
 size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 {
 	size_t total = 0;
+	unsigned verified = 0;
 
 	if (tail_is_fifo(t)) {
 		if (t->s[0].next_look > now)
 			return 0;
 		for (int k = 0; k < READS_PER_CALL; k++) {
-			size_t n = read_file(t, r, &t->s[0], now);
+			size_t n = read_file(t, r, &t->s[0], now, 0);
 			if (!n)
 				break;
 			total += n;
@@ -647,12 +906,13 @@ size_t tail_read(struct tail *t, struct ring *r, int64_t now)
 	for (int k = 0; k < READS_PER_CALL; k++) {
 		size_t room, n;
 		int i = pick(t, r, now);
-		if (i < 0 || !turn_to(t, r, i))
+		if (i < 0 || !turn_to(t, r, i, now))
 			break;
 		ring_write_buf(r, &room);
 		if (!room)
 			break;
-		n = read_file(t, r, &t->s[i], now);
+		n = read_file(t, r, &t->s[i], now, !(verified & 1u << i));
+		verified |= 1u << i;
 		total += n;
 	}
 	if (t->cur >= 0)
@@ -679,6 +939,11 @@ void tail_released(struct tail *t, const struct ring *r, uint64_t from, uint64_t
 	for (int i = 0; i < TAIL_FILES; i++)
 		if (moved & (1u << i) && t->s[i].fd >= 0)
 			remember(t, &t->s[i], end[i]);
+}
+
+int tail_done(const struct tail *t, const struct ring *r)
+{
+	return t->at_end && r->rstart == r->start;
 }
 
 int tail_file(const struct tail *t, const struct ring *r, int k, struct tail_file *out)

@@ -4,8 +4,9 @@
  *
  * A file is known by its device, inode and a fingerprint of its first
  * bytes, so a file renamed within the pattern (app.log -> app.log.1) stays
- * the same file, a copy made by copytruncate carries on where the original
- * was truncated, and a reused inode is a new file. */
+ * the same file, a copy made by copytruncate (a new file, or over the last
+ * copy) carries on where the original was read to, whichever is seen
+ * first, and a reused inode is a new file. */
 #ifndef TAIL_H
 #define TAIL_H
 #include <stdint.h>
@@ -19,7 +20,8 @@
 #define TAIL_FP_BYTES 1024		/* the fingerprint covers this much of a file's start */
 #define TAIL_LINGER_MS 5000		/* a file gone from the pattern is read this long after its last growth */
 #define TAIL_IDLE_MS 1000		/* a file read to its end and unchanged this long may give its slot to one that waits */
-#define TAIL_COPY_WAIT_MS 10000		/* a copy of a followed file waits this long for the original's truncation */
+#define TAIL_COPY_WAIT_MS 10000		/* a copy waits this long for its original's truncation; a truncated
+					   file's old content, this long for its copy */
 #define TAIL_RESCAN_MIN_MS 100		/* inotify events start a scan at most this often */
 #define TAIL_RESCAN_WATCHED_MS 10000	/* with inotify, files and pattern are looked at this often anyway */
 #define TAIL_QUIET_MS 1000		/* a multi-line record at a file's end goes after this much quiet */
@@ -41,12 +43,18 @@ struct src {
 	int64_t grew;			/* monotonic ms of its last growth */
 	int64_t copy_until;		/* a copy waiting for its original's truncation, until then */
 	int copy_of;			/* that original's slot, or -1 */
+	int64_t gen_at;			/* monotonic ms when its current generation was first seen */
+	struct fprint old_fp;		/* its generation before the last truncation, */
+	off_t old_end;			/* read up to here: a copy of it carries on from there */
+	int64_t old_until;		/* if it appears before then */
 	uint8_t matched;		/* the last scan found it under the pattern */
+	uint8_t missed;			/* scans in a row that did not (2: gone from the pattern) */
 	uint8_t at_eof;
-	uint8_t truncated;		/* shrank: read again from 0 once its records are released */
+	uint8_t truncated;		/* shrank or another start: read again from 0 once its records are released */
 	uint8_t ended;			/* let go (gone from the pattern): slot freed once released */
 	uint8_t footer;			/* fileFooterPattern seen: read no more while it matches */
 	uint8_t fifo;
+	uint8_t undecided;		/* read from its start while too short to tell whether it is a copy */
 };
 
 struct tail {
@@ -64,6 +72,8 @@ struct tail {
 	int waiting;			/* files matched but not followed (table full) */
 	int waiting_logged, missing_logged, walk_logged;
 	int unwatched;			/* a directory without an inotify watch: poll */
+	int follow;			/* followSymlinks: 1, 0, or -1: only in directories no one else can write */
+	int link_logged;
 	/* FIFOs */
 	int drop;			/* fifoOverflow "drop": a full ring throws new lines away */
 	int dropping;			/* in the middle of a line being thrown away */
@@ -72,13 +82,20 @@ struct tail {
 };
 
 /* Start-up: finds the pattern's files and where to resume each (checkpoint,
- * else from the start, or from the end for files found now when start_at_end). */
+ * else from the start, or from the end for files found now when start_at_end).
+ * follow (followSymlinks): a matched symbolic link is followed if 1, not if
+ * 0; if -1 only when the directory it is in can be written by no one but
+ * root and kagent's own user. */
 void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt *ck, int start_at_end,
-	       int64_t poll_ms, int drop, int64_t now);
+	       int64_t poll_ms, int drop, int follow, int64_t now);
 /* Reads what fits into the ring, a few reads at most.  Returns bytes read. */
 size_t tail_read(struct tail *t, struct ring *r, int64_t now);
 /* Records [from, to) were accepted (or dropped): their files' checkpoints move past them. */
 void tail_released(struct tail *t, const struct ring *r, uint64_t from, uint64_t to);
+/* Every file was read to its end and every record read was cut: a
+ * multi-line record at a file's end is still held until the flow flushes
+ * (--once: t->flushing, then it is sent). */
+int tail_done(const struct tail *t, const struct ring *r);
 /* When tail_read must run again at the latest. */
 int64_t tail_due(const struct tail *t, const struct ring *r);
 /* The descriptor to poll for input (a FIFO, when it may be read), or -1. */

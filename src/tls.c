@@ -1,5 +1,14 @@
-/* Trust anchors from a PEM bundle, decoded as a stream by BearSSL's PEM and
- * X.509 decoders: the bundle (about 200 KiB on Debian) is never held whole. */
+/* kagent's TLS client profile, and trust anchors from a PEM bundle, decoded
+ * as a stream by BearSSL's PEM and X.509 decoders: the bundle (about 200 KiB
+ * on Debian) is never held whole.
+ *
+ * The profile is what AWS's endpoints need and nothing more (BearSSL's
+ * "full" client also carries TLS 1.0/1.1, static RSA and ECDH, CBC, CCM,
+ * 3DES, MD5 and SHA-1 signatures, Curve25519: 13 KiB on ARMv7): TLS 1.2,
+ * ECDHE (forward secrecy; P-256, P-384, P-521) with an RSA or ECDSA
+ * certificate, AEAD only.  Amazon's chains are RSA-2048 with SHA-256
+ * (Amazon Root CA 1, Starfield Services Root G2) and ECDSA P-256 / P-384
+ * with SHA-256 / SHA-384 (Amazon Root CA 3 and 4). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,12 +16,6 @@
 #include <unistd.h>
 #include "arena.h"
 #include "tls.h"
-
-/* When kagent was built (the Makefile passes it: SOURCE_DATE_EPOCH, else
- * the time of the build), in seconds since 1970. */
-#ifndef KAGENT_BUILD_TIME
-#error "KAGENT_BUILD_TIME (seconds since 1970) must be defined"
-#endif
 
 /* 0000-01-01 to 1970-01-01 (proleptic Gregorian), as BearSSL counts. */
 #define DAYS_0000_TO_1970 719528
@@ -75,6 +78,112 @@ static int add_anchor(br_x509_trust_anchor *a, const struct sink *der)
 		return -1;
 	}
 	return 0;
+}
+
+/* Offered in this order; the server picks (AWS's endpoints by their own
+ * preference).  Where BearSSL has no AES instructions to use (every ARM and
+ * MIPS build), constant-time AES and GHASH in software cost more than
+ * ChaCha20-Poly1305: there ChaCha20 comes first. */
+static const uint16_t tls_suites_aes_first[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+static const uint16_t tls_suites_chacha_first[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+};
+
+/* BearSSL's br_ec_all_m31 less Curve25519 (2.6 KiB on ARMv7): P-256 with its
+ * own code, P-384 and P-521 with the generic one.  Every TLS 1.2 server
+ * does ECDHE on P-256, and certificates are only ever on these curves. */
+static const br_ec_impl *tls_ec_of(int curve)
+{
+	return curve == BR_EC_secp256r1 ? &br_ec_p256_m31 : &br_ec_prime_i31;
+}
+
+static const unsigned char *tls_ec_generator(int curve, size_t *len)
+{
+	return tls_ec_of(curve)->generator(curve, len);
+}
+
+static const unsigned char *tls_ec_order(int curve, size_t *len)
+{
+	return tls_ec_of(curve)->order(curve, len);
+}
+
+static size_t tls_ec_xoff(int curve, size_t *len)
+{
+	return tls_ec_of(curve)->xoff(curve, len);
+}
+
+static uint32_t tls_ec_mul(unsigned char *g, size_t glen, const unsigned char *k, size_t klen, int curve)
+{
+	return tls_ec_of(curve)->mul(g, glen, k, klen, curve);
+}
+
+static size_t tls_ec_mulgen(unsigned char *r, const unsigned char *x, size_t xlen, int curve)
+{
+	return tls_ec_of(curve)->mulgen(r, x, xlen, curve);
+}
+
+static uint32_t tls_ec_muladd(unsigned char *a, const unsigned char *b, size_t len, const unsigned char *x,
+			      size_t xlen, const unsigned char *y, size_t ylen, int curve)
+{
+	return tls_ec_of(curve)->muladd(a, b, len, x, xlen, y, ylen, curve);
+}
+
+static const br_ec_impl tls_ec = {
+	(uint32_t)1 << BR_EC_secp256r1 | (uint32_t)1 << BR_EC_secp384r1 | (uint32_t)1 << BR_EC_secp521r1,
+	tls_ec_generator, tls_ec_order, tls_ec_xoff, tls_ec_mul, tls_ec_mulgen, tls_ec_muladd,
+};
+
+int tls_aes_hw(void)
+{
+	return (br_aes_x86ni_ctr_get_vtable() && br_ghash_pclmul_get()) ||
+	       (br_aes_pwr8_ctr_get_vtable() && br_ghash_pwr8_get());
+}
+
+void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, const struct tls_anchors *ta)
+{
+	/* SHA-256 and SHA-384 are TLS 1.2's PRFs and what Amazon's chains are
+	 * signed with; SHA-512 shares SHA-384's code. */
+	static const br_hash_class *const hashes[] = { &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable };
+	br_ssl_engine_context *eng = &sc->eng;
+	size_t i;
+
+	br_ssl_client_zero(sc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+	if (tls_aes_hw())
+		br_ssl_engine_set_suites(eng, tls_suites_aes_first, sizeof tls_suites_aes_first / sizeof(uint16_t));
+	else
+		br_ssl_engine_set_suites(eng, tls_suites_chacha_first,
+					 sizeof tls_suites_chacha_first / sizeof(uint16_t));
+	br_x509_minimal_init(xc, &br_sha256_vtable, ta->ta, ta->n);
+	br_ssl_engine_set_ec(eng, &tls_ec);
+	br_ssl_engine_set_ecdsa(eng, &br_ecdsa_i31_vrfy_asn1);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(eng));
+	br_x509_minimal_set_ecdsa(xc, br_ssl_engine_get_ec(eng), br_ssl_engine_get_ecdsa(eng));
+	for (i = 0; i < sizeof hashes / sizeof hashes[0]; i++) {
+		int id = (int)(hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK;
+
+		br_ssl_engine_set_hash(eng, id, hashes[i]);
+		br_x509_minimal_set_hash(xc, id, hashes[i]);
+	}
+	br_ssl_engine_set_x509(eng, &xc->vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(eng);
+	br_ssl_engine_set_default_chapol(eng);
 }
 
 int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t errcap)
@@ -140,7 +249,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 
 int64_t tls_time(int64_t system_s)
 {
-	return system_s > (int64_t)KAGENT_BUILD_TIME ? system_s : (int64_t)KAGENT_BUILD_TIME;
+	return system_s > tls_build_time ? system_s : tls_build_time;
 }
 
 void tls_x509_time(int64_t t, uint32_t *days, uint32_t *secs)
@@ -165,7 +274,13 @@ const char *tls_strerror(int e)
 	case BR_ERR_X509_CRITICAL_EXTENSION: return "server certificate has an unsupported critical extension";
 	case BR_ERR_BAD_HANDSHAKE: case BR_ERR_UNEXPECTED: return "TLS handshake failed";
 	case BR_ERR_IO: return "I/O error";
-	case BR_ERR_BAD_VERSION: case BR_ERR_BAD_CIPHER_SUITE: return "no TLS version or cipher suite in common";
+	case BR_ERR_BAD_VERSION: return "the server does not speak TLS 1.2 (kagent speaks no older version)";
+	case BR_ERR_BAD_CIPHER_SUITE: return "the server chose a cipher suite kagent does not offer";
+	/* alerts: handshake_failure, protocol_version, insufficient_security */
+	case BR_ERR_RECV_FATAL_ALERT + 40: case BR_ERR_RECV_FATAL_ALERT + 71:
+		return "the server refused the TLS handshake (kagent offers only TLS 1.2 ECDHE suites with AES-GCM "
+		       "or ChaCha20-Poly1305)";
+	case BR_ERR_RECV_FATAL_ALERT + 70: return "the server does not speak TLS 1.2 (kagent speaks no older version)";
 	}
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_RECV_FATAL_ALERT + 256)
 		return "the server sent a fatal TLS alert";

@@ -1,4 +1,5 @@
-/* Trust anchors for BearSSL's X.509 validation, read from a PEM bundle. */
+/* kagent's TLS client profile, and trust anchors for BearSSL's X.509
+ * validation read from a PEM bundle. */
 #ifndef TLS_H
 #define TLS_H
 #include <stddef.h>
@@ -10,6 +11,18 @@ struct tls_anchors {
 	size_t n;
 };
 
+/* When the binary was linked, in seconds since 1970: the Makefile writes it
+ * at each link (SOURCE_DATE_EPOCH when set, for a reproducible build). */
+extern const long long tls_build_time;
+
+/* Prepares sc and xc (caller's memory) as kagent's client: TLS 1.2 only,
+ * ECDHE with RSA or ECDSA certificates, AES-GCM and ChaCha20-Poly1305 (first
+ * where the CPU has no AES instructions), SHA-256/384/512, verified against
+ * ta.  The engine's buffer and the server name are still to be set. */
+void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, const struct tls_anchors *ta);
+/* 1 when BearSSL runs AES-GCM on AES and carry-less multiply instructions
+ * (x86 AES-NI and PCLMULQDQ, POWER8), else 0. */
+int tls_aes_hw(void);
 /* Reads every CERTIFICATE in the PEM file into a (arena memory, start-up
  * only).  Returns 0, or -1 with a message in err. */
 int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t errcap);

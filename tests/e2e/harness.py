@@ -20,7 +20,9 @@ A test script:
 
 Run as `python3 tests/e2e/test_x.py BUILD_DIR [NAME...]` from the repo root;
 BUILD_DIR (e.g. build/host) holds the kagent binary; NAMEs, when given, pick
-tests by substring.  Output: `ok NAME` or `FAIL NAME: reason` per test, then
+tests by substring.  KAGENT_RUN, when set, is a command prefix every agent is
+started through (`KAGENT_RUN=qemu-mips` runs a big-endian MIPS build under
+qemu-user; tests/run.sh sets it for `make test CROSS=...`).  Output: `ok NAME` or `FAIL NAME: reason` per test, then
 `N passed, N failed`; exit status 1 if anything failed.  A failed test's
 directory is kept and its path printed.
 """
@@ -42,6 +44,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ENDPOINT = os.path.join(ROOT, "tools", "endpoint.py")
 TESTCA = os.path.join(ROOT, "tools", "testca.sh")
 
+# The command prefix agents run through (see above); a static binary needs
+# no -L for qemu-user.
+RUN = os.environ.get("KAGENT_RUN", "").split()
+# KAGENT_SANITIZED=1 (tests/run.sh, `make test SANITIZE=1`): the agent is an
+# ASan+UBSan build on glibc, so its RSS holds the sanitizers' shadow memory
+# and its error texts are glibc's.
+SANITIZED = os.environ.get("KAGENT_SANITIZED") == "1"
+
 # Credentials the endpoint accepts and write_conf() puts in the config.
 ACCESS_KEY = "AKIDKAGENTE2ETEST"
 SECRET_KEY = "kagent/e2e+SecretKey0123456789abcdefghij"
@@ -52,11 +62,14 @@ REGION = "us-east-1"
 _tests = []
 
 
-def test(fn=None, *, timeout=120):
+def test(fn=None, *, timeout=120, sanitize=True):
     """Registers a test: @test or @test(timeout=S).  A test taking one
-    argument gets a fresh temporary directory."""
+    argument gets a fresh temporary directory.  sanitize=False: a test of
+    what only the static binary can do (run under RLIMIT_AS, inside a
+    chroot, as a package), not run against the ASan build."""
     def reg(f):
-        _tests.append((f.__name__, f, timeout))
+        if sanitize or not SANITIZED:
+            _tests.append((f.__name__, f, timeout))
         return f
     return reg(fn) if fn is not None else reg
 
@@ -76,6 +89,11 @@ def build_dir():
 def kagent():
     """Path of the kagent binary under test (BUILD_DIR/kagent)."""
     return os.path.join(build_dir(), "kagent")
+
+
+def command(binary, *args):
+    """The command line that runs binary with args (through KAGENT_RUN)."""
+    return RUN + [binary] + list(args)
 
 
 def run():
@@ -193,7 +211,10 @@ class Writer(threading.Thread):
     file does), so after a rename the next chunk goes to a new file at
     path; otherwise the file stays open (O_APPEND: after a truncation the
     writer goes on at the new end).  lock: held while a chunk is written,
-    so a rotation done under it never falls in the middle of one."""
+    so a rotation done under it never falls in the middle of one.  The
+    chunks keep to a schedule (chunk k at k * pause, the time spent waiting
+    for the lock left out), not to pauses after each, so a loaded machine's
+    late wake-ups do not slow the rate."""
 
     def __init__(self, path, a, b, chunk=1000, pause=0.005, reopen=False, lock=None):
         super().__init__(daemon=True)
@@ -203,17 +224,20 @@ class Writer(threading.Thread):
 
     def run(self):
         f = None if self.reopen else open(self.path, "ab")
+        t0 = time.monotonic()
         try:
-            for i in range(self.a, self.b, self.chunk):
+            for k, i in enumerate(range(self.a, self.b, self.chunk)):
                 data = b"".join(lines(i, min(i + self.chunk, self.b)))
+                waited = time.monotonic()
                 with self.lock:
+                    t0 += time.monotonic() - waited
                     if self.reopen:
                         with open(self.path, "ab") as g:
                             g.write(data)
                     else:
                         f.write(data)
                         f.flush()
-                time.sleep(self.pause)
+                time.sleep(max(0.0, t0 + (k + 1) * self.pause - time.monotonic()))
         finally:
             if f:
                 f.close()
@@ -382,14 +406,15 @@ class Endpoint:
 
 class Agent:
     """kagent as a subprocess: `WRAPPER... binary -c conf_path ARGS...`
-    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture).
+    (wrapper: e.g. ["qemu-arm"] for a binary of another architecture;
+    KAGENT_RUN's prefix when not given).
 
     env: extra environment variables (the AWS_* and proxy ones of the
     caller's environment are removed first, so a developer's credentials or
     proxy never leak into a test).  stdout and stderr go to files next to the config."""
 
     def __init__(self, binary, conf_path, args=(), env=None, wrapper=(), user=None):
-        self.cmd = list(wrapper) + [binary, "-c", conf_path] + list(args)
+        self.cmd = (list(wrapper) or RUN) + [binary, "-c", conf_path] + list(args)
         self.user = user
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith("AWS_") and k.lower() not in ("https_proxy", "no_proxy")}
@@ -557,3 +582,40 @@ def started(ag):
     """Waits until the agent has loaded its checkpoint and opened its files."""
     wait_until(lambda: "kagent: started:" in ag.stderr(), 10,
                msg="kagent did not start:\n" + ag.stderr()[-1500:])
+
+
+def rotated_every_second(tmp, total, rotate, reopen=False, pattern="*"):
+    """kagent following tmp/app.log + pattern from its start while a Writer
+    appends lines [0, total) to tmp/app.log at ~2,000 lines/s (reopen:
+    opening it per chunk) and rotate(n) runs every second under the
+    writer's lock, n counting from 1; then kagent has 20 s to deliver them
+    all, 2 s more for a repeat to show, and a TERM.  Returns (the endpoint,
+    stopped; the rotations; kagent's stderr; the seconds the writer took)."""
+    log = tmp + "/app.log"
+    open(log, "wb").close()
+    lock = threading.Lock()
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log + pattern)])
+        with Agent(kagent(), conf) as ag:
+            started(ag)
+            w = Writer(log, 0, total, chunk=20, pause=0.01, reopen=reopen, lock=lock)
+            t0 = time.monotonic()
+            w.start()
+            n = 0
+            while w.is_alive():
+                time.sleep(1)
+                with lock:
+                    n += 1
+                    rotate(n)
+            took = time.monotonic() - t0
+            w.join()
+            try:
+                wait_until(lambda: count(ep) >= total, 20, interval=0.2)
+            except AssertionError:
+                pass                    # the caller says what is missing
+            time.sleep(2)
+            assert ag.alive(), ag.stderr()
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            return ep, n, ag.stderr(), took

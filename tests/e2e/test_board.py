@@ -286,7 +286,7 @@ def sysvinit_cycle(tmp, ssd):
 
             # every line of kagent's went to syslog, as daemon.*, its name once
             for line in syslog.got:
-                assert re.match(r"<(2[4-9]|3[01])>\w{3} [ \d]\d \d\d:\d\d:\d\d kagent\[\d+\]: [^\n]*\n\Z",
+                assert re.match(r"<(2[4-9]|3[01])>kagent\[\d+\]: [^\n]*\n\Z",
                                 line), line
     finally:
         for p in (decoy_sh, decoy_kagent):
@@ -312,7 +312,7 @@ PROCD_START = [
 ]
 
 
-@test(timeout=120)
+@test(timeout=120, sanitize=False)
 def openwrt_init_script_under_busybox_with_procd_stubs(tmp):
     """board/openwrt/files/kagent.init run as OpenWrt runs it (#!/bin/sh
     /etc/rc.common, busybox ash) with stub rc.common, functions.sh and procd
@@ -407,7 +407,7 @@ def openwrt_init_script_under_busybox_with_procd_stubs(tmp):
         ch.close()
 
 
-@test(timeout=60)
+@test(timeout=60, sanitize=False)
 def busybox_syslogd_reads_kagents_lines(tmp):
     """busybox's own syslogd on the chroot's /dev/log: it takes each of
     kagent's lines with its facility and severity, the name once."""
@@ -446,12 +446,12 @@ def busybox_syslogd_reads_kagents_lines(tmp):
         ch.close()
 
 
-@test(timeout=180)
+@test(timeout=180, sanitize=False)
 def sysvinit_script_with_busybox(tmp):
     sysvinit_cycle(tmp, "busybox")
 
 
-@test(timeout=180)
+@test(timeout=180, sanitize=False)
 def sysvinit_script_with_debian_start_stop_daemon(tmp):
     if not shutil.which("start-stop-daemon"):
         raise AssertionError("no start-stop-daemon on this machine (dpkg's)")

@@ -48,7 +48,7 @@ def testdata():
     d = os.environ.get("KAGENT_TESTDATA")
     if d:
         return d
-    return os.path.join(harness.ROOT, "..", "shared", "testdata")
+    return os.path.join(harness.ROOT, "tests", "data")
 
 
 def read(path):
@@ -221,7 +221,7 @@ def sigv4_botocore_suite():
                 bad.append("%s: %s" % (rel, err))
     assert not bad, "%d of %d cases failed: %s\n%s" % (
         len(bad), len(cases), ", ".join(b.split(":")[0] for b in bad), "\n".join(bad))
-    # testdata/README.md says 33, but the snapshot holds 34 cases (.req files).
+    # upstream's README says 33, but the snapshot holds 34 cases (.req files).
     assert len(cases) == 34, "ran %d cases, want 34" % len(cases)
 
 

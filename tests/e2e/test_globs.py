@@ -3,6 +3,7 @@ directory part) matching 200 files that appear over time, rotation within a
 glob (renamed files recognised, copies of copytruncate not read twice),
 rotation while the agent was stopped, inode reuse told by the fingerprint,
 fileFooterPattern, and kill -9 twenty times while writing and rotating."""
+import errno
 import os
 import random
 import re
@@ -82,36 +83,21 @@ def rotation_within_the_glob_is_recognised(tmp):
     app.log -> .1, a new app.log) every second while lines are written:
     renamed files are the same files, not read again; every line once."""
     log = tmp + "/app.log"
-    open(log, "wb").close()
     total = 30000
-    lock = threading.Lock()
-    with Endpoint(tmp) as ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [flow(log + "*")])
-        with Agent(harness.kagent(), conf) as ag:
-            started(ag)
-            w = harness.Writer(log, 0, total, chunk=20, pause=0.01, reopen=True, lock=lock)
-            w.start()
-            n = 0
-            while w.is_alive():
-                time.sleep(1)
-                with lock:
-                    n += 1
-                    for k in range(n - 1, 0, -1):
-                        os.rename("%s.%d" % (log, k), "%s.%d" % (log, k + 1))
-                    os.rename(log, log + ".1")
-                    open(log, "wb").close()
-            wait_until(lambda: count(ep) >= total, 20, interval=0.2,
-                       msg="%d of %d:\n%s" % (count(ep), total, ag.stderr()[-1500:]))
-            time.sleep(1.5)
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
-        exactly_once(ep, range(total), "%d rotations" % n)
-        ents = read_ckpt(tmp + "/checkpoints")
-        files = [log] + ["%s.%d" % (log, k) for k in range(1, n + 1)]
-        assert sorted(e[5] for e in ents) == sorted(files), (sorted(e[5] for e in ents), sorted(files))
-        for e in ents:
-            assert e == ckpt_entry(e[5], os.path.getsize(e[5])), e
+
+    def rotate(n):
+        for k in range(n - 1, 0, -1):
+            os.rename("%s.%d" % (log, k), "%s.%d" % (log, k + 1))
+        os.rename(log, log + ".1")
+        open(log, "wb").close()
+
+    ep, n, _, _ = harness.rotated_every_second(tmp, total, rotate, reopen=True)
+    exactly_once(ep, range(total), "%d rotations" % n)
+    ents = read_ckpt(tmp + "/checkpoints")
+    files = [log] + ["%s.%d" % (log, k) for k in range(1, n + 1)]
+    assert sorted(e[5] for e in ents) == sorted(files), (sorted(e[5] for e in ents), sorted(files))
+    for e in ents:
+        assert e == ckpt_entry(e[5], os.path.getsize(e[5])), e
 
 
 @test(timeout=60)
@@ -334,7 +320,8 @@ def without_inotify_files_are_polled(tmp):
         os.kill(hog, signal.SIGKILL)
         os.waitpid(hog, 0)
     exactly_once(ep, range(30), "polled")
-    assert "kagent: no inotify (No file descriptors available): files are polled every 300 ms" in err, err
+    emfile = os.strerror(errno.EMFILE) if harness.SANITIZED else "No file descriptors available"  # musl's words
+    assert "kagent: no inotify (%s): files are polled every 300 ms" % emfile in err, err
 
 
 @test(timeout=300)

@@ -163,7 +163,7 @@ def man_page_has_every_key_of_the_readme():
 
 # ---------------------------------------------------------------- -V, -p
 
-@test(timeout=60)
+@test(timeout=60, sanitize=False)
 def version_names_the_c_library_it_was_built_with(tmp):
     rc, out, err = run([harness.kagent(), "-V"])
     assert rc == 0, err
@@ -316,7 +316,7 @@ def expand(text, values):
     return text
 
 
-@test(timeout=900)
+@test(timeout=900, sanitize=False)
 def openwrt_package_builds_and_installs_as_its_sdk_would(tmp):
     mk = read(os.path.join(BOARD, "openwrt", "Makefile"))
     for needle in ("include $(TOPDIR)/rules.mk", "include $(INCLUDE_DIR)/package.mk", "define Package/kagent\n",
@@ -376,7 +376,7 @@ def openwrt_package_builds_and_installs_as_its_sdk_would(tmp):
     assert conf.count(pat.group(1)) == 1, pat.group(1)
 
 
-@test(timeout=900)
+@test(timeout=900, sanitize=False)
 def yocto_recipe_builds_and_installs_as_bitbake_would(tmp):
     layer = os.path.join(BOARD, "yocto", "meta-kagent")
     lconf = read(os.path.join(layer, "conf", "layer.conf"))

@@ -48,46 +48,26 @@ def rename_and_create_every_second_under_load(tmp):
     rename (that loss would be the writer's, not the agent's)."""
     log = tmp + "/app.log"
     total = 60000
-    open(log, "wb").close()
-    lock = threading.Lock()
-    with Endpoint(tmp) as ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [flow(log)])
-        with Agent(harness.kagent(), conf) as ag:
-            started(ag)
-            w = Writer(log, 0, total, chunk=20, pause=0.01, reopen=True, lock=lock)
-            t0 = time.monotonic()
-            w.start()
-            n = 0
-            while w.is_alive():
-                time.sleep(1)
-                with lock:
-                    n += 1
-                    os.rename(log, "%s.%d" % (log, n))
-                    open(log, "wb").close()
-            took = time.monotonic() - t0
-            try:
-                wait_until(lambda: count(ep) >= total, 10, interval=0.2)
-            except AssertionError:
-                pass                    # said in detail below
-            time.sleep(1.5)             # a repeat would arrive in this time
-            assert ag.alive(), ag.stderr()
-            ag.kill(signal.SIGTERM)
-            assert ag.wait(10) == 0, ag.stderr()
-        # the rotations themselves lost nothing: the files hold every line once
-        files = ["%s.%d" % (log, i) for i in range(1, n + 1)] + [log]
-        data = [open(p, "rb").read() for p in files]
-        assert b"".join(data) == b"".join(lines(0, total))
-        assert n >= 25 and took < 40, (n, took)
-        got = set(numbers(ep.records()))
-        never = ["%s (%d lines)" % (os.path.basename(p), len(d) // 9) for p, d in zip(files, data)
-                 if d and not got & set(numbers(d.splitlines()))]
-        assert not never, "files never read: %s" % ", ".join(never)
-        same_records(ep, total, "%d rotations" % n)
-        # the files rotated away that are still read (for a writer that
-        # keeps writing them) are remembered at their ends too
-        ckpt_complete(tmp + "/checkpoints", files, name=log)
-        print("  %d rotations in %.1f s" % (n, took))
+
+    def rotate(n):
+        os.rename(log, "%s.%d" % (log, n))
+        open(log, "wb").close()
+
+    ep, n, _, took = harness.rotated_every_second(tmp, total, rotate, reopen=True, pattern="")
+    # the rotations themselves lost nothing: the files hold every line once
+    files = ["%s.%d" % (log, i) for i in range(1, n + 1)] + [log]
+    data = [open(p, "rb").read() for p in files]
+    assert b"".join(data) == b"".join(lines(0, total))
+    assert n >= 25 and took < 40, (n, took)
+    got = set(numbers(ep.records()))
+    never = ["%s (%d lines)" % (os.path.basename(p), len(d) // 9) for p, d in zip(files, data)
+             if d and not got & set(numbers(d.splitlines()))]
+    assert not never, "files never read: %s" % ", ".join(never)
+    same_records(ep, total, "%d rotations" % n)
+    # the files rotated away that are still read (for a writer that
+    # keeps writing them) are remembered at their ends too
+    ckpt_complete(tmp + "/checkpoints", files, name=log)
+    print("  %d rotations in %.1f s" % (n, took))
 
 
 @test(timeout=60)
@@ -175,6 +155,50 @@ def partial_last_line_goes_as_it_is_at_rotation(tmp):
         assert ep.records() == (lines(0, 1000) + lines(1000, 1500) + [b"partial without newline"] +
                                 [b"second partial\r"] + lines(1500, 2000))
         assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(log, 500 * 9)]
+
+TRACE = (b"2024-01-01 10:00:00 ERROR request failed\n"
+         b"java.lang.IllegalStateException: no connection\n"
+         b"\tat com.example.Pool.get(Pool.java:42)\n")
+
+
+@test(timeout=60)
+def once_sends_every_files_last_multiline_record(tmp):
+    """--once with multiLineStartPattern: the last record of a file (not
+    followed by a start line) is sent before the exit, also when it is the
+    only record read (nothing else to send when the files are at their end),
+    and for each of several files; the checkpoints end at the files' ends."""
+    one = tmp + "/one.log"
+    with open(one, "wb") as f:
+        f.write(TRACE)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(one, multiLineStartPattern="^\\d{4}-")])
+        with Agent(harness.kagent(), conf, args=["--once=5"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        assert ep.records() == [TRACE], ep.records()
+        # resumed: the one record appended is the last one again
+        with open(one, "ab") as f:
+            f.write(TRACE.replace(b"10:00:00", b"10:00:01"))
+        with Agent(harness.kagent(), conf, args=["--once=5"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        assert ep.records() == [TRACE, TRACE.replace(b"10:00:00", b"10:00:01")], ep.records()
+        assert read_ckpt(tmp + "/checkpoints") == [ckpt_entry(one, 2 * len(TRACE))]
+    d = tmp + "/many"
+    os.makedirs(d + "/logs")
+    names = [d + "/logs/" + n for n in ("a.log", "b.log", "c.log")]
+    for k, name in enumerate(names):
+        with open(name, "wb") as f:
+            f.write(TRACE + TRACE.replace(b"ERROR", b"ERR%d" % k))
+    with Endpoint(d) as ep:
+        conf = d + "/k.conf"
+        write_conf(conf, ep, [flow(d + "/logs/*.log", multiLineStartPattern="^\\d{4}-")])
+        with Agent(harness.kagent(), conf, args=["--once=5"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        want = [TRACE] * 3 + [TRACE.replace(b"ERROR", b"ERR%d" % k) for k in range(3)]
+        assert sorted(ep.records()) == sorted(want), ep.records()
+        ents = sorted(read_ckpt(d + "/checkpoints"), key=lambda e: e[5])
+        assert ents == [ckpt_entry(n, os.path.getsize(n)) for n in names], ents
+
 
 # ---------------------------------------------------------------- checkpoint file
 
@@ -283,10 +307,12 @@ def unwritable_checkpoint_is_said_once_and_lines_still_flow(tmp):
 
 
 def checkpoint_writes(tmp, interval_ms, seconds):
-    """How many times the checkpoint file was replaced during `seconds` of
-    constant load (~2,000 lines/s, so records are accepted all the time).
-    Each save renames a new file over it: a new inode (the new file is
-    created while the old one still exists, so the number differs)."""
+    """How many times the checkpoint file was replaced during its first
+    interval after the start (src/ckpt.c: up to 8 times as often then), and
+    during `seconds` of constant load after that (~2,000 lines/s, so records
+    are accepted all the time).  Each save renames a new file over it: a new
+    inode (the new file is created while the old one still exists, so the
+    number differs)."""
     log = tmp + "/app.log"
     ck = tmp + "/checkpoints"
     open(log, "wb").close()
@@ -300,6 +326,13 @@ def checkpoint_writes(tmp, interval_ms, seconds):
             w.start()
             wait_until(lambda: os.path.exists(ck), 5)
             ino, changes = os.stat(ck).st_ino, 0
+            end = time.monotonic() + interval_ms / 1000
+            while time.monotonic() < end:
+                time.sleep(0.005)
+                i = os.stat(ck).st_ino
+                if i != ino:
+                    ino, changes = i, changes + 1
+            early, changes = changes, 0
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 time.sleep(0.02)
@@ -320,24 +353,26 @@ def checkpoint_writes(tmp, interval_ms, seconds):
             assert ag.wait(10) == 0, ag.stderr()
         same_records(ep, total, "under load")
         assert read_ckpt(ck) == [ckpt_entry(log, total * 9)]
-    return changes
+    return early, changes
 
 
 @test(timeout=60)
 def checkpoint_written_once_a_second_under_load(tmp):
     seconds = 8
-    n = checkpoint_writes(tmp, 1000, seconds)
+    early, n = checkpoint_writes(tmp, 1000, seconds)
     assert seconds - 2 <= n <= seconds + 2, "%d checkpoint writes in %d s at 1000 ms" % (n, seconds)
-    print("  %d checkpoint writes in %d s" % (n, seconds))
+    assert early <= 8 + 1, "%d checkpoint writes in the first second" % early
+    print("  %d checkpoint writes in the first second, then %d in %d s" % (early, n, seconds))
 
 
 @test(timeout=60)
 def checkpoint_written_once_in_three_seconds_under_load(tmp):
     seconds = 8
-    n = checkpoint_writes(tmp, 3000, seconds)
+    early, n = checkpoint_writes(tmp, 3000, seconds)
     assert seconds / 3 - 2 <= n <= seconds / 3 + 2 and n >= 1, \
         "%d checkpoint writes in %d s at 3000 ms" % (n, seconds)
-    print("  %d checkpoint writes in %d s" % (n, seconds))
+    assert early <= 8 + 1, "%d checkpoint writes in the first 3 s" % early
+    print("  %d checkpoint writes in the first 3 s, then %d in %d s" % (early, n, seconds))
 
 # ---------------------------------------------------------------- offsets past 4 GiB
 
@@ -454,7 +489,7 @@ def backlog_behind_a_dead_endpoint_takes_no_more_memory(tmp):
         assert 240 <= read <= 256 and ", sent 0," in stats[0], stats
         assert "Connection refused" in ag.stderr(), ag.stderr()
         print("  RSS: idle %d KiB, with a 256 MiB backlog %d KiB" % (rss["idle"], rss["backlog"]))
-        assert rss["backlog"] < 4096, rss
+        assert rss["backlog"] < 4096 or harness.SANITIZED, rss     # ASan's shadow memory is RSS too
         assert rss["backlog"] <= rss["idle"] + 1536, rss
     finally:
         for ag in agents.values():

@@ -35,7 +35,7 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 const char *t_testdata(void)
 {
 	const char *d = getenv("KAGENT_TESTDATA");
-	return d ? d : "../shared/testdata";
+	return d ? d : "tests/data";
 }
 
 long t_readfile(const char *path, char *buf, size_t cap)

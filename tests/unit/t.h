@@ -13,7 +13,8 @@ typedef void (*t_fn)(void);
 void t_register(const char *name, t_fn fn);
 void t_fail(const char *file, int line, const char *fmt, ...);
 extern int t_failed;	/* set by t_fail during the running test */
-/* Directory of ../shared/testdata (env KAGENT_TESTDATA, else ../shared/testdata). */
+/* The test data folder: env KAGENT_TESTDATA, else tests/data (the tests run
+ * from the repository's root). */
 const char *t_testdata(void);
 /* Reads a whole file into buf (NUL-terminated); returns its length or -1. */
 long t_readfile(const char *path, char *buf, size_t cap);

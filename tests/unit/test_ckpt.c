@@ -3,6 +3,7 @@
  * sees, the full table, every kind of damage read as "no checkpoint" with a
  * warning, and the rate limit.  Each test works in its own mkdtemp directory
  * and removes it. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +76,13 @@ static const char *load_logged(struct ckpt *c, int64_t interval, int64_t now)
 {
 	t_capture_begin();
 	ckpt_load(c, file, interval, now);
+	return t_capture_end();
+}
+
+static const char *load_logged_from(struct ckpt *c, const char *path)
+{
+	t_capture_begin();
+	ckpt_load(c, path, 0, 0);
 	return t_capture_end();
 }
 
@@ -333,48 +341,69 @@ TD(ckpt_set_updates)
 	T_EQ_STR(ckpt_find(&ck, 1, 1)->path, long_path);
 }
 
+/* At most one save per interval; within the first interval after the load
+ * (the process's start), one per interval / CKPT_EARLY_DIV, and the first
+ * at once: a run killed after a fraction of a second still saves what it
+ * delivered. */
 TD(ckpt_rate_limit)
 {
+	char want[128];
 	int ret;
 
-	ckpt_load(&ck, file, 1000, 0);
+	T_EQ_INT(CKPT_EARLY_DIV, 8);
+	ckpt_load(&ck, file, 1000, 100000);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);	/* nothing to save */
 	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 10);
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_due(&ck), 1000);
-	T_EQ_INT(ckpt_save(&ck, 999, 0), 0);
-	T_EQ_STR(read_text(file), "(absent)");
-	T_EQ_INT(ckpt_save(&ck, 5000, 0), 0);
+	T_EQ_INT(ckpt_due(&ck), 99125);
+	T_EQ_INT(ckpt_save(&ck, 100000, 0), 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 10 /a\nend 1\n");
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
-	/* a change within the interval waits for it */
+	/* the first interval: an eighth of it between saves */
 	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 20);
-	T_EQ_INT(ckpt_due(&ck), 6000);
-	T_EQ_INT(ckpt_save(&ck, 5001, 0), 0);
-	T_EQ_INT(ckpt_save(&ck, 5999, 0), 0);
+	T_EQ_INT(ckpt_due(&ck), 100125);
+	T_EQ_INT(ckpt_save(&ck, 100124, 0), 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 10 /a\nend 1\n");
+	int writes = 1;
+	for (int64_t t = 100125; t <= 101000; t += 125) {
+		ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), t);
+		T_EQ_INT(ckpt_due(&ck), t);
+		T_EQ_INT(ckpt_save(&ck, t, 0), 0);
+		snprintf(want, sizeof want, MAGIC "1 2 4 000000000000000c %lld /a\nend 1\n", (long long)t);
+		T_EQ_STR(read_text(file), want);
+		writes++;
+	}
+	T_EQ_INT(writes, CKPT_EARLY_DIV + 1);
+	/* then the interval */
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
+	T_EQ_INT(ckpt_due(&ck), 102000);
+	T_EQ_INT(ckpt_save(&ck, 101125, 0), 0);
+	T_EQ_INT(ckpt_save(&ck, 101999, 0), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 101000 /a\nend 1\n");
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_save(&ck, 6000, 0), 0);
-	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 20 /a\nend 1\n");
-	/* force does not wait */
-	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
-	T_EQ_INT(ckpt_save(&ck, 6001, 1), 0);
+	T_EQ_INT(ckpt_save(&ck, 102000, 0), 0);
 	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 30 /a\nend 1\n");
-	T_EQ_INT(ck.saved_at, 6001);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 31);
+	T_EQ_INT(ckpt_due(&ck), 103000);
+	/* force does not wait */
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 32);
+	T_EQ_INT(ckpt_save(&ck, 102001, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 000000000000000c 32 /a\nend 1\n");
+	T_EQ_INT(ck.saved_at, 102001);
 	/* setting what is already there changes nothing */
-	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 30);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xc), 32);
 	T_EQ_INT(ck.dirty, 0);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
 	/* nor do unfollowing, or a scan seeing it under the same name */
-	ckpt_unfollow(&ck, 1, 2, 6002);
-	ckpt_seen(&ck, ckpt_find(&ck, 1, 2), "/a", 6003);
+	ckpt_unfollow(&ck, 1, 2, 102002);
+	ckpt_seen(&ck, ckpt_find(&ck, 1, 2), "/a", 102003);
 	T_EQ_INT(ck.dirty, 0);
 	T_EQ_INT(ckpt_due(&ck), INT64_MAX);
 	/* nothing dirty: not written, even forced */
 	T_EQ_INT(write_file(file, "sentinel", 8), 0);
-	T_EQ_STR(save_logged(&ck, 100000, 1, &ret), "");
+	T_EQ_STR(save_logged(&ck, 200000, 1, &ret), "");
 	T_EQ_INT(ret, 0);
-	T_EQ_INT(ckpt_save(&ck, 100000, 0), 0);
+	T_EQ_INT(ckpt_save(&ck, 200000, 0), 0);
 	T_EQ_STR(read_text(file), "sentinel");
 }
 
@@ -404,6 +433,133 @@ TD(ckpt_save_fails)
 	ckpt_set(&ck, "/a", 1, 2, FP(4, 0xd), 4);
 	T_EQ_STR(save_logged(&ck, 8000, 0, &ret), "");
 	T_EQ_INT(ret, 0);
+}
+
+/* The temporary file's name is taken (a crash between its creation and
+ * the rename, or someone who can write the directory): by a symbolic link
+ * to another file, a dangling one, a hard link, a plain file.  None is
+ * followed, written through or truncated; each is removed and the
+ * checkpoint saved as always. */
+TD(ckpt_temp_name_taken)
+{
+	char tmp[160], victim[160], absent[160];
+	struct stat st;
+	int ret;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	snprintf(absent, sizeof absent, "%s/created", dir);
+	T_EQ_INT(write_file(victim, "precious\n", 9), 0);
+	ckpt_load(&ck, file, 1000, 0);
+
+	T_EQ_INT(symlink(victim, tmp), 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 10);
+	T_EQ_STR(save_logged(&ck, 5000, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(victim), "precious\n");
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 10 /a\nend 1\n");
+	T_TRUE(lstat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1);
+	T_TRUE(lstat(tmp, &st) < 0);
+
+	T_EQ_INT(symlink(absent, tmp), 0);	/* O_CREAT would make the file it names */
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 20);
+	T_EQ_INT(ckpt_save(&ck, 6000, 1), 0);
+	T_TRUE(lstat(absent, &st) < 0);
+	T_TRUE(lstat(file, &st) == 0 && S_ISREG(st.st_mode));
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 20 /a\nend 1\n");
+
+	T_EQ_INT(link(victim, tmp), 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 30);
+	T_EQ_INT(ckpt_save(&ck, 7000, 1), 0);
+	T_EQ_STR(read_text(victim), "precious\n");
+	T_TRUE(stat(victim, &st) == 0 && st.st_nlink == 1);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 30 /a\nend 1\n");
+
+	T_EQ_INT(write_file(tmp, "left by a crash", 15), 0);
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 40);
+	T_EQ_INT(ckpt_save(&ck, 8000, 1), 0);
+	T_EQ_STR(read_text(file), MAGIC "1 2 4 0000000000000001 40 /a\nend 1\n");
+	T_TRUE(lstat(tmp, &st) < 0);
+	unlink(victim);
+	unlink(absent);
+}
+
+/* The checkpoint file itself a symbolic link: not read, said; the next
+ * save replaces it with a file. */
+TD(ckpt_file_not_a_file)
+{
+	static const char good[] = MAGIC "1 2 4 0000000000000001 10 /a\nend 1\n";
+	char other[160], want[512];
+
+	snprintf(other, sizeof other, "%s/other", dir);
+	T_EQ_INT(write_file(other, good, sizeof good - 1), 0);
+	T_EQ_INT(symlink(other, file), 0);
+	snprintf(want, sizeof want, "kagent: warning: checkpoint %s: a symbolic link: not read, "
+		 "starting without it (a save replaces it with a file)\n", file);
+	T_EQ_STR(load_logged(&ck, 0, 0), want);
+	T_EQ_INT(ck.n, 0);
+	ckpt_set(&ck, "/b", 1, 3, FP(4, 2), 5);
+	T_EQ_INT(ckpt_save(&ck, 0, 1), 0);
+	T_EQ_STR(read_text(other), good);
+	struct stat st;
+	T_TRUE(lstat(file, &st) == 0 && S_ISREG(st.st_mode));
+	unlink(other);
+}
+
+/* A checkpointFile of CKPT_FILE_MAX bytes or more is refused, said at the
+ * load and at the first save, and no file is touched.  (A name of 516 to
+ * 4,095 bytes used to make the temporary name, cut to 519 bytes, name
+ * another file: it was truncated, written and renamed away.) */
+TD(ckpt_file_name_too_long)
+{
+	static char longdir[CKPT_FILE_MAX + 64], longfile[CKPT_FILE_MAX + 64], prefix[CKPT_FILE_MAX + 64];
+	static char want[2048];
+	size_t n;
+	int ret;
+
+	n = (size_t)snprintf(longdir, sizeof longdir, "%s/", dir);
+	memset(longdir + n, 'd', 250);
+	longdir[n + 250] = 0;
+	T_EQ_INT(mkdir(longdir, 0755), 0);
+	n += 250;
+	longdir[n++] = '/';
+	memset(longdir + n, 'e', 240);
+	longdir[n + 240] = 0;
+	T_EQ_INT(mkdir(longdir, 0755), 0);
+	n = (size_t)snprintf(longfile, sizeof longfile, "%s/", longdir);
+	memset(longfile + n, 'f', CKPT_FILE_MAX + 18 - n);
+	longfile[CKPT_FILE_MAX + 18] = 0;
+	snprintf(prefix, sizeof prefix, "%.519s", longfile);
+	T_EQ_INT(write_file(prefix, "precious\n", 9), 0);
+	for (int len = CKPT_FILE_MAX + 18; len >= CKPT_FILE_MAX; len -= 18) {
+		longfile[len] = 0;
+		static char said_load[2048];
+		snprintf(said_load, sizeof said_load, "%s", load_logged_from(&ck, longfile));
+		ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 10);
+		const char *said_save = save_logged(&ck, 0, 1, &ret);
+		T_EQ_STR(read_text(prefix), "precious\n");
+		T_EQ_STR(read_text(longfile), "(absent)");
+		T_EQ_INT(ret, -1);
+		snprintf(want, sizeof want, "kagent: warning: checkpoint %s: longer than %d bytes: no checkpoint "
+			 "is read or written (set checkpointFile to a shorter path)\n", longfile, CKPT_FILE_MAX - 1);
+		T_EQ_STR(said_load, want);
+		snprintf(want, sizeof want, "kagent: warning: checkpoint %s: cannot save (will keep trying): "
+			 "%s\n", longfile, strerror(ENAMETOOLONG));
+		T_EQ_STR(said_save, want);
+	}
+	/* one byte shorter is fine */
+	longfile[CKPT_FILE_MAX - 1] = 0;
+	T_EQ_STR(load_logged_from(&ck, longfile), "");
+	ckpt_set(&ck, "/a", 1, 2, FP(4, 1), 10);
+	T_EQ_STR(save_logged(&ck, 0, 1, &ret), "");
+	T_EQ_INT(ret, 0);
+	T_EQ_STR(read_text(longfile), MAGIC "1 2 4 0000000000000001 10 /a\nend 1\n");
+	T_EQ_STR(read_text(prefix), "precious\n");
+	unlink(longfile);
+	unlink(prefix);
+	rmdir(longdir);
+	*strrchr(longdir, '/') = 0;
+	rmdir(longdir);
 }
 
 /* Loads s (n bytes) as the file; 1 if it was taken as absent with the warning. */
@@ -564,7 +720,7 @@ TD(ckpt_cut_anywhere)
 	T_EQ_STR(read_text(file), MAGIC "3 4 2 000000000000000e 5 /b\nend 1\n");
 }
 
-/* Empty but complete: no entries, no warning. A directory: unreadable. */
+/* Empty but complete: no entries, no warning.  A directory, a FIFO: unreadable. */
 TD(ckpt_empty_and_unreadable)
 {
 	static const char empty[] = MAGIC "end 0\n", empty1[] = MAGIC1 "end 0\n";
@@ -576,13 +732,15 @@ TD(ckpt_empty_and_unreadable)
 	T_EQ_INT(write_file(file, empty1, sizeof empty1 - 1), 0);
 	T_EQ_STR(load_logged(&ck, 0, 0), "");
 	T_EQ_INT(ck.n, 0);
-	unlink(file);
-	T_EQ_INT(mkdir(file, 0755), 0);
 	snprintf(want, sizeof want,
 		 "kagent: warning: checkpoint %s: unreadable or too large, starting without it\n", file);
-	T_EQ_STR(load_logged(&ck, 0, 0), want);
-	T_EQ_INT(ck.n, 0);
-	rmdir(file);
+	for (int fifo = 0; fifo < 2; fifo++) {
+		unlink(file);
+		T_EQ_INT(fifo ? mkfifo(file, 0600) : mkdir(file, 0755), 0);
+		T_EQ_STR(load_logged(&ck, 0, 0), want);	/* a FIFO: not waited on for a writer */
+		T_EQ_INT(ck.n, 0);
+		T_EQ_INT(fifo ? unlink(file) : rmdir(file), 0);
+	}
 }
 
 /* A path the format cannot hold is left out, not written to spoil the file. */
@@ -627,7 +785,7 @@ TD(ckpt_seen_renames)
 	ckpt_seen(&ck, e, "/var/log/app.log.1", 300);
 	T_EQ_INT(e->seen, 300);
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_due(&ck), 1000);
+	T_EQ_INT(ckpt_due(&ck), 100 - 1000 + 125);	/* the first save need not wait */
 	T_EQ_STR(e->path, "/var/log/app.log.1");
 	T_EQ_INT(e->live, 0);	/* seen is not followed */
 	T_EQ_INT(e->off, 30);
@@ -719,7 +877,7 @@ TD(ckpt_forget_now)
 	ckpt_forget(&ck, 1, 2);
 	T_EQ_INT(ck.n, 3);
 	T_EQ_INT(ck.dirty, 1);
-	T_EQ_INT(ckpt_due(&ck), 1000);
+	T_EQ_INT(ckpt_due(&ck), 125);	/* saved at 0, within the first interval */
 	T_TRUE(ckpt_find(&ck, 1, 2) == NULL);
 	T_TRUE(ckpt_find(&ck, 1, 4) == &ck.ent[1]);
 	T_EQ_STR(ck.ent[1].path, "/d");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "arena.h"
+#include "ckpt.h"
 #include "conf.h"
 #include "kinesis.h"
 #include "proc.h"
@@ -1052,14 +1053,38 @@ T(conf_error_long_path)
 	memset(path, 'a', sizeof path - 1);
 	path[0] = '/';
 	path[4095] = 0;		/* 4095 bytes */
-	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
+	snprintf(text, sizeof text, "{\"caFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), 0);
-	T_EQ_INT(strlen(c.checkpoint_file), 4095);
+	T_EQ_INT(strlen(c.ca_file), 4095);
 	path[4095] = 'a';
 	path[4096] = 0;		/* 4096 bytes */
+	snprintf(text, sizeof text, "{\"caFile\": \"%s\", " FLOWS "}", path);
+	T_EQ_INT(conf_t_load(&c, text), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: caFile: longer than 4095 bytes\n");
+	/* the checkpoint's own bound: its temporary name must fit too */
+	path[CKPT_FILE_MAX - 1] = 0;
+	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
+	T_EQ_INT(conf_t_load(&c, text), 0);
+	T_EQ_INT(strlen(c.checkpoint_file), CKPT_FILE_MAX - 1);
+	path[CKPT_FILE_MAX - 1] = 'a';
+	path[CKPT_FILE_MAX] = 0;
 	snprintf(text, sizeof text, "{\"checkpointFile\": \"%s\", " FLOWS "}", path);
 	T_EQ_INT(conf_t_load(&c, text), -1);
-	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 4095 bytes\n");
+	T_EQ_STR(conf_t_err, "kagent.conf:1: checkpointFile: longer than 511 bytes\n");
+}
+
+T(conf_follow_symlinks)
+{
+	struct conf c;
+
+	T_EQ_INT(conf_t_load(&c, "{" FLOWS "}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, -1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\", "
+				 "\"followSymlinks\": true}]}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, 1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\", "
+				 "\"followSymlinks\": \"false\"}]}"), 0);
+	T_EQ_INT(c.flows[0].follow_symlinks, 0);
 }
 
 /* ---- Kinesis Data Streams flows ----------------------------------------- */

@@ -217,7 +217,8 @@ static void scratch_view(void *ctx, const struct ring *r, uint64_t i, struct rec
 	view_calls++;
 	ring_view(NULL, r, i, &rv);
 	for (int s = 0; s < 3; s++) {
-		memcpy(view_scratch + n, rv.p[s], rv.n[s]);
+		if (rv.n[s])	/* an empty piece may have no pointer: memcpy from NULL is undefined */
+			memcpy(view_scratch + n, rv.p[s], rv.n[s]);
 		n += rv.n[s];
 	}
 	v->p[0] = view_scratch;

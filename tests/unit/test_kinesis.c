@@ -823,6 +823,37 @@ T(kinesis_error_classes)
 	}
 }
 
+/* A refused signature time: AWS's time from the Date header, else from the
+ * message's "(YYYYMMDDTHHMMSSZ - 5 min.)", else no skew (a plain refusal). */
+static struct batch_outcome skew_outcome(const char *message, int64_t date_s)
+{
+	static char body[512];
+	struct http_resp r = { .status = 400, .date_s = date_s, .body = body };
+	struct batch_outcome o;
+	char code[96], msg[256];
+
+	r.body_len = (size_t)snprintf(body, sizeof body, "{\"__type\":\"InvalidSignatureException\",\"message\":\"%s\"}",
+				      message);
+	api_outcome(&api_kinesis, NULL, &r, NULL, 0, NULL, 0, 0, &o, code, sizeof code, msg, sizeof msg);
+	return o;
+}
+
+T(kinesis_skew_time_from_the_answer)
+{
+	const char *m = "Signature expired: 20261123T100000Z is now earlier than 20261123T100500Z (20261123T101000Z - 5 min.)";
+	struct batch_outcome o = skew_outcome(m, 0);
+
+	T_EQ_INT(o.result, BATCH_SKEW);
+	T_EQ_INT(o.aws_s, 1795428600);		/* 2026-11-23 10:10:00 UTC */
+	T_EQ_INT(skew_outcome(m, 1795400000).aws_s, 1795400000);	/* the Date header first */
+	o = skew_outcome("Signature expired: 20261123T100000Z is now earlier than 20261123T100500Z (2026112T101000Z)", 0);
+	T_EQ_INT(o.result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (20261323T101000Z - 5 min.)", 0).result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (20261123 101000Z - 5 min.)", 0).result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (20261123T101000 - 5 min.)", 0).result, BATCH_CREDS);
+	T_EQ_INT(skew_outcome("Signature expired (", 0).result, BATCH_CREDS);
+}
+
 T(kinesis_throttled_codes)
 {
 	T_TRUE(api_throttled(&api_kinesis, "ProvisionedThroughputExceededException"));

@@ -99,24 +99,16 @@ static const char *next_line(int fd)
 	return buf;
 }
 
-/* "<PRI>Mmm dd hh:mm:ss kagent[pid]: " for now (give or take a second) */
+/* "<PRI>kagent[pid]: ", no timestamp (the syslog daemon adds its own) */
 static int header_ok(const char *line, int pri, const char **msg)
 {
-	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	char want[64];
+	int n = snprintf(want, sizeof want, "<%d>kagent[%ld]: ", pri, (long)getpid());
 
-	for (int back = 0; back < 3; back++) {
-		time_t t = time(NULL) - back;
-		struct tm tm;
-		localtime_r(&t, &tm);
-		int n = snprintf(want, sizeof want, "<%d>%.3s %2d %02d:%02d:%02d kagent[%ld]: ", pri,
-				 mon + 3 * tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)getpid());
-		if (strncmp(line, want, (size_t)n) == 0) {
-			*msg = line + n;
-			return 1;
-		}
-	}
-	return 0;
+	if (strncmp(line, want, (size_t)n) != 0)
+		return 0;
+	*msg = line + n;
+	return 1;
 }
 
 /* The next line on fd has priority pri and the message want. */

@@ -26,7 +26,8 @@ static void feed(const char *s)
 			size_t n = 0;
 			ring_view(NULL, &r, r.rtail, &v);
 			for (int k = 0; k < 3; k++) {
-				memcpy(got[ngot] + n, v.p[k], v.n[k]);
+				if (v.n[k])	/* an empty piece may have no pointer */
+					memcpy(got[ngot] + n, v.p[k], v.n[k]);
 				n += v.n[k];
 			}
 			got[ngot][n] = 0;

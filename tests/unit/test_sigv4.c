@@ -1,4 +1,4 @@
-/* SigV4: AWS's two conformance suites (testdata/sigv4, see its README.md),
+/* SigV4: AWS's two conformance suites (tests/data/sigv4, see tests/data/README.md),
  * every header-signing case of each, plus the pieces one by one.
  *
  * Query (presigned URL) signing is not implemented, so the aws-c-auth
