@@ -36,13 +36,15 @@ const struct api api_firehose = {
 	.service = FIREHOSE_SERVICE, .stream_key = "DeliveryStreamName", .records = 1,
 	.describe = &api_firehose_describe, .max_record_bytes = FIREHOSE_MAX_RECORD_BYTES,
 	.group = firehose_group, .apply = firehose_apply, .failed_count = "FailedPutCount",
+	.failed_key = "\"ErrorCode\"", .ok_key = "\"RecordId\"",
 };
 const struct api api_kinesis = {
 	.name = "Kinesis", .stream_kind = "stream", .target = KINESIS_TARGET,
 	.service = KINESIS_SERVICE, .stream_key = "StreamName", .records = 1,
 	.describe = &api_kinesis_describe, .max_record_bytes = 0,
-	.group = kinesis_group, .kpl_key = kinesis_kpl_key, .extra = kinesis_extra, .extra_max = kinesis_extra_max, .apply = kinesis_apply,
-	.failed_count = "FailedRecordCount", .creds = kinesis_creds, .throttling = kinesis_throttling,
+	.group = kinesis_group, .kpl_key = kinesis_kpl_key, .extra = kinesis_extra, .extra_max = kinesis_extra_max,
+	.apply = kinesis_apply, .failed_count = "FailedRecordCount", .failed_key = "\"ErrorCode\"",
+	.ok_key = "\"SequenceNumber\"", .creds = kinesis_creds, .throttling = kinesis_throttling,
 };
 
 /* ---- the body ---- */
@@ -51,14 +53,35 @@ enum { P_HEAD, P_OPEN, P_DATA, P_CLOSE, P_TAIL, P_DONE };
 
 static const char rec_open[] = ",{\"Data\":\"";	/* the comma before all but the first */
 
-/* The entry that starts at record i (not acked): the index past its last
- * record, its data bytes in *bytes. */
+/* The entry of [i, end) that starts at record i (not acked): the index
+ * past its last record, its data bytes in *bytes. */
+static uint64_t entry_of(const struct api *api, const struct api_args *a, const struct ring *r, uint64_t i,
+			 uint64_t end, size_t *bytes)
+{
+	if (api->group)
+		return api->group(r, i, end, a, bytes);
+	*bytes = rec_data_len(ring_rec(r, i));
+	return i + 1;
+}
+
 static uint64_t entry(const struct api_enc *e, uint64_t i, size_t *bytes)
 {
-	if (e->api->group)
-		return e->api->group(e->ring, i, e->end, e->args, bytes);
-	*bytes = rec_data_len(ring_rec(e->ring, i));
-	return i + 1;
+	return entry_of(e->api, e->args, e->ring, i, e->end, bytes);
+}
+
+size_t api_entries(const struct api *api, const struct api_args *a, const struct ring *r, uint64_t first,
+		   uint64_t end)
+{
+	size_t n = 0, bytes;
+
+	for (uint64_t i = first; i < end; n++) {
+		while (i < end && ring_rec(r, i)->acked)
+			i++;
+		if (i == end)
+			break;
+		i = entry_of(api, a, r, i, end, &bytes);
+	}
+	return n;
 }
 
 /* The end of the entry whose first record is i: the quote that closes its
@@ -319,13 +342,16 @@ int api_throttled(const struct api *api, const char *code)
 	return listed(code, api->throttling);
 }
 
-int api_all_accepted(const struct api *api, const char *body, size_t len, struct ring *r, uint64_t first,
-		     uint64_t end)
+int api_all_accepted(const struct api *api, const struct api_args *a, const struct http_resp *r,
+		     struct ring *ring, uint64_t first, uint64_t end)
 {
-	if (!json_key_zero(body, len, api->failed_count))
+	/* the start alone would take a long answer that lists failures after
+	 * a count of 0 (records lost), or fewer results than records sent */
+	if (!json_key_zero(r->body, r->body_len, api->failed_count) || r->needle_count[0] != 0 ||
+	    r->needle_count[1] != api_entries(api, a, ring, first, end))
 		return 0;
 	for (uint64_t i = first; i < end; i++)
-		ring_rec(r, i)->acked = 1;
+		ring_rec(ring, i)->acked = 1;
 	return 1;
 }
 
@@ -420,7 +446,7 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 		return;
 	}
 	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
-		bad = api_all_accepted(api, r->body, r->body_len, ring, first, end) ? 0 : -1;
+		bad = api_all_accepted(api, a, r, ring, first, end) ? 0 : -1;
 	else
 		bad = api->apply(r->body, r->body_len, toks, ntoks, ring, first, end, a, code, codecap);
 	if (bad < 0) {

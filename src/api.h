@@ -72,12 +72,15 @@ struct api {
 	 * acked; returns how many failed (the first failure's code into
 	 * code), or -1 if the answer is malformed or does not match the
 	 * request (then nothing is marked).  toks: ntoks entries of scratch.
-	 * failed_count: the answer's count of failures, read by
-	 * api_all_accepted().  creds, throttling: NULL-ended lists of error
-	 * codes beyond those every API shares (api_error). */
+	 * failed_count: the answer's count of failures; failed_key, ok_key: a
+	 * failed entry's key and an accepted one's as they appear in an answer
+	 * (quotes included; the caller counts them in the whole answer as
+	 * http_resp needles): read by api_all_accepted().  creds, throttling:
+	 * NULL-ended lists of error codes beyond those every API shares
+	 * (api_error). */
 	long (*apply)(const char *body, size_t len, jsmntok_t *toks, size_t ntoks, struct ring *r, uint64_t first,
 		      uint64_t end, const struct api_args *a, char *code, size_t codecap);
-	const char *failed_count;
+	const char *failed_count, *failed_key, *ok_key;
 	const char *const *creds;
 	const char *const *throttling;
 };
@@ -135,10 +138,16 @@ enum api_class api_error(const struct api *api, int status, const char *body, si
 /* 1 if code (a record's ErrorCode or an error's) says the stream is
  * throttling us: send slower. */
 int api_throttled(const struct api *api, const char *code);
-/* For an answer too long to keep whole: if its start says the count of
- * failures is 0, marks every record of [first, end) acked and returns 1; else 0. */
-int api_all_accepted(const struct api *api, const char *body, size_t len, struct ring *r, uint64_t first,
-		     uint64_t end);
+/* The entries of a body for the records of [first, end) not acked: one
+ * per record, or per group (api.group). */
+size_t api_entries(const struct api *api, const struct api_args *a, const struct ring *r, uint64_t first,
+		   uint64_t end);
+/* For an answer r too long to keep whole, whose needles were failed_key
+ * and ok_key, in that order: if its start says the count of failures is 0, failed_key never
+ * occurs in it and ok_key once an entry sent (api_entries), marks every
+ * record of [first, end) acked and returns 1; else 0. */
+int api_all_accepted(const struct api *api, const struct api_args *a, const struct http_resp *r,
+		     struct ring *ring, uint64_t first, uint64_t end);
 /* What answer r (complete) to a call for the records [first, end) of ring
  * means, as an outcome for batch_apply(): a 200 answer to a PutRecords or
  * PutRecordBatch is applied to the ring (each accepted record acked; one

@@ -148,6 +148,12 @@ int64_t batch_next_due(const struct batch *b)
 	return ready > b->next_try ? ready : b->next_try;
 }
 
+void batch_kick(struct batch *b, int64_t now)
+{
+	if (b->state != BATCH_ROUND && b->next_try > now)
+		b->next_try = now;
+}
+
 /* ---- outcomes ---- */
 
 /* Not before t: within a round, the latest any request asked for. */

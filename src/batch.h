@@ -143,6 +143,9 @@ void batch_released(struct batch *b, uint64_t upto);
 /* When batch_plan() must be asked again at the latest (INT64_MAX: only
  * after an outcome, or when records come). */
 int64_t batch_next_due(const struct batch *b);
+/* Something changed that may make the next try succeed (new
+ * credentials): a wait before it is cut short. */
+void batch_kick(struct batch *b, int64_t now);
 /* Requests of the round still on the wire. */
 size_t batch_busy(const struct batch *b);
 #endif

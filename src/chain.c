@@ -8,7 +8,7 @@
 #define CHAIN_SLACK 65536	/* a processor's output may outgrow its input this much before it is refused */
 
 static char *scratch[2];
-static size_t scratch_cap;
+static size_t scratch_cap, scratch_taken;
 /* What scratch holds: the output of record pos of chain owner, len bytes at out. */
 static struct {
 	const struct chain *owner;
@@ -23,11 +23,18 @@ void chain_init(struct chain *c, const struct conf_flow *cf, size_t max_rec)
 	c->cf = cf;
 	c->max_rec = max_rec;
 	if (cf->nproc && scratch_cap < max_rec + CHAIN_SLACK) {
+		size_t before = arena_used();
 		/* untouched until used: a page is only taken when a record fills it */
 		scratch_cap = max_rec + CHAIN_SLACK;
 		scratch[0] = arena_alloc(scratch_cap);
 		scratch[1] = arena_alloc(scratch_cap);
+		scratch_taken += arena_used() - before;
 	}
+}
+
+size_t chain_scratch_taken(void)
+{
+	return scratch_taken;
 }
 
 /* Runs the processors on record rc; the output at *out.  Returns its length,

@@ -21,6 +21,8 @@ struct chain {
 /* Start-up: takes the shared scratch memory the first time a flow has
  * processors (again, larger, for a flow with longer records). */
 void chain_init(struct chain *c, const struct conf_flow *cf, size_t max_rec);
+/* Bytes of the arena the scratch memory took so far (kagent -t). */
+size_t chain_scratch_taken(void);
 /* Runs the processors on record i (read at wall ms): sets its outlen, or
  * marks it acked if it is not to be sent. */
 void chain_size(struct chain *c, struct ring *r, uint64_t i, int64_t wall);

@@ -53,3 +53,40 @@ void civil_from_ms(int64_t ms, struct civil *tm)
 	tm->year = (long long)(yoe + era * 400 + (tm->mon <= 2));
 	tm->yday = before[tm->mon - 1] + (tm->mon > 2 && leap(tm->year)) + tm->mday;
 }
+
+/* n digits at s as a number, or -1. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int civil_iso8601(const char *s, size_t n, int64_t *t)
+{
+	int y, mo, d, h, mi, se;
+	size_t i = 19;
+
+	if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+		return -1;
+	y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+	h = digits(s + 11, 2), mi = digits(s + 14, 2), se = digits(s + 17, 2);
+	if (s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == 20)
+			return -1;	/* a point without digits */
+	}
+	if (i != n - 1 || (s[i] != 'Z' && s[i] != 'z'))
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > civil_month_days(y, mo) || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || se < 0 || se > 60)
+		return -1;
+	*t = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	return 0;
+}

@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "addr.h"
 #include "conf_impl.h"
+#include "proc.h"
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -171,30 +172,35 @@ static void conf_dropin(struct conf_cx *x)
 		conf_say(x, conf_line(x, 0), 1, "flows is required");
 }
 
+/* conf_text, but for the wiping. */
+static void conf_text_read(struct conf_cx *x, char *text, size_t len)
+{
+	struct conf_reader *r = x->r;
+
+	if (len > CONF_MAX_FILE_BYTES) {
+		conf_say(x, 0, 1, "too large (more than %d bytes)", CONF_MAX_FILE_BYTES);
+		r->broken = 1;
+	} else if (conf_json(x, text, (int)len) < 0) {
+		r->broken = 1;
+	} else if (x->t[0].type != JSMN_OBJECT) {
+		conf_say(x, conf_line(x, 0), 1, "the top level must be an object");
+		r->broken = 1;
+	} else if (r->files == 1) {
+		conf_top(x);
+	} else {
+		conf_dropin(x);
+	}
+}
+
 int conf_text(struct conf_reader *r, char *text, size_t len, const char *name)
 {
 	struct conf_cx x = { .r = r, .c = r->c, .name = name, .where = CONF_TOP };
 	unsigned errors = r->errors;
-	int main = r->files++ == 0;
 
-	if (len > CONF_MAX_FILE_BYTES) {
-		conf_say(&x, 0, 1, "too large (more than %d bytes)", CONF_MAX_FILE_BYTES);
-		r->broken = 1;
-		return -1;
-	}
-	if (conf_json(&x, text, (int)len) < 0) {
-		r->broken = 1;
-		return -1;
-	}
-	if (x.t[0].type != JSMN_OBJECT) {
-		conf_say(&x, conf_line(&x, 0), 1, "the top level must be an object");
-		r->broken = 1;
-		return -1;
-	}
-	if (main)
-		conf_top(&x);
-	else
-		conf_dropin(&x);
+	r->files++;
+	conf_text_read(&x, text, len);
+	/* the text may hold credentials: what is kept of it was copied */
+	explicit_bzero(text, len);
 	return r->errors == errors ? 0 : -1;
 }
 
@@ -226,33 +232,58 @@ int conf_parse(struct conf *c, char *text, size_t len, const char *name, const c
 
 /* ---- files --------------------------------------------------------------- */
 
-/* The file at path, whole, into the arena; NULL after saying why not. */
-static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp)
+/* Who may have written st: "" when only root or kagent's own user could
+ * (its owner is one of them, and neither its group nor others may write),
+ * else the problem, in why, and in *fix the command that mends it. */
+static const char *conf_untrusted(const struct stat *st, char *why, size_t cap, const char **fix)
+{
+	mode_t w = st->st_mode & (S_IWGRP | S_IWOTH);
+
+	why[0] = 0;
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(why, cap, "owned by uid %u, not by root%s", (unsigned)st->st_uid,
+		    geteuid() ? " or kagent's user" : "");
+		*fix = "chown root";
+	} else if (w) {
+		snprintf(why, cap, "writable by %s (mode %04o)",
+		    w == S_IWGRP ? "its group" : w == S_IWOTH ? "others" : "its group and others",
+		    (unsigned)(st->st_mode & 07777));
+		*fix = "chmod go-w";
+	}
+	return why;
+}
+
+/* The file at path, whole, into the arena; NULL after saying why not.  Its
+ * mode and owner are those of the file opened: what is checked is what is
+ * read. */
+static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp, struct stat *st)
 {
 	struct conf_cx x = { .r = r, .name = path };
-	struct stat st;
-	const char *why = NULL;
-	char *buf = NULL;
+	const char *why = NULL, *fix;
+	char *buf = NULL, who[96];
 	size_t got = 0, size;
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: a FIFO named like one would hold the open */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		conf_say(&x, 0, 1, "cannot read: %s", strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		why = strerror(errno);
-	else if (S_ISDIR(st.st_mode))
+	else if (S_ISDIR(st->st_mode))
 		why = strerror(EISDIR);
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st->st_mode))
 		why = "not a regular file";
 	if (why) {
 		conf_say(&x, 0, 1, "cannot read: %s", why);
-	} else if (st.st_size > CONF_MAX_FILE_BYTES) {
+	} else if (*conf_untrusted(st, who, sizeof who, &fix)) {
+		conf_say(&x, 0, 1, "%s: refused, since whoever can write it directs kagent; %s %s", who, fix, path);
+	} else if (st->st_size > CONF_MAX_FILE_BYTES) {
 		conf_say(&x, 0, 1, "too large (more than %d bytes)", CONF_MAX_FILE_BYTES);
 	} else {
-		size = (size_t)st.st_size;
+		size = (size_t)st->st_size;
 		buf = arena_alloc(size + 1);
 		while (got < size) {
 			if ((n = read(fd, buf + got, size - got)) < 0 && errno == EINTR)
@@ -282,14 +313,25 @@ static int conf_by_name(const void *a, const void *b)
 static void conf_dropins(struct conf_reader *r)
 {
 	struct conf_cx x = { .r = r, .c = r->c, .name = r->c->path };
-	const char *dir = r->config_dir;
-	char *names[64], *text;
+	const char *dir = r->config_dir, *fix;
+	char *names[64], *text, who[96];
 	size_t n = 0, i, len;
 	struct dirent *d;
+	struct stat st;
 	DIR *dp;
 
-	if (!(dp = opendir(dir))) {
+	if (!(dp = opendir(dir)) || fstat(dirfd(dp), &st) < 0) {
 		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, strerror(errno));
+		if (dp)
+			closedir(dp);
+		r->broken = 1;
+		return;
+	}
+	/* whoever can add a file there adds flows */
+	if (*conf_untrusted(&st, who, sizeof who, &fix)) {
+		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s: refused, since whoever can write it adds "
+		    "flows; %s %s", dir, who, fix, dir);
+		closedir(dp);
 		r->broken = 1;
 		return;
 	}
@@ -310,7 +352,7 @@ static void conf_dropins(struct conf_reader *r)
 	closedir(dp);
 	qsort(names, n, sizeof *names, conf_by_name);
 	for (i = 0; i < n; i++) {
-		if ((text = conf_readfile(r, names[i], &len)))
+		if ((text = conf_readfile(r, names[i], &len, &st)))
 			conf_text(r, text, len, names[i]);
 		else
 			r->broken = 1;
@@ -320,14 +362,19 @@ static void conf_dropins(struct conf_reader *r)
 int conf_read(struct conf *c, const char *path, const char *const *env, const struct conf_say *say)
 {
 	struct conf_reader r;
+	struct conf_cx x = { .r = &r, .name = path };
+	struct stat st;
 	size_t len;
 	char *text;
 
 	conf_begin(&r, c, path, env, say);
-	if ((text = conf_readfile(&r, path, &len)))
+	if ((text = conf_readfile(&r, path, &len, &st)))
 		conf_text(&r, text, len, path);
 	else
 		r.broken = 1;
+	if (text && r.secret && (st.st_mode & S_IROTH))
+		conf_say(&x, 0, 0, "readable by others (mode %04o) and holds %s: chmod o-r %s",
+		    (unsigned)(st.st_mode & 07777), r.secret, path);
 	if (r.config_dir)
 		conf_dropins(&r);
 	return conf_end(&r);
@@ -376,6 +423,19 @@ void conf_print(const struct conf *c, FILE *out)
 		fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
 	fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
 	fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
+	if (c->creds_base == CONF_CREDS_SHARED)
+		fprintf(out, "awsCredentialsFile = %s\nawsProfile = %s\n", c->creds_file, c->profile);
+	if (c->creds_base == CONF_CREDS_IOT) {
+		conf_print_endpoint(out, "iot.credentialsEndpoint", &c->iot);
+		fprintf(out, "iot.roleAlias = %s\niot.thingName = %s\niot.certFile = %s\niot.keyFile = %s\n"
+		    "iot.caFile = %s\n", c->iot_role_alias, c->iot_thing, c->iot_cert, c->iot_key, c->iot_ca);
+	}
+	if (c->role_arn) {
+		fprintf(out, "assumeRoleARN = %s\nassumeRoleExternalId = %s\nassumeRoleDurationSeconds = %lld\n",
+		    c->role_arn, c->external_id ? "****" : "(none)", (long long)c->role_duration_s);
+		conf_print_endpoint(out, "sts.endpoint", &c->sts);
+		fprintf(out, "sts.region = %s\n", c->sts_region);
+	}
 	conf_print_keys(out, c, CONF_TOP, "");
 	fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
 	    c->send_failure_timeout_ms ? "" : " (off)");
@@ -396,5 +456,9 @@ void conf_print(const struct conf *c, FILE *out)
 			    f->key_arg ? f->key_arg : "");
 		snprintf(key, sizeof key, "flows[%zu].", i);
 		conf_print_keys(out, f, kin ? CONF_KIN : CONF_FH, key);
+		fprintf(out, "flows[%zu].dataProcessingOptions =%s", i, f->nproc ? "" : " (none)");
+		for (size_t j = 0; j < f->nproc; j++)
+			fprintf(out, "%s %s", j ? "," : "", f->proc[j].p->name);
+		fprintf(out, "\n");
 	}
 }

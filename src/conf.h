@@ -17,6 +17,14 @@
 #include "aws.h"	/* FIREHOSE_MAX_*, KINESIS_MAX_*: AWS's limits */
 
 enum conf_position { POS_END_OF_FILE, POS_START_OF_FILE };
+/* Where the credentials come from (before an AssumeRole), first to last. */
+enum conf_creds {
+	CONF_CREDS_NONE,
+	CONF_CREDS_KEYS,	/* awsAccessKeyId and awsSecretAccessKey */
+	CONF_CREDS_IOT,		/* the iot.* keys: the AWS IoT credentials provider */
+	CONF_CREDS_ENV,		/* AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY */
+	CONF_CREDS_SHARED,	/* awsCredentialsFile, else AWS_SHARED_CREDENTIALS_FILE */
+};
 enum conf_api { API_FIREHOSE, API_KINESIS };
 
 struct conf_endpoint {
@@ -44,7 +52,7 @@ struct conf_flow {
 	const char *key_arg;			/* partitionKey, or partitionKeyField's name */
 	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key) */
 	size_t aggregate_bytes;			/* Firehose: aggregatedRecordSizeBytes; 0 = off */
-	int kpl;				/* kagent: Kinesis: aggregation, KPL's aggregated records */
+	int kpl;				/* Kinesis: kagent's aggregation (KPL aggregated records) */
 	enum conf_position initial_position;	/* initialPosition */
 	int64_t max_buffer_age_ms;		/* maxBufferAgeMillis */
 	size_t max_buffer_records;		/* maxBufferSizeRecords */
@@ -77,11 +85,26 @@ struct conf {
 	const char *access_key_id;	/* awsAccessKeyId, else AWS_ACCESS_KEY_ID; NULL if none */
 	const char *secret_access_key;	/* awsSecretAccessKey, else AWS_SECRET_ACCESS_KEY */
 	const char *session_token;	/* awsSessionToken, else AWS_SESSION_TOKEN; NULL if none */
-	const char *creds_source;	/* "file", "environment" or "none" */
+	const char *creds_source;	/* "file" (these keys), "iot", "environment", "credentials file" or "none" */
+	enum conf_creds creds_base;	/* the same */
+	const char *creds_file;		/* kagent: awsCredentialsFile, else AWS_SHARED_CREDENTIALS_FILE; NULL */
+	const char *profile;		/* kagent: awsProfile, else AWS_PROFILE, else "default" */
+	const char *role_arn;		/* assumeRoleARN: AssumeRole with the credentials above; NULL: none */
+	const char *external_id;	/* assumeRoleExternalId, or NULL */
+	int64_t role_duration_s;	/* kagent: assumeRoleDurationSeconds */
+	struct conf_endpoint sts;	/* sts.endpoint, else sts.<sts_region>.amazonaws.com (with role_arn) */
+	const char *sts_region;		/* what STS is signed for: sts.endpoint's, else the first flow's */
+	struct conf_endpoint iot;	/* kagent: iot.credentialsEndpoint; host "" when not used */
+	const char *iot_role_alias;	/* kagent: iot.roleAlias */
+	const char *iot_thing;		/* kagent: iot.thingName */
+	const char *iot_cert;		/* kagent: iot.certFile */
+	const char *iot_key;		/* kagent: iot.keyFile */
+	const char *iot_ca;		/* kagent: iot.caFile, else caFile */
 	const char *region;		/* awsRegion, else from an endpoint host, else us-east-1 */
 	const char *kinesis_region;	/* kinesis.region: Kinesis flows' region, else NULL (region) */
 	struct conf_endpoint firehose;	/* firehose.endpoint, else firehose.<region>.amazonaws.com */
 	struct conf_endpoint kinesis;	/* kinesis.endpoint, else kinesis.<its region>.amazonaws.com */
+	int allow_cleartext;		/* kagent: allowCleartext: http:// endpoints off loopback */
 	struct conf_endpoint proxy;	/* proxy, else https_proxy / HTTPS_PROXY; host "" for none */
 	char proxy_auth[256];		/* "Basic <base64 user:password>" from the proxy URL, or "" */
 	const char *no_proxy;		/* no_proxy / NO_PROXY: hosts reached directly, or NULL */
@@ -95,6 +118,8 @@ struct conf {
 	const char *checkpoint_file;	/* checkpointFile */
 	const char *ca_file;		/* kagent: caFile */
 	int64_t checkpoint_interval_ms;	/* kagent: checkpointIntervalMillis */
+	int log_syslog;			/* kagent: logTarget "syslog" (else "stderr"), or -s */
+	const char *pid_file;		/* kagent: pidFile, or -p; NULL for none */
 	const char *status_file;	/* kagent: statusFile, or NULL */
 	int cw_emit;			/* cloudwatch.emitMetrics */
 	struct conf_endpoint cloudwatch;	/* cloudwatch.endpoint, else monitoring.<region>.amazonaws.com */
@@ -132,6 +157,7 @@ struct conf_reader {
 	size_t flow_objects;	/* flows given, valid or not */
 	const char *config_dir;	/* the main file's configDir, or NULL */
 	int config_dir_line;
+	const char *secret;	/* what of a secret the main file holds ("awsSecretAccessKey"), or NULL */
 };
 
 /* Defaults into c, messages naming name (the main file) where no file is

@@ -28,7 +28,7 @@
 #define CONF_RING_MAX		(64 * 1024 * 1024)
 /* Where kagent's own log goes, for the messages about the Java agent's log.*
  * keys. */
-#define CONF_LOG_TARGET		"stderr"
+#define CONF_LOG_TARGET		"stderr or syslog (-s, logTarget)"
 
 /* Where a key may be (struct conf_key's where, a set). */
 enum {
@@ -56,6 +56,7 @@ enum conf_kind {
 	CONF_REGION, CONF_FLOW_REGION, CONF_ENDPOINT, CONF_FLOW_ENDPOINT,	/* conf_net.c */
 	CONF_PROXY, CONF_CREDENTIAL,
 	CONF_CONFIG_DIR,							/* conf.c */
+	CONF_NAME,								/* conf_value.c */
 };
 
 struct conf_cx;
@@ -83,6 +84,15 @@ struct conf_key {
 #define CONF_MAX_KEYS 128
 extern const struct conf_key conf_keys[];
 extern const size_t conf_nkeys;
+
+/* The characters a CONF_NAME key's value may have: its row's def. */
+enum {
+	CONF_CHARS_PRINTABLE,	/* printable ASCII but a space */
+	CONF_CHARS_EXTERNAL_ID,	/* STS's externalIdType: [\w+=,.@:/-] */
+	CONF_CHARS_ROLE_ALIAS,	/* IoT's RoleAlias: [\w=,@-] */
+	CONF_CHARS_THING,	/* IoT's ThingName: [a-zA-Z0-9:_-] */
+	CONF_CHARS_PROFILE,	/* a profile's name: printable ASCII but a space, [ and ] */
+};
 
 /* An enum key's values: names[v] is value v. */
 struct conf_enum {
@@ -174,11 +184,13 @@ const char *conf_abspath(struct conf_cx *x, int v);
 int conf_int(struct conf_cx *x, int v, int64_t lo, int64_t hi, int64_t *out);
 void conf_put_int(void *base, const struct conf_key *k, int64_t v);
 void conf_put_ptr(void *base, const struct conf_key *k, const void *p);
-conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_duration;
+conf_read_fn conf_k_int, conf_k_path, conf_k_enum, conf_k_pattern, conf_k_duration, conf_k_name;
 /* true or false, or a string or number the Java agent's BooleanConverter
  * takes ("true", "yes", "t", "y", "1"; "false", "no", "f", "n", "0", any
  * case): its def the default. */
 conf_read_fn conf_k_bool;
+/* The boolean at token v as conf_k_bool reads it: 1, 0, or -1 if none. */
+int conf_bool(const struct conf_cx *x, int v);
 /* A name CloudWatch takes: printable ASCII, at most max bytes, not only
  * blanks; min 1: not starting with ':' (a namespace).  "" is kept. */
 conf_read_fn conf_k_ascii;
@@ -191,6 +203,11 @@ conf_read_fn conf_k_flows, conf_k_file_pattern, conf_k_stream, conf_k_partition_
 
 /* ---- conf_net.c ---- */
 int conf_region_ok(const char *s, size_t n);
+/* Cleartext: an http:// endpoint ep (value token v) sends the signed
+ * requests and the session token as they are.  Refused, after saying so,
+ * unless its host is loopback or the main file has allowCleartext true:
+ * 0 or -1.  Every key naming an endpoint the agent signs for calls it. */
+int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep);
 conf_read_fn conf_k_region, conf_k_flow_region, conf_k_endpoint, conf_k_flow_endpoint, conf_k_proxy,
     conf_k_credential;
 /* After the top level's keys: its region and endpoints, the proxy from the

@@ -34,6 +34,7 @@ static const struct conf_enum conf_key_options = {
 	"RANDOM or DETERMINISTIC",
 	{ [KINESIS_KEY_RANDOM] = "RANDOM", [KINESIS_KEY_DETERMINISTIC] = "DETERMINISTIC" } };
 static const struct conf_enum conf_overflows = { "\"block\" or \"drop\"", { "block", "drop" } };	/* fifo_drop */
+static const struct conf_enum conf_log_targets = { "\"stderr\" or \"syslog\"", { "stderr", "syslog" } };	/* log_syslog */
 
 /* Why a key kagent knows does nothing. */
 static const char conf_never[] = "not supported by kagent, ignored";
@@ -47,6 +48,22 @@ const struct conf_key conf_keys[] = {
 	KEY("awsAccessKeyId", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(access_key_id), .empty = 1),
 	KEY("awsSecretAccessKey", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(secret_access_key), .empty = 1),
 	KEY("awsSessionToken", CONF_CREDENTIAL, CONF_TOP, 0, 0, 0, NULL, CP(session_token), .empty = 1),
+	/* the shared credentials file (conf_net.c: which credentials win) */
+	KEY("awsCredentialsFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(creds_file)),
+	KEY("awsProfile", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_PROFILE, NULL, CP(profile)),
+	/* STS AssumeRole: the Java agent's keys, and the model's ranges (sts-service-2.json) */
+	KEY("assumeRoleARN", CONF_NAME, CONF_TOP, 20, 2048, CONF_CHARS_PRINTABLE, NULL, CP(role_arn), .empty = 1),
+	KEY("assumeRoleExternalId", CONF_NAME, CONF_TOP, 2, 1224, CONF_CHARS_EXTERNAL_ID, NULL, CP(external_id),
+	    .empty = 1),
+	KEY("assumeRoleDurationSeconds", CONF_INT, CONF_TOP, 900, 43200, 3600, NULL, C(role_duration_s)),
+	KEY("sts.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, sts), .empty = 1),
+	/* the AWS IoT credentials provider; the names' ranges are IoT's (CreateRoleAlias, CreateThing) */
+	KEY("iot.credentialsEndpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, iot)),
+	KEY("iot.roleAlias", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_ROLE_ALIAS, NULL, CP(iot_role_alias)),
+	KEY("iot.thingName", CONF_NAME, CONF_TOP, 1, 128, CONF_CHARS_THING, NULL, CP(iot_thing)),
+	KEY("iot.certFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_cert)),
+	KEY("iot.keyFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_key)),
+	KEY("iot.caFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(iot_ca)),
 	KEY("awsRegion", CONF_REGION, CONF_TOP, 0, 0, 0, NULL, CP(region)),
 	/* the Java agent's (2.0.3 on): the region of its Kinesis client */
 	KEY("kinesis.region", CONF_REGION, CONF_TOP, 0, 0, 0, NULL, CP(kinesis_region), .empty = 1),
@@ -55,6 +72,8 @@ const struct conf_key conf_keys[] = {
 	    .empty = 1),
 	KEY("kinesis.endpoint", CONF_ENDPOINT, CONF_TOP, 0, 0, 0, NULL, .off = offsetof(struct conf, kinesis),
 	    .empty = 1),
+	/* http:// endpoints on hosts other than loopback (conf_cleartext) */
+	KEY("allowCleartext", CONF_BOOL, CONF_TOP, 0, 1, 0, NULL, C(allow_cleartext), .print = 1),
 	KEY("proxy", CONF_PROXY, CONF_TOP, 0, 0, 0, NULL, N),
 	KEY("resolvConf", CONF_PATH, CONF_TOP, 0, 0, 0, CONF_DEFAULT_RESOLV_CONF, CP(resolv_conf)),
 	/* kagent -t prints these (.print), in this order */
@@ -71,6 +90,9 @@ const struct conf_key conf_keys[] = {
 	KEY("shutdownTimeoutMillis", CONF_INT, CONF_TOP, 0, 600000, 5000, NULL, C(shutdown_timeout_ms), .print = 1),
 	/* milliseconds, or "300s", "5m", "1h"; 0 is off */
 	KEY("sendFailureTimeout", CONF_DURATION, CONF_TOP, 0, 7 * 86400000, 0, NULL, C(send_failure_timeout_ms)),
+	/* what -s and -p give, which win (main.c) */
+	KEY("logTarget", CONF_ENUM, CONF_TOP, 0, 0, 0, &conf_log_targets, C(log_syslog), .print = 1),
+	KEY("pidFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(pid_file), .print = 1),
 	KEY("statusFile", CONF_PATH, CONF_TOP, 0, 0, 0, NULL, CP(status_file), .print = 1),
 	/* the Java agent's (AgentConfiguration): on by default, every 30 s */
 	KEY("cloudwatch.emitMetrics", CONF_BOOL, CONF_TOP, 0, 0, 1, NULL, C(cw_emit), .print = 1),
@@ -100,7 +122,7 @@ const struct conf_key conf_keys[] = {
 	KEY("partitionKey", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIXED, 0, 0, NULL, FP(key_arg)),
 	KEY("partitionKeyField", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIELD, 0, 0, NULL, FP(key_arg)),
 	/* kagent -t prints these (.print), in this order */
-	KEY("aggregation", CONF_BOOL, CONF_KIN, 0, 0, 0, NULL, F(kpl), .print = 1),
+	UNUSED("aggregation", CONF_KIN, conf_later),	/* KPL aggregation: issue 15, not yet */
 	KEY("maxRecordSizeBytes", CONF_INT, CONF_KIN, KINESIS_MAX_RECORD_BYTES, KINESIS_MAX_RECORD_BYTES_LARGE,
 	    KINESIS_MAX_RECORD_BYTES, NULL, F(max_record_bytes), .print = 1),
 	/* Firehose flows only */
@@ -132,9 +154,6 @@ const struct conf_key conf_keys[] = {
 	KEY("dataProcessingOptions", CONF_PROCS, CONF_FLOW, 0, 0, 0, NULL, N),
 
 	/* ---- the Java agent's keys kagent does not use: said once a file ---- */
-	UNUSED("assumeRoleARN", CONF_TOP, conf_later),
-	UNUSED("assumeRoleExternalId", CONF_TOP, conf_later),
-	UNUSED("sts.endpoint", CONF_TOP, conf_later),
 	UNUSED("firehose.region", CONF_TOP, "not read by the Java agent either: the region is awsRegion's (or "
 	    "firehose.endpoint's); ignored"),
 	UNUSED("cloudwatch.tagInstance", CONF_TOP, conf_never),
@@ -193,6 +212,7 @@ static conf_read_fn *const conf_kinds[] = {
 	[CONF_PROXY] = conf_k_proxy,
 	[CONF_CREDENTIAL] = conf_k_credential,
 	[CONF_CONFIG_DIR] = conf_k_config_dir,
+	[CONF_NAME] = conf_k_name,
 };
 
 /* ---- the walk ------------------------------------------------------------ */

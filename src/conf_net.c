@@ -194,6 +194,45 @@ static void conf_region_from(struct conf_cx *x, const struct conf_endpoint *ep, 
 
 /* ---- endpoints ----------------------------------------------------------- */
 
+/* 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) or localhost: what is sent
+ * there does not leave the machine. */
+static int conf_loopback(const char *host)
+{
+	unsigned char a[16];
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)(void *)a))
+		return a[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK((struct in6_addr *)(void *)a);
+}
+
+/* allowCleartext: in the main file, looked up there, since it may come
+ * after the endpoint; in a configDir file (which cannot set it), the main
+ * file's. */
+static int conf_cleartext_allowed(const struct conf_cx *x)
+{
+	int v;
+
+	if (x->r->files > 1)
+		return x->c->allow_cleartext;
+	v = json_get(x->js, x->t, 0, "allowCleartext");
+	return v >= 0 && conf_bool(x, v) == 1;
+}
+
+int conf_cleartext(struct conf_cx *x, int v, const struct conf_endpoint *ep)
+{
+	if (ep->tls || conf_loopback(ep->host) || conf_cleartext_allowed(x))
+		return 0;
+	conf_bad(x, v, "http:// to a host other than loopback would send the signed requests and any session token "
+	    "unencrypted: use https://, or allow it with \"allowCleartext\": true");
+	return -1;
+}
+
 /* "" is the default (a flow's; the top level's never get here with ""). */
 static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 {
@@ -207,7 +246,7 @@ static int conf_endpoint(struct conf_cx *x, int v, struct conf_endpoint *ep)
 		conf_bad(x, v, "%s, got \"%.*s\"", why, CONF_SHOWN(x, v));
 		return -1;
 	}
-	return 0;
+	return conf_cleartext(x, v, ep);
 }
 
 int conf_k_endpoint(struct conf_cx *x, const struct conf_key *k, int v, void *base)
@@ -247,6 +286,38 @@ void conf_flow_endpoint_region(struct conf_cx *x, struct conf_flow *f, const cha
 		conf_region_from(x, &f->ep, kp, ep_key + 1, &f->region, &from);
 }
 
+/* STS's region: the one its host names (sts.<region>.amazonaws.com,
+ * sts-fips.<region>..., and us-east-1 for the global sts.amazonaws.com),
+ * else the first flow's, whose regional endpoint is then STS's. */
+static void conf_settle_sts(struct conf *c)
+{
+	static const char *const prefixes[] = { "sts.", "sts-fips." };
+	const char *h = c->sts.host;
+	size_t hl = strlen(h);
+
+	if (!c->role_arn)
+		return;
+	if (!strcmp(h, "sts.amazonaws.com")) {
+		c->sts_region = "us-east-1";
+		return;
+	}
+	for (size_t p = 0; p < 2 && !c->sts_region; p++) {
+		size_t pl = strlen(prefixes[p]);
+		for (size_t k = 0; k < 2; k++) {
+			const char *suffix = k ? ".amazonaws.com.cn" : ".amazonaws.com";
+			size_t sl = strlen(suffix);
+			if (strncmp(h, prefixes[p], pl) == 0 && hl > pl + sl && !strcmp(h + hl - sl, suffix) &&
+			    conf_region_ok(h + pl, hl - pl - sl)) {
+				c->sts_region = arena_strndup(h + pl, hl - pl - sl);
+				break;
+			}
+		}
+	}
+	if (!c->sts_region)
+		c->sts_region = c->nflows ? c->flows[0].region : c->region;
+	conf_default_endpoint(&c->sts, "sts", c->sts_region);
+}
+
 void conf_settle_flows(struct conf *c)
 {
 	for (size_t i = 0; i < c->nflows; i++) {
@@ -258,6 +329,7 @@ void conf_settle_flows(struct conf *c)
 			f->ep = kin ? c->kinesis : c->firehose;
 		conf_default_endpoint(&f->ep, kin ? "kinesis" : "firehose", f->region);
 	}
+	conf_settle_sts(c);
 }
 
 /* ---- the environment ----------------------------------------------------- */
@@ -331,6 +403,8 @@ int conf_k_proxy(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 		conf_bad(x, v, "%s", why);
 		return -1;
 	}
+	if (((struct conf *)base)->proxy_auth[0] && !x->r->secret)
+		x->r->secret = "the proxy's password";
 	return 0;
 }
 
@@ -372,19 +446,97 @@ int conf_k_credential(struct conf_cx *x, const struct conf_key *k, int v, void *
 		return -1;
 	}
 	conf_put_ptr(base, k, s);
+	if (strcmp(k->name, "awsAccessKeyId") != 0 && !x->r->secret)	/* the key id alone signs nothing */
+		x->r->secret = k->name;
 	return 0;
 }
 
-/* The file's credentials, else the environment's, as every AWS SDK reads
- * it.  Never the instance metadata service: kagent runs on devices, not EC2. */
-static void conf_credentials(struct conf_cx *x)
+/* The iot.* keys: all or none; https only.  1 when they are given. */
+static int conf_iot(struct conf_cx *x)
+{
+	static const char *const keys[] = { "iot.credentialsEndpoint", "iot.roleAlias", "iot.thingName",
+		"iot.certFile", "iot.keyFile" };
+	struct conf *c = x->c;
+	int got[5], any = 0, bad = 0, line = 0;
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		got[i] = conf_got(x, keys[i]);
+		bad |= got[i] == CONF_BAD;
+		if (got[i] >= 0 && !any++)
+			line = conf_line(x, got[i] + 1);
+	}
+	bad |= conf_got(x, "iot.caFile") == CONF_BAD;
+	if (!any || bad)
+		return any;
+	for (i = 0; i < 5; i++)
+		if (got[i] < 0)
+			conf_say(x, line, 1, "%s: required with the other iot.* keys (the AWS IoT credentials provider)",
+			    keys[i]);
+	if (got[0] >= 0 && !c->iot.tls)
+		conf_say(x, conf_line(x, got[0] + 1), 1,
+		    "iot.credentialsEndpoint: must be https: the device's certificate is presented over TLS");
+	if (!c->iot_ca)
+		c->iot_ca = c->ca_file;
+	return 1;
+}
+
+/* A path from the environment: absolute, as a daemon's working directory
+ * is nobody's choice. */
+static const char *conf_env_path(struct conf_cx *x, const char *var)
+{
+	const char *s = conf_env(x, var);
+
+	if (s && s[0] != '/') {
+		conf_say(x, 0, 1, "%s (environment): must be an absolute path", var);
+		return NULL;
+	}
+	return s;
+}
+
+/* The environment's keys: 1 when they are there, -1 after an error. */
+static int conf_env_keys(struct conf_cx *x)
 {
 	static const char *const vars[] = { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" };
 	struct conf *c = x->c;
-	int id = conf_got(x, "awsAccessKeyId"), secret = conf_got(x, "awsSecretAccessKey");
-	int token = conf_got(x, "awsSessionToken");
 	const char *env[3];
 	size_t i;
+
+	for (i = 0; i < 3; i++)
+		env[i] = conf_env(x, vars[i]);
+	if (env[0] && !env[1]) {
+		conf_say(x, 0, 1, "AWS_ACCESS_KEY_ID is set in the environment without AWS_SECRET_ACCESS_KEY");
+		return -1;
+	}
+	if (env[1] && !env[0]) {
+		conf_say(x, 0, 1, "AWS_SECRET_ACCESS_KEY is set in the environment without AWS_ACCESS_KEY_ID");
+		return -1;
+	}
+	if (!env[0])
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (env[i] && !conf_printable(env[i])) {
+			conf_say(x, 0, 1, "%s (environment): must be printable ASCII without spaces", vars[i]);
+			return -1;
+		}
+	c->access_key_id = env[0];
+	c->secret_access_key = env[1];
+	c->session_token = env[2];
+	return 1;
+}
+
+/* Where the credentials come from, first to last: the configuration's
+ * keys (awsAccessKeyId, or the iot.* keys: not both), the environment's,
+ * the shared credentials file; then, with assumeRoleARN, AssumeRole signed
+ * with them.  Never the instance metadata service: kagent runs on devices,
+ * not EC2. */
+static void conf_credentials(struct conf_cx *x)
+{
+	struct conf *c = x->c;
+	int id = conf_got(x, "awsAccessKeyId"), secret = conf_got(x, "awsSecretAccessKey");
+	int token = conf_got(x, "awsSessionToken"), file = conf_got(x, "awsCredentialsFile");
+	int profile = conf_got(x, "awsProfile"), iot = conf_iot(x), env;
+	const char *why = NULL;
 
 	if (id == CONF_BAD || secret == CONF_BAD || token == CONF_BAD)
 		return;
@@ -395,31 +547,48 @@ static void conf_credentials(struct conf_cx *x)
 	else if (token >= 0 && id < 0)
 		conf_say(x, conf_line(x, token + 1), 1,
 		    "awsSessionToken: given without awsAccessKeyId and awsSecretAccessKey");
+	else if (id >= 0 && iot)
+		conf_say(x, conf_line(x, id + 1), 1,
+		    "awsAccessKeyId: given with the iot.* keys: the credentials are one or the other");
 	else if (id >= 0)
-		c->creds_source = "file";
-	if (id >= 0 || secret >= 0 || token >= 0)
-		return;
-	for (i = 0; i < 3; i++)
-		env[i] = conf_env(x, vars[i]);
-	if (env[0] && !env[1]) {
-		conf_say(x, 0, 1, "AWS_ACCESS_KEY_ID is set in the environment without AWS_SECRET_ACCESS_KEY");
-		return;
-	}
-	if (env[1] && !env[0]) {
-		conf_say(x, 0, 1, "AWS_SECRET_ACCESS_KEY is set in the environment without AWS_ACCESS_KEY_ID");
-		return;
-	}
-	if (!env[0])
-		return;
-	for (i = 0; i < 3; i++)
-		if (env[i] && !conf_printable(env[i])) {
-			conf_say(x, 0, 1, "%s (environment): must be printable ASCII without spaces", vars[i]);
+		c->creds_base = CONF_CREDS_KEYS;
+	else if (iot)
+		c->creds_base = CONF_CREDS_IOT;
+	if (id >= 0 || secret >= 0 || token >= 0 || iot) {
+		why = id >= 0 ? "awsAccessKeyId's" : iot ? "the iot.* keys'" : "the configuration's keys";
+	} else if ((env = conf_env_keys(x)) != 0) {
+		if (env < 0)
 			return;
-		}
-	c->access_key_id = env[0];
-	c->secret_access_key = env[1];
-	c->session_token = env[2];
-	c->creds_source = "environment";
+		c->creds_base = CONF_CREDS_ENV;
+		why = "the environment's (AWS_ACCESS_KEY_ID)";
+	}
+	if (file == CONF_ABSENT)
+		c->creds_file = conf_env_path(x, "AWS_SHARED_CREDENTIALS_FILE");
+	if (profile < 0 && !(c->profile = conf_env(x, "AWS_PROFILE")))
+		c->profile = "default";
+	if (why && file >= 0)
+		conf_say(x, conf_line(x, file + 1), 0,
+		    "awsCredentialsFile: not used: the credentials are %s, which come first", why);
+	else if (!why && c->creds_file)
+		c->creds_base = CONF_CREDS_SHARED;
+	else if (!why && profile >= 0)
+		conf_say(x, conf_line(x, profile + 1), 1,
+		    "awsProfile: no credentials file to read it from (awsCredentialsFile, AWS_SHARED_CREDENTIALS_FILE)");
+}
+
+/* assumeRoleExternalId, assumeRoleDurationSeconds and sts.endpoint mean
+ * nothing without assumeRoleARN. */
+static void conf_assume_role(struct conf_cx *x)
+{
+	static const char *const keys[] = { "assumeRoleExternalId", "assumeRoleDurationSeconds", "sts.endpoint" };
+
+	if (x->c->role_arn)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		int k = conf_got(x, keys[i]);
+		if (k >= 0)
+			conf_say(x, conf_line(x, k + 1), 0, "%s: not used without assumeRoleARN, ignored", keys[i]);
+	}
 }
 
 /* ---- the top level, settled ---------------------------------------------- */
@@ -459,4 +628,8 @@ void conf_settle_top(struct conf_cx *x)
 	if (conf_got(x, "proxy") == CONF_ABSENT)
 		conf_proxy_env(x);
 	conf_credentials(x);
+	conf_assume_role(x);
+	c->creds_source = (const char *const[]){ [CONF_CREDS_NONE] = "none", [CONF_CREDS_KEYS] = "file",
+	    [CONF_CREDS_IOT] = "iot", [CONF_CREDS_ENV] = "environment",
+	    [CONF_CREDS_SHARED] = "credentials file" }[c->creds_base];
 }

@@ -219,7 +219,7 @@ int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *ba
 	return 0;
 }
 
-int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+int conf_bool(const struct conf_cx *x, int v)
 {
 	static const char *const yes[] = { "true", "yes", "t", "y", "1" }, *const no[] = { "false", "no", "f", "n", "0" };
 	const char *s = x->js + x->t[v].start;
@@ -227,15 +227,22 @@ int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 
 	if (x->t[v].type == JSMN_PRIMITIVE || x->t[v].type == JSMN_STRING)
 		for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-			if ((size_t)n == strlen(yes[i]) && !strncasecmp(s, yes[i], (size_t)n)) {
-				conf_put_int(base, k, 1);
+			if ((size_t)n == strlen(yes[i]) && !strncasecmp(s, yes[i], (size_t)n))
+				return 1;
+			if ((size_t)n == strlen(no[i]) && !strncasecmp(s, no[i], (size_t)n))
 				return 0;
-			}
-			if ((size_t)n == strlen(no[i]) && !strncasecmp(s, no[i], (size_t)n)) {
-				conf_put_int(base, k, 0);
-				return 0;
-			}
 		}
+	return -1;
+}
+
+int conf_k_bool(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	int b = conf_bool(x, v);
+
+	if (b >= 0) {
+		conf_put_int(base, k, b);
+		return 0;
+	}
 	conf_bad(x, v, "must be true or false, got %s%.*s%s", x->t[v].type == JSMN_STRING ? "\"" : "",
 	    CONF_SHOWN(x, v), x->t[v].type == JSMN_STRING ? "\"" : "");
 	return -1;
@@ -259,6 +266,39 @@ int conf_k_ascii(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 	if (n > (size_t)k->max || (n && blanks == n) || (k->min && (!n || s[0] == ':'))) {
 		conf_bad(x, v, "must be 1..%d characters, not only blanks%s, got \"%.*s\"", k->max,
 		    k->min ? ", not starting with ':'" : "", CONF_SHOWN(x, v));
+		return -1;
+	}
+	conf_put_ptr(base, k, s);
+	return 0;
+}
+
+/* A name of min..max characters of the set the row's def names (a role's
+ * ARN, an IoT thing...).  The value is not repeated in the message: some
+ * (an ExternalId) are meant to stay out of logs. */
+int conf_k_name(struct conf_cx *x, const struct conf_key *k, int v, void *base)
+{
+	static const struct { const char *what, *punct; int alnum; } sets[] = {
+		[CONF_CHARS_PRINTABLE] = { "printable ASCII characters without a space", NULL, 1 },
+		[CONF_CHARS_EXTERNAL_ID] = { "characters of [a-zA-Z0-9_+=,.@:/-]", "_+=,.@:/-", 1 },
+		[CONF_CHARS_ROLE_ALIAS] = { "characters of [a-zA-Z0-9_=,@-]", "_=,@-", 1 },
+		[CONF_CHARS_THING] = { "characters of [a-zA-Z0-9:_-]", ":_-", 1 },
+		[CONF_CHARS_PROFILE] = { "printable ASCII characters without a space, [ or ]", NULL, 1 },
+	};
+	const char *s = conf_string(x, v), *p = sets[k->def].punct;
+	size_t n, i;
+
+	if (!s)
+		return -1;
+	n = strlen(s);
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (p ? !alnum && !strchr(p, c) : c <= ' ' || c > '~' ||
+		    (k->def == CONF_CHARS_PROFILE && (c == '[' || c == ']')))
+			break;
+	}
+	if (n < (size_t)k->min || n > (size_t)k->max || i < n) {
+		conf_bad(x, v, "must be %d..%d %s", k->min, k->max, sets[k->def].what);
 		return -1;
 	}
 	conf_put_ptr(base, k, s);

@@ -17,6 +17,7 @@
 #include "aws.h"
 #include "clock.h"
 #include "conf.h"
+#include "creds.h"
 #include "cw.h"
 #include "flow.h"
 #include "hex.h"
@@ -152,27 +153,19 @@ struct cw {
 	int64_t idle_since;
 	int reused, again;		/* on a kept-alive connection; sent again on a new one */
 	int final;			/* the last period was taken */
-	char head[4096];
+	char head[CREDS_TOKEN_MAX + 2048];	/* the session token and the rest */
 	size_t head_len, head_off;
 	char *body;
 	size_t body_cap, body_len, body_off;
 	struct http_resp resp;
 	char *answer;
 	struct sigv4_key key;
+	struct creds *creds;		/* what it signs with */
+	uint64_t creds_gen;		/* the credentials' generation key was made for */
 	struct cw_counters c;
 	char last_error[96];
 	int failing;
 };
-
-size_t cw_memory(const struct conf *c)
-{
-	if (!c->cw_emit)
-		return 0;
-	return sizeof(struct cw) + c->nflows * (sizeof(struct cw_flow_period) + 2 * sizeof(uint64_t)) +
-	       cw_body_max(c->nflows) + CW_ANSWER_MAX +
-	       (c->cloudwatch.tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
-				  : 2 * NET_PLAIN_BUF);
-}
 
 /* The host name, or "" if there is none that CloudWatch takes. */
 static void host_name(char *out, size_t cap)
@@ -190,7 +183,7 @@ static void host_name(char *out, size_t cap)
 }
 
 struct cw *cw_init(const struct conf *c, struct flow *flows, size_t nflows, const struct tls_anchors *ta,
-		   int64_t now, char *err, size_t errcap)
+		   struct creds *cr, int64_t now, char *err, size_t errcap)
 {
 	struct cw *cw;
 
@@ -198,6 +191,7 @@ struct cw *cw_init(const struct conf *c, struct flow *flows, size_t nflows, cons
 		return NULL;
 	cw = arena_alloc(sizeof *cw);
 	cw->conf = c;
+	cw->creds = cr;
 	cw->flows = flows;
 	cw->nflows = nflows;
 	if (c->cw_device_id)
@@ -248,13 +242,24 @@ static int take(struct cw *cw)
 	return any;
 }
 
-/* The request head, signed (wall: ms since 1970) over the body's hash. */
-static int sign(struct cw *cw, int64_t wall)
+/* The request head, signed with the current credentials (wall: ms since
+ * 1970) over the body's hash; -1 if there are none valid or it does not fit. */
+static int sign(struct cw *cw, int64_t now, int64_t wall)
 {
 	const struct conf *c = cw->conf;
 	const struct conf_endpoint *ep = &c->cloudwatch;
 	char host[300], date[17], hash[65], authz[512];
-	const char *tok = c->session_token;
+	uint64_t gen;
+	const struct creds_set *cs = creds_get(cw->creds, now, &gen);
+	const char *tok;
+
+	if (gen != cw->creds_gen) {
+		cw->creds_gen = gen;
+		creds_wipe(&cw->key, sizeof cw->key);
+	}
+	if (!cs)
+		return -1;
+	tok = cs->token[0] ? cs->token : NULL;
 
 	addr_hostport(host, sizeof host, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
 	sigv4_amz_date((time_t)(wall / 1000), date);
@@ -270,7 +275,7 @@ static int sign(struct cw *cw, int64_t wall)
 		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
 		.headers = h, .nheaders = tok ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
-	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, c->cw_region, CW_SERVICE, date, &cw->key,
+	if (sigv4_authorization(&req, cs->id, cs->secret, c->cw_region, CW_SERVICE, date, &cw->key,
 				authz, sizeof authz) < 0)
 		return -1;
 	int k = snprintf(cw->head, sizeof cw->head,
@@ -313,8 +318,9 @@ static void start(struct cw *cw, int64_t now, int64_t wall)
 		done(cw, "network", cw->net.err);
 		return;
 	}
-	if (sign(cw, wall) < 0) {
-		done(cw, "signing", "request head does not fit");
+	if (sign(cw, now, wall) < 0) {
+		uint64_t gen;
+		done(cw, "signing", creds_get(cw->creds, now, &gen) ? "request head does not fit" : creds_state(cw->creds));
 		return;
 	}
 	cw->state = CW_SENDING;

@@ -67,12 +67,12 @@ size_t cw_body(char *out, size_t cap, const char *ns, const char *device, const 
 
 struct cw;
 /* Start-up: the connection to cloudwatch.endpoint and the buffers, from the
- * arena (NULL if c->cw_emit is off, or kagent -n).  Returns NULL with a
+ * arena (NULL if c->cw_emit is off, or kagent -n); it signs with cr's
+ * current credentials.  Returns NULL with a
  * message in err when it cannot be set up. */
+struct creds;
 struct cw *cw_init(const struct conf *c, struct flow *flows, size_t nflows, const struct tls_anchors *ta,
-		   int64_t now, char *err, size_t errcap);
-/* Bytes of memory cw_init takes (kagent -t). */
-size_t cw_memory(const struct conf *c);
+		   struct creds *cr, int64_t now, char *err, size_t errcap);
 /* Work that needs no poll event: a period's call when it is due (stopping:
  * the last period at once), timeouts.  Returns when to be called again. */
 int64_t cw_step(struct cw *cw, int64_t now, int64_t wall, int stopping);

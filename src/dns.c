@@ -192,17 +192,18 @@ int dns_answer_parse(const unsigned char *p, size_t len, uint16_t id, const char
 	rcode = p[3] & 0x0f;
 	qd = get16(p + 4);
 	an = get16(p + 6);
-	if (qd > 1 || (qd == 0 && (rcode == 0 || rcode == RCODE_NXDOMAIN)))
-		return DNS_ANS_NOTOURS;	/* an answer echoes the question; only an error may not */
+	/* An answer echoes the question, an error too: a spoofed SERVFAIL or
+	 * REFUSED (which moves on to the next nameserver, or ends the
+	 * resolution) must guess the name and type as well as the id and port. */
+	if (qd != 1)
+		return DNS_ANS_NOTOURS;
 	a->rcode = (int)rcode;
-	if (qd == 1) {
-		gn = name_read(p, len, &off, got);
-		if (!gn || len - off < 4)
-			return DNS_ANS_BAD;
-		if (!same(got, gn, want, wn) || get16(p + off) != (unsigned)qtype || get16(p + off + 2) != CLASS_IN)
-			return DNS_ANS_NOTOURS;
-		off += 4;
-	}
+	gn = name_read(p, len, &off, got);
+	if (!gn || len - off < 4)
+		return DNS_ANS_BAD;
+	if (!same(got, gn, want, wn) || get16(p + off) != (unsigned)qtype || get16(p + off + 2) != CLASS_IN)
+		return DNS_ANS_NOTOURS;
+	off += 4;
 	switch (rcode) {
 	case 0:
 		break;

@@ -63,12 +63,13 @@ struct dns_answer {
 
 /* Reads pkt (len bytes) as the answer to the query (id, name, qtype) built by
  * dns_query_build().  The question must be ours (names compared ignoring
- * case).  CNAMEs in the answer section are followed from name (at most 8,
- * in any order); the addresses are the qtype records of the last name, in
- * answer order, the first DNS_MAX_ADDRS.  A truncated (TC) answer gives the
- * records it holds whole.  Returns a dns_status; a is filled for DNS_ANS_OK
- * and its rcode for every status but DNS_ANS_NOTOURS.  Never reads outside
- * pkt[0..len). */
+ * case), in every answer, an error (SERVFAIL, REFUSED, FORMERR...) too: one
+ * without it is not ours.  CNAMEs in the answer section are followed from
+ * name (at most 8, in any order); the addresses are the qtype records of the
+ * last name, in answer order, the first DNS_MAX_ADDRS.  A truncated (TC)
+ * answer gives the records it holds whole.  Returns a dns_status; a is
+ * filled for DNS_ANS_OK and its rcode for every status but DNS_ANS_NOTOURS.
+ * Never reads outside pkt[0..len). */
 int dns_answer_parse(const unsigned char *pkt, size_t len, uint16_t id, const char *name, int qtype,
     struct dns_answer *a);
 

@@ -36,7 +36,7 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, st
 {
 	jsmn_parser p;
 	int n, arr, failed_tok, nfailed = 0;
-	long failed = 0, sent = 0;
+	long failed = 0;
 	size_t bytes;
 	uint64_t i;
 
@@ -50,15 +50,7 @@ long firehose_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, st
 	if (arr < 0 || t[arr].type != JSMN_ARRAY || failed_tok < 0 || t[failed_tok].type != JSMN_PRIMITIVE)
 		return -1;
 	/* one entry per Firehose record sent */
-	for (i = first; i < end;) {
-		if (ring_rec(r, i)->acked) {
-			i++;
-			continue;
-		}
-		i = firehose_group(r, i, end, a, &bytes);
-		sent++;
-	}
-	if (t[arr].size != sent)
+	if ((size_t)t[arr].size != api_entries(&api_firehose, a, r, first, end))
 		return -1;
 	/* check every entry before marking any */
 	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {

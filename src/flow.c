@@ -23,6 +23,7 @@
 
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
+#define RESP_MAX_FACTOR 8	/* an answer longer than this many answer buffers is refused: 4 KB an entry */
 
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */
@@ -78,19 +79,9 @@ static void kpl_init(struct flow *f, struct batch_limits *lim)
 	lim->max_records = lines(cf);
 }
 
-size_t flow_memory(const struct conf_flow *cf, int tls)
-{
-	/* each request: its state, its answer buffer, its connection */
-	size_t req = sizeof(struct flow_req) + resp_cap(cf) +
-		     (tls ? BR_SSL_BUFSIZE_BIDI + sizeof(br_ssl_client_context) + sizeof(br_x509_minimal_context)
-			  : 2 * NET_PLAIN_BUF);
-
-	return cf->ring_bytes + slots(cf) * sizeof(struct rec) + ntoks(cf) * sizeof(jsmntok_t) + sizeof(struct flow) +
-	       cf->max_inflight * req;
-}
-
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, flow_out_fn out, void *out_ctx, int64_t now, char *err, size_t errcap)
+	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
+	      size_t errcap)
 {
 	struct batch_limits lim = {
 		.max_records = cf->max_buffer_records, .max_bytes = cf->max_buffer_bytes,
@@ -103,6 +94,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->cf = cf;
 	f->out = out;
 	f->out_ctx = out_ctx;
+	f->creds = cr;
 	f->api = cf->api == API_KINESIS ? &api_kinesis : &api_firehose;
 	f->args.stream = cf->stream;
 	f->args.agg = cf->aggregate_bytes;
@@ -213,16 +205,36 @@ static void print_records(struct flow *f)
 
 /* ---- outcomes ---- */
 
+/* What to check when the service refuses the credentials. */
+static const char *creds_hint(const struct conf *c)
+{
+	if (c->role_arn)
+		return "the role's permissions (assumeRoleARN) and the clock";
+	switch (c->creds_base) {
+	case CONF_CREDS_IOT:
+		return "the permissions of the role of iot.roleAlias and the clock";
+	case CONF_CREDS_ENV:
+		return "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the clock";
+	case CONF_CREDS_SHARED:
+		return "the keys in awsCredentialsFile and the clock";
+	default:
+		return "awsAccessKeyId, awsSecretAccessKey and the clock";
+	}
+}
+
 static void say_failing(const struct flow *f, const struct batch_outcome *o)
 {
 	const char *s = f->cf->stream, *code = f->batch.err_code, *msg = o->msg;
 	int64_t every = f->cf->retry_max_backoff_ms;
 
+	if (creds_expired_code(code)) {
+		log_warnx("%s: credentials expired (%s: %s): the records go again with new ones", s, code, msg);
+		return;
+	}
 	switch (f->batch.err_result) {
 	case BATCH_CREDS:
-		log_warnx("%s: credentials refused by %s (%s: %s): check awsAccessKeyId, "
-			  "awsSecretAccessKey and the clock; records are kept and retried every %" PRId64 " ms",
-			  s, f->api->name, code, msg, every);
+		log_warnx("%s: credentials refused by %s (%s: %s): check %s; records are kept and retried every %"
+			  PRId64 " ms", s, f->api->name, code, msg, creds_hint(f->conf), every);
 		break;
 	case BATCH_NOTFOUND:
 		log_warnx("%s: %s not found in %s (%s: %s); records are kept and retried every %" PRId64 " ms", s,
@@ -349,6 +361,31 @@ static void failed(struct flow *f, size_t j, enum batch_result result, const cha
 	ended(f, j, &o, now, wall);
 }
 
+/* Credentials refused: the source is told, so that it renews them.
+ * Expired ones that can be renewed make the records go again as soon as
+ * new ones are there (a retry, not the long wait of a refusal). */
+static void refused(struct flow *f, size_t j, struct batch_outcome *o, int64_t now)
+{
+	int expired = creds_expired_code(o->code);
+
+	if (o->result != BATCH_CREDS)
+		return;
+	creds_refused(f->creds, f->q[j].creds_gen, expired, now);
+	if (expired && creds_renewable(f->creds))
+		o->result = BATCH_RETRY;
+}
+
+/* Whether the server sent bytes no request asked for (after a complete
+ * answer, or while none was awaited): read as the next request's answer,
+ * they would decide its records' fate, so the connection goes. */
+static int unasked(struct net *n)
+{
+	size_t len;
+
+	net_recvbuf(n, &len);
+	return len > 0;
+}
+
 static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
 	struct flow_req *q = &f->q[j];
@@ -357,10 +394,11 @@ static void answered(struct flow *f, size_t j, int64_t now, int64_t wall)
 	char code[96], msg[256];
 
 	q->idle_since = now;
-	if (!q->resp.keep_alive)
+	if (!q->resp.keep_alive || unasked(&q->net))
 		net_close(&q->net);
 	api_outcome(f->api, &f->args, &q->resp, f->toks, f->ntoks, &f->ring, br->from, br->to, &o, code,
 		    sizeof code, msg, sizeof msg);
+	refused(f, j, &o, now);
 	ended(f, j, &o, now, wall);
 }
 
@@ -373,9 +411,8 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 
 /* Request j's head, signed (wall: ms since 1970) over its body's hash; the
  * body ready to stream. */
-static int build_head(struct flow *f, size_t j, int64_t wall)
+static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int64_t wall)
 {
-	const struct conf *c = f->conf;
 	const struct batch_req *br = &f->batch.req[j];
 	struct flow_req *q = &f->q[j];
 	const char *target = f->api->target;
@@ -400,21 +437,21 @@ static int build_head(struct flow *f, size_t j, int64_t wall)
 		{ "host", 4, host, strlen(host) },
 		{ "x-amz-date", 10, date, 16 },
 		{ "x-amz-target", 12, target, strlen(target) },
-		{ "x-amz-security-token", 20, c->session_token, c->session_token ? strlen(c->session_token) : 0 },
+		{ "x-amz-security-token", 20, cs->token, strlen(cs->token) },
 	};
 	struct sigv4_req req = {
 		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
-		.headers = h, .nheaders = c->session_token ? 5 : 4, .payload_hash = hash, .normalize = 1,
+		.headers = h, .nheaders = cs->token[0] ? 5 : 4, .payload_hash = hash, .normalize = 1,
 	};
-	if (sigv4_authorization(&req, c->access_key_id, c->secret_access_key, f->cf->region, f->api->service, date,
-				&f->key, authz, sizeof authz) < 0)
+	if (sigv4_authorization(&req, cs->id, cs->secret, f->cf->region, f->api->service, date, &f->key, authz,
+				sizeof authz) < 0)
 		return -1;
 	int k = snprintf(q->head, sizeof q->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
 			 "Content-Length: %zu\r\nX-Amz-Target: %s\r\nX-Amz-Date: %s\r\n"
 			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-			 host, q->body_len, target, date, c->session_token ? "X-Amz-Security-Token: " : "",
-			 c->session_token ? c->session_token : "", c->session_token ? "\r\n" : "", authz);
+			 host, q->body_len, target, date, cs->token[0] ? "X-Amz-Security-Token: " : "", cs->token,
+			 cs->token[0] ? "\r\n" : "", authz);
 	if (k < 0 || (size_t)k >= sizeof q->head)
 		return -1;
 	q->head_len = (size_t)k;
@@ -446,6 +483,9 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 		if (q->head_off == q->head_len && q->body_off == q->body_len) {
 			net_flush(&q->net);
 			http_resp_init(&q->resp, q->resp_body, f->resp_cap);
+			q->resp.body_max = RESP_MAX_FACTOR * f->resp_cap;
+			q->resp.needle[0] = f->api->failed_key;
+			q->resp.needle[1] = f->api->ok_key;
 			q->state = REQ_RECEIVING;
 			f->bytes_sent += q->head_len + q->body_len;
 		}
@@ -469,7 +509,16 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 {
 	struct flow_req *q = &f->q[j];
+	const struct creds_set *cs = creds_get(f->creds, now, &q->creds_gen);
 
+	if (!cs) {	/* a probe before there were any: the records wait for them in flow_step() */
+		failed(f, j, BATCH_CREDS, "credentials", creds_state(f->creds), now, wall);
+		return;
+	}
+	/* a kept-alive connection: what came on it since its last answer (bytes
+	 * still in the socket, a close) is read now, before it carries a request */
+	if (q->net.state == NET_OPEN && (net_io(&q->net, 0, now) < 0 || unasked(&q->net)))
+		net_close(&q->net);
 	q->reused = q->net.state == NET_OPEN;
 	q->started = now;
 	q->data_bytes = 0;
@@ -480,7 +529,7 @@ static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 		failed(f, j, BATCH_NETWORK, "network", q->net.err, now, wall);
 		return;
 	}
-	if (build_head(f, j, wall) < 0) {
+	if (build_head(f, j, cs, wall) < 0) {
 		log_warnx("%s: cannot sign the request (credentials too long?)", f->cf->stream);
 		failed(f, j, BATCH_INVALID, "signing", "request head does not fit", now, wall);
 		return;
@@ -506,8 +555,11 @@ static void request_io(struct flow *f, size_t j, short revents, int64_t now, int
 	int rc = net_io(&q->net, revents, now);
 
 	pump(f, j, now, wall);	/* what arrived before a close is still the answer */
-	if (rc == 0)
+	if (rc == 0) {
+		if (q->state == REQ_IDLE && unasked(&q->net))
+			net_close(&q->net);
 		return;
+	}
 	if (q->state == REQ_RECEIVING && q->net.eof && http_resp_eof(&q->resp) == HTTP_DONE)
 		answered(f, j, now, wall);
 	else if (q->state != REQ_IDLE)
@@ -516,6 +568,35 @@ static void request_io(struct flow *f, size_t j, short revents, int64_t now, int
 }
 
 /* ---- the turn ---- */
+
+/* Whether the flow may sign now.  New credentials make a new signing key
+ * (the old one wiped) and records that were refused go again at once;
+ * while there are none that are valid, records wait (said once, counted). */
+static int signable(struct flow *f, int64_t now)
+{
+	uint64_t gen;
+	const struct creds_set *cs = creds_get(f->creds, now, &gen);
+	const char *why;
+
+	if (gen != f->creds_gen) {
+		f->creds_gen = gen;
+		creds_wipe(&f->key, sizeof f->key);
+		batch_kick(&f->batch, now);
+	}
+	if (cs) {
+		if (f->creds_waiting)
+			log_info("%s: credentials ready: sending", f->cf->stream);
+		f->creds_waiting = 0;
+		return 1;
+	}
+	if (!f->creds_waiting) {
+		f->creds_waiting = 1;
+		f->creds_waits++;
+		why = creds_state(f->creds);
+		log_info("%s: records wait for credentials (%s)", f->cf->stream, why[0] ? why : "being fetched");
+	}
+	return 0;
+}
 
 void flow_step(struct flow *f, int64_t now, int64_t wall, int reading, int flush)
 {
@@ -541,9 +622,10 @@ void flow_step(struct flow *f, int64_t now, int64_t wall, int reading, int flush
 		print_records(f);
 		release(f, now, wall);
 	}
-	if ((k = batch_plan(&f->batch, f->proc_next, now)) > 0)
-		for (j = 0; j < k; j++)
-			start(f, j, now, wall);
+	if (f->out || (f->ring.rtail == f->proc_next && !f->creds_waiting) || signable(f, now))
+		if ((k = batch_plan(&f->batch, f->proc_next, now)) > 0)
+			for (j = 0; j < k; j++)
+				start(f, j, now, wall);
 }
 
 int flow_fd(const struct flow *f, int k, int reading, short *events)
@@ -596,7 +678,7 @@ int64_t flow_due(const struct flow *f, int reading)
 			due = mono_min(due, q->idle_since + f->conf->idle_timeout_ms);
 		due = mono_min(due, net_due(&q->net));
 	}
-	return mono_min(due, batch_next_due(&f->batch));
+	return f->creds_waiting ? due : mono_min(due, batch_next_due(&f->batch));
 }
 
 int flow_drained(const struct flow *f, int reading)
@@ -632,6 +714,7 @@ void flow_counters(const struct flow *f, int64_t now, struct flow_counters *c)
 	c->bytes_sent = f->bytes_sent;
 	c->retries = b->st.retries;
 	c->random_keys = f->keys.fallbacks;
+	c->creds_waits = f->creds_waits;
 	c->backoff_ms = b->failures && b->next_try > now ? b->next_try - now : 0;
 	c->last_error = b->err_code;
 	c->creds_refused = b->failing && b->err_result == BATCH_CREDS;

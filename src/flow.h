@@ -12,6 +12,7 @@
 #include "chain.h"
 #include "ckpt.h"
 #include "conf.h"
+#include "creds.h"
 #include "cw.h"
 #include "http.h"
 #include "kinesis.h"
@@ -29,12 +30,13 @@ enum req_state { REQ_IDLE, REQ_SENDING, REQ_RECEIVING };
 struct flow_req {
 	enum req_state state;
 	struct net net;
-	char head[4096];
+	char head[1536 + CREDS_TOKEN_MAX];	/* the token and the rest */
 	size_t head_len, head_off;
 	struct api_enc enc;		/* the body */
 	size_t body_len, body_off;
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
+	uint64_t creds_gen;		/* the credentials it was signed with */
 	int64_t started;		/* monotonic ms it was started */
 	size_t data_bytes;		/* its records' data bytes */
 	int64_t idle_since;
@@ -78,6 +80,10 @@ struct flow {
 	jsmntok_t *toks;
 	size_t ntoks;
 	struct sigv4_key key;
+	struct creds *creds;		/* what it signs with */
+	uint64_t creds_gen;		/* the credentials' generation key was made for */
+	int creds_waiting;		/* records wait: no valid credentials (said once) */
+	uint64_t creds_waits;		/* how many times they did */
 	uint64_t requests, bytes_sent, printed;
 	struct flow_stats stats;
 	/* kagent -t --online: one read-only call instead of the flow's work */
@@ -93,6 +99,7 @@ struct flow_counters {
 	uint64_t records_read, records_sent, records_failed, requests, requests_failed, truncated;
 	uint64_t dropped_proc, dropped_fifo, rejected, malformed, pending, bytes_read, bytes_sent, retries;
 	uint64_t random_keys;		/* partitionKeyField fallbacks */
+	uint64_t creds_waits;		/* times its records waited for valid credentials */
 	int64_t backoff_ms;		/* until the next try, 0 unless failing */
 	const char *last_error;		/* "none" */
 	int creds_refused;		/* the service refuses the credentials now */
@@ -104,12 +111,12 @@ struct flow_counters {
 
 /* Start-up: sizes and takes the flow's memory, settles the route to the
  * endpoint (resolved later, without blocking), opens its files at their
- * checkpoints.  out (kagent -n): the records go there, nothing is sent.
- * Returns 0, or -1 with a message in err. */
+ * checkpoints; requests are signed with cr's credentials.  out (kagent
+ * -n): the records go there, nothing is sent (cr may be NULL).  Returns
+ * 0, or -1 with a message in err. */
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
-	      const struct tls_anchors *ta, flow_out_fn out, void *out_ctx, int64_t now, char *err, size_t errcap);
-/* Bytes of memory the flow takes for settings cf (for kagent -t). */
-size_t flow_memory(const struct conf_flow *cf, int tls);
+	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
+	      size_t errcap);
 /* Work that needs no poll event: reading the files (if reading), applying
  * timeouts, releasing what was accepted, starting a round.  now: monotonic
  * ms; wall: ms since 1970 by the system clock (signatures, processors).

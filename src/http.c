@@ -11,7 +11,13 @@
  * Transfer-Encoding ending in "chunked" wins over Content-Length (and then the
  * connection is not reused: such a message is a smuggling hazard); another
  * Transfer-Encoding, or no length at all, means the body ends when the peer
- * closes. */
+ * closes.
+ *
+ * An answer costs at most what the bounds in http.h allow: the bytes of the
+ * head (interim answers included) and of the body as sent are counted as
+ * they are consumed, and so are the interim answers, so a peer that sends
+ * forever (headers, chunks, 100 Continue) is cut off after a bounded amount
+ * of work, not only when the caller's timer fires. */
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +54,13 @@ fail(struct http_resp *r, const char *why)
 	r->error = why;
 	r->keep_alive = 0;
 	return HTTP_ERROR;
+}
+
+/* The body states: the bytes consumed there count against body_max. */
+static int
+in_body(int state)
+{
+	return state >= ST_BODY_LEN && state <= ST_TRAILER;
 }
 
 static int
@@ -121,10 +134,35 @@ line_end(struct http_resp *r)
 		r->line_len--;
 }
 
+/* Counts needle i in p[0..n), carrying a partial match over from the last
+ * call.  On a mismatch only the needle's first byte can start the next match,
+ * as it occurs nowhere else in it but maybe last (then a match's last byte
+ * starts the next). */
+static void
+needle_scan(struct http_resp *r, int i, const char *p, size_t n)
+{
+	const char *nd = r->needle[i];
+	size_t m = strlen(nd), at = r->needle_at[i];
+
+	for (size_t k = 0; k < n; k++) {
+		if (p[k] != nd[at])
+			at = 0;
+		if (p[k] == nd[at] && ++at == m) {
+			r->needle_count[i]++;
+			at = m > 1 && nd[m - 1] == nd[0];
+		}
+	}
+	r->needle_at[i] = at;
+}
+
 static void
 body_put(struct http_resp *r, const char *p, size_t n)
 {
 	size_t room = r->body_cap - 1 - r->body_len;
+
+	for (int i = 0; i < HTTP_NEEDLES; i++)
+		if (r->needle[i] && r->needle[i][0])
+			needle_scan(r, i, p, n);
 
 	if (n > room) {
 		n = room;
@@ -161,6 +199,8 @@ status_line(struct http_resp *r)
 		return fail(r, "bad status code");
 	if (r->status == 101)
 		return fail(r, "unexpected 101 Switching Protocols");
+	if (r->status < 200 && r->interim == HTTP_MAX_INTERIM)
+		return fail(r, "too many interim (1xx) answers");
 	r->http10 = s[7] == '0';
 	for (i = 13; (size_t)i < n && (size_t)i - 13 < sizeof r->reason - 1; i++)
 		r->reason[i - 13] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
@@ -293,6 +333,7 @@ headers_done(struct http_resp *r)
 {
 	if (r->status < 200) {
 		/* interim: forget it, the real response follows */
+		r->interim++;
 		resp_reset(r);
 		return HTTP_MORE;
 	}
@@ -337,6 +378,8 @@ headers_done(struct http_resp *r)
 		r->state = ST_DONE;
 		return HTTP_DONE;
 	}
+	if (r->body_max && r->remaining > r->body_max)
+		return fail(r, "answer too long");
 	r->state = ST_BODY_LEN;
 	return HTTP_MORE;
 }
@@ -387,6 +430,8 @@ count_line(struct http_resp *r)
 static int
 step(struct http_resp *r, char c)
 {
+	if (!in_body(r->state) && ++r->head_bytes > HTTP_MAX_HEAD)
+		return fail(r, "headers too long");
 	switch (r->state) {
 	case ST_STATUS:
 		if (r->line_len < 5 && c != "HTTP/"[r->line_len])
@@ -512,25 +557,38 @@ http_resp_feed(struct http_resp *r, const char *data, size_t n, size_t *used)
 	size_t i = 0, k;
 
 	while (i < n && r->state != ST_DONE && r->state != ST_ERROR) {
+		int body = in_body(r->state);
+		uint64_t room = UINT64_MAX;
+
+		if (body && r->body_max) {
+			if (r->body_bytes >= r->body_max) {
+				fail(r, "answer too long");
+				break;
+			}
+			room = r->body_max - r->body_bytes;
+		}
 		switch (r->state) {
 		case ST_BODY_LEN:
 		case ST_CHUNK_DATA:
+		case ST_BODY_CLOSE:
 			k = n - i;
-			if ((uint64_t)k > r->remaining)
+			if (r->state != ST_BODY_CLOSE && (uint64_t)k > r->remaining)
 				k = (size_t)r->remaining;
+			if ((uint64_t)k > room)
+				k = (size_t)room;
 			body_put(r, data + i, k);
 			i += k;
+			r->body_bytes += k;
+			if (r->state == ST_BODY_CLOSE)
+				break;
 			r->remaining -= k;
 			if (r->remaining == 0)
 				r->state = r->state == ST_BODY_LEN ?
 				    ST_DONE : ST_CHUNK_CR;
 			break;
-		case ST_BODY_CLOSE:
-			body_put(r, data + i, n - i);
-			i = n;
-			break;
 		default:
 			step(r, data[i++]);
+			r->body_bytes += (uint64_t)body;
 			break;
 		}
 	}

@@ -7,6 +7,10 @@
 
 enum http_result { HTTP_MORE = 0, HTTP_DONE = 1, HTTP_ERROR = -1 };
 
+#define HTTP_MAX_INTERIM 10		/* 1xx answers before the final one, at most */
+#define HTTP_MAX_HEAD 65536		/* bytes of status lines and headers, interim answers' included */
+#define HTTP_NEEDLES 2
+
 struct http_resp {
 	/* results, valid once HTTP_DONE */
 	int status;			/* e.g. 200 */
@@ -20,8 +24,19 @@ struct http_resp {
 	size_t body_len;
 	int body_truncated;		/* the body was longer than body_cap - 1; the rest was skipped */
 	const char *error;		/* on HTTP_ERROR: what was wrong, for the log */
-	int head_only;			/* set after http_resp_init: the answer ends with its headers (CONNECT) */
+	/* set after http_resp_init, if wanted: */
+	int head_only;			/* the answer ends with its headers (CONNECT) */
+	uint64_t body_max;		/* a body longer than this (as sent, chunk framing included) is
+					 * an error, "answer too long"; 0: no bound */
+	const char *needle[HTTP_NEEDLES];	/* counted in the whole body, the part past body_cap too,
+					 * into needle_count (NULL: none); the first byte of each
+					 * occurs in it nowhere else, unless as its last */
+	uint64_t needle_count[HTTP_NEEDLES];
 	/* parser state: private */
+	size_t needle_at[HTTP_NEEDLES];	/* bytes of each needle matched so far */
+	size_t head_bytes;		/* of status lines and headers, interim answers' included */
+	uint64_t body_bytes;		/* of the body as sent */
+	int interim;			/* 1xx answers so far */
 	size_t body_cap;
 	int state;
 	int chunked, until_close, conn_close, conn_keep;
@@ -36,7 +51,11 @@ struct http_resp {
 /* Prepares r for a new response, body going into buf (cap bytes, cap >= 1). */
 void http_resp_init(struct http_resp *r, char *buf, size_t cap);
 /* Feeds n bytes; *used is set to how many were consumed (bytes after the end
- * of the response are left unconsumed).  Returns HTTP_MORE, HTTP_DONE or HTTP_ERROR. */
+ * of the response are left unconsumed).  Returns HTTP_MORE, HTTP_DONE or
+ * HTTP_ERROR.  What a peer can make an answer cost is bounded: at most
+ * HTTP_MAX_INTERIM interim (1xx) answers, HTTP_MAX_HEAD bytes of status
+ * lines and headers, body_max bytes of body; past a bound the answer is an
+ * error, so an endless one ends. */
 int http_resp_feed(struct http_resp *r, const char *data, size_t n, size_t *used);
 /* The connection was closed by the peer: HTTP_DONE if that ends the response
  * (a body delimited by the close), else HTTP_ERROR. */

@@ -372,8 +372,8 @@ uint64_t kinesis_group(const struct ring *r, uint64_t i, uint64_t end, const str
 
 /* --- answers --- */
 
-/* 1 if token t is the whole number want. */
-static int count_is(const char *js, const jsmntok_t *t, long want)
+/* 1 if token t is a whole number no greater than most. */
+static int count_at_most(const char *js, const jsmntok_t *t, long most)
 {
 	long v = 0;
 
@@ -384,7 +384,7 @@ static int count_is(const char *js, const jsmntok_t *t, long want)
 			return 0;
 		v = v * 10 + (js[i] - '0');
 	}
-	return v == want;
+	return v <= most;
 }
 
 static int is_str(const char *js, const jsmntok_t *t, int obj, const char *key)
@@ -399,7 +399,7 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 {
 	jsmn_parser p;
 	int n, arr, count;
-	long failed = 0, sent = 0, bad = 0;
+	long failed = 0, bad = 0;
 	size_t bytes;
 	uint64_t i;
 
@@ -413,15 +413,7 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 	if (arr < 0 || t[arr].type != JSMN_ARRAY)
 		return -1;
 	/* one entry per Kinesis record sent: a record, or an aggregate of several */
-	for (i = first; i < end;) {
-		if (ring_rec(r, i)->acked) {
-			i++;
-			continue;
-		}
-		i = kinesis_group(r, i, end, a, &bytes);
-		sent++;
-	}
-	if (t[arr].size != sent)
+	if ((size_t)t[arr].size != api_entries(&api_kinesis, a, r, first, end))
 		return -1;
 	/* check every entry before marking any: a failure (ErrorCode) or a success */
 	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {
@@ -432,9 +424,12 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 		else if (!is_str(body, t, e, "SequenceNumber") || !is_str(body, t, e, "ShardId"))
 			return -1;
 	}
-	/* the model has it optional; when there, it must agree */
+	/* the model has it optional.  When it says more failed than the
+	 * entries do, which records failed cannot be told; when fewer, the
+	 * entries say which (as Firehose's are read, whatever FailedPutCount
+	 * says), so the records they accepted are not sent twice. */
 	count = json_get(body, t, 0, "FailedRecordCount");
-	if (count > 0 && !count_is(body, &t[count], bad))
+	if (count > 0 && !count_at_most(body, &t[count], bad))
 		return -1;
 	bad = 0;
 	i = first;

@@ -75,7 +75,8 @@ size_t kinesis_kpl_key(const struct api_args *a, const struct rec_view *v, uint6
  * the answer is malformed or does not match the request (then nothing is
  * marked): an entry count other than the Kinesis records sent, an entry that is
  * neither a failure (ErrorCode) nor a success (SequenceNumber and ShardId),
- * a FailedRecordCount that is not the number of failures.  toks: 5 a
+ * a FailedRecordCount that is not a number or is more than the entries that
+ * failed (one below them is taken as a lie the entries correct).  toks: 5 a
  * record and a few more. */
 long kinesis_apply(const char *body, size_t len, jsmntok_t *toks, size_t ntoks, struct ring *r, uint64_t first,
 		   uint64_t end, const struct api_args *a, char *code, size_t codecap);

@@ -14,8 +14,9 @@
  * the latest, then gives each event to its owner. */
 static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 {
-	struct pollfd pfd[CONF_MAX_FLOWS * FLOW_FDS + 3];
-	int idx[CONF_MAX_FLOWS * FLOW_FDS];	/* flow i's descriptor k: i * FLOW_FDS + k */
+	struct pollfd pfd[CONF_MAX_FLOWS * FLOW_FDS + CREDS_FDS + 3];
+	/* flow i's descriptor k: i * FLOW_FDS + k; the credentials' k: -1 - k */
+	int idx[CONF_MAX_FLOWS * FLOW_FDS + CREDS_FDS];
 	int n = 0, timeout = due <= now ? 0 : due - now > 60000 ? 60000 : (int)(due - now);
 	char drain[16];
 
@@ -23,6 +24,9 @@ static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 		for (int k = 0; k < FLOW_FDS; k++)
 			if ((pfd[n].fd = flow_fd(&l->flows[i], k, reading, &pfd[n].events)) >= 0 && pfd[n].events)
 				idx[n++] = (int)i * FLOW_FDS + k;
+	for (int k = 0; l->creds && k < CREDS_FDS; k++)
+		if ((pfd[n].fd = creds_fd(l->creds, k, &pfd[n].events)) >= 0 && pfd[n].events)
+			idx[n++] = -1 - k;
 	pfd[n].fd = l->wake_fd;
 	pfd[n].events = POLLIN;
 	pfd[n + 1].fd = reading ? tail_watch_fd() : -1;	/* inotify, when there is one */
@@ -46,8 +50,20 @@ static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 	if (pfd[n + 2].fd >= 0 && pfd[n + 2].revents)
 		cw_event(l->cw, pfd[n + 2].revents, now);
 	for (int k = 0; k < n; k++)
-		if (pfd[k].revents)
+		if (pfd[k].revents && idx[k] < 0)
+			creds_event(l->creds, -1 - idx[k], pfd[k].revents, now, wall);
+		else if (pfd[k].revents)
 			flow_event(&l->flows[idx[k] / FLOW_FDS], idx[k] % FLOW_FDS, pfd[k].revents, now, wall);
+}
+
+/* The credentials' work: before the flows', which sign with them.
+ * Returns when it is due again. */
+static int64_t step_creds(struct loop *l, int64_t now, int64_t wall)
+{
+	if (!l->creds)
+		return INT64_MAX;
+	creds_step(l->creds, now, wall);
+	return creds_due(l->creds);
 }
 
 /* While a flow's credentials are refused, the configuration file may be
@@ -122,9 +138,10 @@ int loop_run(struct loop *l)
 	int reading = 1, status;
 
 	for (;;) {
-		int64_t now = mono_ms(), wall = wall_ms(), due = INT64_MAX;
+		int64_t now = mono_ms(), wall = wall_ms(), due;
 		int drained = 1;
 
+		due = step_creds(l, now, wall);
 		if (l->usr1) {
 			l->usr1 = 0;
 			l->report();
@@ -157,10 +174,21 @@ int loop_run(struct loop *l)
 	}
 }
 
+void loop_creds(struct loop *l, int64_t until)
+{
+	for (;;) {
+		int64_t now = mono_ms(), due = mono_min(until, step_creds(l, now, wall_ms()));
+
+		if (creds_tried(l->creds) || now >= until)
+			return;
+		wait_events(l, 0, now, due);
+	}
+}
+
 void loop_probe(struct loop *l, int64_t until)
 {
 	for (;;) {
-		int64_t now = mono_ms(), wall = wall_ms(), due = until;
+		int64_t now = mono_ms(), wall = wall_ms(), due = mono_min(until, step_creds(l, now, wall));
 		int done = 1;
 
 		for (size_t i = 0; i < l->nflows; i++) {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "ckpt.h"
 #include "conf.h"
+#include "creds.h"
 #include "cw.h"
 #include "flow.h"
 #include "status.h"
@@ -19,6 +20,7 @@ struct loop {
 	size_t nflows;
 	const struct conf *conf;
 	struct ckpt *ckpt;
+	struct creds *creds;		/* what the flows sign with (none with -n) */
 	struct cw *cw;			/* CloudWatch metrics, or NULL */
 	struct status *status;		/* statusFile, or NULL */
 	int dry;			/* kagent -n: no checkpoint is written */
@@ -36,6 +38,9 @@ struct loop {
  * record read was accepted.  Returns the exit status: 0, or 1 when giving
  * up (sendFailureTimeout, --once without progress). */
 int loop_run(struct loop *l);
+/* kagent -t --online: drives the credentials' sources until each has
+ * tried (creds_tried), or until (monotonic ms). */
+void loop_creds(struct loop *l, int64_t until);
 /* kagent -t --online: drives the flows' Describe calls (flow_probe) until
  * each has its answer, or until (monotonic ms). */
 void loop_probe(struct loop *l, int64_t until);

@@ -11,11 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include "addr.h"
 #include "arena.h"
 #include "ckpt.h"
 #include "clock.h"
 #include "conf.h"
+#include "creds.h"
 #include "cw.h"
 #include "flow.h"
 #include "libc.h"
@@ -30,6 +35,7 @@
 
 static struct conf conf;
 static struct ckpt ckpt;
+static struct creds creds;
 static struct flow flows[CONF_MAX_FLOWS];
 static struct loop loop;
 static int sigpipe[2] = { -1, -1 };
@@ -53,17 +59,21 @@ static void usage(FILE *out)
 		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
 		"       kagent -V | -h\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
-		"  -t              check the configuration, print the resolved settings and memory, exit 0 or 2\n"
+		"  -t              check the configuration, print the resolved settings, processors and the\n"
+		"                  memory a start takes (its files opened, nothing sent), exit 0 or 2\n"
 		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
-		"                  there (DescribeDeliveryStream, DescribeStreamSummary); exit 1 if one is not\n"
+		"                  there (DescribeDeliveryStream, DescribeStreamSummary), after getting the\n"
+		"                  credentials from each source (file, STS, IoT); exit 1 if one fails\n"
 		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
-		"                  stdout, send nothing, write no checkpoint\n"
+		"                  stdout, with several flows after \"[stream] \"; send nothing, write no\n"
+		"                  checkpoint; files read from their end (END_OF_FILE) are said on stderr\n"
 		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
 		"                  record was accepted for SECS seconds (default 60)\n"
 		"  -s, --syslog[=SOCKET]\n"
 		"                  log to syslog (facility daemon) through SOCKET, default /dev/log,\n"
-		"                  instead of stderr\n"
-		"  -p PIDFILE      write the process id to PIDFILE, removed at exit\n"
+		"                  instead of stderr (the file's \"logTarget\": \"syslog\" does the same)\n"
+		"  -p PIDFILE      write the process id to PIDFILE, removed at exit (the file's pidFile\n"
+		"                  does the same)\n"
 		"  -v              debug logging\n"
 		"  -V, --version   version and build options\n"
 		"  -h, --help      this summary\n"
@@ -96,11 +106,12 @@ static void stats(void)
 			 "requests %" PRIu64 " (%" PRIu64 " failed), truncated %" PRIu64 ", dropped %" PRIu64
 			 " (processors %" PRIu64 ", FIFO overflow %" PRIu64 ", refused %" PRIu64 "), malformed answers %"
 			 PRIu64 ", pending %" PRIu64 ", last error %s; bytes read %" PRIu64 ", bytes sent %" PRIu64
-			 ", retries %" PRIu64 ", backoff %" PRId64 " ms, random partition keys %" PRIu64,
+			 ", retries %" PRIu64 ", backoff %" PRId64 " ms, waits for credentials %" PRIu64
+			 ", random partition keys %" PRIu64,
 			 c.stream, c.records_read, c.records_sent, c.records_failed, c.requests, c.requests_failed,
 			 c.truncated, c.dropped_proc + c.dropped_fifo + c.rejected, c.dropped_proc, c.dropped_fifo,
 			 c.rejected, c.malformed, c.pending, c.last_error[0] ? c.last_error : "none", c.bytes_read,
-			 c.bytes_sent, c.retries, c.backoff_ms, c.random_keys);
+			 c.bytes_sent, c.retries, c.backoff_ms, c.creds_waits, c.random_keys);
 	}
 	if (loop.cw) {
 		struct cw_counters cc;
@@ -108,50 +119,102 @@ static void stats(void)
 		log_info("CloudWatch: %" PRIu64 " calls, %" PRIu64 " periods sent, %" PRIu64 " dropped, last error %s",
 			 cc.calls, cc.sent, cc.dropped, cc.last_error[0] ? cc.last_error : "none");
 	}
+	creds_log_counters(&creds);
 	log_stats();
 }
 
-static void print_plan(void)
+/* What the fleet sees of the agent: CloudWatch metrics, the status file. */
+static int fleet_init(const struct tls_anchors *ta, char *err, size_t errcap)
 {
-	size_t total = 0;
+	if (conf.cw_emit && !(loop.cw = cw_init(&conf, flows, conf.nflows, ta, &creds, mono_ms(), err, errcap)))
+		return -1;
+	loop.status = status_init(&conf, flows, conf.nflows, loop.cw, wall_ms());
+	return 0;
+}
+
+/* kagent -t: the settings, then each flow started as a start starts it
+ * (its memory taken, its files opened at their checkpoints), so the figures
+ * are the memory a start takes; nothing is sent.  conf_bytes and ta_bytes:
+ * what the configuration and the trust anchors took.  0, or 2 when a flow
+ * cannot start. */
+static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes)
+{
+	size_t all = 0, fleet, cred;
+	char err[256];
 
 	conf_print(&conf, stdout);
+	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
+	cred = arena_used();
+	if (creds_init(&creds, &conf, ta, mono_ms(), err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", conf.path, err);
+		return 2;
+	}
+	cred = arena_used() - cred;
+	loop.creds = &creds;
 	for (size_t i = 0; i < conf.nflows; i++) {
 		const struct conf_flow *cf = &conf.flows[i];
-		size_t m = flow_memory(cf, cf->ep.tls);
+		size_t before = arena_used(), scratch = chain_scratch_taken(), m;
+		if (flow_init(&flows[i], &conf, cf, &ckpt, ta, &creds, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
+			fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
+			return 2;
+		}
+		m = arena_used() - before - (chain_scratch_taken() - scratch);
 		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
 		       (cf->max_inflight + 1) * cf->max_buffer_records);
 		if (cf->max_inflight > 1)
 			printf("s and connections for %zu requests at once", cf->max_inflight);
 		printf(")\n");
-		total += m;
+		all += m;
 	}
-	if (cw_memory(&conf))
-		printf("cloudwatch.memory = %zu bytes (the PutMetricData body, answer buffer and connection)\n",
-		       cw_memory(&conf));
-	if (status_memory(&conf))
-		printf("statusFile.memory = %zu bytes (the document, written whole)\n", status_memory(&conf));
-	total += cw_memory(&conf) + status_memory(&conf);
-	printf("memory = %zu bytes in all, plus the trust anchors from caFile\n", total);
+	fleet = arena_used();
+	if (fleet_init(ta, err, sizeof err) < 0) {
+		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
+		return 2;
+	}
+	fleet = arena_used() - fleet;
+	printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the credentials %zu, the "
+	       "metrics and status file %zu, the configuration %zu, the trust anchors %zu\n", arena_used(), all,
+	       chain_scratch_taken(), cred, fleet, conf_bytes, ta_bytes);
+	return 0;
 }
 
-/* kagent -t --online: each flow's call, driven by the loop; the checkpoint
- * is read but never written. */
-static int probe(const struct tls_anchors *ta)
+/* An http:// endpoint passed the configuration's check (loopback, or
+ * allowCleartext): still, it is said once. */
+static void say_cleartext(void)
+{
+	char hp[300];
+
+	for (size_t i = 0; i < conf.nflows; i++) {
+		const struct conf_flow *cf = &conf.flows[i];
+		if (cf->ep.tls)
+			continue;
+		addr_hostport(hp, sizeof hp, cf->ep.host, cf->ep.port);
+		log_warnx("%s: http://%s: no TLS: the requests%s and their signatures go unencrypted", cf->stream, hp,
+			  conf.session_token ? ", the session token" : "");
+		return;
+	}
+}
+
+/* kagent -t --online: each flow's call (the flows started by plan()),
+ * driven by the loop; the checkpoint is read but never written. */
+static int probe(void)
 {
 	struct flow_counters c;
-	char err[256];
-	int64_t until = mono_ms() + conf.connect_timeout_ms + conf.socket_timeout_ms;
+	/* a source's fetch each: AssumeRole after the IoT provider's */
+	int64_t until = mono_ms() + 2 * (conf.connect_timeout_ms + conf.handshake_timeout_ms + conf.socket_timeout_ms);
 	int bad = 0;
 
-	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
-	for (size_t i = 0; i < conf.nflows; i++) {
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, ta, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
-			printf("flows[%zu] %s: %s\n", i, conf.flows[i].stream, err);
-			return 1;
-		}
-		flow_probe(&flows[i], mono_ms(), wall_ms());
+	/* each source of credentials first; the flows' calls are signed with them */
+	loop_creds(&loop, until);
+	if (creds_report(&creds, stdout)) {
+		for (size_t i = 0; i < conf.nflows; i++)
+			printf("flows[%zu] %s %s: not asked: no credentials\n", i,
+			       conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream", conf.flows[i].stream);
+		return 1;
 	}
+	until = mono_ms() + conf.connect_timeout_ms + conf.socket_timeout_ms;
+	for (size_t i = 0; i < conf.nflows; i++)
+		flow_probe(&flows[i], mono_ms(), wall_ms());
 	loop_probe(&loop, until);
 	for (size_t i = 0; i < conf.nflows; i++) {
 		flow_counters(&flows[i], mono_ms(), &c);
@@ -176,21 +239,49 @@ static sigset_t *handled_signals(void)
 	return &set;
 }
 
-/* What the fleet sees of the agent: CloudWatch metrics, the status file. */
-static int fleet_init(const struct tls_anchors *ta, char *err, size_t errcap)
-{
-	if (conf.cw_emit && !(loop.cw = cw_init(&conf, flows, conf.nflows, ta, mono_ms(), err, errcap)))
-		return -1;
-	loop.status = status_init(&conf, flows, conf.nflows, loop.cw, wall_ms());
-	return 0;
-}
-
-/* kagent -n: a record as it would be sent, to stdout. */
+/* kagent -n: a record as it would be sent, to stdout, after its flow's tag
+ * (ctx: "[stream] " when there are several flows, else ""). */
 static void print_record(void *ctx, const struct rec_view *v)
 {
-	(void)ctx;
+	struct iovec iov[4] = { { ctx, strlen(ctx) } };
+
 	for (int s = 0; s < 3; s++)
-		(void)!write(1, v->p[s], v->n[s]);
+		iov[s + 1] = (struct iovec){ (void *)v->p[s], v->n[s] };
+	(void)!writev(1, iov, 4);
+}
+
+/* kagent -n with files read from their end (initialPosition END_OF_FILE,
+ * the Java agent's default, on a first start) prints nothing until they
+ * grow: said once, naming those flows. */
+static void say_from_end(void)
+{
+	char names[CONF_MAX_FLOWS * 160];
+	size_t n = 0, k = 0;
+
+	names[0] = 0;
+	for (size_t i = 0; i < conf.nflows; i++) {
+		const struct tail *t = &flows[i].tail;
+		if (!t->start_at_end || tail_is_fifo(t))
+			continue;
+		n += (size_t)snprintf(names + n, sizeof names - n, "%sflows[%zu] (%s)", k++ ? ", " : "", i,
+				      conf.flows[i].stream);
+	}
+	if (k)
+		fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
+			"what is written to them from now on is printed; \"initialPosition\": \"START_OF_FILE\" "
+			"prints them whole\n", names, k > 1 ? "" : "s", k > 1 ? "their" : "its");
+}
+
+/* Memory holds the credentials and the signing keys: no core file of it,
+ * and no other process of kagent's user may read it (ptrace, /proc/PID/mem;
+ * its /proc/PID files become root's).  An exec (a reload) undoes the second:
+ * each start does both. */
+static void no_core_dumps(void)
+{
+	static const struct rlimit none = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &none) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		log_warn("cannot forbid core dumps");
 }
 
 int main(int argc, char **argv)
@@ -209,6 +300,7 @@ int main(int argc, char **argv)
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
+	no_core_dumps();
 	while ((c = getopt_long(argc, argv, "c:np:stvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
@@ -240,6 +332,14 @@ int main(int argc, char **argv)
 	}
 	if (conf_load(&conf, path) < 0)
 		return 2;
+	/* -s and -p win over logTarget and pidFile */
+	if (syslog_path)
+		conf.log_syslog = 1;
+	else if (conf.log_syslog)
+		syslog_path = LOG_SYSLOG_PATH;
+	if (pidfile)
+		conf.pid_file = pidfile;
+	pidfile = conf.pid_file;
 	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
 		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
 		return 2;
@@ -248,13 +348,15 @@ int main(int argc, char **argv)
 	loop = (struct loop){ .flows = flows, .nflows = conf.nflows, .conf = &conf, .ckpt = &ckpt, .dry = dry,
 			      .once_ms = once_ms, .wake_fd = -1, .report = stats, .conf_path = path };
 	(void)stat(path, &loop.conf_st);	/* to see it change (new credentials) */
-	if (!conf.access_key_id && !dry) {
+	if (conf.creds_base == CONF_CREDS_NONE && !dry) {
 		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
-			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment\n", path);
+			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or awsCredentialsFile "
+			"(AWS_SHARED_CREDENTIALS_FILE), or the iot.* keys\n", path);
 		return 2;
 	}
 	err[0] = 0;
 	int tls = 0;
+	size_t conf_bytes = arena_used();
 	for (size_t i = 0; i < conf.nflows; i++)
 		tls |= conf.flows[i].ep.tls;
 	tls |= conf.cw_emit && conf.cloudwatch.tls;
@@ -269,9 +371,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (check) {
-		print_plan();
+		if ((status = plan(&ta, conf_bytes, arena_used() - conf_bytes)) != 0)
+			return status;
 		printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
-		return online ? probe(&ta) : 0;
+		return online ? probe() : 0;
 	}
 
 	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
@@ -291,13 +394,26 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (!dry)
+		say_cleartext();
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
-	for (size_t i = 0; i < conf.nflows; i++)
-		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, dry ? print_record : NULL, NULL, mono_ms(), err,
-			      sizeof err) < 0) {
+	if (!dry && creds_init(&creds, &conf, &ta, mono_ms(), err, sizeof err) < 0) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		return 2;
+	}
+	loop.creds = dry ? NULL : &creds;
+	for (size_t i = 0; i < conf.nflows; i++) {
+		static char tags[CONF_MAX_FLOWS][KINESIS_MAX_STREAM_NAME + 4];
+		if (conf.nflows > 1)
+			snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
+		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, loop.creds, dry ? print_record : NULL, tags[i], mono_ms(),
+			      err, sizeof err) < 0) {
 			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
+	}
+	if (dry)
+		say_from_end();
 	if (!dry && fleet_init(&ta, err, sizeof err) < 0) {
 		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
 		return 1;

@@ -38,11 +38,6 @@ static size_t doc_max(size_t nflows)
 	return 1024 + nflows * (STATUS_FLOW_MAX + TAIL_FILES * STATUS_FILE_MAX);
 }
 
-size_t status_memory(const struct conf *c)
-{
-	return c->status_file ? sizeof(struct status) + doc_max(c->nflows) + strlen(c->status_file) + 5 : 0;
-}
-
 /* "2026-11-23T10:00:00.123Z" */
 static void iso(int64_t ms, char out[32])
 {

@@ -21,8 +21,6 @@ struct status;
  * c->status_file is not set).  wall: ms since 1970, shown as "started". */
 struct status *status_init(const struct conf *c, const struct flow *flows, size_t nflows, const struct cw *cw,
 			   int64_t wall);
-/* Bytes status_init takes (kagent -t). */
-size_t status_memory(const struct conf *c);
 /* Rewrites the file if it is due (force: now) and its content changed.
  * Returns when to be called again. */
 int64_t status_step(struct status *st, int64_t now, int64_t wall, int force);

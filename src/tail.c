@@ -430,8 +430,11 @@ static int found(void *ctx, const char *path, const struct stat *st)
 	}
 	if (e) {
 		ckpt_seen(t->ckpt, e, path, sc->now);
-		if (e->off == st->st_size)
-			return 0;	/* read to its end before: nothing to do until it grows */
+		/* read to its end before: of a glob's files, nothing to do until
+		 * it grows; a file named alone is followed, so inotify's
+		 * IN_MODIFY says when it grows */
+		if (e->off == st->st_size && !t->literal)
+			return 0;
 	}
 	/* hold the oldest candidates, sorted: they are admitted first */
 	if (sc->n == TAIL_FILES) {

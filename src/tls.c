@@ -290,3 +290,207 @@ const char *tls_strerror(int e)
 		return "server certificate rejected";
 	return "TLS error";
 }
+
+/* ---- a client's certificate and key (AWS IoT) ---- */
+
+/* Calls obj for each object of the PEM file, its DER decoded into a
+ * scratch buffer (wiped after each, as a key passes through it).  0, or -1
+ * with a message in err. */
+static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name, const unsigned char *der, size_t n),
+		       void *ctx, char *err, size_t errcap)
+{
+	static br_pem_decoder_context pc;
+	static unsigned char derbuf[TLS_MAX_DER];
+	struct sink der = { derbuf, sizeof derbuf, 0, 0 };
+	char name[128] = "";
+	unsigned char buf[1024];
+	int fd, r = 0;
+	ssize_t n;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	br_pem_decoder_init(&pc);
+	while (r == 0 && (n = read(fd, buf, sizeof buf)) > 0) {
+		unsigned char *p = buf;
+		while (r == 0 && n > 0) {
+			size_t used = br_pem_decoder_push(&pc, p, (size_t)n);
+			p += used;
+			n -= (ssize_t)used;
+			switch (br_pem_decoder_event(&pc)) {
+			case BR_PEM_BEGIN_OBJ:
+				snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
+				der.len = 0;
+				der.overflow = 0;
+				br_pem_decoder_setdest(&pc, sink_append, &der);
+				break;
+			case BR_PEM_END_OBJ:
+				if (der.overflow) {
+					snprintf(err, errcap, "%s: larger than %d bytes", name, TLS_MAX_DER);
+					r = -1;
+				} else {
+					r = obj(ctx, name, derbuf, der.len);
+				}
+				break;
+			case BR_PEM_ERROR:
+				snprintf(err, errcap, "not a PEM file");
+				r = -1;
+			}
+		}
+		if (n < 0)
+			break;
+	}
+	if (r == 0 && n < 0) {
+		snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		r = -1;
+	}
+	close(fd);
+	explicit_bzero(derbuf, sizeof derbuf);
+	explicit_bzero(buf, sizeof buf);
+	return r;
+}
+
+struct client_load {
+	struct tls_client *c;
+	char *err;
+	size_t errcap;
+};
+
+static int client_cert(void *ctx, const char *name, const unsigned char *der, size_t n)
+{
+	static br_x509_decoder_context dc;
+	struct client_load *l = ctx;
+	struct tls_client *c = l->c;
+
+	if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "X509 CERTIFICATE") != 0)
+		return 0;
+	if (c->n == TLS_MAX_CHAIN) {
+		snprintf(l->err, l->errcap, "more than %d certificates", TLS_MAX_CHAIN);
+		return -1;
+	}
+	if (c->n == 0) {
+		/* the device's own: what signed it matters to BearSSL for EC keys */
+		br_x509_decoder_init(&dc, NULL, NULL);
+		br_x509_decoder_push(&dc, der, n);
+		if (!br_x509_decoder_get_pkey(&dc)) {
+			snprintf(l->err, l->errcap, "the first certificate cannot be read");
+			return -1;
+		}
+		c->cert_key_type = br_x509_decoder_get_pkey(&dc)->key_type;
+		c->issuer_key_type = br_x509_decoder_get_signer_key_type(&dc);
+	}
+	c->chain[c->n].data = keep(der, n);
+	c->chain[c->n++].data_len = n;
+	return 0;
+}
+
+/* A copy of a key's part in the arena. */
+static unsigned char *keep_part(const unsigned char *p, size_t n)
+{
+	return keep(p, n);
+}
+
+static int client_key(void *ctx, const char *name, const unsigned char *der, size_t n)
+{
+	static br_skey_decoder_context kc;
+	struct client_load *l = ctx;
+	struct tls_client *c = l->c;
+	const br_rsa_private_key *rsa;
+	const br_ec_private_key *ec;
+	int r = 0;
+
+	if (!strcmp(name, "ENCRYPTED PRIVATE KEY")) {
+		snprintf(l->err, l->errcap, "the key is encrypted: kagent needs it in the clear (PEM, mode 0600)");
+		return -1;
+	}
+	if (strcmp(name, "RSA PRIVATE KEY") != 0 && strcmp(name, "EC PRIVATE KEY") != 0 &&
+	    strcmp(name, "PRIVATE KEY") != 0)
+		return 0;
+	if (c->key_type) {
+		snprintf(l->err, l->errcap, "more than one private key");
+		return -1;
+	}
+	br_skey_decoder_init(&kc);
+	br_skey_decoder_push(&kc, der, n);
+	if ((rsa = br_skey_decoder_get_rsa(&kc))) {
+		c->rsa.n_bitlen = rsa->n_bitlen;
+		c->rsa.p = keep_part(rsa->p, rsa->plen), c->rsa.plen = rsa->plen;
+		c->rsa.q = keep_part(rsa->q, rsa->qlen), c->rsa.qlen = rsa->qlen;
+		c->rsa.dp = keep_part(rsa->dp, rsa->dplen), c->rsa.dplen = rsa->dplen;
+		c->rsa.dq = keep_part(rsa->dq, rsa->dqlen), c->rsa.dqlen = rsa->dqlen;
+		c->rsa.iq = keep_part(rsa->iq, rsa->iqlen), c->rsa.iqlen = rsa->iqlen;
+		c->key_type = BR_KEYTYPE_RSA;
+	} else if ((ec = br_skey_decoder_get_ec(&kc))) {
+		c->ec.curve = ec->curve;
+		c->ec.x = keep_part(ec->x, ec->xlen), c->ec.xlen = ec->xlen;
+		c->key_type = BR_KEYTYPE_EC;
+	} else {
+		snprintf(l->err, l->errcap, "%s: not an RSA or EC private key kagent can read", name);
+		r = -1;
+	}
+	explicit_bzero(&kc, sizeof kc);
+	return r;
+}
+
+int tls_load_client(struct tls_client *c, const char *cert_file, const char *key_file, char *err, size_t errcap)
+{
+	struct client_load l = { c, err, errcap };
+	char why[192];
+
+	memset(c, 0, sizeof *c);
+	c->chain = arena_alloc(TLS_MAX_CHAIN * sizeof *c->chain);
+	l.err = why;
+	l.errcap = sizeof why;
+	if (pem_objects(cert_file, client_cert, &l, why, sizeof why) < 0 || (!c->n && snprintf(why, sizeof why,
+	    "no CERTIFICATE in it") > 0)) {
+		snprintf(err, errcap, "%s: %s", cert_file, why);
+		return -1;
+	}
+	if (pem_objects(key_file, client_key, &l, why, sizeof why) < 0 || (!c->key_type && snprintf(why,
+	    sizeof why, "no private key in it (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY)") > 0)) {
+		snprintf(err, errcap, "%s: %s", key_file, why);
+		return -1;
+	}
+	if (c->key_type != c->cert_key_type) {
+		snprintf(err, errcap, "%s: an %s key, for a certificate with an %s key", key_file,
+			 c->key_type == BR_KEYTYPE_RSA ? "RSA" : "EC", c->cert_key_type == BR_KEYTYPE_RSA ? "RSA" : "EC");
+		return -1;
+	}
+	return 0;
+}
+
+void tls_client_auth(br_ssl_client_context *sc, const struct tls_client *c)
+{
+	if (c->key_type == BR_KEYTYPE_RSA)
+		br_ssl_client_set_single_rsa(sc, c->chain, c->n, &c->rsa, br_rsa_pkcs1_sign_get_default());
+	else
+		br_ssl_client_set_single_ec(sc, c->chain, c->n, &c->ec, BR_KEYTYPE_SIGN, c->issuer_key_type,
+					    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
+}
+
+const char *tls_alert_name(int alert)
+{
+	switch (alert) {
+	case 10: return "unexpected message";
+	case 20: return "bad record MAC";
+	case 40: return "handshake failure";
+	case 42: return "bad certificate";
+	case 43: return "unsupported certificate";
+	case 44: return "certificate revoked";
+	case 45: return "certificate expired";
+	case 46: return "certificate unknown";
+	case 47: return "illegal parameter";
+	case 48: return "unknown CA";
+	case 49: return "access denied";
+	case 50: return "decode error";
+	case 51: return "decrypt error";
+	case 70: return "protocol version";
+	case 71: return "insufficient security";
+	case 80: return "internal error";
+	case 90: return "user canceled";
+	case 112: return "unrecognized name";
+	case 116: return "certificate required";
+	}
+	return "alert";
+}

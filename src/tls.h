@@ -35,4 +35,29 @@ int64_t tls_time(int64_t system_s);
 void tls_x509_time(int64_t t, uint32_t *days, uint32_t *secs);
 /* A short text for a BearSSL error code (BR_ERR_*). */
 const char *tls_strerror(int err);
+
+/* ---- a client's certificate (the AWS IoT credentials provider) ---- */
+
+#define TLS_MAX_CHAIN 8
+
+/* A certificate chain (the device's first) and its private key. */
+struct tls_client {
+	br_x509_certificate *chain;
+	size_t n;
+	int key_type, cert_key_type;	/* BR_KEYTYPE_RSA or BR_KEYTYPE_EC: the key's, the certificate's */
+	unsigned issuer_key_type;	/* what signed the certificate */
+	br_rsa_private_key rsa;
+	br_ec_private_key ec;
+};
+
+/* Reads the certificates of cert_file and the private key of key_file
+ * (PEM: "RSA PRIVATE KEY", "EC PRIVATE KEY" or PKCS#8 "PRIVATE KEY", not
+ * encrypted) into c (arena, start-up only); every buffer the key passed
+ * through is wiped.  Returns 0, or -1 with a message in err that names the
+ * file (never a byte of the key). */
+int tls_load_client(struct tls_client *c, const char *cert_file, const char *key_file, char *err, size_t errcap);
+/* The handshakes of sc present c when the server asks for a certificate. */
+void tls_client_auth(br_ssl_client_context *sc, const struct tls_client *c);
+/* The name of a TLS alert (RFC 8446 6.2: "certificate unknown"...). */
+const char *tls_alert_name(int alert);
 #endif

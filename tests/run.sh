@@ -32,6 +32,9 @@ test_records.py stack_traces_are_one_record_each
 test_aggregate.py lines_are_joined_up_to_the_limit_in_order
 test_tls.py
 "
+# The files that take longest (minutes of delivery through faults, builds
+# of packages): started first.
+LONG="test_creds.py test_fleet.py test_packages.py test_agent.py test_tailing.py test_crashloop.py test_board.py test_streams.py"
 # Files that build kagent themselves: run alone, after the others.
 SERIAL="test_build.py"
 
@@ -60,15 +63,16 @@ grep -v '^ok ' "$logs/unit"
 count "$logs/unit" unit
 
 if [ -z "$qemu" ]; then
-	files=""
+	files="$LONG"
 	for t in tests/e2e/test_*.py; do
-		case " $SERIAL " in *" ${t##*/} "*) continue ;; esac
+		case " $SERIAL $LONG " in *" ${t##*/} "*) continue ;; esac
 		files="$files ${t##*/}"
 	done
-	# All at once; under the sanitizers, whose agents take two to three
-	# times the CPU, four at a time, so that the tests' own writers keep
-	# their pace on a two-core machine.
-	jobs=0
+	# Eight at a time (all at once, some thirty agents, endpoints and
+	# writers, starve each other on a two-core machine and timings fail);
+	# under the sanitizers, whose agents take two to three times the CPU,
+	# four at a time.  The longest files go first.
+	jobs=8
 	[ "$mode" = sanitize ] && jobs=4
 	# shellcheck disable=SC2086
 	printf '%s\n' $files | xargs -P $jobs -I{} sh -c 'python3 "tests/e2e/$1" "$2" > "$3/$1" 2>&1' sh {} "$b" "$logs" ||

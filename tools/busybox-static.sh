@@ -5,8 +5,11 @@
 set -eu
 dir=${1:-build/busybox}
 bb=$dir/root/bin/busybox
+mkdir -p "$dir"
+# tests that run side by side may ask at once: one fetches, the others wait
+exec 9>"$dir/.lock"
+flock 9
 if [ ! -x "$bb" ]; then
-	mkdir -p "$dir"
 	(cd "$dir" && rm -f busybox-static_*.deb && apt-get download -qq busybox-static >&2)
 	dpkg-deb -x "$dir"/busybox-static_*.deb "$dir/root"
 fi

@@ -19,6 +19,8 @@ agent's retry and at-least-once paths get exercised.
         [--clock-offset SECONDS] [--record-id-len N]
         [--idle-timeout SECONDS] [--max-requests N]
         [--reject-data SUBSTRING] [--failed-out FILE] [--metrics-out FILE]
+        [--creds-file FILE] [--revoke-after SECONDS]
+        [--hostile MODE] [--control FILE]
 
 Operations (X-Amz-Target): Firehose_20150804.PutRecordBatch and
 .DescribeDeliveryStream (signed for service "firehose"),
@@ -43,6 +45,17 @@ SUBSTRING with 400 ValidationException naming the first such record
 services name a record they will never take; nothing of that request is
 accepted.
 
+--creds-file names more credentials the endpoint accepts, one JSON line
+each: {"id", "secret"} for long-term keys, with "token" and "expires" (s
+since 1970) for temporary ones, as tools/sts.py and tools/iotcreds.py write
+them (their --issued file) or a test writes them; it is read again whenever
+it changes, so a test that rewrites it takes keys away.  A request signed
+with temporary credentials must carry their token
+(X-Amz-Security-Token), else UnrecognizedClientException; after their
+expiry, or --revoke-after seconds after their "issued" time, they are
+refused with 400 ExpiredTokenException, as AWS refuses expired ones, and
+the records of such a put go to --failed-out with that error.
+
 --out gets one JSON line per accepted record, in arrival order: {"stream":
 NAME, "data": BASE64 as received} for Firehose; the same followed by "api":
 "kinesis", "shard" (shardId-NNNNNNNNNNNN, chosen as Kinesis does: the MD5 of
@@ -54,13 +67,30 @@ body), "failed" (records not accepted), "fault", "error" (__type of the error
 answer), "bytes" (body length), "conn" (connection number, to tell keep-alive
 reuse), "concurrent" (requests being served when this one arrived, itself
 included; a request counts until its answer, or its drop, is logged), "api"
-("firehose" or "kinesis", once the target is known), "op" (the operation)}.
+("firehose" or "kinesis", once the target is known), "op" (the operation),
+and "akid" (the access key id of a request whose signature was good)}.
 Connections are served at once, each in its own thread.  --latency delays
 every put's answer that long (a distant region); --slow only some.  --failed-out gets one JSON line per record of a put that was
 read but not accepted (a partial failure, a whole-request fault, a
 --reject-data refusal): {"stream", "data", "error" (the record's ErrorCode,
 or the request's fault or error)}, and "key" (its partition key) for Kinesis,
 so a test can tell that a record sent again kept its key.
+
+--hostile MODE answers every put (both APIs; not the Describe operations)
+the way a broken or hostile service would; `--hostile list` prints the
+modes.  Unless a mode says otherwise, a put it answers is not accepted: its
+records go to --failed-out with the mode as their error and not to --out,
+and the answer never says they were taken (so a client that sends them
+again delivers each exactly once).  The log's "fault" is the mode.
+--control FILE is read again whenever it changes (checked at each request):
+lines KEY=VALUE (# comments), KEY one of hostile (a mode, or "off") and the
+fault probabilities partial, throttle, unavailable, error500, drop,
+drop-after.  What it says wins over the command line, a key it no longer
+names goes back to the command line's value, and so does everything when
+the file is removed: a test turns a fault on and off while the client runs.
+A bad line is said on stderr and ignored.  One mode shows a defect of the
+client not fixed yet, and no test uses it: clock-flap (a "Signature
+expired" whose Date keeps changing, issue 12 item 6).
 
 The SigV4 functions below (canonical_uri ... verify) are imported by
 tests/e2e/test_endpoint.py and checked against both AWS test suites.
@@ -131,6 +161,42 @@ KINESIS_MAX_REQUEST = 5 * 1024 * 1024       # data + keys; 10 MiB with records o
 KINESIS_ARN_RE = re.compile(r"arn:aws[^:]*:kinesis:[^:]*:(\d{12}):stream/(\S+)\Z")
 HASH_SPACE = 1 << 128                       # partition keys hash (MD5) into [0, 2^128)
 SEQ_BASE = 49 * 10 ** 54                    # sequence numbers: 56 digits, as the service's
+
+# --hostile modes: name -> what a put gets.  "Taken" says the put's records
+# are accepted as usual (the mode only bends the answer's form).
+HOSTILE = {
+    "headers-2mb": "503 with 2 MB of header lines (20,000 of 100 bytes) before its body",
+    "header-line-1mb": "503 with one header line of 1 MiB",
+    "endless-chunked": "200, chunked, a body that starts as an all-accepted answer and never ends",
+    "endless-interim": "'HTTP/1.1 100 Continue' answers, one after another, without end",
+    "trickle": "503 whose head comes at once and whose body comes one byte every 0.2 s (12.4 s)",
+    "garbage-status": "a status line that is not one ('HTTP/1.1 OK 200'), then the connection closes",
+    "invalid-json": "200 whose body is an all-accepted answer cut short (not JSON)",
+    "terabyte-length": "200 with Content-Length: 1099511627776, the start of an all-accepted body, "
+                       "then nothing until the client closes",
+    "more-results": "200 saying all were accepted, with one per-record result more than records sent",
+    "many-results": "200 saying all were accepted, with 1,000 per-record results more than records "
+                    "sent: longer than the answer buffer of a client that keeps ~500 bytes a record",
+    "errors-under-zero-count": "200 with FailedPutCount (FailedRecordCount) 0 although every third "
+                               "record failed (its ErrorCode given); the others are taken",
+    "http10-no-length": "the usual answer as HTTP/1.0 without Content-Length, ended by closing the "
+                        "connection (taken)",
+    "trailing-200": "(issue 12 item 5) the usual answer, then at once a bogus second one, 200 "
+                    "with one accepted record; a put that comes on a connection carrying such a "
+                    "bogus answer is refused with 500 (nothing taken): a client that reads the bogus "
+                    "answer as its own loses a record",
+    "trailing-500": "(issue 12 item 5) the usual answer (taken), then at once a 500 "
+                    "InternalFailure: a client that reads it as the next request's answer sends "
+                    "records twice",
+    # For a defect of the client, not (yet) a thing it is tested to hold against:
+    "clock-flap": "(issue 12 item 6) 400 InvalidSignatureException 'Signature expired', the Date "
+                  "header 10 minutes ahead and 10 minutes behind in turn (two hosts whose clocks "
+                  "differ), whatever the signature says",
+}
+HOSTILE_TAKEN = ("errors-under-zero-count", "http10-no-length", "trailing-200",
+                 "trailing-500")
+CONTROL_FAULTS = ("partial", "throttle", "unavailable", "error500", "drop", "drop-after")
+HOSTILE_WAIT = 120      # seconds a hostile answer waits for the client at most
 
 # ---------------------------------------------------------------- SigV4
 
@@ -732,21 +798,23 @@ class Faults:
               ("drop", "throttle", "unavailable", "error500", "drop-after", "partial")}
         self.slow_p, self.slow_s = a.slow
 
-    def draw(self, nrecords, kinds=False):
+    def draw(self, nrecords, kinds=False, p=None):
         """-> (whole-request fault or None, [failed record flags], sleep).
         kinds: a failed record's flag says how, "throughput" (3 in 4) or
-        "internal", instead of True."""
+        "internal", instead of True.  p: the probabilities now (--control),
+        else the command line's."""
+        p = p or self.p
         with self.lock:
             r = {k: self.rng.random() for k in ("drop", "throttle", "unavailable",
                                 "error500", "drop-after", "slow")}
-            fails = [self.p["partial"] > 0 and self.rng.random() < self.p["partial"]
+            fails = [p["partial"] > 0 and self.rng.random() < p["partial"]
                  for _ in range(nrecords)]
             if kinds:
                 fails = [f and ("throughput" if self.rng.random() < 0.75 else "internal")
                          for f in fails]
         fault = None
         for k in ("drop", "throttle", "unavailable", "error500", "drop-after"):
-            if r[k] < self.p[k]:
+            if r[k] < p[k]:
                 fault = k
                 break
         sleep = self.slow_s if r["slow"] < self.slow_p else 0
@@ -760,6 +828,8 @@ class Server(http.server.ThreadingHTTPServer):
     def __init__(self, args):
         self.args = args
         self.secrets = {args.access_key: args.secret}
+        self.creds_lock = threading.Lock()
+        self.creds_sig, self.creds = None, {}
         self.streams = set(s for s in (args.streams or "").split(",") if s)
         self.kinesis = dict(args.kinesis_streams or [])
         self.create_after = dict(c for cs in args.create_after for c in cs)
@@ -777,6 +847,11 @@ class Server(http.server.ThreadingHTTPServer):
         self.nconn = 0
         self.active = 0                 # requests being served (under conn_lock)
         self.ids = random.Random(args.seed + 7919)
+        self.control_lock = threading.Lock()
+        self.control_stamp = None
+        self.now = {"hostile": args.hostile}        # the settings in force (--control over args)
+        self.now.update(self.faults.p)
+        self.flaps = 0
         self.tls = None
         if args.tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -826,6 +901,101 @@ class Server(http.server.ThreadingHTTPServer):
 
     def clock(self):
         return time.time() + self.args.clock_offset
+
+    def settings(self):
+        """The settings in force: the --control file's (read again when it
+        changed) over the command line's.  {"hostile": MODE or None, and
+        each of CONTROL_FAULTS: a probability}."""
+        path = self.args.control
+        if not path:
+            return self.now
+        with self.control_lock:
+            try:
+                st = os.stat(path)
+                stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+            except FileNotFoundError:
+                stamp = None
+            if stamp == self.control_stamp:
+                return self.now
+            self.control_stamp = stamp
+            now = {"hostile": self.args.hostile}
+            now.update(self.faults.p)
+            try:
+                with open(path) as f:
+                    text = f.read() if stamp else ""
+            except FileNotFoundError:
+                text = ""
+            for n, line in enumerate(text.splitlines(), 1):
+                line = line.split("#")[0].strip()
+                if not line:
+                    continue
+                k, eq, v = (x.strip() for x in line.partition("="))
+                try:
+                    if not eq:
+                        raise ValueError("want KEY=VALUE")
+                    if k == "hostile":
+                        if v != "off" and v not in HOSTILE:
+                            raise ValueError("no hostile mode %r" % v)
+                        now[k] = None if v == "off" else v
+                    elif k in CONTROL_FAULTS:
+                        now[k] = probability(v)
+                    else:
+                        raise ValueError("unknown key %r" % k)
+                except (ValueError, argparse.ArgumentTypeError) as e:
+                    print("%s:%d: %s (line ignored)" % (path, n, e), file=sys.stderr, flush=True)
+            self.now = now
+            return now
+
+    def flap(self):
+        """clock-flap's clock offset for the next answer: +600 s, -600 s, ..."""
+        with self.conn_lock:
+            self.flaps += 1
+            return 600 if self.flaps % 2 else -600
+
+    def creds_entries(self):
+        """--creds-file's entries by access key id, read again when the file
+        has changed (only whole lines: a line being written waits)."""
+        path = self.args.creds_file
+        if not path:
+            return {}
+        with self.creds_lock:
+            try:
+                st = os.stat(path)
+                sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+            except OSError:
+                sig = None
+            if sig != self.creds_sig:
+                ents = {}
+                if sig:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    for line in data.split(b"\n")[:-1]:
+                        if line.strip():
+                            e = json.loads(line)
+                            ents[e["id"]] = e
+                self.creds_sig, self.creds = sig, ents
+            return self.creds
+
+    def secrets_now(self):
+        """The keys accepted now: --access-key's and --creds-file's."""
+        d = dict(self.secrets)
+        d.update((k, e["secret"]) for k, e in self.creds_entries().items())
+        return d
+
+    def check_token(self, akid, token):
+        """Temporary credentials: their token, and not expired."""
+        e = self.creds_entries().get(akid)
+        if e is None or "token" not in e:
+            return
+        if token is None or token.strip() != e["token"]:
+            raise AuthError("UnrecognizedClientException",
+                            "The security token included in the request is invalid.")
+        end = e.get("expires")
+        if self.args.revoke_after is not None and "issued" in e:
+            end = min(end, e["issued"] + self.args.revoke_after) if end else e["issued"] + self.args.revoke_after
+        if end is not None and self.clock() >= end:
+            raise AuthError("ExpiredTokenException",
+                            "The security token included in the request is expired")
 
     def exists(self, service, name):
         """Whether stream name exists now for the API of service."""
@@ -904,6 +1074,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.conn = conn
         self.served = 0
         self.dropped = False
+        self.mode = None        # the --hostile mode of the put being answered
+        self.stale = False      # trailing-200: a bogus answer follows the last one on this connection
+        self.date_shift = 0     # clock-flap: this answer's Date is that far off
         self.timeout = server.args.idle_timeout
         super().__init__(request, client_address, server)
 
@@ -912,8 +1085,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def date_time_string(self, timestamp=None):
         # Every answer's Date (RFC 7231), on the endpoint's clock.
-        return email.utils.formatdate(self.server.clock() if timestamp is None else timestamp,
-                                      usegmt=True)
+        return email.utils.formatdate(self.server.clock() + self.date_shift if timestamp is None
+                                      else timestamp, usegmt=True)
 
     def log_message(self, fmt, *args):
         pass
@@ -932,6 +1105,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               "failed": 0, "fault": None, "error": None, "bytes": 0,
                               "conn": self.conn, "concurrent": active, "api": None, "op": None}
         self.logged = False
+        self.mode = None
+        self.date_shift = 0
         try:
             body = self.read_body()
             if body is None:
@@ -1016,12 +1191,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.fail(entry, ApiError("UnknownOperationException", None))
         service, method = op
         entry["api"], entry["op"] = service, target.partition(".")[2]
+        if method in ("put_record_batch", "put_records"):
+            self.mode = srv.settings()["hostile"]
+            if self.mode == "clock-flap":
+                return self.clock_flap(entry)
         try:
-            verify(self.command, self.path, self.headers.items(), body, srv.secrets,
-                   srv.args.region, service, srv.clock())
+            akid = verify(self.command, self.path, self.headers.items(), body, srv.secrets_now(),
+                          srv.args.region, service, srv.clock())
+            entry["akid"] = akid
+            srv.check_token(akid, self.headers.get("X-Amz-Security-Token"))
         except AuthError as e:
+            if e.etype == "ExpiredTokenException":
+                self.expired_records(body, target)
             return self.fail(entry, ApiError(e.etype, e.message, e.status))
         return getattr(self, method)(body, entry)
+
+    def expired_records(self, body, target):
+        """A put refused for expired credentials: its records go to
+        --failed-out (best effort: the body was not checked)."""
+        try:
+            req = json.loads(body)
+            stream = req.get("DeliveryStreamName") or req.get("StreamName")
+            recs = [(r["Data"], r.get("PartitionKey"), "ExpiredTokenException") for r in req.get("Records", [])]
+        except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError):
+            return
+        if target.endswith(("PutRecordBatch", "PutRecords")):
+            self.server.write_failed(stream, recs)
 
     def rejected(self, entry, stream, recs):
         """--reject-data: answers a put holding a record whose data contains
@@ -1051,7 +1246,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         ("drop-after" or None), or None when the request is dealt with."""
         if self.server.args.latency:
             time.sleep(self.server.args.latency)
-        fault, fails, sleep = self.server.faults.draw(n, kinds)
+        fault, fails, sleep = self.server.faults.draw(n, kinds, self.server.settings())
         if sleep:
             entry["fault"] = "slow"
             time.sleep(sleep)
@@ -1078,6 +1273,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         entry["failed"] = n - ok
         if n - ok:
             entry["fault"] = "partial"
+        if self.mode:
+            entry["fault"] = self.mode
         if fault == "drop-after":
             entry["fault"] = fault
             return self.drop()
@@ -1097,13 +1294,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = len(data)
         entry["records"] = n
         recs = [(d, None) for d in data]
-        if self.rejected(entry, stream, recs):
+        if self.rejected(entry, stream, recs) or self.hostile(entry, stream, recs):
             return
         drawn = self.request_faults(entry, n, ApiError("ThrottlingException", "Rate exceeded"),
                                     stream=stream, recs=recs)
         if drawn is None:
             return
         fails, fault = drawn
+        if self.mode == "errors-under-zero-count":
+            fails = [f or i % 3 == 1 for i, f in enumerate(fails)]
         ids = srv.record_ids(n)
         resp, ok, bad = [], [], []
         for i in range(n):
@@ -1117,8 +1316,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         srv.write_failed(stream, bad)
         if ok:
             srv.write_records(stream, ok)
-        self.answered(entry, n, len(ok), fault, {"FailedPutCount": n - len(ok), "Encrypted": False,
-                                                 "RequestResponses": resp})
+        self.answered(entry, n, len(ok), fault, {"FailedPutCount": self.count(n - len(ok)),
+                                                 "Encrypted": False, "RequestResponses": resp})
 
     def put_records(self, body, entry):
         srv = self.server
@@ -1133,7 +1332,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = len(recs)
         entry["records"] = n
         keyed = [(b64, key) for b64, key, _ in recs]
-        if self.rejected(entry, stream, keyed):
+        if self.rejected(entry, stream, keyed) or self.hostile(entry, stream, keyed):
             return
         drawn = self.request_faults(entry, n, ApiError(
             "ProvisionedThroughputExceededException",
@@ -1142,6 +1341,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if drawn is None:
             return
         fails, fault = drawn
+        if self.mode == "errors-under-zero-count":
+            fails = [f or (i % 3 == 1 and "internal") for i, f in enumerate(fails)]
         nshards = srv.shards(stream)
         seqs = iter(srv.sequence_numbers(n - sum(1 for f in fails if f)))
         resp, ok, bad = [], [], []
@@ -1163,7 +1364,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         srv.write_failed(stream, bad)
         if ok:
             srv.write_kinesis_records(stream, ok)
-        self.answered(entry, n, len(ok), fault, {"FailedRecordCount": n - len(ok),
+        self.answered(entry, n, len(ok), fault, {"FailedRecordCount": self.count(n - len(ok)),
                                                  "Records": resp, "EncryptionType": "NONE"})
 
     def put_metric_data(self, body, entry):
@@ -1259,12 +1460,150 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        if self.close_connection:
+        if self.mode == "http10-no-length":
+            # the status line says 1.0; no length: the body ends at the close
+            self._headers_buffer[0] = self._headers_buffer[0].replace(b"HTTP/1.1 ", b"HTTP/1.0 ", 1)
+            self._headers_buffer = [h for h in self._headers_buffer
+                                    if not h.lower().startswith(b"content-length:")]
+            self.close_connection = True
+        elif self.close_connection:
             self.send_header("Connection", "close")
         self.write_log()
         # One write for head and body: no small-packet delays.
         self._headers_buffer.append(b"\r\n" + body)
+        if self.mode == "trailing-200" and not self.close_connection:
+            self._headers_buffer.append(self.bogus_answer())
+            self.stale = True
+        elif self.mode == "trailing-500" and not self.close_connection:
+            err = b'{"__type":"InternalFailure"}'
+            self._headers_buffer.append(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: %s\r\n"
+                                        b"Content-Length: %d\r\n\r\n%s"
+                                        % (CONTENT_TYPE.encode(), len(err), err))
         self.flush_headers()
+
+    # ---------------------------------------------------------- --hostile
+
+    def count(self, failed):
+        """A put answer's FailedPutCount / FailedRecordCount."""
+        return 0 if self.mode == "errors-under-zero-count" else failed
+
+    def all_accepted(self, n):
+        """An answer body saying all of n records were accepted (for the
+        API of the request being served)."""
+        if self.entry["api"] == KINESIS_SERVICE:
+            recs = ",".join('{"SequenceNumber":"%d","ShardId":"shardId-000000000000"}'
+                            % (SEQ_BASE + 10 ** 50 + i) for i in range(n))
+            return ('{"FailedRecordCount":0,"Records":[%s],"EncryptionType":"NONE"}' % recs).encode()
+        ids = self.server.record_ids(n)
+        return ('{"FailedPutCount":0,"Encrypted":false,"RequestResponses":[%s]}'
+                % ",".join('{"RecordId":"%s"}' % i for i in ids)).encode()
+
+    def bogus_answer(self):
+        """trailing-200's second answer: 200, one record accepted."""
+        body = self.all_accepted(1)
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s"
+                % (CONTENT_TYPE.encode(), len(body), body))
+
+    def send_raw(self, data):
+        """Writes data as it is; False once the client is gone."""
+        try:
+            self.wfile.write(data)
+            return True
+        except (OSError, ValueError):
+            self.close_connection = True
+            return False
+
+    def wait_close(self):
+        """Reads and drops what the client sends until it closes (at most
+        HOSTILE_WAIT seconds); then this side closes too."""
+        self.close_connection = True
+        end = time.monotonic() + HOSTILE_WAIT
+        try:
+            while time.monotonic() < end:
+                self.connection.settimeout(max(0.1, end - time.monotonic()))
+                if not self.rfile.read1(65536):
+                    return
+        except (OSError, ValueError):
+            pass
+
+    def hostile(self, entry, stream, recs):
+        """Answers a put the --hostile way when the mode refuses it (recs:
+        (base64 data, key or None)); returns True when it did."""
+        mode = self.mode
+        if mode == "trailing-200" and self.stale:
+            # the client has a bogus answer on this connection already
+            entry["failed"], entry["fault"] = len(recs), mode
+            self.server.write_failed(stream, [(b64, key, mode) for b64, key in recs])
+            self.fail(entry, ApiError("InternalFailure", None, 500))
+            return True
+        if mode is None or mode in HOSTILE_TAKEN:
+            return False
+        n = len(recs)
+        entry["failed"], entry["fault"] = n, mode
+        self.server.write_failed(stream, [(b64, key, mode) for b64, key in recs])
+        ctype = b"Content-Type: " + CONTENT_TYPE.encode() + b"\r\n"
+        unavailable = b'{"__type":"ServiceUnavailableException","message":"Slow down."}'
+        if mode == "garbage-status":
+            self.write_log()
+            self.close_connection = True
+            return self.send_raw(b"HTTP/1.1 OK 200\r\nContent-Length: 2\r\n\r\n{}") or True
+        entry["status"] = 503 if mode in ("headers-2mb", "header-line-1mb", "trickle") else \
+            100 if mode == "endless-interim" else 200
+        self.write_log()
+        if mode == "headers-2mb":
+            pad = b"".join(b"X-Hostile-%05d: %s\r\n" % (i, b"a" * 81) for i in range(20000))
+            self.send_raw(b"HTTP/1.1 503 Service Unavailable\r\n" + pad + ctype +
+                          b"Content-Length: %d\r\n\r\n%s" % (len(unavailable), unavailable))
+        elif mode == "header-line-1mb":
+            self.send_raw(b"HTTP/1.1 503 Service Unavailable\r\nX-Hostile-Padding: " + b"a" * (1 << 20) +
+                          b"\r\n" + ctype + b"Content-Length: %d\r\n\r\n%s" % (len(unavailable), unavailable))
+        elif mode == "trickle":
+            if self.send_raw(b"HTTP/1.1 503 Service Unavailable\r\n" + ctype +
+                             b"Content-Length: %d\r\n\r\n" % len(unavailable)):
+                for i in range(len(unavailable)):
+                    time.sleep(0.2)
+                    if not self.send_raw(unavailable[i:i + 1]):
+                        break
+        elif mode in ("invalid-json", "more-results", "many-results"):
+            body = self.all_accepted(n + {"more-results": 1, "many-results": 1000}.get(mode, 0))
+            if mode == "invalid-json":
+                body = body[:len(body) // 2]
+            self.send_raw(b"HTTP/1.1 200 OK\r\n" + ctype + b"Content-Length: %d\r\n\r\n%s"
+                          % (len(body), body))
+        elif mode == "terabyte-length":
+            if self.send_raw(b"HTTP/1.1 200 OK\r\n" + ctype + b"Content-Length: 1099511627776\r\n\r\n"
+                             + self.all_accepted(n)):
+                self.wait_close()
+        elif mode == "endless-interim":
+            ok, end = True, time.monotonic() + HOSTILE_WAIT
+            while ok and time.monotonic() < end:
+                ok = self.send_raw(b"HTTP/1.1 100 Continue\r\n\r\n" * 100)
+            self.close_connection = True
+        elif mode == "endless-chunked":
+            start = self.all_accepted(0)[:-2]       # {"FailedPutCount":0,...,"RequestResponses":[
+            more = b'{"RecordId":"x"},' * 1000
+            ok = self.send_raw(b"HTTP/1.1 200 OK\r\n" + ctype + b"Transfer-Encoding: chunked\r\n\r\n"
+                               + b"%x\r\n%s\r\n" % (len(start), start))
+            end = time.monotonic() + HOSTILE_WAIT
+            while ok and time.monotonic() < end:
+                ok = self.send_raw(b"%x\r\n%s\r\n" % (len(more), more))
+            self.close_connection = True
+        return True
+
+    def clock_flap(self, entry):
+        """clock-flap: the signature's time refused by a clock 10 minutes
+        off, one way and the other in turn."""
+        self.date_shift = self.server.flap()
+        now = self.server.clock() + self.date_shift
+        amz = self.headers.get("X-Amz-Date", "").strip()
+        entry["fault"] = "clock-flap"
+        if self.date_shift > 0:
+            msg = "Signature expired: %s is now earlier than %s (%s - 5 min.)" % (
+                amz, unix_to_amz_date(now - SKEW), unix_to_amz_date(now))
+        else:
+            msg = "Signature not yet current: %s is still later than %s (%s + 5 min.)" % (
+                amz, unix_to_amz_date(now + SKEW), unix_to_amz_date(now))
+        self.fail(entry, ApiError("InvalidSignatureException", msg))
 
     def handle_one_request(self):
         try:
@@ -1355,9 +1694,24 @@ def parse_args(argv):
             help="refuse a put holding a record with this in its data (ValidationException)")
     ap.add_argument("--failed-out", metavar="FILE",
             help="one JSON line per record read but not accepted")
+    ap.add_argument("--hostile", metavar="MODE",
+            help="answer every put as a broken or hostile service would (--hostile list: the modes)")
+    ap.add_argument("--control", metavar="FILE",
+            help="KEY=VALUE lines read again when the file changes: hostile, and the fault "
+                 "probabilities")
     ap.add_argument("--metrics-out", metavar="FILE",
             help="one JSON line per accepted PutMetricData call: its Namespace and MetricData")
+    ap.add_argument("--creds-file", metavar="FILE",
+            help="more credentials accepted: JSON lines {id, secret[, token, expires, issued]}")
+    ap.add_argument("--revoke-after", type=float, metavar="SECONDS",
+            help="temporary credentials are refused as expired this long after they were issued")
+    if "--hostile" in argv and argv[argv.index("--hostile") + 1:][:1] == ["list"]:
+        for k, v in HOSTILE.items():
+            print("%-24s %s" % (k, v))
+        sys.exit(0)
     a = ap.parse_args(argv)
+    if a.hostile not in (None, *HOSTILE):
+        ap.error("--hostile: no mode %r (--hostile list)" % a.hostile)
     if a.record_id_len < 1:
         ap.error("--record-id-len must be at least 1")
     if not 1 <= a.max_record_bytes <= KINESIS_MAX_RECORD_BYTES_LARGE:

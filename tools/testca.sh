@@ -16,6 +16,13 @@
 #   rsa-ca.pem, rsa-server.pem, rsa-server.key      RSA-2048, SHA-256 (Amazon Root CA 1)
 #   ec-ca.pem, ec-server.pem, ec-server.key         ECDSA P-256, SHA-256 (Amazon Root CA 3)
 #   ec384-ca.pem, ec384-server.pem, ec384-server.key ECDSA P-384, SHA-384 (Amazon Root CA 4)
+#
+# Client certificates, as AWS IoT gives a device (tools/iotcreds.py takes
+# the subject CN for the thing's name): client-rsa.pem with its RSA 2048
+# key in PKCS#1 ("RSA PRIVATE KEY", as the IoT console writes it),
+# client-ec.pem with an EC P-256 key in SEC1 ("EC PRIVATE KEY"), both from
+# the test CA, and other-client.pem (EC, PKCS#8 "PRIVATE KEY") from the
+# unrelated CA: a server trusting the test CA refuses it.
 # Idempotent: files already there are kept.  Valid from a day ago (clocks
 # on test boards are rarely right) for ten years.
 set -eu
@@ -25,7 +32,8 @@ mkdir -p "$dir"
 cd "$dir"
 done=1
 for f in ca.pem server.pem server.key other-ca.pem mitm.pem mitm.key rsa-ca.pem rsa-server.pem rsa-server.key \
-    ec-ca.pem ec-server.pem ec-server.key ec384-ca.pem ec384-server.pem ec384-server.key; do
+    ec-ca.pem ec-server.pem ec-server.key ec384-ca.pem ec384-server.pem ec384-server.key \
+    client-rsa.pem client-rsa.key client-ec.pem client-ec.key other-client.pem other-client.key; do
 	[ -s "$f" ] || done=0
 done
 [ $done = 1 ] && exit 0
@@ -90,6 +98,12 @@ extendedKeyUsage = serverAuth
 subjectAltName = DNS:proxy.test, IP:127.0.0.1
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[v3_client]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 EOF
 
 # issue NAME CN KEYTYPE EXTENSIONS ISSUER DIGEST: a key NAME.key and a
@@ -130,6 +144,13 @@ for c in "rsa RSA sha256" "ec P-256 sha256" "ec384 P-384 sha384"; do
 	mv "$tmp/$1-leaf.key" "$tmp/$1-server.key"
 done
 
+# The devices' certificates, their keys in the forms AWS IoT hands out.
+issue client-rsa kagent-thing-rsa RSA v3_client ca sha256
+openssl rsa -traditional -in "$tmp/client-rsa.key" -out "$tmp/client-rsa.key" 2>/dev/null
+issue client-ec kagent-thing-ec P-256 v3_client ca sha256
+openssl ec -in "$tmp/client-ec.key" -out "$tmp/client-ec.key" 2>/dev/null
+issue other-client kagent-thing-other P-256 v3_client other sha256
+
 # The key is written last under its final name: a run interrupted half-way
 # leaves an incomplete set, which the check at the top redoes.
 mv "$tmp/ca.pem" ca.pem.new && mv ca.pem.new ca.pem
@@ -142,5 +163,9 @@ for c in rsa ec ec384; do
 	mv "$tmp/$c-server.pem" "$c-server.pem.new" && mv "$c-server.pem.new" "$c-server.pem"
 	mv "$tmp/$c-server.key" "$c-server.key.new" && chmod 600 "$c-server.key.new" &&
 		mv "$c-server.key.new" "$c-server.key"
+done
+for c in client-rsa client-ec other-client; do
+	mv "$tmp/$c.pem" "$c.pem.new" && mv "$c.pem.new" "$c.pem"
+	mv "$tmp/$c.key" "$c.key.new" && chmod 600 "$c.key.new" && mv "$c.key.new" "$c.key"
 done
 mv "$tmp/leaf.key" server.key.new && chmod 600 server.key.new && mv server.key.new server.key

@@ -42,6 +42,8 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENDPOINT = os.path.join(ROOT, "tools", "endpoint.py")
+STS = os.path.join(ROOT, "tools", "sts.py")
+IOTCREDS = os.path.join(ROOT, "tools", "iotcreds.py")
 TESTCA = os.path.join(ROOT, "tools", "testca.sh")
 
 # The command prefix agents run through (see above); a static binary needs
@@ -401,6 +403,66 @@ class Endpoint:
         with open(self.stderr_path, errors="replace") as f:
             return f.read()
 
+class Service:
+    """A server of tools/ (sts.py, iotcreds.py, proxy.py, dnsserver.py) as a subprocess, started
+    with args (a list) plus --port, --ready-file and --log; ready once it
+    wrote its port.  Use as a context manager; port=P restarts it where it
+    was."""
+
+    def __init__(self, tmpdir, script, name, args, port=0):
+        self.script, self.args, self.want_port = script, list(args), port
+        self.log = os.path.join(tmpdir, name + ".log")
+        self.ready = os.path.join(tmpdir, name + ".ready")
+        self.stderr_path = os.path.join(tmpdir, name + ".stderr")
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=10):
+        if os.path.exists(self.ready):
+            os.unlink(self.ready)
+        self._errf = open(self.stderr_path, "a")
+        self.proc = subprocess.Popen([sys.executable, self.script, "--port", str(self.want_port),
+                                      "--ready-file", self.ready, "--log", self.log] + self.args,
+                                     stdout=subprocess.DEVNULL, stderr=self._errf)
+        wait_until(lambda: os.path.exists(self.ready) or self.proc.poll() is not None, timeout)
+        if self.proc.poll() is not None:
+            raise RuntimeError("%s exited: %s" % (self.script, open(self.stderr_path).read()))
+        with open(self.ready) as f:
+            self.port = self.want_port = int(f.read())
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self._errf.close()
+
+    def entries(self):
+        """Its --log lines."""
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log, "rb") as f:
+            return [json.loads(l) for l in f.read().split(b"\n")[:-1] if l]
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def issued(path):
+    """The credentials a fake (sts.py, iotcreds.py) issued: its --issued lines."""
+    if not os.path.exists(path):
+        return []
+    with open(path, "rb") as f:
+        return [json.loads(l) for l in f.read().split(b"\n")[:-1] if l]
+
 # ---------------------------------------------------------------- agent
 
 
@@ -507,7 +569,8 @@ def write_conf(path, endpoint, flows, **top):
         else:
             conf[k] = v
     tmp = path + ".tmp"
-    with open(tmp, "w") as f:
+    # 0600, as make install and the packages leave it: it holds a secret
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         json.dump(conf, f, indent=2)
         f.write("\n")
     os.replace(tmp, path)

@@ -9,7 +9,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, Writer, count, flow, lines, numbers,  # noqa: E402
+from harness import (Agent, Endpoint, Writer, append, count, flow, lines, numbers,  # noqa: E402
                      test, wait_until, write_conf)
 
 
@@ -353,6 +353,34 @@ def hup_reloads_without_losing_or_repeating(tmp):
         s1, s2 = ep.records("s1"), ep.records("s2")
         assert s1 and s2, (len(s1), len(s2))
         assert s1 + s2 == lines(0, 20000)
+
+
+@test(timeout=60)
+def a_file_read_to_its_end_is_followed_after_a_restart_or_hup(tmp):
+    """A filePattern naming one file already read to its end when kagent
+    starts again (a restart, a HUP) is followed at once: nothing says it
+    cannot be opened, and a line written then goes within maxBufferAgeMillis
+    (1 s), not at the next look at the pattern (10 s)."""
+    log = tmp + "/app.log"
+    append(log, 0, 10)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(log)])
+        with Agent(harness.kagent(), conf, args=["--once"]) as ag:
+            assert ag.wait(20) == 0, ag.stderr()
+        assert count(ep) == 10
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: ag.stderr().count("started:") == 1, 10)
+            append(log, 10, 11)
+            wait_until(lambda: count(ep) == 11, 5)
+            ag.kill(signal.SIGHUP)
+            wait_until(lambda: ag.stderr().count("started:") == 2, 10)
+            append(log, 11, 12)
+            wait_until(lambda: count(ep) == 12, 5)
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            assert "cannot open" not in ag.stderr(), ag.stderr()
+        assert ep.records() == lines(0, 12)
 
 
 @test(timeout=30)

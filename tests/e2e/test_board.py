@@ -446,6 +446,45 @@ def busybox_syslogd_reads_kagents_lines(tmp):
         ch.close()
 
 
+@test(timeout=60, sanitize=False)
+def log_target_and_pid_file_keys(tmp):
+    """"logTarget": "syslog" and "pidFile" in the configuration do what -s
+    and -p do: busybox syslogd gets kagent's lines, the pidfile holds its
+    pid and goes at exit; -t shows them, and -s and -p win over them."""
+    ch = Chroot(tmp, "busybox")
+    r = ch.dir
+    syslogd = ch.spawn("/sbin/syslogd", "-n", "-l", "8", "-O", "/var/log/messages")
+    try:
+        wait_until(lambda: os.path.exists(r + "/dev/log"), 10)
+        top = {"firehose.endpoint": "http://127.0.0.1:9", "checkpointFile": "/var/lib/kagent/checkpoints"}
+        write_conf(r + "/etc/plain.conf", None, [flow("/var/log/missing.log")], **top)
+        write_conf(r + "/etc/kagent.conf", None, [flow("/var/log/missing.log")], logTarget="syslog",
+                   pidFile="/var/run/k.pid", **top)
+        rc, out = ch.run("/usr/bin/kagent", "-t", "-c", "/etc/plain.conf")
+        assert rc == 0 and "\nlogTarget = stderr\npidFile = (none)\n" in out, out
+        rc, out = ch.run("/usr/bin/kagent", "-t", "-s", "-p", "/tmp/p", "-c", "/etc/plain.conf")
+        assert rc == 0 and "\nlogTarget = syslog\npidFile = /tmp/p\n" in out, out
+        rc, out = ch.run("/usr/bin/kagent", "-t", "-c", "/etc/kagent.conf")
+        assert rc == 0 and "\nlogTarget = syslog\npidFile = /var/run/k.pid\n" in out, out
+        rc, out = ch.run("/usr/bin/kagent", "-t", "-p", "/tmp/p", "-c", "/etc/kagent.conf")
+        assert rc == 0 and "\nlogTarget = syslog\npidFile = /tmp/p\n" in out, out
+
+        agent = ch.spawn("/usr/bin/kagent", "-c", "/etc/kagent.conf")
+        wait_until(lambda: len(ch.kagents()) == 1 and os.path.exists(r + "/var/run/k.pid"), 10)
+        pid = ch.kagents()[0]
+        assert open(r + "/var/run/k.pid").read() == "%d\n" % pid
+        wait_until(lambda: os.path.exists(r + "/var/log/messages") and
+                   re.search(r"daemon\.info kagent\[%d\]: started: 1 flow\(s\)" % pid,
+                             open(r + "/var/log/messages").read()), 10)
+        os.kill(pid, signal.SIGTERM)
+        assert agent.wait(15) == 0
+        assert not os.path.exists(r + "/var/run/k.pid")
+    finally:
+        syslogd.kill()
+        syslogd.wait()
+        ch.close()
+
+
 @test(timeout=180, sanitize=False)
 def sysvinit_script_with_busybox(tmp):
     sysvinit_cycle(tmp, "busybox")

@@ -1209,7 +1209,7 @@ def harness_agent_and_conf(tmp):
         assert c == {"awsAccessKeyId": ep.access_key, "awsSecretAccessKey": ep.secret,
                      "awsRegion": "us-east-1", "firehose.endpoint": ep.url,
                      "kinesis.endpoint": ep.url, "caFile": ep.ca,
-                     "flows": flows, "maxBufferAgeMillis": 5}, c
+                     "flows": flows, "cloudwatch.emitMetrics": False, "maxBufferAgeMillis": 5}, c
         c = harness.write_conf(conf_path, ep, flows)
         assert c["checkpointFile"] == os.path.join(tmp, "checkpoints")
         os.environ["AWS_X"] = "leak"

@@ -3,11 +3,9 @@
 resolution inside the loop against a test DNS server (tools/dnsserver.py)
 that hangs, refuses, or moves a name, while the rest of the agent goes on."""
 import base64
-import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 
@@ -19,54 +17,6 @@ from harness import (Agent, Endpoint, append, count, flow, lines, numbers, start
 TOOLS = os.path.join(harness.ROOT, "tools")
 
 
-class Helper:
-    """A tools/ script as a subprocess that writes its port to a ready file
-    (as tools/endpoint.py does); a log of JSON lines."""
-
-    def __init__(self, tmpdir, name, script, args, port=0):
-        self.tmpdir, self.name, self.script, self.args = tmpdir, name, script, list(args)
-        self.port = port
-        self.log = os.path.join(tmpdir, name + ".log")
-        self.ready = os.path.join(tmpdir, name + ".ready")
-        self.proc = None
-
-    def start(self, timeout=10):
-        if os.path.exists(self.ready):
-            os.unlink(self.ready)
-        open(self.log, "a").close()
-        self._err = open(os.path.join(self.tmpdir, self.name + ".stderr"), "a")
-        self.proc = subprocess.Popen([sys.executable, os.path.join(TOOLS, self.script), "--port",
-                                      str(self.port), "--ready-file", self.ready, "--log", self.log]
-                                     + self.args, stdout=subprocess.DEVNULL, stderr=self._err)
-        wait_until(lambda: os.path.exists(self.ready) or self.proc.poll() is not None, timeout)
-        assert self.proc.poll() is None, "%s exited" % self.script
-        with open(self.ready) as f:
-            self.port = int(f.read())
-        return self
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self._err.close()
-        self.proc = None
-
-    def entries(self):
-        with open(self.log, "rb") as f:
-            return [json.loads(l) for l in f.read().split(b"\n")[:-1] if l]
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
 def Proxy(tmpdir, auth=None, mitm=None, status=None):
     args = []
     if auth:
@@ -75,7 +25,7 @@ def Proxy(tmpdir, auth=None, mitm=None, status=None):
         args += ["--mitm", mitm]
     if status:
         args += ["--status", str(status)]
-    return Helper(tmpdir, "proxy", "proxy.py", args)
+    return harness.Service(tmpdir, os.path.join(TOOLS, "proxy.py"), "proxy", args)
 
 
 def Dns(tmpdir, port=0, hang=(), records_file=None, records=()):
@@ -86,7 +36,7 @@ def Dns(tmpdir, port=0, hang=(), records_file=None, records=()):
         args += ["--records-file", records_file]
     for r in records:
         args += ["--record", r]
-    return Helper(tmpdir, "dns", "dnsserver.py", args, port=port)
+    return harness.Service(tmpdir, os.path.join(TOOLS, "dnsserver.py"), "dns", args, port=port)
 
 
 def resolv_conf(tmp, dns, options="timeout:5 attempts:1"):

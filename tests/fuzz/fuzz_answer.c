@@ -1,13 +1,15 @@
 /* libFuzzer target: a hostile answer, from the socket to the records.  The
  * first byte of the input gives the size of the pieces the bytes arrive in
- * (1..64) and the aggregation limit (0 or 10 bytes: two records); the rest is what the
- * server sends.  It goes through the HTTP parser piece by piece (and an EOF
- * at the end); a complete answer is classified as an error on both APIs and
- * applied to a batch of 8 records (2 of them acked before) on both APIs.
- * Checks: nothing allocated; a result the callers can trust (-1, or a
- * failure count no larger than the records sent); -1 marks nothing; a
- * record acked before stays acked; the error code and message are
- * NUL-terminated within their buffers. */
+ * (1..64), the aggregation limit (0 or 10 bytes: two records) and the bound
+ * on the body (none, or 4096 bytes); the rest is what the server sends.  It
+ * goes through the HTTP parser piece by piece (and an EOF at the end); a
+ * complete answer is classified as an error on both APIs and applied to a
+ * batch of 8 records (2 of them acked before) on both APIs, whole and as an
+ * answer too long to keep.  Checks: nothing allocated; a result the callers
+ * can trust (-1, or a failure count no larger than the records sent); -1
+ * marks nothing; a record acked before stays acked; the error code and message are
+ * NUL-terminated within their buffers; a body within its bound; the
+ * needles counted as often as they occur in a body kept whole. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +50,17 @@ static void fz_reset(void)
 		ring_rec(&fz_ring, i)->acked = (i - fz_ring.rtail) % 4 == 1;
 }
 
+/* Occurrences of nd in s (n bytes), overlapping ones included. */
+static uint64_t fz_occurs(const char *s, size_t n, const char *nd)
+{
+	size_t m = strlen(nd);
+	uint64_t c = 0;
+
+	for (size_t i = 0; i + m <= n; i++)
+		c += memcmp(s + i, nd, m) == 0;
+	return c;
+}
+
 /* apply's result against the ring's flags. */
 static void fz_check(long bad)
 {
@@ -80,11 +93,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_setup();
 	piece = 1 + (data[0] & 63);
 	agg = data[0] & 64 ? 10 : 0;	/* two records a group */
-	struct api_args args = { "s", agg, NULL };
+	struct api_args args = { "s", agg, NULL, NULL, NULL };
 	data++;
 	size--;
 	fz_loop = 1;
 	http_resp_init(&r, fz_body, sizeof fz_body);
+	r.body_max = data[-1] & 128 ? 4096 : 0;
+	r.needle[0] = api_firehose.failed_key;
+	r.needle[1] = api_kinesis.ok_key;
 	while (st == HTTP_MORE && at < size) {
 		size_t n = size - at < piece ? size - at : piece;
 		st = http_resp_feed(&r, (const char *)data + at, n, &used);
@@ -99,6 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st == HTTP_DONE) {
 		if (r.body_len >= sizeof fz_body || r.body[r.body_len] != 0)
 			abort();
+		if (r.body_max && r.body_bytes > r.body_max)
+			abort();
+		if (!r.body_truncated && (r.needle_count[0] != fz_occurs(r.body, r.body_len, r.needle[0]) ||
+					  r.needle_count[1] != fz_occurs(r.body, r.body_len, r.needle[1])))
+			abort();
 		api_error(&api_firehose, r.status, r.body, r.body_len, r.error_type, code, sizeof code, msg, sizeof msg);
 		if (strnlen(code, sizeof code) == sizeof code || strnlen(msg, sizeof msg) == sizeof msg)
 			abort();
@@ -112,8 +133,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_check(kinesis_apply(r.body, r.body_len, fz_toks, FZ_N(fz_toks), &fz_ring, fz_ring.rtail,
 				       fz_ring.rhead, &args, code, sizeof code));
 		fz_reset();
-		api_all_accepted(&api_firehose, r.body, r.body_len, &fz_ring, fz_ring.rtail, fz_ring.rhead);
-		api_all_accepted(&api_kinesis, r.body, r.body_len, &fz_ring, fz_ring.rtail, fz_ring.rhead);
+		fz_check(api_all_accepted(&api_firehose, &args, &r, &fz_ring, fz_ring.rtail, fz_ring.rhead) ? 0 : -1);
+		fz_reset();
+		fz_check(api_all_accepted(&api_kinesis, &args, &r, &fz_ring, fz_ring.rtail, fz_ring.rhead) ? 0 : -1);
 	}
 	fz_loop = 0;
 	return 0;

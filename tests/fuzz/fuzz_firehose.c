@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t fail_of[FZ_RSLOTS];
 	static uint64_t first_of[FZ_RSLOTS];	/* each group's first record */
 	struct api_enc e;
-	struct api_args args = { "s", 0, NULL };
+	struct api_args args = { "s", 0, NULL, NULL, NULL };
 	size_t cap, agg, at, wlen, glen, len, n;
 	int ngroups = 0, nrec;
 	char code[64];

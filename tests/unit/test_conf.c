@@ -296,9 +296,9 @@ T(conf_region_and_endpoint)
 		{ "\"firehose.endpoint\": \"localhost:4443\",", "us-east-1", "localhost", 1, 4443 },
 		{ "\"firehose.endpoint\": \"example.com\",", "us-east-1", "example.com", 1, 443 },
 		{ "\"firehose.endpoint\": \"example.com/\",", "us-east-1", "example.com", 1, 443 },
-		{ "\"firehose.endpoint\": \"http://example.com\",", "us-east-1", "example.com", 0, 80 },
+		{ "\"firehose.endpoint\": \"http://example.com\", \"allowCleartext\": true,", "us-east-1", "example.com", 0, 80 },
 		{ "\"firehose.endpoint\": \"https://[::1]:8443/\",", "us-east-1", "::1", 1, 8443 },
-		{ "\"firehose.endpoint\": \"http://[fe80::1:2]\",", "us-east-1", "fe80::1:2", 0, 80 },
+		{ "\"allowCleartext\": true, \"firehose.endpoint\": \"http://[fe80::1:2]\",", "us-east-1", "fe80::1:2", 0, 80 },
 		{ "\"firehose.endpoint\": \"https://my_host.local:65535\",", "us-east-1", "my_host.local", 1, 65535 },
 		{ "\"firehose.endpoint\": \"https://h:1\",", "us-east-1", "h", 1, 1 },
 		/* The Java agent's stock agent.json: "" is the default. */
@@ -402,7 +402,7 @@ T(conf_warnings)
 	    "{\n"
 	    "  \"cloudwatch.metricsQueueSize\": 10,\n"
 	    "  \"fooBar\": {\"x\": [1, 2]},\n"
-	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"assumeRoleARN\": \"arn:aws:iam::1:role/r\",\n"
+	    "  \"kinesis.endpoint\": \"kinesis.us-east-1.amazonaws.com\", \"userAgent\": \"x\",\n"
 	    "  \"flows\": [\n"
 	    "    {\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n"
 	    "     \"maxTimeBetweenFileTrackerRefreshMillis\": 10, \"maxBufferSizeRecord\": 10,\n"
@@ -417,7 +417,7 @@ T(conf_warnings)
 	T_EQ_STR(conf_t_err,
 	    "kagent.conf:2: cloudwatch.metricsQueueSize: not supported by kagent, ignored\n"
 	    "kagent.conf:3: fooBar: unknown key, ignored\n"
-	    "kagent.conf:4: assumeRoleARN: not supported by this version, ignored\n"
+	    "kagent.conf:4: userAgent: not supported by kagent, ignored\n"
 	    "kagent.conf:7: flows[0].maxTimeBetweenFileTrackerRefreshMillis: not supported by this version, ignored\n"
 	    "kagent.conf:7: flows[0].maxBufferSizeRecord: unknown key, ignored\n"
 	    "kagent.conf:8: flows[0].waitOnFullPublishQueueMillis: not supported by kagent, ignored\n"
@@ -538,6 +538,7 @@ T(conf_print_masks_secrets)
 	    "awsAccessKeyId = AKID****\n"
 	    "awsSecretAccessKey = ****\n"
 	    "awsSessionToken = (none)\n"
+	    "allowCleartext = false\n"
 	    "caFile = /etc/ssl/certs/ca-certificates.crt\n"
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
@@ -546,6 +547,8 @@ T(conf_print_masks_secrets)
 	    "socketTimeoutMillis = 30000\n"
 	    "idleTimeoutMillis = 50000\n"
 	    "shutdownTimeoutMillis = 5000\n"
+	    "logTarget = stderr\n"
+	    "pidFile = (none)\n"
 	    "statusFile = (none)\n"
 	    "cloudwatch.emitMetrics = true\n"
 	    "cloudwatch.namespace = AWSKinesisAgent\n"
@@ -569,6 +572,7 @@ T(conf_print_masks_secrets)
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1048576\n"
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[0].dataProcessingOptions = (none)\n"
 	    "\n"
 	    "flows[1] (line 4)\n"
 	    "flows[1].filePattern = /b\n"
@@ -584,7 +588,8 @@ T(conf_print_masks_secrets)
 	    "flows[1].retryInitialBackoffMillis = 100\n"
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 1048576\n"
-	    "flows[1].minTimeBetweenFilePollsMillis = 250\n");
+	    "flows[1].minTimeBetweenFilePollsMillis = 250\n"
+	    "flows[1].dataProcessingOptions = (none)\n");
 
 	/* Environment credentials with a token; default endpoints. */
 	T_EQ_INT(conf_t_load_env(&c, "{" FLOWS "}", strlen("{" FLOWS "}"), "AKIAENVKEY", "x", "tok"), 0);
@@ -623,7 +628,8 @@ T(conf_print_kinesis_and_network)
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
 	    "   \"maxRecordSizeBytes\": 10485760},\n"
-	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\", \"aggregation\": true},\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\",\n"
+	    "   \"dataProcessingOptions\": [{\"optionName\": \"SINGLELINE\"}, {\"optionName\": \"ADDBRACKETS\"}]},\n"
 	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
@@ -640,6 +646,7 @@ T(conf_print_kinesis_and_network)
 	    "awsAccessKeyId = (none)\n"
 	    "awsSecretAccessKey = (none)\n"
 	    "awsSessionToken = (none)\n"
+	    "allowCleartext = false\n"
 	    "caFile = /etc/ssl/certs/ca-certificates.crt\n"
 	    "checkpointFile = /var/lib/kagent/checkpoints\n"
 	    "checkpointIntervalMillis = 1000\n"
@@ -648,6 +655,8 @@ T(conf_print_kinesis_and_network)
 	    "socketTimeoutMillis = 4000\n"
 	    "idleTimeoutMillis = 9000\n"
 	    "shutdownTimeoutMillis = 0\n"
+	    "logTarget = stderr\n"
+	    "pidFile = (none)\n"
 	    "statusFile = /var/run/kagent.json\n"
 	    "cloudwatch.emitMetrics = false\n"
 	    "cloudwatch.namespace = Fleet A\n"
@@ -662,8 +671,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].awsRegion = us-east-1\n"
 	    "flows[0].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[0].partitionKey = RANDOM\n"
-	    "flows[0].aggregation = false\n"
-	    "flows[0].maxRecordSizeBytes = 1048576\n"
+	    	    "flows[0].maxRecordSizeBytes = 1048576\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
 	    "flows[0].maxBufferSizeRecords = 500\n"
@@ -673,6 +681,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].retryMaxBackoffMillis = 10000\n"
 	    "flows[0].ringSizeBytes = 1064960\n"
 	    "flows[0].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[0].dataProcessingOptions = (none)\n"
 	    "\n"
 	    "flows[1] (line 7)\n"
 	    "flows[1].filePattern = /b\n"
@@ -680,8 +689,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].awsRegion = us-east-1\n"
 	    "flows[1].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[1].partitionKey = DETERMINISTIC\n"
-	    "flows[1].aggregation = false\n"
-	    "flows[1].maxRecordSizeBytes = 10485760\n"
+	    	    "flows[1].maxRecordSizeBytes = 10485760\n"
 	    "flows[1].initialPosition = END_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
 	    "flows[1].maxBufferSizeRecords = 500\n"
@@ -691,6 +699,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].retryMaxBackoffMillis = 10000\n"
 	    "flows[1].ringSizeBytes = 10502144\n"
 	    "flows[1].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[1].dataProcessingOptions = (none)\n"
 	    "\n"
 	    "flows[2] (line 9)\n"
 	    "flows[2].filePattern = /c\n"
@@ -698,8 +707,7 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].awsRegion = us-east-1\n"
 	    "flows[2].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[2].partitionKey = partitionKey device-7\n"
-	    "flows[2].aggregation = true\n"
-	    "flows[2].maxRecordSizeBytes = 1048576\n"
+	    	    "flows[2].maxRecordSizeBytes = 1048576\n"
 	    "flows[2].initialPosition = END_OF_FILE\n"
 	    "flows[2].maxBufferAgeMillis = 60000\n"
 	    "flows[2].maxBufferSizeRecords = 500\n"
@@ -709,15 +717,15 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].retryMaxBackoffMillis = 10000\n"
 	    "flows[2].ringSizeBytes = 1064960\n"
 	    "flows[2].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[2].dataProcessingOptions = SINGLELINE, ADDBRACKETS\n"
 	    "\n"
-	    "flows[3] (line 10)\n"
+	    "flows[3] (line 11)\n"
 	    "flows[3].filePattern = /d\n"
 	    "flows[3].kinesisStream = k4\n"
 	    "flows[3].awsRegion = us-east-1\n"
 	    "flows[3].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[3].partitionKey = partitionKeyField id\n"
-	    "flows[3].aggregation = false\n"
-	    "flows[3].maxRecordSizeBytes = 1048576\n"
+	    	    "flows[3].maxRecordSizeBytes = 1048576\n"
 	    "flows[3].initialPosition = END_OF_FILE\n"
 	    "flows[3].maxBufferAgeMillis = 60000\n"
 	    "flows[3].maxBufferSizeRecords = 500\n"
@@ -726,7 +734,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[3].retryInitialBackoffMillis = 100\n"
 	    "flows[3].retryMaxBackoffMillis = 10000\n"
 	    "flows[3].ringSizeBytes = 1064960\n"
-	    "flows[3].minTimeBetweenFilePollsMillis = 100\n");
+	    "flows[3].minTimeBetweenFilePollsMillis = 100\n"
+	    "flows[3].dataProcessingOptions = (none)\n");
 	T_TRUE(strstr(out, "hunter2") == NULL);
 
 	/* a proxy without credentials, an IPv6 one on the default port */
@@ -1348,7 +1357,8 @@ T(conf_kinesis_endpoint)
 		  "localhost", 0, 4567 },
 		{ "\"awsRegion\": \"us-west-2\", \"kinesis.endpoint\": \"https://[::1]:4443\",", "us-west-2",
 		  "firehose.us-west-2.amazonaws.com", "::1", 1, 4443 },
-		{ "\"firehose.endpoint\": \"firehose.sa-east-1.amazonaws.com\", \"kinesis.endpoint\": \"http://10.0.0.5\",",
+		{ "\"firehose.endpoint\": \"firehose.sa-east-1.amazonaws.com\", \"kinesis.endpoint\": \"http://10.0.0.5\", "
+		  "\"allowCleartext\": true,",
 		  "sa-east-1", "firehose.sa-east-1.amazonaws.com", "10.0.0.5", 0, 80 },
 	};
 	char text[512];
@@ -1977,11 +1987,48 @@ T(conf_java_log_keys)
 
 	T_EQ_INT(conf_t_load(&c, text), 0);
 	T_EQ_STR(conf_t_err,
-	    "kagent.conf:1: log.level: not used: kagent logs errors, warnings and what it does to stderr, with -v "
-	    "also debug lines; ignored\n"
-	    "kagent.conf:2: log.file: not used: kagent logs to stderr; ignored\n"
-	    "kagent.conf:3: log.maxBackupIndex: not used: kagent logs to stderr and writes no log file; ignored\n"
-	    "kagent.conf:4: log.maxFileSize: not used: kagent logs to stderr and writes no log file; ignored\n");
+	    "kagent.conf:1: log.level: not used: kagent logs errors, warnings and what it does to stderr or syslog "
+	    "(-s, logTarget), with -v also debug lines; ignored\n"
+	    "kagent.conf:2: log.file: not used: kagent logs to stderr or syslog (-s, logTarget); ignored\n"
+	    "kagent.conf:3: log.maxBackupIndex: not used: kagent logs to stderr or syslog (-s, logTarget) and writes "
+	    "no log file; ignored\n"
+	    "kagent.conf:4: log.maxFileSize: not used: kagent logs to stderr or syslog (-s, logTarget) and writes no "
+	    "log file; ignored\n");
+}
+
+/* logTarget and pidFile: what -s and -p say, from the file. */
+T(conf_log_target_and_pid_file)
+{
+	static const struct conf_t_case cases[] = {
+		{ "{\"logTarget\": \"file\",\n" FLOWS "}",
+		  "kagent.conf:1: logTarget: must be \"stderr\" or \"syslog\", got \"file\"\n" },
+		{ "{\"logTarget\": \"\",\n" FLOWS "}", "kagent.conf:1: logTarget: must be \"stderr\" or \"syslog\", got \"\"\n" },
+		{ "{\"pidFile\": \"run/kagent.pid\",\n" FLOWS "}",
+		  "kagent.conf:1: pidFile: must be an absolute path, got \"run/kagent.pid\"\n" },
+		{ "{\"pidFile\": \"\",\n" FLOWS "}", "kagent.conf:1: pidFile: must not be empty\n" },
+		{ "{\"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"s\",\n \"logTarget\": \"syslog\"}],\n"
+		  " \"pidFile\": 1}",
+		  "kagent.conf:2: flows[0].logTarget: belongs at the top level, not in a flow; ignored\n"
+		  "kagent.conf:3: pidFile: must be a string\n" },
+	};
+	struct conf c;
+	char out[4096];
+	FILE *f;
+
+	T_EQ_INT(conf_t_load(&c, "{" FLOWS "}"), 0);
+	T_EQ_INT(c.log_syslog, 0);
+	T_TRUE(c.pid_file == NULL);
+	T_EQ_INT(conf_t_load(&c, "{\"logTarget\": \"syslog\", \"pidFile\": \"/run/kagent.pid\", " FLOWS "}"), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.log_syslog, 1);
+	T_EQ_STR(c.pid_file, "/run/kagent.pid");
+	T_TRUE((f = fmemopen(out, sizeof out, "w")) != NULL);
+	conf_print(&c, f);
+	fclose(f);
+	T_TRUE(strstr(out, "\nshutdownTimeoutMillis = 5000\nlogTarget = syslog\npidFile = /run/kagent.pid\n") != NULL);
+	T_EQ_INT(conf_t_load(&c, "{\"logTarget\": \"stderr\", " FLOWS "}"), 0);
+	T_EQ_INT(c.log_syslog, 0);
+	CONF_T_ERRORS(cases);
 }
 
 /* A key kagent knows, in the wrong place, is said to belong elsewhere. */
@@ -2165,6 +2212,270 @@ T(conf_read_config_dir)
 #undef K
 #undef F
 
+/* With obj given to another user (root can), conf_read(path) is refused
+ * with want; obj is root's again after. */
+static void conf_t_other_owner(const char *obj, const char *path, const char *want)
+{
+	struct conf c;
+	int rc;
+
+	if (geteuid() != 0)
+		return;	/* only root can make another user's file */
+	T_EQ_INT(chown(obj, 65534, 65534), 0);
+	rc = conf_t_read(&c, path);
+	T_EQ_INT(chown(obj, 0, 0), 0);
+	T_EQ_INT(rc, -1);
+	T_EQ_STR(conf_t_err, want);
+}
+
+/* What directs kagent (where it sends, as whom) may have been written only
+ * by root or kagent's own user: a configuration file, configDir or a file
+ * in it writable by its group or others, or owned by another user, is
+ * refused; a file holding a secret that others may read is warned about. */
+T(conf_read_file_modes)
+{
+	static const char secret[] = "{\"awsAccessKeyId\": \"AKID\", \"awsSecretAccessKey\": \"s3cret\",\n" FLOWS "}";
+	static const struct {
+		const char *text;
+		mode_t mode;
+		int rc;
+		const char *want;
+	} cases[] = {
+		{ secret, 0600, 0, "" },
+		{ secret, 0640, 0, "" },
+		{ secret, 0400, 0, "" },
+		{ secret, 0644, 0, "kagent.conf: readable by others (mode 0644) and holds awsSecretAccessKey: "
+		  "chmod o-r kagent.conf\n" },
+		{ "{\"awsSessionToken\": \"tok\", \"awsAccessKeyId\": \"AKID\", \"awsSecretAccessKey\": \"s\",\n" FLOWS "}",
+		  0604, 0, "kagent.conf: readable by others (mode 0604) and holds awsSessionToken: chmod o-r kagent.conf\n" },
+		{ "{\"proxy\": \"http://u:p@h:3128\",\n" FLOWS "}", 0644, 0,
+		  "kagent.conf: readable by others (mode 0644) and holds the proxy's password: chmod o-r kagent.conf\n" },
+		{ "{\"awsAccessKeyId\": \"\", \"proxy\": \"http://h\",\n" FLOWS "}", 0644, 0, "" },
+		{ secret, 0664, -1, "kagent.conf: writable by its group (mode 0664): refused, since whoever can write it "
+		  "directs kagent; chmod go-w kagent.conf\n" },
+		{ secret, 0602, -1, "kagent.conf: writable by others (mode 0602): refused, since whoever can write it "
+		  "directs kagent; chmod go-w kagent.conf\n" },
+		{ secret, 0666, -1, "kagent.conf: writable by its group and others (mode 0666): refused, since whoever "
+		  "can write it directs kagent; chmod go-w kagent.conf\n" },
+		{ "{" FLOWS "}", 02777, -1, "kagent.conf: writable by its group and others (mode 2777): refused, since "
+		  "whoever can write it directs kagent; chmod go-w kagent.conf\n" },
+	};
+	char path[200], dir[100], text[512];
+	struct conf c;
+	size_t i;
+
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		T_EQ_INT(conf_t_write(path, cases[i].text, strlen(cases[i].text)), 0);
+		T_EQ_INT(chmod(path, cases[i].mode), 0);
+		if (conf_t_read(&c, path) != cases[i].rc || strcmp(conf_t_err, cases[i].want) != 0)
+			t_fail(__FILE__, __LINE__, "case %zu (mode %04o):\n  got      \"%s\"\n  expected \"%s\"", i,
+			    (unsigned)cases[i].mode, conf_t_err, cases[i].want);
+	}
+	/* another user's file, whatever its mode */
+	T_EQ_INT(chmod(path, 0600), 0);
+	conf_t_other_owner(path, path, "kagent.conf: owned by uid 65534, not by root: refused, since whoever can write it "
+	    "directs kagent; chown root kagent.conf\n");
+
+	/* configDir and its files */
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\",\n" FLOWS "}", dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(conf_t_write(path, "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"da\"}]}", 58), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(chmod(dir, 0755), 0);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.nflows, 2);
+	T_EQ_INT(chmod(dir, 01777), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: agent.d: writable by its group and others (mode 1777): refused, "
+	    "since whoever can write it adds flows; chmod go-w agent.d\n");
+	T_EQ_INT(chmod(dir, 0775), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:1: configDir: agent.d: writable by its group (mode 0775): refused, "
+	    "since whoever can write it adds flows; chmod go-w agent.d\n");
+	T_EQ_INT(chmod(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(chmod(path, 0666), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/10-a.json: writable by its group and others (mode 0666): refused, since whoever "
+	    "can write it directs kagent; chmod go-w agent.d/10-a.json\n");
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(chmod(path, 0644), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	conf_t_other_owner(dir, path, "kagent.conf:1: configDir: agent.d: owned by uid 65534, not by root: refused, "
+	    "since whoever can write it adds flows; chown root agent.d\n");
+	/* a FIFO named like a file: said, not waited on */
+	snprintf(path, sizeof path, "%s/20-f.json", dir);
+	T_EQ_INT(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/20-f.json: cannot read: not a regular file\n");
+
+	snprintf(path, sizeof path, "%s/20-f.json", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	rmdir(dir);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	unlink(path);
+	rmdir(conf_t_dir);
+}
+
+/* How many times needle (n bytes) is in [lo, hi). */
+static int conf_t_occurs(const char *lo, const char *hi, const char *needle, size_t n)
+{
+	int k = 0;
+
+	for (const char *p = lo; (p = memmem(p, (size_t)(hi - p), needle, n)); p++)
+		k++;
+	return k;
+}
+
+/* Once read, the text of the files (credentials in it) is gone from
+ * memory: the agent keeps its own copies of what it needs and nothing else.
+ * The secrets are written with an escape, so the text and the copy differ. */
+T(conf_read_wipes_the_text)
+{
+	static const char main_text[] = "{\"awsAccessKeyId\": \"AKID\", \"awsSecretAccessKey\": \"wipe\\u004De\",\n"
+	    " \"configDir\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", \"deliveryStream\": \"main\"}]}";
+	static const char dropin[] = "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"drop\\u0049n\"}]}";
+	char path[200], dir[100], text[512], *lo, *hi;
+	struct conf c;
+
+	T_TRUE(!arena_sealed());
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	T_EQ_INT(conf_t_write(path, dropin, strlen(dropin)), 0);
+	snprintf(text, sizeof text, main_text, dir);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+
+	/* the arena gives memory in order within a chunk: fill the current
+	 * one, and what conf_read takes lies between lo and hi */
+	(void)arena_alloc(64 * 1024);
+	lo = arena_alloc(16);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	hi = arena_alloc(16);
+	T_TRUE(hi > lo && hi - lo < 64 * 1024);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_STR(c.secret_access_key, "wipeMe");
+	T_EQ_STR(c.flows[1].stream, "dropIn");
+	T_EQ_INT(conf_t_occurs(lo, hi, "wipeMe", 6), 1);	/* the copy kept */
+	T_EQ_INT(conf_t_occurs(lo, hi, "dropIn", 6), 1);
+	T_EQ_INT(conf_t_occurs(lo, hi, "wipe\\u004De", 11), 0);	/* the text */
+	T_EQ_INT(conf_t_occurs(lo, hi, "AKID", 4), 1);
+	T_EQ_INT(conf_t_occurs(lo, hi, "drop\\u0049n", 11), 0);
+	T_EQ_INT(conf_t_occurs(lo, hi, "filePattern", 11), 0);
+
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	rmdir(dir);
+	rmdir(conf_t_dir);
+}
+
+/* http:// sends the signed requests and any session token as they are: to
+ * loopback it is taken, elsewhere only with allowCleartext (the main
+ * file's, wherever it is in it; a configDir file cannot set it), for every
+ * key naming an endpoint. */
+T(conf_cleartext)
+{
+#define CT "http:// to a host other than loopback would send the signed requests and any session token " \
+	"unencrypted: use https://, or allow it with \"allowCleartext\": true\n"
+	static const char *const loopback[] = {
+		"http://127.0.0.1:8080", "http://127.255.3.4", "http://localhost:4567", "http://LocalHost",
+		"http://[::1]:8080", "http://[::ffff:127.0.0.2]", "https://example.com", "example.com",
+	};
+	static const char *const elsewhere[] = {
+		"http://128.0.0.1", "http://10.0.0.5:8080", "http://example.com", "http://localhost.example.com",
+		"http://127.0.0.1.nip.io", "http://[::2]", "http://[::ffff:10.0.0.1]", "http://[fe80::1]",
+		"http://0.0.0.0",
+	};
+	static const struct conf_t_case cases[] = {
+		{ "{\"firehose.endpoint\": \"http://10.1.2.3\",\n \"allowCleartext\": false,\n" FLOWS "}",
+		  "kagent.conf:1: firehose.endpoint: " CT },
+		{ "{\"allowCleartext\": \"sure\",\n \"kinesis.endpoint\": \"http://10.1.2.3\",\n" FLOWS "}",
+		  "kagent.conf:1: allowCleartext: must be true or false, got \"sure\"\n"
+		  "kagent.conf:2: kinesis.endpoint: " CT },
+		{ "{\"allowCleartext\": 2, " FLOWS "}", "kagent.conf:1: allowCleartext: must be true or false, got 2\n" },
+		/* the words the other booleans take (the Java agent's) */
+		{ "{\"allowCleartext\": \"no\",\n \"kinesis.endpoint\": \"http://10.1.2.3\",\n" FLOWS "}",
+		  "kagent.conf:2: kinesis.endpoint: " CT },
+		/* a flow's own endpoint; the key in a flow is not the key */
+		{ "{\"flows\": [\n {\"filePattern\": \"/a\", \"deliveryStream\": \"s\", \"allowCleartext\": true,\n"
+		  "  \"firehose.endpoint\": \"http://10.1.2.3:80\"},\n"
+		  " {\"filePattern\": \"/b\", \"kinesisStream\": \"k\", \"kinesis.endpoint\": \"http://10.1.2.3:81\"}]}",
+		  "kagent.conf:2: flows[0].allowCleartext: belongs at the top level, not in a flow; ignored\n"
+		  "kagent.conf:3: flows[0].firehose.endpoint: " CT
+		  "kagent.conf:4: flows[1].kinesis.endpoint: " CT },
+	};
+	char text[512], path[200], dir[100];
+	struct conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", "
+		    "\"kinesisStream\": \"k\", \"kinesis.endpoint\": \"%s\"}]}", loopback[i], loopback[i]);
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0])
+			t_fail(__FILE__, __LINE__, "%s: \"%s\"", loopback[i], conf_t_err);
+	}
+	for (i = 0; i < sizeof elsewhere / sizeof elsewhere[0]; i++) {
+		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", " FLOWS "}", elsewhere[i]);
+		if (conf_t_load(&c, text) != -1 || strcmp(conf_t_err, "kagent.conf:1: firehose.endpoint: " CT) != 0)
+			t_fail(__FILE__, __LINE__, "%s: \"%s\"", elsewhere[i], conf_t_err);
+		/* allowed, before or after the endpoint, and in a flow */
+		snprintf(text, sizeof text, "{\"firehose.endpoint\": \"%s\", \"flows\": [{\"filePattern\": \"/a\", "
+		    "\"kinesisStream\": \"k\", \"kinesis.endpoint\": \"%s\"}], \"allowCleartext\": %s}", elsewhere[i],
+		    elsewhere[i], i % 2 ? "true" : "\"Yes\"");
+		if (conf_t_load(&c, text) != 0 || conf_t_err[0] || !c.allow_cleartext || c.flows[0].ep.tls)
+			t_fail(__FILE__, __LINE__, "%s allowed: \"%s\"", elsewhere[i], conf_t_err);
+	}
+	CONF_T_ERRORS(cases);
+
+	/* configDir: the main file's allowCleartext, not the drop-in's */
+	T_TRUE(mkdtemp(strcpy(conf_t_dir, "/tmp/kagent-conf-XXXXXX")) != NULL);
+	snprintf(dir, sizeof dir, "%s/agent.d", conf_t_dir);
+	T_EQ_INT(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	snprintf(text, sizeof text, "{\"allowCleartext\": true, \"flows\": [{\"filePattern\": \"/b\", "
+	    "\"deliveryStream\": \"d\",\n \"firehose.endpoint\": \"http://192.0.2.1\"}]}");
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\", " FLOWS "}", dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/10-a.json:1: allowCleartext: a configDir file holds only flows\n"
+	    "agent.d/10-a.json:2: flows[0].firehose.endpoint: " CT);
+	snprintf(text, sizeof text, "{\"configDir\": \"%s\", \"allowCleartext\": true, " FLOWS "}", dir);
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	T_EQ_INT(conf_t_read(&c, path), -1);
+	T_EQ_STR(conf_t_err, "agent.d/10-a.json:1: allowCleartext: a configDir file holds only flows\n");
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	snprintf(text, sizeof text, "{\"flows\": [{\"filePattern\": \"/b\", \"deliveryStream\": \"d\",\n"
+	    " \"firehose.endpoint\": \"http://192.0.2.1\"}]}");
+	T_EQ_INT(conf_t_write(path, text, strlen(text)), 0);
+	snprintf(path, sizeof path, "%s/kagent.conf", conf_t_dir);
+	T_EQ_INT(conf_t_read(&c, path), 0);
+	T_EQ_STR(conf_t_err, "");
+	T_EQ_INT(c.flows[1].ep.tls, 0);
+	T_EQ_STR(c.flows[1].ep.host, "192.0.2.1");
+
+	unlink(path);
+	snprintf(path, sizeof path, "%s/10-a.json", dir);
+	unlink(path);
+	rmdir(dir);
+	rmdir(conf_t_dir);
+#undef CT
+}
+
 /* The fleet's keys: statusFile, CloudWatch's, a Kinesis flow's aggregation. */
 T(conf_fleet_keys)
 {
@@ -2191,8 +2502,6 @@ T(conf_fleet_keys)
 		  "kagent.conf:2: cloudwatch.endpoint: unsupported scheme (https:// or http://), got \"ftp://x\"\n" },
 		{ TOP("statusFile", "\"run/kagent.json\""),
 		  "kagent.conf:2: statusFile: must be an absolute path, got \"run/kagent.json\"\n" },
-		{ "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": \"sometimes\"}]}",
-		  "kagent.conf:3: flows[0].aggregation: must be true or false, got \"sometimes\"\n" },
 #undef TOP
 	};
 	struct conf c;
@@ -2217,7 +2526,8 @@ T(conf_fleet_keys)
 	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n \"aggregation\": true}]}"),
 	    0);
 	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: only for a Kinesis (kinesisStream) flow, ignored\n");
+	/* and not there yet: said, not taken for done */
 	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": 1}]}"),
 	    0);
-	T_EQ_INT(c.flows[0].kpl, 1);
+	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: not supported by this version, ignored\n");
 }

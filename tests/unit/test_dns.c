@@ -277,12 +277,32 @@ T(dns_parse_rcodes)
 		T_EQ_INT(a.rcode, c[i].rcode);
 		T_EQ_INT(a.naddr, 0);
 	}
-	/* an error may come without the question */
-	phdr(&p, ID, RESP | 5, 0, 0);
-	T_EQ_INT(parse(&p, p.n, "a.test", DNS_TYPE_A, &a), DNS_ANS_REFUSED);
-	phdr(&p, ID, RESP | 1, 0, 0);
-	T_EQ_INT(parse(&p, p.n, "a.test", DNS_TYPE_A, &a), DNS_ANS_RCODE);
-	T_EQ_INT(a.rcode, 1);
+}
+
+/* An error answer must echo the question too: without it, anyone who
+ * guesses the id and port could end a resolution (NXDOMAIN) or push it on
+ * to the next nameserver (SERVFAIL, REFUSED, FORMERR) without knowing the
+ * name asked.  Every rcode without a question, or with another one, is not
+ * ours. */
+T(dns_parse_error_without_the_question)
+{
+	struct pk p;
+	struct dns_answer a;
+
+	for (unsigned rcode = 0; rcode < 16; rcode++) {
+		phdr(&p, ID, RESP | rcode, 0, 0);
+		T_EQ_INT(parse(&p, p.n, "a.test", DNS_TYPE_A, &a), DNS_ANS_NOTOURS);
+		phdr(&p, ID, RESP | rcode, 1, 0);
+		pq(&p, "b.test", DNS_TYPE_A);
+		T_EQ_INT(parse(&p, p.n, "a.test", DNS_TYPE_A, &a), DNS_ANS_NOTOURS);
+		phdr(&p, ID, RESP | rcode, 1, 0);
+		pq(&p, "a.test", DNS_TYPE_AAAA);
+		T_EQ_INT(parse(&p, p.n, "a.test", DNS_TYPE_A, &a), DNS_ANS_NOTOURS);
+		/* cut inside the question: garbled, not an error of the server's */
+		phdr(&p, ID, RESP | rcode, 1, 0);
+		pq(&p, "a.test", DNS_TYPE_A);
+		T_EQ_INT(parse(&p, p.n - 1, "a.test", DNS_TYPE_A, &a), DNS_ANS_BAD);
+	}
 }
 
 T(dns_parse_nodata)
@@ -1044,6 +1064,30 @@ TR(dns_servfail_moves_to_the_next_server)
 	T_EQ_INT(srv[0].nq, 2);
 	T_EQ_INT(srv[1].nq, 2);
 	T_EQ_INT(res.naddr, 3);
+}
+
+/* A REFUSED without the question, from the nameserver's own address and
+ * port and with the query's id (what an off-path spoofer who guessed them
+ * sends), before each real answer. */
+static void h_refused_without_question(struct srv *s, const unsigned char *q, size_t n,
+    const struct sockaddr_storage *from, socklen_t fl)
+{
+	struct pk p;
+
+	phdr(&p, (unsigned)q[0] << 8 | q[1], 0x8185, 0, 0);
+	sendto(s->fd, p.b, p.n, 0, (const struct sockaddr *)from, fl);
+	reply(s, s->fd, q, n, from, fl, 0, 0, good);
+}
+
+TR(dns_ignores_an_error_without_the_question)
+{
+	write_file(resolv_path, "nameserver 127.0.0.1:%u\noptions attempts:1\n", srv[0].port);
+	srv[0].fn = h_refused_without_question;
+	T_EQ_INT(dns_start(&res, "api.test", 443, mono_ms()), DNS_BUSY);
+	T_EQ_INT(pump(1000), DNS_DONE);
+	T_EQ_STR(res.err, "");
+	T_EQ_INT(res.naddr, 3);
+	T_EQ_INT(srv[0].nq, 2);
 }
 
 static void h_ttl(struct srv *s, const unsigned char *q, size_t n, const struct sockaddr_storage *from,

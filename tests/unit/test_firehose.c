@@ -496,24 +496,57 @@ T(firehose_agg_apply_matches_encoder)
 	T_TRUE(stream_is(&e, 9, again, sizeof again - 1, __LINE__));
 }
 
-/* An answer too long to parse: FailedPutCount 0 at its start marks the
- * whole batch, whatever the groups; anything else marks nothing. */
+/* An answer too long to parse: FailedPutCount 0 at its start, no
+ * ErrorCode in the whole and a RecordId an entry (a group is one) marks the
+ * whole batch; anything else marks nothing. */
 T(firehose_all_accepted_start)
 {
 	static const char ok[] = "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"Reco";
 	static const char failed[] = "{\"FailedPutCount\":1,\"Encrypted\":false,\"RequestResponses\":[{\"Reco";
 	static const char enc_first[] = "{\"Encrypted\":false,\"FailedPutCount\":0,\"RequestRes";
+	struct api_args no_args = { "s1", 0, NULL, NULL, NULL }, agg = { "s1", 6, NULL, NULL, NULL };
 	struct ring *r = load5();
 
 	ring_rec(r, r->rtail + 2)->acked = 1;
-	T_EQ_INT(api_all_accepted(&api_firehose, failed, sizeof failed - 1, r, r->rtail, r->rhead), 0);
+	T_EQ_INT(api_all_accepted(&api_firehose, &no_args, long_answer(failed, 1, 3), r, r->rtail, r->rhead), 0);
 	T_EQ_INT(acked_n(r, 5), 0x04);
-	T_EQ_INT(api_all_accepted(&api_firehose, "{\"FailedPutCount\":", 18, r, r->rtail, r->rhead), 0);
+	T_EQ_INT(api_all_accepted(&api_firehose, &no_args, long_answer("{\"FailedPutCount\":", 0, 4), r, r->rtail,
+				  r->rhead), 0);
 	T_EQ_INT(acked_n(r, 5), 0x04);
-	T_EQ_INT(api_all_accepted(&api_firehose, ok, sizeof ok - 1, r, r->rtail + 1, r->rtail + 4), 1);
+	/* r1, r3 sent: a failure listed after the count, or a RecordId too few or too many */
+	T_EQ_INT(api_all_accepted(&api_firehose, &no_args, long_answer(ok, 1, 1), r, r->rtail + 1, r->rtail + 4), 0);
+	T_EQ_INT(api_all_accepted(&api_firehose, &no_args, long_answer(ok, 0, 1), r, r->rtail + 1, r->rtail + 4), 0);
+	T_EQ_INT(api_all_accepted(&api_firehose, &no_args, long_answer(ok, 0, 3), r, r->rtail + 1, r->rtail + 4), 0);
+	T_EQ_INT(acked_n(r, 5), 0x04);
+	T_EQ_INT(api_all_accepted(&api_firehose, &no_args, long_answer(ok, 0, 2), r, r->rtail + 1, r->rtail + 4), 1);
 	T_EQ_INT(acked_n(r, 5), 0x0e);
-	T_EQ_INT(api_all_accepted(&api_firehose, enc_first, sizeof enc_first - 1, r, r->rtail, r->rhead), 1);
+	/* r0 and r4, aggregated into one Firehose record: one RecordId */
+	T_EQ_INT(api_all_accepted(&api_firehose, &agg, long_answer(enc_first, 0, 2), r, r->rtail, r->rhead), 0);
+	T_EQ_INT(api_all_accepted(&api_firehose, &agg, long_answer(enc_first, 0, 1), r, r->rtail, r->rhead), 1);
 	T_EQ_INT(acked_n(r, 5), 0x1f);
+}
+
+/* The entries an answer has: one per record, or per group with aggregation;
+ * records acked before have none. */
+T(firehose_entries_of_an_answer)
+{
+	struct api_args a = { "s1", 0, NULL, NULL, NULL };
+	struct ring *r = load5();
+
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rhead), 5);
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail + 1, r->rtail + 4), 3);
+	/* records of 3 bytes ("r0\n"), two a group at 6 */
+	a.agg = 6;
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rhead), 3);
+	a.agg = 1000;
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rhead), 1);
+	ring_rec(r, r->rtail + 2)->acked = 1;
+	a.agg = 0;
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rhead), 4);
+	a.agg = 6;
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rhead), 2);
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail + 2, r->rtail + 3), 0);
+	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rtail), 0);
 }
 
 /* --- errors --- */

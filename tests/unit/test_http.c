@@ -400,6 +400,227 @@ T(http_sticky)
 	T_EQ_INT(r.status, 0);
 }
 
+/* ---- what an answer may cost ---- */
+
+/* Feeds in (len bytes) to r, whole, a byte at a time or in pieces as
+ * run_case does, until the end or an error; returns the last result and
+ * the bytes consumed in *used. */
+static int
+feed_all(struct http_resp *r, const char *in, size_t len, int mode, size_t *used)
+{
+	unsigned long seed = (unsigned long)mode;
+	size_t off = 0, k, u;
+	int res = HTTP_MORE;
+
+	while (off < len && res == HTTP_MORE) {
+		k = piece(mode, &seed, len - off);
+		res = http_resp_feed(r, in + off, k, &u);
+		off += u;
+	}
+	*used = off;
+	return res;
+}
+
+struct bcase {
+	const char *name;
+	const char *in;
+	size_t len;
+	uint64_t body_max;
+	int result;
+	size_t used;
+	const char *error;	/* on HTTP_ERROR */
+};
+
+static int
+run_bounds(const struct bcase *c, size_t n)
+{
+	static const int modes[] = { 0, 1, 2, 7, 1234 };
+	static char body[64];
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+			struct http_resp r;
+			size_t used;
+			int res;
+
+			http_resp_init(&r, body, sizeof body);
+			r.body_max = c[i].body_max;
+			res = feed_all(&r, c[i].in, c[i].len, modes[m], &used);
+			if (res != c[i].result || used != c[i].used ||
+			    (res == HTTP_ERROR && strcmp(r.error, c[i].error))) {
+				t_fail(__FILE__, __LINE__, "%s (mode %d): result %d used %zu, expected %d used %zu; "
+				    "error \"%s\"", c[i].name, modes[m], res, used, c[i].result, c[i].used,
+				    r.error ? r.error : "");
+				return 0;
+			}
+		}
+	return 1;
+}
+
+static size_t
+cat(char *buf, size_t cap, size_t o, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (o + k < cap) {
+		memcpy(buf + o, s, k + 1);
+		o += k;
+	}
+	return o;
+}
+
+/* A server that answers 100 Continue (or 102 Processing...) forever is cut
+ * off at the eleventh: an endless stream of them no longer holds the request
+ * until its timer fires. */
+T(http_interim_answers_are_bounded)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n", final[] =
+	    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	static char ten[1024], eleven[1024], endless[8192];
+	size_t o = 0, o11, oe = 0;
+
+	for (int i = 0; i < HTTP_MAX_INTERIM; i++)
+		o = cat(ten, sizeof ten, o, i % 2 ? "HTTP/1.1 102 Processing\r\nX: y\r\n\r\n" : cont);
+	memcpy(eleven, ten, o);
+	o11 = cat(eleven, sizeof eleven, o, "HTTP/1.1 103 Early Hints\r\n");
+	cat(eleven, sizeof eleven, o11, "Link: </a>\r\n\r\n");
+	o11 = strlen(eleven);
+	o11 = cat(eleven, sizeof eleven, o11, final);
+	cat(ten, sizeof ten, o, final);
+	while (oe + sizeof cont < sizeof endless)
+		oe = cat(endless, sizeof endless, oe, cont);
+
+	struct bcase c[] = {
+	{ "ten interim answers, then the answer", ten, strlen(ten), 0, HTTP_DONE, strlen(ten), NULL },
+	/* the eleventh is refused at the end of its status line */
+	{ "eleven", eleven, o11, 0, HTTP_ERROR, o + L("HTTP/1.1 103 Early Hints\r\n"),
+	  "too many interim (1xx) answers" },
+	{ "endless 100 Continue", endless, oe, 0, HTTP_ERROR, HTTP_MAX_INTERIM * L(cont) + L(cont) - 2,
+	  "too many interim (1xx) answers" },
+	};
+	T_TRUE(run_bounds(c, sizeof c / sizeof c[0]));
+}
+
+/* The head (status lines and headers, interim answers' included) is cut
+ * off past HTTP_MAX_HEAD bytes, however it is made: one endless line, or
+ * interim answers each under every other bound. */
+T(http_head_is_bounded)
+{
+	static char exact[HTTP_MAX_HEAD + 64], over[HTTP_MAX_HEAD + 64], interim[HTTP_MAX_INTERIM * 7000 + 64];
+	static const char start[] = "HTTP/1.1 200 OK\r\nX-Pad: ", end[] = "\r\nContent-Length: 2\r\n\r\n";
+	size_t pad = HTTP_MAX_HEAD - L(start) - L(end), o = 0;
+
+	memcpy(exact, start, L(start));
+	memset(exact + L(start), 'a', pad);
+	memcpy(exact + L(start) + pad, end, L(end));
+	memcpy(exact + HTTP_MAX_HEAD, "ok", 2);
+	memcpy(over, start, L(start));
+	memset(over + L(start), 'a', pad + 1);
+	memcpy(over + L(start) + pad + 1, end, L(end));
+	memcpy(over + HTTP_MAX_HEAD + 1, "ok", 2);
+	/* ten interim answers of 7,000 bytes each: 70,000 in all */
+	for (int i = 0; i < HTTP_MAX_INTERIM; i++) {
+		o = cat(interim, sizeof interim, o, "HTTP/1.1 100 Continue\r\nX-Pad: ");
+		memset(interim + o, 'b', 7000 - 50);
+		o += 7000 - 50;
+		interim[o] = 0;
+		o = cat(interim, sizeof interim, o, "\r\n\r\n");
+	}
+	o = cat(interim, sizeof interim, o, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+	struct bcase c[] = {
+	{ "a head of HTTP_MAX_HEAD bytes", exact, HTTP_MAX_HEAD + 2, 0, HTTP_DONE, HTTP_MAX_HEAD + 2, NULL },
+	{ "one byte more", over, HTTP_MAX_HEAD + 3, 0, HTTP_ERROR, HTTP_MAX_HEAD + 1, "headers too long" },
+	{ "interim answers' heads count", interim, o, 0, HTTP_ERROR, HTTP_MAX_HEAD + 1, "headers too long" },
+	};
+	T_TRUE(run_bounds(c, sizeof c / sizeof c[0]));
+}
+
+/* body_max bounds the body as sent, chunk framing included: an endless body
+ * of any framing ends there; a Content-Length over it is refused at once. */
+T(http_body_is_bounded)
+{
+	static const char cl100[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n",
+	    tera[] = "HTTP/1.1 200 OK\r\nContent-Length: 1099511627776\r\n\r\n{\"FailedPutCount\":0",
+	    chunked[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+	    close10[] = "HTTP/1.0 200 OK\r\n\r\n";
+	static char a[512], d[4096], e[512], f[512];
+	size_t o;
+
+	o = cat(a, sizeof a, 0, cl100);
+	memset(a + o, 'x', 100);
+	for (o = cat(d, sizeof d, 0, chunked); o + 10 < sizeof d;)
+		o = cat(d, sizeof d, o, "4\r\nabcd\r\n");
+	cat(e, sizeof e, 0, close10);
+	memset(e + L(close10), 'y', 300);
+	/* a chunk-size line that never ends (its extension) is body too */
+	o = cat(f, sizeof f, 0, chunked);
+	o = cat(f, sizeof f, o, "1;ext=");
+	memset(f + o, 'z', 300);
+
+	struct bcase c[] = {
+	{ "Content-Length at the bound", a, L(cl100) + 100, 100, HTTP_DONE, L(cl100) + 100, NULL },
+	{ "Content-Length over it: refused at the head's end", a, L(cl100) + 100, 99, HTTP_ERROR, L(cl100),
+	  "answer too long" },
+	{ "a terabyte", tera, L(tera), 1 << 20, HTTP_ERROR, L(tera) - L("{\"FailedPutCount\":0"),
+	  "answer too long" },
+	{ "endless chunks", d, strlen(d), 100, HTTP_ERROR, L(chunked) + 100, "answer too long" },
+	{ "until the close", e, L(close10) + 300, 200, HTTP_ERROR, L(close10) + 200, "answer too long" },
+	{ "an endless chunk-size line", f, L(chunked) + 6 + 300, 64, HTTP_ERROR, L(chunked) + 64,
+	  "answer too long" },
+	{ "no bound", e, L(close10) + 300, 0, HTTP_MORE, L(close10) + 300, NULL },
+	};
+	T_TRUE(run_bounds(c, sizeof c / sizeof c[0]));
+
+	/* a chunked answer whose every byte after the head is within the bound */
+	static const char fits[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n";
+	struct bcase c2[] = {
+	{ "chunked, all of it within", fits, L(fits), L(fits) - L(chunked), HTTP_DONE, L(fits), NULL },
+	{ "chunked, one byte over", fits, L(fits), L(fits) - L(chunked) - 1, HTTP_ERROR, L(fits) - 1,
+	  "answer too long" },
+	};
+	T_TRUE(run_bounds(c2, sizeof c2 / sizeof c2[0]));
+}
+
+/* Needles are counted in the whole body as it passes: across feeds, across
+ * chunk framing, past body_cap; a match's closing quote may open the next. */
+T(http_needles_are_counted_in_the_whole_body)
+{
+	static const char in[] = "HTTP/1.1 200 OK\r\nX-ErrorCode: \"ErrorCode\"\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "9\r\n{\"ErrorCo\r\n"		/* split by the framing */
+	    "11\r\nde\":\"x\"},{\"Record\r\n"
+	    "1f\r\nId\":\"a\"},\"ErrorCode\"\"ErrorCode\"\r\n"
+	    "1b\r\n\"Error\"ErrorCode\\\"ErrorCode\r\n"	/* not whole: "Error" then an escaped one */
+	    "0\r\n\r\n";
+	static const char *const needles[] = { "\"ErrorCode\"", "\"RecordId\"" };
+	static const int modes[] = { 0, 1, 2, 3, 7, 42 };
+
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+		for (size_t cap = 4; cap <= 256; cap *= 8) {
+			struct http_resp r;
+			char body[256];
+			size_t used;
+
+			http_resp_init(&r, body, cap);
+			r.needle[0] = needles[0];
+			r.needle[1] = needles[1];
+			T_EQ_INT(feed_all(&r, in, L(in), modes[m], &used), HTTP_DONE);
+			T_EQ_INT(used, L(in));
+			T_EQ_INT(r.body_truncated, cap < 100);
+			T_EQ_INT(r.needle_count[0], 3);
+			T_EQ_INT(r.needle_count[1], 1);
+		}
+	}
+	/* none set: nothing counted */
+	struct http_resp r;
+	char body[8];
+	size_t used;
+
+	http_resp_init(&r, body, sizeof body);
+	T_EQ_INT(feed_all(&r, in, L(in), 0, &used), HTTP_DONE);
+	T_EQ_INT(r.needle_count[0] + r.needle_count[1], 0);
+}
+
 /* ---- Date ---- */
 
 static int64_t

@@ -47,3 +47,22 @@ T(utf8_put_decode_round_trip)
 		}
 	}
 }
+
+/* Code points to UTF-8 at each length's edges (RFC 3629's table), the
+ * bytes written out by hand (fuzz_partkey's oracle encodes with utf8_put). */
+T(utf8_put_edges)
+{
+	static const struct { unsigned long u; const char *want; } c[] = {
+		{ 0x00, "\x00" }, { 0x24, "$" }, { 0x7f, "\x7f" },
+		{ 0x80, "\xc2\x80" }, { 0xe9, "\xc3\xa9" }, { 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" }, { 0x20ac, "\xe2\x82\xac" }, { 0xffff, "\xef\xbf\xbf" },
+		{ 0x10000, "\xf0\x90\x80\x80" }, { 0x1f600, "\xf0\x9f\x98\x80" }, { 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char b[4];
+		size_t want = c[i].u ? strlen(c[i].want) : 1;
+		T_EQ_INT(utf8_put(b, c[i].u), want);
+		T_TRUE(memcmp(b, c[i].want, want) == 0);
+	}
+}
