@@ -17,6 +17,9 @@ import kpl_decode  # noqa: E402
 from harness import Agent, Endpoint, test, write_conf  # noqa: E402
 
 
+RING = 2 * 1024 * 1024
+
+
 def line(i, width=32):
     """Line i: its number, then x up to width bytes with the newline."""
     return (b"%08d " % i).ljust(width - 1, b"x") + b"\n"
@@ -70,7 +73,8 @@ def lines_decode_back_in_order_with_fewer_requests(tmp):
     n = 100000
     want = [line(i) for i in range(n)]
     binary = os.path.join(harness.build_dir(), "kagent-allocs")
-    ep, err = deliver(tmp, b"".join(want), binary, aggregation=True)
+    ep, err = deliver(tmp, b"".join(want), binary, aggregation=True, ringSizeBytes=RING,
+                      maxBufferAgeMillis=60000)
     recs = kinesis_records(ep)
     subs = user_records(ep)
     assert [d for _, _, d in subs] == want, (len(subs), n)
@@ -85,10 +89,68 @@ def lines_decode_back_in_order_with_fewer_requests(tmp):
     print("aggregated: %d lines, %d Kinesis records, %d requests" % (n, len(recs), len(reqs)))
     assert sum(q["records"] for q in reqs) == len(recs)
     assert all(q["failed"] == 0 for q in reqs)
-    # without aggregation a request carries 500 lines at the most: 200
-    # requests; with it, a request carries what its share of the ring
-    # holds (flow.c: half the ring a round)
-    assert len(reqs) * 8 <= n // 500, len(reqs)
+    # without aggregation a request carries 500 lines at the most (200
+    # requests); with it, as many as half the ring's lines of 128 bytes
+    # (flow.c): 8,192 lines, 13 requests of one aggregated record each
+    per = RING // 2 // 128
+    assert len(reqs) == -(-n // per) == 13, (len(reqs), per)
+    assert len(recs) == len(reqs)
+
+
+@test(timeout=120)
+def a_failed_aggregate_goes_again_with_all_its_lines(tmp):
+    """Per-record failures in PutRecords' answer (ErrorCode on an
+    aggregated record): its lines go again, regrouped with the others;
+    every line arrives exactly once, each aggregate's lines in file order."""
+    n = 20000
+    want = [line(i) for i in range(n)]
+    ep, _ = deliver(tmp, b"".join(want), None, {"partial": 0.3, "seed": 7}, aggregation=True,
+                    maxBufferSizeBytes=65536)
+    reqs = [q for q in ep.requests() if q.get("op") == "PutRecords"]
+    assert any(q["failed"] for q in reqs), reqs     # the faults did happen
+    subs = user_records(ep)
+    got = [d for _, _, d in subs]
+    assert sorted(got) == want, (len(got), len(set(got)), n)
+    for _, data in kinesis_records(ep):
+        if kpl_decode.is_aggregated(data):
+            nums = [int(d[:8]) for _, _, d in kpl_decode.decode(data)]
+            assert nums == sorted(nums), nums
+
+
+@test(timeout=120)
+def a_refused_line_in_an_aggregate_is_dropped_alone(tmp):
+    """ValidationException naming 'records.N.member.data' names an
+    aggregated record of many lines: the request is halved down to the one
+    line, which is dropped alone; every other line arrives once."""
+    bad = {150, 151, 4007}
+    want = [b"%08d POISON\n" % i if i in bad else line(i) for i in range(6000)]
+    ep, err = deliver(tmp, b"".join(want), None, {"reject_data": "POISON"}, aggregation=True)
+    got = [d for _, _, d in user_records(ep)]
+    assert got == [l for i, l in enumerate(want) if i not in bad], len(got)
+    said = [l for l in err.splitlines() if "refused (ValidationException" in l and l.endswith("dropped")]
+    assert len(said) == 3, err
+    assert all("record 1 of a request (16 bytes)" in l for l in said), said
+
+
+@test(timeout=120)
+def partition_key_field_joins_runs_of_one_key(tmp):
+    """partitionKeyField: consecutive records of one key join (under it);
+    a record of another key starts another aggregate, so every line keeps
+    its own key, and one key's lines stay in order on one shard."""
+    want, keys = [], []
+    for i in range(3000):
+        k = "dev-%d" % (i // 7 % 5)
+        want.append(b'{"id":"%s","n":%d}\n' % (k.encode(), i))
+        keys.append(k)
+    ep, _ = deliver(tmp, b"".join(want), None, None, aggregation=True, partitionKeyField="id")
+    subs = user_records(ep)
+    assert [d for _, _, d in subs] == want
+    assert [pk for _, pk, _ in subs] == keys
+    assert all(pk == key for key, pk, _ in subs)
+    # runs of 7 lines: 429 Kinesis records, and one more for each run a
+    # request's end cuts
+    recs = kinesis_records(ep)
+    assert 429 <= len(recs) <= 429 + len(puts(ep)), (len(recs), len(puts(ep)))
 
 
 harness.run()
