@@ -153,4 +153,51 @@ def partition_key_field_joins_runs_of_one_key(tmp):
     assert 429 <= len(recs) <= 429 + len(puts(ep)), (len(recs), len(puts(ep)))
 
 
+UNIT = 25 * 1024    # a PUT payload unit: 25 KB of a record's data
+
+
+def bill(ep):
+    """What a delivery cost: requests, their body bytes, Kinesis records,
+    PUT payload units (each record's data rounded up to 25 KB)."""
+    reqs = puts(ep)
+    recs = kinesis_records(ep)
+    return (len(reqs), sum(q["bytes"] for q in reqs), len(recs),
+            sum(-(-len(d) // UNIT) for _, d in recs))
+
+
+@test(timeout=300)
+def billing_with_and_without_aggregation(tmp):
+    """README's table: 20,000 lines of 100 and of 1,000 bytes, with the
+    default ring.  Without aggregation every line is a record and a payload
+    unit; with it, a request is one aggregated record of the lines half
+    the ring holds (4,160 a request at 128 bytes each, or fewer when the
+    round's bytes hold fewer), billed by its size."""
+    n = 20000
+    rows = {}
+    for width in (100, 1000):
+        want = [line(i, width) for i in range(n)]
+        for agg in (False, True):
+            d = "%s/%d-%s" % (tmp, width, agg)
+            os.mkdir(d)
+            ep, _ = deliver(d, b"".join(want), None, None, aggregation=agg, maxBufferAgeMillis=60000)
+            assert [x for _, _, x in user_records(ep)] == want
+            rows[width, agg] = bill(ep)
+            print("%5d-byte lines, aggregation %-5s: %4d requests, %10d bytes, %6d records, %6d units"
+                  % ((width, agg) + rows[width, agg]))
+    # without: a record and a unit a line, 500 lines a request
+    for width in (100, 1000):
+        assert rows[width, False][0] == n // 500 and rows[width, False][2:] == (n, n), rows[width, False]
+    # with, 100-byte lines: a round's bytes (half the 1,064,960-byte
+    # ring) count each line with its record head and the longest RANDOM
+    # key: 129 bytes, 4,127 lines a request, one aggregated record each;
+    # a line takes 106 bytes in it, and each record rounds up once
+    assert rows[100, True][0] == rows[100, True][2] == -(-n // 4127) == 5, rows[100, True]
+    assert rows[100, True][3] <= -(-n * 106 // UNIT) + 5, rows[100, True]
+    # with, 1,000-byte lines: the round's bytes (half the ring) hold fewer
+    # lines than 4,160, so about as many requests as without, but one
+    # record of ~21 units each instead of ~520 of one
+    assert rows[1000, True][2] == rows[1000, True][0] <= rows[1000, False][0] + 1, rows[1000, True]
+    assert rows[1000, True][3] * 20 < n, rows[1000, True]
+
+
 harness.run()
