@@ -63,14 +63,14 @@ static size_t ntoks(const struct conf_flow *cf) { return 64 + entries(cf) * TOKS
 static size_t slots(const struct conf_flow *cf) { return (cf->max_inflight + 1) * lines(cf); }
 
 /* Aggregation's settings: each aggregated record within the record limit;
- * each record counted with its head (and not its key, which the aggregate
- * has once), the request's limit lowered by what each aggregate adds (its
- * magic, key table, MD5 and key) at the most. */
+ * each record counted with its key and its head, the request's limit
+ * lowered by what each aggregate a request may have adds beyond them at
+ * the most (its magic, key table, MD5, and its key once more). */
 static void kpl_init(struct flow *f, struct batch_limits *lim)
 {
 	const struct conf_flow *cf = f->cf;
 	size_t kmax = lim->extra_bytes, most = kinesis_max_batch_bytes(cf->max_record_bytes) -
-					       FLOW_KPL_ENTRIES * (KPL_OVERHEAD(kmax) + kmax);
+					       entries(cf) * (KPL_OVERHEAD(kmax) + kmax);
 
 	f->args.agg = cf->max_record_bytes;
 	lim->extra_bytes = kmax + KPL_REC_HEAD_MAX;

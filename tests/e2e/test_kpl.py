@@ -153,6 +153,25 @@ def partition_key_field_joins_runs_of_one_key(tmp):
     assert 429 <= len(recs) <= 429 + len(puts(ep)), (len(recs), len(puts(ep)))
 
 
+@test(timeout=180)
+def a_request_of_many_small_aggregates_stays_within_5_mib(tmp):
+    """DETERMINISTIC keys: pairs of equal lines, each pair one aggregate
+    (its magic, key table, MD5 and key beyond its lines).  500 lines of
+    10,438 bytes are counted 5,241,000 bytes with their keys and record
+    heads, under the request's limit; as 250 aggregates they are 5,244,250:
+    the request's limit must leave room for every aggregate a request may
+    have, not for 21 alone."""
+    want = [line(i // 2, 10438) for i in range(1000)]
+    ep, err = deliver(tmp, b"".join(want), None, None, aggregation=True, partitionKeyOption="DETERMINISTIC",
+                      ringSizeBytes=12 * 1024 * 1024, maxBufferAgeMillis=60000)
+    reqs = [q for q in ep.requests() if q.get("op") == "PutRecords"]
+    assert all(q["status"] == 200 for q in reqs), [q for q in reqs if q["status"] != 200][:3]
+    subs = user_records(ep)
+    assert [d for _, _, d in subs] == want
+    assert all(pk == key for key, pk, _ in subs)
+    assert len(kinesis_records(ep)) == 500
+
+
 UNIT = 25 * 1024    # a PUT payload unit: 25 KB of a record's data
 
 
