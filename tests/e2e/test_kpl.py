@@ -5,7 +5,7 @@ kagent's encoder) back to exactly the lines, in order, each with its
 partition key; fewer requests than without; nothing allocated after
 start-up; a line refused inside an aggregate dropped alone, a record that
 fails inside one sent again."""
-import json
+import base64
 import os
 import re
 import sys
@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import harness  # noqa: E402
 import kpl_decode  # noqa: E402
-from harness import Agent, Endpoint, test, write_conf  # noqa: E402
+from harness import test  # noqa: E402
 
 
 RING = 2 * 1024 * 1024
@@ -27,7 +27,6 @@ def line(i, width=32):
 
 def kinesis_records(ep):
     """The accepted Kinesis records: (partition key, data bytes)."""
-    import base64
     return [(r["key"], base64.b64decode(r["data"])) for r in ep._lines(ep.out)]
 
 
@@ -51,21 +50,9 @@ def puts(ep):
 
 
 def deliver(tmp, data, binary=None, ep_faults=None, **kw):
-    """Sends data (one file) through a Kinesis flow with kw, then exits
-    (--once); returns the endpoint (stopped) and the agent's stderr."""
-    log = tmp + "/app.log"
-    with open(log, "wb") as f:
-        f.write(data)
-    ep = Endpoint(tmp, **(ep_faults or {}))
-    with ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [harness.kflow(log, "k1", **kw)])
-        with Agent(binary or harness.kagent(), conf, args=["--once=60"]) as ag:
-            assert ag.wait(120) == 0, ag.stderr()[-2000:]
-            err = ag.stderr()
-    ck = harness.read_ckpt(tmp + "/checkpoints")
-    assert [e[4] for e in ck] == [len(data)], ck
-    return ep, err
+    """Sends data (one file) through a Kinesis flow with kw."""
+    return harness.deliver_once(tmp, data, lambda path, **k: harness.kflow(path, "k1", **k), binary, ep_faults,
+                                **kw)
 
 
 @test(timeout=240, sanitize=False)
