@@ -59,8 +59,9 @@ size_t kinesis_extra_max(const struct api_args *a);
 /* api.group: with aggregation (a->agg, the most an aggregated record's data
  * and key may be), the records from i (not acked) that go as one KPL
  * aggregated record (kpl.h) under i's key: with RANDOM keys or partitionKey
- * as many as fit, with DETERMINISTIC or partitionKeyField keys those with
- * i's own key; acked ones between them are passed over.  A group of one is
+ * as many as fit, with DETERMINISTIC or partitionKeyField keys as many of
+ * those that follow with i's own key; acked ones between them are passed
+ * over.  A group of one is
  * the record as it is; *bytes: the group's data bytes, framed when it has
  * several.  a->view gives the records' bytes. */
 uint64_t kinesis_group(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes);
