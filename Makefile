@@ -115,7 +115,7 @@ TOBJS    := $(patsubst tests/unit/%.c,$(B)/tobj/%.o,$(TSRCS))
 # Test build of the agent: every allocator call after start-up is counted.
 AOBJS    := $(patsubst src/%.c,$(B)/aobj/%.o,$(SRCS)) $(call PROCOBJ,$(PROCESSORS)) $(B)/obj/proctab.o \
             $(B)/aobj/allocwrap.o
-WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=aligned_alloc,--wrap=posix_memalign,--wrap=mmap,--wrap=munmap
+WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=aligned_alloc,--wrap=posix_memalign,--wrap=mmap,--wrap=mmap64,--wrap=munmap
 
 BIN      := $(B)/kagent
 all: $(BIN) $(if $(filter host,$(TARGET)),kagent)

@@ -29,3 +29,14 @@ void *__wrap_mmap(void *a, size_t n, int prot, int flags, int fd, off_t off)
 	return __real_mmap(a, n, prot, flags, fd, off);
 }
 int __wrap_munmap(void *a, size_t n) { arena_count_alloc(); return __real_munmap(a, n); }
+
+#ifdef __GLIBC__
+/* glibc's <sys/mman.h> names mmap64 for mmap under _FILE_OFFSET_BITS=64
+ * (the sanitizer build): without this the arena's maps went uncounted. */
+void *__real_mmap64(void *, size_t, int, int, int, off_t);
+void *__wrap_mmap64(void *a, size_t n, int prot, int flags, int fd, off_t off)
+{
+	arena_count_alloc();
+	return __real_mmap64(a, n, prot, flags, fd, off);
+}
+#endif
