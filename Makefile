@@ -267,7 +267,7 @@ fuzzrun: $(FUZZERS)
 build/fuzz/gen/proctab.c: FORCE
 	$(Q)tools/proctab.sh $@ $(PROC_ALL)
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/gen/proctab.c $(wildcard src/*.h) | tools-there
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/gen/proctab.c $(wildcard src/*.h tests/fuzz/*.h) tests/unit/feed_t.h | tools-there
 	@echo "FUZZ $@"
 	$(Q)$(FUZZ_CC) -o $@ $< $(FUZZ_LIB) build/fuzz/gen/proctab.c
 

@@ -48,9 +48,9 @@ const struct api api_kinesis = {
 	.name = "Kinesis", .stream_kind = "stream", .target = KINESIS_TARGET,
 	.service = KINESIS_SERVICE, .stream_key = "StreamName", .records = 1,
 	.describe = &api_kinesis_describe, .max_record_bytes = 0,
-	.extra = kinesis_extra, .extra_max = kinesis_extra_max, .apply = kinesis_apply,
-	.failed_count = "FailedRecordCount", .failed_key = "\"ErrorCode\"", .ok_key = "\"SequenceNumber\"",
-	.creds = kinesis_creds, .throttling = kinesis_throttling,
+	.group = kinesis_group, .kpl_key = kinesis_kpl_key, .extra = kinesis_extra, .extra_max = kinesis_extra_max,
+	.apply = kinesis_apply, .failed_count = "FailedRecordCount", .failed_key = "\"ErrorCode\"",
+	.ok_key = "\"SequenceNumber\"", .creds = kinesis_creds, .throttling = kinesis_throttling,
 };
 
 /* ---- the body ---- */
@@ -90,8 +90,9 @@ size_t api_entries(const struct api *api, const struct api_args *a, const struct
 	return n;
 }
 
-/* The end of the entry whose last record is i: the quote that closes its
- * Data, the extra fields, the brace.  Into out (NULL: the length only). */
+/* The end of the entry whose first record is i: the quote that closes its
+ * Data, the extra fields (its first record's: an aggregated record's
+ * records have its key), the brace.  Into out (NULL: the length only). */
 static size_t entry_close(const struct api_enc *e, uint64_t i, char *out)
 {
 	struct rec_view v;
@@ -111,13 +112,20 @@ static size_t entry_close(const struct api_enc *e, uint64_t i, char *out)
 /* Moves to the next entry from record e->i on; 0 when there is none. */
 static int next_entry(struct api_enc *e)
 {
-	size_t n;
+	size_t n, recs = 0;
 
 	while (e->i < e->end && ring_rec(e->ring, e->i)->acked)
 		e->i++;
 	if (e->i >= e->end)
 		return 0;
+	e->efirst = e->i;
 	e->gend = entry(e, e->i, &n);
+	for (uint64_t j = e->i; j < e->gend && recs < 2; j++)
+		recs += !ring_rec(e->ring, j)->acked;
+	e->kpl = e->api->kpl_key && recs > 1;
+	e->pre_len = e->trail = 0;
+	e->skip = KPL_MAGIC_LEN;
+	br_md5_init(&e->md5);
 	return 1;
 }
 
@@ -144,8 +152,9 @@ size_t api_enc_init(struct api_enc *e, const struct api *api, const struct api_a
 			i++;
 			continue;
 		}
+		len += (entries++ ? 1 : 0) + sizeof rec_open - 2 + entry_close(e, i, NULL);
 		i = entry(e, i, &n);
-		len += (entries++ ? 1 : 0) + sizeof rec_open - 2 + b64_len(n) + entry_close(e, i - 1, NULL);
+		len += b64_len(n);
 	}
 	next_entry(e);
 	return len;
@@ -157,44 +166,85 @@ static int piece(struct api_enc *e, const char *s, size_t n, char **out, size_t 
 	return json_piece(s, n, &e->off, out, cap);
 }
 
-/* Base64 of the entry's bytes from record e->i, data offset e->off, in
- * groups of 4 while cap has room for one; a group of 4 may take its bytes
- * from two or three records (e->b64 keeps them across).  The view is asked
- * for again at each call, once per record.  Returns 1 when the entry is
- * all out. */
+/* Feeds bytes of the entry (p, n) into base64 while cap has room for a
+ * group of 4 (b64_update writes up to b64_len(k + 2)), into the MD5 of an
+ * aggregated record but for its magic.  Returns the bytes taken. */
+static size_t feed(struct api_enc *e, const void *p, size_t n, int hash, char **out, size_t *cap)
+{
+	size_t k, w, h;
+
+	if (*cap < 4)
+		return 0;
+	k = n < *cap / 4 * 3 - 2 ? n : *cap / 4 * 3 - 2;
+	w = b64_update(&e->b64, p, k, *out);
+	*out += w;
+	*cap -= w;
+	if (hash && e->kpl) {
+		h = e->skip < k ? e->skip : k;
+		e->skip -= h;
+		br_md5_update(&e->md5, (const char *)p + h, k - h);
+	}
+	return k;
+}
+
+/* Record e->i's head in an aggregated record (the aggregate's own head
+ * before its first record) into e->pre. */
+static void kpl_pre(struct api_enc *e, const struct rec_view *v)
+{
+	char key[KINESIS_MAX_KEY_BYTES + 1];
+	size_t n = 0;
+
+	if (e->i == e->efirst)
+		n = kpl_head(e->pre, key, e->api->kpl_key(e->args, v, ring_rec(e->ring, e->i)->pos, key));
+	e->pre_len = n + kpl_rec_head(e->pre + n, v->n[0] + v->n[1] + v->n[2]);
+}
+
+/* Base64 of the entry's bytes from record e->i, offset e->off (of an
+ * aggregated record: each record's head, then its data; the MD5 after the
+ * last), in groups of 4 while cap has room for one; a group of 4 may take
+ * its bytes from two or three records (e->b64 keeps them across).  The view
+ * is asked for again at each call, once per record.  Returns 1 when the
+ * entry is all out. */
 static int data(struct api_enc *e, char **out, size_t *cap)
 {
 	struct rec_view v;
-	size_t k, w;
+	size_t k;
 
-	for (; e->i < e->gend; e->i++, e->off = 0) {
+	for (; e->i < e->gend; e->i++, e->off = 0, e->pre_len = 0) {
 		if (ring_rec(e->ring, e->i)->acked)
 			continue;
 		e->view(e->ctx, e->ring, e->i, &v);
-		while (e->off < v.n[0] + v.n[1] + v.n[2]) {
-			if (*cap < 4)
+		if (e->kpl && !e->pre_len)
+			kpl_pre(e, &v);
+		while (e->off < e->pre_len) {
+			if (!(k = feed(e, e->pre + e->off, e->pre_len - e->off, 1, out, cap)))
 				return 0;
-			/* the span e->off is in, and where in it */
-			int s = 0;
-			size_t at = e->off;
-			while (at >= v.n[s])
-				at -= v.n[s++];
-			/* b64_update writes up to b64_len(k + 2): what cap holds */
-			k = v.n[s] - at;
-			if (k > *cap / 4 * 3 - 2)
-				k = *cap / 4 * 3 - 2;
-			w = b64_update(&e->b64, v.p[s] + at, k, *out);
-			*out += w;
-			*cap -= w;
 			e->off += k;
 		}
+		while (e->off < e->pre_len + v.n[0] + v.n[1] + v.n[2]) {
+			/* the span e->off is in, and where in it */
+			int s = 0;
+			size_t at = e->off - e->pre_len;
+			while (at >= v.n[s])
+				at -= v.n[s++];
+			if (!(k = feed(e, v.p[s] + at, v.n[s] - at, 1, out, cap)))
+				return 0;
+			e->off += k;
+		}
+	}
+	if (e->kpl && !e->trail)
+		br_md5_out(&e->md5, e->digest);
+	while (e->kpl && e->trail < KPL_MD5_LEN) {
+		if (!(k = feed(e, e->digest + e->trail, KPL_MD5_LEN - e->trail, 0, out, cap)))
+			return 0;
+		e->trail += k;
 	}
 	if (e->b64.ncarry) {
 		if (*cap < 4)
 			return 0;
-		w = b64_final(&e->b64, *out);
-		*out += w;
-		*cap -= w;
+		k = b64_final(&e->b64, *out);
+		*out += k;
+		*cap -= k;
 	}
 	return 1;
 }
@@ -218,7 +268,7 @@ size_t api_enc_next(struct api_enc *e, char *buf, size_t cap)
 		case P_DATA:
 			if (!data(e, &out, &cap))
 				return (size_t)(out - buf);	/* fewer than 4 bytes left */
-			e->close_len = entry_close(e, e->gend - 1, e->close);
+			e->close_len = entry_close(e, e->efirst, e->close);
 			e->part = P_CLOSE;
 			break;
 		case P_CLOSE:

@@ -8,11 +8,13 @@
 #define API_H
 #include <stddef.h>
 #include <stdint.h>
+#include <bearssl_hash.h>
 #include "aws.h"
 #include "b64.h"
 #include "batch.h"
 #include "http.h"
 #include "json.h"
+#include "kpl.h"
 #include "ring.h"
 
 /* What an answer other than 200 means, whichever API gave it. */
@@ -28,8 +30,11 @@ struct kinesis_keys;
 /* What a flow's calls carry besides its records (not copied). */
 struct api_args {
 	const char *stream;			/* checked by conf: [a-zA-Z0-9_.-], no escaping */
-	size_t agg;				/* Firehose: aggregatedRecordSizeBytes (0: off) */
+	size_t agg;				/* Firehose: aggregatedRecordSizeBytes; Kinesis with aggregation:
+						   an aggregated record's data and key at the most (0: off) */
 	const struct kinesis_keys *keys;	/* Kinesis: each record's PartitionKey */
+	rec_view_fn view;			/* a record's bytes as sent, for the group hook's keys */
+	void *view_ctx;
 };
 
 /* The most an extra field of a record (api.extra) takes: Kinesis's
@@ -54,6 +59,11 @@ struct api {
 	 * length (NULL: none).  extra_max: the most bytes extra adds to a
 	 * record's size as the API counts it (NULL: 0). */
 	uint64_t (*group)(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes);
+	/* kpl_key: an entry of several records is one KPL aggregated record
+	 * (kpl.h) whose key table holds this key of its first record (raw,
+	 * into out, KINESIS_MAX_KEY_BYTES + 1; its length), and its extra
+	 * fields are its first record's.  NULL: the records' bytes joined. */
+	size_t (*kpl_key)(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out);
 	size_t (*extra)(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out);
 	size_t (*extra_max)(const struct api_args *a);
 
@@ -96,10 +106,19 @@ struct api_enc {
 	/* position */
 	int part;		/* HEAD, OPEN, DATA, CLOSE, TAIL, DONE */
 	uint64_t i;		/* current record */
+	uint64_t efirst;	/* the current entry's first record */
 	uint64_t gend;		/* just past the last record of the current entry */
-	size_t off;		/* in the current fixed piece, or data bytes consumed */
+	size_t off;		/* in the current fixed piece, or the record's (head and) data bytes consumed */
 	struct b64 b64;		/* the entry's bytes not yet encoded (a record's end is not an entry's) */
 	int nth;		/* entries written so far */
+	/* a KPL aggregated entry: the head before the current record, the MD5 of its protobuf bytes */
+	int kpl;
+	unsigned char pre[KPL_HEAD_MAX + KPL_REC_HEAD_MAX];
+	size_t pre_len;		/* 0: not made yet for the current record */
+	size_t skip;		/* of the bytes fed, the magic's not hashed */
+	br_md5_context md5;
+	unsigned char digest[KPL_MD5_LEN];
+	size_t trail;		/* digest bytes written */
 };
 
 /* Prepares enc; returns the exact body length.  view gives each record's

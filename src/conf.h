@@ -52,6 +52,7 @@ struct conf_flow {
 	const char *key_arg;			/* partitionKey, or partitionKeyField's name */
 	size_t max_record_bytes;		/* Kinesis: maxRecordSizeBytes (data + key) */
 	size_t aggregate_bytes;			/* Firehose: aggregatedRecordSizeBytes; 0 = off */
+	int kpl;				/* Kinesis: kagent's aggregation (KPL aggregated records) */
 	enum conf_position initial_position;	/* initialPosition */
 	int64_t max_buffer_age_ms;		/* maxBufferAgeMillis */
 	size_t max_buffer_records;		/* maxBufferSizeRecords */

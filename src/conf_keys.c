@@ -122,7 +122,8 @@ const struct conf_key conf_keys[] = {
 	KEY("partitionKey", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIXED, 0, 0, NULL, FP(key_arg)),
 	KEY("partitionKeyField", CONF_PARTITION_KEY, CONF_KIN, KINESIS_KEY_FIELD, 0, 0, NULL, FP(key_arg)),
 	/* kagent -t prints these (.print), in this order */
-	UNUSED("aggregation", CONF_KIN, conf_later),	/* KPL aggregation: issue 15, not yet */
+	/* kagent's (the Java agent has no KPL aggregation): KPL aggregated records (kpl.h) */
+	KEY("aggregation", CONF_BOOL, CONF_KIN, 0, 0, 0, NULL, F(kpl), .print = 1),
 	KEY("maxRecordSizeBytes", CONF_INT, CONF_KIN, KINESIS_MAX_RECORD_BYTES, KINESIS_MAX_RECORD_BYTES_LARGE,
 	    KINESIS_MAX_RECORD_BYTES, NULL, F(max_record_bytes), .print = 1),
 	/* Firehose flows only */

@@ -29,11 +29,55 @@
  * time was off: one clock for every flow. */
 static int64_t clock_skew;
 
-static size_t resp_cap(const struct conf_flow *cf) { return 4096 + cf->max_buffer_records * RESP_PER_RECORD; }
-static size_t ntoks(const struct conf_flow *cf) { return 64 + cf->max_buffer_records * TOKS_PER_RECORD; }
+/* Aggregation (kpl.h) with RANDOM keys or partitionKey packs records
+ * greedily up to the record limit, so each two aggregated records of a
+ * request together pass it: a request of 10 MiB has at most 21.  Its lines
+ * are then not maxBufferSizeRecords' business: a request takes as many as
+ * its share of half the ring holds, lines of FLOW_KPL_LINE bytes on average
+ * (shorter ones run out of slots before the ring fills). */
+#define FLOW_KPL_ENTRIES (2 * KINESIS_MAX_BATCH_BYTES_LARGE / KINESIS_MAX_RECORD_BYTES + 1)
+#define FLOW_KPL_LINE 128
+
+static int kpl_greedy(const struct conf_flow *cf)
+{
+	return cf->api == API_KINESIS && cf->kpl && (cf->key_kind == KINESIS_KEY_RANDOM || cf->key_kind == KINESIS_KEY_FIXED);
+}
+
+/* A request's records (lines) and entries (Kinesis or Firehose records) at the most. */
+static size_t lines(const struct conf_flow *cf)
+{
+	size_t n = kpl_greedy(cf) ? cf->ring_bytes / 2 / cf->max_inflight / FLOW_KPL_LINE : 0;
+
+	return n > cf->max_buffer_records ? n : cf->max_buffer_records;
+}
+
+static size_t entries(const struct conf_flow *cf)
+{
+	return kpl_greedy(cf) && FLOW_KPL_ENTRIES > cf->max_buffer_records ? FLOW_KPL_ENTRIES : cf->max_buffer_records;
+}
+
+static size_t resp_cap(const struct conf_flow *cf) { return 4096 + entries(cf) * RESP_PER_RECORD; }
+static size_t ntoks(const struct conf_flow *cf) { return 64 + entries(cf) * TOKS_PER_RECORD; }
 
 /* Record slots: a round's records, and as many again to read into meanwhile. */
-static size_t slots(const struct conf_flow *cf) { return (cf->max_inflight + 1) * cf->max_buffer_records; }
+static size_t slots(const struct conf_flow *cf) { return (cf->max_inflight + 1) * lines(cf); }
+
+/* Aggregation's settings: each aggregated record within the record limit;
+ * each record counted with its key and its head, the request's limit
+ * lowered by what each aggregate a request may have adds beyond them at
+ * the most (its magic, key table, MD5, and its key once more). */
+static void kpl_init(struct flow *f, struct batch_limits *lim)
+{
+	const struct conf_flow *cf = f->cf;
+	size_t kmax = lim->extra_bytes, most = kinesis_max_batch_bytes(cf->max_record_bytes) -
+					       entries(cf) * (KPL_OVERHEAD(kmax) + kmax);
+
+	f->args.agg = cf->max_record_bytes;
+	lim->extra_bytes = kmax + KPL_REC_HEAD_MAX;
+	if (lim->max_bytes > most)
+		lim->max_bytes = most;
+	lim->max_records = lines(cf);
+}
 
 int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, struct ckpt *ck,
 	      const struct tls_anchors *ta, struct creds *cr, flow_out_fn out, void *out_ctx, int64_t now, char *err,
@@ -54,10 +98,14 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->api = cf->api == API_KINESIS ? &api_kinesis : &api_firehose;
 	f->args.stream = cf->stream;
 	f->args.agg = cf->aggregate_bytes;
+	f->args.view = cf->nproc ? chain_view : ring_view;
+	f->args.view_ctx = &f->chain;
 	if (f->api->extra) {
 		kinesis_keys_init(&f->keys, (enum kinesis_key_kind)cf->key_kind, cf->key_arg, rnd_next());
 		f->args.keys = &f->keys;
 		lim.extra_bytes = f->api->extra_max(&f->args);
+		if (cf->kpl)
+			kpl_init(f, &lim);
 	}
 	lim.grouped = api_grouped(f->api, &f->args);
 	/* a Kinesis record's limit counts its key too */

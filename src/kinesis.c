@@ -9,6 +9,7 @@
 #include <bearssl_hash.h>
 #include "hex.h"
 #include "kinesis.h"
+#include "kpl.h"
 #include "numfmt.h"
 #include "rnd.h"
 #include "utf8.h"
@@ -320,6 +321,55 @@ size_t kinesis_extra_max(const struct api_args *a)
 	}
 }
 
+/* --- aggregation (kpl.h) --- */
+
+size_t kinesis_kpl_key(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out)
+{
+	int fell;
+
+	return key_of(a->keys, v, pos, out, &fell);
+}
+
+/* Record i's key (raw) into out. */
+static size_t rec_key(const struct api_args *a, const struct ring *r, uint64_t i, char *out)
+{
+	struct rec_view v;
+
+	a->view(a->view_ctx, r, i, &v);
+	return kinesis_kpl_key(a, &v, ring_rec(r, i)->pos, out);
+}
+
+uint64_t kinesis_group(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes)
+{
+	char k0[KINESIS_MAX_KEY_BYTES + 1], kj[KINESIS_MAX_KEY_BYTES + 1];
+	int same;
+	size_t n0 = rec_data_len(ring_rec(r, i)), klen, size, nrec = 1;
+	uint64_t past = i + 1;
+
+	*bytes = n0;
+	if (!a->agg)
+		return past;
+	/* a key made of the record itself is kept: only records that have the same one join */
+	same = a->keys->kind == KINESIS_KEY_FIELD || a->keys->kind == KINESIS_KEY_DETERMINISTIC;
+	klen = rec_key(a, r, i, k0);
+	size = KPL_OVERHEAD(klen) + kpl_rec_size(n0);
+	for (uint64_t j = past; j < end; j++) {
+		const struct rec *rc = ring_rec(r, j);
+		if (rc->acked)
+			continue;
+		if (size + kpl_rec_size(rec_data_len(rc)) + klen > a->agg)
+			break;
+		if (same && (rec_key(a, r, j, kj) != klen || memcmp(kj, k0, klen) != 0))
+			break;
+		size += kpl_rec_size(rec_data_len(rc));
+		past = j + 1;
+		nrec++;
+	}
+	if (nrec > 1)
+		*bytes = size;
+	return past;
+}
+
 /* --- answers --- */
 
 /* 1 if token t is a whole number no greater than most. */
@@ -349,7 +399,9 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 {
 	jsmn_parser p;
 	int n, arr, count;
-	long failed = 0;
+	long failed = 0, bad = 0;
+	size_t bytes;
+	uint64_t i;
 
 	if (codecap)
 		code[0] = 0;
@@ -360,6 +412,7 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 	arr = json_get(body, t, 0, "Records");
 	if (arr < 0 || t[arr].type != JSMN_ARRAY)
 		return -1;
+	/* one entry per Kinesis record sent: a record, or an aggregate of several */
 	if ((size_t)t[arr].size != api_entries(&api_kinesis, a, r, first, end))
 		return -1;
 	/* check every entry before marking any: a failure (ErrorCode) or a success */
@@ -367,7 +420,7 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 		if (t[e].type != JSMN_OBJECT)
 			return -1;
 		if (is_str(body, t, e, "ErrorCode"))
-			failed++;
+			bad++;
 		else if (!is_str(body, t, e, "SequenceNumber") || !is_str(body, t, e, "ShardId"))
 			return -1;
 	}
@@ -376,20 +429,24 @@ long kinesis_apply(const char *body, size_t len, jsmntok_t *t, size_t ntoks, str
 	 * entries say which (as Firehose's are read, whatever FailedPutCount
 	 * says), so the records they accepted are not sent twice. */
 	count = json_get(body, t, 0, "FailedRecordCount");
-	if (count > 0 && !count_at_most(body, &t[count], failed))
+	if (count > 0 && !count_at_most(body, &t[count], bad))
 		return -1;
-	failed = 0;
-	uint64_t i = first;
-	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e), i++) {
+	bad = 0;
+	i = first;
+	for (int k = 0, e = arr + 1; k < t[arr].size; k++, e = json_skip(t, e)) {
 		while (ring_rec(r, i)->acked)
 			i++;
+		uint64_t past = kinesis_group(r, i, end, a, &bytes);
 		int ec = json_get(body, t, e, "ErrorCode");
 		if (ec > 0 && t[ec].type == JSMN_STRING) {
-			if (!failed++)
+			if (!bad++)
 				json_copy(body, &t[ec], code, codecap);
+			for (; i < past; i++)
+				failed += !ring_rec(r, i)->acked;
 			continue;
 		}
-		ring_rec(r, i)->acked = 1;
+		for (; i < past; i++)
+			ring_rec(r, i)->acked = 1;
 	}
 	return failed;
 }

@@ -56,10 +56,25 @@ size_t kinesis_extra(const struct api_args *a, const struct rec_view *v, uint64_
  * at the most its kind of key may take. */
 size_t kinesis_extra_max(const struct api_args *a);
 
-/* api.apply: marks each accepted record acked.  Returns the number of
+/* api.group: with aggregation (a->agg, the most an aggregated record's data
+ * and key may be), the records from i (not acked) that go as one KPL
+ * aggregated record (kpl.h) under i's key: with RANDOM keys or partitionKey
+ * as many as fit, with DETERMINISTIC or partitionKeyField keys as many of
+ * those that follow with i's own key; acked ones between them are passed
+ * over.  A group of one is
+ * the record as it is; *bytes: the group's data bytes, framed when it has
+ * several.  a->view gives the records' bytes. */
+uint64_t kinesis_group(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes);
+/* api.kpl_key: the key of the aggregated record whose first record is v
+ * (at ring position pos), raw, into out (KINESIS_MAX_KEY_BYTES + 1); its
+ * length.  Never counted as a fallback. */
+size_t kinesis_kpl_key(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out);
+
+/* api.apply: marks each accepted record acked (entries are groups, cut as
+ * the encoder cut them: kinesis_group).  Returns the number of
  * records that failed (and the first failure's ErrorCode in code), or -1 if
  * the answer is malformed or does not match the request (then nothing is
- * marked): an entry count other than the records sent, an entry that is
+ * marked): an entry count other than the Kinesis records sent, an entry that is
  * neither a failure (ErrorCode) nor a success (SequenceNumber and ShardId),
  * a FailedRecordCount that is not a number or is more than the entries that
  * failed (one below them is taken as a lie the entries correct).  toks: 5 a

@@ -160,7 +160,7 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 		}
 		m = arena_used() - before - (chain_scratch_taken() - scratch);
 		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
-		       (cf->max_inflight + 1) * cf->max_buffer_records);
+		       flows[i].ring.nrecs);
 		if (cf->max_inflight > 1)
 			printf("s and connections for %zu requests at once", cf->max_inflight);
 		printf(")\n");

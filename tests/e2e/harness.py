@@ -600,6 +600,26 @@ def ckpt_entry(path, off, name=None):
     return (st.st_dev, st.st_ino) + fingerprint(path) + (off, name or path)
 
 
+def deliver_once(tmp, data, flow_of, binary=None, ep_faults=None, **kw):
+    """Writes data to tmp/app.log, sends it through one flow (flow_of(path,
+    **kw): flow or a Kinesis flow of stream k1) to a local endpoint with
+    ep_faults, and exits (--once); asserts kagent exited 0 with the file's
+    end checkpointed.  Returns the endpoint (stopped) and kagent's stderr."""
+    log = tmp + "/app.log"
+    with open(log, "wb") as f:
+        f.write(data)
+    ep = Endpoint(tmp, **(ep_faults or {}))
+    with ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow_of(log, **kw)])
+        with Agent(binary or kagent(), conf, args=["--once=60"]) as ag:
+            assert ag.wait(120) == 0, ag.stderr()[-2000:]
+            err = ag.stderr()
+    ck = read_ckpt(tmp + "/checkpoints")
+    assert [e[4] for e in ck] == [len(data)], ck
+    return ep, err
+
+
 def read_ckpt(path):
     """The entries of a complete checkpoint file (asserts that it is one)."""
     with open(path) as f:

@@ -32,21 +32,8 @@ def puts(ep):
 
 
 def deliver(tmp, data, ep_faults=None, **kw):
-    """Sends data (one file) through a Firehose flow with kw; returns the
-    endpoint (stopped) and the agent's stderr."""
-    log = tmp + "/app.log"
-    with open(log, "wb") as f:
-        f.write(data)
-    ep = Endpoint(tmp, **(ep_faults or {}))
-    with ep:
-        conf = tmp + "/k.conf"
-        write_conf(conf, ep, [harness.flow(log, **kw)])
-        with Agent(harness.kagent(), conf, args=["--once=30"]) as ag:
-            assert ag.wait(60) == 0, ag.stderr()[-2000:]
-            err = ag.stderr()
-    ck = harness.read_ckpt(tmp + "/checkpoints")
-    assert [e[4] for e in ck] == [len(data)], ck
-    return ep, err
+    """Sends data (one file) through a Firehose flow with kw."""
+    return harness.deliver_once(tmp, data, harness.flow, None, ep_faults, **kw)
 
 
 @test(timeout=90)

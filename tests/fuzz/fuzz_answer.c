@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_setup();
 	piece = 1 + (data[0] & 63);
 	agg = data[0] & 64 ? 10 : 0;	/* two records a group */
-	struct api_args args = { "s", agg, NULL };
+	struct api_args args = { "s", agg, NULL, NULL, NULL };
 	data++;
 	size--;
 	fz_loop = 1;

@@ -25,51 +25,12 @@
 #define FZ_RSLOTS 64
 #define FZ_RMAX 200
 #define FZ_MAXBODY (64 * 1024)
+#include "fuzz_ring.h"
 
 static void fz_die(const char *what)
 {
 	fprintf(stderr, "fuzz_firehose: %s\n", what);
 	abort();
-}
-
-static void fz_feed(struct ring *r, const char *s, size_t n)
-{
-	while (n > 0) {
-		size_t room;
-		char *p = ring_write_buf(r, &room);
-		if (room == 0)
-			fz_die("ring full");
-		if (room > n)
-			room = n;
-		memcpy(p, s, room);
-		ring_write_ack(r, room, 0);
-		s += room;
-		n -= room;
-	}
-}
-
-/* A record's bytes (ring_view's) as three spans of a copy, split at a third
- * and two thirds; the copy is scribbled over after each enc_next call. */
-static char fz_scratch[FZ_RMAX + 8];
-
-static void fz_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v)
-{
-	struct rec_view rv;
-	size_t n = 0;
-
-	(void)ctx;
-	ring_view(NULL, r, i, &rv);
-	for (int s = 0; s < 3; s++) {
-		if (rv.n[s])
-			memcpy(fz_scratch + n, rv.p[s], rv.n[s]);
-		n += rv.n[s];
-	}
-	v->p[0] = fz_scratch;
-	v->n[0] = n / 3;
-	v->p[1] = fz_scratch + n / 3;
-	v->n[1] = 2 * n / 3 - n / 3;
-	v->p[2] = fz_scratch + 2 * n / 3;
-	v->n[2] = n - 2 * n / 3;
 }
 
 /* Record i's bytes, from ring_view. */
@@ -92,23 +53,18 @@ static size_t fz_bytes(const struct ring *r, uint64_t i, char *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ring r;
-	static int ready;
-	static char want[FZ_MAXBODY], got[FZ_MAXBODY], buf[256], group[FZ_RSIZE], line[512], answer[FZ_MAXBODY];
+	static char want[FZ_MAXBODY], got[FZ_MAXBODY], buf[256], group[FZ_RSIZE], answer[FZ_MAXBODY];
 	static jsmntok_t toks[1024];
 	static uint8_t fail_of[FZ_RSLOTS];
 	static uint64_t first_of[FZ_RSLOTS];	/* each group's first record */
 	struct api_enc e;
-	struct api_args args = { "s", 0, NULL };
-	size_t cap, agg, at, wlen, glen, len, n;
+	struct api_args args = { "s", 0, NULL, NULL, NULL };
+	size_t cap, agg, at, wlen, glen, len;
 	int ngroups = 0, nrec;
 	char code[64];
 
 	if (size < 4)
 		return 0;
-	if (!ready) {
-		ring_init(&r, FZ_RSIZE, FZ_RSLOTS, FZ_RMAX);
-		ready = 1;
-	}
 	cap = 8 + data[0] % 128;
 	agg = ((size_t)data[1] << 8 | data[2]) % 1024;
 	args.agg = agg;
@@ -116,37 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += 4;
 	size -= 4;
 
-	/* empty, the next record to start at buffer offset at */
-	ring_reset(&r, 0);
-	while (r.head % FZ_RSIZE != at) {
-		size_t m = (at + FZ_RSIZE - r.head % FZ_RSIZE) % FZ_RSIZE;
-		if (m > 100)
-			m = 100;
-		memset(line, 'f', m - 1);
-		line[m - 1] = '\n';
-		fz_feed(&r, line, m);
-		ring_release(&r, r.rhead);
-	}
-	uint64_t first = r.rhead;
+	uint64_t first;
 	uint8_t flags[FZ_RSLOTS];
-	for (nrec = 0; nrec < FZ_RSLOTS - 16 && size >= 2; nrec++) {
-		size_t l = ((size_t)(data[0] >> 2) << 8 | data[1]) % 301;
-		flags[nrec] = data[0] & 3;
-		data += 2;
-		size -= 2;
-		if (l > size)
-			l = size;
-		for (size_t k = 0; k < l; k++)
-			line[k] = data[k] == '\n' ? 'x' : (char)data[k];
-		line[l] = '\n';
-		if (ring_free(&r) < l + 1 + FZ_RMAX)
-			break;
-		fz_feed(&r, line, l + 1);
-		data += l;
-		size -= l;
-	}
-	if (r.rhead - first != (uint64_t)nrec)
-		fz_die("record count");
+	nrec = fz_records(&r, at, data, size, flags, &first);
 	for (int i = 0; i < nrec; i++)
 		ring_rec(&r, first + (uint64_t)i)->acked = flags[i] & 1;
 
@@ -182,20 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* streamed in pieces of cap bytes */
 	if (api_enc_init(&e, &api_firehose, &args, &r, first, r.rhead, fz_view, NULL) != wlen)
 		fz_die("init length");
-	len = 0;
-	for (int calls = 0;; calls++) {
-		memset(buf + cap, '#', 8);
-		n = FZ_LOOP(api_enc_next(&e, buf, cap));
-		if (n > cap || memcmp(buf + cap, "########", 8) != 0)
-			fz_die("past cap");
-		if (n == 0)
-			break;
-		if (len + n > wlen || calls > 100000)
-			fz_die("body too long");
-		memcpy(got + len, buf, n);
-		len += n;
-		memset(fz_scratch, '#', sizeof fz_scratch);
-	}
+	len = fz_stream(&e, buf, cap, got, wlen);
 	if (len != wlen || memcmp(got, want, wlen) != 0)
 		fz_die("body differs");
 

@@ -7,25 +7,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include "feed_t.h"
 #include "http.h"
 #include "ring.h"
 #include "t.h"
-
-static inline void feed(struct ring *r, const char *s, size_t n)
-{
-	while (n > 0) {
-		size_t room;
-		char *p = ring_write_buf(r, &room);
-		if (room == 0)
-			return;
-		if (room > n)
-			room = n;
-		memcpy(p, s, room);
-		ring_write_ack(r, room, 0);
-		s += room;
-		n -= room;
-	}
-}
 
 /* stderr to /dev/null and back: the framer warns about the cut line. */
 static inline void quiet(int on)

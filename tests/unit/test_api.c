@@ -37,7 +37,7 @@ static const struct contract {
 	const char *two;		/* r1, r2 sent: both accepted */
 	const char *count_only;		/* a count of failures and nothing else */
 } apis[] = {
-	{ &api_firehose, { "s1", 0, NULL }, "\"}", FIREHOSE_MAX_STREAM_NAME,
+	{ &api_firehose, { "s1", 0, NULL, NULL, NULL }, "\"}", FIREHOSE_MAX_STREAM_NAME,
 	  "{\"Encrypted\":false,\"FailedPutCount\":0,\"RequestResponses\":["
 	  "{\"RecordId\":\"49543463076548007577105092703039560359975228518395012686\"},"
 	  FH_OK(1) "," FH_OK(2) "," FH_OK(3) "," FH_OK(4) "]}", 1 + 2 * 3 + 5 * 3,
@@ -46,7 +46,7 @@ static const struct contract {
 	  "ThrottlingException",
 	  "{\"FailedPutCount\":0,\"RequestResponses\":[{\"RecordId\":\"a\"},{\"RecordId\":\"b\"}]}",
 	  "{\"FailedPutCount\":0}" },
-	{ &api_kinesis, { "s1", 0, &fixed_k }, "\",\"PartitionKey\":\"k\"}", KINESIS_MAX_STREAM_NAME,
+	{ &api_kinesis, { "s1", 0, &fixed_k, NULL, NULL }, "\",\"PartitionKey\":\"k\"}", KINESIS_MAX_STREAM_NAME,
 	  "{\"FailedRecordCount\":0,\"Records\":[" KN_OK(0) "," KN_OK(1) "," KN_OK(2) "," KN_OK(3) "," KN_OK(4)
 	  "],\"EncryptionType\":\"NONE\"}", 1 + 3 * 2 + 5 * 5,
 	  "{\"FailedRecordCount\":1,\"Records\":[" KN_OK(0) "," KN_PTEE "," KN_OK(4) "]}",

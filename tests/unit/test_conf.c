@@ -628,7 +628,7 @@ T(conf_print_kinesis_and_network)
 	    " \"flows\": [{\"filePattern\": \"/a\", \"kinesisStream\": \"k1\"},\n"
 	    "  {\"filePattern\": \"/b\", \"kinesisStream\": \"k2\", \"partitionKeyOption\": \"DETERMINISTIC\",\n"
 	    "   \"maxRecordSizeBytes\": 10485760},\n"
-	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\",\n"
+	    "  {\"filePattern\": \"/c\", \"kinesisStream\": \"k3\", \"partitionKey\": \"device-7\", \"aggregation\": true,\n"
 	    "   \"dataProcessingOptions\": [{\"optionName\": \"SINGLELINE\"}, {\"optionName\": \"ADDBRACKETS\"}]},\n"
 	    "  {\"filePattern\": \"/d\", \"kinesisStream\": \"k4\", \"partitionKeyField\": \"id\"}]}\n";
 
@@ -671,7 +671,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[0].awsRegion = us-east-1\n"
 	    "flows[0].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[0].partitionKey = RANDOM\n"
-	    	    "flows[0].maxRecordSizeBytes = 1048576\n"
+	    "flows[0].aggregation = false\n"
+	    "flows[0].maxRecordSizeBytes = 1048576\n"
 	    "flows[0].initialPosition = END_OF_FILE\n"
 	    "flows[0].maxBufferAgeMillis = 60000\n"
 	    "flows[0].maxBufferSizeRecords = 500\n"
@@ -689,7 +690,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[1].awsRegion = us-east-1\n"
 	    "flows[1].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[1].partitionKey = DETERMINISTIC\n"
-	    	    "flows[1].maxRecordSizeBytes = 10485760\n"
+	    "flows[1].aggregation = false\n"
+	    "flows[1].maxRecordSizeBytes = 10485760\n"
 	    "flows[1].initialPosition = END_OF_FILE\n"
 	    "flows[1].maxBufferAgeMillis = 60000\n"
 	    "flows[1].maxBufferSizeRecords = 500\n"
@@ -707,7 +709,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[2].awsRegion = us-east-1\n"
 	    "flows[2].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[2].partitionKey = partitionKey device-7\n"
-	    	    "flows[2].maxRecordSizeBytes = 1048576\n"
+	    "flows[2].aggregation = true\n"
+	    "flows[2].maxRecordSizeBytes = 1048576\n"
 	    "flows[2].initialPosition = END_OF_FILE\n"
 	    "flows[2].maxBufferAgeMillis = 60000\n"
 	    "flows[2].maxBufferSizeRecords = 500\n"
@@ -725,7 +728,8 @@ T(conf_print_kinesis_and_network)
 	    "flows[3].awsRegion = us-east-1\n"
 	    "flows[3].kinesis.endpoint = http://localhost:4567\n"
 	    "flows[3].partitionKey = partitionKeyField id\n"
-	    	    "flows[3].maxRecordSizeBytes = 1048576\n"
+	    "flows[3].aggregation = false\n"
+	    "flows[3].maxRecordSizeBytes = 1048576\n"
 	    "flows[3].initialPosition = END_OF_FILE\n"
 	    "flows[3].maxBufferAgeMillis = 60000\n"
 	    "flows[3].maxBufferSizeRecords = 500\n"
@@ -2526,8 +2530,14 @@ T(conf_fleet_keys)
 	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"deliveryStream\": \"s\",\n \"aggregation\": true}]}"),
 	    0);
 	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: only for a Kinesis (kinesisStream) flow, ignored\n");
-	/* and not there yet: said, not taken for done */
-	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": 1}]}"),
+	T_EQ_INT(c.flows[0].kpl, 0);
+	/* a Kinesis flow's boolean: off unless said */
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": 2}]}"),
+	    -1);
+	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: must be true or false, got 2\n");
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\",\n \"aggregation\": true}]}"),
 	    0);
-	T_EQ_STR(conf_t_err, "kagent.conf:3: flows[0].aggregation: not supported by this version, ignored\n");
+	T_EQ_INT(c.flows[0].kpl, 1);
+	T_EQ_INT(conf_t_load(&c, "{\"flows\": [{\"filePattern\": \"/a\",\n \"kinesisStream\": \"k\"}]}"), 0);
+	T_EQ_INT(c.flows[0].kpl, 0);
 }

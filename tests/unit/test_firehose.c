@@ -280,7 +280,7 @@ static long apply_agg(struct ring *r, const char *body, size_t len, size_t ntoks
 {
 	static jsmntok_t toks[128];
 
-	struct api_args a = { "s1", agg, NULL };
+	struct api_args a = { "s1", agg, NULL, NULL, NULL };
 
 	strcpy(code, "junk");
 	return firehose_apply(body, len, toks, ntoks, r, first, end, &a, code, codecap);
@@ -504,7 +504,7 @@ T(firehose_all_accepted_start)
 	static const char ok[] = "{\"FailedPutCount\":0,\"Encrypted\":false,\"RequestResponses\":[{\"Reco";
 	static const char failed[] = "{\"FailedPutCount\":1,\"Encrypted\":false,\"RequestResponses\":[{\"Reco";
 	static const char enc_first[] = "{\"Encrypted\":false,\"FailedPutCount\":0,\"RequestRes";
-	struct api_args no_args = { "s1", 0, NULL }, agg = { "s1", 6, NULL };
+	struct api_args no_args = { "s1", 0, NULL, NULL, NULL }, agg = { "s1", 6, NULL, NULL, NULL };
 	struct ring *r = load5();
 
 	ring_rec(r, r->rtail + 2)->acked = 1;
@@ -530,7 +530,7 @@ T(firehose_all_accepted_start)
  * records acked before have none. */
 T(firehose_entries_of_an_answer)
 {
-	struct api_args a = { "s1", 0, NULL };
+	struct api_args a = { "s1", 0, NULL, NULL, NULL };
 	struct ring *r = load5();
 
 	T_EQ_INT(api_entries(&api_firehose, &a, r, r->rtail, r->rhead), 5);

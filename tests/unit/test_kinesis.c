@@ -30,7 +30,7 @@ static const char odd_key_esc[] = "a\\\"b\\\\c\\u0001\x7f/\xc3\xa9\xf0\x9f\x98\x
 
 #include "rings_t.h"
 
-static const struct api_args no_args = { "s1", 0, NULL };
+static const struct api_args no_args = { "s1", 0, NULL, NULL, NULL };
 
 /* A view of s (n bytes) cut into three spans at a <= b. */
 static void split(const char *s, size_t n, size_t a, size_t b, struct rec_view *v)
@@ -151,6 +151,56 @@ T(kinesis_body_by_hand)
 	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_FIXED, odd_key, 0), 0);
 	T_EQ_INT(kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &k, NULL, NULL), sizeof odd - 1);
 	T_TRUE(stream_is(&e, 11, odd, sizeof odd - 1, __LINE__));
+}
+
+/* Aggregation (kpl.h), a body worked out by hand: "a\n" and "bb\r\n" under
+ * partitionKey "k" are one aggregated record, F3 89 9A C2 | 0A 01 'k' |
+ * 1A 06 {08 00 1A 02 "a\n"} | 1A 08 {08 00 1A 04 "bb\r\n"} | MD5 of the 19
+ * bytes after the magic (29fadada...: python3's hashlib.md5, and its base64
+ * module for the Data), from every buffer offset and in pieces of 8;
+ * DETERMINISTIC keys join equal records only, under their key (MD5 of
+ * "a\n"); one record alone goes as it is.  The answer's entry for an
+ * aggregate fails or takes all its records. */
+T(kinesis_body_aggregated_by_hand)
+{
+	static const char *const lines[] = { "a\n", "bb\r\n" }, *const same[] = { "a\n", "a\n", "bb\r\n" };
+	static const char fixed[] = "{\"StreamName\":\"s1\",\"Records\":["
+				    "{\"Data\":\"84mawgoBaxoGCAAaAmEKGggIABoEYmINCin62towGry/8AKzgZX05d0=\",\"PartitionKey\":\"k\"}]}";
+	static const char md5[] =
+		"{\"StreamName\":\"s1\",\"Records\":["
+		"{\"Data\":\"84mawgogNjBiNzI1ZjEwYzljODVjNzBkOTc4ODBkZmU4MTkxYjMaBggAGgJhChoGCAAaAmEKg7+65NyqE8AlImwokIDmWg==\","
+		"\"PartitionKey\":\"60b725f10c9c85c70d97880dfe8191b3\"},"
+		"{\"Data\":\"YmINCg==\",\"PartitionKey\":\"b8b340fb35d9faf6c0faa16368485f2f\"}]}";
+	static const char one_failed[] = "{\"FailedRecordCount\":1,\"Records\":[{\"ErrorCode\":\"InternalFailure\","
+					 "\"ErrorMessage\":\"x\"},{\"SequenceNumber\":\"1\",\"ShardId\":\"s\"}]}";
+	static jsmntok_t toks[64];
+	struct kinesis_keys k;
+	struct api_args a = { "s1", KINESIS_MAX_RECORD_BYTES, &k, ring_view, NULL };
+	struct api_enc e;
+	struct ring *r;
+	char code[64];
+
+	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_FIXED, "k", 0), 0);
+	for (size_t off = 0; off < RSIZE; off++) {
+		r = load(off, lines, 2);
+		T_EQ_INT(api_enc_init(&e, &api_kinesis, &a, r, r->rtail, r->rhead, NULL, NULL), sizeof fixed - 1);
+		T_TRUE(stream_is(&e, 8, fixed, sizeof fixed - 1, __LINE__));
+	}
+	T_EQ_INT(kinesis_keys_init(&k, KINESIS_KEY_DETERMINISTIC, NULL, 0), 0);
+	r = load(50, same, 3);
+	T_EQ_INT(api_enc_init(&e, &api_kinesis, &a, r, r->rtail, r->rhead, NULL, NULL), sizeof md5 - 1);
+	T_TRUE(stream_is(&e, 9, md5, sizeof md5 - 1, __LINE__));
+	/* two entries for three records: the aggregate failed, both its records go again */
+	T_EQ_INT(kinesis_apply(one_failed, sizeof one_failed - 1, toks, 64, r, r->rtail, r->rhead, &a, code,
+			       sizeof code), 2);
+	T_EQ_STR(code, "InternalFailure");
+	T_EQ_INT(acked_n(r, 3), 0x4);
+	/* an answer of one entry per record (three) does not match: nothing marked */
+	static const char three[] = "{\"Records\":[{\"SequenceNumber\":\"1\",\"ShardId\":\"s\"},"
+				    "{\"SequenceNumber\":\"2\",\"ShardId\":\"s\"},{\"SequenceNumber\":\"3\",\"ShardId\":\"s\"}]}";
+	set_acked_n(r, 0, 3);
+	T_EQ_INT(kinesis_apply(three, sizeof three - 1, toks, 64, r, r->rtail, r->rhead, &a, code, sizeof code), -1);
+	T_EQ_INT(acked_n(r, 3), 0x0);
 }
 
 /* The six records from every buffer offset (each wraps somewhere, the cut
@@ -907,7 +957,7 @@ T(kinesis_key_within_what_batches_count)
 
 	for (int kk = 0; kk < 3; kk++) {
 		struct kinesis_keys k;
-		struct api_args a = { "s1", 0, &k };
+		struct api_args a = { "s1", 0, &k, NULL, NULL };
 		kinesis_keys_init(&k, kinds[kk], kinds[kk] == KINESIS_KEY_FIXED ? odd_key : NULL, SALT);
 		for (uint64_t pos = 0; pos < 200000; pos++) {
 			size_t n = kinesis_key(&k, &v, pos, key);
