@@ -75,7 +75,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->resp_cap = resp_cap(cf);
 	f->ntoks = ntoks(cf);
 	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
-	chain_init(&f->chain, cf, f->ring.max_rec);
+	chain_init(&f->chain, cf, f->ring.max_rec, slots(cf), out ? 0 : lim.round_bytes);
 	f->q = arena_alloc(cf->max_inflight * sizeof *f->q);
 	for (size_t j = 0; j < cf->max_inflight; j++) {
 		f->q[j].net.fd = -1;
@@ -116,7 +116,8 @@ static void process(struct flow *f, int64_t wall)
 	if (f->proc_next < f->ring.rtail)
 		f->proc_next = f->ring.rtail;
 	for (; f->proc_next < f->ring.rhead; f->proc_next++) {
-		chain_size(&f->chain, &f->ring, f->proc_next, wall);
+		if (!chain_size(&f->chain, &f->ring, f->proc_next, wall))
+			break;	/* a round's outputs are kept: it goes first */
 		if (f->args.keys && f->keys.kind == KINESIS_KEY_FIELD)
 			field_key(f, f->proc_next);
 	}
