@@ -469,8 +469,9 @@ static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 		return;
 	}
 	/* a kept-alive connection: what came on it since its last answer (bytes
-	 * still in the socket, a close) is read now, before it carries a request */
-	if (q->net.state == NET_OPEN && (net_io(&q->net, 0, now) < 0 || unasked(&q->net)))
+	 * still in the socket, a close) is read now, before it carries a request
+	 * (POLLIN: looked for, whatever the last poll() said) */
+	if (q->net.state == NET_OPEN && (net_io(&q->net, POLLIN, now) < 0 || unasked(&q->net)))
 		net_close(&q->net);
 	q->reused = q->net.state == NET_OPEN;
 	q->started = now;
