@@ -451,8 +451,12 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 		snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
 		return;
 	}
-	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
-		bad = api_all_accepted(api, a, r, ring, first, end) ? 0 : -1;
+	/* An answer that says all were taken (the usual one) is not parsed
+	 * entry by entry; one longer than any answer seen must say so. */
+	if (api_all_accepted(api, a, r, ring, first, end))
+		bad = 0;
+	else if (r->body_truncated)
+		bad = -1;
 	else
 		bad = api->apply(r->body, r->body_len, toks, ntoks, ring, first, end, a, code, codecap);
 	if (bad < 0) {

@@ -142,10 +142,11 @@ int api_throttled(const struct api *api, const char *code);
  * per record, or per group (api.group). */
 size_t api_entries(const struct api *api, const struct api_args *a, const struct ring *r, uint64_t first,
 		   uint64_t end);
-/* For an answer r too long to keep whole, whose needles were failed_key
- * and ok_key, in that order: if its start says the count of failures is 0, failed_key never
- * occurs in it and ok_key once an entry sent (api_entries), marks every
- * record of [first, end) acked and returns 1; else 0. */
+/* For an answer r (whole or too long to keep whole) whose needles were
+ * failed_key and ok_key, in that order: if its start says the count of
+ * failures is 0, failed_key never occurs in it and ok_key once an entry
+ * sent (api_entries), marks every record of [first, end) acked and returns
+ * 1; else 0.  Such an answer needs no parse. */
 int api_all_accepted(const struct api *api, const struct api_args *a, const struct http_resp *r,
 		     struct ring *ring, uint64_t first, uint64_t end);
 /* What answer r (complete) to a call for the records [first, end) of ring

@@ -123,7 +123,7 @@ int flow_init(struct flow *f, const struct conf *c, const struct conf_flow *cf, 
 	f->resp_cap = resp_cap(cf);
 	f->ntoks = ntoks(cf);
 	f->toks = arena_alloc(f->ntoks * sizeof *f->toks);
-	chain_init(&f->chain, cf, f->ring.max_rec);
+	chain_init(&f->chain, cf, f->ring.max_rec, slots(cf), out ? 0 : lim.round_bytes);
 	f->q = arena_alloc(cf->max_inflight * sizeof *f->q);
 	for (size_t j = 0; j < cf->max_inflight; j++) {
 		f->q[j].net.fd = -1;
@@ -164,7 +164,8 @@ static void process(struct flow *f, int64_t wall)
 	if (f->proc_next < f->ring.rtail)
 		f->proc_next = f->ring.rtail;
 	for (; f->proc_next < f->ring.rhead; f->proc_next++) {
-		chain_size(&f->chain, &f->ring, f->proc_next, wall);
+		if (!chain_size(&f->chain, &f->ring, f->proc_next, wall))
+			break;	/* a round's outputs are kept: it goes first */
 		if (f->args.keys && f->keys.kind == KINESIS_KEY_FIELD)
 			field_key(f, f->proc_next);
 	}
@@ -520,8 +521,9 @@ static void start(struct flow *f, size_t j, int64_t now, int64_t wall)
 		return;
 	}
 	/* a kept-alive connection: what came on it since its last answer (bytes
-	 * still in the socket, a close) is read now, before it carries a request */
-	if (q->net.state == NET_OPEN && (net_io(&q->net, 0, now) < 0 || unasked(&q->net)))
+	 * still in the socket, a close) is read now, before it carries a request
+	 * (POLLIN: looked for, whatever the last poll() said) */
+	if (q->net.state == NET_OPEN && (net_io(&q->net, POLLIN, now) < 0 || unasked(&q->net)))
 		net_close(&q->net);
 	q->reused = q->net.state == NET_OPEN;
 	q->started = now;

@@ -145,6 +145,12 @@ needle_scan(struct http_resp *r, int i, const char *p, size_t n)
 	size_t m = strlen(nd), at = r->needle_at[i];
 
 	for (size_t k = 0; k < n; k++) {
+		if (!at) {	/* only the first byte starts a match: skip to it */
+			const char *q = memchr(p + k, nd[0], n - k);
+			if (!q)
+				break;
+			k = (size_t)(q - p);
+		}
 		if (p[k] != nd[at])
 			at = 0;
 		if (p[k] == nd[at] && ++at == m) {

@@ -1,3 +1,3 @@
-/* The jsmn implementation; every other file includes json.h (JSMN_HEADER). */
-#define JSMN_STRICT
-#include <jsmn.h>
+/* The jsmn implementation, configured as json.h says for every other file. */
+#define JSON_JSMN_IMPL
+#include "json.h"

@@ -38,8 +38,8 @@ static void wait_events(struct loop *l, int reading, int64_t now, int64_t due)
 		return;
 	}
 	if (pfd[n].fd >= 0 && pfd[n].revents)
-		while (read(l->wake_fd, drain, sizeof drain) > 0)
-			;
+		while (read(l->wake_fd, drain, sizeof drain) == (ssize_t)sizeof drain)
+			;	/* a short read emptied it */
 	if (pfd[n + 1].fd >= 0 && pfd[n + 1].revents) {
 		int rescan = tail_watch_read();
 		for (size_t i = 0; i < l->nflows; i++)

@@ -185,6 +185,7 @@ int net_connect(struct net *n, int64_t now)
 {
 	net_close(n);
 	n->eof = 0;
+	n->can_read = 1;
 	n->err[0] = 0;
 	n->olen = n->ilen = 0;
 	n->creq_off = 0;
@@ -355,8 +356,11 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 			return fail(n, "send", errno);
 		}
 	}
-	if (ilen) {
+	/* a read that came back short emptied the socket: another would only
+	 * say EAGAIN, until poll() says there is more */
+	if (ilen && n->can_read) {
 		k = recv(n->fd, in, ilen, 0);
+		n->can_read = k == (ssize_t)ilen;
 		if (k > 0) {
 			*got = (size_t)k;
 			moved = 1;
@@ -403,6 +407,8 @@ int net_io(struct net *n, short revents, int64_t now)
 
 	if (n->state == NET_CLOSED)
 		return 0;
+	if (revents & (POLLIN | POLLERR | POLLHUP))
+		n->can_read = 1;
 	if (n->state == NET_RESOLVING) {
 		if (dns_io(&n->dns, revents, now) != DNS_BUSY)
 			return resolved(n, now);

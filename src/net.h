@@ -38,6 +38,7 @@ struct net {
 	int64_t deadline;		/* of the connection under way */
 	int eof;			/* the peer closed its side */
 	int answer_due;			/* a request was flushed: ACK its answer's first piece at once */
+	int can_read;			/* bytes may be waiting: poll said so, and no read since came back short */
 	char err[384];			/* why the connection failed */
 	/* the addresses of ep (or via), tried in turn */
 	struct dns_res dns;
@@ -78,7 +79,9 @@ int64_t net_due(const struct net *n);
 /* Does what there is to do: reads DNS answers, finishes the connect, talks
  * to the proxy, moves bytes between the socket and the buffers; fails the
  * connection whose deadline passed.  revents: what poll() gave for the fd
- * of net_pollfd() (0 if nothing).  Returns 0, or -1 when the connection
+ * of net_pollfd() (0 if nothing); the socket is read only after poll()
+ * said POLLIN, until a read comes back short (POLLIN given: read now
+ * whatever the last poll() said).  Returns 0, or -1 when the connection
  * failed or the peer closed it (n->err, n->eof say which); it is then
  * CLOSED. */
 int net_io(struct net *n, short revents, int64_t now);

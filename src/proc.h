@@ -27,8 +27,8 @@ struct processor {
 	int (*init)(void **state, struct conf_opts *o);
 	/* in (n bytes) -> out (at most cap bytes).  Returns the output length,
 	 * PROC_DROP or PROC_TOOLONG.  Must be a pure function of in, the options
-	 * and m (it runs more than once per record: to size it, to sign it, to
-	 * send it), except for counters kept in state.  Allocates nothing. */
+	 * and m (it runs again for a record whose output could not be kept:
+	 * chain.h), except for counters kept in state.  Allocates nothing. */
 	long (*run)(void *state, const char *in, size_t n, char *out, size_t cap, const struct proc_meta *m);
 };
 

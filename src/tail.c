@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -1027,6 +1028,10 @@ int tail_watch_read(void)
 				rescan = 1;
 			p += sizeof *ev + ev->len;
 		}
+		/* room was left for the longest event: none is waiting (a read
+		 * now would say EAGAIN) */
+		if ((size_t)n <= sizeof buf - sizeof(struct inotify_event) - NAME_MAX - 1)
+			break;
 	}
 	return rescan;
 }

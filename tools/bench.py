@@ -169,7 +169,7 @@ def strace_counts(cmd, tmp):
     calls = {}
     for line in open(out):
         f = line.split()
-        if len(f) >= 5 and f[0][0].isdigit():
+        if len(f) >= 5 and f[0][0].isdigit() and f[-1] != "total":
             calls[f[-1]] = int(f[3])
     return calls
 

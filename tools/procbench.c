@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_opts.h"
 #include "proc.h"
 
 static char out[1 << 20];

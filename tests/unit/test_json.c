@@ -237,7 +237,7 @@ T(json_string_escapes)
 T(json_string_bad)
 {
 	static const char js[] = "\"\\x\" \"a\\\" \"\\u12\" \"tab\there\" \"\\u00G0\"";
-	jsmntok_t t = { JSMN_STRING, 1, 3, 0 };
+	jsmntok_t t = { .type = JSMN_STRING, .start = 1, .end = 3 };
 	char s[16];
 
 	T_EQ_INT(json_string(js, &t, s, sizeof s), -1);		/* \x */
