@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "arena.h"
 #include "addr.h"
@@ -303,27 +304,26 @@ static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp
 	return buf;
 }
 
-static int conf_by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* configDir: every *.json in it, in name order (as the Java agent's
- * agent.d/), after the main file; each message names its own file. */
+ * agent.d/), after the main file; each message names its own file.  Read
+ * with getdents64 rather than opendir, which would link libc's malloc. */
 static void conf_dropins(struct conf_reader *r)
 {
 	struct conf_cx x = { .r = r, .c = r->c, .name = r->c->path };
 	const char *dir = r->config_dir, *fix;
-	char *names[64], *text, who[96];
-	size_t n = 0, i, len;
+	char *names[64], *text, who[96], *t;
+	/* (aligned for struct dirent, which getdents64's records are) */
+	union { struct dirent d; char b[2048]; } ents;
+	size_t n = 0, i, j, len, dl;
 	struct dirent *d;
 	struct stat st;
-	DIR *dp;
+	long got, at;
+	int fd;
 
-	if (!(dp = opendir(dir)) || fstat(dirfd(dp), &st) < 0) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
 		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, strerror(errno));
-		if (dp)
-			closedir(dp);
+		if (fd >= 0)
+			close(fd);
 		r->broken = 1;
 		return;
 	}
@@ -331,26 +331,31 @@ static void conf_dropins(struct conf_reader *r)
 	if (*conf_untrusted(&st, who, sizeof who, &fix)) {
 		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s: refused, since whoever can write it adds "
 		    "flows; %s %s", dir, who, fix, dir);
-		closedir(dp);
+		close(fd);
 		r->broken = 1;
 		return;
 	}
-	while ((d = readdir(dp))) {
-		size_t dl = strlen(d->d_name);
-		if (d->d_name[0] == '.' || dl < 6 || strcmp(d->d_name + dl - 5, ".json") != 0)
-			continue;
-		if (n == sizeof names / sizeof *names) {
-			closedir(dp);
-			conf_say(&x, r->config_dir_line, 1, "configDir: more than %zu .json files in %s",
-			    sizeof names / sizeof *names, dir);
-			r->broken = 1;
-			return;
+	while ((got = syscall(SYS_getdents64, fd, ents.b, sizeof ents.b)) > 0)
+		for (at = 0; at < got; at += d->d_reclen) {
+			d = (struct dirent *)(ents.b + at);
+			dl = strlen(d->d_name);
+			if (d->d_name[0] == '.' || dl < 6 || strcmp(d->d_name + dl - 5, ".json") != 0)
+				continue;
+			if (n == sizeof names / sizeof *names) {
+				close(fd);
+				conf_say(&x, r->config_dir_line, 1, "configDir: more than %zu .json files in %s",
+				    sizeof names / sizeof *names, dir);
+				r->broken = 1;
+				return;
+			}
+			t = arena_alloc(strlen(dir) + dl + 2);
+			sprintf(t, "%s/%s", dir, d->d_name);
+			/* in name order as they come: a few dozen at most */
+			for (j = n++; j > 0 && strcmp(names[j - 1], t) > 0; j--)
+				names[j] = names[j - 1];
+			names[j] = t;
 		}
-		names[n] = arena_alloc(strlen(dir) + dl + 2);
-		sprintf(names[n++], "%s/%s", dir, d->d_name);
-	}
-	closedir(dp);
-	qsort(names, n, sizeof *names, conf_by_name);
+	close(fd);
 	for (i = 0; i < n; i++) {
 		if ((text = conf_readfile(r, names[i], &len, &st)))
 			conf_text(r, text, len, names[i]);
