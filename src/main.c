@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include "addr.h"
 #include "arena.h"
@@ -280,7 +281,8 @@ static void no_core_dumps(void)
 {
 	static const struct rlimit none = { 0, 0 };
 
-	if (setrlimit(RLIMIT_CORE, &none) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	/* (prlimit64 itself: libc's setrlimit links its all-threads machinery) */
+	if (syscall(SYS_prlimit64, 0, RLIMIT_CORE, &none, NULL) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		log_warn("cannot forbid core dumps");
 }
 
