@@ -4,7 +4,6 @@
  * loop (loop.c) never allocates. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -286,52 +285,129 @@ static void no_core_dumps(void)
 		log_warn("cannot forbid core dumps");
 }
 
+/* What the command line says. */
+struct args {
+	const char *path, *syslog_path, *pidfile;
+	int check, dry, online;
+	int64_t once_ms;
+};
+
+/* A wrong option: said as musl's getopt_long says it, then the usage. */
+static int args_fail(const char *argv0, const char *why, const char *what, size_t n)
+{
+	fprintf(stderr, "%s: %s: %.*s\n", argv0, why, (int)n, what);
+	usage(stderr);
+	return 2;
+}
+
+/* The options, read as getopt_long("c:np:stvVh") read them, with its
+ * messages: short ones bundled (-nt, -cFILE or -c FILE), long ones by a
+ * unique prefix (--onl), an exact name winning; --once and --syslog take a
+ * value only after '='; operands may stand anywhere ("--" makes the rest
+ * operands) and are an error.  Returns -1 to go on, else the exit status
+ * (-V, -h, or a mistake said on stderr). */
+static int args_parse(int argc, char **argv, struct args *a)
+{
+	static const char *const longs[] = { "once", "online", "help", "version", "syslog" };
+	int i, k, hit, operands = 0;
+	const char *s, *v;
+	size_t len;
+
+	for (i = 1; i < argc; i++) {
+		s = argv[i];
+		if (s[0] != '-' || !s[1]) {
+			operands++;
+			continue;
+		}
+		if (!strcmp(s, "--")) {
+			operands += argc - i - 1;
+			break;
+		}
+		if (s[1] == '-') {
+			s += 2;
+			len = strcspn(s, "=");
+			for (k = 0, hit = -1; k < 5; k++)
+				if (!strncmp(longs[k], s, len)) {
+					if (!longs[k][len]) {
+						hit = k;
+						break;
+					}
+					hit = hit == -1 ? k : -2;
+				}
+			if (hit < 0)
+				return args_fail(argv[0], hit == -1 ? "unrecognized option" : "option is ambiguous", s,
+				    strlen(s));
+			v = s[len] ? s + len + 1 : NULL;
+			if (v && hit != 0 && hit != 4)
+				return args_fail(argv[0], "option does not take an argument", longs[hit],
+				    strlen(longs[hit]));
+			switch (hit) {
+			case 0: {
+				char *end;
+				long sec = v ? strtol(v, &end, 10) : 60;
+				if (v && (*end || sec < 1 || sec > 86400)) {
+					fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", v);
+					return 2;
+				}
+				a->once_ms = (int64_t)sec * 1000;
+				break;
+			}
+			case 1: a->online = 1; break;
+			case 2: usage(stdout); return 0;
+			case 3: version(); return 0;
+			case 4: a->syslog_path = v ? v : LOG_SYSLOG_PATH; break;
+			}
+			continue;
+		}
+		for (s++; *s; s++) {
+			switch (*s) {
+			case 'c':
+			case 'p':
+				if (s[1])
+					v = s + 1;
+				else if (i + 1 < argc)
+					v = argv[++i];
+				else
+					return args_fail(argv[0], "option requires an argument", s, 1);
+				*(*s == 'c' ? &a->path : &a->pidfile) = v;
+				s = " ";	/* the rest of this argument was the value */
+				break;
+			case 'n': a->dry = 1; break;
+			case 's': a->syslog_path = LOG_SYSLOG_PATH; break;
+			case 't': a->check = 1; break;
+			case 'v': log_verbose = 1; break;
+			case 'V': version(); return 0;
+			case 'h': usage(stdout); return 0;
+			default: return args_fail(argv[0], "unrecognized option", s, 1);
+			}
+		}
+	}
+	if (operands) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "once", optional_argument, NULL, 'o' },
-		{ "online", no_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "syslog", optional_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *path = "/etc/kagent.conf", *syslog_path = NULL, *pidfile = NULL;
-	int check = 0, dry = 0, online = 0, c, status;
-	int64_t once_ms = 0;
+	struct args args = { .path = "/etc/kagent.conf" };
+	const char *path, *syslog_path, *pidfile;
+	int check, dry, online, status;
+	int64_t once_ms;
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
 	no_core_dumps();
-	while ((c = getopt_long(argc, argv, "c:np:stvVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': path = optarg; break;
-		case 'n': dry = 1; break;
-		case 'p': pidfile = optarg; break;
-		case 's': syslog_path = LOG_SYSLOG_PATH; break;
-		case 'S': syslog_path = optarg ? optarg : LOG_SYSLOG_PATH; break;
-		case 't': check = 1; break;
-		case 'v': log_verbose = 1; break;
-		case 'V': version(); return 0;
-		case 'h': usage(stdout); return 0;
-		case 'O': online = 1; break;
-		case 'o': {
-			char *end;
-			long s = optarg ? strtol(optarg, &end, 10) : 60;
-			if (optarg && (*end || s < 1 || s > 86400)) {
-				fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", optarg);
-				return 2;
-			}
-			once_ms = (int64_t)s * 1000;
-			break;
-		}
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	if ((status = args_parse(argc, argv, &args)) >= 0)
+		return status;
+	path = args.path;
+	syslog_path = args.syslog_path;
+	pidfile = args.pidfile;
+	check = args.check;
+	dry = args.dry;
+	online = args.online;
+	once_ms = args.once_ms;
 	if (conf_load(&conf, path) < 0)
 		return 2;
 	/* -s and -p win over logTarget and pidFile */
