@@ -8,6 +8,7 @@
 #include <string.h>
 #include "api.h"
 #include "civil.h"
+#include "find.h"
 #include "firehose.h"
 #include "kinesis.h"
 
@@ -343,7 +344,7 @@ static int64_t skew_time(const struct http_resp *r, const char *code, const char
 	if (strcmp(code, "InvalidSignatureException") != 0 && strcmp(code, "RequestExpired") != 0 &&
 	    strcmp(code, "SignatureDoesNotMatch") != 0)
 		return 0;
-	if (!strstr(msg, "Signature expired") && !strstr(msg, "not yet current") && !strstr(msg, "expired"))
+	if (!find_str(msg, "Signature expired") && !find_str(msg, "not yet current") && !find_str(msg, "expired"))
 		return 0;
 	return server_time(r, msg);
 }
@@ -353,7 +354,7 @@ static int64_t skew_time(const struct http_resp *r, const char *code, const char
  * index, else 0. */
 static long invalid_record(const char *msg)
 {
-	const char *p = strstr(msg, "'records.");
+	const char *p = find_str(msg, "'records.");
 	char *end;
 	long i;
 
@@ -391,7 +392,7 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 	}
 	o->result = BATCH_ANSWERED;
 	if (!api->records) {
-		const char *st = strstr(r->body, "Status\":\"");
+		const char *st = find_str(r->body, "Status\":\"");
 		snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
 		return;
 	}

@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "b64.h"
 #include "conf_impl.h"
+#include "find.h"
 #include "hex.h"
 
 #define CONF_DEFAULT_REGION "us-east-1"
@@ -48,7 +49,7 @@ static const char *conf_parse_endpoint(const char *s, struct conf_endpoint *ep)
 	} else if (strncmp(s, "http://", 7) == 0) {
 		ep->tls = 0;
 		s += 7;
-	} else if (strstr(s, "://")) {
+	} else if (find_str(s, "://")) {
 		return "unsupported scheme (https:// or http://)";
 	}
 	n = strlen(s);
@@ -358,7 +359,7 @@ static const char *conf_proxy(struct conf *c, const char *s)
 	size_t n, k = 0;
 
 	if (strncasecmp(s, "http://", 7) != 0)
-		return strstr(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
+		return find_str(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
 		    "must start with http://";
 	s += 7;
 	n = strcspn(s, "/?#");
