@@ -10,6 +10,7 @@
 #include "civil.h"
 #include "find.h"
 #include "firehose.h"
+#include "fmt.h"
 #include "kinesis.h"
 
 static const char *const kinesis_creds[] = {
@@ -131,7 +132,7 @@ size_t api_enc_init(struct api_enc *e, const struct api *api, const struct api_a
 	e->first = e->i = first;
 	e->end = api->records ? end : first;
 	b64_init(&e->b64);
-	e->head_len = (size_t)snprintf(e->head, sizeof e->head, "{\"%s\":\"%s\"%s", api->stream_key, a->stream,
+	e->head_len = (size_t)fmt_snprintf(e->head, sizeof e->head, "{\"%s\":\"%s\"%s", api->stream_key, a->stream,
 				       api->records ? ",\"Records\":[" : "");
 	len = e->head_len + (api->records ? 2 : 1);
 	for (uint64_t i = first; i < e->end;) {
@@ -269,7 +270,7 @@ enum api_class api_error(const struct api *api, int status, const char *body, si
 			json_copy(body, &t[v], msg, msgcap);
 	}
 	if (!code[0] && type_hdr && type_hdr[0]) {
-		snprintf(code, codecap, "%s", type_hdr);
+		fmt_snprintf(code, codecap, "%s", type_hdr);
 		code[strcspn(code, ":")] = 0;	/* "Type:http://internal..." */
 	}
 	/* "com.amazon.coral.service#ExpiredTokenException" */
@@ -382,7 +383,7 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 		enum api_class c = api_error(api, r->status, r->body, r->body_len, r->error_type, code, codecap, msg,
 					     msgcap);
 		if (!code[0])
-			snprintf(code, codecap, "HTTP %d", r->status);
+			fmt_snprintf(code, codecap, "HTTP %d", r->status);
 		o->result = by_class[c];
 		if (c == API_INVALID)
 			o->index = invalid_record(msg);
@@ -393,7 +394,7 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 	o->result = BATCH_ANSWERED;
 	if (!api->records) {
 		const char *st = find_str(r->body, "Status\":\"");
-		snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
+		fmt_snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
 		return;
 	}
 	if (r->body_truncated)	/* longer than any answer seen: enough if it says all were taken */
@@ -403,8 +404,8 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 	if (bad < 0) {
 		o->result = BATCH_RETRY;
 		o->malformed = 1;
-		snprintf(code, codecap, "malformed answer");
-		snprintf(msg, msgcap, "HTTP 200 with a body that does not match the request");
+		fmt_snprintf(code, codecap, "malformed answer");
+		fmt_snprintf(msg, msgcap, "HTTP 200 with a body that does not match the request");
 		return;
 	}
 	o->failed = (size_t)bad;

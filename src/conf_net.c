@@ -25,6 +25,7 @@
 #include "b64.h"
 #include "conf_impl.h"
 #include "find.h"
+#include "fmt.h"
 #include "hex.h"
 
 #define CONF_DEFAULT_REGION "us-east-1"
@@ -275,7 +276,7 @@ static void conf_default_endpoint(struct conf_endpoint *ep, const char *service,
 		return;
 	ep->tls = 1;
 	ep->port = 443;
-	snprintf(ep->host, sizeof ep->host, "%s.%s.amazonaws.com%s", service, region,
+	fmt_snprintf(ep->host, sizeof ep->host, "%s.%s.amazonaws.com%s", service, region,
 	    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
 }
 
@@ -384,7 +385,7 @@ static const char *conf_proxy(struct conf *c, const char *s)
 	}
 	if (strlen(s) >= 256)
 		return "host too long";
-	snprintf(hostpart, sizeof hostpart, "http://%s", s);
+	fmt_snprintf(hostpart, sizeof hostpart, "http://%s", s);
 	if ((why = conf_parse_endpoint(hostpart, &c->proxy)))
 		return why;
 	if (!strchr(s[0] == '[' && strchr(s, ']') ? strchr(s, ']') : s, ':'))

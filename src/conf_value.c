@@ -8,6 +8,7 @@
 #include <strings.h>
 #include "arena.h"
 #include "conf_impl.h"
+#include "fmt.h"
 #include "rx.h"
 
 int conf_tlen(const struct conf_cx *x, int tok)
@@ -19,7 +20,7 @@ void conf_keypath(struct conf_cx *x, int key, const char *prefix)
 {
 	int n = conf_tlen(x, key);
 
-	snprintf(x->kp, sizeof x->kp, "%s%.*s", prefix, n > 100 ? 100 : n, x->js + x->t[key].start);
+	fmt_snprintf(x->kp, sizeof x->kp, "%s%.*s", prefix, n > 100 ? 100 : n, x->js + x->t[key].start);
 }
 
 const char *conf_string(struct conf_cx *x, int v)

@@ -23,6 +23,7 @@
 #include "creds.h"
 #include "cw.h"
 #include "flow.h"
+#include "fmt.h"
 #include "libc.h"
 #include "log.h"
 #include "loop.h"
@@ -55,7 +56,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
+	fmt_fprintf(out,
 		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
 		"       kagent -V | -h\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
@@ -85,15 +86,15 @@ static void usage(FILE *out)
 
 static void version(void)
 {
-	printf("kagent %s\n", KAGENT_VERSION);
-	printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
-	printf("tls: BearSSL; libc: %s; %zu-bit, %zu-bit file offsets\n", LIBC_NAME, sizeof(void *) * 8,
+	fmt_printf("kagent %s\n", KAGENT_VERSION);
+	fmt_printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
+	fmt_printf("tls: BearSSL; libc: %s; %zu-bit, %zu-bit file offsets\n", LIBC_NAME, sizeof(void *) * 8,
 	       sizeof(off_t) * 8);
-	printf("processors:");
+	fmt_printf("processors:");
 	for (const struct processor *const *p = proc_table; *p; p++)
-		printf(" %s", (*p)->name);
-	printf("%s\n", proc_table[0] ? "" : " none");
-	printf("limits: %d flows, %d processors per flow\n", CONF_MAX_FLOWS, CONF_MAX_PROCS);
+		fmt_printf(" %s", (*p)->name);
+	fmt_printf("%s\n", proc_table[0] ? "" : " none");
+	fmt_printf("limits: %d flows, %d processors per flow\n", CONF_MAX_FLOWS, CONF_MAX_PROCS);
 }
 
 static void stats(void)
@@ -146,7 +147,7 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	cred = arena_used();
 	if (creds_init(&creds, &conf, ta, mono_ms(), err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", conf.path, err);
+		fmt_fprintf(stderr, "%s: %s\n", conf.path, err);
 		return 2;
 	}
 	cred = arena_used() - cred;
@@ -155,24 +156,24 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 		const struct conf_flow *cf = &conf.flows[i];
 		size_t before = arena_used(), scratch = chain_scratch_taken(), m;
 		if (flow_init(&flows[i], &conf, cf, &ckpt, ta, &creds, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
-			fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
+			fmt_fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
 			return 2;
 		}
 		m = arena_used() - before - (chain_scratch_taken() - scratch);
-		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
+		fmt_printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
 		       (cf->max_inflight + 1) * cf->max_buffer_records);
 		if (cf->max_inflight > 1)
-			printf("s and connections for %zu requests at once", cf->max_inflight);
-		printf(")\n");
+			fmt_printf("s and connections for %zu requests at once", cf->max_inflight);
+		fmt_printf(")\n");
 		all += m;
 	}
 	fleet = arena_used();
 	if (fleet_init(ta, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
+		fmt_fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
 		return 2;
 	}
 	fleet = arena_used() - fleet;
-	printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the credentials %zu, the "
+	fmt_printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the credentials %zu, the "
 	       "metrics and status file %zu, the configuration %zu, the trust anchors %zu\n", arena_used(), all,
 	       chain_scratch_taken(), cred, fleet, conf_bytes, ta_bytes);
 	return 0;
@@ -208,7 +209,7 @@ static int probe(void)
 	loop_creds(&loop, until);
 	if (creds_report(&creds, stdout)) {
 		for (size_t i = 0; i < conf.nflows; i++)
-			printf("flows[%zu] %s %s: not asked: no credentials\n", i,
+			fmt_printf("flows[%zu] %s %s: not asked: no credentials\n", i,
 			       conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream", conf.flows[i].stream);
 		return 1;
 	}
@@ -218,7 +219,7 @@ static int probe(void)
 	loop_probe(&loop, until);
 	for (size_t i = 0; i < conf.nflows; i++) {
 		flow_counters(&flows[i], mono_ms(), &c);
-		printf("flows[%zu] %s %s: %s\n", i, conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream",
+		fmt_printf("flows[%zu] %s %s: %s\n", i, conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream",
 		       c.stream, c.probe_result ? c.probe_result : "no answer in time");
 		bad |= !c.probe_ok;
 	}
@@ -263,11 +264,11 @@ static void say_from_end(void)
 		const struct tail *t = &flows[i].tail;
 		if (!t->start_at_end || tail_is_fifo(t))
 			continue;
-		n += (size_t)snprintf(names + n, sizeof names - n, "%sflows[%zu] (%s)", k++ ? ", " : "", i,
+		n += (size_t)fmt_snprintf(names + n, sizeof names - n, "%sflows[%zu] (%s)", k++ ? ", " : "", i,
 				      conf.flows[i].stream);
 	}
 	if (k)
-		fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
+		fmt_fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
 			"what is written to them from now on is printed; \"initialPosition\": \"START_OF_FILE\" "
 			"prints them whole\n", names, k > 1 ? "" : "s", k > 1 ? "their" : "its");
 }
@@ -295,7 +296,7 @@ struct args {
 /* A wrong option: said as musl's getopt_long says it, then the usage. */
 static int args_fail(const char *argv0, const char *why, const char *what, size_t n)
 {
-	fprintf(stderr, "%s: %s: %.*s\n", argv0, why, (int)n, what);
+	fmt_fprintf(stderr, "%s: %s: %.*s\n", argv0, why, (int)n, what);
 	usage(stderr);
 	return 2;
 }
@@ -346,7 +347,7 @@ static int args_parse(int argc, char **argv, struct args *a)
 				char *end;
 				long sec = v ? strtol(v, &end, 10) : 60;
 				if (v && (*end || sec < 1 || sec > 86400)) {
-					fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", v);
+					fmt_fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", v);
 					return 2;
 				}
 				a->once_ms = (int64_t)sec * 1000;
@@ -419,7 +420,7 @@ int main(int argc, char **argv)
 		conf.pid_file = pidfile;
 	pidfile = conf.pid_file;
 	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
-		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
+		fmt_fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
 		return 2;
 	}
 	rnd_seed();
@@ -427,7 +428,7 @@ int main(int argc, char **argv)
 			      .once_ms = once_ms, .wake_fd = -1, .report = stats, .conf_path = path };
 	(void)stat(path, &loop.conf_st);	/* to see it change (new credentials) */
 	if (conf.creds_base == CONF_CREDS_NONE && !dry) {
-		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
+		fmt_fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
 			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or awsCredentialsFile "
 			"(AWS_SHARED_CREDENTIALS_FILE), or the iot.* keys\n", path);
 		return 2;
@@ -439,7 +440,7 @@ int main(int argc, char **argv)
 		tls |= conf.flows[i].ep.tls;
 	tls |= conf.cw_emit && conf.cloudwatch.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
+		fmt_fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
 	}
 	if (err[0] && tls)
@@ -451,7 +452,7 @@ int main(int argc, char **argv)
 	if (check) {
 		if ((status = plan(&ta, conf_bytes, arena_used() - conf_bytes)) != 0)
 			return status;
-		printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
+		fmt_printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
 		return online ? probe() : 0;
 	}
 
@@ -468,7 +469,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
 	/* only now: whoever reads the pid may signal it at once */
 	if (pidfile && pidfile_write(pidfile) < 0) {
-		fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		fmt_fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
 		return 2;
 	}
 
@@ -476,24 +477,24 @@ int main(int argc, char **argv)
 		say_cleartext();
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	if (!dry && creds_init(&creds, &conf, &ta, mono_ms(), err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", path, err);
+		fmt_fprintf(stderr, "%s: %s\n", path, err);
 		return 2;
 	}
 	loop.creds = dry ? NULL : &creds;
 	for (size_t i = 0; i < conf.nflows; i++) {
 		static char tags[CONF_MAX_FLOWS][KINESIS_MAX_STREAM_NAME + 4];
 		if (conf.nflows > 1)
-			snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
+			fmt_snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
 		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, loop.creds, dry ? print_record : NULL, tags[i], mono_ms(),
 			      err, sizeof err) < 0) {
-			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
+			fmt_fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
 	}
 	if (dry)
 		say_from_end();
 	if (!dry && fleet_init(&ta, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
+		fmt_fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
 		return 1;
 	}
 	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());
