@@ -3,6 +3,7 @@
  * The body is a fixed head, one entry per record (or group of records, by
  * the group hook) and a fixed tail; an entry is {"Data":"B64"} with the
  * extra hook's fields before its closing brace. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "firehose.h"
 #include "fmt.h"
 #include "kinesis.h"
+#include "numfmt.h"
 
 static const char *const kinesis_creds[] = {
 	/* a stream encrypted with a KMS key that is disabled, missing or not
@@ -355,14 +357,13 @@ static int64_t skew_time(const struct http_resp *r, const char *code, const char
  * index, else 0. */
 static long invalid_record(const char *msg)
 {
-	const char *p = find_str(msg, "'records.");
-	char *end;
-	long i;
+	const char *p = find_str(msg, "'records."), *end;
+	int64_t i;
 
 	if (!p)
 		return 0;
-	i = strtol(p + 9, &end, 10);
-	return end > p + 9 && *end == '.' && i > 0 ? i : 0;
+	i = numfmt_parse_i64(p + 9, &end);
+	return end > p + 9 && *end == '.' && i > 0 ? (i > LONG_MAX ? LONG_MAX : (long)i) : 0;
 }
 
 void api_outcome(const struct api *api, const struct api_args *a, const struct http_resp *r, jsmntok_t *toks,

@@ -27,6 +27,7 @@
 #include "libc.h"
 #include "log.h"
 #include "loop.h"
+#include "numfmt.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "rnd.h"
@@ -344,8 +345,8 @@ static int args_parse(int argc, char **argv, struct args *a)
 				    strlen(longs[hit]));
 			switch (hit) {
 			case 0: {
-				char *end;
-				long sec = v ? strtol(v, &end, 10) : 60;
+				const char *end;
+				int64_t sec = v ? numfmt_parse_i64(v, &end) : 60;
 				if (v && (*end || sec < 1 || sec > 86400)) {
 					fmt_fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", v);
 					return 2;
