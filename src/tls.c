@@ -466,8 +466,9 @@ void tls_client_auth(br_ssl_client_context *sc, const struct tls_client *c)
 	if (c->key_type == BR_KEYTYPE_RSA)
 		br_ssl_client_set_single_rsa(sc, c->chain, c->n, &c->rsa, br_rsa_pkcs1_sign_get_default());
 	else
+		/* (tls_ec: br_ec_get_default() would link Curve25519 for nothing) */
 		br_ssl_client_set_single_ec(sc, c->chain, c->n, &c->ec, BR_KEYTYPE_SIGN, c->issuer_key_type,
-					    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
+					    &tls_ec, br_ecdsa_sign_asn1_get_default());
 }
 
 const char *tls_alert_name(int alert)
