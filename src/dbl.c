@@ -172,7 +172,10 @@ double dbl_parse(const char *s, size_t n)
 	}
 	if (quo & 1 && (sticky || quo & 2))
 		quo += 2;
-	return ldexp((double)(quo >> 1), 1 - b) * (neg ? -1 : 1);
+	quo >>= 1;
+	/* (in two exact halves: a 64-bit integer's conversion is libgcc's
+	 * soft-float code on 32-bit CPUs) */
+	return ldexp((double)(uint32_t)(quo >> 32) * 4294967296.0 + (uint32_t)quo, 1 - b) * (neg ? -1 : 1);
 }
 
 int dbl_shortest(double d, char digits[17], int *exp10)
