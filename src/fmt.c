@@ -185,14 +185,3 @@ int fmt_fprintf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
-
-int fmt_printf(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	return n;
-}

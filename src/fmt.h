@@ -17,5 +17,5 @@ int fmt_snprintf(char *out, size_t cap, const char *fmt, ...) __attribute__((for
 /* As fprintf and printf (through fwrite, any length); returns the length
  * written, or -1 if f took less. */
 int fmt_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int fmt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define fmt_printf(...) fmt_fprintf(stdout, __VA_ARGS__)
 #endif
