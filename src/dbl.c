@@ -116,6 +116,7 @@ double dbl_parse(const char *s, size_t n)
 	int neg = 0, digits = 0, q = 0, x = 0, xneg = 0, b, frac = 0;
 	uint64_t quo = 0;
 	int sticky;
+	double d;
 
 	big_set(&num, 0);
 	if (s < e && *s == '-') {
@@ -172,10 +173,21 @@ double dbl_parse(const char *s, size_t n)
 	}
 	if (quo & 1 && (sticky || quo & 2))
 		quo += 2;
+	/* the double's bits: quo >> 1 is its 53 bits times 2^(1 - b), fewer
+	 * for a subnormal (b is 1075 then), 2^53 when rounding carried */
 	quo >>= 1;
-	/* (in two exact halves: a 64-bit integer's conversion is libgcc's
-	 * soft-float code on 32-bit CPUs) */
-	return ldexp((double)(uint32_t)(quo >> 32) * 4294967296.0 + (uint32_t)quo, 1 - b) * (neg ? -1 : 1);
+	if (quo >> 53) {
+		quo >>= 1;
+		b--;
+	}
+	if (quo >> 52) {
+		if (1 - b + 52 + 1023 >= 2047)
+			return neg ? -HUGE_VAL : HUGE_VAL;
+		quo = (uint64_t)(1 - b + 52 + 1023) << 52 | (quo & ((UINT64_C(1) << 52) - 1));
+	}
+	quo |= (uint64_t)neg << 63;
+	memcpy(&d, &quo, sizeof d);
+	return d;
 }
 
 int dbl_shortest(double d, char digits[17], int *exp10)

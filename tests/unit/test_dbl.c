@@ -120,13 +120,14 @@ T(dbl_shortest_as_printf)
 	for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
 		T_TRUE(dbl_t_shortest_same(edge[i]));
 	for (int e = -1074; e <= 1023; e++) {
-		/* every power of two (the uneven gaps) and its neighbours */
-		double d = ldexp(1.0, e);
-		T_TRUE(dbl_t_shortest_same(d));
-		if (e > -1074)
-			T_TRUE(dbl_t_shortest_same(nextafter(d, 0)));
-		if (e < 1023)
-			T_TRUE(dbl_t_shortest_same(nextafter(d, INFINITY)));
+		/* every power of two (the uneven gaps) and its neighbours, the
+		 * doubles whose bits are one less and one more */
+		uint64_t bits = e >= -1022 ? (uint64_t)(e + 1023) << 52 : UINT64_C(1) << (e + 1074);
+		for (uint64_t b = bits - (e > -1074); b <= bits + (e < 1023); b++) {
+			double d;
+			memcpy(&d, &b, sizeof d);
+			T_TRUE(dbl_t_shortest_same(d));
+		}
 	}
 	for (int i = 0; i < 20000; i++) {
 		uint64_t bits = dbl_t_next() & ~(UINT64_C(1) << 63);
