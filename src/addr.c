@@ -3,12 +3,62 @@
 #include <stdio.h>
 #include <string.h>
 #include "addr.h"
+#include "fmt.h"
+#include "numfmt.h"
 
 int addr_hostport(char *out, size_t cap, const char *host, unsigned port)
 {
 	const char *fmt = strchr(host, ':') ? (port ? "[%s]:%u" : "[%s]") : (port ? "%s:%u" : "%s");
 
-	return snprintf(out, cap, fmt, host, port);
+	return fmt_snprintf(out, cap, fmt, host, port);
+}
+
+/* hex digits of v, no leading zeros, at p; returns the end */
+static char *addr_hex(char *p, unsigned v)
+{
+	int k = 12;
+
+	while (k > 0 && !(v >> k))
+		k -= 4;
+	for (; k >= 0; k -= 4)
+		*p++ = "0123456789abcdef"[v >> k & 15];
+	return p;
+}
+
+char *addr_ntop(int af, const void *src, char *out)
+{
+	const unsigned char *a = src;
+	int i, groups = 8, best = 0, max = 2, j;
+	char *p = out;
+
+	if (af == AF_INET6 && !memcmp(a, "\0\0\0\0\0\0\0\0\0\0\377\377", 12))
+		groups = 6;
+	if (af == AF_INET6) {
+		for (i = 0; i < groups; i++) {
+			p = addr_hex(p, (unsigned)a[2 * i] << 8 | a[2 * i + 1]);
+			*p++ = ':';
+		}
+		a += 12;
+	}
+	if (af == AF_INET || groups == 6)
+		for (i = 0; i < 4; i++) {
+			p += numfmt_u64(p, a[i]);
+			*p++ = '.';
+		}
+	p[-1] = '\0';	/* the last ':' or '.' */
+	/* the longest ":0:0" (or "0:0" at the start) becomes "::" */
+	for (i = 0; af == AF_INET6 && out[i]; i++) {
+		if (i && out[i] != ':')
+			continue;
+		j = (int)strspn(out + i, ":0");
+		if (j > max)
+			best = i, max = j;
+	}
+	if (max > 3) {
+		out[best] = out[best + 1] = ':';
+		memmove(out + best + 2, out + best + max, strlen(out + best + max) + 1);
+	}
+	return out;
 }
 
 static int

@@ -9,6 +9,13 @@
  * is 0.  Into out as snprintf does; returns its return value. */
 int addr_hostport(char *out, size_t cap, const char *host, unsigned port);
 
+/* An address (af AF_INET: 4 bytes, AF_INET6: 16) as musl's inet_ntop
+ * writes it (lowercase hex, the longest run of two or more zero groups as
+ * "::", ::ffff:a.b.c.d for a mapped IPv4 address) into out, which has
+ * ADDR_TEXT_MAX bytes (INET6_ADDRSTRLEN); NUL-ended.  Returns out. */
+#define ADDR_TEXT_MAX 46
+char *addr_ntop(int af, const void *a, char *out);
+
 /* 1 if host is to be reached without the proxy by list, a no_proxy value
  * (NULL: none): comma-separated entries, blanks around them ignored, each
  * "*" (every host), a name that matches host itself or any name under it

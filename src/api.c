@@ -3,13 +3,17 @@
  * The body is a fixed head, one entry per record (or group of records, by
  * the group hook) and a fixed tail; an entry is {"Data":"B64"} with the
  * extra hook's fields before its closing brace. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "api.h"
 #include "civil.h"
+#include "find.h"
 #include "firehose.h"
+#include "fmt.h"
 #include "kinesis.h"
+#include "numfmt.h"
 
 static const char *const kinesis_creds[] = {
 	/* a stream encrypted with a KMS key that is disabled, missing or not
@@ -144,7 +148,7 @@ size_t api_enc_init(struct api_enc *e, const struct api *api, const struct api_a
 	e->first = e->i = first;
 	e->end = api->records ? end : first;
 	b64_init(&e->b64);
-	e->head_len = (size_t)snprintf(e->head, sizeof e->head, "{\"%s\":\"%s\"%s", api->stream_key, a->stream,
+	e->head_len = (size_t)fmt_snprintf(e->head, sizeof e->head, "{\"%s\":\"%s\"%s", api->stream_key, a->stream,
 				       api->records ? ",\"Records\":[" : "");
 	len = e->head_len + (api->records ? 2 : 1);
 	for (uint64_t i = first; i < e->end;) {
@@ -324,7 +328,7 @@ enum api_class api_error(const struct api *api, int status, const char *body, si
 			json_copy(body, &t[v], msg, msgcap);
 	}
 	if (!code[0] && type_hdr && type_hdr[0]) {
-		snprintf(code, codecap, "%s", type_hdr);
+		fmt_snprintf(code, codecap, "%s", type_hdr);
 		code[strcspn(code, ":")] = 0;	/* "Type:http://internal..." */
 	}
 	/* "com.amazon.coral.service#ExpiredTokenException" */
@@ -399,7 +403,7 @@ static int64_t skew_time(const struct http_resp *r, const char *code, const char
 	if (strcmp(code, "InvalidSignatureException") != 0 && strcmp(code, "RequestExpired") != 0 &&
 	    strcmp(code, "SignatureDoesNotMatch") != 0)
 		return 0;
-	if (!strstr(msg, "Signature expired") && !strstr(msg, "not yet current") && !strstr(msg, "expired"))
+	if (!find_str(msg, "Signature expired") && !find_str(msg, "not yet current") && !find_str(msg, "expired"))
 		return 0;
 	return server_time(r, msg);
 }
@@ -409,14 +413,13 @@ static int64_t skew_time(const struct http_resp *r, const char *code, const char
  * index, else 0. */
 static long invalid_record(const char *msg)
 {
-	const char *p = strstr(msg, "'records.");
-	char *end;
-	long i;
+	const char *p = find_str(msg, "'records."), *end;
+	int64_t i;
 
 	if (!p)
 		return 0;
-	i = strtol(p + 9, &end, 10);
-	return end > p + 9 && *end == '.' && i > 0 ? i : 0;
+	i = numfmt_parse_i64(p + 9, &end);
+	return end > p + 9 && *end == '.' && i > 0 ? (i > LONG_MAX ? LONG_MAX : (long)i) : 0;
 }
 
 void api_outcome(const struct api *api, const struct api_args *a, const struct http_resp *r, jsmntok_t *toks,
@@ -437,7 +440,7 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 		enum api_class c = api_error(api, r->status, r->body, r->body_len, r->error_type, code, codecap, msg,
 					     msgcap);
 		if (!code[0])
-			snprintf(code, codecap, "HTTP %d", r->status);
+			fmt_snprintf(code, codecap, "HTTP %d", r->status);
 		o->result = by_class[c];
 		if (c == API_INVALID)
 			o->index = invalid_record(msg);
@@ -447,8 +450,8 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 	}
 	o->result = BATCH_ANSWERED;
 	if (!api->records) {
-		const char *st = strstr(r->body, "Status\":\"");
-		snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
+		const char *st = find_str(r->body, "Status\":\"");
+		fmt_snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
 		return;
 	}
 	/* An answer that says all were taken (the usual one) is not parsed
@@ -462,8 +465,8 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 	if (bad < 0) {
 		o->result = BATCH_RETRY;
 		o->malformed = 1;
-		snprintf(code, codecap, "malformed answer");
-		snprintf(msg, msgcap, "HTTP 200 with a body that does not match the request");
+		fmt_snprintf(code, codecap, "malformed answer");
+		fmt_snprintf(msg, msgcap, "HTTP 200 with a body that does not match the request");
 		return;
 	}
 	o->failed = (size_t)bad;

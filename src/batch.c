@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "batch.h"
+#include "fmt.h"
 #include "rnd.h"
 
 void batch_init(struct batch *b, struct ring *r, const struct batch_limits *lim, int64_t *skew, uint64_t seed,
@@ -199,7 +200,7 @@ static enum batch_say failing(struct batch *b, enum batch_result res, const char
 		return BATCH_SAY_NOTHING;
 	b->failing = 1;
 	b->err_result = res;
-	snprintf(b->err_code, sizeof b->err_code, "%s", code);
+	fmt_snprintf(b->err_code, sizeof b->err_code, "%s", code);
 	return BATCH_SAY_FAILING;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ckpt.h"
+#include "fmt.h"
 #include "log.h"
 
 #define CKPT_MAGIC "kagent-checkpoint 2"
@@ -238,7 +239,7 @@ int64_t ckpt_due(const struct ckpt *c)
 
 size_t ckpt_line(const struct ckpt_ent *e, char *out, size_t cap)
 {
-	int n = snprintf(out, cap, "%llu %llu %u %016llx %lld %s\n", (unsigned long long)e->dev,
+	int n = fmt_snprintf(out, cap, "%llu %llu %u %016llx %lld %s\n", (unsigned long long)e->dev,
 			 (unsigned long long)e->ino, e->fp.len, (unsigned long long)e->fp.hash, (long long)e->off,
 			 e->path);
 
@@ -293,14 +294,14 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 		errno = ENAMETOOLONG;	/* its temporary name would not fit (said at the load) */
 		goto fail;
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp", c->file);
+	fmt_snprintf(tmp, sizeof tmp, "%s.tmp", c->file);
 	if ((fd = create_tmp(tmp)) < 0)
 		goto fail;
 	ok = write_all(fd, CKPT_MAGIC "\n", sizeof CKPT_MAGIC) == 0;
 	for (int i = 0; ok && i < c->n; i++)
 		ok = write_all(fd, line, ckpt_line(&c->ent[i], line, sizeof line)) == 0;
 	if (ok) {
-		int n = snprintf(line, sizeof line, "end %d\n", c->n);
+		int n = fmt_snprintf(line, sizeof line, "end %d\n", c->n);
 		ok = write_all(fd, line, (size_t)n) == 0;
 	}
 	if (!ok || fsync(fd) < 0) {
@@ -312,7 +313,7 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 	if (rename(tmp, c->file) < 0)
 		goto fail;
 	/* the rename itself is durable only once the directory is synced */
-	snprintf(dir, sizeof dir, "%s", c->file);
+	fmt_snprintf(dir, sizeof dir, "%s", c->file);
 	char *slash = strrchr(dir, '/');
 	if (slash == dir)
 		slash[1] = 0;

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "arena.h"
 #include "addr.h"
 #include "conf_impl.h"
+#include "fmt.h"
 #include "proc.h"
 
 /* ---- messages ------------------------------------------------------------ */
@@ -31,14 +33,14 @@ static void conf_emit(struct conf_cx *x, int line, int col, int err, const char 
 
 	if (err && ++x->r->errors > CONF_MAX_SHOWN)
 		return;
-	n = snprintf(buf, sizeof buf, "%s:", x->name);
+	n = fmt_snprintf(buf, sizeof buf, "%s:", x->name);
 	if (line > 0 && n >= 0 && n < (int)sizeof buf)
-		n += snprintf(buf + n, sizeof buf - (size_t)n, col > 0 ? "%d:%d:" : "%d:", line, col);
+		n += fmt_snprintf(buf + n, sizeof buf - (size_t)n, col > 0 ? "%d:%d:" : "%d:", line, col);
 	if (kp && n >= 0 && n < (int)sizeof buf)
-		n += snprintf(buf + n, sizeof buf - (size_t)n, " %s:", kp);
+		n += fmt_snprintf(buf + n, sizeof buf - (size_t)n, " %s:", kp);
 	if (n >= 0 && n < (int)sizeof buf - 1) {
 		buf[n++] = ' ';
-		n += vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+		n += fmt_vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
 	}
 	if (n < 0)
 		n = 0;
@@ -241,11 +243,11 @@ static const char *conf_untrusted(const struct stat *st, char *why, size_t cap, 
 
 	why[0] = 0;
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		snprintf(why, cap, "owned by uid %u, not by root%s", (unsigned)st->st_uid,
+		fmt_snprintf(why, cap, "owned by uid %u, not by root%s", (unsigned)st->st_uid,
 		    geteuid() ? " or kagent's user" : "");
 		*fix = "chown root";
 	} else if (w) {
-		snprintf(why, cap, "writable by %s (mode %04o)",
+		fmt_snprintf(why, cap, "writable by %s (mode %04o)",
 		    w == S_IWGRP ? "its group" : w == S_IWOTH ? "others" : "its group and others",
 		    (unsigned)(st->st_mode & 07777));
 		*fix = "chmod go-w";
@@ -303,27 +305,26 @@ static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp
 	return buf;
 }
 
-static int conf_by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* configDir: every *.json in it, in name order (as the Java agent's
- * agent.d/), after the main file; each message names its own file. */
+ * agent.d/), after the main file; each message names its own file.  Read
+ * with getdents64 rather than opendir, which would link libc's malloc. */
 static void conf_dropins(struct conf_reader *r)
 {
 	struct conf_cx x = { .r = r, .c = r->c, .name = r->c->path };
 	const char *dir = r->config_dir, *fix;
-	char *names[64], *text, who[96];
-	size_t n = 0, i, len;
+	char *names[64], *text, who[96], *t;
+	/* (aligned for struct dirent, which getdents64's records are) */
+	union { struct dirent d; char b[2048]; } ents;
+	size_t n = 0, i, j, len, dl;
 	struct dirent *d;
 	struct stat st;
-	DIR *dp;
+	long got, at;
+	int fd;
 
-	if (!(dp = opendir(dir)) || fstat(dirfd(dp), &st) < 0) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
 		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, strerror(errno));
-		if (dp)
-			closedir(dp);
+		if (fd >= 0)
+			close(fd);
 		r->broken = 1;
 		return;
 	}
@@ -331,26 +332,31 @@ static void conf_dropins(struct conf_reader *r)
 	if (*conf_untrusted(&st, who, sizeof who, &fix)) {
 		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s: refused, since whoever can write it adds "
 		    "flows; %s %s", dir, who, fix, dir);
-		closedir(dp);
+		close(fd);
 		r->broken = 1;
 		return;
 	}
-	while ((d = readdir(dp))) {
-		size_t dl = strlen(d->d_name);
-		if (d->d_name[0] == '.' || dl < 6 || strcmp(d->d_name + dl - 5, ".json") != 0)
-			continue;
-		if (n == sizeof names / sizeof *names) {
-			closedir(dp);
-			conf_say(&x, r->config_dir_line, 1, "configDir: more than %zu .json files in %s",
-			    sizeof names / sizeof *names, dir);
-			r->broken = 1;
-			return;
+	while ((got = syscall(SYS_getdents64, fd, ents.b, sizeof ents.b)) > 0)
+		for (at = 0; at < got; at += d->d_reclen) {
+			d = (struct dirent *)(ents.b + at);
+			dl = strlen(d->d_name);
+			if (d->d_name[0] == '.' || dl < 6 || strcmp(d->d_name + dl - 5, ".json") != 0)
+				continue;
+			if (n == sizeof names / sizeof *names) {
+				close(fd);
+				conf_say(&x, r->config_dir_line, 1, "configDir: more than %zu .json files in %s",
+				    sizeof names / sizeof *names, dir);
+				r->broken = 1;
+				return;
+			}
+			t = arena_alloc(strlen(dir) + dl + 2);
+			fmt_snprintf(t, strlen(dir) + dl + 2, "%s/%s", dir, d->d_name);
+			/* in name order as they come: a few dozen at most */
+			for (j = n++; j > 0 && strcmp(names[j - 1], t) > 0; j--)
+				names[j] = names[j - 1];
+			names[j] = t;
 		}
-		names[n] = arena_alloc(strlen(dir) + dl + 2);
-		sprintf(names[n++], "%s/%s", dir, d->d_name);
-	}
-	closedir(dp);
-	qsort(names, n, sizeof *names, conf_by_name);
+	close(fd);
 	for (i = 0; i < n; i++) {
 		if ((text = conf_readfile(r, names[i], &len, &st)))
 			conf_text(r, text, len, names[i]);
@@ -397,7 +403,7 @@ static void conf_print_endpoint(FILE *out, const char *key, const struct conf_en
 
 	/* the port only when it is not the scheme's */
 	addr_hostport(hp, sizeof hp, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
-	fprintf(out, "%s = %s://%s\n", key, ep->tls ? "https" : "http", hp);
+	fmt_fprintf(out, "%s = %s://%s\n", key, ep->tls ? "https" : "http", hp);
 }
 
 void conf_print(const struct conf *c, FILE *out)
@@ -406,59 +412,59 @@ void conf_print(const struct conf *c, FILE *out)
 	char key[48], hp[300];
 	size_t i;
 
-	fprintf(out, "config = %s\n", c->path);
-	fprintf(out, "awsRegion = %s\n", c->region);
+	fmt_fprintf(out, "config = %s\n", c->path);
+	fmt_fprintf(out, "awsRegion = %s\n", c->region);
 	conf_print_endpoint(out, "firehose.endpoint", &c->firehose);
 	conf_print_endpoint(out, "kinesis.endpoint", &c->kinesis);
 	if (c->proxy.host[0]) {
 		addr_hostport(hp, sizeof hp, c->proxy.host, c->proxy.port);
-		fprintf(out, "proxy = http://%s%s\n", c->proxy_auth[0] ? "****@" : "", hp);
+		fmt_fprintf(out, "proxy = http://%s%s\n", c->proxy_auth[0] ? "****@" : "", hp);
 	} else {
-		fprintf(out, "proxy = (none)\n");
+		fmt_fprintf(out, "proxy = (none)\n");
 	}
-	fprintf(out, "credentials = %s\n", c->creds_source);
+	fmt_fprintf(out, "credentials = %s\n", c->creds_source);
 	if (c->access_key_id && strlen(c->access_key_id) > 4)
-		fprintf(out, "awsAccessKeyId = %.4s****\n", c->access_key_id);
+		fmt_fprintf(out, "awsAccessKeyId = %.4s****\n", c->access_key_id);
 	else
-		fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
-	fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
-	fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
+		fmt_fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
+	fmt_fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
+	fmt_fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
 	if (c->creds_base == CONF_CREDS_SHARED)
-		fprintf(out, "awsCredentialsFile = %s\nawsProfile = %s\n", c->creds_file, c->profile);
+		fmt_fprintf(out, "awsCredentialsFile = %s\nawsProfile = %s\n", c->creds_file, c->profile);
 	if (c->creds_base == CONF_CREDS_IOT) {
 		conf_print_endpoint(out, "iot.credentialsEndpoint", &c->iot);
-		fprintf(out, "iot.roleAlias = %s\niot.thingName = %s\niot.certFile = %s\niot.keyFile = %s\n"
+		fmt_fprintf(out, "iot.roleAlias = %s\niot.thingName = %s\niot.certFile = %s\niot.keyFile = %s\n"
 		    "iot.caFile = %s\n", c->iot_role_alias, c->iot_thing, c->iot_cert, c->iot_key, c->iot_ca);
 	}
 	if (c->role_arn) {
-		fprintf(out, "assumeRoleARN = %s\nassumeRoleExternalId = %s\nassumeRoleDurationSeconds = %lld\n",
+		fmt_fprintf(out, "assumeRoleARN = %s\nassumeRoleExternalId = %s\nassumeRoleDurationSeconds = %lld\n",
 		    c->role_arn, c->external_id ? "****" : "(none)", (long long)c->role_duration_s);
 		conf_print_endpoint(out, "sts.endpoint", &c->sts);
-		fprintf(out, "sts.region = %s\n", c->sts_region);
+		fmt_fprintf(out, "sts.region = %s\n", c->sts_region);
 	}
 	conf_print_keys(out, c, CONF_TOP, "");
-	fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
+	fmt_fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
 	    c->send_failure_timeout_ms ? "" : " (off)");
 	conf_print_endpoint(out, "cloudwatch.endpoint", &c->cloudwatch);
-	fprintf(out, "cloudwatch.deviceId = %s\n", !c->cw_device_id ? "(the host name)" :
+	fmt_fprintf(out, "cloudwatch.deviceId = %s\n", !c->cw_device_id ? "(the host name)" :
 	    c->cw_device_id[0] ? c->cw_device_id : "(none)");
 	for (i = 0; i < c->nflows; i++) {
 		const struct conf_flow *f = &c->flows[i];
 		int kin = f->api == API_KINESIS;
-		fprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
-		fprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
-		fprintf(out, "flows[%zu].%s = %s\n", i, kin ? "kinesisStream" : "deliveryStream", f->stream);
-		fprintf(out, "flows[%zu].awsRegion = %s\n", i, f->region);
-		snprintf(key, sizeof key, "flows[%zu].%s.endpoint", i, kin ? "kinesis" : "firehose");
+		fmt_fprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
+		fmt_fprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
+		fmt_fprintf(out, "flows[%zu].%s = %s\n", i, kin ? "kinesisStream" : "deliveryStream", f->stream);
+		fmt_fprintf(out, "flows[%zu].awsRegion = %s\n", i, f->region);
+		fmt_snprintf(key, sizeof key, "flows[%zu].%s.endpoint", i, kin ? "kinesis" : "firehose");
 		conf_print_endpoint(out, key, &f->ep);
 		if (kin)
-			fprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
+			fmt_fprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
 			    f->key_arg ? f->key_arg : "");
-		snprintf(key, sizeof key, "flows[%zu].", i);
+		fmt_snprintf(key, sizeof key, "flows[%zu].", i);
 		conf_print_keys(out, f, kin ? CONF_KIN : CONF_FH, key);
-		fprintf(out, "flows[%zu].dataProcessingOptions =%s", i, f->nproc ? "" : " (none)");
+		fmt_fprintf(out, "flows[%zu].dataProcessingOptions =%s", i, f->nproc ? "" : " (none)");
 		for (size_t j = 0; j < f->nproc; j++)
-			fprintf(out, "%s %s", j ? "," : "", f->proc[j].p->name);
-		fprintf(out, "\n");
+			fmt_fprintf(out, "%s %s", j ? "," : "", f->proc[j].p->name);
+		fmt_fprintf(out, "\n");
 	}
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "conf_impl.h"
+#include "fmt.h"
 #include "glob.h"
 #include "kinesis.h"
 
@@ -120,9 +121,9 @@ int conf_k_procs(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 		conf_bad(x, v, "at most %d processors, got %d", CONF_MAX_PROCS, x->t[v].size);
 		return -1;
 	}
-	snprintf(kp, sizeof kp, "%s", x->kp);
+	fmt_snprintf(kp, sizeof kp, "%s", x->kp);
 	for (i = 0, j = v + 1; i < x->t[v].size; i++, j = json_skip(x->t, j)) {
-		snprintf(pfx, sizeof pfx, "%s[%d]", kp, i);
+		fmt_snprintf(pfx, sizeof pfx, "%s[%d]", kp, i);
 		if (conf_proc(x, j, pfx, &f->proc[f->nproc]) == 0)
 			f->nproc++;
 	}
@@ -187,7 +188,7 @@ static void conf_flow(struct conf_cx *x, int obj, size_t idx)
 	char pfx[32], dot[40], kp[64];
 	size_t a;
 
-	snprintf(pfx, sizeof pfx, "flows[%zu]", idx);
+	fmt_snprintf(pfx, sizeof pfx, "flows[%zu]", idx);
 	if (x->t[obj].type != JSMN_OBJECT) {
 		conf_say(x, conf_line(x, obj), 1, "%s: must be an object", pfx);
 		return;
@@ -203,7 +204,7 @@ static void conf_flow(struct conf_cx *x, int obj, size_t idx)
 		f->api = fh >= 0 && (kin < 0 || fh < kin) ? API_FIREHOSE : API_KINESIS;
 		where = f->api == API_KINESIS ? CONF_KIN : CONF_FH;
 	}
-	snprintf(dot, sizeof dot, "%s.", pfx);
+	fmt_snprintf(dot, sizeof dot, "%s.", pfx);
 	conf_object(x, obj, where, f, dot, seen);
 	if (conf_got(x, "filePattern") == CONF_ABSENT)
 		conf_say(x, f->line, 1, "%s: filePattern is required", pfx);
@@ -212,7 +213,7 @@ static void conf_flow(struct conf_cx *x, int obj, size_t idx)
 	} else {
 		conf_flow_api(x, f, pfx);
 		ep = f->api == API_KINESIS ? "kinesis.endpoint" : "firehose.endpoint";
-		snprintf(kp, sizeof kp, "%s%s", dot, ep);
+		fmt_snprintf(kp, sizeof kp, "%s%s", dot, ep);
 		if (conf_got(x, ep) >= 0)
 			conf_flow_endpoint_region(x, f, kp, conf_got(x, ep), conf_got(x, "awsRegion"));
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "ckpt.h"
 #include "conf_impl.h"
+#include "fmt.h"
 #include "kinesis.h"
 
 #define CONF_DEFAULT_CHECKPOINTS	"/var/lib/kagent/checkpoints"
@@ -332,7 +333,7 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 		if (k->field == CONF_PTR) {
 			const char *s;
 			memcpy(&s, p + k->off, sizeof s);
-			fprintf(out, "%s%s = %s\n", prefix, k->name, s ? s : "(none)");
+			fmt_fprintf(out, "%s%s = %s\n", prefix, k->name, s ? s : "(none)");
 			continue;
 		}
 		if (k->field == CONF_INT64) {
@@ -343,10 +344,10 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 			v = u;
 		}
 		if (k->kind == CONF_BOOL)
-			fprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
+			fmt_fprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
 		else if (k->kind == CONF_ENUM)
-			fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
+			fmt_fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
 		else
-			fprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);
+			fmt_fprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);
 	}
 }

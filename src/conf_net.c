@@ -24,6 +24,8 @@
 #include "arena.h"
 #include "b64.h"
 #include "conf_impl.h"
+#include "find.h"
+#include "fmt.h"
 #include "hex.h"
 
 #define CONF_DEFAULT_REGION "us-east-1"
@@ -48,7 +50,7 @@ static const char *conf_parse_endpoint(const char *s, struct conf_endpoint *ep)
 	} else if (strncmp(s, "http://", 7) == 0) {
 		ep->tls = 0;
 		s += 7;
-	} else if (strstr(s, "://")) {
+	} else if (find_str(s, "://")) {
 		return "unsupported scheme (https:// or http://)";
 	}
 	n = strlen(s);
@@ -274,7 +276,7 @@ static void conf_default_endpoint(struct conf_endpoint *ep, const char *service,
 		return;
 	ep->tls = 1;
 	ep->port = 443;
-	snprintf(ep->host, sizeof ep->host, "%s.%s.amazonaws.com%s", service, region,
+	fmt_snprintf(ep->host, sizeof ep->host, "%s.%s.amazonaws.com%s", service, region,
 	    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
 }
 
@@ -358,7 +360,7 @@ static const char *conf_proxy(struct conf *c, const char *s)
 	size_t n, k = 0;
 
 	if (strncasecmp(s, "http://", 7) != 0)
-		return strstr(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
+		return find_str(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
 		    "must start with http://";
 	s += 7;
 	n = strcspn(s, "/?#");
@@ -383,7 +385,7 @@ static const char *conf_proxy(struct conf *c, const char *s)
 	}
 	if (strlen(s) >= 256)
 		return "host too long";
-	snprintf(hostpart, sizeof hostpart, "http://%s", s);
+	fmt_snprintf(hostpart, sizeof hostpart, "http://%s", s);
 	if ((why = conf_parse_endpoint(hostpart, &c->proxy)))
 		return why;
 	if (!strchr(s[0] == '[' && strchr(s, ']') ? strchr(s, ']') : s, ':'))

@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "conf_impl.h"
 #include "conf_opts.h"
+#include "fmt.h"
 #include "proc.h"
 
 struct conf_opts {
@@ -24,7 +25,7 @@ static int conf_opt_find(struct conf_opts *o, const char *key)
 	struct conf_cx *x = o->x;
 	int j = o->obj + 1;
 
-	snprintf(x->kp, sizeof x->kp, "%s.%s", o->pfx, key);
+	fmt_snprintf(x->kp, sizeof x->kp, "%s.%s", o->pfx, key);
 	for (int k = 0; k < x->t[o->obj].size; k++, j = json_skip(x->t, j + 1))
 		if (json_eq(x->js, &x->t[j], key)) {
 			if (k < 64)
@@ -56,10 +57,10 @@ int conf_opt_strings(struct conf_opts *o, const char *key, const char *const **o
 		conf_bad(x, v, "must be an array of strings");
 		return -1;
 	}
-	snprintf(kp, sizeof kp, "%s", x->kp);
+	fmt_snprintf(kp, sizeof kp, "%s", x->kp);
 	a = arena_alloc(((size_t)x->t[v].size + 1) * sizeof *a);
 	for (k = 0, j = v + 1; k < x->t[v].size; k++, j = json_skip(x->t, j)) {
-		snprintf(x->kp, sizeof x->kp, "%.140s[%d]", kp, k);
+		fmt_snprintf(x->kp, sizeof x->kp, "%.140s[%d]", kp, k);
 		if (!(a[k] = conf_string(x, j)))
 			return -1;
 	}
@@ -119,9 +120,9 @@ int conf_opt_error(struct conf_opts *o, const char *key, const char *fmt, ...)
 	va_list ap;
 
 	if (!key)
-		snprintf(x->kp, sizeof x->kp, "%s", o->pfx);
+		fmt_snprintf(x->kp, sizeof x->kp, "%s", o->pfx);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	fmt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	conf_bad(x, v >= 0 ? v : o->obj, "%s", msg);
 	return -1;
@@ -136,7 +137,7 @@ int conf_proc(struct conf_cx *x, int obj, const char *pfx, struct conf_proc *p)
 	char why[256], dot[100];
 	int v, i, j;
 
-	snprintf(o.pfx, sizeof o.pfx, "%s", pfx);
+	fmt_snprintf(o.pfx, sizeof o.pfx, "%s", pfx);
 	if (x->t[obj].type != JSMN_OBJECT) {
 		conf_say(x, conf_line(x, obj), 1, "%s: must be an object with optionName", pfx);
 		return -1;
@@ -152,7 +153,7 @@ int conf_proc(struct conf_cx *x, int obj, const char *pfx, struct conf_proc *p)
 		conf_bad(x, v, "%s: %s", name, why);
 		return -1;
 	}
-	snprintf(dot, sizeof dot, "%s.", pfx);
+	fmt_snprintf(dot, sizeof dot, "%s.", pfx);
 	for (i = 0, j = obj + 1; i < x->t[obj].size; i++, j = json_skip(x->t, j + 1)) {
 		conf_keypath(x, j, dot);
 		conf_dup(x, obj, j);
@@ -201,6 +202,6 @@ struct conf_opts *conf_opts_parse(const char *json, size_t len)
 		return NULL;
 	o->x = x;
 	o->obj = 0;
-	snprintf(o->pfx, sizeof o->pfx, "opts");
+	fmt_snprintf(o->pfx, sizeof o->pfx, "opts");
 	return o;
 }

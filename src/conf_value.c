@@ -8,6 +8,8 @@
 #include <strings.h>
 #include "arena.h"
 #include "conf_impl.h"
+#include "fmt.h"
+#include "numfmt.h"
 #include "rx.h"
 
 int conf_tlen(const struct conf_cx *x, int tok)
@@ -19,7 +21,7 @@ void conf_keypath(struct conf_cx *x, int key, const char *prefix)
 {
 	int n = conf_tlen(x, key);
 
-	snprintf(x->kp, sizeof x->kp, "%s%.*s", prefix, n > 100 ? 100 : n, x->js + x->t[key].start);
+	fmt_snprintf(x->kp, sizeof x->kp, "%s%.*s", prefix, n > 100 ? 100 : n, x->js + x->t[key].start);
 }
 
 const char *conf_string(struct conf_cx *x, int v)
@@ -192,8 +194,7 @@ int conf_k_pattern(struct conf_cx *x, const struct conf_key *k, int v, void *bas
  * take SEND_FAILURE_TIMEOUT. */
 int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *base)
 {
-	const char *s;
-	char *end;
+	const char *s, *end;
 	long long n;
 	int64_t ms;
 
@@ -205,7 +206,7 @@ int conf_k_duration(struct conf_cx *x, const struct conf_key *k, int v, void *ba
 	}
 	if (!(s = conf_string(x, v)))
 		return -1;
-	n = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : -1;
+	n = *s >= '0' && *s <= '9' ? numfmt_parse_i64(s, &end) : -1;
 	if (n < 0 || !(end[0] && !end[1] && strchr("smh", end[0]))) {
 		conf_bad(x, v, "must be milliseconds or a duration such as \"300s\", \"5m\", \"1h\", got \"%.*s\"",
 		    CONF_SHOWN(x, v));

@@ -28,6 +28,7 @@
 #include "civil.h"
 #include "clock.h"
 #include "creds.h"
+#include "fmt.h"
 #include "hex.h"
 #include "http.h"
 #include "ini.h"
@@ -94,7 +95,7 @@ static void failed(struct creds *cr, struct creds_src *s, int64_t now, const cha
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	fmt_vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
 	s->tried = 1;
 	if (s->kind != CREDS_FILE) {
@@ -109,7 +110,7 @@ static void failed(struct creds *cr, struct creds_src *s, int64_t now, const cha
 	s->n_failed++;
 	if (!strcmp(text, s->state))
 		return;
-	snprintf(s->state, sizeof s->state, "%s", text);
+	fmt_snprintf(s->state, sizeof s->state, "%s", text);
 	if (s->kind == CREDS_FILE)
 		log_warnx("%s: %s%s", s->name, text, s->have ? "; the credentials read before stay in use" :
 			  "; looked at again every second");
@@ -141,7 +142,7 @@ static void took(struct creds *cr, struct creds_src *s, struct creds_set *fresh,
 		int64_t margin = life / 5 < CREDS_MARGIN_MAX_S ? life / 5 : CREDS_MARGIN_MAX_S;
 		s->expires_mono = now + life * 1000;
 		s->next = now + (life - margin) * 1000;
-		snprintf(valid, sizeof valid, ", valid for %" PRId64 " s", life);
+		fmt_snprintf(valid, sizeof valid, ", valid for %" PRId64 " s", life);
 	}
 	if (s->state[0])
 		log_info("%s: credentials again%s", s->name, valid);
@@ -187,14 +188,14 @@ static int read_file(struct creds_src *s, const struct conf *c, const struct sta
 	int fd, r = 0;
 
 	if ((fd = open(c->creds_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		snprintf(err, cap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, cap, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	ini_begin(&cf->ini, c->profile, &cf->fresh);
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		ini_feed(&cf->ini, buf, (size_t)n);
 	if (n < 0) {
-		snprintf(err, cap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, cap, "cannot read: %s", strerror(errno));
 		r = -1;
 	} else if (fstat(fd, &after) < 0 || !same_file(st, &after)) {
 		r = 1;	/* a writer is at work: read it when it is done */
@@ -290,7 +291,7 @@ static int sts_request(struct creds *cr, struct creds_src *s, int64_t wall)
 	if (sigv4_authorization(&req, b->id, b->secret, c->sts_region, STS_SERVICE, date, &fx->key, authz,
 				sizeof authz) < 0)
 		return -1;
-	k = snprintf(fx->req, CREDS_HEAD_MAX,
+	k = fmt_snprintf(fx->req, CREDS_HEAD_MAX,
 		     "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: " STS_CONTENT_TYPE "\r\nContent-Length: %zu\r\n"
 		     "X-Amz-Date: %s\r\n%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
 		     host, blen, date, token ? "X-Amz-Security-Token: " : "", b->token, token ? "\r\n" : "", authz);
@@ -348,9 +349,9 @@ static void lost(struct creds *cr, struct creds_src *s, int64_t now, const char 
 	char text[sizeof fx->net.err];
 
 	if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_RECV_FATAL_ALERT + 256)
-		snprintf(text, sizeof text, "TLS alert: %s", tls_alert_name(e - BR_ERR_RECV_FATAL_ALERT));
+		fmt_snprintf(text, sizeof text, "TLS alert: %s", tls_alert_name(e - BR_ERR_RECV_FATAL_ALERT));
 	else
-		snprintf(text, sizeof text, "%s", why);
+		fmt_snprintf(text, sizeof text, "%s", why);
 	done(fx);
 	failed(cr, s, now, "%s", text);
 }
@@ -494,13 +495,13 @@ static int add_fetch(struct creds *cr, struct creds_src *s, const struct conf_en
 		char why[256];
 		if (strcmp(c->iot_ca, c->ca_file) != 0 || !ta->n) {
 			if (tls_load_anchors(&fx->ta, c->iot_ca, why, sizeof why) < 0) {
-				snprintf(err, cap, "iot.caFile: %s: %s", c->iot_ca, why);
+				fmt_snprintf(err, cap, "iot.caFile: %s: %s", c->iot_ca, why);
 				return -1;
 			}
 			ta = &fx->ta;
 		}
 		if (tls_load_client(&fx->client, c->iot_cert, c->iot_key, why, sizeof why) < 0) {
-			snprintf(err, cap, "iot.certFile, iot.keyFile: %s", why);
+			fmt_snprintf(err, cap, "iot.certFile, iot.keyFile: %s", why);
 			return -1;
 		}
 		if (stat(c->iot_key, &st) == 0)
@@ -508,8 +509,8 @@ static int add_fetch(struct creds *cr, struct creds_src *s, const struct conf_en
 	}
 	if (ep->tls && !ta->n && tls_load_anchors(&fx->ta, c->ca_file, err, cap) < 0) {
 		char why[256];
-		snprintf(why, sizeof why, "%s", err);
-		snprintf(err, cap, "caFile: %s: %s", c->ca_file, why);
+		fmt_snprintf(why, sizeof why, "%s", err);
+		fmt_snprintf(err, cap, "caFile: %s: %s", c->ca_file, why);
 		return -1;
 	}
 	if (net_init(&fx->net, c, ep, ta->n ? ta : &fx->ta, err, cap) < 0)
@@ -528,13 +529,13 @@ static int add_static(struct creds *cr, char *err, size_t cap)
 
 	if (strlen(c->access_key_id) > CREDS_ID_MAX || strlen(c->secret_access_key) > CREDS_SECRET_MAX ||
 	    strlen(tok) > CREDS_TOKEN_MAX) {
-		snprintf(err, cap, "awsAccessKeyId, awsSecretAccessKey, awsSessionToken: longer than %d, %d, %d bytes",
+		fmt_snprintf(err, cap, "awsAccessKeyId, awsSecretAccessKey, awsSessionToken: longer than %d, %d, %d bytes",
 			 CREDS_ID_MAX, CREDS_SECRET_MAX, CREDS_TOKEN_MAX);
 		return -1;
 	}
-	snprintf(s->set.id, sizeof s->set.id, "%s", c->access_key_id);
-	snprintf(s->set.secret, sizeof s->set.secret, "%s", c->secret_access_key);
-	snprintf(s->set.token, sizeof s->set.token, "%s", tok);
+	fmt_snprintf(s->set.id, sizeof s->set.id, "%s", c->access_key_id);
+	fmt_snprintf(s->set.secret, sizeof s->set.secret, "%s", c->secret_access_key);
+	fmt_snprintf(s->set.token, sizeof s->set.token, "%s", tok);
 	s->have = s->tried = 1;
 	s->gen = ++cr->gens;
 	return 0;
@@ -551,7 +552,7 @@ int creds_init(struct creds *cr, const struct conf *c, const struct tls_anchors 
 	cr->seed = rnd_next();
 	switch (c->creds_base) {
 	case CONF_CREDS_NONE:
-		snprintf(err, cap, "no credentials");
+		fmt_snprintf(err, cap, "no credentials");
 		return -1;
 	case CONF_CREDS_KEYS:
 	case CONF_CREDS_ENV:
@@ -560,7 +561,7 @@ int creds_init(struct creds *cr, const struct conf *c, const struct tls_anchors 
 		break;
 	case CONF_CREDS_SHARED:
 		name = arena_alloc(strlen(c->creds_file) + 20);
-		sprintf(name, "credentials file %s", c->creds_file);
+		fmt_snprintf(name, strlen(c->creds_file) + 20, "credentials file %s", c->creds_file);
 		s = add(cr, CREDS_FILE, name);
 		s->file = arena_alloc(sizeof *s->file);
 		look(cr, s, now, 1);
@@ -703,14 +704,14 @@ int creds_report(const struct creds *cr, FILE *out)
 	for (size_t i = 0; i < cr->n; i++) {
 		const struct creds_src *s = &cr->src[i];
 		if (s->have && !s->state[0])
-			fprintf(out, "credentials: %s: ok%s", s->name, s->set.expires ? ", valid until " : "\n");
+			fmt_fprintf(out, "credentials: %s: ok%s", s->name, s->set.expires ? ", valid until " : "\n");
 		else
-			fprintf(out, "credentials: %s: %s\n", s->name, s->state[0] ? s->state :
+			fmt_fprintf(out, "credentials: %s: %s\n", s->name, s->state[0] ? s->state :
 				s->base ? "not asked: no credentials to sign with" : "no answer in time");
 		if (s->have && !s->state[0] && s->set.expires) {
 			struct civil t;
 			civil_from_ms(s->set.expires * 1000, &t);
-			fprintf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
+			fmt_fprintf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
 		}
 	}
 	return t && t->have && !t->expired ? 0 : 1;

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "conf.h"
+#include "fmt.h"
 #include "tls.h"
 
 #define CREDS_ID_MAX 128	/* STS model's accessKeyIdType: 16..128 */
@@ -64,8 +65,8 @@ static inline int creds_value_ok(const char *s, size_t n, size_t max)
 static inline int creds_malformed(char *code, size_t codecap, char *msg, size_t msgcap, const char *fmt,
 				  const char *what)
 {
-	snprintf(code, codecap, "malformed answer");
-	snprintf(msg, msgcap, fmt, what);
+	fmt_snprintf(code, codecap, "malformed answer");
+	fmt_snprintf(msg, msgcap, fmt, what);
 	return -1;
 }
 

@@ -20,6 +20,7 @@
 #include "creds.h"
 #include "cw.h"
 #include "flow.h"
+#include "fmt.h"
 #include "hex.h"
 #include "jb.h"
 #include "log.h"
@@ -72,7 +73,7 @@ static void dimensions(struct jb *b, const struct cw_flow_period *p, const char 
 {
 	char dest[32 + KINESIS_MAX_STREAM_NAME];
 
-	snprintf(dest, sizeof dest, "%s:%s", p->kinesis ? "KinesisStream" : "DeliveryStream", p->stream);
+	fmt_snprintf(dest, sizeof dest, "%s:%s", p->kinesis ? "KinesisStream" : "DeliveryStream", p->stream);
 	jb_open(b, "Dimensions", '[');
 	jb_open(b, NULL, '{');
 	jb_cstr(b, "Name", "Destination");
@@ -195,7 +196,7 @@ struct cw *cw_init(const struct conf *c, struct flow *flows, size_t nflows, cons
 	cw->flows = flows;
 	cw->nflows = nflows;
 	if (c->cw_device_id)
-		snprintf(cw->device, sizeof cw->device, "%s", c->cw_device_id);
+		fmt_snprintf(cw->device, sizeof cw->device, "%s", c->cw_device_id);
 	else
 		host_name(cw->device, sizeof cw->device);
 	cw->period = arena_alloc(nflows * sizeof *cw->period);
@@ -278,7 +279,7 @@ static int sign(struct cw *cw, int64_t now, int64_t wall)
 	if (sigv4_authorization(&req, cs->id, cs->secret, c->cw_region, CW_SERVICE, date, &cw->key,
 				authz, sizeof authz) < 0)
 		return -1;
-	int k = snprintf(cw->head, sizeof cw->head,
+	int k = fmt_snprintf(cw->head, sizeof cw->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: " CW_CONTENT_TYPE "\r\nContent-Length: %zu\r\n"
 			 "X-Amz-Target: " CW_TARGET "\r\nX-Amz-Date: %s\r\n%s%s%sAuthorization: %s\r\n"
 			 "User-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
@@ -303,7 +304,7 @@ static void done(struct cw *cw, const char *code, const char *msg)
 		return;
 	}
 	cw->c.dropped++;
-	snprintf(cw->last_error, sizeof cw->last_error, "%s", code);
+	fmt_snprintf(cw->last_error, sizeof cw->last_error, "%s", code);
 	if (!cw->failing++)
 		log_warnx("CloudWatch: PutMetricData to %s failed (%s%s%s): the period's metrics are dropped "
 			  "(said once, counted); records are not held up", cw->conf->cloudwatch.host, code,
@@ -355,7 +356,7 @@ static void answered(struct cw *cw, int64_t now)
 	api_error(&api_cloudwatch, cw->resp.status, cw->resp.body, cw->resp.body_len, cw->resp.error_type, code,
 		  sizeof code, msg, sizeof msg);
 	if (!code[0])
-		snprintf(code, sizeof code, "HTTP %d", cw->resp.status);
+		fmt_snprintf(code, sizeof code, "HTTP %d", cw->resp.status);
 	done(cw, code, msg);
 }
 
@@ -403,7 +404,7 @@ static void io(struct cw *cw, short revents, int64_t now)
 	pump(cw, now);
 	if (rc == 0)
 		return;
-	snprintf(why, sizeof why, "%s", cw->net.err[0] ? cw->net.err : "connection closed");
+	fmt_snprintf(why, sizeof why, "%s", cw->net.err[0] ? cw->net.err : "connection closed");
 	if (cw->state == CW_RECEIVING && cw->net.eof && http_resp_eof(&cw->resp) == HTTP_DONE) {
 		answered(cw, now);
 		net_close(&cw->net);

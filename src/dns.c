@@ -12,7 +12,7 @@
  *
  * Everything here is called from the loop: open/read/close on the two files
  * (regular files: a read does not wait; O_NONBLOCK in case the path is a
- * FIFO), inet_pton, inet_ntop, snprintf, socket calls.  Nothing allocates. */
+ * FIFO), inet_pton, socket calls.  Nothing allocates. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -20,11 +20,14 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "addr.h"
 #include "dns.h"
+#include "fmt.h"
 #include "rnd.h"
 
 #define WIRE_MAX 255		/* a name on the wire (RFC 1035 2.3.4) */
@@ -356,6 +359,23 @@ static int word_is(const char *w, size_t n, const char *s)
 
 /* An IP address (IPv6 with an optional %scope) of n bytes into ss, port 0.
  * Returns its length, 0 if it is none. */
+/* An interface's index, 0 if none has that name: if_nametoindex's ioctl,
+ * made directly (libc's ioctl() brings a kilobyte of time64 conversions). */
+static unsigned dns_ifindex(const char *name)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	long r;
+
+	if (fd < 0)
+		return 0;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+	r = syscall(SYS_ioctl, fd, SIOCGIFINDEX, &ifr);
+	close(fd);
+	return r < 0 ? 0 : (unsigned)ifr.ifr_ifindex;
+}
+
 static socklen_t addr_parse(const char *s, size_t n, struct sockaddr_storage *ss)
 {
 	char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
@@ -387,7 +407,7 @@ static socklen_t addr_parse(const char *s, size_t n, struct sockaddr_storage *ss
 		buf[sl] = 0;
 		for (i = 0; i < sl && buf[i] >= '0' && buf[i] <= '9' && v < 0xffffffffUL / 10; i++)
 			v = v * 10 + (unsigned long)(buf[i] - '0');
-		in6->sin6_scope_id = i == sl ? (uint32_t)v : if_nametoindex(buf);
+		in6->sin6_scope_id = i == sl ? (uint32_t)v : dns_ifindex(buf);
 	}
 	return sizeof *in6;
 }
@@ -647,16 +667,14 @@ static socklen_t sa_make(struct sockaddr_storage *ss, int family, const unsigned
 
 void dns_addr_text(const struct sockaddr_storage *ss, char *out, size_t cap)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[ADDR_TEXT_MAX];
 
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		inet_ntop(AF_INET, &in->sin_addr, a, sizeof a);
-		addr_hostport(out, cap, a, ntohs(in->sin_port));
+		addr_hostport(out, cap, addr_ntop(AF_INET, &in->sin_addr, a), ntohs(in->sin_port));
 	} else {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof a);
-		addr_hostport(out, cap, a, ntohs(in6->sin6_port));
+		addr_hostport(out, cap, addr_ntop(AF_INET6, &in6->sin6_addr, a), ntohs(in6->sin6_port));
 	}
 }
 
@@ -689,7 +707,7 @@ static void close_fd(struct dns_res *r)
 static enum dns_state failed(struct dns_res *r, const char *why)
 {
 	close_fd(r);
-	snprintf(r->err, sizeof r->err, "%s", why);
+	fmt_snprintf(r->err, sizeof r->err, "%s", why);
 	r->state = DNS_FAILED;
 	return r->state;
 }
@@ -710,7 +728,7 @@ static const char *status_text(int status, int rcode, char *buf, size_t cap)
 	case DNS_ANS_OK:
 		return "no A or AAAA record (NODATA)";
 	}
-	snprintf(buf, cap, "RCODE %d", rcode);
+	fmt_snprintf(buf, cap, "RCODE %d", rcode);
 	return buf;
 }
 
@@ -756,25 +774,25 @@ static void finish(struct dns_res *r, int64_t now)
 	}
 	if (why->final || status) {
 		dns_addr_text(&r->conf.ns[why->ns], ns, sizeof ns);
-		snprintf(r->err, sizeof r->err, "%s from %s", status_text(status, rcode, code, sizeof code), ns);
+		fmt_snprintf(r->err, sizeof r->err, "%s from %s", status_text(status, rcode, code, sizeof code), ns);
 	} else if (!r->sent) {
-		snprintf(r->err, sizeof r->err, "%s", r->neterr);
+		fmt_snprintf(r->err, sizeof r->err, "%s", r->neterr);
 	} else {
 		/* the servers queried, and what stopped the others */
-		size_t n = (size_t)snprintf(r->err, sizeof r->err, "no answer from");
+		size_t n = (size_t)fmt_snprintf(r->err, sizeof r->err, "no answer from");
 		const char *sep = " ";
 		for (i = 0; i < r->conf.nns && n < sizeof r->err; i++) {
 			if (!(r->sent & 1u << i))
 				continue;
 			dns_addr_text(&r->conf.ns[i], ns, sizeof ns);
-			n += (size_t)snprintf(r->err + n, sizeof r->err - n, "%s%s", sep, ns);
+			n += (size_t)fmt_snprintf(r->err + n, sizeof r->err - n, "%s%s", sep, ns);
 			sep = ", ";
 		}
 		if (n < sizeof r->err)
-			n += (size_t)snprintf(r->err + n, sizeof r->err - n, " after %d attempt%s",
+			n += (size_t)fmt_snprintf(r->err + n, sizeof r->err - n, " after %d attempt%s",
 			    r->conf.attempts, r->conf.attempts == 1 ? "" : "s");
 		if (r->neterr[0] && n < sizeof r->err)
-			snprintf(r->err + n, sizeof r->err - n, "; %s", r->neterr);
+			fmt_snprintf(r->err + n, sizeof r->err - n, "; %s", r->neterr);
 	}
 	r->state = DNS_FAILED;
 	close_fd(r);
@@ -793,7 +811,7 @@ static int send_pending(struct dns_res *r, int s)
 	if (r->fd < 0) {
 		r->fd = socket(ns->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (r->fd < 0) {
-			snprintf(r->neterr, sizeof r->neterr, "socket: %s", strerror(errno));
+			fmt_snprintf(r->neterr, sizeof r->neterr, "socket: %s", strerror(errno));
 			return -1;
 		}
 		r->fd_family = ns->ss_family;
@@ -808,7 +826,7 @@ static int send_pending(struct dns_res *r, int s)
 		    errno != EAGAIN && errno != EINTR) {
 			/* EAGAIN: as good as lost on the way; the next try sends again */
 			dns_addr_text(ns, where, sizeof where);
-			snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, strerror(errno));
+			fmt_snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, strerror(errno));
 			return -1;
 		}
 	}

@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "clock.h"
 #include "flow.h"
+#include "fmt.h"
 #include "hex.h"
 #include "log.h"
 #include "rnd.h"
@@ -302,10 +303,10 @@ static void probed(struct flow *f, const struct batch_outcome *o)
 	f->probe = 2;
 	f->probe_ok = o->result == BATCH_ANSWERED;
 	if (f->probe_ok)
-		snprintf(f->probe_result, sizeof f->probe_result, "ok: %s %s is %s", f->api->stream_kind,
+		fmt_snprintf(f->probe_result, sizeof f->probe_result, "ok: %s %s is %s", f->api->stream_kind,
 			 f->cf->stream, o->msg);
 	else
-		snprintf(f->probe_result, sizeof f->probe_result, "%s (%s%s%s)", what[o->result], o->code,
+		fmt_snprintf(f->probe_result, sizeof f->probe_result, "%s (%s%s%s)", what[o->result], o->code,
 			 o->msg[0] ? ": " : "", o->msg);
 }
 
@@ -338,8 +339,8 @@ static void account(struct flow *f, size_t j, const struct batch_outcome *o, int
 	s->latency_ms += lat;
 	s->ended++;
 	if (!ok || bad) {
-		snprintf(s->last_error, sizeof s->last_error, "%s", o->code);
-		snprintf(s->last_message, sizeof s->last_message, "%s", o->msg);
+		fmt_snprintf(s->last_error, sizeof s->last_error, "%s", o->code);
+		fmt_snprintf(s->last_message, sizeof s->last_message, "%s", o->msg);
 		s->last_error_wall = wall;
 	}
 }
@@ -451,7 +452,7 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 	if (sigv4_authorization(&req, cs->id, cs->secret, f->cf->region, f->api->service, date, &f->key, authz,
 				sizeof authz) < 0)
 		return -1;
-	int k = snprintf(q->head, sizeof q->head,
+	int k = fmt_snprintf(q->head, sizeof q->head,
 			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
 			 "Content-Length: %zu\r\nX-Amz-Target: %s\r\nX-Amz-Date: %s\r\n"
 			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",

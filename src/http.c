@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "civil.h"
+#include "fmt.h"
 #include "hex.h"
 #include "http.h"
 
@@ -722,7 +723,7 @@ http_connect_request(char *buf, size_t cap, const char *host, unsigned port, con
 
 	if (k < 0 || (size_t)k >= sizeof hp)
 		return 0;
-	k = snprintf(buf, cap, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", hp, hp,
+	k = fmt_snprintf(buf, cap, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", hp, hp,
 	    has_auth ? "Proxy-Authorization: " : "", has_auth ? auth : "", has_auth ? "\r\n" : "");
 
 	return k < 0 || (size_t)k >= cap ? 0 : (size_t)k;

@@ -1,6 +1,7 @@
 /* The shared credentials file, a line at a time: see ini.h. */
 #include <stdio.h>
 #include <strings.h>
+#include "fmt.h"
 #include "ini.h"
 
 void ini_begin(struct ini *r, const char *profile, struct creds_set *out)
@@ -155,11 +156,11 @@ int ini_end(struct ini *r, char *err, size_t cap)
 			line(r);	/* the last line, without its newline */
 	}
 	if (!r->seen)
-		snprintf(err, cap, "no profile [%s]", r->profile);
+		fmt_snprintf(err, cap, "no profile [%s]", r->profile);
 	else if (r->bad)
-		snprintf(err, cap, "line %u: %s", r->bad_line, r->bad);
+		fmt_snprintf(err, cap, "line %u: %s", r->bad_line, r->bad);
 	else if (!r->has_id || !r->has_secret)
-		snprintf(err, cap, "profile [%s] has no %s", r->profile,
+		fmt_snprintf(err, cap, "profile [%s] has no %s", r->profile,
 			 r->has_id ? "aws_secret_access_key" : r->has_secret ? "aws_access_key_id" :
 			 "aws_access_key_id and aws_secret_access_key");
 	else

@@ -1,6 +1,7 @@
 /* The IoT credentials provider's request and answer: see iot.h. */
 #include <stdio.h>
 #include "civil.h"
+#include "fmt.h"
 #include "iot.h"
 #include "json.h"
 
@@ -8,7 +9,7 @@
 
 size_t iot_request(char *out, size_t cap, const char *host, const char *role_alias, const char *thing)
 {
-	int n = snprintf(out, cap,
+	int n = fmt_snprintf(out, cap,
 			 "GET /role-aliases/%s/credentials HTTP/1.1\r\nHost: %s\r\nx-amzn-iot-thingname: %s\r\n"
 			 "Accept: application/json\r\n\r\n",
 			 role_alias, host, thing);
@@ -32,7 +33,7 @@ int iot_answer(int status, const char *body, size_t len, struct creds_set *out, 
 	jsmn_init(&p);
 	n = jsmn_parse(&p, body, len, t, IOT_TOKENS);
 	if (status != 200) {
-		snprintf(code, codecap, "HTTP %d", status);
+		fmt_snprintf(code, codecap, "HTTP %d", status);
 		if (n > 0 && t[0].type == JSMN_OBJECT && (v = json_get(body, t, 0, "message")) > 0 &&
 		    t[v].type == JSMN_STRING)
 			json_copy(body, &t[v], msg, msgcap);

@@ -1,6 +1,7 @@
 /* JSON helpers: Jackson-compatible string escaping, and walking jsmn tokens. */
 #include <string.h>
 
+#include "find.h"
 #include "hex.h"
 #include "json.h"
 #include "log.h"
@@ -302,7 +303,7 @@ json_key_zero(const char *js, size_t len, const char *key)
 	q[0] = '"';
 	memcpy(q + 1, key, k);
 	q[k + 1] = '"';
-	if (!(p = memmem(js, len, q, k + 2)))
+	if (!(p = find_mem(js, len, q, k + 2)))
 		return 0;
 	for (p += k + 2; p < e && json_blank(*p); p++)
 		;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "fmt.h"
 #include "log.h"
 
 #define LOG_MSG_MAX 1024	/* a message as formatted; longer ones are cut */
@@ -99,7 +100,7 @@ size_t log_escape(char *out, size_t cap, const char *src, size_t n)
  * zone files would get wrong, and no zone code is linked (3 KiB on ARMv7). */
 static size_t syslog_header(char *buf, size_t cap, int sev)
 {
-	int n = snprintf(buf, cap, "<%d>kagent[%ld]: ", FACILITY_DAEMON | sev, sl.pid);
+	int n = fmt_snprintf(buf, cap, "<%d>kagent[%ld]: ", FACILITY_DAEMON | sev, sl.pid);
 
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
@@ -120,7 +121,7 @@ static void syslog_line(int sev, const char *msg, size_t n)
 
 	if (sl.unsaid) {
 		h = syslog_header(line, sizeof line, SEV_WARNING);
-		h += (size_t)snprintf(line + h, sizeof line - h, "%lu log lines dropped: the syslog socket %s "
+		h += (size_t)fmt_snprintf(line + h, sizeof line - h, "%lu log lines dropped: the syslog socket %s "
 				      "did not take them (%s)\n", sl.unsaid, sl.addr.sun_path, strerror(sl.err));
 		if (syslog_send(line, h) < 0)
 			goto drop;
@@ -140,7 +141,7 @@ drop:
 static void stderr_line(const char *word, const char *msg, size_t n)
 {
 	char line[LOG_LINE_MAX];
-	size_t h = (size_t)snprintf(line, sizeof line, "kagent: %s", word);
+	size_t h = (size_t)fmt_snprintf(line, sizeof line, "kagent: %s", word);
 
 	h += log_escape(line + h, sizeof line - h - 1, msg, n);
 	line[h++] = '\n';
@@ -151,11 +152,11 @@ static void stderr_line(const char *word, const char *msg, size_t n)
 static void emit(int sev, const char *word, int err, const char *fmt, va_list ap)
 {
 	char msg[LOG_MSG_MAX];
-	int n = vsnprintf(msg, sizeof msg, fmt, ap);
+	int n = fmt_vsnprintf(msg, sizeof msg, fmt, ap);
 
 	n = n < 0 ? 0 : n >= (int)sizeof msg ? (int)sizeof msg - 1 : n;
 	if (err) {
-		int m = snprintf(msg + n, sizeof msg - n, ": %s", strerror(err));
+		int m = fmt_snprintf(msg + n, sizeof msg - n, ": %s", strerror(err));
 		n = m < 0 ? n : n + m >= (int)sizeof msg ? (int)sizeof msg - 1 : n + m;
 	}
 	if (sl.fd >= 0)

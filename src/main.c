@@ -4,7 +4,6 @@
  * loop (loop.c) never allocates. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include "addr.h"
 #include "arena.h"
@@ -23,9 +23,11 @@
 #include "creds.h"
 #include "cw.h"
 #include "flow.h"
+#include "fmt.h"
 #include "libc.h"
 #include "log.h"
 #include "loop.h"
+#include "numfmt.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "rnd.h"
@@ -55,7 +57,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
+	fmt_fprintf(out,
 		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
 		"       kagent -V | -h\n"
 		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
@@ -85,15 +87,15 @@ static void usage(FILE *out)
 
 static void version(void)
 {
-	printf("kagent %s\n", KAGENT_VERSION);
-	printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
-	printf("tls: BearSSL; libc: %s; %zu-bit, %zu-bit file offsets\n", LIBC_NAME, sizeof(void *) * 8,
+	fmt_printf("kagent %s\n", KAGENT_VERSION);
+	fmt_printf("outputs: firehose (PutRecordBatch), kinesis (PutRecords)\n");
+	fmt_printf("tls: BearSSL; libc: %s; %zu-bit, %zu-bit file offsets\n", LIBC_NAME, sizeof(void *) * 8,
 	       sizeof(off_t) * 8);
-	printf("processors:");
+	fmt_printf("processors:");
 	for (const struct processor *const *p = proc_table; *p; p++)
-		printf(" %s", (*p)->name);
-	printf("%s\n", proc_table[0] ? "" : " none");
-	printf("limits: %d flows, %d processors per flow\n", CONF_MAX_FLOWS, CONF_MAX_PROCS);
+		fmt_printf(" %s", (*p)->name);
+	fmt_printf("%s\n", proc_table[0] ? "" : " none");
+	fmt_printf("limits: %d flows, %d processors per flow\n", CONF_MAX_FLOWS, CONF_MAX_PROCS);
 }
 
 static void stats(void)
@@ -146,7 +148,7 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	cred = arena_used();
 	if (creds_init(&creds, &conf, ta, mono_ms(), err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", conf.path, err);
+		fmt_fprintf(stderr, "%s: %s\n", conf.path, err);
 		return 2;
 	}
 	cred = arena_used() - cred;
@@ -155,24 +157,24 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 		const struct conf_flow *cf = &conf.flows[i];
 		size_t before = arena_used(), scratch = chain_scratch_taken(), m;
 		if (flow_init(&flows[i], &conf, cf, &ckpt, ta, &creds, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
-			fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
+			fmt_fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
 			return 2;
 		}
 		m = arena_used() - before - (chain_scratch_taken() - scratch);
-		printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
+		fmt_printf("flows[%zu].memory = %zu bytes (ring %zu, %zu record slots, answer buffer", i, m, cf->ring_bytes,
 		       flows[i].ring.nrecs);
 		if (cf->max_inflight > 1)
-			printf("s and connections for %zu requests at once", cf->max_inflight);
-		printf(")\n");
+			fmt_printf("s and connections for %zu requests at once", cf->max_inflight);
+		fmt_printf(")\n");
 		all += m;
 	}
 	fleet = arena_used();
 	if (fleet_init(ta, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
+		fmt_fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
 		return 2;
 	}
 	fleet = arena_used() - fleet;
-	printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the credentials %zu, the "
+	fmt_printf("memory = %zu bytes taken at start: the flows %zu, the processors' scratch %zu, the credentials %zu, the "
 	       "metrics and status file %zu, the configuration %zu, the trust anchors %zu\n", arena_used(), all,
 	       chain_scratch_taken(), cred, fleet, conf_bytes, ta_bytes);
 	return 0;
@@ -208,7 +210,7 @@ static int probe(void)
 	loop_creds(&loop, until);
 	if (creds_report(&creds, stdout)) {
 		for (size_t i = 0; i < conf.nflows; i++)
-			printf("flows[%zu] %s %s: not asked: no credentials\n", i,
+			fmt_printf("flows[%zu] %s %s: not asked: no credentials\n", i,
 			       conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream", conf.flows[i].stream);
 		return 1;
 	}
@@ -218,7 +220,7 @@ static int probe(void)
 	loop_probe(&loop, until);
 	for (size_t i = 0; i < conf.nflows; i++) {
 		flow_counters(&flows[i], mono_ms(), &c);
-		printf("flows[%zu] %s %s: %s\n", i, conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream",
+		fmt_printf("flows[%zu] %s %s: %s\n", i, conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream",
 		       c.stream, c.probe_result ? c.probe_result : "no answer in time");
 		bad |= !c.probe_ok;
 	}
@@ -263,11 +265,11 @@ static void say_from_end(void)
 		const struct tail *t = &flows[i].tail;
 		if (!t->start_at_end || tail_is_fifo(t))
 			continue;
-		n += (size_t)snprintf(names + n, sizeof names - n, "%sflows[%zu] (%s)", k++ ? ", " : "", i,
+		n += (size_t)fmt_snprintf(names + n, sizeof names - n, "%sflows[%zu] (%s)", k++ ? ", " : "", i,
 				      conf.flows[i].stream);
 	}
 	if (k)
-		fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
+		fmt_fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
 			"what is written to them from now on is printed; \"initialPosition\": \"START_OF_FILE\" "
 			"prints them whole\n", names, k > 1 ? "" : "s", k > 1 ? "their" : "its");
 }
@@ -280,56 +282,134 @@ static void no_core_dumps(void)
 {
 	static const struct rlimit none = { 0, 0 };
 
-	if (setrlimit(RLIMIT_CORE, &none) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	/* (prlimit64 itself: libc's setrlimit links its all-threads machinery) */
+	if (syscall(SYS_prlimit64, 0, RLIMIT_CORE, &none, NULL) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		log_warn("cannot forbid core dumps");
+}
+
+/* What the command line says. */
+struct args {
+	const char *path, *syslog_path, *pidfile;
+	int check, dry, online;
+	int64_t once_ms;
+};
+
+/* A wrong option: said as musl's getopt_long says it, then the usage. */
+static int args_fail(const char *argv0, const char *why, const char *what, size_t n)
+{
+	fmt_fprintf(stderr, "%s: %s: %.*s\n", argv0, why, (int)n, what);
+	usage(stderr);
+	return 2;
+}
+
+/* The options, read as getopt_long("c:np:stvVh") read them, with its
+ * messages: short ones bundled (-nt, -cFILE or -c FILE), long ones by a
+ * unique prefix (--onl), an exact name winning; --once and --syslog take a
+ * value only after '='; operands may stand anywhere ("--" makes the rest
+ * operands) and are an error.  Returns -1 to go on, else the exit status
+ * (-V, -h, or a mistake said on stderr). */
+static int args_parse(int argc, char **argv, struct args *a)
+{
+	static const char *const longs[] = { "once", "online", "help", "version", "syslog" };
+	int i, k, hit, operands = 0;
+	const char *s, *v;
+	size_t len;
+
+	for (i = 1; i < argc; i++) {
+		s = argv[i];
+		if (s[0] != '-' || !s[1]) {
+			operands++;
+			continue;
+		}
+		if (!strcmp(s, "--")) {
+			operands += argc - i - 1;
+			break;
+		}
+		if (s[1] == '-') {
+			s += 2;
+			len = strcspn(s, "=");
+			for (k = 0, hit = -1; k < 5; k++)
+				if (!strncmp(longs[k], s, len)) {
+					if (!longs[k][len]) {
+						hit = k;
+						break;
+					}
+					hit = hit == -1 ? k : -2;
+				}
+			if (hit < 0)
+				return args_fail(argv[0], hit == -1 ? "unrecognized option" : "option is ambiguous", s,
+				    strlen(s));
+			v = s[len] ? s + len + 1 : NULL;
+			if (v && hit != 0 && hit != 4)
+				return args_fail(argv[0], "option does not take an argument", longs[hit],
+				    strlen(longs[hit]));
+			switch (hit) {
+			case 0: {
+				const char *end;
+				int64_t sec = v ? numfmt_parse_i64(v, &end) : 60;
+				if (v && (*end || sec < 1 || sec > 86400)) {
+					fmt_fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", v);
+					return 2;
+				}
+				a->once_ms = (int64_t)sec * 1000;
+				break;
+			}
+			case 1: a->online = 1; break;
+			case 2: usage(stdout); return 0;
+			case 3: version(); return 0;
+			case 4: a->syslog_path = v ? v : LOG_SYSLOG_PATH; break;
+			}
+			continue;
+		}
+		for (s++; *s; s++) {
+			switch (*s) {
+			case 'c':
+			case 'p':
+				if (s[1])
+					v = s + 1;
+				else if (i + 1 < argc)
+					v = argv[++i];
+				else
+					return args_fail(argv[0], "option requires an argument", s, 1);
+				*(*s == 'c' ? &a->path : &a->pidfile) = v;
+				s = " ";	/* the rest of this argument was the value */
+				break;
+			case 'n': a->dry = 1; break;
+			case 's': a->syslog_path = LOG_SYSLOG_PATH; break;
+			case 't': a->check = 1; break;
+			case 'v': log_verbose = 1; break;
+			case 'V': version(); return 0;
+			case 'h': usage(stdout); return 0;
+			default: return args_fail(argv[0], "unrecognized option", s, 1);
+			}
+		}
+	}
+	if (operands) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "once", optional_argument, NULL, 'o' },
-		{ "online", no_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "syslog", optional_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *path = "/etc/kagent.conf", *syslog_path = NULL, *pidfile = NULL;
-	int check = 0, dry = 0, online = 0, c, status;
-	int64_t once_ms = 0;
+	struct args args = { .path = "/etc/kagent.conf" };
+	const char *path, *syslog_path, *pidfile;
+	int check, dry, online, status;
+	int64_t once_ms;
 	struct tls_anchors ta = { 0 };
 	char err[256];
 
 	no_core_dumps();
-	while ((c = getopt_long(argc, argv, "c:np:stvVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': path = optarg; break;
-		case 'n': dry = 1; break;
-		case 'p': pidfile = optarg; break;
-		case 's': syslog_path = LOG_SYSLOG_PATH; break;
-		case 'S': syslog_path = optarg ? optarg : LOG_SYSLOG_PATH; break;
-		case 't': check = 1; break;
-		case 'v': log_verbose = 1; break;
-		case 'V': version(); return 0;
-		case 'h': usage(stdout); return 0;
-		case 'O': online = 1; break;
-		case 'o': {
-			char *end;
-			long s = optarg ? strtol(optarg, &end, 10) : 60;
-			if (optarg && (*end || s < 1 || s > 86400)) {
-				fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", optarg);
-				return 2;
-			}
-			once_ms = (int64_t)s * 1000;
-			break;
-		}
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
+	if ((status = args_parse(argc, argv, &args)) >= 0)
+		return status;
+	path = args.path;
+	syslog_path = args.syslog_path;
+	pidfile = args.pidfile;
+	check = args.check;
+	dry = args.dry;
+	online = args.online;
+	once_ms = args.once_ms;
 	if (conf_load(&conf, path) < 0)
 		return 2;
 	/* -s and -p win over logTarget and pidFile */
@@ -341,7 +421,7 @@ int main(int argc, char **argv)
 		conf.pid_file = pidfile;
 	pidfile = conf.pid_file;
 	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
-		fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
+		fmt_fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
 		return 2;
 	}
 	rnd_seed();
@@ -349,7 +429,7 @@ int main(int argc, char **argv)
 			      .once_ms = once_ms, .wake_fd = -1, .report = stats, .conf_path = path };
 	(void)stat(path, &loop.conf_st);	/* to see it change (new credentials) */
 	if (conf.creds_base == CONF_CREDS_NONE && !dry) {
-		fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
+		fmt_fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
 			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or awsCredentialsFile "
 			"(AWS_SHARED_CREDENTIALS_FILE), or the iot.* keys\n", path);
 		return 2;
@@ -361,7 +441,7 @@ int main(int argc, char **argv)
 		tls |= conf.flows[i].ep.tls;
 	tls |= conf.cw_emit && conf.cloudwatch.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
+		fmt_fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
 	}
 	if (err[0] && tls)
@@ -373,7 +453,7 @@ int main(int argc, char **argv)
 	if (check) {
 		if ((status = plan(&ta, conf_bytes, arena_used() - conf_bytes)) != 0)
 			return status;
-		printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
+		fmt_printf("trust anchors = %zu from %s\n", ta.n, tls ? conf.ca_file : "(http: none)");
 		return online ? probe() : 0;
 	}
 
@@ -390,7 +470,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
 	/* only now: whoever reads the pid may signal it at once */
 	if (pidfile && pidfile_write(pidfile) < 0) {
-		fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		fmt_fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
 		return 2;
 	}
 
@@ -398,24 +478,24 @@ int main(int argc, char **argv)
 		say_cleartext();
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	if (!dry && creds_init(&creds, &conf, &ta, mono_ms(), err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", path, err);
+		fmt_fprintf(stderr, "%s: %s\n", path, err);
 		return 2;
 	}
 	loop.creds = dry ? NULL : &creds;
 	for (size_t i = 0; i < conf.nflows; i++) {
 		static char tags[CONF_MAX_FLOWS][KINESIS_MAX_STREAM_NAME + 4];
 		if (conf.nflows > 1)
-			snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
+			fmt_snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
 		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, loop.creds, dry ? print_record : NULL, tags[i], mono_ms(),
 			      err, sizeof err) < 0) {
-			fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
+			fmt_fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
 	}
 	if (dry)
 		say_from_end();
 	if (!dry && fleet_init(&ta, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
+		fmt_fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
 		return 1;
 	}
 	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "arena.h"
+#include "fmt.h"
 #include "log.h"
 #include "net.h"
 
@@ -45,14 +46,14 @@ int net_init(struct net *n, const struct conf *c, const struct conf_endpoint *ep
 		n->proxy_auth = c->proxy_auth;
 		n->creq_len = http_connect_request(n->creq, sizeof n->creq, ep->host, ep->port, c->proxy_auth);
 		if (!n->creq_len) {
-			snprintf(err, cap, "%s: the proxy's CONNECT request would not fit in %d bytes", ep->host,
+			fmt_snprintf(err, cap, "%s: the proxy's CONNECT request would not fit in %d bytes", ep->host,
 				 NET_CONNECT_REQ_MAX);
 			return -1;
 		}
 	}
 	/* dns_start() would say so at every connection: better once, now */
 	if (!dns_query_build(q, sizeof q, 0, host_of(n), DNS_TYPE_A)) {
-		snprintf(err, cap, "%s%s: not a valid host name", proxy_word(n), host_of(n));
+		fmt_snprintf(err, cap, "%s%s: not a valid host name", proxy_word(n), host_of(n));
 		return -1;
 	}
 	dns_init(&n->dns, c->resolv_conf, "/etc/hosts");
@@ -75,7 +76,7 @@ static int failf(struct net *n, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(n->err, sizeof n->err, fmt, ap);
+	fmt_vsnprintf(n->err, sizeof n->err, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -106,7 +107,7 @@ static void addr_failed(struct net *n, int err, int64_t waited)
 		failf(n, "connect to %s%s: no answer in %lld ms", proxy_word(n), a, (long long)waited);
 	if (n->tried > 1) {
 		size_t k = strlen(n->err);
-		snprintf(n->err + k, sizeof n->err - k, " (%d addresses tried)", n->tried);
+		fmt_snprintf(n->err + k, sizeof n->err - k, " (%d addresses tried)", n->tried);
 	}
 	n->cur = (n->cur + 1) % n->dns.naddr;
 	close_fd(n);
@@ -262,7 +263,7 @@ static int timed_out(struct net *n, int64_t now)
 		dns_cancel(&n->dns);
 		/* an older answer gets a connect timeout of its own */
 		n->deadline = now + n->timeout_ms;
-		snprintf(why, sizeof why, "no answer in %lld ms (connectionTimeoutMillis)", ms);
+		fmt_snprintf(why, sizeof why, "no answer in %lld ms (connectionTimeoutMillis)", ms);
 		return unresolved(n, now, why);
 	case NET_CONNECTING:
 		addr_failed(n, 0, ms);

@@ -35,6 +35,29 @@ size_t numfmt_i64(char *out, int64_t v)
 	return 1 + numfmt_u64(out + 1, 0 - (uint64_t)v);
 }
 
+int64_t numfmt_parse_i64(const char *s, const char **end)
+{
+	const char *p = s;
+	uint64_t v = 0, lim;
+	int neg = 0, over = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	lim = neg ? UINT64_C(1) << 63 : INT64_MAX;
+	*end = *p >= '0' && *p <= '9' ? p : s;
+	for (; *p >= '0' && *p <= '9'; p++, *end = p) {
+		if (v > (lim - (uint64_t)(*p - '0')) / 10)
+			over = 1;
+		else
+			v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (over)
+		v = lim;
+	return neg ? (int64_t)(0 - v) : (int64_t)v;
+}
+
 size_t numfmt_random_key(uint64_t x, char *out)
 {
 	uint64_t frac = x / 1000000 % UINT64_C(10000000000);

@@ -11,6 +11,10 @@ size_t numfmt_u64(char *out, uint64_t v);
 size_t numfmt_pad(char *out, uint64_t v, int width, char pad);
 /* v in decimal with a '-' when negative ("%lld"); returns the length. */
 size_t numfmt_i64(char *out, int64_t v);
+/* As strtoll(s, end, 10), without libc's (2 KiB) scanner: blanks
+ * (isspace) skipped, a sign, decimal digits; beyond the range INT64_MAX or
+ * INT64_MIN.  *end: after the digits, or s when there are none. */
+int64_t numfmt_parse_i64(const char *s, const char **end);
 /* The Java agent's RANDOM partition key ("" + nextDouble(1000000), e.g.
  * "482937.2839472934") made from 64 random bits x: x % 1000000, '.', then
  * x / 1000000 % 10^10 as ten digits without their trailing zeros (one kept).

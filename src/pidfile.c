@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "pidfile.h"
 
 static char pid_path[PATH_MAX];
@@ -28,11 +29,11 @@ static void pidfile_remove(void)
 int pidfile_write(const char *path)
 {
 	char tmp[PATH_MAX];
-	int fd, n = snprintf(pid_text, sizeof pid_text, "%ld\n", (long)getpid());
+	int fd, n = fmt_snprintf(pid_text, sizeof pid_text, "%ld\n", (long)getpid());
 	ssize_t w;
 	int e;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+	if (fmt_snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
+#include "fmt.h"
 #include "hex.h"
 #include "rx.h"
 #include "utf8.h"
@@ -178,10 +179,10 @@ static int rx_fail(struct rxc *c, size_t at, const char *fmt, ...)
 	c->failed = 1;
 	if (!c->err || !c->errcap)
 		return -1;
-	k = snprintf(c->err, c->errcap, "at %zu: ", at);
+	k = fmt_snprintf(c->err, c->errcap, "at %zu: ", at);
 	if (k >= 0 && (size_t)k < c->errcap) {
 		va_start(ap, fmt);
-		vsnprintf(c->err + k, c->errcap - k, fmt, ap);
+		fmt_vsnprintf(c->err + k, c->errcap - k, fmt, ap);
 		va_end(ap);
 	}
 	return -1;

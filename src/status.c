@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "cw.h"
 #include "flow.h"
+#include "fmt.h"
 #include "jb.h"
 #include "log.h"
 #include "status.h"
@@ -44,7 +45,7 @@ static void iso(int64_t ms, char out[32])
 	struct civil t;
 
 	civil_from_ms(ms, &t);
-	snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.mon, t.mday, t.hour, t.min, t.sec, t.ms);
+	fmt_snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", t.year, t.mon, t.mday, t.hour, t.min, t.sec, t.ms);
 }
 
 struct status *status_init(const struct conf *c, const struct flow *flows, size_t nflows, const struct cw *cw,
@@ -63,7 +64,7 @@ struct status *status_init(const struct conf *c, const struct flow *flows, size_
 	st->buf = arena_alloc(st->cap);
 	iso(wall, st->started);
 	st->tmp = arena_alloc(strlen(c->status_file) + 5);
-	sprintf(st->tmp, "%s.tmp", c->status_file);
+	fmt_snprintf(st->tmp, strlen(c->status_file) + 5, "%s.tmp", c->status_file);
 	return st;
 }
 

@@ -6,6 +6,7 @@
  * <ErrorResponse><Error><Type/><Code/><Message/></Error>. */
 #include <stdio.h>
 #include "civil.h"
+#include "fmt.h"
 #include "hex.h"
 #include "sts.h"
 #include "xml.h"
@@ -18,7 +19,7 @@ static void param(char *out, size_t cap, size_t *len, const char *name, const ch
 {
 	size_t n = *len;
 
-	n += (size_t)snprintf(n < cap ? out + n : NULL, n < cap ? cap - n : 0, "%s%s=", n ? "&" : "", name);
+	n += (size_t)fmt_snprintf(n < cap ? out + n : NULL, n < cap ? cap - n : 0, "%s%s=", n ? "&" : "", name);
 	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
 		int plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
 			    *p == '-' || *p == '.' || *p == '_' || *p == '~';
@@ -47,7 +48,7 @@ size_t sts_body(char *out, size_t cap, const char *role_arn, const char *externa
 	char d[24];
 	size_t n = 0;
 
-	snprintf(d, sizeof d, "%ld", duration_s);
+	fmt_snprintf(d, sizeof d, "%ld", duration_s);
 	param(out, cap, &n, "Action", "AssumeRole");
 	param(out, cap, &n, "Version", "2011-06-15");
 	param(out, cap, &n, "RoleArn", role_arn);
@@ -73,7 +74,7 @@ static int refused(int status, const char *body, size_t len, char *code, size_t 
 
 	if (xml_extract(body, len, w, 2, &why, &at) < 0 || w[0].found != 1 || !code[0]) {
 		/* not STS's answer (a proxy's page, a load balancer's): its status */
-		snprintf(code, codecap, "HTTP %d", status);
+		fmt_snprintf(code, codecap, "HTTP %d", status);
 		msg[0] = 0;
 	}
 	return -1;

@@ -18,6 +18,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "glob.h"
 #include "log.h"
 #include "tail.h"
@@ -73,7 +74,7 @@ static int dir_trusted(const char *path)
 	struct stat st;
 	char *slash;
 
-	snprintf(dir, sizeof dir, "%s", path);
+	fmt_snprintf(dir, sizeof dir, "%s", path);
 	if (!(slash = strrchr(dir, '/')))
 		return 0;
 	slash[slash == dir] = 0;	/* "/x" is in "/" */
@@ -336,7 +337,7 @@ static void admit(struct tail *t, const struct ring *r, const char *path, int64_
 		return;
 	}
 	memset(s, 0, sizeof *s);
-	snprintf(s->path, sizeof s->path, "%s", path);
+	fmt_snprintf(s->path, sizeof s->path, "%s", path);
 	s->fd = fd;
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
@@ -422,7 +423,7 @@ static int found(void *ctx, const char *path, const struct stat *st)
 	if ((s = by_inode(t, st->st_dev, st->st_ino))) {
 		if (strcmp(s->path, path) != 0) {
 			/* renamed (rotated) within the pattern: the same file */
-			snprintf(s->path, sizeof s->path, "%s", path);
+			fmt_snprintf(s->path, sizeof s->path, "%s", path);
 			if (e)
 				ckpt_seen(t->ckpt, e, path, sc->now);
 		}
@@ -446,7 +447,7 @@ static int found(void *ctx, const char *path, const struct stat *st)
 	}
 	for (k = sc->n++; k > 0 && sc->c[k - 1].mtime > m; k--)
 		sc->c[k] = sc->c[k - 1];
-	snprintf(sc->c[k].path, sizeof sc->c[k].path, "%s", path);
+	fmt_snprintf(sc->c[k].path, sizeof sc->c[k].path, "%s", path);
 	sc->c[k].mtime = m;
 	return 0;
 }
@@ -462,7 +463,7 @@ static void rotated_while_stopped(struct tail *t, struct scan *sc)
 
 	for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) {
 		struct ckpt_ent *e;
-		if (snprintf(p, sizeof p, "%s%s", t->pattern, sfx[k]) >= (int)sizeof p || stat(p, &st) < 0 ||
+		if (fmt_snprintf(p, sizeof p, "%s%s", t->pattern, sfx[k]) >= (int)sizeof p || stat(p, &st) < 0 ||
 		    !S_ISREG(st.st_mode) || !t->ckpt || !(e = ckpt_find(t->ckpt, st.st_dev, st.st_ino)) ||
 		    e->off >= st.st_size || strcmp(e->path, t->pattern) != 0)
 			continue;
@@ -584,7 +585,7 @@ static void open_fifo(struct tail *t, struct ring *r)
 	t->cur = 0;
 	ring_source(r, 0, 0, 0);
 	memset(s, 0, sizeof *s);
-	snprintf(s->path, sizeof s->path, "%s", t->pattern);
+	fmt_snprintf(s->path, sizeof s->path, "%s", t->pattern);
 	s->fd = fd;
 	s->fifo = 1;
 	s->copy_of = -1;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "arena.h"
+#include "fmt.h"
 #include "tls.h"
 
 /* 0000-01-01 to 1970-01-01 (proleptic Gregorian), as BearSSL counts. */
@@ -198,7 +199,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 	a->ta = arena_alloc(TLS_MAX_ANCHORS * sizeof *a->ta);
 	a->n = 0;
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	br_pem_decoder_init(&pc);
@@ -227,23 +228,23 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 				break;
 			case BR_PEM_ERROR:
 				close(fd);
-				snprintf(err, errcap, "not a PEM file");
+				fmt_snprintf(err, errcap, "not a PEM file");
 				return -1;
 			}
 		}
 	}
 	close(fd);
 	if (n < 0) {
-		snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	if (a->n == 0) {
-		snprintf(err, errcap, "no usable certificate in it%s", skipped ? " (some were skipped)" : "");
+		fmt_snprintf(err, errcap, "no usable certificate in it%s", skipped ? " (some were skipped)" : "");
 		return -1;
 	}
 	err[0] = 0;
 	if (skipped)
-		snprintf(err, errcap, "%d certificate(s) skipped (unsupported key or too large)", skipped);
+		fmt_snprintf(err, errcap, "%d certificate(s) skipped (unsupported key or too large)", skipped);
 	return 0;
 }
 
@@ -308,7 +309,7 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 	ssize_t n;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	br_pem_decoder_init(&pc);
@@ -320,21 +321,21 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 			n -= (ssize_t)used;
 			switch (br_pem_decoder_event(&pc)) {
 			case BR_PEM_BEGIN_OBJ:
-				snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
+				fmt_snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
 				der.len = 0;
 				der.overflow = 0;
 				br_pem_decoder_setdest(&pc, sink_append, &der);
 				break;
 			case BR_PEM_END_OBJ:
 				if (der.overflow) {
-					snprintf(err, errcap, "%s: larger than %d bytes", name, TLS_MAX_DER);
+					fmt_snprintf(err, errcap, "%s: larger than %d bytes", name, TLS_MAX_DER);
 					r = -1;
 				} else {
 					r = obj(ctx, name, derbuf, der.len);
 				}
 				break;
 			case BR_PEM_ERROR:
-				snprintf(err, errcap, "not a PEM file");
+				fmt_snprintf(err, errcap, "not a PEM file");
 				r = -1;
 			}
 		}
@@ -342,7 +343,7 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 			break;
 	}
 	if (r == 0 && n < 0) {
-		snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
 		r = -1;
 	}
 	close(fd);
@@ -366,7 +367,7 @@ static int client_cert(void *ctx, const char *name, const unsigned char *der, si
 	if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "X509 CERTIFICATE") != 0)
 		return 0;
 	if (c->n == TLS_MAX_CHAIN) {
-		snprintf(l->err, l->errcap, "more than %d certificates", TLS_MAX_CHAIN);
+		fmt_snprintf(l->err, l->errcap, "more than %d certificates", TLS_MAX_CHAIN);
 		return -1;
 	}
 	if (c->n == 0) {
@@ -374,7 +375,7 @@ static int client_cert(void *ctx, const char *name, const unsigned char *der, si
 		br_x509_decoder_init(&dc, NULL, NULL);
 		br_x509_decoder_push(&dc, der, n);
 		if (!br_x509_decoder_get_pkey(&dc)) {
-			snprintf(l->err, l->errcap, "the first certificate cannot be read");
+			fmt_snprintf(l->err, l->errcap, "the first certificate cannot be read");
 			return -1;
 		}
 		c->cert_key_type = br_x509_decoder_get_pkey(&dc)->key_type;
@@ -401,14 +402,14 @@ static int client_key(void *ctx, const char *name, const unsigned char *der, siz
 	int r = 0;
 
 	if (!strcmp(name, "ENCRYPTED PRIVATE KEY")) {
-		snprintf(l->err, l->errcap, "the key is encrypted: kagent needs it in the clear (PEM, mode 0600)");
+		fmt_snprintf(l->err, l->errcap, "the key is encrypted: kagent needs it in the clear (PEM, mode 0600)");
 		return -1;
 	}
 	if (strcmp(name, "RSA PRIVATE KEY") != 0 && strcmp(name, "EC PRIVATE KEY") != 0 &&
 	    strcmp(name, "PRIVATE KEY") != 0)
 		return 0;
 	if (c->key_type) {
-		snprintf(l->err, l->errcap, "more than one private key");
+		fmt_snprintf(l->err, l->errcap, "more than one private key");
 		return -1;
 	}
 	br_skey_decoder_init(&kc);
@@ -426,7 +427,7 @@ static int client_key(void *ctx, const char *name, const unsigned char *der, siz
 		c->ec.x = keep_part(ec->x, ec->xlen), c->ec.xlen = ec->xlen;
 		c->key_type = BR_KEYTYPE_EC;
 	} else {
-		snprintf(l->err, l->errcap, "%s: not an RSA or EC private key kagent can read", name);
+		fmt_snprintf(l->err, l->errcap, "%s: not an RSA or EC private key kagent can read", name);
 		r = -1;
 	}
 	explicit_bzero(&kc, sizeof kc);
@@ -442,18 +443,18 @@ int tls_load_client(struct tls_client *c, const char *cert_file, const char *key
 	c->chain = arena_alloc(TLS_MAX_CHAIN * sizeof *c->chain);
 	l.err = why;
 	l.errcap = sizeof why;
-	if (pem_objects(cert_file, client_cert, &l, why, sizeof why) < 0 || (!c->n && snprintf(why, sizeof why,
+	if (pem_objects(cert_file, client_cert, &l, why, sizeof why) < 0 || (!c->n && fmt_snprintf(why, sizeof why,
 	    "no CERTIFICATE in it") > 0)) {
-		snprintf(err, errcap, "%s: %s", cert_file, why);
+		fmt_snprintf(err, errcap, "%s: %s", cert_file, why);
 		return -1;
 	}
-	if (pem_objects(key_file, client_key, &l, why, sizeof why) < 0 || (!c->key_type && snprintf(why,
+	if (pem_objects(key_file, client_key, &l, why, sizeof why) < 0 || (!c->key_type && fmt_snprintf(why,
 	    sizeof why, "no private key in it (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY)") > 0)) {
-		snprintf(err, errcap, "%s: %s", key_file, why);
+		fmt_snprintf(err, errcap, "%s: %s", key_file, why);
 		return -1;
 	}
 	if (c->key_type != c->cert_key_type) {
-		snprintf(err, errcap, "%s: an %s key, for a certificate with an %s key", key_file,
+		fmt_snprintf(err, errcap, "%s: an %s key, for a certificate with an %s key", key_file,
 			 c->key_type == BR_KEYTYPE_RSA ? "RSA" : "EC", c->cert_key_type == BR_KEYTYPE_RSA ? "RSA" : "EC");
 		return -1;
 	}
@@ -465,8 +466,9 @@ void tls_client_auth(br_ssl_client_context *sc, const struct tls_client *c)
 	if (c->key_type == BR_KEYTYPE_RSA)
 		br_ssl_client_set_single_rsa(sc, c->chain, c->n, &c->rsa, br_rsa_pkcs1_sign_get_default());
 	else
+		/* (tls_ec: br_ec_get_default() would link Curve25519 for nothing) */
 		br_ssl_client_set_single_ec(sc, c->chain, c->n, &c->ec, BR_KEYTYPE_SIGN, c->issuer_key_type,
-					    br_ec_get_default(), br_ecdsa_sign_asn1_get_default());
+					    &tls_ec, br_ecdsa_sign_asn1_get_default());
 }
 
 const char *tls_alert_name(int alert)

@@ -30,6 +30,8 @@
 #include "arena.h"
 #include "civil.h"
 #include "conf_opts.h"
+#include "dbl.h"
+#include "fmt.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"
@@ -95,10 +97,9 @@ am_string(struct am_buf *b, const char *js, const jsmntok_t *t, char *tmp, size_
 static void
 am_number(struct am_buf *b, const char *s, size_t n)
 {
-	char txt[64], e[40], digits[20];
+	char e[16], digits[17];
 	double d;
-	int p, x, nd, i;
-	char *end;
+	int x, nd, i;
 
 	if (!memchr(s, '.', n) && !memchr(s, 'e', n) && !memchr(s, 'E', n)) {
 		if (n == 2 && s[0] == '-' && s[1] == '0')
@@ -107,13 +108,11 @@ am_number(struct am_buf *b, const char *s, size_t n)
 			am_put(b, s, n);
 		return;
 	}
-	if (n >= sizeof txt) {
+	if (n >= 64) {
 		am_put(b, s, n);	/* not worth a Double's digits */
 		return;
 	}
-	memcpy(txt, s, n);
-	txt[n] = '\0';
-	d = strtod(txt, &end);
+	d = dbl_parse(s, n);
 	if (isinf(d)) {
 		/* Jackson writes a non-finite Double as a string */
 		am_put(b, d < 0 ? "\"-Infinity\"" : "\"Infinity\"", d < 0 ? 11 : 10);
@@ -123,22 +122,12 @@ am_number(struct am_buf *b, const char *s, size_t n)
 		am_put(b, signbit(d) ? "-0.0" : "0.0", signbit(d) ? 4 : 3);
 		return;
 	}
-	/* the fewest significant digits that read back to d */
-	for (p = 1; p <= 17; p++) {
-		snprintf(e, sizeof e, "%.*e", p - 1, d);
-		if (strtod(e, NULL) == d)
-			break;
-	}
-	/* e is [-]D[.DDD]e[+-]X */
-	end = e;
-	if (*end == '-') {
+	if (d < 0) {
 		am_put(b, "-", 1);
-		end++;
+		d = -d;
 	}
-	for (nd = 0; *end != 'e'; end++)
-		if (*end != '.')
-			digits[nd++] = *end;
-	x = atoi(end + 1);
+	/* the fewest significant digits that read back to d */
+	nd = dbl_shortest(d, digits, &x);
 	while (nd > 1 && digits[nd - 1] == '0')
 		nd--;
 	if (x >= -3 && x < 7) {
@@ -166,7 +155,7 @@ am_number(struct am_buf *b, const char *s, size_t n)
 		am_put(b, digits + 1, (size_t)nd - 1);
 	else
 		am_put(b, "0", 1);
-	snprintf(e, sizeof e, "E%d", x);
+	fmt_snprintf(e, sizeof e, "E%d", x);
 	am_put(b, e, strlen(e));
 }
 

@@ -141,4 +141,45 @@ def records_of(out):
     return [r for r in re.split(r"(?m)^(?=\[)", out) if r]
 
 
+@test(timeout=60)
+def options_are_read_as_getopt_long_read_them(tmp):
+    """The command line as musl's getopt_long read it, messages and all:
+    bundled short options, a value attached or in the next argument, long
+    options by a unique prefix, values only after '=', operands anywhere."""
+    k = harness.kagent()
+    usage = subprocess.run([k, "-h"], capture_output=True, text=True, timeout=30).stdout
+    version = subprocess.run([k, "-V"], capture_output=True, text=True, timeout=30).stdout
+    assert usage.startswith("usage: kagent [-nstv] ") and version.startswith("kagent ")
+    nope = tmp + "/nope.conf"
+    cases = [
+        (["--foo=bar"], 2, "", k + ": unrecognized option: foo=bar\n" + usage),
+        (["-x"], 2, "", k + ": unrecognized option: x\n" + usage),
+        (["-qV"], 2, "", k + ": unrecognized option: q\n" + usage),
+        (["-c"], 2, "", k + ": option requires an argument: c\n" + usage),
+        (["-n", "-p"], 2, "", k + ": option requires an argument: p\n" + usage),
+        (["--on"], 2, "", k + ": option is ambiguous: on\n" + usage),
+        (["--o=3"], 2, "", k + ": option is ambiguous: o=3\n" + usage),
+        (["--online=1"], 2, "", k + ": option does not take an argument: online\n" + usage),
+        (["--help=2"], 2, "", k + ": option does not take an argument: help\n" + usage),
+        (["--once=0"], 2, "", "kagent: --once=0: must be 1..86400 seconds\n"),
+        (["--once=5x"], 2, "", "kagent: --once=5x: must be 1..86400 seconds\n"),
+        (["--once="], 2, "", "kagent: --once=: must be 1..86400 seconds\n"),
+        (["x"], 2, "", usage),
+        (["--", "-V"], 2, "", usage),
+        (["-vVq"], 0, version, ""),
+        (["a", "-V"], 0, version, ""),
+        (["-", "-V"], 0, version, ""),
+        (["--once", "5", "-V"], 0, version, ""),
+        (["--syslog=", "--onl", "-cX", "-V"], 0, version, ""),
+        (["--ver"], 0, version, ""),
+        (["--hel"], 0, usage, ""),
+        (["-nc" + nope], 2, "", nope + ": cannot read: No such file or directory\n"),
+        (["-tc", nope], 2, "", nope + ": cannot read: No such file or directory\n"),
+        (["-p", "-x", "-c", nope, "--"], 2, "", nope + ": cannot read: No such file or directory\n"),
+    ]
+    for args, rc, out, err in cases:
+        p = subprocess.run([k] + args, capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        assert (p.returncode, p.stdout, p.stderr) == (rc, out, err), (args, p.returncode, p.stdout, p.stderr)
+
+
 harness.run()

@@ -1,4 +1,8 @@
 /* Hosts as text: host[:port], no_proxy. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "t.h"
 #include "addr.h"
 
@@ -74,4 +78,66 @@ T(addr_no_proxy_lists)
 			    cases[i].host, !cases[i].want);
 			return;
 		}
+}
+
+/* addr_ntop writes what musl's inet_ntop writes. */
+T(addr_ntop_as_musl)
+{
+	static const struct {
+		int af;
+		const char *in, *want;
+	} cases[] = {
+		{ AF_INET, "0.0.0.0", "0.0.0.0" },
+		{ AF_INET, "255.255.255.255", "255.255.255.255" },
+		{ AF_INET, "10.0.200.7", "10.0.200.7" },
+		{ AF_INET6, "::", "::" },
+		{ AF_INET6, "::1", "::1" },
+		{ AF_INET6, "1::", "1::" },
+		{ AF_INET6, "fe80::1:2", "fe80::1:2" },
+		{ AF_INET6, "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
+		{ AF_INET6, "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
+		{ AF_INET6, "0:1:0:1:0:1:0:1", "0:1:0:1:0:1:0:1" },
+		{ AF_INET6, "1:0:0:2:0:0:0:3", "1:0:0:2::3" },
+		{ AF_INET6, "ABCD:EF01:2345:6789:abcd:ef01:2345:6789", "abcd:ef01:2345:6789:abcd:ef01:2345:6789" },
+		{ AF_INET6, "::ffff:192.0.2.128", "::ffff:192.0.2.128" },
+		{ AF_INET6, "::ffff:0.0.0.0", "::ffff:0.0.0.0" },
+		{ AF_INET6, "::192.0.2.128", "::c000:280" },
+		{ AF_INET6, "64:ff9b::192.0.2.33", "64:ff9b::c000:221" },
+		{ AF_INET6, "0:0:1::", "0:0:1::" },
+		{ AF_INET6, "1:0:0:0:1:0:0:0", "1::1:0:0:0" },
+		{ AF_INET6, "fd00:a:b:c:d:e:f:0", "fd00:a:b:c:d:e:f:0" },
+	};
+	unsigned char a[16];
+	char out[ADDR_TEXT_MAX];
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		T_EQ_INT(inet_pton(cases[i].af, cases[i].in, a), 1);
+		T_EQ_STR(addr_ntop(cases[i].af, a, out), cases[i].want);
+	}
+	/* the longest text there is */
+	memset(a, 0xff, sizeof a);
+	T_EQ_STR(addr_ntop(AF_INET6, a, out), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	memset(a, 0, 10);
+	T_EQ_STR(addr_ntop(AF_INET6, a, out), "::ffff:255.255.255.255");
+	memset(a, 0x12, 16);
+	a[0] = 0xff;
+	T_EQ_STR(addr_ntop(AF_INET6, a, out), "ff12:1212:1212:1212:1212:1212:1212:1212");
+#ifndef __GLIBC__
+	/* and musl's own, on random addresses with many zero groups */
+	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);
+	char want[INET6_ADDRSTRLEN];
+	for (int i = 0; i < 20000; i++) {
+		for (int k = 0; k < 16; k += 2) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			a[k] = x % 3 ? 0 : (unsigned char)(x >> 8);
+			a[k + 1] = x % 3 ? 0 : (unsigned char)(x >> 16);
+		}
+		if (i % 7 == 0)
+			memcpy(a, "\0\0\0\0\0\0\0\0\0\0\377\377", 12);
+		T_EQ_STR(addr_ntop(AF_INET6, a, out), inet_ntop(AF_INET6, a, want, sizeof want));
+		T_EQ_STR(addr_ntop(AF_INET, a + 12, out), inet_ntop(AF_INET, a + 12, want, sizeof want));
+	}
+#endif
 }

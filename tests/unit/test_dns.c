@@ -6,6 +6,7 @@
  * 100 ms. */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -583,6 +584,11 @@ T(dns_conf_nameservers_and_options)
 	/* the last line needs no newline; an unknown interface is scope 0 */
 	CONF(&c, "nameserver fe80::2%no-such-if0");
 	T_EQ_STR(sa_str(&c.ns[0]), "[fe80::2%0]:53");
+	/* a name is the interface's index, as if_nametoindex has it */
+	CONF(&c, "nameserver fe80::2%lo\nnameserver fe80::3%7");
+	T_EQ_INT(((struct sockaddr_in6 *)&c.ns[0])->sin6_scope_id, if_nametoindex("lo"));
+	T_TRUE(if_nametoindex("lo") > 0);
+	T_EQ_STR(sa_str(&c.ns[1]), "[fe80::3%7]:53");
 }
 
 T(dns_conf_ports_for_tests)

@@ -1,5 +1,6 @@
 /* Number formatting against printf, which it replaces. */
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "t.h"
 #include "numfmt.h"
@@ -63,5 +64,22 @@ T(numfmt_u64_as_printf)
 		size_t n = numfmt_u64(got, v[i]);
 		got[n] = 0;
 		T_EQ_STR(got, want);
+	}
+}
+
+/* numfmt_parse_i64 against strtoll, which it replaces. */
+T(numfmt_parse_i64_as_strtoll)
+{
+	static const char *const cases[] = { "0", "5", "-5", "+5", " 5", "\t\n\v\f\r 42x", "12.5", "300s", "", "-",
+		"+", " ", "x5", "- 5", "--5", "+-5", "007", "86400", "9223372036854775807", "9223372036854775808",
+		"-9223372036854775808", "-9223372036854775809", "99999999999999999999999", "-99999999999999999999",
+		"18446744073709551616", "1e5", "0x10", "123456789012345678.", };
+	const char *gend;
+	char *wend;
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		long long want = strtoll(cases[i], &wend, 10);
+		T_EQ_INT(numfmt_parse_i64(cases[i], &gend), want);
+		T_TRUE(gend == wend);
 	}
 }
