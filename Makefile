@@ -3,6 +3,7 @@
 #   make CROSS=arm-linux-musleabihf-     ARMv7 -> build/arm-linux-musleabihf/kagent (also aarch64-linux-musl-,
 #                                        mipsel-linux-musl-, mips-linux-musl-, or any SDK's triplet)
 #   make CC=... CFLAGS=... LDFLAGS=...   as firmware build systems call it (also `make -e`)
+#   make LTO=0                           without link-time optimisation (on when the compiler has it)
 #   make deps [CROSS=...]                install what is missing (packages, BearSSL's and musl's source)
 #   make test [CROSS=...]                deps, then unit tests and end-to-end (under qemu-user for CROSS)
 #   make test SANITIZE=1                 the same with ASan and UBSan (glibc, gcc)
