@@ -102,50 +102,6 @@ static const uint16_t tls_suites_chacha_first[] = {
 	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
 
-/* BearSSL's br_ec_all_m31 less Curve25519 (2.6 KiB on ARMv7): P-256 with its
- * own code, P-384 and P-521 with the generic one.  Every TLS 1.2 server
- * does ECDHE on P-256, and certificates are only ever on these curves. */
-static const br_ec_impl *tls_ec_of(int curve)
-{
-	return curve == BR_EC_secp256r1 ? &br_ec_p256_m31 : &br_ec_prime_i31;
-}
-
-static const unsigned char *tls_ec_generator(int curve, size_t *len)
-{
-	return tls_ec_of(curve)->generator(curve, len);
-}
-
-static const unsigned char *tls_ec_order(int curve, size_t *len)
-{
-	return tls_ec_of(curve)->order(curve, len);
-}
-
-static size_t tls_ec_xoff(int curve, size_t *len)
-{
-	return tls_ec_of(curve)->xoff(curve, len);
-}
-
-static uint32_t tls_ec_mul(unsigned char *g, size_t glen, const unsigned char *k, size_t klen, int curve)
-{
-	return tls_ec_of(curve)->mul(g, glen, k, klen, curve);
-}
-
-static size_t tls_ec_mulgen(unsigned char *r, const unsigned char *x, size_t xlen, int curve)
-{
-	return tls_ec_of(curve)->mulgen(r, x, xlen, curve);
-}
-
-static uint32_t tls_ec_muladd(unsigned char *a, const unsigned char *b, size_t len, const unsigned char *x,
-			      size_t xlen, const unsigned char *y, size_t ylen, int curve)
-{
-	return tls_ec_of(curve)->muladd(a, b, len, x, xlen, y, ylen, curve);
-}
-
-static const br_ec_impl tls_ec = {
-	(uint32_t)1 << BR_EC_secp256r1 | (uint32_t)1 << BR_EC_secp384r1 | (uint32_t)1 << BR_EC_secp521r1,
-	tls_ec_generator, tls_ec_order, tls_ec_xoff, tls_ec_mul, tls_ec_mulgen, tls_ec_muladd,
-};
-
 int tls_aes_hw(void)
 {
 	return (br_aes_x86ni_ctr_get_vtable() && br_ghash_pclmul_get()) ||
@@ -169,7 +125,11 @@ void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, con
 		br_ssl_engine_set_suites(eng, tls_suites_chacha_first,
 					 sizeof tls_suites_chacha_first / sizeof(uint16_t));
 	br_x509_minimal_init(xc, &br_sha256_vtable, ta->ta, ta->n);
-	br_ssl_engine_set_ec(eng, &tls_ec);
+	/* every curve (ECDHE, certificates, an EC client key) through BearSSL's
+	 * generic code: P-256, P-384 and P-521, without Curve25519 (2.6 KiB on
+	 * ARMv7) nor P-256's own code (5.7 KiB).  P-256 is about half as fast
+	 * (README: Size), once a connection: they are kept alive. */
+	br_ssl_engine_set_ec(eng, &br_ec_prime_i31);
 	br_ssl_engine_set_ecdsa(eng, &br_ecdsa_i31_vrfy_asn1);
 	br_ssl_engine_set_default_rsavrfy(eng);
 	br_x509_minimal_set_rsa(xc, br_ssl_engine_get_rsavrfy(eng));
@@ -466,9 +426,9 @@ void tls_client_auth(br_ssl_client_context *sc, const struct tls_client *c)
 	if (c->key_type == BR_KEYTYPE_RSA)
 		br_ssl_client_set_single_rsa(sc, c->chain, c->n, &c->rsa, br_rsa_pkcs1_sign_get_default());
 	else
-		/* (tls_ec: br_ec_get_default() would link Curve25519 for nothing) */
+		/* (br_ec_get_default() would link Curve25519 for nothing) */
 		br_ssl_client_set_single_ec(sc, c->chain, c->n, &c->ec, BR_KEYTYPE_SIGN, c->issuer_key_type,
-					    &tls_ec, br_ecdsa_sign_asn1_get_default());
+					    &br_ec_prime_i31, br_ecdsa_sign_asn1_get_default());
 }
 
 const char *tls_alert_name(int alert)

@@ -30,7 +30,7 @@ struct singleline {
 static int singleline_init(void **state, struct conf_opts *o)
 {
 	struct singleline *sl;
-	const char *const *v;
+	const char *const *v = NULL;	/* (set when r == 1: LTO's -Wmaybe-uninitialized cannot tell) */
 	size_t n = 0, i;
 	int r;
 

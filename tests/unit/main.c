@@ -7,18 +7,30 @@
 #include "proc.h"
 
 #define T_MAX 1024
-static struct { const char *name; t_fn fn; } tests[T_MAX];
+static struct t_test { const char *file; int line; const char *name; t_fn fn; } tests[T_MAX];
 static int ntests;
 int t_failed;
 
-void t_register(const char *name, t_fn fn)
+void t_register(const char *file, int line, const char *name, t_fn fn)
 {
 	if (ntests == T_MAX) {
 		fprintf(stderr, "t.h: more than %d tests\n", T_MAX);
 		exit(2);
 	}
+	tests[ntests].file = file;
+	tests[ntests].line = line;
 	tests[ntests].name = name;
 	tests[ntests++].fn = fn;
+}
+
+/* Tests run in the order they are written, file by file: the order of the
+ * constructors that register them is the linker's (another with -flto). */
+static int t_order(const void *a, const void *b)
+{
+	const struct t_test *x = a, *y = b;
+	int c = strcmp(x->file, y->file);
+
+	return c ? c : x->line - y->line;
 }
 
 void t_fail(const char *file, int line, const char *fmt, ...)
@@ -178,6 +190,7 @@ int t_proc_caps(const struct processor *p, void *st, const char *in, const char 
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
+	qsort(tests, (size_t)ntests, sizeof tests[0], t_order);
 	for (int i = 0; i < ntests; i++) {
 		if (argc > 1 && !strstr(tests[i].name, argv[1]))
 			continue;

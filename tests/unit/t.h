@@ -10,7 +10,7 @@
 #include <string.h>
 
 typedef void (*t_fn)(void);
-void t_register(const char *name, t_fn fn);
+void t_register(const char *file, int line, const char *name, t_fn fn);
 void t_fail(const char *file, int line, const char *fmt, ...);
 extern int t_failed;	/* set by t_fail during the running test */
 /* The test data folder: env KAGENT_TESTDATA, else tests/data (the tests run
@@ -51,7 +51,7 @@ int t_proc_caps(const struct processor *p, void *st, const char *in, const char 
 
 #define T(name) \
 	static void name(void); \
-	__attribute__((constructor)) static void t_reg_##name(void) { t_register(#name, name); } \
+	__attribute__((constructor)) static void t_reg_##name(void) { t_register(__FILE__, __LINE__, #name, name); } \
 	static void name(void)
 
 #define T_TRUE(c) do { if (!(c)) { t_fail(__FILE__, __LINE__, "%s", #c); return; } } while (0)
