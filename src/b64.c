@@ -45,6 +45,18 @@ b64_groups(const unsigned char *p, size_t n, char *out)
 
 	if (!b64_pairs[0][0])
 		b64_fill_pairs();
+	/* 6 bytes at a time, read as one 8-byte word while 8 are there */
+	for (; n >= 8; n -= 6, p += 6, o += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w = __builtin_bswap64(w);
+#endif
+		memcpy(o, b64_pairs[w >> 52], 2);
+		memcpy(o + 2, b64_pairs[w >> 40 & 4095], 2);
+		memcpy(o + 4, b64_pairs[w >> 28 & 4095], 2);
+		memcpy(o + 6, b64_pairs[w >> 16 & 4095], 2);
+	}
 	for (; n >= 6; n -= 6, p += 6, o += 8) {
 		v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 		memcpy(o, b64_pairs[v >> 12], 2);
