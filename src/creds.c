@@ -697,21 +697,21 @@ int creds_tried(const struct creds *cr)
 	return 1;
 }
 
-int creds_report(const struct creds *cr, FILE *out)
+int creds_report(const struct creds *cr, int out)
 {
 	const struct creds_src *t = top(cr);
 
 	for (size_t i = 0; i < cr->n; i++) {
 		const struct creds_src *s = &cr->src[i];
 		if (s->have && !s->state[0])
-			fmt_fprintf(out, "credentials: %s: ok%s", s->name, s->set.expires ? ", valid until " : "\n");
+			fmt_dprintf(out, "credentials: %s: ok%s", s->name, s->set.expires ? ", valid until " : "\n");
 		else
-			fmt_fprintf(out, "credentials: %s: %s\n", s->name, s->state[0] ? s->state :
+			fmt_dprintf(out, "credentials: %s: %s\n", s->name, s->state[0] ? s->state :
 				s->base ? "not asked: no credentials to sign with" : "no answer in time");
 		if (s->have && !s->state[0] && s->set.expires) {
 			struct civil t;
 			civil_from_ms(s->set.expires * 1000, &t);
-			fmt_fprintf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
+			fmt_dprintf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
 		}
 	}
 	return t && t->have && !t->expired ? 0 : 1;
