@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "addr.h"
 #include "conf_impl.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "proc.h"
 
@@ -269,13 +270,13 @@ static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp
 
 	/* O_NONBLOCK: a FIFO named like one would hold the open */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		conf_say(&x, 0, 1, "cannot read: %s", strerror(errno));
+		conf_say(&x, 0, 1, "cannot read: %s", errstr(errno));
 		return NULL;
 	}
 	if (fstat(fd, st) < 0)
-		why = strerror(errno);
+		why = errstr(errno);
 	else if (S_ISDIR(st->st_mode))
-		why = strerror(EISDIR);
+		why = errstr(EISDIR);
 	else if (!S_ISREG(st->st_mode))
 		why = "not a regular file";
 	if (why) {
@@ -291,7 +292,7 @@ static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp
 			if ((n = read(fd, buf + got, size - got)) < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				conf_say(&x, 0, 1, "cannot read: %s", strerror(errno));
+				conf_say(&x, 0, 1, "cannot read: %s", errstr(errno));
 				buf = NULL;
 				break;
 			}
@@ -322,7 +323,7 @@ static void conf_dropins(struct conf_reader *r)
 	int fd;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, strerror(errno));
+		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, errstr(errno));
 		if (fd >= 0)
 			close(fd);
 		r->broken = 1;

@@ -28,6 +28,7 @@
 #include "civil.h"
 #include "clock.h"
 #include "creds.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "hex.h"
 #include "http.h"
@@ -188,14 +189,14 @@ static int read_file(struct creds_src *s, const struct conf *c, const struct sta
 	int fd, r = 0;
 
 	if ((fd = open(c->creds_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		fmt_snprintf(err, cap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, cap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	ini_begin(&cf->ini, c->profile, &cf->fresh);
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		ini_feed(&cf->ini, buf, (size_t)n);
 	if (n < 0) {
-		fmt_snprintf(err, cap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, cap, "cannot read: %s", errstr(errno));
 		r = -1;
 	} else if (fstat(fd, &after) < 0 || !same_file(st, &after)) {
 		r = 1;	/* a writer is at work: read it when it is done */
@@ -219,7 +220,7 @@ static void look(struct creds *cr, struct creds_src *s, int64_t now, int now_rea
 
 	s->next = now + CREDS_LOOK_MS;
 	if (stat(c->creds_file, &st) < 0) {
-		failed(cr, s, now, "cannot read: %s", strerror(errno));
+		failed(cr, s, now, "cannot read: %s", errstr(errno));
 		return;
 	}
 	check_mode("the credentials file", c->creds_file, &st, &s->warned_mode);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "dns.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "rnd.h"
 
@@ -811,7 +812,7 @@ static int send_pending(struct dns_res *r, int s)
 	if (r->fd < 0) {
 		r->fd = socket(ns->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (r->fd < 0) {
-			fmt_snprintf(r->neterr, sizeof r->neterr, "socket: %s", strerror(errno));
+			fmt_snprintf(r->neterr, sizeof r->neterr, "socket: %s", errstr(errno));
 			return -1;
 		}
 		r->fd_family = ns->ss_family;
@@ -826,7 +827,7 @@ static int send_pending(struct dns_res *r, int s)
 		    errno != EAGAIN && errno != EINTR) {
 			/* EAGAIN: as good as lost on the way; the next try sends again */
 			dns_addr_text(ns, where, sizeof where);
-			fmt_snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, strerror(errno));
+			fmt_snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, errstr(errno));
 			return -1;
 		}
 	}

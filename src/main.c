@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "creds.h"
 #include "cw.h"
+#include "errstr.h"
 #include "flow.h"
 #include "fmt.h"
 #include "libc.h"
@@ -421,7 +422,7 @@ int main(int argc, char **argv)
 		conf.pid_file = pidfile;
 	pidfile = conf.pid_file;
 	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
-		fmt_dprintf(2, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
+		fmt_dprintf(2, "kagent: syslog socket %s: %s\n", syslog_path, errstr(errno));
 		return 2;
 	}
 	rnd_seed();
@@ -458,7 +459,7 @@ int main(int argc, char **argv)
 	}
 
 	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
-		fatalx("pipe: %s", strerror(errno));
+		fatalx("pipe: %s", errstr(errno));
 	loop.wake_fd = sigpipe[0];
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -470,7 +471,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
 	/* only now: whoever reads the pid may signal it at once */
 	if (pidfile && pidfile_write(pidfile) < 0) {
-		fmt_dprintf(2, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		fmt_dprintf(2, "kagent: pidfile %s: %s\n", pidfile, errstr(errno));
 		return 2;
 	}
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "arena.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "log.h"
 #include "net.h"
@@ -83,7 +84,7 @@ static int failf(struct net *n, const char *fmt, ...)
 
 static int fail(struct net *n, const char *what, int err)
 {
-	return err ? failf(n, "%s: %s", what, strerror(err)) : failf(n, "%s", what);
+	return err ? failf(n, "%s: %s", what, errstr(err)) : failf(n, "%s", what);
 }
 
 static void close_fd(struct net *n)
@@ -102,7 +103,7 @@ static void addr_failed(struct net *n, int err, int64_t waited)
 
 	dns_addr_text(&n->dns.addr[n->cur], a, sizeof a);
 	if (err)
-		failf(n, "connect to %s%s: %s", proxy_word(n), a, strerror(err));
+		failf(n, "connect to %s%s: %s", proxy_word(n), a, errstr(err));
 	else
 		failf(n, "connect to %s%s: no answer in %lld ms", proxy_word(n), a, (long long)waited);
 	if (n->tried > 1) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "arena.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "tls.h"
 
@@ -159,7 +160,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 	a->ta = arena_alloc(TLS_MAX_ANCHORS * sizeof *a->ta);
 	a->n = 0;
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	br_pem_decoder_init(&pc);
@@ -195,7 +196,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 	}
 	close(fd);
 	if (n < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	if (a->n == 0) {
@@ -269,7 +270,7 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 	ssize_t n;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	br_pem_decoder_init(&pc);
@@ -303,7 +304,7 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 			break;
 	}
 	if (r == 0 && n < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		r = -1;
 	}
 	close(fd);
