@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "addr.h"
 #include "arena.h"
 #include "b64.h"
 #include "conf_impl.h"
@@ -74,7 +75,7 @@ static const char *conf_parse_endpoint(const char *s, struct conf_endpoint *ep)
 			return "invalid IPv6 address";
 		memcpy(a6, host, (size_t)(hend - host));
 		a6[hend - host] = 0;
-		if (inet_pton(AF_INET6, a6, bin) != 1)
+		if (addr_pton(a6, bin) != AF_INET6)
 			return "invalid IPv6 address";
 		rest = hend + 1;
 	} else {
@@ -201,12 +202,13 @@ static void conf_region_from(struct conf_cx *x, const struct conf_endpoint *ep, 
 static int conf_loopback(const char *host)
 {
 	unsigned char a[16];
+	int af = addr_pton(host, a);
 
 	if (strcasecmp(host, "localhost") == 0)
 		return 1;
-	if (inet_pton(AF_INET, host, a) == 1)
+	if (af == AF_INET)
 		return a[0] == 127;
-	if (inet_pton(AF_INET6, host, a) != 1)
+	if (af != AF_INET6)
 		return 0;
 	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)(void *)a))
 		return a[12] == 127;
