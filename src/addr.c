@@ -51,7 +51,8 @@ char *addr_ntop(int af, const void *src, char *out)
 	for (i = 0; af == AF_INET6 && out[i]; i++) {
 		if (i && out[i] != ':')
 			continue;
-		j = (int)strspn(out + i, ":0");
+		for (j = 0; out[i + j] == ':' || out[i + j] == '0'; j++)
+			;
 		if (j > max)
 			best = i, max = j;
 	}

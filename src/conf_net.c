@@ -365,7 +365,8 @@ static const char *conf_proxy(struct conf *c, const char *s)
 		return find_str(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
 		    "must start with http://";
 	s += 7;
-	n = strcspn(s, "/?#");
+	for (n = 0; s[n] && s[n] != '/' && s[n] != '?' && s[n] != '#'; n++)
+		;
 	if ((at = memchr(s, '@', n))) {
 		/* user:password, %XX-decoded as in a URL */
 		for (const char *p = s; p < at; p++) {

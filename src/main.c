@@ -328,7 +328,7 @@ static int args_parse(int argc, char **argv, struct args *a)
 		}
 		if (s[1] == '-') {
 			s += 2;
-			len = strcspn(s, "=");
+			len = (size_t)(strchrnul(s, '=') - s);
 			for (k = 0, hit = -1; k < 5; k++)
 				if (!strncmp(longs[k], s, len)) {
 					if (!longs[k][len]) {
