@@ -81,14 +81,21 @@ static const char errstr_text[] =
 #undef X
 	;
 
+const char *errstr_pick(const unsigned short *codes, size_t n, const char *words, int e)
+{
+	for (size_t i = 0; i < n; i++, words += strlen(words) + 1)
+		if (codes[i] == e)
+			return words;
+	return NULL;
+}
+
 const char *errstr(int e)
 {
 	static char other[24];
-	const char *s = errstr_text;
+	const char *s = errstr_pick(errstr_code, sizeof errstr_code / sizeof errstr_code[0], errstr_text, e);
 
-	for (size_t i = 0; i < sizeof errstr_code / sizeof errstr_code[0]; i++, s += strlen(s) + 1)
-		if (errstr_code[i] == e)
-			return s;
+	if (s)
+		return s;
 	fmt_snprintf(other, sizeof other, "error %d", e);
 	return other;
 }

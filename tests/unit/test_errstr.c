@@ -6,6 +6,7 @@
 
 #include "errstr.h"
 #include "libc.h"
+#include "tls.h"
 #include "t.h"
 
 T(errstr_words)
@@ -42,4 +43,21 @@ T(errstr_as_musl)
 		}
 	}
 	T_EQ_INT(known, 59);
+}
+
+/* A TLS alert's name, by its number (RFC 5246 and 8446). */
+T(errstr_tls_alert_names)
+{
+	static const struct { int n; const char *name; } a[] = {
+		{ 10, "unexpected message" }, { 20, "bad record MAC" }, { 40, "handshake failure" },
+		{ 42, "bad certificate" }, { 43, "unsupported certificate" }, { 44, "certificate revoked" },
+		{ 45, "certificate expired" }, { 46, "certificate unknown" }, { 47, "illegal parameter" },
+		{ 48, "unknown CA" }, { 49, "access denied" }, { 50, "decode error" }, { 51, "decrypt error" },
+		{ 70, "protocol version" }, { 71, "insufficient security" }, { 80, "internal error" },
+		{ 90, "user canceled" }, { 112, "unrecognized name" }, { 116, "certificate required" },
+		{ 0, "alert" }, { 41, "alert" }, { 117, "alert" }, { 255, "alert" }, { -1, "alert" },
+	};
+
+	for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+		T_EQ_STR(tls_alert_name(a[i].n), a[i].name);
 }
