@@ -62,7 +62,7 @@ static int entry(struct ckpt_ent *e, const char *line, int v1, int64_t now)
 	e->fp.len = (uint32_t)len;
 	e->off = (off_t)off;
 	e->seen = now;
-	strcpy(e->path, p);
+	memcpy(e->path, p, strlen(p) + 1);
 	return 1;
 }
 
@@ -186,7 +186,7 @@ void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, const stru
 	e->live = 1;
 	if (e->off == off && e->fp.hash == fp->hash && e->fp.len == fp->len && !strcmp(e->path, path))
 		return;
-	strcpy(e->path, path);
+	memcpy(e->path, path, strlen(path) + 1);
 	e->fp = *fp;
 	e->off = off;
 	c->dirty = 1;
@@ -196,7 +196,7 @@ void ckpt_seen(struct ckpt *c, struct ckpt_ent *e, const char *path, int64_t now
 {
 	e->seen = now;
 	if (strcmp(e->path, path) != 0 && path_ok(path)) {
-		strcpy(e->path, path);
+		memcpy(e->path, path, strlen(path) + 1);
 		c->dirty = 1;
 	}
 }
@@ -320,7 +320,7 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 	else if (slash)
 		*slash = 0;
 	else
-		strcpy(dir, ".");
+		memcpy(dir, ".", 2);
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(fd);
 		close(fd);

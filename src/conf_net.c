@@ -381,7 +381,7 @@ static const char *conf_proxy(struct conf *c, const char *s)
 		}
 		if (k == 0 || b64_len(k) + 7 > sizeof c->proxy_auth)
 			return k ? "user:password too long" : "empty user:password before '@'";
-		strcpy(c->proxy_auth, "Basic ");
+		memcpy(c->proxy_auth, "Basic ", 6);
 		b64_encode(raw, k, c->proxy_auth + 6);
 		c->proxy_auth[6 + b64_len(k)] = 0;
 		s = at + 1;

@@ -467,7 +467,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
 	/* only now: whoever reads the pid may signal it at once */
 	if (pidfile && pidfile_write(pidfile) < 0) {
