@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "addr.h"
@@ -22,6 +23,16 @@
 #include "fmt.h"
 #include "log.h"
 #include "net.h"
+
+/* A TCP option turned on, made directly: libc's setsockopt and getsockopt
+ * bring half a kilobyte of time64 conversions on 32-bit CPUs for options
+ * kagent never sets. */
+static void tcp_on(int fd, int opt)
+{
+	int one = 1;
+
+	(void)syscall(SYS_setsockopt, fd, IPPROTO_TCP, opt, &one, (socklen_t)sizeof one);
+}
 
 /* A resolution failed but an older answer is there: it is used for this
  * long before the name is asked for again (each try of a dead nameserver
@@ -119,8 +130,6 @@ static void addr_failed(struct net *n, int err, int64_t waited)
  * next.  Returns 0 (CONNECTING), or -1 when every one failed. */
 static int connect_next(struct net *n)
 {
-	int one = 1;
-
 	while (n->tried < n->dns.naddr) {
 		const struct sockaddr *sa = (const struct sockaddr *)&n->dns.addr[n->cur];
 		n->tried++;
@@ -130,7 +139,7 @@ static int connect_next(struct net *n)
 			n->state = NET_CLOSED;
 			return fail(n, "socket", errno);	/* out of descriptors: no address would do */
 		}
-		setsockopt(n->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		tcp_on(n->fd, TCP_NODELAY);
 		if (connect(n->fd, sa, n->dns.addrlen[n->cur]) == 0 || errno == EINPROGRESS) {
 			n->state = NET_CONNECTING;
 			return 0;
@@ -333,9 +342,7 @@ static int tunnel(struct net *n)
 static void quickack(struct net *n)
 {
 #ifdef TCP_QUICKACK
-	int one = 1;
-
-	setsockopt(n->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+	tcp_on(n->fd, TCP_QUICKACK);
 #else
 	(void)n;
 #endif
@@ -423,7 +430,7 @@ int net_io(struct net *n, short revents, int64_t now)
 		socklen_t len = sizeof e;
 		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
 			return 0;
-		getsockopt(n->fd, SOL_SOCKET, SO_ERROR, &e, &len);
+		(void)syscall(SYS_getsockopt, n->fd, SOL_SOCKET, SO_ERROR, &e, &len);
 		if (e) {
 			addr_failed(n, e, 0);
 			return connect_next(n);

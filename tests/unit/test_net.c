@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -254,6 +255,11 @@ T(net_resolves_without_blocking)
 	afd = accept(lfd, NULL, NULL);
 	T_TRUE(afd >= 0);
 	T_EQ_INT(net_due(&g.n), INT64_MAX);
+	/* small requests leave at once (net.c sets the option itself) */
+	int nodelay = 0;
+	socklen_t optlen = sizeof nodelay;
+	T_EQ_INT(getsockopt(g.n.fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &optlen), 0);
+	T_EQ_INT(nodelay, 1);
 
 	/* bytes both ways */
 	size_t len;
