@@ -269,34 +269,22 @@ static int sts_request(struct creds *cr, struct creds_src *s, int64_t wall)
 	const struct conf *c = cr->conf;
 	struct creds_fetch *fx = s->fx;
 	const struct creds_set *b = &s->base->set;
-	char host[300], date[17], hash[65], authz[512], *body = fx->req + CREDS_HEAD_MAX;
+	char host[300], date[17], hash[65], *body = fx->req + CREDS_HEAD_MAX;
 	size_t blen = sts_body(body, fx->req_cap - CREDS_HEAD_MAX, c->role_arn, c->external_id,
 			       (long)c->role_duration_s);
-	int token = b->token[0] != 0, k;
+	int k;
 
 	if (!blen)
 		return -1;
 	sigv4_sha256_hex(body, blen, hash);
 	host_header(fx->ep, host, sizeof host);
 	sigv4_amz_date((time_t)(wall / 1000 + fx->skew), date);
-	struct sigv4_header h[4] = {
-		{ "content-type", 12, STS_CONTENT_TYPE, strlen(STS_CONTENT_TYPE) },
-		{ "host", 4, host, strlen(host) },
-		{ "x-amz-date", 10, date, 16 },
-		{ "x-amz-security-token", 20, b->token, strlen(b->token) },
+	struct sigv4_post post = {
+		.host = host, .content_type = STS_CONTENT_TYPE, .amz_date = date, .payload_hash = hash,
+		.body_len = blen, .id = b->id, .secret = b->secret, .token = b->token, .region = c->sts_region,
+		.service = STS_SERVICE, .key = &fx->key,
 	};
-	struct sigv4_req req = {
-		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
-		.headers = h, .nheaders = token ? 4 : 3, .payload_hash = hash, .normalize = 1,
-	};
-	if (sigv4_authorization(&req, b->id, b->secret, c->sts_region, STS_SERVICE, date, &fx->key, authz,
-				sizeof authz) < 0)
-		return -1;
-	k = fmt_snprintf(fx->req, CREDS_HEAD_MAX,
-		     "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: " STS_CONTENT_TYPE "\r\nContent-Length: %zu\r\n"
-		     "X-Amz-Date: %s\r\n%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-		     host, blen, date, token ? "X-Amz-Security-Token: " : "", b->token, token ? "\r\n" : "", authz);
-	if (k < 0 || (size_t)k >= CREDS_HEAD_MAX)
+	if ((k = sigv4_post_head(&post, fx->req, CREDS_HEAD_MAX)) < 0)
 		return -1;
 	memmove(fx->req + k, body, blen);
 	fx->req_len = (size_t)k + blen;
