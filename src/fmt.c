@@ -1,11 +1,10 @@
 /* The formatter (see fmt.h): one pass over the format into a sink, which
  * either fills a caller's buffer (counting what does not fit) or goes to a
  * file descriptor a buffer at a time. */
-#include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "file.h"
 #include "fmt.h"
 #include "numfmt.h"
 
@@ -19,14 +18,8 @@ struct fmt_sink {
 
 static void fmt_flush(struct fmt_sink *s)
 {
-	for (size_t off = 0; off < s->len && !s->failed;) {
-		ssize_t n = write(s->fd, s->buf + off, s->len - off);
-
-		if (n > 0)
-			off += (size_t)n;
-		else if (n < 0 && errno != EINTR)
-			s->failed = 1;
-	}
+	if (!s->failed && file_write_all(s->fd, s->buf, s->len) < 0)
+		s->failed = 1;
 	s->len = 0;
 }
 
