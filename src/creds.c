@@ -396,27 +396,19 @@ static void answered(struct creds *cr, struct creds_src *s, int64_t now, int64_t
 static void pump(struct creds *cr, struct creds_src *s, int64_t now, int64_t wall)
 {
 	struct creds_fetch *fx = s->fx;
-	unsigned char *p;
-	size_t len, n;
 
-	while (fx->busy && fx->req_off < fx->req_len && (p = net_sendbuf(&fx->net, &len)) && len) {
-		n = fx->req_len - fx->req_off < len ? fx->req_len - fx->req_off : len;
-		memcpy(p, fx->req + fx->req_off, n);
-		net_sendack(&fx->net, n);
-		if ((fx->req_off += n) == fx->req_len) {
-			net_flush(&fx->net);
-			http_resp_init(&fx->resp, fx->body, sizeof fx->body);
-		}
-	}
-	while (fx->busy && fx->req_off == fx->req_len && (p = net_recvbuf(&fx->net, &len))) {
-		int r = http_resp_feed(&fx->resp, (const char *)p, len, &n);
-		net_recvack(&fx->net, n);
-		if (r == HTTP_DONE)
-			answered(cr, s, now, wall);
-		else if (r == HTTP_ERROR)
-			lost(cr, s, now, fx->resp.error);
-		else if (n == 0)
-			break;
+	if (fx->busy && fx->req_off < fx->req_len &&
+	    (fx->req_off = net_send2(&fx->net, fx->req, fx->req_len, NULL, 0, fx->req_off)) == fx->req_len)
+		http_resp_init(&fx->resp, fx->body, sizeof fx->body);
+	if (!fx->busy || fx->req_off < fx->req_len)
+		return;
+	switch (net_answer(&fx->net, &fx->resp)) {
+	case HTTP_DONE:
+		answered(cr, s, now, wall);
+		break;
+	case HTTP_ERROR:
+		lost(cr, s, now, fx->resp.error);
+		break;
 	}
 }
 

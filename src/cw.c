@@ -155,9 +155,10 @@ struct cw {
 	int reused, again;		/* on a kept-alive connection; sent again on a new one */
 	int final;			/* the last period was taken */
 	char head[CREDS_TOKEN_MAX + 2048];	/* the session token and the rest */
-	size_t head_len, head_off;
+	size_t head_len;
 	char *body;
-	size_t body_cap, body_len, body_off;
+	size_t body_cap, body_len;
+	size_t sent;			/* bytes of the head and the body sent */
 	struct http_resp resp;
 	char *answer;
 	struct sigv4_key key;
@@ -272,7 +273,7 @@ static int sign(struct cw *cw, int64_t now, int64_t wall)
 	if (k < 0)
 		return -1;
 	cw->head_len = (size_t)k;
-	cw->head_off = cw->body_off = 0;
+	cw->sent = 0;
 	return 0;
 }
 
@@ -346,36 +347,23 @@ static void answered(struct cw *cw, int64_t now)
 
 static void pump(struct cw *cw, int64_t now)
 {
-	unsigned char *p;
-	size_t len, n;
-
-	while (cw->state == CW_SENDING && (p = net_sendbuf(&cw->net, &len)) && len) {
-		const char *src = cw->head_off < cw->head_len ? cw->head + cw->head_off : cw->body + cw->body_off;
-		size_t left = cw->head_off < cw->head_len ? cw->head_len - cw->head_off : cw->body_len - cw->body_off;
-		n = left < len ? left : len;
-		memcpy(p, src, n);
-		net_sendack(&cw->net, n);
-		if (cw->head_off < cw->head_len)
-			cw->head_off += n;
-		else
-			cw->body_off += n;
-		if (cw->head_off == cw->head_len && cw->body_off == cw->body_len) {
-			net_flush(&cw->net);
+	if (cw->state == CW_SENDING) {
+		cw->sent = net_send2(&cw->net, cw->head, cw->head_len, cw->body, cw->body_len, cw->sent);
+		if (cw->sent == cw->head_len + cw->body_len) {
 			http_resp_init(&cw->resp, cw->answer, CW_ANSWER_MAX);
 			cw->state = CW_RECEIVING;
 		}
 	}
-	while (cw->state == CW_RECEIVING && (p = net_recvbuf(&cw->net, &len))) {
-		int r = http_resp_feed(&cw->resp, (const char *)p, len, &n);
-		net_recvack(&cw->net, n);
-		if (r == HTTP_DONE) {
-			answered(cw, now);
-		} else if (r == HTTP_ERROR) {
-			net_close(&cw->net);
-			done(cw, "network", cw->resp.error);
-		} else if (n == 0) {
-			break;
-		}
+	if (cw->state != CW_RECEIVING)
+		return;
+	switch (net_answer(&cw->net, &cw->resp)) {
+	case HTTP_DONE:
+		answered(cw, now);
+		break;
+	case HTTP_ERROR:
+		net_close(&cw->net);
+		done(cw, "network", cw->resp.error);
+		break;
 	}
 }
 

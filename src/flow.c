@@ -482,19 +482,19 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 			f->bytes_sent += q->head_len + q->body_len;
 		}
 	}
-	while (q->state == REQ_RECEIVING && (p = net_recvbuf(&q->net, &len))) {
-		int r = http_resp_feed(&q->resp, (const char *)p, len, &n);
-		net_recvack(&q->net, n);
-		if (r == HTTP_DONE) {
-			answered(f, j, now, wall);
-		} else if (r == HTTP_ERROR) {
-			struct batch_outcome o = { .result = BATCH_NETWORK, .reused = q->reused, .malformed = 1,
-						   .code = "network", .msg = q->resp.error };
-			net_close(&q->net);
-			ended(f, j, &o, now, wall);
-		} else if (n == 0) {
-			break;
-		}
+	if (q->state != REQ_RECEIVING)
+		return;
+	switch (net_answer(&q->net, &q->resp)) {
+	case HTTP_DONE:
+		answered(f, j, now, wall);
+		break;
+	case HTTP_ERROR: {
+		struct batch_outcome o = { .result = BATCH_NETWORK, .reused = q->reused, .malformed = 1,
+					   .code = "network", .msg = q->resp.error };
+		net_close(&q->net);
+		ended(f, j, &o, now, wall);
+		break;
+	}
 	}
 }
 

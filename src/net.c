@@ -537,3 +537,36 @@ void net_close(struct net *n)
 	close_fd(n);
 	n->state = NET_CLOSED;
 }
+
+size_t net_send2(struct net *n, const char *a, size_t alen, const char *b, size_t blen, size_t off)
+{
+	unsigned char *p;
+	size_t len, k;
+
+	while (off < alen + blen && (p = net_sendbuf(n, &len)) && len) {
+		const char *src = off < alen ? a + off : b + (off - alen);
+		size_t left = off < alen ? alen - off : alen + blen - off;
+
+		k = left < len ? left : len;
+		memcpy(p, src, k);
+		net_sendack(n, k);
+		if ((off += k) == alen + blen)
+			net_flush(n);
+	}
+	return off;
+}
+
+int net_answer(struct net *n, struct http_resp *r)
+{
+	unsigned char *p;
+	size_t len, used;
+	int rc = HTTP_MORE;
+
+	while (rc == HTTP_MORE && (p = net_recvbuf(n, &len))) {
+		rc = http_resp_feed(r, (const char *)p, len, &used);
+		net_recvack(n, used);
+		if (used == 0)
+			break;
+	}
+	return rc;
+}
