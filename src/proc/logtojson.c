@@ -250,12 +250,12 @@ static int l2j_init(void **state, struct conf_opts *o)
 	if ((r = conf_opt_string(o, "logFormat", &fmt)) < 0)
 		return -1;
 	if (r == 0)
-		return conf_opt_error(o, "logFormat", "required: " L2J_VALID);
+		return conf_opt_error(o, "logFormat", "required: %s", L2J_VALID);
 	for (i = 0; i < L2J_NFORMATS; i++)
 		if (!strcmp(fmt, l2j_formats[i].name))
 			f = &l2j_formats[i];
 	if (!f)
-		return conf_opt_error(o, "logFormat", "unknown log format \"%s\"; valid: " L2J_VALID, fmt);
+		return conf_opt_error(o, "logFormat", "unknown log format \"%s\"; valid: %s", fmt, L2J_VALID);
 
 	s = arena_alloc(sizeof *s);
 	s->format = f->name;
