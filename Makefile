@@ -154,9 +154,10 @@ define link
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $(1) $(2) $(1)-time.o $(BEARSSL)
 endef
 
+# (stripped of the compilers' version strings too, .comment: nothing a router needs)
 $(BIN): $(OBJS) $(BEARSSL)
 	$(call link,$@,$(OBJS))
-	$(Q)$(STRIP) -o $@.stripped $@
+	$(Q)$(STRIP) -R .comment -o $@.stripped $@
 
 $(B)/kagent-allocs: $(AOBJS) $(BEARSSL)
 	$(call link,$@,$(WRAP) $(AOBJS))
