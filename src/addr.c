@@ -4,6 +4,7 @@
 #include <string.h>
 #include "addr.h"
 #include "fmt.h"
+#include "hex.h"
 #include "numfmt.h"
 
 int addr_hostport(char *out, size_t cap, const char *host, unsigned port)
@@ -50,7 +51,8 @@ char *addr_ntop(int af, const void *src, char *out)
 	for (i = 0; af == AF_INET6 && out[i]; i++) {
 		if (i && out[i] != ':')
 			continue;
-		j = (int)strspn(out + i, ":0");
+		for (j = 0; out[i + j] == ':' || out[i + j] == '0'; j++)
+			;
 		if (j > max)
 			best = i, max = j;
 	}
@@ -59,6 +61,78 @@ char *addr_ntop(int af, const void *src, char *out)
 		memmove(out + best + 2, out + best + max, strlen(out + best + max) + 1);
 	}
 	return out;
+}
+
+/* a.b.c.d: four numbers 0..255, each without a leading zero */
+static int addr_pton4(const char *s, unsigned char a[4])
+{
+	for (int i = 0; i < 4; i++, s++) {
+		unsigned v = 0;
+		int n = 0;
+
+		for (; n < 3 && s[n] >= '0' && s[n] <= '9'; n++)
+			v = v * 10 + (unsigned)(s[n] - '0');
+		if (n == 0 || (n > 1 && s[0] == '0') || v > 255)
+			return 0;
+		a[i] = (unsigned char)v;
+		s += n;
+		if (*s != (i < 3 ? '.' : '\0'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Groups of 1-4 hex digits, one "::" for one or more zero groups, maybe
+ * a.b.c.d as the last 4 bytes: read into g, then moved apart at the gap. */
+static int addr_pton6(const char *s, unsigned char a[16])
+{
+	unsigned char g[16];
+	int n = 0, gap = -1;
+
+	if (s[0] == ':' && s[1] == ':')
+		gap = 0, s += 2;
+	while (*s) {
+		unsigned v = 0;
+		int d = 0;
+
+		for (; d < 4 && hex_digit(s[d]) >= 0; d++)
+			v = v << 4 | (unsigned)hex_digit(s[d]);
+		if (s[d] == '.') {
+			if (n > 12 || !addr_pton4(s, g + n))
+				return 0;
+			n += 4;
+			break;
+		}
+		if (d == 0 || n == 16)
+			return 0;
+		g[n++] = (unsigned char)(v >> 8);
+		g[n++] = (unsigned char)v;
+		s += d;
+		if (!*s)
+			break;
+		if (*s++ != ':')
+			return 0;
+		if (*s == ':') {
+			if (gap >= 0)
+				return 0;
+			gap = n, s++;
+		} else if (!*s) {
+			return 0;	/* one ':' at the end */
+		}
+	}
+	if (gap < 0 ? n != 16 : n > 14)
+		return 0;
+	if (gap < 0)
+		gap = n;
+	memset(a, 0, 16);
+	memcpy(a, g, (size_t)gap);
+	memcpy(a + 16 - (n - gap), g + gap, (size_t)(n - gap));
+	return 1;
+}
+
+int addr_pton(const char *s, unsigned char a[16])
+{
+	return addr_pton4(s, a) ? AF_INET : addr_pton6(s, a) ? AF_INET6 : 0;
 }
 
 static int
@@ -92,12 +166,9 @@ ip_block(const char *s, size_t n, unsigned char a[16], int *family, int *bits)
 		return -1;
 	memcpy(buf, as, alen);
 	buf[alen] = 0;
-	if (inet_pton(AF_INET, buf, a) == 1)
-		*family = AF_INET, max = 32;
-	else if (inet_pton(AF_INET6, buf, a) == 1)
-		*family = AF_INET6, max = 128;
-	else
+	if (!(*family = addr_pton(buf, a)))
 		return -1;
+	max = *family == AF_INET ? 32 : 128;
 	*bits = max;
 	if (!slash)
 		return 0;

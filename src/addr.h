@@ -16,6 +16,10 @@ int addr_hostport(char *out, size_t cap, const char *host, unsigned port);
 #define ADDR_TEXT_MAX 46
 char *addr_ntop(int af, const void *a, char *out);
 
+/* An address as text, as inet_pton reads it: a.b.c.d (AF_INET, 4 bytes
+ * into a) or IPv6 (AF_INET6, 16 bytes); 0 if s is neither. */
+int addr_pton(const char *s, unsigned char a[16]);
+
 /* 1 if host is to be reached without the proxy by list, a no_proxy value
  * (NULL: none): comma-separated entries, blanks around them ignored, each
  * "*" (every host), a name that matches host itself or any name under it

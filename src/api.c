@@ -329,7 +329,7 @@ enum api_class api_error(const struct api *api, int status, const char *body, si
 	}
 	if (!code[0] && type_hdr && type_hdr[0]) {
 		fmt_snprintf(code, codecap, "%s", type_hdr);
-		code[strcspn(code, ":")] = 0;	/* "Type:http://internal..." */
+		*strchrnul(code, ':') = 0;	/* "Type:http://internal..." */
 	}
 	/* "com.amazon.coral.service#ExpiredTokenException" */
 	char *hash = strrchr(code, '#');
@@ -451,7 +451,7 @@ void api_outcome(const struct api *api, const struct api_args *a, const struct h
 	o->result = BATCH_ANSWERED;
 	if (!api->records) {
 		const char *st = find_str(r->body, "Status\":\"");
-		fmt_snprintf(msg, msgcap, "%.*s", st ? (int)strcspn(st + 9, "\"") : 7, st ? st + 9 : "present");
+		fmt_snprintf(msg, msgcap, "%.*s", st ? (int)(strchrnul(st + 9, '"') - (st + 9)) : 7, st ? st + 9 : "present");
 		return;
 	}
 	/* An answer that says all were taken (the usual one) is not parsed

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "ckpt.h"
+#include "file.h"
 #include "fmt.h"
 #include "log.h"
 
@@ -62,7 +63,7 @@ static int entry(struct ckpt_ent *e, const char *line, int v1, int64_t now)
 	e->fp.len = (uint32_t)len;
 	e->off = (off_t)off;
 	e->seen = now;
-	strcpy(e->path, p);
+	memcpy(e->path, p, strlen(p) + 1);
 	return 1;
 }
 
@@ -186,7 +187,7 @@ void ckpt_set(struct ckpt *c, const char *path, dev_t dev, ino_t ino, const stru
 	e->live = 1;
 	if (e->off == off && e->fp.hash == fp->hash && e->fp.len == fp->len && !strcmp(e->path, path))
 		return;
-	strcpy(e->path, path);
+	memcpy(e->path, path, strlen(path) + 1);
 	e->fp = *fp;
 	e->off = off;
 	c->dirty = 1;
@@ -196,7 +197,7 @@ void ckpt_seen(struct ckpt *c, struct ckpt_ent *e, const char *path, int64_t now
 {
 	e->seen = now;
 	if (strcmp(e->path, path) != 0 && path_ok(path)) {
-		strcpy(e->path, path);
+		memcpy(e->path, path, strlen(path) + 1);
 		c->dirty = 1;
 	}
 }
@@ -246,20 +247,6 @@ size_t ckpt_line(const struct ckpt_ent *e, char *out, size_t cap)
 	return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static void forget_old(struct ckpt *c, int64_t now)
 {
 	int k = 0;
@@ -268,18 +255,6 @@ static void forget_old(struct ckpt *c, int64_t now)
 		if (c->ent[i].live || now - c->ent[i].seen < CKPT_FORGET_MS)
 			c->ent[k++] = c->ent[i];
 	c->n = k;
-}
-
-/* The temporary file, made anew: never through a link someone put at its
- * name, nor into a file that is there already (a hard link to another
- * file, or one left by a crash: removed first, which removes the name only). */
-static int create_tmp(const char *tmp)
-{
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	return fd;
 }
 
 int ckpt_save(struct ckpt *c, int64_t now, int force)
@@ -295,14 +270,14 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 		goto fail;
 	}
 	fmt_snprintf(tmp, sizeof tmp, "%s.tmp", c->file);
-	if ((fd = create_tmp(tmp)) < 0)
+	if ((fd = file_create_tmp(tmp)) < 0)
 		goto fail;
-	ok = write_all(fd, CKPT_MAGIC "\n", sizeof CKPT_MAGIC) == 0;
+	ok = file_write_all(fd, CKPT_MAGIC "\n", sizeof CKPT_MAGIC) == 0;
 	for (int i = 0; ok && i < c->n; i++)
-		ok = write_all(fd, line, ckpt_line(&c->ent[i], line, sizeof line)) == 0;
+		ok = file_write_all(fd, line, ckpt_line(&c->ent[i], line, sizeof line)) == 0;
 	if (ok) {
 		int n = fmt_snprintf(line, sizeof line, "end %d\n", c->n);
-		ok = write_all(fd, line, (size_t)n) == 0;
+		ok = file_write_all(fd, line, (size_t)n) == 0;
 	}
 	if (!ok || fsync(fd) < 0) {
 		close(fd);
@@ -320,7 +295,7 @@ int ckpt_save(struct ckpt *c, int64_t now, int force)
 	else if (slash)
 		*slash = 0;
 	else
-		strcpy(dir, ".");
+		memcpy(dir, ".", 2);
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(fd);
 		close(fd);

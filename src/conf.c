@@ -19,6 +19,7 @@
 #include "arena.h"
 #include "addr.h"
 #include "conf_impl.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "proc.h"
 
@@ -269,13 +270,13 @@ static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp
 
 	/* O_NONBLOCK: a FIFO named like one would hold the open */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		conf_say(&x, 0, 1, "cannot read: %s", strerror(errno));
+		conf_say(&x, 0, 1, "cannot read: %s", errstr(errno));
 		return NULL;
 	}
 	if (fstat(fd, st) < 0)
-		why = strerror(errno);
+		why = errstr(errno);
 	else if (S_ISDIR(st->st_mode))
-		why = strerror(EISDIR);
+		why = errstr(EISDIR);
 	else if (!S_ISREG(st->st_mode))
 		why = "not a regular file";
 	if (why) {
@@ -291,7 +292,7 @@ static char *conf_readfile(struct conf_reader *r, const char *path, size_t *lenp
 			if ((n = read(fd, buf + got, size - got)) < 0 && errno == EINTR)
 				continue;
 			if (n < 0) {
-				conf_say(&x, 0, 1, "cannot read: %s", strerror(errno));
+				conf_say(&x, 0, 1, "cannot read: %s", errstr(errno));
 				buf = NULL;
 				break;
 			}
@@ -322,7 +323,7 @@ static void conf_dropins(struct conf_reader *r)
 	int fd;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, strerror(errno));
+		conf_say(&x, r->config_dir_line, 1, "configDir: %s: %s", dir, errstr(errno));
 		if (fd >= 0)
 			close(fd);
 		r->broken = 1;
@@ -397,74 +398,74 @@ int conf_load(struct conf *c, const char *path)
 
 /* ---- printing ------------------------------------------------------------ */
 
-static void conf_print_endpoint(FILE *out, const char *key, const struct conf_endpoint *ep)
+static void conf_print_endpoint(int out, const char *key, const struct conf_endpoint *ep)
 {
 	char hp[300];
 
 	/* the port only when it is not the scheme's */
 	addr_hostport(hp, sizeof hp, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
-	fmt_fprintf(out, "%s = %s://%s\n", key, ep->tls ? "https" : "http", hp);
+	fmt_dprintf(out, "%s = %s://%s\n", key, ep->tls ? "https" : "http", hp);
 }
 
-void conf_print(const struct conf *c, FILE *out)
+void conf_print(const struct conf *c, int out)
 {
 	static const char *const keys[] = { "RANDOM", "DETERMINISTIC", "partitionKey", "partitionKeyField" };
 	char key[48], hp[300];
 	size_t i;
 
-	fmt_fprintf(out, "config = %s\n", c->path);
-	fmt_fprintf(out, "awsRegion = %s\n", c->region);
+	fmt_dprintf(out, "config = %s\n", c->path);
+	fmt_dprintf(out, "awsRegion = %s\n", c->region);
 	conf_print_endpoint(out, "firehose.endpoint", &c->firehose);
 	conf_print_endpoint(out, "kinesis.endpoint", &c->kinesis);
 	if (c->proxy.host[0]) {
 		addr_hostport(hp, sizeof hp, c->proxy.host, c->proxy.port);
-		fmt_fprintf(out, "proxy = http://%s%s\n", c->proxy_auth[0] ? "****@" : "", hp);
+		fmt_dprintf(out, "proxy = http://%s%s\n", c->proxy_auth[0] ? "****@" : "", hp);
 	} else {
-		fmt_fprintf(out, "proxy = (none)\n");
+		fmt_dprintf(out, "proxy = (none)\n");
 	}
-	fmt_fprintf(out, "credentials = %s\n", c->creds_source);
+	fmt_dprintf(out, "credentials = %s\n", c->creds_source);
 	if (c->access_key_id && strlen(c->access_key_id) > 4)
-		fmt_fprintf(out, "awsAccessKeyId = %.4s****\n", c->access_key_id);
+		fmt_dprintf(out, "awsAccessKeyId = %.4s****\n", c->access_key_id);
 	else
-		fmt_fprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
-	fmt_fprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
-	fmt_fprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
+		fmt_dprintf(out, "awsAccessKeyId = %s\n", c->access_key_id ? "****" : "(none)");
+	fmt_dprintf(out, "awsSecretAccessKey = %s\n", c->secret_access_key ? "****" : "(none)");
+	fmt_dprintf(out, "awsSessionToken = %s\n", c->session_token ? "****" : "(none)");
 	if (c->creds_base == CONF_CREDS_SHARED)
-		fmt_fprintf(out, "awsCredentialsFile = %s\nawsProfile = %s\n", c->creds_file, c->profile);
+		fmt_dprintf(out, "awsCredentialsFile = %s\nawsProfile = %s\n", c->creds_file, c->profile);
 	if (c->creds_base == CONF_CREDS_IOT) {
 		conf_print_endpoint(out, "iot.credentialsEndpoint", &c->iot);
-		fmt_fprintf(out, "iot.roleAlias = %s\niot.thingName = %s\niot.certFile = %s\niot.keyFile = %s\n"
+		fmt_dprintf(out, "iot.roleAlias = %s\niot.thingName = %s\niot.certFile = %s\niot.keyFile = %s\n"
 		    "iot.caFile = %s\n", c->iot_role_alias, c->iot_thing, c->iot_cert, c->iot_key, c->iot_ca);
 	}
 	if (c->role_arn) {
-		fmt_fprintf(out, "assumeRoleARN = %s\nassumeRoleExternalId = %s\nassumeRoleDurationSeconds = %lld\n",
+		fmt_dprintf(out, "assumeRoleARN = %s\nassumeRoleExternalId = %s\nassumeRoleDurationSeconds = %lld\n",
 		    c->role_arn, c->external_id ? "****" : "(none)", (long long)c->role_duration_s);
 		conf_print_endpoint(out, "sts.endpoint", &c->sts);
-		fmt_fprintf(out, "sts.region = %s\n", c->sts_region);
+		fmt_dprintf(out, "sts.region = %s\n", c->sts_region);
 	}
 	conf_print_keys(out, c, CONF_TOP, "");
-	fmt_fprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
+	fmt_dprintf(out, "sendFailureTimeout = %lld ms%s\n", (long long)c->send_failure_timeout_ms,
 	    c->send_failure_timeout_ms ? "" : " (off)");
 	conf_print_endpoint(out, "cloudwatch.endpoint", &c->cloudwatch);
-	fmt_fprintf(out, "cloudwatch.deviceId = %s\n", !c->cw_device_id ? "(the host name)" :
+	fmt_dprintf(out, "cloudwatch.deviceId = %s\n", !c->cw_device_id ? "(the host name)" :
 	    c->cw_device_id[0] ? c->cw_device_id : "(none)");
 	for (i = 0; i < c->nflows; i++) {
 		const struct conf_flow *f = &c->flows[i];
 		int kin = f->api == API_KINESIS;
-		fmt_fprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
-		fmt_fprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
-		fmt_fprintf(out, "flows[%zu].%s = %s\n", i, kin ? "kinesisStream" : "deliveryStream", f->stream);
-		fmt_fprintf(out, "flows[%zu].awsRegion = %s\n", i, f->region);
+		fmt_dprintf(out, "\nflows[%zu] (line %d)\n", i, f->line);
+		fmt_dprintf(out, "flows[%zu].filePattern = %s\n", i, f->file_pattern);
+		fmt_dprintf(out, "flows[%zu].%s = %s\n", i, kin ? "kinesisStream" : "deliveryStream", f->stream);
+		fmt_dprintf(out, "flows[%zu].awsRegion = %s\n", i, f->region);
 		fmt_snprintf(key, sizeof key, "flows[%zu].%s.endpoint", i, kin ? "kinesis" : "firehose");
 		conf_print_endpoint(out, key, &f->ep);
 		if (kin)
-			fmt_fprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
+			fmt_dprintf(out, "flows[%zu].partitionKey = %s%s%s\n", i, keys[f->key_kind], f->key_arg ? " " : "",
 			    f->key_arg ? f->key_arg : "");
 		fmt_snprintf(key, sizeof key, "flows[%zu].", i);
 		conf_print_keys(out, f, kin ? CONF_KIN : CONF_FH, key);
-		fmt_fprintf(out, "flows[%zu].dataProcessingOptions =%s", i, f->nproc ? "" : " (none)");
+		fmt_dprintf(out, "flows[%zu].dataProcessingOptions =%s", i, f->nproc ? "" : " (none)");
 		for (size_t j = 0; j < f->nproc; j++)
-			fmt_fprintf(out, "%s %s", j ? "," : "", f->proc[j].p->name);
-		fmt_fprintf(out, "\n");
+			fmt_dprintf(out, "%s %s", j ? "," : "", f->proc[j].p->name);
+		fmt_dprintf(out, "\n");
 	}
 }

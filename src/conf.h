@@ -184,5 +184,5 @@ int conf_read(struct conf *c, const char *path, const char *const *env, const st
  * one write() a line. */
 int conf_load(struct conf *c, const char *path);
 /* The resolved settings, secrets masked (kagent -t). */
-void conf_print(const struct conf *c, FILE *out);
+void conf_print(const struct conf *c, int out);
 #endif

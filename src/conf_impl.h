@@ -161,7 +161,7 @@ void conf_defaults(void *base, unsigned where);
 void conf_object(struct conf_cx *x, int obj, unsigned where, void *base, const char *prefix, int *seen);
 /* "prefix" + "name = value" for each row in where that kagent -t prints,
  * from base (struct conf or struct conf_flow). */
-void conf_print_keys(FILE *out, const void *base, unsigned where, const char *prefix);
+void conf_print_keys(int out, const void *base, unsigned where, const char *prefix);
 /* seen[] of the row named name in the object last walked. */
 int conf_got(const struct conf_cx *x, const char *name);
 /* Jackson keeps the last of two equal keys without a word; a second value

@@ -321,7 +321,7 @@ void conf_object(struct conf_cx *x, int obj, unsigned where, void *base, const c
 	}
 }
 
-void conf_print_keys(FILE *out, const void *base, unsigned where, const char *prefix)
+void conf_print_keys(int out, const void *base, unsigned where, const char *prefix)
 {
 	const struct conf_key *k;
 	const char *p = base;
@@ -333,7 +333,7 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 		if (k->field == CONF_PTR) {
 			const char *s;
 			memcpy(&s, p + k->off, sizeof s);
-			fmt_fprintf(out, "%s%s = %s\n", prefix, k->name, s ? s : "(none)");
+			fmt_dprintf(out, "%s%s = %s\n", prefix, k->name, s ? s : "(none)");
 			continue;
 		}
 		if (k->field == CONF_INT64) {
@@ -344,10 +344,10 @@ void conf_print_keys(FILE *out, const void *base, unsigned where, const char *pr
 			v = u;
 		}
 		if (k->kind == CONF_BOOL)
-			fmt_fprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
+			fmt_dprintf(out, "%s%s = %s\n", prefix, k->name, v ? "true" : "false");
 		else if (k->kind == CONF_ENUM)
-			fmt_fprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
+			fmt_dprintf(out, "%s%s = %s\n", prefix, k->name, ((const struct conf_enum *)k->arg)->names[v]);
 		else
-			fmt_fprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);
+			fmt_dprintf(out, "%s%s = %lld\n", prefix, k->name, (long long)v);
 	}
 }

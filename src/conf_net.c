@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "addr.h"
 #include "arena.h"
 #include "b64.h"
 #include "conf_impl.h"
@@ -74,7 +75,7 @@ static const char *conf_parse_endpoint(const char *s, struct conf_endpoint *ep)
 			return "invalid IPv6 address";
 		memcpy(a6, host, (size_t)(hend - host));
 		a6[hend - host] = 0;
-		if (inet_pton(AF_INET6, a6, bin) != 1)
+		if (addr_pton(a6, bin) != AF_INET6)
 			return "invalid IPv6 address";
 		rest = hend + 1;
 	} else {
@@ -201,12 +202,13 @@ static void conf_region_from(struct conf_cx *x, const struct conf_endpoint *ep, 
 static int conf_loopback(const char *host)
 {
 	unsigned char a[16];
+	int af = addr_pton(host, a);
 
 	if (strcasecmp(host, "localhost") == 0)
 		return 1;
-	if (inet_pton(AF_INET, host, a) == 1)
+	if (af == AF_INET)
 		return a[0] == 127;
-	if (inet_pton(AF_INET6, host, a) != 1)
+	if (af != AF_INET6)
 		return 0;
 	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)(void *)a))
 		return a[12] == 127;
@@ -363,7 +365,8 @@ static const char *conf_proxy(struct conf *c, const char *s)
 		return find_str(s, "://") ? "only an http:// proxy (it is sent CONNECT) is supported" :
 		    "must start with http://";
 	s += 7;
-	n = strcspn(s, "/?#");
+	for (n = 0; s[n] && s[n] != '/' && s[n] != '?' && s[n] != '#'; n++)
+		;
 	if ((at = memchr(s, '@', n))) {
 		/* user:password, %XX-decoded as in a URL */
 		for (const char *p = s; p < at; p++) {
@@ -378,7 +381,7 @@ static const char *conf_proxy(struct conf *c, const char *s)
 		}
 		if (k == 0 || b64_len(k) + 7 > sizeof c->proxy_auth)
 			return k ? "user:password too long" : "empty user:password before '@'";
-		strcpy(c->proxy_auth, "Basic ");
+		memcpy(c->proxy_auth, "Basic ", 6);
 		b64_encode(raw, k, c->proxy_auth + 6);
 		c->proxy_auth[6 + b64_len(k)] = 0;
 		s = at + 1;

@@ -28,6 +28,7 @@
 #include "civil.h"
 #include "clock.h"
 #include "creds.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "hex.h"
 #include "http.h"
@@ -188,14 +189,14 @@ static int read_file(struct creds_src *s, const struct conf *c, const struct sta
 	int fd, r = 0;
 
 	if ((fd = open(c->creds_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		fmt_snprintf(err, cap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, cap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	ini_begin(&cf->ini, c->profile, &cf->fresh);
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		ini_feed(&cf->ini, buf, (size_t)n);
 	if (n < 0) {
-		fmt_snprintf(err, cap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, cap, "cannot read: %s", errstr(errno));
 		r = -1;
 	} else if (fstat(fd, &after) < 0 || !same_file(st, &after)) {
 		r = 1;	/* a writer is at work: read it when it is done */
@@ -219,7 +220,7 @@ static void look(struct creds *cr, struct creds_src *s, int64_t now, int now_rea
 
 	s->next = now + CREDS_LOOK_MS;
 	if (stat(c->creds_file, &st) < 0) {
-		failed(cr, s, now, "cannot read: %s", strerror(errno));
+		failed(cr, s, now, "cannot read: %s", errstr(errno));
 		return;
 	}
 	check_mode("the credentials file", c->creds_file, &st, &s->warned_mode);
@@ -268,34 +269,22 @@ static int sts_request(struct creds *cr, struct creds_src *s, int64_t wall)
 	const struct conf *c = cr->conf;
 	struct creds_fetch *fx = s->fx;
 	const struct creds_set *b = &s->base->set;
-	char host[300], date[17], hash[65], authz[512], *body = fx->req + CREDS_HEAD_MAX;
+	char host[300], date[17], hash[65], *body = fx->req + CREDS_HEAD_MAX;
 	size_t blen = sts_body(body, fx->req_cap - CREDS_HEAD_MAX, c->role_arn, c->external_id,
 			       (long)c->role_duration_s);
-	int token = b->token[0] != 0, k;
+	int k;
 
 	if (!blen)
 		return -1;
 	sigv4_sha256_hex(body, blen, hash);
 	host_header(fx->ep, host, sizeof host);
 	sigv4_amz_date((time_t)(wall / 1000 + fx->skew), date);
-	struct sigv4_header h[4] = {
-		{ "content-type", 12, STS_CONTENT_TYPE, strlen(STS_CONTENT_TYPE) },
-		{ "host", 4, host, strlen(host) },
-		{ "x-amz-date", 10, date, 16 },
-		{ "x-amz-security-token", 20, b->token, strlen(b->token) },
+	struct sigv4_post post = {
+		.host = host, .content_type = STS_CONTENT_TYPE, .amz_date = date, .payload_hash = hash,
+		.body_len = blen, .id = b->id, .secret = b->secret, .token = b->token, .region = c->sts_region,
+		.service = STS_SERVICE, .key = &fx->key,
 	};
-	struct sigv4_req req = {
-		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
-		.headers = h, .nheaders = token ? 4 : 3, .payload_hash = hash, .normalize = 1,
-	};
-	if (sigv4_authorization(&req, b->id, b->secret, c->sts_region, STS_SERVICE, date, &fx->key, authz,
-				sizeof authz) < 0)
-		return -1;
-	k = fmt_snprintf(fx->req, CREDS_HEAD_MAX,
-		     "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: " STS_CONTENT_TYPE "\r\nContent-Length: %zu\r\n"
-		     "X-Amz-Date: %s\r\n%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-		     host, blen, date, token ? "X-Amz-Security-Token: " : "", b->token, token ? "\r\n" : "", authz);
-	if (k < 0 || (size_t)k >= CREDS_HEAD_MAX)
+	if ((k = sigv4_post_head(&post, fx->req, CREDS_HEAD_MAX)) < 0)
 		return -1;
 	memmove(fx->req + k, body, blen);
 	fx->req_len = (size_t)k + blen;
@@ -407,27 +396,19 @@ static void answered(struct creds *cr, struct creds_src *s, int64_t now, int64_t
 static void pump(struct creds *cr, struct creds_src *s, int64_t now, int64_t wall)
 {
 	struct creds_fetch *fx = s->fx;
-	unsigned char *p;
-	size_t len, n;
 
-	while (fx->busy && fx->req_off < fx->req_len && (p = net_sendbuf(&fx->net, &len)) && len) {
-		n = fx->req_len - fx->req_off < len ? fx->req_len - fx->req_off : len;
-		memcpy(p, fx->req + fx->req_off, n);
-		net_sendack(&fx->net, n);
-		if ((fx->req_off += n) == fx->req_len) {
-			net_flush(&fx->net);
-			http_resp_init(&fx->resp, fx->body, sizeof fx->body);
-		}
-	}
-	while (fx->busy && fx->req_off == fx->req_len && (p = net_recvbuf(&fx->net, &len))) {
-		int r = http_resp_feed(&fx->resp, (const char *)p, len, &n);
-		net_recvack(&fx->net, n);
-		if (r == HTTP_DONE)
-			answered(cr, s, now, wall);
-		else if (r == HTTP_ERROR)
-			lost(cr, s, now, fx->resp.error);
-		else if (n == 0)
-			break;
+	if (fx->busy && fx->req_off < fx->req_len &&
+	    (fx->req_off = net_send2(&fx->net, fx->req, fx->req_len, NULL, 0, fx->req_off)) == fx->req_len)
+		http_resp_init(&fx->resp, fx->body, sizeof fx->body);
+	if (!fx->busy || fx->req_off < fx->req_len)
+		return;
+	switch (net_answer(&fx->net, &fx->resp)) {
+	case HTTP_DONE:
+		answered(cr, s, now, wall);
+		break;
+	case HTTP_ERROR:
+		lost(cr, s, now, fx->resp.error);
+		break;
 	}
 }
 
@@ -697,21 +678,21 @@ int creds_tried(const struct creds *cr)
 	return 1;
 }
 
-int creds_report(const struct creds *cr, FILE *out)
+int creds_report(const struct creds *cr, int out)
 {
 	const struct creds_src *t = top(cr);
 
 	for (size_t i = 0; i < cr->n; i++) {
 		const struct creds_src *s = &cr->src[i];
 		if (s->have && !s->state[0])
-			fmt_fprintf(out, "credentials: %s: ok%s", s->name, s->set.expires ? ", valid until " : "\n");
+			fmt_dprintf(out, "credentials: %s: ok%s", s->name, s->set.expires ? ", valid until " : "\n");
 		else
-			fmt_fprintf(out, "credentials: %s: %s\n", s->name, s->state[0] ? s->state :
+			fmt_dprintf(out, "credentials: %s: %s\n", s->name, s->state[0] ? s->state :
 				s->base ? "not asked: no credentials to sign with" : "no answer in time");
 		if (s->have && !s->state[0] && s->set.expires) {
 			struct civil t;
 			civil_from_ms(s->set.expires * 1000, &t);
-			fmt_fprintf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
+			fmt_dprintf(out, "%04lld-%02d-%02dT%02d:%02d:%02dZ\n", t.year, t.mon, t.mday, t.hour, t.min, t.sec);
 		}
 	}
 	return t && t->have && !t->expired ? 0 : 1;

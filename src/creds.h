@@ -149,7 +149,7 @@ int64_t creds_due(const struct creds *cr);
  * credentials; then creds_report() says how each did, a line a source,
  * and returns 0 if every one has credentials, else 1. */
 int creds_tried(const struct creds *cr);
-int creds_report(const struct creds *cr, FILE *out);
+int creds_report(const struct creds *cr, int out);
 /* Logs each source's counters (USR1 and the exit, beside the flows'). */
 void creds_log_counters(const struct creds *cr);
 #endif

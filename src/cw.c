@@ -155,9 +155,10 @@ struct cw {
 	int reused, again;		/* on a kept-alive connection; sent again on a new one */
 	int final;			/* the last period was taken */
 	char head[CREDS_TOKEN_MAX + 2048];	/* the session token and the rest */
-	size_t head_len, head_off;
+	size_t head_len;
 	char *body;
-	size_t body_cap, body_len, body_off;
+	size_t body_cap, body_len;
+	size_t sent;			/* bytes of the head and the body sent */
 	struct http_resp resp;
 	char *answer;
 	struct sigv4_key key;
@@ -249,10 +250,9 @@ static int sign(struct cw *cw, int64_t now, int64_t wall)
 {
 	const struct conf *c = cw->conf;
 	const struct conf_endpoint *ep = &c->cloudwatch;
-	char host[300], date[17], hash[65], authz[512];
+	char host[300], date[17], hash[65];
 	uint64_t gen;
 	const struct creds_set *cs = creds_get(cw->creds, now, &gen);
-	const char *tok;
 
 	if (gen != cw->creds_gen) {
 		cw->creds_gen = gen;
@@ -260,35 +260,20 @@ static int sign(struct cw *cw, int64_t now, int64_t wall)
 	}
 	if (!cs)
 		return -1;
-	tok = cs->token[0] ? cs->token : NULL;
 
 	addr_hostport(host, sizeof host, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
 	sigv4_amz_date((time_t)(wall / 1000), date);
 	sigv4_sha256_hex(cw->body, cw->body_len, hash);
-	struct sigv4_header h[5] = {
-		{ "content-type", 12, CW_CONTENT_TYPE, sizeof CW_CONTENT_TYPE - 1 },
-		{ "host", 4, host, strlen(host) },
-		{ "x-amz-date", 10, date, 16 },
-		{ "x-amz-target", 12, CW_TARGET, sizeof CW_TARGET - 1 },
-		{ "x-amz-security-token", 20, tok, tok ? strlen(tok) : 0 },
+	struct sigv4_post post = {
+		.host = host, .content_type = CW_CONTENT_TYPE, .target = CW_TARGET, .amz_date = date,
+		.payload_hash = hash, .body_len = cw->body_len, .id = cs->id, .secret = cs->secret, .token = cs->token,
+		.region = c->cw_region, .service = CW_SERVICE, .key = &cw->key,
 	};
-	struct sigv4_req req = {
-		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
-		.headers = h, .nheaders = tok ? 5 : 4, .payload_hash = hash, .normalize = 1,
-	};
-	if (sigv4_authorization(&req, cs->id, cs->secret, c->cw_region, CW_SERVICE, date, &cw->key,
-				authz, sizeof authz) < 0)
-		return -1;
-	int k = fmt_snprintf(cw->head, sizeof cw->head,
-			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: " CW_CONTENT_TYPE "\r\nContent-Length: %zu\r\n"
-			 "X-Amz-Target: " CW_TARGET "\r\nX-Amz-Date: %s\r\n%s%s%sAuthorization: %s\r\n"
-			 "User-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-			 host, cw->body_len, date, tok ? "X-Amz-Security-Token: " : "", tok ? tok : "", tok ? "\r\n" : "",
-			 authz);
-	if (k < 0 || (size_t)k >= sizeof cw->head)
+	int k = sigv4_post_head(&post, cw->head, sizeof cw->head);
+	if (k < 0)
 		return -1;
 	cw->head_len = (size_t)k;
-	cw->head_off = cw->body_off = 0;
+	cw->sent = 0;
 	return 0;
 }
 
@@ -362,36 +347,23 @@ static void answered(struct cw *cw, int64_t now)
 
 static void pump(struct cw *cw, int64_t now)
 {
-	unsigned char *p;
-	size_t len, n;
-
-	while (cw->state == CW_SENDING && (p = net_sendbuf(&cw->net, &len)) && len) {
-		const char *src = cw->head_off < cw->head_len ? cw->head + cw->head_off : cw->body + cw->body_off;
-		size_t left = cw->head_off < cw->head_len ? cw->head_len - cw->head_off : cw->body_len - cw->body_off;
-		n = left < len ? left : len;
-		memcpy(p, src, n);
-		net_sendack(&cw->net, n);
-		if (cw->head_off < cw->head_len)
-			cw->head_off += n;
-		else
-			cw->body_off += n;
-		if (cw->head_off == cw->head_len && cw->body_off == cw->body_len) {
-			net_flush(&cw->net);
+	if (cw->state == CW_SENDING) {
+		cw->sent = net_send2(&cw->net, cw->head, cw->head_len, cw->body, cw->body_len, cw->sent);
+		if (cw->sent == cw->head_len + cw->body_len) {
 			http_resp_init(&cw->resp, cw->answer, CW_ANSWER_MAX);
 			cw->state = CW_RECEIVING;
 		}
 	}
-	while (cw->state == CW_RECEIVING && (p = net_recvbuf(&cw->net, &len))) {
-		int r = http_resp_feed(&cw->resp, (const char *)p, len, &n);
-		net_recvack(&cw->net, n);
-		if (r == HTTP_DONE) {
-			answered(cw, now);
-		} else if (r == HTTP_ERROR) {
-			net_close(&cw->net);
-			done(cw, "network", cw->resp.error);
-		} else if (n == 0) {
-			break;
-		}
+	if (cw->state != CW_RECEIVING)
+		return;
+	switch (net_answer(&cw->net, &cw->resp)) {
+	case HTTP_DONE:
+		answered(cw, now);
+		break;
+	case HTTP_ERROR:
+		net_close(&cw->net);
+		done(cw, "network", cw->resp.error);
+		break;
 	}
 }
 

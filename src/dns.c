@@ -12,7 +12,7 @@
  *
  * Everything here is called from the loop: open/read/close on the two files
  * (regular files: a read does not wait; O_NONBLOCK in case the path is a
- * FIFO), inet_pton, socket calls.  Nothing allocates. */
+ * FIFO), socket calls.  Nothing allocates. */
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "addr.h"
 #include "dns.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "rnd.h"
 
@@ -381,23 +382,26 @@ static socklen_t addr_parse(const char *s, size_t n, struct sockaddr_storage *ss
 	char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	const char *pct = memchr(s, '%', n);
 	size_t alen = pct ? (size_t)(pct - s) : n;
+	unsigned char a[16];
+	int af;
 
 	if (alen == 0 || alen >= INET6_ADDRSTRLEN)
 		return 0;
 	memcpy(buf, s, alen);
 	buf[alen] = 0;
+	af = addr_pton(buf, a);
 	memset(ss, 0, sizeof *ss);
-	if (!pct) {
+	if (af == AF_INET && !pct) {
 		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-		if (inet_pton(AF_INET, buf, &in->sin_addr) == 1) {
-			in->sin_family = AF_INET;
-			return sizeof *in;
-		}
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, a, 4);
+		return sizeof *in;
 	}
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET6, buf, &in6->sin6_addr) != 1)
+	if (af != AF_INET6)
 		return 0;
 	in6->sin6_family = AF_INET6;
+	memcpy(&in6->sin6_addr, a, 16);
 	if (pct) {
 		size_t sl = n - alen - 1, i;
 		unsigned long v = 0;
@@ -811,7 +815,7 @@ static int send_pending(struct dns_res *r, int s)
 	if (r->fd < 0) {
 		r->fd = socket(ns->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (r->fd < 0) {
-			fmt_snprintf(r->neterr, sizeof r->neterr, "socket: %s", strerror(errno));
+			fmt_snprintf(r->neterr, sizeof r->neterr, "socket: %s", errstr(errno));
 			return -1;
 		}
 		r->fd_family = ns->ss_family;
@@ -826,7 +830,7 @@ static int send_pending(struct dns_res *r, int s)
 		    errno != EAGAIN && errno != EINTR) {
 			/* EAGAIN: as good as lost on the way; the next try sends again */
 			dns_addr_text(ns, where, sizeof where);
-			fmt_snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, strerror(errno));
+			fmt_snprintf(r->neterr, sizeof r->neterr, "sendto %s: %s", where, errstr(errno));
 			return -1;
 		}
 	}

@@ -422,7 +422,7 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 	const struct batch_req *br = &f->batch.req[j];
 	struct flow_req *q = &f->q[j];
 	const char *target = f->api->target;
-	char host[300], date[17], hash[65], authz[512], scratch[4096];
+	char host[300], date[17], hash[65], scratch[4096];
 	unsigned char digest[32];
 	br_sha256_context sha;
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
@@ -438,27 +438,13 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 
 	host_header(&f->cf->ep, host, sizeof host);
 	sigv4_amz_date((time_t)(wall / 1000 + br->skew), date);
-	struct sigv4_header h[5] = {
-		{ "content-type", 12, "application/x-amz-json-1.1", 26 },
-		{ "host", 4, host, strlen(host) },
-		{ "x-amz-date", 10, date, 16 },
-		{ "x-amz-target", 12, target, strlen(target) },
-		{ "x-amz-security-token", 20, cs->token, strlen(cs->token) },
+	struct sigv4_post post = {
+		.host = host, .content_type = "application/x-amz-json-1.1", .target = target, .amz_date = date,
+		.payload_hash = hash, .body_len = q->body_len, .id = cs->id, .secret = cs->secret, .token = cs->token,
+		.region = f->cf->region, .service = f->api->service, .key = &f->key,
 	};
-	struct sigv4_req req = {
-		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
-		.headers = h, .nheaders = cs->token[0] ? 5 : 4, .payload_hash = hash, .normalize = 1,
-	};
-	if (sigv4_authorization(&req, cs->id, cs->secret, f->cf->region, f->api->service, date, &f->key, authz,
-				sizeof authz) < 0)
-		return -1;
-	int k = fmt_snprintf(q->head, sizeof q->head,
-			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.1\r\n"
-			 "Content-Length: %zu\r\nX-Amz-Target: %s\r\nX-Amz-Date: %s\r\n"
-			 "%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
-			 host, q->body_len, target, date, cs->token[0] ? "X-Amz-Security-Token: " : "", cs->token,
-			 cs->token[0] ? "\r\n" : "", authz);
-	if (k < 0 || (size_t)k >= sizeof q->head)
+	int k = sigv4_post_head(&post, q->head, sizeof q->head);
+	if (k < 0)
 		return -1;
 	q->head_len = (size_t)k;
 	q->head_off = q->body_off = 0;
@@ -496,19 +482,19 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 			f->bytes_sent += q->head_len + q->body_len;
 		}
 	}
-	while (q->state == REQ_RECEIVING && (p = net_recvbuf(&q->net, &len))) {
-		int r = http_resp_feed(&q->resp, (const char *)p, len, &n);
-		net_recvack(&q->net, n);
-		if (r == HTTP_DONE) {
-			answered(f, j, now, wall);
-		} else if (r == HTTP_ERROR) {
-			struct batch_outcome o = { .result = BATCH_NETWORK, .reused = q->reused, .malformed = 1,
-						   .code = "network", .msg = q->resp.error };
-			net_close(&q->net);
-			ended(f, j, &o, now, wall);
-		} else if (n == 0) {
-			break;
-		}
+	if (q->state != REQ_RECEIVING)
+		return;
+	switch (net_answer(&q->net, &q->resp)) {
+	case HTTP_DONE:
+		answered(f, j, now, wall);
+		break;
+	case HTTP_ERROR: {
+		struct batch_outcome o = { .result = BATCH_NETWORK, .reused = q->reused, .malformed = 1,
+					   .code = "network", .msg = q->resp.error };
+		net_close(&q->net);
+		ended(f, j, &o, now, wall);
+		break;
+	}
 	}
 }
 

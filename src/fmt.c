@@ -1,9 +1,10 @@
 /* The formatter (see fmt.h): one pass over the format into a sink, which
  * either fills a caller's buffer (counting what does not fit) or goes to a
- * FILE a buffer at a time. */
+ * file descriptor a buffer at a time. */
 #include <stdint.h>
 #include <string.h>
 
+#include "file.h"
 #include "fmt.h"
 #include "numfmt.h"
 
@@ -11,13 +12,13 @@ struct fmt_sink {
 	char *buf;
 	size_t cap, len;	/* bytes in buf */
 	size_t total;		/* bytes of the whole text, those cut off too */
-	FILE *f;		/* if set, buf goes here whenever it is full */
+	int fd;			/* if >= 0, buf goes here whenever it is full */
 	int failed;
 };
 
 static void fmt_flush(struct fmt_sink *s)
 {
-	if (s->len && fwrite(s->buf, 1, s->len, s->f) != s->len)
+	if (!s->failed && file_write_all(s->fd, s->buf, s->len) < 0)
 		s->failed = 1;
 	s->len = 0;
 }
@@ -26,7 +27,7 @@ static void fmt_put(struct fmt_sink *s, const char *p, size_t n, char fill)
 {
 	for (size_t i = 0; i < n; i++, s->total++) {
 		if (s->len == s->cap) {
-			if (!s->f)
+			if (s->fd < 0)
 				continue;
 			fmt_flush(s);
 		}
@@ -146,7 +147,7 @@ static void fmt_core(struct fmt_sink *s, const char *fmt, va_list ap)
 
 int fmt_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap)
 {
-	struct fmt_sink s = { out, cap ? cap - 1 : 0, 0, 0, NULL, 0 };
+	struct fmt_sink s = { out, cap ? cap - 1 : 0, 0, 0, -1, 0 };
 
 	fmt_core(&s, fmt, ap);
 	if (cap)
@@ -165,23 +166,23 @@ int fmt_snprintf(char *out, size_t cap, const char *fmt, ...)
 	return n;
 }
 
-static int fmt_vfprintf(FILE *f, const char *fmt, va_list ap)
+static int fmt_vdprintf(int fd, const char *fmt, va_list ap)
 {
 	char buf[256];
-	struct fmt_sink s = { buf, sizeof buf, 0, 0, f, 0 };
+	struct fmt_sink s = { buf, sizeof buf, 0, 0, fd, 0 };
 
 	fmt_core(&s, fmt, ap);
 	fmt_flush(&s);
 	return s.failed ? -1 : (int)s.total;
 }
 
-int fmt_fprintf(FILE *f, const char *fmt, ...)
+int fmt_dprintf(int fd, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = fmt_vfprintf(f, fmt, ap);
+	n = fmt_vdprintf(fd, fmt, ap);
 	va_end(ap);
 	return n;
 }

@@ -8,14 +8,13 @@
 #define FMT_H
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 
 /* As vsnprintf and snprintf: at most cap - 1 bytes and a NUL into out (if
  * cap > 0); returns the length the whole text has. */
 int fmt_vsnprintf(char *out, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 int fmt_snprintf(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* As fprintf and printf (through fwrite, any length); returns the length
- * written, or -1 if f took less. */
-int fmt_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define fmt_printf(...) fmt_fprintf(stdout, __VA_ARGS__)
+/* As dprintf and printf (write(2) 256 bytes at a time, any length: no
+ * stdio linked); returns the length written, or -1 if fd took less. */
+int fmt_dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define fmt_printf(...) fmt_dprintf(1, __VA_ARGS__)
 #endif

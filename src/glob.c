@@ -303,7 +303,10 @@ int glob_walk(const char *pattern, int (*fn)(void *ctx, const char *path, const 
 
 int glob_literal(const char *pattern)
 {
-	return !strpbrk(pattern, "*?[\\");
+	for (; *pattern; pattern++)
+		if (*pattern == '*' || *pattern == '?' || *pattern == '[' || *pattern == '\\')
+			return 0;
+	return 1;
 }
 
 const char *glob_check(const char *pattern)

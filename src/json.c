@@ -8,9 +8,10 @@
 #include "utf8.h"
 
 /* The bytes written as they are: printable ASCII but '"' and '\\'. */
-static const unsigned char json_plain[256] = {
-	[0x20 ... '"' - 1] = 1, ['"' + 1 ... '\\' - 1] = 1, ['\\' + 1 ... 0x7f] = 1,
-};
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
 
 size_t
 json_escape(char *out, size_t cap, const char *s, size_t n)
@@ -39,7 +40,7 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 				len += sizeof w;
 				i += sizeof w;
 			}
-			while (i < n && json_plain[p[i]])
+			while (i < n && json_plain(p[i]))
 				out[len++] = s[i++];
 			if (i == n)
 				break;
@@ -49,7 +50,7 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 
 		/* what needs no escape goes in one piece, valid UTF-8 included */
 		for (;;) {
-			while (run < n && json_plain[p[run]])
+			while (run < n && json_plain(p[run]))
 				run++;
 			if (run < n && p[run] >= 0x80 && (k = utf8_len(p + run, n - run)) > 0)
 				run += (size_t)k;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "errstr.h"
 #include "fmt.h"
 #include "log.h"
 
@@ -122,7 +123,7 @@ static void syslog_line(int sev, const char *msg, size_t n)
 	if (sl.unsaid) {
 		h = syslog_header(line, sizeof line, SEV_WARNING);
 		h += (size_t)fmt_snprintf(line + h, sizeof line - h, "%lu log lines dropped: the syslog socket %s "
-				      "did not take them (%s)\n", sl.unsaid, sl.addr.sun_path, strerror(sl.err));
+				      "did not take them (%s)\n", sl.unsaid, sl.addr.sun_path, errstr(sl.err));
 		if (syslog_send(line, h) < 0)
 			goto drop;
 		sl.unsaid = 0;
@@ -156,7 +157,7 @@ static void emit(int sev, const char *word, int err, const char *fmt, va_list ap
 
 	n = n < 0 ? 0 : n >= (int)sizeof msg ? (int)sizeof msg - 1 : n;
 	if (err) {
-		int m = fmt_snprintf(msg + n, sizeof msg - n, ": %s", strerror(err));
+		int m = fmt_snprintf(msg + n, sizeof msg - n, ": %s", errstr(err));
 		n = m < 0 ? n : n + m >= (int)sizeof msg ? (int)sizeof msg - 1 : n + m;
 	}
 	if (sl.fd >= 0)
@@ -237,5 +238,5 @@ void log_stats(void)
 {
 	if (sl.fd >= 0 && sl.dropped)
 		log_warnx("syslog: %lu log lines dropped since the start (%s did not take them: %s)", sl.dropped,
-			  sl.addr.sun_path, strerror(sl.err));
+			  sl.addr.sun_path, errstr(sl.err));
 }

@@ -11,7 +11,7 @@
 
 /* Severity info. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Severity warning; log_warn appends strerror(errno). */
+/* Severity warning; log_warn appends errstr(errno). */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Severity error, then exit(1).  Only during start-up: a running agent

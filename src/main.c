@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "creds.h"
 #include "cw.h"
+#include "errstr.h"
 #include "flow.h"
 #include "fmt.h"
 #include "libc.h"
@@ -55,34 +56,30 @@ static void on_signal(int sig)
 	errno = e;
 }
 
-static void usage(FILE *out)
+static void usage(int out)
 {
-	fmt_fprintf(out,
+	fmt_dprintf(out,
 		"usage: kagent [-nstv] [-p PIDFILE] [--once[=SECONDS]] [--online] [--syslog[=SOCKET]] -c FILE\n"
 		"       kagent -V | -h\n"
-		"  -c FILE         configuration (Amazon Kinesis Agent agent.json keys); default /etc/kagent.conf\n"
-		"  -t              check the configuration, print the resolved settings, processors and the\n"
-		"                  memory a start takes (its files opened, nothing sent), exit 0 or 2\n"
-		"  -t --online     also ask each flow's stream, signed with the credentials, whether it is\n"
-		"                  there (DescribeDeliveryStream, DescribeStreamSummary), after getting the\n"
-		"                  credentials from each source (file, STS, IoT); exit 1 if one fails\n"
-		"  -n              dry run: print each record as it would be sent (after the processors) to\n"
-		"                  stdout, with several flows after \"[stream] \"; send nothing, write no\n"
-		"                  checkpoint; files read from their end (END_OF_FILE) are said on stderr\n"
-		"  --once[=SECS]   read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
-		"                  record was accepted for SECS seconds (default 60)\n"
+		"  -c FILE        configuration (the Amazon Kinesis Agent's keys); default /etc/kagent.conf\n"
+		"  -t             check the configuration; print the settings, processors and the memory\n"
+		"                 a start takes (its files opened, nothing sent); exit 0 or 2\n"
+		"  -t --online    also get the credentials (file, STS, IoT) and ask whether each flow's\n"
+		"                 stream is there (DescribeDeliveryStream, DescribeStreamSummary); exit 1\n"
+		"                 if one fails\n"
+		"  -n             dry run: print each record as it would be sent (after the processors),\n"
+		"                 after \"[stream] \" with several flows; send nothing, write no checkpoint\n"
+		"  --once[=SECS]  read every file to its end, deliver, checkpoint, exit 0; exit 1 when no\n"
+		"                 record was accepted for SECS seconds (default 60)\n"
 		"  -s, --syslog[=SOCKET]\n"
-		"                  log to syslog (facility daemon) through SOCKET, default /dev/log,\n"
-		"                  instead of stderr (the file's \"logTarget\": \"syslog\" does the same)\n"
-		"  -p PIDFILE      write the process id to PIDFILE, removed at exit (the file's pidFile\n"
-		"                  does the same)\n"
-		"  -v              debug logging\n"
-		"  -V, --version   version and build options\n"
-		"  -h, --help      this summary\n"
+		"                 log to syslog (facility daemon) through SOCKET (/dev/log), not stderr\n"
+		"  -p PIDFILE     write the process id to PIDFILE, removed at exit\n"
+		"  -v             debug logging\n"
+		"  -V, --version  version and build options\n"
+		"  -h, --help     this summary\n"
 		"Exit status: 0 done, 1 failure at run time, 2 bad configuration or usage.\n"
-		"Signals: TERM/INT send what is buffered (up to shutdownTimeoutMillis), checkpoint and exit;\n"
-		"HUP does the same, then starts again with the configuration as it is now; USR1 logs the\n"
-		"counters of each flow.\n");
+		"Signals: TERM/INT send what is buffered (up to shutdownTimeoutMillis), checkpoint, exit;\n"
+		"HUP the same, then starts again with the configuration as it is now; USR1 logs counters.\n");
 }
 
 static void version(void)
@@ -144,11 +141,11 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 	size_t all = 0, fleet, cred;
 	char err[256];
 
-	conf_print(&conf, stdout);
+	conf_print(&conf, 1);
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	cred = arena_used();
 	if (creds_init(&creds, &conf, ta, mono_ms(), err, sizeof err) < 0) {
-		fmt_fprintf(stderr, "%s: %s\n", conf.path, err);
+		fmt_dprintf(2, "%s: %s\n", conf.path, err);
 		return 2;
 	}
 	cred = arena_used() - cred;
@@ -157,7 +154,7 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 		const struct conf_flow *cf = &conf.flows[i];
 		size_t before = arena_used(), scratch = chain_scratch_taken(), m;
 		if (flow_init(&flows[i], &conf, cf, &ckpt, ta, &creds, NULL, NULL, mono_ms(), err, sizeof err) < 0) {
-			fmt_fprintf(stderr, "%s: flows[%zu]: %s\n", conf.path, i, err);
+			fmt_dprintf(2, "%s: flows[%zu]: %s\n", conf.path, i, err);
 			return 2;
 		}
 		m = arena_used() - before - (chain_scratch_taken() - scratch);
@@ -170,7 +167,7 @@ static int plan(const struct tls_anchors *ta, size_t conf_bytes, size_t ta_bytes
 	}
 	fleet = arena_used();
 	if (fleet_init(ta, err, sizeof err) < 0) {
-		fmt_fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
+		fmt_dprintf(2, "%s: cloudwatch.endpoint: %s\n", conf.path, err);
 		return 2;
 	}
 	fleet = arena_used() - fleet;
@@ -208,7 +205,7 @@ static int probe(void)
 
 	/* each source of credentials first; the flows' calls are signed with them */
 	loop_creds(&loop, until);
-	if (creds_report(&creds, stdout)) {
+	if (creds_report(&creds, 1)) {
 		for (size_t i = 0; i < conf.nflows; i++)
 			fmt_printf("flows[%zu] %s %s: not asked: no credentials\n", i,
 			       conf.flows[i].api == API_KINESIS ? "kinesisStream" : "deliveryStream", conf.flows[i].stream);
@@ -269,7 +266,7 @@ static void say_from_end(void)
 				      conf.flows[i].stream);
 	}
 	if (k)
-		fmt_fprintf(stderr, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
+		fmt_dprintf(2, "kagent: -n: %s read%s %s files from their end (initialPosition END_OF_FILE): only "
 			"what is written to them from now on is printed; \"initialPosition\": \"START_OF_FILE\" "
 			"prints them whole\n", names, k > 1 ? "" : "s", k > 1 ? "their" : "its");
 }
@@ -297,8 +294,8 @@ struct args {
 /* A wrong option: said as musl's getopt_long says it, then the usage. */
 static int args_fail(const char *argv0, const char *why, const char *what, size_t n)
 {
-	fmt_fprintf(stderr, "%s: %s: %.*s\n", argv0, why, (int)n, what);
-	usage(stderr);
+	fmt_dprintf(2, "%s: %s: %.*s\n", argv0, why, (int)n, what);
+	usage(2);
 	return 2;
 }
 
@@ -327,7 +324,7 @@ static int args_parse(int argc, char **argv, struct args *a)
 		}
 		if (s[1] == '-') {
 			s += 2;
-			len = strcspn(s, "=");
+			len = (size_t)(strchrnul(s, '=') - s);
 			for (k = 0, hit = -1; k < 5; k++)
 				if (!strncmp(longs[k], s, len)) {
 					if (!longs[k][len]) {
@@ -348,14 +345,14 @@ static int args_parse(int argc, char **argv, struct args *a)
 				const char *end;
 				int64_t sec = v ? numfmt_parse_i64(v, &end) : 60;
 				if (v && (*end || sec < 1 || sec > 86400)) {
-					fmt_fprintf(stderr, "kagent: --once=%s: must be 1..86400 seconds\n", v);
+					fmt_dprintf(2, "kagent: --once=%s: must be 1..86400 seconds\n", v);
 					return 2;
 				}
 				a->once_ms = (int64_t)sec * 1000;
 				break;
 			}
 			case 1: a->online = 1; break;
-			case 2: usage(stdout); return 0;
+			case 2: usage(1); return 0;
 			case 3: version(); return 0;
 			case 4: a->syslog_path = v ? v : LOG_SYSLOG_PATH; break;
 			}
@@ -379,13 +376,13 @@ static int args_parse(int argc, char **argv, struct args *a)
 			case 't': a->check = 1; break;
 			case 'v': log_verbose = 1; break;
 			case 'V': version(); return 0;
-			case 'h': usage(stdout); return 0;
+			case 'h': usage(1); return 0;
 			default: return args_fail(argv[0], "unrecognized option", s, 1);
 			}
 		}
 	}
 	if (operands) {
-		usage(stderr);
+		usage(2);
 		return 2;
 	}
 	return -1;
@@ -421,7 +418,7 @@ int main(int argc, char **argv)
 		conf.pid_file = pidfile;
 	pidfile = conf.pid_file;
 	if (!check && syslog_path && log_open_syslog(syslog_path) < 0) {
-		fmt_fprintf(stderr, "kagent: syslog socket %s: %s\n", syslog_path, strerror(errno));
+		fmt_dprintf(2, "kagent: syslog socket %s: %s\n", syslog_path, errstr(errno));
 		return 2;
 	}
 	rnd_seed();
@@ -429,7 +426,7 @@ int main(int argc, char **argv)
 			      .once_ms = once_ms, .wake_fd = -1, .report = stats, .conf_path = path };
 	(void)stat(path, &loop.conf_st);	/* to see it change (new credentials) */
 	if (conf.creds_base == CONF_CREDS_NONE && !dry) {
-		fmt_fprintf(stderr, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
+		fmt_dprintf(2, "%s: awsAccessKeyId: no credentials: set awsAccessKeyId and awsSecretAccessKey, "
 			"or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, or awsCredentialsFile "
 			"(AWS_SHARED_CREDENTIALS_FILE), or the iot.* keys\n", path);
 		return 2;
@@ -441,13 +438,13 @@ int main(int argc, char **argv)
 		tls |= conf.flows[i].ep.tls;
 	tls |= conf.cw_emit && conf.cloudwatch.tls;
 	if (tls && !dry && tls_load_anchors(&ta, conf.ca_file, err, sizeof err) < 0) {
-		fmt_fprintf(stderr, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
+		fmt_dprintf(2, "%s: caFile: %s: %s\n", path, conf.ca_file, err);
 		return 2;
 	}
 	if (err[0] && tls)
 		log_warnx("caFile %s: %s", conf.ca_file, err);
 	if (online && !check) {
-		usage(stderr);
+		usage(2);
 		return 2;
 	}
 	if (check) {
@@ -458,7 +455,7 @@ int main(int argc, char **argv)
 	}
 
 	if (pipe2(sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
-		fatalx("pipe: %s", strerror(errno));
+		fatalx("pipe: %s", errstr(errno));
 	loop.wake_fd = sigpipe[0];
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -466,11 +463,12 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	sigprocmask(SIG_UNBLOCK, handled_signals(), NULL);
 	/* only now: whoever reads the pid may signal it at once */
 	if (pidfile && pidfile_write(pidfile) < 0) {
-		fmt_fprintf(stderr, "kagent: pidfile %s: %s\n", pidfile, strerror(errno));
+		fmt_dprintf(2, "kagent: pidfile %s: %s\n", pidfile, errstr(errno));
 		return 2;
 	}
 
@@ -478,7 +476,7 @@ int main(int argc, char **argv)
 		say_cleartext();
 	ckpt_load(&ckpt, conf.checkpoint_file, conf.checkpoint_interval_ms, mono_ms());
 	if (!dry && creds_init(&creds, &conf, &ta, mono_ms(), err, sizeof err) < 0) {
-		fmt_fprintf(stderr, "%s: %s\n", path, err);
+		fmt_dprintf(2, "%s: %s\n", path, err);
 		return 2;
 	}
 	loop.creds = dry ? NULL : &creds;
@@ -488,14 +486,14 @@ int main(int argc, char **argv)
 			fmt_snprintf(tags[i], sizeof tags[i], "[%s] ", conf.flows[i].stream);
 		if (flow_init(&flows[i], &conf, &conf.flows[i], &ckpt, &ta, loop.creds, dry ? print_record : NULL, tags[i], mono_ms(),
 			      err, sizeof err) < 0) {
-			fmt_fprintf(stderr, "%s: flows[%zu]: %s\n", path, i, err);
+			fmt_dprintf(2, "%s: flows[%zu]: %s\n", path, i, err);
 			return 1;
 		}
 	}
 	if (dry)
 		say_from_end();
 	if (!dry && fleet_init(&ta, err, sizeof err) < 0) {
-		fmt_fprintf(stderr, "%s: cloudwatch.endpoint: %s\n", path, err);
+		fmt_dprintf(2, "%s: cloudwatch.endpoint: %s\n", path, err);
 		return 1;
 	}
 	log_info("started: %zu flow(s), %zu bytes of memory taken", conf.nflows, arena_used());

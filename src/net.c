@@ -14,13 +14,25 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "addr.h"
 #include "arena.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "log.h"
 #include "net.h"
+
+/* A TCP option turned on, made directly: libc's setsockopt and getsockopt
+ * bring half a kilobyte of time64 conversions on 32-bit CPUs for options
+ * kagent never sets. */
+static void tcp_on(int fd, int opt)
+{
+	int one = 1;
+
+	(void)syscall(SYS_setsockopt, fd, IPPROTO_TCP, opt, &one, (socklen_t)sizeof one);
+}
 
 /* A resolution failed but an older answer is there: it is used for this
  * long before the name is asked for again (each try of a dead nameserver
@@ -83,7 +95,7 @@ static int failf(struct net *n, const char *fmt, ...)
 
 static int fail(struct net *n, const char *what, int err)
 {
-	return err ? failf(n, "%s: %s", what, strerror(err)) : failf(n, "%s", what);
+	return err ? failf(n, "%s: %s", what, errstr(err)) : failf(n, "%s", what);
 }
 
 static void close_fd(struct net *n)
@@ -102,7 +114,7 @@ static void addr_failed(struct net *n, int err, int64_t waited)
 
 	dns_addr_text(&n->dns.addr[n->cur], a, sizeof a);
 	if (err)
-		failf(n, "connect to %s%s: %s", proxy_word(n), a, strerror(err));
+		failf(n, "connect to %s%s: %s", proxy_word(n), a, errstr(err));
 	else
 		failf(n, "connect to %s%s: no answer in %lld ms", proxy_word(n), a, (long long)waited);
 	if (n->tried > 1) {
@@ -118,8 +130,6 @@ static void addr_failed(struct net *n, int err, int64_t waited)
  * next.  Returns 0 (CONNECTING), or -1 when every one failed. */
 static int connect_next(struct net *n)
 {
-	int one = 1;
-
 	while (n->tried < n->dns.naddr) {
 		const struct sockaddr *sa = (const struct sockaddr *)&n->dns.addr[n->cur];
 		n->tried++;
@@ -129,7 +139,7 @@ static int connect_next(struct net *n)
 			n->state = NET_CLOSED;
 			return fail(n, "socket", errno);	/* out of descriptors: no address would do */
 		}
-		setsockopt(n->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		tcp_on(n->fd, TCP_NODELAY);
 		if (connect(n->fd, sa, n->dns.addrlen[n->cur]) == 0 || errno == EINPROGRESS) {
 			n->state = NET_CONNECTING;
 			return 0;
@@ -332,9 +342,7 @@ static int tunnel(struct net *n)
 static void quickack(struct net *n)
 {
 #ifdef TCP_QUICKACK
-	int one = 1;
-
-	setsockopt(n->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+	tcp_on(n->fd, TCP_QUICKACK);
 #else
 	(void)n;
 #endif
@@ -422,7 +430,7 @@ int net_io(struct net *n, short revents, int64_t now)
 		socklen_t len = sizeof e;
 		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
 			return 0;
-		getsockopt(n->fd, SOL_SOCKET, SO_ERROR, &e, &len);
+		(void)syscall(SYS_getsockopt, n->fd, SOL_SOCKET, SO_ERROR, &e, &len);
 		if (e) {
 			addr_failed(n, e, 0);
 			return connect_next(n);
@@ -528,4 +536,37 @@ void net_close(struct net *n)
 		n->cur = (n->cur + 1) % n->dns.naddr;	/* abandoned (a deadline): the next address next time */
 	close_fd(n);
 	n->state = NET_CLOSED;
+}
+
+size_t net_send2(struct net *n, const char *a, size_t alen, const char *b, size_t blen, size_t off)
+{
+	unsigned char *p;
+	size_t len, k;
+
+	while (off < alen + blen && (p = net_sendbuf(n, &len)) && len) {
+		const char *src = off < alen ? a + off : b + (off - alen);
+		size_t left = off < alen ? alen - off : alen + blen - off;
+
+		k = left < len ? left : len;
+		memcpy(p, src, k);
+		net_sendack(n, k);
+		if ((off += k) == alen + blen)
+			net_flush(n);
+	}
+	return off;
+}
+
+int net_answer(struct net *n, struct http_resp *r)
+{
+	unsigned char *p;
+	size_t len, used;
+	int rc = HTTP_MORE;
+
+	while (rc == HTTP_MORE && (p = net_recvbuf(n, &len))) {
+		rc = http_resp_feed(r, (const char *)p, len, &used);
+		net_recvack(n, used);
+		if (used == 0)
+			break;
+	}
+	return rc;
 }

@@ -95,4 +95,13 @@ unsigned char *net_recvbuf(struct net *n, size_t *len);
 void net_recvack(struct net *n, size_t len);
 /* Drops the connection (and a resolution under way). */
 void net_close(struct net *n);
+
+/* A request and its answer, for the callers that hold the whole request:
+ * net_send2 copies into the connection what it takes of the bytes a (alen
+ * of them) then b (blen) from off, the count already sent, flushes once
+ * all are out and returns the new count; net_answer feeds the bytes read
+ * into r: HTTP_DONE or HTTP_ERROR when the answer is whole or bad,
+ * HTTP_MORE while it waits for more. */
+size_t net_send2(struct net *n, const char *a, size_t alen, const char *b, size_t blen, size_t off);
+int net_answer(struct net *n, struct http_resp *r);
 #endif

@@ -10,6 +10,7 @@
 #include <bearssl.h>
 
 #include "civil.h"
+#include "fmt.h"
 #include "hex.h"
 #include "sha256.h"
 #include "sigv4.h"
@@ -697,4 +698,35 @@ sigv4_authorization(const struct sigv4_req *req, const char *access_key, const c
 	put_str(&s, ", Signature=");
 	put(&s, hex, 64);
 	return sink_end(&s);
+}
+
+int sigv4_post_head(const struct sigv4_post *p, char *out, size_t cap)
+{
+	char authz[512];
+	int target = p->target != NULL, token = p->token[0] != 0, k;
+	struct sigv4_header h[5] = {
+		{ "content-type", 12, p->content_type, strlen(p->content_type) },
+		{ "host", 4, p->host, strlen(p->host) },
+		{ "x-amz-date", 10, p->amz_date, 16 },
+		{ "x-amz-target", 12, p->target, target ? strlen(p->target) : 0 },
+		{ "x-amz-security-token", 20, p->token, strlen(p->token) },
+	};
+	struct sigv4_req req = {
+		.method = "POST", .path = "/", .path_len = 1, .query = "", .query_len = 0,
+		.headers = h, .nheaders = 5, .payload_hash = p->payload_hash, .normalize = 1,
+	};
+
+	if (!target)
+		h[3] = h[4];
+	req.nheaders -= !target + !token;
+	if (sigv4_authorization(&req, p->id, p->secret, p->region, p->service, p->amz_date, p->key, authz,
+				sizeof authz) < 0)
+		return -1;
+	k = fmt_snprintf(out, cap,
+			 "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%s%s"
+			 "X-Amz-Date: %s\r\n%s%s%sAuthorization: %s\r\nUser-Agent: kagent/" KAGENT_VERSION "\r\n\r\n",
+			 p->host, p->content_type, p->body_len, target ? "X-Amz-Target: " : "", target ? p->target : "",
+			 target ? "\r\n" : "", p->amz_date, token ? "X-Amz-Security-Token: " : "", p->token,
+			 token ? "\r\n" : "", authz);
+	return k < 0 || (size_t)k >= cap ? -1 : k;
 }

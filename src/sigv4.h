@@ -63,4 +63,23 @@ void sigv4_signing_key(struct sigv4_key *key, const char *secret, const char *am
 int sigv4_authorization(const struct sigv4_req *req, const char *access_key, const char *secret,
 			const char *region, const char *service, const char *amz_date,
 			struct sigv4_key *key, char *out, size_t cap);
+
+/* A signed "POST /" (what every AWS query and JSON API takes). */
+struct sigv4_post {
+	const char *host;		/* the Host header's value */
+	const char *content_type;
+	const char *target;		/* X-Amz-Target, or NULL for none */
+	const char *amz_date;		/* sigv4_amz_date's */
+	const char *payload_hash;	/* the body's, 64 lowercase hex digits */
+	size_t body_len;
+	const char *id, *secret;
+	const char *token;		/* "" for none */
+	const char *region, *service;
+	struct sigv4_key *key;		/* as sigv4_authorization's */
+};
+/* The request's head into out: the request line, Host, Content-Type,
+ * Content-Length, X-Amz-Target, X-Amz-Date, X-Amz-Security-Token,
+ * Authorization and User-Agent, then the empty line.  Returns its length,
+ * or -1 when it does not fit in cap bytes (or the signer failed). */
+int sigv4_post_head(const struct sigv4_post *p, char *out, size_t cap);
 #endif

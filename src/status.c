@@ -8,6 +8,7 @@
 #include "civil.h"
 #include "conf.h"
 #include "cw.h"
+#include "file.h"
 #include "flow.h"
 #include "fmt.h"
 #include "jb.h"
@@ -198,31 +199,15 @@ static uint64_t hash(const char *p, size_t n)
 	return h | 1;	/* never 0, which means nothing written */
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* The temporary file is made anew, never followed if it is a link (a
- * world-writable /var/run); one left by a killed agent is removed first. */
+ * world-writable /var/run). */
 static int replace(struct status *st, size_t n)
 {
-	int fd = open(st->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int fd = file_create_tmp(st->tmp);
 
-	if (fd < 0 && errno == EEXIST && unlink(st->tmp) == 0)
-		fd = open(st->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, st->buf, n) < 0) {
+	if (file_write_all(fd, st->buf, n) < 0) {
 		close(fd);
 		unlink(st->tmp);
 		return -1;

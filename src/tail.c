@@ -18,6 +18,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "errstr.h"
 #include "fmt.h"
 #include "glob.h"
 #include "log.h"
@@ -394,7 +395,7 @@ static void watch_dir(void *ctx, const char *dir)
 	    inotify_add_watch(watch_fd, dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY |
 						 IN_ATTRIB | IN_CLOSE_WRITE) < 0) {
 		if (!sc->t->unwatched)
-			log_info("%s: no inotify watch (%s): its files are polled", dir, strerror(errno));
+			log_info("%s: no inotify watch (%s): its files are polled", dir, errstr(errno));
 		sc->t->unwatched = 1;
 	}
 }
@@ -638,7 +639,7 @@ void tail_init(struct tail *t, struct ring *r, const char *pattern, struct ckpt 
 	if (watch_fd == -2) {
 		watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 		if (watch_fd < 0)
-			log_info("no inotify (%s): files are polled every %" PRId64 " ms", strerror(errno), poll_ms);
+			log_info("no inotify (%s): files are polled every %" PRId64 " ms", errstr(errno), poll_ms);
 	}
 	ring_reset(r, 0);
 	scan(t, r, now);

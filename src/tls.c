@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "arena.h"
+#include "errstr.h"
 #include "fmt.h"
 #include "tls.h"
 
@@ -159,7 +160,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 	a->ta = arena_alloc(TLS_MAX_ANCHORS * sizeof *a->ta);
 	a->n = 0;
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	br_pem_decoder_init(&pc);
@@ -195,7 +196,7 @@ int tls_load_anchors(struct tls_anchors *a, const char *file, char *err, size_t 
 	}
 	close(fd);
 	if (n < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	if (a->n == 0) {
@@ -269,7 +270,7 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 	ssize_t n;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		return -1;
 	}
 	br_pem_decoder_init(&pc);
@@ -303,7 +304,7 @@ static int pem_objects(const char *file, int (*obj)(void *ctx, const char *name,
 			break;
 	}
 	if (r == 0 && n < 0) {
-		fmt_snprintf(err, errcap, "cannot read: %s", strerror(errno));
+		fmt_snprintf(err, errcap, "cannot read: %s", errstr(errno));
 		r = -1;
 	}
 	close(fd);
@@ -433,26 +434,13 @@ void tls_client_auth(br_ssl_client_context *sc, const struct tls_client *c)
 
 const char *tls_alert_name(int alert)
 {
-	switch (alert) {
-	case 10: return "unexpected message";
-	case 20: return "bad record MAC";
-	case 40: return "handshake failure";
-	case 42: return "bad certificate";
-	case 43: return "unsupported certificate";
-	case 44: return "certificate revoked";
-	case 45: return "certificate expired";
-	case 46: return "certificate unknown";
-	case 47: return "illegal parameter";
-	case 48: return "unknown CA";
-	case 49: return "access denied";
-	case 50: return "decode error";
-	case 51: return "decrypt error";
-	case 70: return "protocol version";
-	case 71: return "insufficient security";
-	case 80: return "internal error";
-	case 90: return "user canceled";
-	case 112: return "unrecognized name";
-	case 116: return "certificate required";
-	}
-	return "alert";
+	static const unsigned short codes[] = { 10, 20, 40, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 70, 71, 80, 90,
+		112, 116 };
+	static const char words[] = "unexpected message\0bad record MAC\0handshake failure\0bad certificate\0"
+		"unsupported certificate\0certificate revoked\0certificate expired\0certificate unknown\0"
+		"illegal parameter\0unknown CA\0access denied\0decode error\0decrypt error\0protocol version\0"
+		"insufficient security\0internal error\0user canceled\0unrecognized name\0certificate required";
+	const char *s = errstr_pick(codes, sizeof codes / sizeof codes[0], words, alert);
+
+	return s ? s : "alert";
 }

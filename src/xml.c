@@ -99,7 +99,7 @@ static int wanted(const struct xml *x)
 		const char *p = x->w[k].path;
 		int lvl;
 		for (lvl = 0; lvl < x->depth; lvl++) {
-			size_t ln, seg = strcspn(p, "/");
+			size_t ln, seg = (size_t)(strchrnul(p, '/') - p);
 			const char *l = local(x->d, x->st[lvl].off, x->st[lvl].len, &ln);
 			if (seg != ln || memcmp(p, l, ln) != 0)
 				break;

@@ -66,52 +66,72 @@
 #include "rx.h"
 
 /* ---- the Java agent's PatternConstants, as regular-expression text ---- */
-#define P_INT		"(?:[+-]?(?:[0-9]+))"
-#define P_POSINT	"(?:[1-9][0-9]*)"
-#define P_NONNEGINT	"(?:[0-9]+)"
+/* Those several formats have are kept once each, in l2j_frags (the whole
+ * texts would repeat them: 1.7 KB of a router's flash): a byte "\0NN" in a
+ * text stands for l2j_frags[0NN], put in when the processor starts. */
+#define P_INT		"\001"
+#define P_POSINT	"\002"
+#define P_NONNEGINT	"\003"
+#define P_IPORHOST	"\004"
+#define P_USER		"\005"
+#define P_MONTHDAY	"\006"
+#define P_DAY		"\007"
+#define P_MONTH		"\010"
+#define P_TIME		"\011"
+#define P_PROG		"\012"
+#define K_IPV6		"\013"
+#define SYSLOG_TAIL	"\014"
+#define COMMON_BASE	"\015"
 #define P_ANYDATA	".*"
 #define P_WORD		"\\w+"
 #define P_IP		"(?:[\\d\\.]+)"
 #define P_HOSTNAME	"(?:[\\w\\-]+)(?:\\.(?:[\\w\\-]+))*(?:\\.?|\\b)"
-#define P_IPORHOST	"(?:" P_HOSTNAME "|" P_IP ")"
 #define P_URIHOST	"(?:" P_IPORHOST "(?::" P_POSINT ")?)"
-#define P_USER		"(?:[a-zA-Z0-9._-]+)"
-#define P_MONTHDAY	"(?:(?:0[1-9])|(?:[12][0-9])|(?:3[01])|[1-9])"
-#define P_DAY		"(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)"
-#define P_MONTH		"\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?" \
-			"|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b"
 #define P_YEAR		"(?:[1-9]\\d*)"
 #define P_HOUR		"(?:2[0123]|[01]?[0-9])"
 #define P_MINUTE	"(?:[0-5][0-9])"
 #define P_SECOND	"(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-9]+)?)"
-#define P_TIME		"(?:" P_HOUR ":" P_MINUTE ":" P_SECOND ")"
 #define P_HTTPDATE	"(?:" P_MONTHDAY "/" P_MONTH "/" P_YEAR ":" P_TIME "\\s" P_INT ")"
 #define P_ERRLOGTS	"(?:" P_DAY "\\s+" P_MONTH "\\s+" P_MONTHDAY "\\s+" P_TIME "\\s+" P_YEAR ")"
 #define P_SYSLOGTS	"(?:" P_MONTH "\\s+" P_MONTHDAY "\\s+" P_TIME ")"
 #define P_RFC3339	"(?:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?)(?:Z|(?:[-+]\\d{2}:\\d{2}))"
 /* (the unescaped '.' is the Java agent's: any character) */
 #define P_SYSLOGFAC	"<" P_NONNEGINT "." P_NONNEGINT ">"
-#define P_PROG		"([\\w\\._/%-]+)"
 #define P_SYSLOGPROG	P_PROG "(?:\\[(" P_POSINT ")\\])?"
 
 /* ---- kagent's additions, each tried after the Java agent's choices ---- */
-/* An IPv6 address as Apache's %h and %a write it (at least one ':'; an
- * IPv4-mapped tail; a zone). */
-#define K_IPV6		"(?:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%[\\w.\\-]+)?)"
 /* The error log's client: the address, or "[address]:port". */
 #define K_IPV6CLIENT	"(?:\\[[0-9A-Fa-f:.]+(?:%[\\w.\\-]+)?\\](?::[0-9]+)?|" K_IPV6 ")"
 /* A quoted field: the Java agent's "([^"]+)" also taking "". */
 #define K_QUOTED	"\"([^\"]*)\""
 
-#define COMMON_BASE	"^(" P_IPORHOST "|" K_IPV6 ") (" P_USER ") (" P_USER ") \\[(" P_HTTPDATE ")\\] " \
-			K_QUOTED " (" P_INT "|\\-) (" P_INT "|\\-)"
+static const char *const l2j_frags[] = {
+	[001] = "(?:[+-]?(?:[0-9]+))",
+	[002] = "(?:[1-9][0-9]*)",
+	[003] = "(?:[0-9]+)",
+	[004] = "(?:" P_HOSTNAME "|" P_IP ")",
+	[005] = "(?:[a-zA-Z0-9._-]+)",
+	[006] = "(?:(?:0[1-9])|(?:[12][0-9])|(?:3[01])|[1-9])",
+	[007] = "(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)",
+	[010] = "\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?"
+		"|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b",
+	[011] = "(?:" P_HOUR ":" P_MINUTE ":" P_SECOND ")",
+	[012] = "([\\w\\._/%-]+)",
+	/* An IPv6 address as Apache's %h and %a write it (at least one ':';
+	 * an IPv4-mapped tail; a zone). */
+	[013] = "(?:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%[\\w.\\-]+)?)",
+	[014] = " (?:" P_SYSLOGFAC " )?(" P_USER ") " P_SYSLOGPROG ": (" P_ANYDATA ")",
+	[015] = "^(" P_IPORHOST "|" K_IPV6 ") (" P_USER ") (" P_USER ") \\[(" P_HTTPDATE ")\\] " K_QUOTED
+		" (" P_INT "|\\-) (" P_INT "|\\-)",
+};
+
 #define RX_COMMON	COMMON_BASE ".*"
 #define RX_COMBINED	COMMON_BASE " " K_QUOTED " " K_QUOTED ".*"
 #define RX_ERROR	"^\\[(" P_ERRLOGTS ")\\] \\[(?:(" P_WORD "):)?(" P_WORD ")\\] " \
 			"(?:\\[pid (" P_NONNEGINT ")(?::tid (" P_NONNEGINT "))?\\] )?" \
 			"(?:\\[client (" P_URIHOST "|" K_IPV6CLIENT ")\\] )?(" P_ANYDATA ")"
-#define RX_SYSLOG	"^(" P_SYSLOGTS ") (?:" P_SYSLOGFAC " )?(" P_USER ") " P_SYSLOGPROG ": (" P_ANYDATA ")"
-#define RX_RFC3339	"^(" P_RFC3339 ") (?:" P_SYSLOGFAC " )?(" P_USER ") " P_SYSLOGPROG ": (" P_ANYDATA ")"
+#define RX_SYSLOG	"^(" P_SYSLOGTS ")" SYSLOG_TAIL
+#define RX_RFC3339	"^(" P_RFC3339 ")" SYSLOG_TAIL
 
 /* RFC 5424, section 6: the header's fields are single tokens; an SD-ELEMENT
  * is [SD-ID *(SP PARAM-NAME="PARAM-VALUE")] with '"', '\' and ']' escaped
@@ -164,6 +184,33 @@ static const struct l2j_format {
 #define L2J_NFORMATS (sizeof l2j_formats / sizeof l2j_formats[0])
 #define L2J_VALID "COMMONAPACHELOG, COMBINEDAPACHELOG, APACHEERRORLOG, SYSLOG, RFC3339SYSLOG, RFC5424SYSLOG, OPENWRTLOG"
 
+/* t with its fragments put in, appended to out at len (cap bytes): the new
+ * length, cap when it does not fit. */
+static size_t l2j_expand(const char *t, char *out, size_t cap, size_t len)
+{
+	for (; *t && len < cap; t++) {
+		if ((unsigned char)*t < sizeof l2j_frags / sizeof l2j_frags[0])
+			len = l2j_expand(l2j_frags[(unsigned char)*t], out, cap, len);
+		else
+			out[len++] = *t;
+	}
+	return len;
+}
+
+size_t l2j_pattern(const char *format, char *out, size_t cap)
+{
+	size_t n;
+
+	for (size_t i = 0; i < L2J_NFORMATS; i++) {
+		if (strcmp(format, l2j_formats[i].name) || !cap)
+			continue;
+		n = l2j_expand(l2j_formats[i].rx, out, cap - 1, 0);
+		out[n] = 0;
+		return n;
+	}
+	return 0;
+}
+
 /* RFC 5424's fields that may be the NILVALUE "-": timestamp .. structureddata
  * (groups 3..8); pri, version and the message are never "nothing". */
 #define DASH_5424_MASK	0xfcu
@@ -203,12 +250,12 @@ static int l2j_init(void **state, struct conf_opts *o)
 	if ((r = conf_opt_string(o, "logFormat", &fmt)) < 0)
 		return -1;
 	if (r == 0)
-		return conf_opt_error(o, "logFormat", "required: " L2J_VALID);
+		return conf_opt_error(o, "logFormat", "required: %s", L2J_VALID);
 	for (i = 0; i < L2J_NFORMATS; i++)
 		if (!strcmp(fmt, l2j_formats[i].name))
 			f = &l2j_formats[i];
 	if (!f)
-		return conf_opt_error(o, "logFormat", "unknown log format \"%s\"; valid: " L2J_VALID, fmt);
+		return conf_opt_error(o, "logFormat", "unknown log format \"%s\"; valid: %s", fmt, L2J_VALID);
 
 	s = arena_alloc(sizeof *s);
 	s->format = f->name;
@@ -251,7 +298,10 @@ static int l2j_init(void **state, struct conf_opts *o)
 		s->dashnull = f->dash == DASH_KEEP ? 0 : ~(uint64_t)0;
 		s->custom = 1;
 	} else {
-		if (!(s->rx = rx_compile(f->rx, strlen(f->rx), err, sizeof err)))
+		char text[1024];
+		size_t n = l2j_pattern(f->name, text, sizeof text);
+
+		if (!(s->rx = rx_compile(text, n, err, sizeof err)))
 			return conf_opt_error(o, "logFormat", "%s: internal pattern: %s", f->name, err);
 		s->ngroups = rx_groups(s->rx);
 		if ((size_t)s->ngroups != f->nfields)

@@ -1,10 +1,12 @@
 /* Hosts as text: host[:port], no_proxy. */
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "t.h"
 #include "addr.h"
+#include "libc.h"
 
 T(addr_hostport_brackets)
 {
@@ -140,4 +142,77 @@ T(addr_ntop_as_musl)
 		T_EQ_STR(addr_ntop(AF_INET, a + 12, out), inet_ntop(AF_INET, a + 12, want, sizeof want));
 	}
 #endif
+}
+
+/* addr_pton(s) as hex of what it read, "4:" or "6:" before it, or "0". */
+static const char *pton_hex(const char *s)
+{
+	static char out[40];
+	unsigned char a[16];
+	int af = addr_pton(s, a), n = af == AF_INET ? 4 : 16;
+
+	if (!af)
+		return "0";
+	out[0] = af == AF_INET ? '4' : '6';
+	out[1] = ':';
+	for (int i = 0; i < n; i++)
+		snprintf(out + 2 + 2 * i, 3, "%02x", a[i]);
+	return out;
+}
+
+T(addr_pton_forms)
+{
+	T_EQ_STR(pton_hex("10.0.0.1"), "4:0a000001");
+	T_EQ_STR(pton_hex("255.255.255.255"), "4:ffffffff");
+	T_EQ_STR(pton_hex("0.0.0.0"), "4:00000000");
+	T_EQ_STR(pton_hex("::"), "6:00000000000000000000000000000000");
+	T_EQ_STR(pton_hex("::1"), "6:00000000000000000000000000000001");
+	T_EQ_STR(pton_hex("1::"), "6:00010000000000000000000000000000");
+	T_EQ_STR(pton_hex("2001:DB8::a:b"), "6:20010db80000000000000000000a000b");
+	T_EQ_STR(pton_hex("1:2:3:4:5:6:7:8"), "6:00010002000300040005000600070008");
+	T_EQ_STR(pton_hex("1:2:3:4:5:6:7::"), "6:00010002000300040005000600070000");
+	T_EQ_STR(pton_hex("::2:3:4:5:6:7:8"), "6:00000002000300040005000600070008");
+	T_EQ_STR(pton_hex("::ffff:127.0.0.1"), "6:00000000000000000000ffff7f000001");
+	T_EQ_STR(pton_hex("1:2:3:4:5:6:1.2.3.4"), "6:00010002000300040005000601020304");
+	T_EQ_STR(pton_hex("::1.2.3.4"), "6:00000000000000000000000001020304");
+	T_EQ_STR(pton_hex("0001:0db8::"), "6:00010db8000000000000000000000000");
+	/* refused */
+	static const char *const bad[] = { "", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "01.2.3.4", "256.1.1.1", "1..2.3",
+		"1.2.3.4 ", " 1.2.3.4", "1.2.3.-4", ":", ":::", "1:", ":1", "1::2::3", "1:::2", "12345::",
+		"1:2:3:4:5:6:7:8:9", "1::2:3:4:5:6:7:8", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:1.2.3.4", "1.2.3.4::",
+		"::1.2.3", "::1.2.3.4:5", "g::", "::%eth0", "[::1]", "::1 " };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (strcmp(pton_hex(bad[i]), "0"))
+			t_fail(__FILE__, __LINE__, "\"%s\" read as %s", bad[i], pton_hex(bad[i]));
+}
+
+/* The same answers as libc's inet_pton on every string of up to 7 pieces
+ * an address is made of (where the libc is musl: glibc reads some oddities
+ * otherwise). */
+T(addr_pton_as_inet_pton)
+{
+	static const char *const piece[] = { ":", "::", "1", "1:2:3", ".", "9.8.7.6", "0ff0f" };
+	enum { NP = sizeof piece / sizeof piece[0] };
+	unsigned char a[16], b[16];
+	unsigned long tried = 0;
+
+	if (strcmp(LIBC_NAME, "musl"))
+		return;
+	for (unsigned long total = NP, len = 1; len <= 7; len++, total *= NP) {
+		for (unsigned long k = 0; k < total; k++) {
+			char s[64] = "";
+			int af, want;
+
+			for (unsigned long v = k, i = 0; i < len; i++, v /= NP)
+				strcat(s, piece[v % NP]);
+			af = addr_pton(s, a);
+			want = inet_pton(AF_INET, s, b) == 1 ? AF_INET : inet_pton(AF_INET6, s, b) == 1 ? AF_INET6 : 0;
+			tried++;
+			if (af != want || (af && memcmp(a, b, af == AF_INET ? 4 : 16))) {
+				t_fail(__FILE__, __LINE__, "\"%s\": %d, inet_pton %d", s, af, want);
+				return;
+			}
+		}
+	}
+	T_EQ_INT(tried, 960799);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "errstr.h"
 #include "t.h"
 #include "ckpt.h"
 
@@ -544,7 +545,7 @@ TD(ckpt_file_name_too_long)
 			 "is read or written (set checkpointFile to a shorter path)\n", longfile, CKPT_FILE_MAX - 1);
 		T_EQ_STR(said_load, want);
 		snprintf(want, sizeof want, "kagent: warning: checkpoint %s: cannot save (will keep trying): "
-			 "%s\n", longfile, strerror(ENAMETOOLONG));
+			 "%s\n", longfile, errstr(ENAMETOOLONG));
 		T_EQ_STR(said_save, want);
 	}
 	/* one byte shorter is fine */

@@ -637,3 +637,70 @@ T(l2j_one_megabyte)
 	T_EQ_INT(r, (long)(12 + n - 1 + 3));
 	T_EQ_MEM(l2j_out + r - 3, 3, "\"}\n", 3);
 }
+
+/* Each built-in format's pattern, whole: its fragments (kept once each in
+ * logtojson.c) put back where they belong, byte for byte the text the
+ * formats had before they were shared. */
+size_t l2j_pattern(const char *format, char *out, size_t cap);	/* logtojson.c, for this test */
+
+T(logtojson_builtin_patterns)
+{
+	static const struct { const char *format, *text; } want[] = {
+		{ "COMMONAPACHELOG",
+		  "^((?:(?:[\\w\\-]+)(?:\\.(?:[\\w\\-]+))*(?:\\.?|\\b)|(?:[\\d\\.]+))|(?:[0-9A-Fa-f]*:[0-9A-Fa-f:.]"
+		  "*(?:%[\\w.\\-]+)?)) ((?:[a-zA-Z0-9._-]+)) ((?:[a-zA-Z0-9._-]+)) \\[((?:(?:(?:0[1-9])|(?:[12][0-9"
+		  "])|(?:3[01])|[1-9])/\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y"
+		  ")?|Aug(?:ust)?|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b/(?:[1-9]\\d*):(?:(?:2"
+		  "[0123]|[01]?[0-9]):(?:[0-5][0-9]):(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-9]+)?))\\s(?:[+-]?(?:[0-9]+)"
+		  ")))\\] \"([^\"]*)\" ((?:[+-]?(?:[0-9]+))|\\-) ((?:[+-]?(?:[0-9]+))|\\-).*" },
+		{ "COMBINEDAPACHELOG",
+		  "^((?:(?:[\\w\\-]+)(?:\\.(?:[\\w\\-]+))*(?:\\.?|\\b)|(?:[\\d\\.]+))|(?:[0-9A-Fa-f]*:[0-9A-Fa-f:.]"
+		  "*(?:%[\\w.\\-]+)?)) ((?:[a-zA-Z0-9._-]+)) ((?:[a-zA-Z0-9._-]+)) \\[((?:(?:(?:0[1-9])|(?:[12][0-9"
+		  "])|(?:3[01])|[1-9])/\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y"
+		  ")?|Aug(?:ust)?|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b/(?:[1-9]\\d*):(?:(?:2"
+		  "[0123]|[01]?[0-9]):(?:[0-5][0-9]):(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-9]+)?))\\s(?:[+-]?(?:[0-9]+)"
+		  ")))\\] \"([^\"]*)\" ((?:[+-]?(?:[0-9]+))|\\-) ((?:[+-]?(?:[0-9]+))|\\-) \"([^\"]*)\" \"([^\"]*)"
+		  "\".*" },
+		{ "APACHEERRORLOG",
+		  "^\\[((?:(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?"
+		  ":day)?)\\s+\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:"
+		  "ust)?|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b\\s+(?:(?:0[1-9])|(?:[12][0-9])"
+		  "|(?:3[01])|[1-9])\\s+(?:(?:2[0123]|[01]?[0-9]):(?:[0-5][0-9]):(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-"
+		  "9]+)?))\\s+(?:[1-9]\\d*)))\\] \\[(?:(\\w+):)?(\\w+)\\] (?:\\[pid ((?:[0-9]+))(?::tid ((?:[0-9]+)"
+		  "))?\\] )?(?:\\[client ((?:(?:(?:[\\w\\-]+)(?:\\.(?:[\\w\\-]+))*(?:\\.?|\\b)|(?:[\\d\\.]+))(?::(?"
+		  ":[1-9][0-9]*))?)|(?:\\[[0-9A-Fa-f:.]+(?:%[\\w.\\-]+)?\\](?::[0-9]+)?|(?:[0-9A-Fa-f]*:[0-9A-Fa-f:"
+		  ".]*(?:%[\\w.\\-]+)?)))\\] )?(.*)" },
+		{ "SYSLOG",
+		  "^((?:\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|"
+		  "Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b\\s+(?:(?:0[1-9])|(?:[12][0-9])|(?:3["
+		  "01])|[1-9])\\s+(?:(?:2[0123]|[01]?[0-9]):(?:[0-5][0-9]):(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-9]+)?)"
+		  "))) (?:<(?:[0-9]+).(?:[0-9]+)> )?((?:[a-zA-Z0-9._-]+)) ([\\w\\._/%-]+)(?:\\[((?:[1-9][0-9]*))\\]"
+		  ")?: (.*)" },
+		{ "RFC3339SYSLOG",
+		  "^((?:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?)(?:Z|(?:[-+]\\d{2}:\\d{2}))) (?:<(?:["
+		  "0-9]+).(?:[0-9]+)> )?((?:[a-zA-Z0-9._-]+)) ([\\w\\._/%-]+)(?:\\[((?:[1-9][0-9]*))\\])?: (.*)" },
+		{ "RFC5424SYSLOG",
+		  "^<([0-9]{1,3})>([1-9][0-9]{0,2}) (-|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.["
+		  "0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})) (\\S+) (\\S+) (\\S+) (\\S+) (-|(?:\\[[^\\s=\\]\"]+(?: [^"
+		  "\\s=\\]\"]+=\"(?:[^\"\\\\]|\\\\.)*\")*\\])+)(?: (.*))?" },
+		{ "OPENWRTLOG",
+		  "^((?:(?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:da"
+		  "y)?) +)?\\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust"
+		  ")?|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\b +(?:(?:0[1-9])|(?:[12][0-9])|(?:3"
+		  "[01])|[1-9]) +(?:(?:2[0123]|[01]?[0-9]):(?:[0-5][0-9]):(?:(?:[0-5]?[0-9]|60)(?:[:\\.,][0-9]+)?))"
+		  "(?: +[0-9]{4})?) (?:\\[[0-9]+\\.[0-9]+\\] )?(?:(?:\\S+ )?(?:(kern|user|mail|daemon|auth|syslog|l"
+		  "pr|news|uucp|cron|authpriv|ftp|ntp|security|console|mark|local[0-7]|<unknown>)\\.(emerg|alert|cr"
+		  "it|err|error|warn|warning|notice|info|debug|panic|none|<unknown>)|<[0-9]+>) )?(?:([\\w\\._/%-]+)"
+		  "(?:\\[([0-9]+)\\])?: )?(.*)" },
+	};
+	char out[1024];
+
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		T_EQ_INT(l2j_pattern(want[i].format, out, sizeof out), strlen(want[i].text));
+		T_EQ_STR(out, want[i].text);
+	}
+	T_EQ_INT(l2j_pattern("NOSUCHLOG", out, sizeof out), 0);
+	/* cut to what fits */
+	T_EQ_INT(l2j_pattern("SYSLOG", out, 11), 10);
+	T_EQ_STR(out, "^((?:\\b(?:");
+}
