@@ -89,9 +89,10 @@ extern const struct api api_firehose, api_kinesis, api_firehose_describe, api_ki
 
 /* Streams the JSON body of a call for the records of [first, end) not yet
  * acked: {"<stream_key>":"S","Records":[{"Data":"B64"<extra>},...]}, or
- * {"<stream_key>":"S"} for a Describe call.  It is produced twice per
- * attempt, once into SHA-256 for the signature and once onto the wire, so
- * it never exists whole in memory. */
+ * {"<stream_key>":"S"} for a Describe call.  flow.c encodes it once into
+ * the idle answer buffer when it fits there, else twice per attempt (into
+ * SHA-256 for the signature, then onto the wire), so it never needs a
+ * buffer of its own. */
 struct api_enc {
 	const struct api *api;
 	const struct api_args *args;

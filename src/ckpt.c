@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,9 @@ void ckpt_load(struct ckpt *c, const char *file, int64_t interval_ms, int64_t no
 	ssize_t len;
 	int fd;
 
-	memset(c, 0, sizeof *c);
+	/* the entries are cleared as they are taken: clearing all 256 here
+	 * would make their 140 KB resident for the few a device follows */
+	memset(c, 0, offsetof(struct ckpt, ent));
 	c->file = file;
 	c->interval_ms = interval_ms;
 	c->started = now;

@@ -39,13 +39,13 @@ struct ckpt_ent {
 struct ckpt {
 	const char *file;
 	int64_t interval_ms;
-	struct ckpt_ent ent[CKPT_MAX];
 	int n;
 	int dirty;
 	int64_t saved_at;
 	int64_t started;	/* when it was loaded: the start of the process */
 	int failing;		/* the last save failed (logged once) */
 	int full_logged;
+	struct ckpt_ent ent[CKPT_MAX];	/* last: ckpt_load clears what comes before */
 };
 
 /* Start-up: reads the file if there is one.  A missing file is normal; a

@@ -428,13 +428,23 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
 	size_t n;
 
+	/* a body that fits the answer buffer (idle until the body is sent) is
+	 * encoded once, there; a longer one twice: to hash it, to send it */
 	q->body_len = api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
+	q->body_kept = q->body_len <= f->resp_cap;
 	sha256_init(&sha);
-	while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0)
-		sha256_update(&sha, scratch, n);
+	if (q->body_kept) {
+		for (size_t at = 0; at < q->body_len; at += n)
+			if ((n = api_enc_next(&q->enc, q->resp_body + at, f->resp_cap - at)) == 0)
+				return -1;
+		sha256_update(&sha, q->resp_body, q->body_len);
+	} else {
+		while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0)
+			sha256_update(&sha, scratch, n);
+		api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
+	}
 	sha256_out(&sha, digest);
 	hex_encode(digest, 32, hash);
-	api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
 
 	host_header(&f->cf->ep, host, sizeof host);
 	sigv4_amz_date((time_t)(wall / 1000 + br->skew), date);
@@ -464,7 +474,12 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 			memcpy(p, q->head + q->head_off, n);
 			q->head_off += n;
 		} else {
-			n = api_enc_next(&q->enc, (char *)p, len);
+			if (q->body_kept) {
+				n = q->body_len - q->body_off < len ? q->body_len - q->body_off : len;
+				memcpy(p, q->resp_body + q->body_off, n);
+			} else {
+				n = api_enc_next(&q->enc, (char *)p, len);
+			}
 			q->body_off += n;
 			if (n == 0) {
 				net_flush(&q->net);	/* too little room left in this record */

@@ -34,6 +34,7 @@ struct flow_req {
 	size_t head_len, head_off;
 	struct api_enc enc;		/* the body */
 	size_t body_len, body_off;
+	int body_kept;			/* the body is whole in resp_body until sent (else enc streams it) */
 	int64_t deadline;
 	int reused;			/* sent on a kept-alive connection */
 	uint64_t creds_gen;		/* the credentials it was signed with */
