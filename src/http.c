@@ -135,31 +135,47 @@ line_end(struct http_resp *r)
 		r->line_len--;
 }
 
-/* Counts needle i in p[0..n), carrying a partial match over from the last
- * call.  On a mismatch only the needle's first byte can start the next match,
- * as it occurs nowhere else in it but maybe last (then a match's last byte
- * starts the next). */
+/* Counts the needles of mask in p[0..n), carrying partial matches over from
+ * the last call.  On a mismatch only a needle's first byte can start its
+ * next match, as it occurs nowhere else in it but maybe last (then a match's
+ * last byte starts the next).  The needles of one pass share their first
+ * byte, so while none is partly matched one memchr skips to the next place
+ * any could start: the answer is read once, not once a needle. */
 static void
-needle_scan(struct http_resp *r, int i, const char *p, size_t n)
+needles_scan(struct http_resp *r, unsigned mask, const char *p, size_t n)
 {
-	const char *nd = r->needle[i];
-	size_t m = strlen(nd), at = r->needle_at[i];
+	size_t m[HTTP_NEEDLES];
+	int lead = -1;
 
+	for (int i = 0; i < HTTP_NEEDLES; i++)
+		if (mask >> i & 1) {
+			m[i] = strlen(r->needle[i]);
+			lead = (unsigned char)r->needle[i][0];
+		}
 	for (size_t k = 0; k < n; k++) {
-		if (!at) {	/* only the first byte starts a match: skip to it */
-			const char *q = memchr(p + k, nd[0], n - k);
+		int idle = 1;
+		for (int i = 0; i < HTTP_NEEDLES; i++)
+			idle &= !(mask >> i & 1) || !r->needle_at[i];
+		if (idle) {
+			const char *q = memchr(p + k, lead, n - k);
 			if (!q)
 				break;
 			k = (size_t)(q - p);
 		}
-		if (p[k] != nd[at])
-			at = 0;
-		if (p[k] == nd[at] && ++at == m) {
-			r->needle_count[i]++;
-			at = m > 1 && nd[m - 1] == nd[0];
+		for (int i = 0; i < HTTP_NEEDLES; i++) {
+			const char *nd = r->needle[i];
+			size_t at = r->needle_at[i];
+			if (!(mask >> i & 1))
+				continue;
+			if (p[k] != nd[at])
+				at = 0;
+			if (p[k] == nd[at] && ++at == m[i]) {
+				r->needle_count[i]++;
+				at = m[i] > 1 && nd[m[i] - 1] == nd[0];
+			}
+			r->needle_at[i] = at;
 		}
 	}
-	r->needle_at[i] = at;
 }
 
 static void
@@ -167,9 +183,18 @@ body_put(struct http_resp *r, const char *p, size_t n)
 {
 	size_t room = r->body_cap - 1 - r->body_len;
 
-	for (int i = 0; i < HTTP_NEEDLES; i++)
-		if (r->needle[i] && r->needle[i][0])
-			needle_scan(r, i, p, n);
+	unsigned done = 0;
+
+	for (int i = 0; i < HTTP_NEEDLES; i++) {
+		unsigned mask = 0;
+		if (!r->needle[i] || !r->needle[i][0] || done >> i & 1)
+			continue;
+		for (int k = i; k < HTTP_NEEDLES; k++)
+			if (r->needle[k] && r->needle[k][0] == r->needle[i][0])
+				mask |= 1u << k;
+		needles_scan(r, mask, p, n);
+		done |= mask;
+	}
 
 	if (n > room) {
 		n = room;

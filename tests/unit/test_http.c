@@ -619,6 +619,16 @@ T(http_needles_are_counted_in_the_whole_body)
 	http_resp_init(&r, body, sizeof body);
 	T_EQ_INT(feed_all(&r, in, L(in), 0, &used), HTTP_DONE);
 	T_EQ_INT(r.needle_count[0] + r.needle_count[1], 0);
+	/* needles that start with different bytes: each found as well */
+	static const char two[] = "HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{x\"a\"{{x\"a\"\"a\"{\"a";
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+		http_resp_init(&r, body, sizeof body);
+		r.needle[0] = "{x";
+		r.needle[1] = "\"a\"";
+		T_EQ_INT(feed_all(&r, two, L(two), modes[m], &used), HTTP_DONE);
+		T_EQ_INT(r.needle_count[0], 2);
+		T_EQ_INT(r.needle_count[1], 3);
+	}
 }
 
 /* ---- Date ---- */
