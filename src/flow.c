@@ -25,6 +25,7 @@
 #define RESP_PER_RECORD 512	/* a RequestResponses entry; RecordIds are ~200 chars, with no stated maximum */
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
 #define RESP_MAX_FACTOR 8	/* an answer longer than this many answer buffers is refused: 4 KB an entry */
+#define FLOW_TURN_RECORDS 8	/* TLS records (16 KiB) a request moves each way in a turn after the first */
 
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */
@@ -561,7 +562,19 @@ static void request_io(struct flow *f, size_t j, short revents, int64_t now, int
 	struct flow_req *q = &f->q[j];
 	int rc = net_io(&q->net, revents, now);
 
-	pump(f, j, now, wall);	/* what arrived before a close is still the answer */
+	/* what arrived before a close is still the answer.  While the socket
+	 * takes and gives, a few TLS records more go each way without a poll()
+	 * each; not all of a long body, so the files and other flows wait
+	 * little on a slow CPU. */
+	for (int k = 0;; k++) {
+		pump(f, j, now, wall);
+		if (rc != 0 || q->state == REQ_IDLE || k == FLOW_TURN_RECORDS)
+			break;
+		uint64_t moved = q->net.moved;
+		rc = net_io(&q->net, 0, now);
+		if (rc == 0 && q->net.moved == moved)
+			break;
+	}
 	if (rc == 0) {
 		if (q->state == REQ_IDLE && unasked(&q->net))
 			net_close(&q->net);

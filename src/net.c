@@ -476,6 +476,7 @@ int net_io(struct net *n, short revents, int64_t now)
 			n->olen -= sent;
 			n->ilen += got;
 		}
+		n->moved += sent + got;
 		if (!r)
 			return 0;
 	}

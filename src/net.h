@@ -39,6 +39,7 @@ struct net {
 	int eof;			/* the peer closed its side */
 	int answer_due;			/* a request was flushed: ACK its answer's first piece at once */
 	int can_read;			/* bytes may be waiting: poll said so, and no read since came back short */
+	uint64_t moved;			/* bytes sent and received, TLS records included */
 	char err[384];			/* why the connection failed */
 	/* the addresses of ep (or via), tried in turn */
 	struct dns_res dns;
