@@ -1415,6 +1415,9 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 						j++;
 				} else {
 					const uint8_t *m = rx->cls[x->x].ascii_in;
+					/* four at a time: most runs are long */
+					while (n - j >= 4 && (m[s[j]] & m[s[j + 1]] & m[s[j + 2]] & m[s[j + 3]]))
+						j += 4;
 					while (j < n && m[s[j]])
 						j++;
 				}
