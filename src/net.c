@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include "addr.h"
@@ -104,6 +105,7 @@ static void close_fd(struct net *n)
 		close(n->fd);
 	n->fd = -1;
 	n->answer_due = 0;
+	n->stash_off = n->stash_len = 0;
 }
 
 /* Address cur failed (err: errno, 0 for a timeout): said in n->err, and the
@@ -255,8 +257,14 @@ int64_t net_due(const struct net *n)
 		return d < n->deadline ? d : n->deadline;
 	case NET_CONNECTING:
 	case NET_TUNNEL:
-	case NET_HANDSHAKE:
 		return n->deadline;
+	case NET_HANDSHAKE:
+	case NET_OPEN:
+		/* bytes read ahead that BearSSL wants: now, poll() would not say so */
+		if (n->stash_off < n->stash_len && n->ep->tls &&
+		    br_ssl_engine_current_state(&n->sc->eng) & BR_SSL_RECVREC)
+			return 0;
+		return n->state == NET_OPEN ? INT64_MAX : n->deadline;
 	default:
 		return INT64_MAX;
 	}
@@ -353,7 +361,7 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 		size_t *sent, size_t *got)
 {
 	ssize_t k;
-	int moved = 0;
+	int moved = 0, send_err = 0;
 
 	*sent = *got = 0;
 	if (olen) {
@@ -362,14 +370,32 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 			*sent = (size_t)k;
 			moved = 1;
 		} else if (k < 0 && errno != EAGAIN && errno != EINTR) {
-			return fail(n, "send", errno);
+			/* a peer that closed may have said why first (a TLS
+			 * alert): that is read before the send's error is told */
+			if (!ilen)
+				return fail(n, "send", errno);
+			send_err = errno;
+			n->can_read = 1;
 		}
+	}
+	if (ilen && n->stash_off < n->stash_len) {
+		*got = (size_t)(n->stash_len - n->stash_off) < ilen ? (size_t)(n->stash_len - n->stash_off) : ilen;
+		memcpy(in, n->stash + n->stash_off, *got);
+		n->stash_off += (unsigned char)*got;
+		return 1;
 	}
 	/* a read that came back short emptied the socket: another would only
 	 * say EAGAIN, until poll() says there is more */
 	if (ilen && n->can_read) {
-		k = recv(n->fd, in, ilen, 0);
-		n->can_read = k == (ssize_t)ilen;
+		struct iovec v[2] = { { in, ilen }, { n->stash, sizeof n->stash } };
+		int tls = n->ep->tls;
+		k = readv(n->fd, v, 1 + tls);
+		n->can_read = k == (ssize_t)(ilen + (tls ? sizeof n->stash : 0));
+		if (k > (ssize_t)ilen) {
+			n->stash_off = 0;
+			n->stash_len = (unsigned char)(k - (ssize_t)ilen);
+			k = (ssize_t)ilen;
+		}
 		if (k > 0) {
 			*got = (size_t)k;
 			moved = 1;
@@ -385,6 +411,8 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 			return fail(n, "recv", errno);
 		}
 	}
+	if (send_err && !*got)
+		return fail(n, "send", send_err);
 	return moved;
 }
 

@@ -40,6 +40,10 @@ struct net {
 	int answer_due;			/* a request was flushed: ACK its answer's first piece at once */
 	int can_read;			/* bytes may be waiting: poll said so, and no read since came back short */
 	uint64_t moved;			/* bytes sent and received, TLS records included */
+	/* TLS: the next record's header, read with the record before it (one
+	 * read a record, not two); given to BearSSL before the socket is read */
+	unsigned char stash[5];
+	unsigned char stash_off, stash_len;
 	char err[384];			/* why the connection failed */
 	/* the addresses of ep (or via), tried in turn */
 	struct dns_res dns;
