@@ -421,13 +421,15 @@ def busybox_syslogd_reads_kagents_lines(tmp):
         agent = ch.spawn("/usr/bin/kagent", "-v", "-s", "-c", "/etc/kagent.conf")
         wait_until(lambda: len(ch.kagents()) == 1, 10)
         pid = ch.kagents()[0]
-        # signals once it takes them (its pidfile, had it one, says when)
+        # signals once it takes them (its pidfile, had it one, says when);
+        # not on syslogd's own "syslogd started: BusyBox": kagent's line
         wait_until(lambda: os.path.exists(r + "/var/log/messages") and
-                   "started:" in open(r + "/var/log/messages").read(), 10)
+                   "kagent[%d]: started:" % pid in open(r + "/var/log/messages").read(), 10)
         os.kill(pid, signal.SIGUSR1)
         time.sleep(0.5)
         os.kill(pid, signal.SIGTERM)
-        assert agent.wait(15) == 0
+        rc = agent.wait(15)
+        assert rc == 0, "kagent exited %s; syslogd wrote: %r" % (rc, open(r + "/var/log/messages").read())
         want = [r"daemon\.warn kagent\[%d\]: /var/log/missing\.log: cannot open, waiting for it$",
                 r"daemon\.info kagent\[%d\]: started: 1 flow\(s\), \d+ bytes of memory taken$",
                 r"daemon\.info kagent\[%d\]: s1: read 0 records, sent 0"]
