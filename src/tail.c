@@ -210,6 +210,7 @@ static int copy_check(struct tail *t, struct src *s, int64_t now, int read)
 			 (long long)o->old_end);
 		if (s->pos < o->old_end)
 			s->pos = o->old_end;
+		s->carry = 1;
 		o->old_until = 0;	/* claimed: no other file takes it for its copy */
 		return COPY_CLAIM;
 	}
@@ -247,6 +248,7 @@ static void gen_ended(struct src *s, off_t end, int64_t now)
 	s->old_until = now + TAIL_COPY_WAIT_MS;
 	s->truncated = 1;
 	s->undecided = 0;
+	s->carry = 0;
 	s->copy_of = -1;
 }
 
@@ -275,13 +277,13 @@ static void restart(struct tail *t, const struct ring *r, struct src *s, int64_t
  * gave already: what it gave while short may have come twice. */
 static int decided(struct tail *t, struct src *s, int64_t now)
 {
-	struct fprint fp = fprint_of(s->fd, TAIL_FP_BYTES);
 	int k;
 
-	if (fp.len < TAIL_FP_BYTES)
+	/* short, it is what the next read may take (read_file) */
+	s->fp = fprint_of(s->fd, TAIL_FP_BYTES);
+	if (s->fp.len < TAIL_FP_BYTES)
 		return COPY_NONE;
 	s->undecided = 0;
-	s->fp = fp;
 	if ((k = copy_check(t, s, now, s->high > 0)) == COPY_NONE)
 		return k;
 	s->high = s->pos;
@@ -685,13 +687,18 @@ static int readable(const struct src *s, int64_t now)
 	return s->fd >= 0 && !s->ended && !s->footer && !s->truncated && s->copy_of < 0 && s->next_look <= now;
 }
 
-/* The next file to read: the current one while it has data and its turn
- * lasts, else the oldest that is due. */
+/* The next file to read: a copy's rest of its original's old content (the
+ * next rotation may copy over it), else the current one while it has data
+ * and its turn lasts, else the oldest that is due. */
 static int pick(struct tail *t, const struct ring *r, int64_t now)
 {
 	int best = -1;
 
-	(void)r;
+	if (t->cur >= 0 && r->skipping && readable(&t->s[t->cur], now))
+		return t->cur;	/* an overlong line is finished first (turn_to) */
+	for (int i = 0; i < TAIL_FILES; i++)
+		if (t->s[i].carry && readable(&t->s[i], now))
+			return i;
 	if (t->cur >= 0 && readable(&t->s[t->cur], now) && !t->s[t->cur].at_eof && t->turn < TAIL_TURN_BYTES)
 		return t->cur;
 	for (int i = 0; i < TAIL_FILES; i++) {
@@ -739,6 +746,7 @@ static void gen_changed(struct tail *t, struct ring *r, struct src *s, int64_t n
 		cp->high = cp->pos;
 		cp->skip_lines = 0;
 		cp->copy_of = -1;
+		cp->carry = 1;
 		cp->next_look = 0;
 		log_info("%s: truncated; the rest of its old content is read from its copy %s", s->path, cp->path);
 		remember(t, cp, cp->pos);
@@ -778,6 +786,7 @@ static void at_end(struct tail *t, struct ring *r, struct src *s, int64_t now)
 	struct stat st;
 
 	s->at_eof = 1;
+	s->carry = 0;
 	s->next_look = now + look_every(t);
 	if (fstat(s->fd, &st) < 0)
 		return;
@@ -814,8 +823,18 @@ static size_t read_file(struct tail *t, struct ring *r, struct src *s, int64_t n
 		gen_changed(t, r, s, now);
 		return 0;
 	}
-	if (s->undecided && decide(t, r, s, now))
-		return 0;
+	if (s->undecided) {
+		if (decide(t, r, s, now))
+			return 0;
+		/* no further than the fingerprint saw: a copy written since is
+		 * told for one at the next read, not read whole as a new file */
+		if (r->head_off >= (off_t)s->fp.len) {
+			at_end(t, r, s, now);
+			return 0;
+		}
+		if (len > (size_t)((off_t)s->fp.len - r->head_off))
+			len = (size_t)((off_t)s->fp.len - r->head_off);
+	}
 	if (t->dropping) {
 		/* room again, in the middle of a dropped line: the framer
 		 * throws away what is left of it */

@@ -55,6 +55,8 @@ struct src {
 	uint8_t footer;			/* fileFooterPattern seen: read no more while it matches */
 	uint8_t fifo;
 	uint8_t undecided;		/* read from its start while too short to tell whether it is a copy */
+	uint8_t carry;			/* a copy carrying on its original's old content: read before the
+					   rest, for the next copy may be made over it */
 };
 
 struct tail {
