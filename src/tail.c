@@ -824,16 +824,17 @@ static size_t read_file(struct tail *t, struct ring *r, struct src *s, int64_t n
 		return 0;
 	}
 	if (s->undecided) {
+		off_t seen;
 		if (decide(t, r, s, now))
 			return 0;
 		/* no further than the fingerprint saw: a copy written since is
 		 * told for one at the next read, not read whole as a new file */
-		if (r->head_off >= (off_t)s->fp.len) {
+		if ((seen = (off_t)s->fp.len - r->head_off) <= 0) {
 			at_end(t, r, s, now);
 			return 0;
 		}
-		if (len > (size_t)((off_t)s->fp.len - r->head_off))
-			len = (size_t)((off_t)s->fp.len - r->head_off);
+		if (len > (size_t)seen)
+			len = (size_t)seen;
 	}
 	if (t->dropping) {
 		/* room again, in the middle of a dropped line: the framer
