@@ -102,6 +102,14 @@ struct rx_set {
 	int empty;
 };
 
+/* A SPLIT's two sets as one lookup: for each byte, 2 bits (1: the
+ * preferred branch may start with it, 2: the other may); end for no byte
+ * left.  One load decides the common case of a single branch to follow. */
+struct rx_ways {
+	uint8_t t[64];
+	uint8_t end;
+};
+
 /* A backtracking frame: an alternative to try, a capture slot to restore,
  * or a range of positions to go on from (a fast loop's). */
 enum { BT_ALT, BT_UNDO, BT_RANGE };
@@ -133,8 +141,8 @@ struct rx {
 	int *work;		/* the slots of the thread being followed */
 	struct rx_list l[2];
 	int bt;			/* the backtracker may run it (no loop can match empty) */
-	int32_t *fset;		/* per SPLIT: its two branches' first bytes, sets[2 * fset[pc]] and the next */
-	struct rx_set *sets;
+	int32_t *fset;		/* per SPLIT: its ways, ways[fset[pc]] */
+	struct rx_ways *ways;
 };
 
 /* The backtracker's stack, one for all patterns: a run never calls another. */
@@ -989,15 +997,22 @@ static void rx_firstsets(struct rx *rx)
 	if (nsplit == 0 || (long)nsplit * rx->ninst > 4000000L)
 		return;
 	rx->fset = arena_alloc((size_t)rx->ninst * sizeof *rx->fset);
-	rx->sets = arena_alloc((size_t)nsplit * 2 * sizeof *rx->sets);
+	rx->ways = arena_alloc((size_t)nsplit * sizeof *rx->ways);
 	nsplit = 0;
 	for (int i = 0; i < rx->ninst; i++) {
+		struct rx_ways *w = &rx->ways[nsplit];
+		struct rx_set set[2];
+
 		if (rx->prog[i].op != OP_SPLIT || rx->prog[i].c)
 			continue;
-		rx->fset[i] = nsplit;
-		rx_first(rx, rx->prog[i].x, ++stamp, &rx->sets[2 * nsplit]);
-		rx_first(rx, rx->prog[i].y, ++stamp, &rx->sets[2 * nsplit + 1]);
-		nsplit++;
+		rx->fset[i] = nsplit++;
+		rx_first(rx, rx->prog[i].x, ++stamp, &set[0]);
+		rx_first(rx, rx->prog[i].y, ++stamp, &set[1]);
+		w->end = (uint8_t)(set[0].empty | set[1].empty << 1);
+		for (int b = 0; b < 256; b++)
+			for (int k = 0; k < 2; k++)
+				if (set[k].empty || (set[k].b[b >> 5] >> (b & 31) & 1))
+					w->t[b >> 2] |= (uint8_t)(1u << (k + 2 * (b & 3)));
 	}
 	memset(rx->seen, 0, (size_t)rx->ninst * rx->modes * sizeof *rx->seen);
 }
@@ -1436,14 +1451,13 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 				continue;
 			}
 			if (rx->fset) {
-				const struct rx_set *fx = &rx->sets[2 * rx->fset[pc]];
-				int ox = fx[0].empty || (i < n && (fx[0].b[s[i] >> 5] >> (s[i] & 31) & 1));
-				int oy = fx[1].empty || (i < n && (fx[1].b[s[i] >> 5] >> (s[i] & 31) & 1));
+				const struct rx_ways *wy = &rx->ways[rx->fset[pc]];
+				int o = i < n ? wy->t[s[i] >> 2] >> 2 * (s[i] & 3) & 3 : wy->end;
 
-				if (!ox && !oy)
+				if (o == 0)
 					goto fail;
-				if (!ox || !oy) {
-					pc = ox ? in->x : in->y;
+				if (o != 3) {
+					pc = o == 1 ? in->x : in->y;
 					continue;
 				}
 			}
