@@ -223,6 +223,179 @@ struct l2j_out {
 	size_t elen;
 };
 
+/* ---- the Apache formats without the regular expression ----
+ *
+ * In COMMONAPACHELOG and COMBINEDAPACHELOG every field but the last number
+ * of COMMON ends at the delimiter the pattern puts after it (a space, ']'
+ * or '"'), which the field's own pattern cannot contain: so every match
+ * of the whole line has the same groups, those the delimiters cut.  The
+ * scanner cuts them and checks that each field is one its pattern takes;
+ * it knows the forms Apache writes (an IPv4 or IPv6 address, a date as %t
+ * writes it) and answers "not sure" (0) for anything else, which the
+ * regular expression then decides.  A line it takes (1) has exactly the
+ * groups the regular expression gives (tests/unit and tests/fuzz hold the
+ * two to it). */
+
+static int l2j_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* s[a..b) is one or more digits. */
+static int l2j_digits(const char *s, size_t a, size_t b)
+{
+	if (a >= b)
+		return 0;
+	for (; a < b; a++)
+		if (!l2j_digit(s[a]))
+			return 0;
+	return 1;
+}
+
+/* (P_INT|\-): a lone "-", or [+-]?[0-9]+ */
+static int l2j_intordash(const char *s, size_t a, size_t b)
+{
+	if (b - a == 1 && s[a] == '-')
+		return 1;
+	if (a < b && (s[a] == '+' || s[a] == '-'))
+		a++;
+	return l2j_digits(s, a, b);
+}
+
+/* The client: [0-9.]+ (P_IP), or K_IPV6 without a zone: hex digits, a
+ * ':', then hex digits, ':' and '.'. */
+static int l2j_host(const char *s, size_t a, size_t b)
+{
+	size_t i = a;
+	int colon = 0;
+
+	for (; i < b && (l2j_digit(s[i]) || s[i] == '.'); i++)
+		;
+	if (i == b)
+		return i > a;
+	for (i = a; i < b; i++) {
+		char c = s[i];
+
+		if (c == ':')
+			colon = 1;
+		else if (!(l2j_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c == '.' && colon)))
+			return 0;
+	}
+	return colon;
+}
+
+/* P_USER: [a-zA-Z0-9._-]+ */
+static int l2j_user(const char *s, size_t a, size_t b)
+{
+	if (a >= b)
+		return 0;
+	for (; a < b; a++) {
+		char c = s[a];
+
+		if (!(l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* P_HTTPDATE as %t writes it: "dd/Mon/yyyy:hh:mm:ss" (day 01-31, hour
+ * 00-23, seconds 00-59), a space, [+-]?digits. */
+static int l2j_date(const char *d, size_t n)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int day, k;
+	size_t i;
+
+	if (n < 19 || !l2j_digit(d[0]) || !l2j_digit(d[1]) || d[2] != '/' || d[6] != '/')
+		return 0;
+	day = (d[0] - '0') * 10 + d[1] - '0';
+	if (day < 1 || day > 31)
+		return 0;
+	for (k = 0; k < 12 && memcmp(d + 3, mon + 3 * k, 3); k++)
+		;
+	if (k == 12 || d[7] < '1' || d[7] > '9')
+		return 0;
+	for (i = 8; i < n && l2j_digit(d[i]); i++)
+		;
+	/* ":hh:mm:ss " then the zone */
+	if (n - i < 11 || d[i] != ':' || d[i + 3] != ':' || d[i + 6] != ':' || d[i + 9] != ' ' ||
+	    !l2j_digit(d[i + 1]) || !l2j_digit(d[i + 2]) || (d[i + 1] - '0') * 10 + d[i + 2] - '0' > 23 ||
+	    d[i + 4] < '0' || d[i + 4] > '5' || !l2j_digit(d[i + 5]) ||
+	    d[i + 7] < '0' || d[i + 7] > '5' || !l2j_digit(d[i + 8]))
+		return 0;
+	i += 10;
+	if (d[i] == '+' || d[i] == '-')
+		i++;
+	return l2j_digits(d, i, n);
+}
+
+/* Where c is next in s[a..n), or n. */
+static size_t l2j_next(const char *s, size_t a, size_t n, char c)
+{
+	const char *q = memchr(s + a, c, n - a);
+
+	return q ? (size_t)(q - s) : n;
+}
+
+int l2j_apache(const char *s, size_t n, int combined, int *caps)
+{
+	size_t a = 0, e;
+	int g = 1;
+
+/* group g is s[a..e), which its test holds to; the next field starts after skip */
+#define L2J_CUT(c, test, skip) do { \
+	if ((e = l2j_next(s, a, n, (c))) == n || !(test)) \
+		return 0; \
+	caps[2 * g] = (int)a; \
+	caps[2 * g + 1] = (int)e; \
+	g++; \
+	a = e + (skip); \
+} while (0)
+	if (n > 0x7fffffff)
+		return 0;
+	L2J_CUT(' ', l2j_host(s, a, e), 1);
+	L2J_CUT(' ', l2j_user(s, a, e), 1);
+	L2J_CUT(' ', l2j_user(s, a, e) && e + 1 < n && s[e + 1] == '[', 2);
+	L2J_CUT(']', l2j_date(s + a, e - a) && n - e > 2 && s[e + 1] == ' ' && s[e + 2] == '"', 3);
+	L2J_CUT('"', 1, 1);
+	if (a >= n || s[a] != ' ')
+		return 0;
+	a++;
+	L2J_CUT(' ', l2j_intordash(s, a, e), 1);
+	if (combined) {
+		L2J_CUT(' ', l2j_intordash(s, a, e) && e + 1 < n && s[e + 1] == '"', 2);
+		L2J_CUT('"', 1, 1);
+		if (n - a < 2 || s[a] != ' ' || s[a + 1] != '"')
+			return 0;
+		a += 2;
+		L2J_CUT('"', 1, 1);
+	} else {
+		/* the last number runs as far as it goes (.* takes the rest);
+		 * without a digit, a "-" */
+		size_t d = a < n && (s[a] == '+' || s[a] == '-') ? a + 1 : a;
+
+		for (e = d; e < n && l2j_digit(s[e]); e++)
+			;
+		if (e == d) {
+			if (a == n || s[a] != '-')
+				return 0;
+			e = a + 1;
+		}
+		caps[2 * g] = (int)a;
+		caps[2 * g + 1] = (int)e;
+		a = e;
+	}
+#undef L2J_CUT
+	/* .*: anything but a line terminator (only ASCII is looked at here) */
+	for (; a < n; a++)
+		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
+			return 0;
+	caps[0] = 0;
+	caps[1] = (int)n;
+	return 1;
+}
+
 struct l2j {
 	struct rx *rx;
 	int ngroups;
@@ -232,6 +405,7 @@ struct l2j {
 	int pretty;
 	int raw;		/* onMismatch "raw" */
 	int custom;		/* a matchPattern */
+	int apache;		/* l2j_apache first: 1 COMMONAPACHELOG, 2 COMBINEDAPACHELOG */
 	const char *format;
 	unsigned long mismatched;	/* runs on a line that did not match */
 	int warned;
@@ -316,6 +490,7 @@ static int l2j_init(void **state, struct conf_opts *o)
 			nnames = f->nfields;
 		}
 		s->dashnull = f->dash == DASH_NULL ? ~(uint64_t)0 : f->dash == DASH_5424 ? DASH_5424_MASK : 0;
+		s->apache = f == &l2j_formats[0] ? 1 : f == &l2j_formats[1] ? 2 : 0;
 	}
 
 	/* LinkedHashMap.put: a repeated name keeps its first place and takes
@@ -376,7 +551,8 @@ static long l2j_run(void *state, const char *in, size_t n, char *out, size_t cap
 	/* LogToJSONDataConverter: dataStr.endsWith("\n") -> drop it */
 	if (n && in[n - 1] == '\n')
 		n--;
-	if (!rx_exec(s->rx, in, n, 0, RX_MATCHES, caps, s->ngroups + 1)) {
+	if (!(s->apache && l2j_apache(in, n, s->apache == 2, caps)) &&
+	    !rx_exec(s->rx, in, n, 0, RX_MATCHES, caps, s->ngroups + 1)) {
 		s->mismatched++;
 		if (!s->warned) {
 			s->warned = 1;

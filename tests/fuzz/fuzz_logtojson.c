@@ -3,13 +3,19 @@
  * buffer at several caps.  Checks what the processor promises: the result is
  * a length, PROC_DROP or PROC_TOOLONG; nothing is written past cap; the same
  * input gives the same bytes at every cap that holds it; the output ends in
- * "\n". */
+ * "\n".  And the Apache formats' scanner against their regular
+ * expressions: a line it takes, the expression matches with the same
+ * groups. */
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "rx.h"
 
 extern const struct processor proc_logtojson;
+size_t l2j_pattern(const char *format, char *out, size_t cap);
+int l2j_apache(const char *s, size_t n, int combined, int *caps);
+static struct rx *fuzz_apache[2];
 
 static const char *const fuzz_opts[] = {
 	"{\"logFormat\":\"COMMONAPACHELOG\"}",
@@ -42,6 +48,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < FUZZ_N; i++)
 			fuzz_state[i] = fz_start(&proc_logtojson, fuzz_opts[i]);
+		for (i = 0; i < 2; i++) {
+			char pat[1024];
+			size_t n = l2j_pattern(i ? "COMBINEDAPACHELOG" : "COMMONAPACHELOG", pat, sizeof pat);
+
+			if (!(fuzz_apache[i] = rx_compile(pat, n, NULL, 0)))
+				abort();
+		}
 		/* each instance warns once, on its first line that does not
 		 * match: have that said to /dev/null now (U+2028 is matched by
 		 * neither '.' nor \s in Java), and keep stderr for libFuzzer */
@@ -56,6 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (saved >= 0)
 			close(saved);
 		ready = 1;
+	}
+	for (i = 0; i < 2 && size < 0x7fffffff; i++) {
+		int fast[20], slow[20], g = i ? 10 : 8;
+
+		if (l2j_apache((const char *)data, size, (int)i, fast) &&
+		    (!rx_exec_pike(fuzz_apache[i], (const char *)data, size, 0, RX_MATCHES, slow, g) ||
+		     memcmp(fast, slow, (size_t)g * 2 * sizeof(int))))
+			abort();
 	}
 	for (i = 0; i < FUZZ_N; i++) {
 		long full = FZ_LOOP(proc_logtojson.run(fuzz_state[i], (const char *)data, size, fuzz_full,

@@ -8,6 +8,7 @@
 #include "t.h"
 #include "conf_opts.h"
 #include "proc.h"
+#include "rx.h"
 
 extern const struct processor proc_logtojson;
 
@@ -703,4 +704,100 @@ T(logtojson_builtin_patterns)
 	/* cut to what fits */
 	T_EQ_INT(l2j_pattern("SYSLOG", out, 11), 10);
 	T_EQ_STR(out, "^((?:\\b(?:");
+}
+
+/* The Apache scanner (l2j_apache) against the regular expression it stands
+ * in for.  Each line says whether the scanner takes it and whether the
+ * expression matches; then each line is changed at random (bytes replaced,
+ * put in, taken out: delimiters, digits, non-ASCII, line ends) many times,
+ * and whenever the scanner takes a line the expression matches it with the
+ * same groups. */
+int l2j_apache(const char *s, size_t n, int combined, int *caps);	/* logtojson.c, for this test */
+
+T(l2j_apache_scanner_agrees_with_the_pattern)
+{
+	static const struct { const char *line; int scanner, rx; } lines[] = {
+		{ "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326 "
+		  "\"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"", 1, 1 },
+		{ "2001:db8::1 - - [01/Jan/2024:00:00:00 +0000] \"\" 400 - \"-\" \"\"", 1, 1 },
+		{ "::ffff:10.0.0.1 a.b_c-d - [31/Dec/1999:23:59:59 +0100] \"GET / HTTP/1.1\" -5 +7 \"-\" \"-\" trailing", 1, 1 },
+		{ "fe80::1 - - [15/May/2023:09:05:07 -0000] \"GET /\xc3\xa9t\xc3\xa9\n HTTP/1.1\" 200 12 \"\" \"-\"", 1, 1 },
+		/* forms the scanner leaves to the expression */
+		{ "www.example.com - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "fe80::1%eth0 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [1/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [10/October/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [10/Oct/2000:3:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:60 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:36.123 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:36\t-0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 1 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\" \xc3\xa9", 0, 1 },
+		/* lines neither takes */
+		{ "10.0.0.1 - - [10/Oct/2000:24:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - - [32/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - - [10/oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - - [10/Oct/0200:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET /\\\"x\\\" HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - fr@nk [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 2x0 1 \"-\" \"-\"", 0, 0 },
+		{ "10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"\r", 0, 0 },
+		{ "10.0.0.1  - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"-\"", 0, 0 },
+		{ "", 0, 0 },
+	};
+	static const char bytes[] = " \"[]-+:/.0123456789aZfF%_\t\r\n\xc3\xa9\xc2\x85\xe2\x80\xa8\x80";
+	uint32_t seed = 14;
+	char buf[512];
+
+	for (int combined = 0; combined < 2; combined++) {
+		char pat[1024], err[128];
+		size_t plen = l2j_pattern(combined ? "COMBINEDAPACHELOG" : "COMMONAPACHELOG", pat, sizeof pat);
+		struct rx *rx = rx_compile(pat, plen, err, sizeof err);
+		long taken = 0, tried = 0;
+
+		T_TRUE(rx != NULL);
+		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+			for (int m = 0; m < 3000; m++) {
+				int fast[20], slow[20], k, r;
+				size_t n = strlen(lines[i].line);
+
+				memcpy(buf, lines[i].line, n);
+				/* m == 0: the line as written; then 1 to 3 changes */
+				for (k = m ? 1 + (int)(seed % 3) : 0; k > 0; k--) {
+					size_t at;
+					char c;
+
+					seed = seed * 1103515245u + 12345u;
+					at = n ? (seed >> 8) % (n + 1) : 0;
+					c = bytes[(seed >> 20) % (sizeof bytes - 1)];
+					if ((seed & 3) == 0 && n + 1 < sizeof buf) {
+						memmove(buf + at + 1, buf + at, n - at);
+						buf[at] = c;
+						n++;
+					} else if ((seed & 3) == 1 && at < n) {
+						memmove(buf + at, buf + at + 1, n - at - 1);
+						n--;
+					} else if (at < n) {
+						buf[at] = c;
+					}
+				}
+				memset(fast, 0x55, sizeof fast);
+				r = l2j_apache(buf, n, combined, fast);
+				k = rx_exec_pike(rx, buf, n, 0, RX_MATCHES, slow, combined ? 10 : 8);
+				if (m == 0) {
+					T_EQ_INT(r, lines[i].scanner);
+					T_EQ_INT(k, lines[i].rx);
+				}
+				tried++;
+				if (!r)
+					continue;
+				taken++;
+				T_EQ_INT(k, 1);
+				T_EQ_MEM(fast, (combined ? 10 : 8) * 2 * sizeof(int), slow, (combined ? 10 : 8) * 2 * sizeof(int));
+			}
+		}
+		/* the changes leave many lines the scanner still takes: the
+		 * comparison above ran on them, not only on refusals */
+		T_TRUE(taken > 2000);
+		T_TRUE(taken < tried / 2);
+	}
 }
