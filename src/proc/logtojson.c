@@ -229,111 +229,124 @@ struct l2j_out {
  * of COMMON ends at the delimiter the pattern puts after it (a space, ']'
  * or '"'), which the field's own pattern cannot contain: so every match
  * of the whole line has the same groups, those the delimiters cut.  The
- * scanner cuts them and checks that each field is one its pattern takes;
- * it knows the forms Apache writes (an IPv4 or IPv6 address, a date as %t
- * writes it) and answers "not sure" (0) for anything else, which the
- * regular expression then decides.  A line it takes (1) has exactly the
- * groups the regular expression gives (tests/unit and tests/fuzz hold the
- * two to it). */
+ * scanner reads each field in a form Apache writes (an IPv4 or IPv6
+ * address, a date as %t writes it), checks the delimiter after it, and
+ * answers "not sure" (0) for anything else, which the regular expression
+ * then decides.  A line it takes (1) has exactly the groups the regular
+ * expression gives (tests/unit and tests/fuzz hold the two to it).  Each
+ * l2j_ reader below takes its field from s[a..n) and returns where it ends
+ * (a when it is not there). */
 
 static int l2j_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-/* s[a..b) is one or more digits. */
-static int l2j_digits(const char *s, size_t a, size_t b)
+static size_t l2j_digits(const char *s, size_t a, size_t n)
 {
-	if (a >= b)
-		return 0;
-	for (; a < b; a++)
-		if (!l2j_digit(s[a]))
-			return 0;
-	return 1;
-}
-
-/* (P_INT|\-): a lone "-", or [+-]?[0-9]+ */
-static int l2j_intordash(const char *s, size_t a, size_t b)
-{
-	if (b - a == 1 && s[a] == '-')
-		return 1;
-	if (a < b && (s[a] == '+' || s[a] == '-'))
+	while (a < n && l2j_digit(s[a]))
 		a++;
-	return l2j_digits(s, a, b);
+	return a;
 }
 
-/* The client: [0-9.]+ (P_IP), or K_IPV6 without a zone: hex digits, a
- * ':', then hex digits, ':' and '.'. */
-static int l2j_host(const char *s, size_t a, size_t b)
+/* P_INT: [+-]?[0-9]+ */
+static size_t l2j_int(const char *s, size_t a, size_t n)
+{
+	size_t d = a < n && (s[a] == '+' || s[a] == '-') ? a + 1 : a, e = l2j_digits(s, d, n);
+
+	return e > d ? e : a;
+}
+
+/* (P_INT|\-) */
+static size_t l2j_intordash(const char *s, size_t a, size_t n)
+{
+	size_t e = l2j_int(s, a, n);
+
+	return e > a ? e : a < n && s[a] == '-' ? a + 1 : a;
+}
+
+static int l2j_hex(char c)
+{
+	return l2j_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The client: [0-9.]+ (P_IP) before a space, or K_IPV6 without a zone:
+ * hex digits, a ':', then hex digits, ':' and '.'. */
+static size_t l2j_host(const char *s, size_t a, size_t n)
 {
 	size_t i = a;
-	int colon = 0;
 
-	for (; i < b && (l2j_digit(s[i]) || s[i] == '.'); i++)
+	while (i < n && (l2j_digit(s[i]) || s[i] == '.'))
+		i++;
+	if (i > a && i < n && s[i] == ' ')
+		return i;
+	for (i = a; i < n && l2j_hex(s[i]); i++)
 		;
-	if (i == b)
-		return i > a;
-	for (i = a; i < b; i++) {
-		char c = s[i];
-
-		if (c == ':')
-			colon = 1;
-		else if (!(l2j_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || (c == '.' && colon)))
-			return 0;
-	}
-	return colon;
+	if (i == n || s[i] != ':')
+		return a;
+	while (i < n && (l2j_hex(s[i]) || s[i] == ':' || s[i] == '.'))
+		i++;
+	return i;
 }
 
 /* P_USER: [a-zA-Z0-9._-]+ */
-static int l2j_user(const char *s, size_t a, size_t b)
+static size_t l2j_user(const char *s, size_t a, size_t n)
 {
-	if (a >= b)
-		return 0;
-	for (; a < b; a++) {
+	for (; a < n; a++) {
 		char c = s[a];
 
 		if (!(l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
 		      c == '-'))
-			return 0;
+			break;
 	}
-	return 1;
+	return a;
+}
+
+/* Two digits from '0'..hi (the first) and '0'..'9', at most max. */
+static int l2j_two(const char *d, char hi, int max)
+{
+	return d[0] >= '0' && d[0] <= hi && l2j_digit(d[1]) && (d[0] - '0') * 10 + d[1] - '0' <= max;
 }
 
 /* P_HTTPDATE as %t writes it: "dd/Mon/yyyy:hh:mm:ss" (day 01-31, hour
- * 00-23, seconds 00-59), a space, [+-]?digits. */
-static int l2j_date(const char *d, size_t n)
+ * 00-23, seconds 00-59), a space, then P_INT. */
+static size_t l2j_date(const char *s, size_t a, size_t n)
 {
 	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	int day, k;
+	const char *d = s + a;
 	size_t i;
+	int k;
 
-	if (n < 19 || !l2j_digit(d[0]) || !l2j_digit(d[1]) || d[2] != '/' || d[6] != '/')
-		return 0;
-	day = (d[0] - '0') * 10 + d[1] - '0';
-	if (day < 1 || day > 31)
-		return 0;
-	for (k = 0; k < 12 && memcmp(d + 3, mon + 3 * k, 3); k++)
+	if (n - a < 19 || !l2j_two(d, '3', 31) || (d[0] == '0' && d[1] == '0') || d[2] != '/' || d[6] != '/')
+		return a;
+	for (k = 0; k < 12 && (d[3] != mon[3 * k] || d[4] != mon[3 * k + 1] || d[5] != mon[3 * k + 2]); k++)
 		;
 	if (k == 12 || d[7] < '1' || d[7] > '9')
-		return 0;
-	for (i = 8; i < n && l2j_digit(d[i]); i++)
-		;
+		return a;
+	i = l2j_digits(s, a + 8, n) - a;
 	/* ":hh:mm:ss " then the zone */
-	if (n - i < 11 || d[i] != ':' || d[i + 3] != ':' || d[i + 6] != ':' || d[i + 9] != ' ' ||
-	    !l2j_digit(d[i + 1]) || !l2j_digit(d[i + 2]) || (d[i + 1] - '0') * 10 + d[i + 2] - '0' > 23 ||
-	    d[i + 4] < '0' || d[i + 4] > '5' || !l2j_digit(d[i + 5]) ||
-	    d[i + 7] < '0' || d[i + 7] > '5' || !l2j_digit(d[i + 8]))
-		return 0;
-	i += 10;
-	if (d[i] == '+' || d[i] == '-')
-		i++;
-	return l2j_digits(d, i, n);
+	if (n - a - i < 11 || d[i] != ':' || !l2j_two(d + i + 1, '2', 23) || d[i + 3] != ':' ||
+	    !l2j_two(d + i + 4, '5', 59) || d[i + 6] != ':' || !l2j_two(d + i + 7, '5', 59) || d[i + 9] != ' ')
+		return a;
+	i = a + i + 10;
+	return l2j_int(s, i, n) > i ? l2j_int(s, i, n) : a;
 }
 
-/* Where c is next in s[a..n), or n. */
-static size_t l2j_next(const char *s, size_t a, size_t n, char c)
+/* The groups: g is s[a..e) when e > a and s[e] is c (then the next field
+ * starts skip bytes after it), else the line is not one to take here. */
+static int l2j_cut(int *caps, int g, size_t a, size_t e, const char *s, size_t n, char c)
 {
-	const char *q = memchr(s + a, c, n - a);
+	if (e == a || e >= n || s[e] != c)
+		return 0;
+	caps[2 * g] = (int)a;
+	caps[2 * g + 1] = (int)e;
+	return 1;
+}
+
+/* A quoted field's end: the next '"' (K_QUOTED: "([^"]*)"), or n. */
+static size_t l2j_quoted(const char *s, size_t a, size_t n)
+{
+	const char *q = memchr(s + a, '"', n - a);
 
 	return q ? (size_t)(q - s) : n;
 }
@@ -341,52 +354,60 @@ static size_t l2j_next(const char *s, size_t a, size_t n, char c)
 int l2j_apache(const char *s, size_t n, int combined, int *caps)
 {
 	size_t a = 0, e;
-	int g = 1;
 
-/* group g is s[a..e), which its test holds to; the next field starts after skip */
-#define L2J_CUT(c, test, skip) do { \
-	if ((e = l2j_next(s, a, n, (c))) == n || !(test)) \
-		return 0; \
-	caps[2 * g] = (int)a; \
-	caps[2 * g + 1] = (int)e; \
-	g++; \
-	a = e + (skip); \
-} while (0)
 	if (n > 0x7fffffff)
 		return 0;
-	L2J_CUT(' ', l2j_host(s, a, e), 1);
-	L2J_CUT(' ', l2j_user(s, a, e), 1);
-	L2J_CUT(' ', l2j_user(s, a, e) && e + 1 < n && s[e + 1] == '[', 2);
-	L2J_CUT(']', l2j_date(s + a, e - a) && n - e > 2 && s[e + 1] == ' ' && s[e + 2] == '"', 3);
-	L2J_CUT('"', 1, 1);
-	if (a >= n || s[a] != ' ')
+	e = l2j_host(s, a, n);
+	if (!l2j_cut(caps, 1, a, e, s, n, ' '))
 		return 0;
-	a++;
-	L2J_CUT(' ', l2j_intordash(s, a, e), 1);
+	a = e + 1;
+	e = l2j_user(s, a, n);
+	if (!l2j_cut(caps, 2, a, e, s, n, ' '))
+		return 0;
+	a = e + 1;
+	e = l2j_user(s, a, n);
+	if (!l2j_cut(caps, 3, a, e, s, n, ' ') || n - e < 2 || s[e + 1] != '[')
+		return 0;
+	a = e + 2;
+	e = l2j_date(s, a, n);
+	if (!l2j_cut(caps, 4, a, e, s, n, ']') || n - e < 3 || s[e + 1] != ' ' || s[e + 2] != '"')
+		return 0;
+	a = e + 3;
+	e = l2j_quoted(s, a, n);	/* a quoted field may be empty */
+	if (n - e < 2 || s[e + 1] != ' ')
+		return 0;
+	caps[10] = (int)a;
+	caps[11] = (int)e;
+	a = e + 2;
+	e = l2j_intordash(s, a, n);
+	if (!l2j_cut(caps, 6, a, e, s, n, ' '))
+		return 0;
+	a = e + 1;
+	e = l2j_intordash(s, a, n);
 	if (combined) {
-		L2J_CUT(' ', l2j_intordash(s, a, e) && e + 1 < n && s[e + 1] == '"', 2);
-		L2J_CUT('"', 1, 1);
-		if (n - a < 2 || s[a] != ' ' || s[a + 1] != '"')
+		if (!l2j_cut(caps, 7, a, e, s, n, ' ') || n - e < 2 || s[e + 1] != '"')
 			return 0;
-		a += 2;
-		L2J_CUT('"', 1, 1);
+		a = e + 2;
+		e = l2j_quoted(s, a, n);
+		if (n - e < 3 || s[e + 1] != ' ' || s[e + 2] != '"')
+			return 0;
+		caps[16] = (int)a;
+		caps[17] = (int)e;
+		a = e + 3;
+		e = l2j_quoted(s, a, n);
+		if (e == n)
+			return 0;
+		caps[18] = (int)a;
+		caps[19] = (int)e;
+		a = e + 1;
 	} else {
-		/* the last number runs as far as it goes (.* takes the rest);
-		 * without a digit, a "-" */
-		size_t d = a < n && (s[a] == '+' || s[a] == '-') ? a + 1 : a;
-
-		for (e = d; e < n && l2j_digit(s[e]); e++)
-			;
-		if (e == d) {
-			if (a == n || s[a] != '-')
-				return 0;
-			e = a + 1;
-		}
-		caps[2 * g] = (int)a;
-		caps[2 * g + 1] = (int)e;
+		/* the last number runs as far as it goes: .* takes the rest */
+		if (e == a)
+			return 0;
+		caps[14] = (int)a;
+		caps[15] = (int)e;
 		a = e;
 	}
-#undef L2J_CUT
 	/* .*: anything but a line terminator (only ASCII is looked at here) */
 	for (; a < n; a++)
 		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
