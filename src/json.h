@@ -81,4 +81,9 @@ struct json_record {
  * unchanged; it is counted, and the first of each kind (not an object, more
  * than JSON_RECORD_MAXTOK tokens) is warned about, once. */
 int json_record_parse(struct json_record *r, const char *in, size_t n);
+/* The common record alone, in one pass: an object of string keys whose
+ * values are strings or primitives, nothing nested, blanks after it.  Its
+ * tokens into t (at most max), exactly as jsmn makes them; the count, or 0
+ * for anything else (jsmn reads that). */
+int json_flat(const char *s, size_t n, jsmntok_t *t, int max);
 #endif

@@ -40,6 +40,12 @@ struct at_state {
 	char *key;		/* "\"<time_key escaped>\":\"" */
 	size_t keylen;
 	struct json_record rec;
+	/* the value for the record time at_ms, escaped: the lines of one
+	 * read share their time */
+	int64_t at_ms;
+	int have;
+	size_t vallen;
+	char val[6 * AT_MAXVALUE];
 };
 
 
@@ -198,7 +204,7 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	const jsmntok_t *t = s->rec.t;
 	struct civil tm;
 	char v[AT_MAXVALUE];
-	size_t at, end, vlen, elen, len, bad;
+	size_t at, end, vlen, len, bad;
 	int j, k, last = -1;
 
 	if (!json_record_parse(&s->rec, in, n)) {
@@ -216,11 +222,15 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	else
 		at = (size_t)t[last].end + (t[last].type == JSMN_STRING);
 	end = (size_t)t[0].end;
-	civil_from_ms(m->wall_ms, &tm);
-	/* init checked the conversions and that the value fits in v */
-	vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
-	elen = json_escape(NULL, 0, v, vlen);
-	len = at + (last >= 0) + s->keylen + elen + 1 + (end - at) + 1;
+	if (!s->have || m->wall_ms != s->at_ms) {
+		civil_from_ms(m->wall_ms, &tm);
+		/* init checked the conversions and that the value fits in v */
+		vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
+		s->vallen = json_escape(s->val, sizeof s->val, v, vlen);
+		s->at_ms = m->wall_ms;
+		s->have = 1;
+	}
+	len = at + (last >= 0) + s->keylen + s->vallen + 1 + (end - at) + 1;
 	if (len > cap)
 		return PROC_TOOLONG;
 	memcpy(out, in, at);
@@ -229,7 +239,8 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 		out[len++] = ',';
 	memcpy(out + len, s->key, s->keylen);
 	len += s->keylen;
-	len += json_escape(out + len, elen, v, vlen);
+	memcpy(out + len, s->val, s->vallen);
+	len += s->vallen;
 	out[len++] = '"';
 	memcpy(out + len, in + at, end - at);
 	len += end - at;

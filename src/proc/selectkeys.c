@@ -156,7 +156,6 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 		sk_put(out, cap, len, s + from, n - from);
 }
 
-/* 1 if the key token t (a string) is name once decoded. */
 /* Key token t as it reads: its bytes when it has no escape, else decoded
  * into buf (256 bytes; a key of 256 or more is NULL: no name that long is
  * wanted). */
@@ -164,10 +163,13 @@ static const char *
 sk_key(const char *js, const jsmntok_t *t, char *buf, size_t *len)
 {
 	const char *s = js + t->start;
-	size_t n = (size_t)(t->end - t->start);
+	size_t n = (size_t)(t->end - t->start), i;
 
+	/* keys are short: a loop costs less than a call to memchr */
+	for (i = 0; i < n && s[i] != '\\'; i++)
+		;
 	*len = n;
-	if (!memchr(s, '\\', n))
+	if (i == n)
 		return s;
 	*len = 0;
 	sk_unescape(buf, 256, len, s, n);

@@ -1,7 +1,10 @@
 /* libFuzzer target for ADDTIME: every option set below, on the input, into
  * buffers of several sizes; never past cap, the same output twice (a
- * processor is a pure function of its input), within cap when it says so. */
+ * processor is a pure function of its input), within cap when it says so.
+ * And json_flat, which reads its records first: what it takes, jsmn makes
+ * the same tokens of. */
 #include "fuzz.h"
+#include "json.h"
 
 extern const struct processor proc_addtime;
 
@@ -15,6 +18,15 @@ static void *fz_state[FZ_N(fz_opts)];
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static jsmntok_t flat[64], full[64];
+	jsmn_parser p;
+	int r = json_flat((const char *)data, size, flat, 64);
+
+	if (r > 0) {
+		jsmn_init(&p);
+		if (jsmn_parse(&p, (const char *)data, size, full, 64) != r || memcmp(flat, full, (size_t)r * sizeof *flat))
+			abort();
+	}
 	fz_init(&proc_addtime, fz_opts, FZ_N(fz_opts), fz_state);
 	fz_caps(&proc_addtime, fz_state, FZ_N(fz_opts), data, size);
 	return 0;

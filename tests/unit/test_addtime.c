@@ -201,3 +201,17 @@ T(addtime_conversions_as_printf)
 		}
 	}
 }
+
+/* One instance over records of several times: each gets its own (the value
+ * is kept only for the next records of the same millisecond). */
+T(addtime_each_record_its_time)
+{
+	void *st = at_t_make("{\"optionName\":\"ADDTIME\",\"time_key\":\"t\",\"time_key_format\":\"%T.%3N\"}");
+
+	T_TRUE(st != NULL);
+	T_EQ_STR(at_t_run(st, "{}", AT_LEAP), "{\"t\":\"12:34:56.789\"}\n");
+	T_EQ_STR(at_t_run(st, "{\"a\":1}", AT_LEAP), "{\"a\":1,\"t\":\"12:34:56.789\"}\n");
+	T_EQ_STR(at_t_run(st, "{}", AT_LEAP + 1), "{\"t\":\"12:34:56.790\"}\n");
+	T_EQ_STR(at_t_run(st, "{}", AT_LEAP), "{\"t\":\"12:34:56.789\"}\n");
+	T_EQ_STR(at_t_run(st, "{}", 0), "{\"t\":\"00:00:00.000\"}\n");
+}

@@ -370,3 +370,85 @@ T(json_escape_and_clean_against_reference)
 		T_EQ_MEM(a, sizeof a, b, sizeof b);
 	}
 }
+
+/* json_flat against jsmn: each record says whether json_flat takes it; then
+ * each is changed at random (bytes replaced, put in, taken out) many times,
+ * and whenever json_flat takes a record, jsmn makes the same tokens. */
+T(json_flat_agrees_with_jsmn)
+{
+	static const struct { const char *rec; int flat; } recs[] = {
+		{ "{\"ip\":\"176.203.201.200\",\"user\":\"-\",\"status\":200,\"ok\":true,\"x\":null,\"f\":-1.5e3}", 1 },
+		{ "  {  \"a\" : \"b\" ,\t\"c\":\"d\\\"e\\\\f\\/g\\n\\u00e9\\uD83D\"\r\n}\n", 1 },
+		{ "{}", 1 },
+		{ "{ }\n", 1 },
+		{ "{\"k\":\"\xc3\xa9\xe2\x80\xa8\x01\x7f\",\"n\":tru}", 1 },
+		/* left to jsmn */
+		{ "{\"a\":{\"b\":1}}", 0 },
+		{ "{\"a\":[1,2]}", 0 },
+		{ "{\"a\":1,}", 0 },
+		{ "{\"a\":\"\\x\"}", 0 },
+		{ "{\"a\":\"\\u12\"}", 0 },
+		{ "{\"a\":1]}", 0 },
+		{ "{\"a\":1} x", 0 },
+		{ "[1]", 0 },
+		{ "{\"a\" \"b\"}", 0 },
+		{ "{\"a\":1", 0 },
+		{ "{\"a\":\"b", 0 },
+		{ "", 0 },
+	};
+	static const char bytes[] = "{}[]\":,\\ \t\r\n0-tfnu/aZ\x01\x7f\xc3\xa9";
+	static jsmntok_t a[64], b[64];
+	uint32_t seed = 5;
+	char buf[512];
+	long taken = 0, tried = 0;
+
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+		for (int m = 0; m < 3000; m++) {
+			size_t n = strlen(recs[i].rec);
+			jsmn_parser p;
+			int k, r;
+
+			memcpy(buf, recs[i].rec, n);
+			for (k = m ? 1 + (int)(seed % 3) : 0; k > 0; k--) {
+				size_t at;
+				char c;
+
+				seed = seed * 1103515245u + 12345u;
+				at = n ? (seed >> 8) % (n + 1) : 0;
+				c = bytes[(seed >> 20) % (sizeof bytes - 1)];
+				if ((seed & 3) == 0 && n + 1 < sizeof buf) {
+					memmove(buf + at + 1, buf + at, n - at);
+					buf[at] = c;
+					n++;
+				} else if ((seed & 3) == 1 && at < n) {
+					memmove(buf + at, buf + at + 1, n - at - 1);
+					n--;
+				} else if (at < n) {
+					buf[at] = c;
+				}
+			}
+			r = json_flat(buf, n, a, 64);
+			if (m == 0)
+				T_EQ_INT(r > 0, recs[i].flat);
+			tried++;
+			if (r <= 0)
+				continue;
+			taken++;
+			jsmn_init(&p);
+			T_EQ_INT(jsmn_parse(&p, buf, n, b, 64), r);
+			for (k = 0; k < r; k++) {
+				T_EQ_INT(a[k].type, b[k].type);
+				T_EQ_INT(a[k].start, b[k].start);
+				T_EQ_INT(a[k].end, b[k].end);
+				T_EQ_INT(a[k].size, b[k].size);
+				T_EQ_INT(a[k].parent, b[k].parent);
+			}
+		}
+	}
+	/* the changes leave many records json_flat still takes */
+	T_TRUE(taken > 2000);
+	T_TRUE(taken < tried / 2);
+	/* more tokens than there is room for: jsmn says so */
+	T_EQ_INT(json_flat("{\"a\":1,\"b\":2}", 13, a, 4), 0);
+	T_EQ_INT(json_flat("{\"a\":1,\"b\":2}", 13, a, 5), 5);
+}
