@@ -1520,13 +1520,12 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	const unsigned char *s = (const unsigned char *)str;
 	int64_t budget;
 	size_t i = from;
-	int r = 0;
+	int r = 0, k;
 
 	if (!rx->bt || n > INT_MAX - 1 || from > n)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
-	for (int k = 0; k < rx->nsave; k++)
-		rx->work[k] = -1;
+	memset(rx->work, 0xff, (size_t)rx->nsave * sizeof *rx->work);	/* every slot -1 */
 	for (;;) {
 		uint32_t cp;
 
@@ -1543,7 +1542,10 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	}
 	if (r < 0)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
-	for (int g = 0; g < 2 * ncaps; g++)
-		caps[g] = r && g < rx->nsave ? rx->work[g] : -1;
+	/* the slots found, then -1 for any group past them */
+	k = r ? (2 * ncaps < rx->nsave ? 2 * ncaps : rx->nsave) : 0;
+	memcpy(caps, rx->work, (size_t)k * sizeof *caps);
+	if (2 * ncaps > k)
+		memset(caps + k, 0xff, (size_t)(2 * ncaps - k) * sizeof *caps);
 	return r;
 }
