@@ -354,19 +354,20 @@ static size_t l2j_quoted(const char *s, size_t a, size_t n)
 int l2j_apache(const char *s, size_t n, int combined, int *caps)
 {
 	size_t a = 0, e;
+	int g;
 
 	if (n > 0x7fffffff)
 		return 0;
 	e = l2j_host(s, a, n);
 	if (!l2j_cut(caps, 1, a, e, s, n, ' '))
 		return 0;
-	a = e + 1;
-	e = l2j_user(s, a, n);
-	if (!l2j_cut(caps, 2, a, e, s, n, ' '))
-		return 0;
-	a = e + 1;
-	e = l2j_user(s, a, n);
-	if (!l2j_cut(caps, 3, a, e, s, n, ' ') || n - e < 2 || s[e + 1] != '[')
+	for (g = 2; g <= 3; g++) {	/* ident, authuser */
+		a = e + 1;
+		e = l2j_user(s, a, n);
+		if (!l2j_cut(caps, g, a, e, s, n, ' '))
+			return 0;
+	}
+	if (n - e < 2 || s[e + 1] != '[')
 		return 0;
 	a = e + 2;
 	e = l2j_date(s, a, n);

@@ -134,6 +134,28 @@ void *t_proc_new(const struct processor *p, const char *json)
 	return rc == 0 ? st : NULL;
 }
 
+void t_mutate(char *buf, size_t *n, size_t cap, uint32_t *seed, const char *bytes, size_t nb)
+{
+	for (int k = 1 + (int)(*seed % 3); k > 0; k--) {
+		size_t at;
+		char c;
+
+		*seed = *seed * 1103515245u + 12345u;
+		at = *n ? (*seed >> 8) % (*n + 1) : 0;
+		c = bytes[(*seed >> 20) % nb];
+		if ((*seed & 3) == 0 && *n + 1 < cap) {
+			memmove(buf + at + 1, buf + at, *n - at);
+			buf[at] = c;
+			(*n)++;
+		} else if ((*seed & 3) == 1 && at < *n) {
+			memmove(buf + at, buf + at + 1, *n - at - 1);
+			(*n)--;
+		} else if (at < *n) {
+			buf[at] = c;
+		}
+	}
+}
+
 const char *t_proc_run(const struct processor *p, void *st, const char *in, size_t n, int64_t ms,
     size_t *len)
 {

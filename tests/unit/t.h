@@ -49,6 +49,11 @@ const char *t_proc(const struct processor *p, const char *json, const char *in, 
  * past cap; -1 if not, -2 if st is NULL. */
 int t_proc_caps(const struct processor *p, void *st, const char *in, const char *want);
 
+/* Changes buf (*n bytes, at most cap) at random from *seed: 1 to 3 edits,
+ * each a byte of bytes (nb of them) put in or replacing one, or a byte
+ * taken out.  For tests that hold a fast reader to a slow one. */
+void t_mutate(char *buf, size_t *n, size_t cap, uint32_t *seed, const char *bytes, size_t nb);
+
 #define T(name) \
 	static void name(void); \
 	__attribute__((constructor)) static void t_reg_##name(void) { t_register(__FILE__, __LINE__, #name, name); } \

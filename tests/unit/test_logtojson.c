@@ -761,25 +761,8 @@ T(l2j_apache_scanner_agrees_with_the_pattern)
 				size_t n = strlen(lines[i].line);
 
 				memcpy(buf, lines[i].line, n);
-				/* m == 0: the line as written; then 1 to 3 changes */
-				for (k = m ? 1 + (int)(seed % 3) : 0; k > 0; k--) {
-					size_t at;
-					char c;
-
-					seed = seed * 1103515245u + 12345u;
-					at = n ? (seed >> 8) % (n + 1) : 0;
-					c = bytes[(seed >> 20) % (sizeof bytes - 1)];
-					if ((seed & 3) == 0 && n + 1 < sizeof buf) {
-						memmove(buf + at + 1, buf + at, n - at);
-						buf[at] = c;
-						n++;
-					} else if ((seed & 3) == 1 && at < n) {
-						memmove(buf + at, buf + at + 1, n - at - 1);
-						n--;
-					} else if (at < n) {
-						buf[at] = c;
-					}
-				}
+				if (m)	/* m == 0: the line as written */
+					t_mutate(buf, &n, sizeof buf, &seed, bytes, sizeof bytes - 1);
 				memset(fast, 0x55, sizeof fast);
 				r = l2j_apache(buf, n, combined, fast);
 				k = rx_exec_pike(rx, buf, n, 0, RX_MATCHES, slow, combined ? 10 : 8);
