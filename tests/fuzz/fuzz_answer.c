@@ -23,6 +23,7 @@
 #define FZ_NREC 8
 
 static struct ring fz_ring;
+static struct kinesis_keys fz_keys;	/* as a Kinesis flow has them: its group hook reads them */
 static char fz_body[16384];
 static jsmntok_t fz_toks[64 + FZ_NREC * 5];
 
@@ -33,6 +34,7 @@ static void fz_setup(void)
 	if (ready)
 		return;
 	ring_init(&fz_ring, 4096, 2 * FZ_NREC, 1024);
+	kinesis_keys_init(&fz_keys, KINESIS_KEY_DETERMINISTIC, NULL, 0);
 	for (int i = 0; i < FZ_NREC; i++) {
 		size_t room;
 		char *p = ring_write_buf(&fz_ring, &room);
@@ -93,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_setup();
 	piece = 1 + (data[0] & 63);
 	agg = data[0] & 64 ? 10 : 0;	/* two records a group */
-	struct api_args args = { "s", agg, NULL, NULL, NULL };
+	struct api_args args = { "s", agg, &fz_keys, ring_view, NULL };
 	data++;
 	size--;
 	fz_loop = 1;
