@@ -140,17 +140,20 @@ line_end(struct http_resp *r)
  * next match, as it occurs nowhere else in it but maybe last (then a match's
  * last byte starts the next).  The needles of one pass share their first
  * byte, so while none is partly matched one memchr skips to the next place
- * any could start: the answer is read once, not once a needle. */
+ * any could start, and where all of them would end in this piece they are
+ * compared whole: the answer is read once, not once a needle. */
 static void
 needles_scan(struct http_resp *r, unsigned mask, const char *p, size_t n)
 {
-	size_t m[HTTP_NEEDLES];
+	size_t m[HTTP_NEEDLES], longest = 0;
 	int lead = -1;
 
 	for (int i = 0; i < HTTP_NEEDLES; i++)
 		if (mask >> i & 1) {
 			m[i] = strlen(r->needle[i]);
 			lead = (unsigned char)r->needle[i][0];
+			if (m[i] > longest)
+				longest = m[i];
 		}
 	for (size_t k = 0; k < n; k++) {
 		int idle = 1;
@@ -161,6 +164,15 @@ needles_scan(struct http_resp *r, unsigned mask, const char *p, size_t n)
 			if (!q)
 				break;
 			k = (size_t)(q - p);
+			/* every needle would end in this piece: each is there
+			 * or not, nothing to carry to the next */
+			if (n - k >= longest) {
+				for (int i = 0; i < HTTP_NEEDLES; i++)
+					if (mask >> i & 1 && (m[i] < 2 || p[k + 1] == r->needle[i][1]) &&
+					    !memcmp(p + k, r->needle[i], m[i]))
+						r->needle_count[i]++;
+				continue;
+			}
 		}
 		for (int i = 0; i < HTTP_NEEDLES; i++) {
 			const char *nd = r->needle[i];
