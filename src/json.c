@@ -389,6 +389,15 @@ json_string_end(const char *s, size_t i, size_t n)
 	}
 }
 
+/* Past the blanks from i.  (Inline: json_flat's every step.) */
+static inline __attribute__((always_inline)) size_t
+json_past_blanks(const char *s, size_t i, size_t n)
+{
+	while (i < n && json_blank(s[i]))
+		i++;
+	return i;
+}
+
 static void
 json_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int size, int parent)
 {
@@ -402,18 +411,16 @@ json_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int size, int 
 int
 json_flat(const char *s, size_t n, jsmntok_t *t, int max)
 {
-	size_t i = 0, e;
+	size_t i, e;
 	int nt = 1, k;
 
 	if (n > 0x7ffffffe || max < 1)
 		return 0;
-	while (i < n && json_blank(s[i]))
-		i++;
+	i = json_past_blanks(s, 0, n);
 	if (i == n || s[i] != '{')
 		return 0;
 	json_tok(&t[0], JSMN_OBJECT, i, 0, 0, -1);
-	for (i++; i < n && json_blank(s[i]); i++)
-		;
+	i = json_past_blanks(s, i + 1, n);
 	while (!(nt == 1 && i < n && s[i] == '}')) {
 		/* "key" : */
 		if (i == n || s[i] != '"' || nt + 2 > max || (e = json_string_end(s, i + 1, n)) == n)
@@ -421,12 +428,10 @@ json_flat(const char *s, size_t n, jsmntok_t *t, int max)
 		k = nt++;
 		json_tok(&t[k], JSMN_STRING, i + 1, e, 1, 0);
 		t[0].size++;
-		for (i = e + 1; i < n && json_blank(s[i]); i++)
-			;
+		i = json_past_blanks(s, e + 1, n);
 		if (i == n || s[i] != ':')
 			return 0;
-		for (i++; i < n && json_blank(s[i]); i++)
-			;
+		i = json_past_blanks(s, i + 1, n);
 		/* a string, or a primitive as jsmn takes it: printable ASCII
 		 * up to a blank, ',' or '}' */
 		if (i < n && s[i] == '"') {
@@ -446,20 +451,15 @@ json_flat(const char *s, size_t n, jsmntok_t *t, int max)
 		} else {
 			return 0;
 		}
-		while (i < n && json_blank(s[i]))
-			i++;
+		i = json_past_blanks(s, i, n);
 		if (i < n && s[i] == '}')
 			break;
 		if (i == n || s[i] != ',')
 			return 0;
-		for (i++; i < n && json_blank(s[i]); i++)
-			;
+		i = json_past_blanks(s, i + 1, n);
 	}
-	t[0].end = (int)++i;
-	for (; i < n; i++)
-		if (!json_blank(s[i]))
-			return 0;
-	return nt;
+	t[0].end = (int)(i + 1);
+	return json_past_blanks(s, i + 1, n) == n ? nt : 0;
 }
 
 int

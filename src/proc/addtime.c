@@ -40,10 +40,9 @@ struct at_state {
 	char *key;		/* "\"<time_key escaped>\":\"" */
 	size_t keylen;
 	struct json_record rec;
-	/* the value for the record time at_ms, escaped: the lines of one
-	 * read share their time */
+	/* the value for the record time at_ms (INT64_MIN: none yet),
+	 * escaped: the lines of one read share their time */
 	int64_t at_ms;
-	int have;
 	size_t vallen;
 	char val[6 * AT_MAXVALUE];
 };
@@ -151,6 +150,8 @@ static int
 at_init(void **state, struct conf_opts *o)
 {
 	struct at_state *s = arena_alloc(sizeof *s);
+
+	s->at_ms = INT64_MIN;
 	const char *key;
 	struct civil tm;
 	char out[AT_MAXVALUE];
@@ -222,13 +223,12 @@ at_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	else
 		at = (size_t)t[last].end + (t[last].type == JSMN_STRING);
 	end = (size_t)t[0].end;
-	if (!s->have || m->wall_ms != s->at_ms) {
+	if (m->wall_ms != s->at_ms || m->wall_ms == INT64_MIN) {
 		civil_from_ms(m->wall_ms, &tm);
 		/* init checked the conversions and that the value fits in v */
 		vlen = (size_t)at_format(s->fmt, &tm, v, &bad);
 		s->vallen = json_escape(s->val, sizeof s->val, v, vlen);
 		s->at_ms = m->wall_ms;
-		s->have = 1;
 	}
 	len = at + (last >= 0) + s->keylen + s->vallen + 1 + (end - at) + 1;
 	if (len > cap)

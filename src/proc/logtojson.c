@@ -58,6 +58,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "hex.h"
 #include "conf_opts.h"
 #include "json.h"
 #include "jw.h"
@@ -265,11 +266,6 @@ static size_t l2j_intordash(const char *s, size_t a, size_t n)
 	return e > a ? e : a < n && s[a] == '-' ? a + 1 : a;
 }
 
-static int l2j_hex(char c)
-{
-	return l2j_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* The client: [0-9.]+ (P_IP) before a space, or K_IPV6 without a zone:
  * hex digits, a ':', then hex digits, ':' and '.'. */
 static size_t l2j_host(const char *s, size_t a, size_t n)
@@ -280,11 +276,11 @@ static size_t l2j_host(const char *s, size_t a, size_t n)
 		i++;
 	if (i > a && i < n && s[i] == ' ')
 		return i;
-	for (i = a; i < n && l2j_hex(s[i]); i++)
+	for (i = a; i < n && hex_digit(s[i]) >= 0; i++)
 		;
 	if (i == n || s[i] != ':')
 		return a;
-	while (i < n && (l2j_hex(s[i]) || s[i] == ':' || s[i] == '.'))
+	while (i < n && (hex_digit(s[i]) >= 0 || s[i] == ':' || s[i] == '.'))
 		i++;
 	return i;
 }
@@ -314,7 +310,7 @@ static size_t l2j_date(const char *s, size_t a, size_t n)
 {
 	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	const char *d = s + a;
-	size_t i;
+	size_t i, e;
 	int k;
 
 	if (n - a < 19 || !l2j_two(d, '3', 31) || (d[0] == '0' && d[1] == '0') || d[2] != '/' || d[6] != '/')
@@ -329,11 +325,12 @@ static size_t l2j_date(const char *s, size_t a, size_t n)
 	    !l2j_two(d + i + 4, '5', 59) || d[i + 6] != ':' || !l2j_two(d + i + 7, '5', 59) || d[i + 9] != ' ')
 		return a;
 	i = a + i + 10;
-	return l2j_int(s, i, n) > i ? l2j_int(s, i, n) : a;
+	e = l2j_int(s, i, n);
+	return e > i ? e : a;
 }
 
-/* The groups: g is s[a..e) when e > a and s[e] is c (then the next field
- * starts skip bytes after it), else the line is not one to take here. */
+/* Group g is s[a..e) when e > a and s[e] is c; else 0: the line is not
+ * one to take here. */
 static int l2j_cut(int *caps, int g, size_t a, size_t e, const char *s, size_t n, char c)
 {
 	if (e == a || e >= n || s[e] != c)
