@@ -13,6 +13,14 @@ static int json_plain(unsigned char c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
+/* Nonzero if a byte of w is not plain. */
+static inline __attribute__((always_inline)) unsigned long json_unsafe(unsigned long w)
+{
+	const unsigned long ones = ~0UL / 255, q = w ^ ones * '"', b = w ^ ones * '\\';
+
+	return ((w - ones * 0x20) | w | ((q - ones) & ~q) | ((b - ones) & ~b)) & ones * 0x80;
+}
+
 size_t
 json_escape(char *out, size_t cap, const char *s, size_t n)
 {
@@ -22,23 +30,29 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 	int k, roomy = out && cap / 6 >= n;
 
 	/* With room for the worst case (6 bytes for each), what needs no
-	 * escape is copied without counting room, a word at a time while no
-	 * byte of the word is below 0x20, '"', '\\' or above 0x7f. */
+	 * escape is copied without counting room, a word at a time; the last
+	 * few bytes as the word that ends at n, which overlaps bytes already
+	 * copied as they are. */
 	while (i < n) {
 		if (roomy) {
-			const unsigned long ones = ~0UL / 255, high = ones * 0x80;
-			unsigned long w, q, b;
+			size_t from = i;	/* out[len - (i - from), len) is s[from, i) */
+			unsigned long w;
 
 			while (n - i >= sizeof w) {
 				memcpy(&w, p + i, sizeof w);
-				q = w ^ ones * '"';
-				b = w ^ ones * '\\';
-				if (((w - ones * 0x20) & ~w) & high || w & high || ((q - ones) & ~q & high) ||
-				    ((b - ones) & ~b & high))
+				if (json_unsafe(w))
 					break;
-				memcpy(out + len, p + i, sizeof w);
+				memcpy(out + len, &w, sizeof w);
 				len += sizeof w;
 				i += sizeof w;
+			}
+			if (n - i < sizeof w && n - from >= sizeof w) {
+				memcpy(&w, p + n - sizeof w, sizeof w);
+				if (!json_unsafe(w)) {
+					memcpy(out + len + (n - i) - sizeof w, &w, sizeof w);
+					len += n - i;
+					break;
+				}
 			}
 			while (i < n && json_plain(p[i]))
 				out[len++] = s[i++];
@@ -286,10 +300,11 @@ json_copy(const char *js, const jsmntok_t *t, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-static int
+/* (Inline, the common answer first: json_flat asks before every token.) */
+static inline __attribute__((always_inline)) int
 json_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return (unsigned char)c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n');
 }
 
 int
@@ -327,31 +342,11 @@ json_line(const char *js, int off)
 	return line;
 }
 
-/* The bytes of w that are zero, each as its top bit (exact: no carry
- * crosses a byte), and the first of them in memory order. */
-static unsigned long
-json_zeros(unsigned long w)
-{
-	const unsigned long low = ~0UL / 255 * 0x7f;
-
-	return ~(((w & low) + low) | w | low);
-}
-
-static size_t
-json_first(unsigned long m)
-{
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return (size_t)__builtin_clzl(m) / 8;
-#else
-	return (size_t)__builtin_ctzl(m) / 8;
-#endif
-}
-
 /* The end of a JSON string's text from i: its closing '"', or n when it
  * has none or holds what only jsmn should judge (a NUL, where jsmn stops;
  * an escape but the two-byte ones and \uXXXX).  Eight bytes a step to the
  * next '"', '\\' or NUL. */
-static size_t
+static inline __attribute__((always_inline)) size_t
 json_string_end(const char *s, size_t i, size_t n)
 {
 	const unsigned long ones = ~0UL / 255;
@@ -366,8 +361,8 @@ json_string_end(const char *s, size_t i, size_t n)
 				break;
 			}
 			memcpy(&w, s + i, sizeof w);
-			if ((m = json_zeros(w) | json_zeros(w ^ ones * '"') | json_zeros(w ^ ones * '\\'))) {
-				i += json_first(m);
+			if ((m = find_zeros(w) | find_zeros(w ^ ones * '"') | find_zeros(w ^ ones * '\\'))) {
+				i += find_first(m);
 				break;
 			}
 			i += sizeof w;

@@ -1,4 +1,3 @@
-#include <string.h>
 #include "json.h"
 #include "jw.h"
 
@@ -26,19 +25,14 @@ void jw_begin(struct jw *w, char *out, size_t cap, int pretty)
 	put1(w, '{');
 }
 
-/* The key, escaped (ek, elen bytes) or not (k, when ek is NULL). */
-static void key(struct jw *w, const char *k, const char *ek, size_t elen)
+static void key(struct jw *w, const char *ek, size_t elen)
 {
 	if (w->n++)
 		put1(w, ',');
 	if (w->pretty)
 		put(w, "\n  ", 3);
 	put1(w, '"');
-	if (ek)
-		put(w, ek, elen);
-	else
-		w->len += json_escape(w->len < w->cap ? w->out + w->len : NULL,
-				      w->len < w->cap ? w->cap - w->len : 0, k, strlen(k));
+	put(w, ek, elen);
 	if (w->pretty) {
 		put(w, "\" : ", 4);
 	} else {
@@ -59,21 +53,15 @@ static void value(struct jw *w, const char *v, size_t n)
 	put1(w, '"');
 }
 
-void jw_str(struct jw *w, const char *k, const char *v, size_t n)
+void jw_str(struct jw *w, const char *ekey, size_t elen, const char *v, size_t n)
 {
-	key(w, k, NULL, 0);
+	key(w, ekey, elen);
 	value(w, v, n);
 }
 
-void jw_str_ekey(struct jw *w, const char *ekey, size_t elen, const char *v, size_t n)
+void jw_raw(struct jw *w, const char *ekey, size_t elen, const char *json, size_t n)
 {
-	key(w, NULL, ekey, elen);
-	value(w, v, n);
-}
-
-void jw_raw(struct jw *w, const char *k, const char *json, size_t n)
-{
-	key(w, k, NULL, 0);
+	key(w, ekey, elen);
 	put(w, json, n);
 }
 

@@ -13,13 +13,13 @@ struct jw {
 };
 
 void jw_begin(struct jw *w, char *out, size_t cap, int pretty);
+/* The keys are given as JSON text (ekey, elen bytes: escaped once, at
+ * start-up, by json_escape, or a literal with nothing to escape), for
+ * they are the same for every record. */
 /* A field whose value is the string v (n bytes, escaped here), or null if v is NULL. */
-void jw_str(struct jw *w, const char *key, const char *v, size_t n);
-/* jw_str with the key already escaped (ekey, elen bytes, as json_escape
- * makes it once at start-up), for the keys written for every record. */
-void jw_str_ekey(struct jw *w, const char *ekey, size_t elen, const char *v, size_t n);
+void jw_str(struct jw *w, const char *ekey, size_t elen, const char *v, size_t n);
 /* A field whose value is JSON text written as it is (an object, a number). */
-void jw_raw(struct jw *w, const char *key, const char *json, size_t n);
+void jw_raw(struct jw *w, const char *ekey, size_t elen, const char *json, size_t n);
 /* Closes the object.  Returns its length, or -1 if it did not fit in cap. */
 long jw_end(struct jw *w);
 

@@ -330,9 +330,9 @@ am_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 		n--;
 	jw_begin(&w, out, cap, s->pretty);
 	if (s->ts)
-		jw_str(&w, "ts", ts, am_time(m->wall_ms, ts));
-	jw_raw(&w, "metadata", s->meta, s->metalen);
-	jw_str(&w, "data", in, n);
+		jw_str(&w, "ts", 2, ts, am_time(m->wall_ms, ts));
+	jw_raw(&w, "metadata", 8, s->meta, s->metalen);
+	jw_str(&w, "data", 4, in, n);
 	len = jw_end(&w);
 	if (len < 0 || (size_t)len >= cap)
 		return PROC_TOOLONG;

@@ -41,6 +41,7 @@
 #include <string.h>
 #include "arena.h"
 #include "conf_opts.h"
+#include "find.h"
 #include "json.h"
 #include "jw.h"
 #include "proc.h"
@@ -63,7 +64,7 @@ struct csvtojson {
 /* Column i's field: its name (escaped at start-up) and value v (NULL: null). */
 static void csvtojson_field(const struct csvtojson *c, struct jw *w, size_t i, const char *v, size_t n)
 {
-	jw_str_ekey(w, c->enames[i], c->elens[i], v, n);
+	jw_str(w, c->enames[i], c->elens[i], v, n);
 }
 
 /* The string a Java regular expression stands for when it is a plain one
@@ -207,16 +208,16 @@ static size_t csvtojson_charlen(const unsigned char *s, size_t n)
 static int csvtojson_find(const struct csvtojson *c, const char *s, size_t n, size_t from,
     size_t *ms, size_t *me)
 {
-	const char *p;
+	size_t p;
 	int caps[2];
 
 	if (c->lit) {
-		for (; from + c->litlen <= n; from = (size_t)(p - s) + 1) {
-			if (!(p = memchr(s + from, c->lit[0], n - from - c->litlen + 1)))
+		for (; from + c->litlen <= n; from = p + 1) {
+			if ((p = find_byte(s, from, n - c->litlen + 1, c->lit[0])) > n - c->litlen)
 				return 0;
-			if (!memcmp(p, c->lit, c->litlen)) {
-				*ms = (size_t)(p - s);
-				*me = *ms + c->litlen;
+			if (c->litlen == 1 || !memcmp(s + p + 1, c->lit + 1, c->litlen - 1)) {
+				*ms = p;
+				*me = p + c->litlen;
 				return 1;
 			}
 		}
@@ -317,7 +318,6 @@ static void csvtojson_quote(struct jw *w)
 
 static void csvtojson_rfc4180(const struct csvtojson *c, struct jw *w, const char *s, size_t n)
 {
-	const char *e;
 	size_t i, p = 0, q, a;
 	int more = 1;
 
@@ -328,27 +328,17 @@ static void csvtojson_rfc4180(const struct csvtojson *c, struct jw *w, const cha
 		}
 		if (p < n && s[p] == '"') {
 			/* the quoted part, with "" written as " */
-			jw_raw(w, c->names[i], "\"", 1);
-			for (a = q = p + 1; q < n; q++) {
-				if (s[q] != '"')
-					continue;
-				if (q + 1 < n && s[q + 1] == '"') {
-					csvtojson_esc(w, s + a, q + 1 - a);
-					a = ++q + 1;
-					continue;
-				}
-				break;
-			}
+			jw_raw(w, c->enames[i], c->elens[i], "\"", 1);
+			for (a = q = p + 1; (q = find_byte(s, q, n, '"')) + 1 < n && s[q + 1] == '"'; a = q += 2)
+				csvtojson_esc(w, s + a, q + 1 - a);
 			csvtojson_esc(w, s + a, q - a);
 			p = q < n ? q + 1 : n;
 			/* anything after the closing quote, up to the delimiter */
-			e = p < n ? memchr(s + p, c->sep, n - p) : NULL;
-			q = e ? (size_t)(e - s) : n;
+			q = find_byte(s, p, n, c->sep);
 			csvtojson_esc(w, s + p, q - p);
 			csvtojson_quote(w);
 		} else {
-			e = p < n ? memchr(s + p, c->sep, n - p) : NULL;
-			q = e ? (size_t)(e - s) : n;
+			q = find_byte(s, p, n, c->sep);
 			csvtojson_field(c, w, i, s + p, q - p);
 		}
 		more = q < n;

@@ -1,4 +1,5 @@
-/* find_mem and find_str against memmem and strstr, which they replace. */
+/* find_mem and find_str against memmem and strstr, find_byte against
+ * memchr: what they replace. */
 #include <string.h>
 
 #include "t.h"
@@ -29,4 +30,34 @@ T(find_as_memmem_and_strstr)
 	T_EQ_STR(find_mem("ab\0ab", 5, "\0a", 2), "");
 	T_EQ_STR(find_str("expired at once", "at"), "at once");
 	T_TRUE(find_mem("abc", 3, "abcd", 4) == NULL);
+}
+
+/* find_byte against memchr: every length to 40, every start, the byte at
+ * every place or nowhere, with the same byte before the start (which the
+ * last, overlapping word reads and must pass over) and at odd addresses. */
+T(find_byte_as_memchr)
+{
+	char buf[64];
+
+	for (size_t n = 0; n <= 40; n++)
+		for (size_t i = 0; i <= n; i++)
+			for (size_t at = 0; at <= n; at++)
+				for (int off = 0; off < 2; off++) {
+					char *s = buf + off;
+					const char *m;
+
+					memset(buf, 'a', sizeof buf);
+					/* before the start: found by no search */
+					for (size_t k = 0; k < i; k++)
+						s[k] = k % 2 ? 'x' : ',';
+					if (at < n)
+						s[at] = ',';
+					s[n] = ',';	/* past the end: never seen */
+					m = memchr(s + i, ',', n - i);
+					T_EQ_INT(find_byte(s, i, n, ','), m ? (size_t)(m - s) : n);
+				}
+	T_EQ_INT(find_byte("a\xff" "b", 0, 3, '\xff'), 1);
+	T_EQ_INT(find_byte("\x80\x80\x80\x80\x80\x80\x80\x80\x7f", 0, 9, '\x7f'), 8);
+	T_EQ_INT(find_byte("\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00", 3, 10, '\0'), 3);
+	T_EQ_INT(find_byte("\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00", 4, 10, '\0'), 5);
 }
