@@ -45,6 +45,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
+#include "find.h"
 #include "fmt.h"
 #include "hex.h"
 #include "rx.h"
@@ -984,28 +985,56 @@ static void rx_first(struct rx *rx, int pc, uint32_t stamp, struct rx_set *set)
 	}
 }
 
+/* A greedy loop over one character X (c = 1) whose continuation can
+ * neither start with any byte X can start with nor end the match at once:
+ * giving back what X took can never help (\S+ followed by ' '), so the
+ * backtracker keeps nothing to give back (c = 2). */
+static void rx_nogiveback(struct rx *rx, struct rx_inst *in, uint32_t *stamp)
+{
+	struct rx_set x, y;
+
+	rx_first(rx, in->x, ++*stamp, &x);
+	rx_first(rx, in->y, ++*stamp, &y);
+	if (y.empty)
+		return;
+	for (int w = 0; w < 8; w++)
+		if (x.b[w] & y.b[w])
+			return;
+	in->c = 2;
+}
+
 /* For each SPLIT the backtracker meets, what each branch can start with:
- * a branch that cannot start with the byte at hand is not tried.  Not for
- * very large programs (the work here is the SPLITs times the program). */
+ * a branch that cannot start with the byte at hand is not tried; and the
+ * loops that need not give back.  Not for very large programs (the work
+ * here is the SPLITs times the program). */
 static void rx_firstsets(struct rx *rx)
 {
-	int nsplit = 0;
+	int nsplit = 0, nways = 0;
 	uint32_t stamp = 0;
 
-	for (int i = 0; i < rx->ninst; i++)
-		nsplit += rx->prog[i].op == OP_SPLIT && !rx->prog[i].c;
+	for (int i = 0; i < rx->ninst; i++) {
+		nsplit += rx->prog[i].op == OP_SPLIT;
+		nways += rx->prog[i].op == OP_SPLIT && !rx->prog[i].c;
+	}
 	if (nsplit == 0 || (long)nsplit * rx->ninst > 4000000L)
 		return;
-	rx->fset = arena_alloc((size_t)rx->ninst * sizeof *rx->fset);
-	rx->ways = arena_alloc((size_t)nsplit * sizeof *rx->ways);
-	nsplit = 0;
+	if (nways) {
+		rx->fset = arena_alloc((size_t)rx->ninst * sizeof *rx->fset);
+		rx->ways = arena_alloc((size_t)nways * sizeof *rx->ways);
+	}
+	nways = 0;
 	for (int i = 0; i < rx->ninst; i++) {
-		struct rx_ways *w = &rx->ways[nsplit];
+		struct rx_ways *w;
 		struct rx_set set[2];
 
-		if (rx->prog[i].op != OP_SPLIT || rx->prog[i].c)
+		if (rx->prog[i].op != OP_SPLIT)
 			continue;
-		rx->fset[i] = nsplit++;
+		if (rx->prog[i].c) {
+			rx_nogiveback(rx, &rx->prog[i], &stamp);
+			continue;
+		}
+		w = &rx->ways[nways];
+		rx->fset[i] = nways++;
 		rx_first(rx, rx->prog[i].x, ++stamp, &set[0]);
 		rx_first(rx, rx->prog[i].y, ++stamp, &set[1]);
 		w->end = (uint8_t)(set[0].empty | set[1].empty << 1);
@@ -1283,10 +1312,8 @@ int rx_exec_pike(struct rx *rx, const char *str, size_t n, size_t from, enum rx_
 			if (cl->n == 0 && rx->firstbyte >= 0 && mode == RX_FIND) {
 				/* nothing running: skip to where a match can start
 				 * (an ASCII byte or a lead byte starts a character) */
-				const unsigned char *q = memchr(s + i, rx->firstbyte, n - i);
-				if (!q)
+				if ((i = find_byte(str, i, n, (char)rx->firstbyte)) == n)
 					break;
-				i = q - s;
 				stamp = base + (uint32_t)(i - from) + 1;
 			}
 			if (i < n)
@@ -1439,12 +1466,15 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 				budget -= (int64_t)(j - i);
 				if (j < n && s[j] >= 0x80) {
 					/* X decides for itself on what is not ASCII */
-					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j);
+					if (in->c == 2)
+						rx_frame_set(&st[sp++], BT_ALT, in->y, (int)j, 0);
+					else
+						rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j);
 					i = j;
 					pc = in->x;
 					continue;
 				}
-				if (j > i)
+				if (j > i && in->c != 2)
 					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j - 1);
 				i = j;
 				pc = in->y;
@@ -1465,11 +1495,14 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 			pc = in->x;
 			continue;
 		case OP_SAVE:
+			/* with nothing to go back to, a failure ends the attempt
+			 * (and the next one starts with every slot unset) */
 			if (sp == RX_BT_FRAMES) {
 				r = -1;
 				goto out;
 			}
-			rx_frame_set(&st[sp++], BT_UNDO, 0, in->x, w[in->x]);
+			if (sp > 0)
+				rx_frame_set(&st[sp++], BT_UNDO, 0, in->x, w[in->x]);
 			w[in->x] = (int)i;
 			pc++;
 			continue;
@@ -1525,16 +1558,14 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	if (!rx->bt || n > INT_MAX - 1 || from > n)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
-	memset(rx->work, 0xff, (size_t)rx->nsave * sizeof *rx->work);	/* every slot -1 */
 	for (;;) {
 		uint32_t cp;
 
 		if (mode == RX_FIND && rx->firstbyte >= 0) {
-			const unsigned char *q = memchr(s + i, rx->firstbyte, n - i);
-			if (!q)
+			if ((i = find_byte(str, i, n, (char)rx->firstbyte)) == n)
 				break;
-			i = (size_t)(q - s);
 		}
+		memset(rx->work, 0xff, (size_t)rx->nsave * sizeof *rx->work);	/* every slot -1 */
 		if ((r = rx_bt(rx, s, n, i, mode, &budget)) != 0 || mode != RX_FIND || i >= n)
 			break;
 		/* Java tries each character, not each byte, as a start */

@@ -60,6 +60,7 @@
 #include "arena.h"
 #include "hex.h"
 #include "conf_opts.h"
+#include "find.h"
 #include "json.h"
 #include "jw.h"
 #include "log.h"
@@ -351,6 +352,7 @@ static size_t l2j_quoted(const char *s, size_t a, size_t n)
 int l2j_apache(const char *s, size_t n, int combined, int *caps)
 {
 	size_t a = 0, e;
+	unsigned long w;
 	int g;
 
 	if (n > 0x7fffffff)
@@ -406,7 +408,13 @@ int l2j_apache(const char *s, size_t n, int combined, int *caps)
 		caps[15] = (int)e;
 		a = e;
 	}
-	/* .*: anything but a line terminator (only ASCII is looked at here) */
+	/* .*: anything but a line terminator (only ASCII is looked at here),
+	 * a word at a time */
+	for (const unsigned long ones = ~0UL / 255; n - a >= sizeof w; a += sizeof w) {
+		memcpy(&w, s + a, sizeof w);
+		if ((w & ones * 0x80) | find_zeros(w ^ ones * '\n') | find_zeros(w ^ ones * '\r'))
+			return 0;
+	}
 	for (; a < n; a++)
 		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
 			return 0;
@@ -580,7 +588,7 @@ static long l2j_run(void *state, const char *in, size_t n, char *out, size_t cap
 		if (!s->raw)
 			return PROC_DROP;
 		jw_begin(&w, out, cap, s->pretty);
-		jw_str(&w, "message", in, n);
+		jw_str(&w, "message", 7, in, n);
 		return l2j_end(&w, out, cap);
 	}
 	jw_begin(&w, out, cap, s->pretty);
@@ -590,7 +598,7 @@ static long l2j_run(void *state, const char *in, size_t n, char *out, size_t cap
 
 		if (v && b - a == 1 && *v == '-' && (s->dashnull >> (g - 1) & 1))
 			v = NULL;
-		jw_str_ekey(&w, s->out[i].ename, s->out[i].elen, v, v ? (size_t)(b - a) : 0);
+		jw_str(&w, s->out[i].ename, s->out[i].elen, v, v ? (size_t)(b - a) : 0);
 	}
 	return l2j_end(&w, out, cap);
 }

@@ -317,6 +317,13 @@ static const struct rx_case rx_cases[] = {
 	{ S("(\\b)*"), S("b"), RX_FIND, 0, 1, 1, { 0, 0, -1, -1 } },
 	{ S("(^)*"), S("b"), RX_FIND, 0, 1, 1, { 0, 0, -1, -1 } },
 	{ S("(\?:(^)|b)*"), S("b"), RX_FIND, 0, 1, 1, { 0, 0, 0, 0 } },
+	/* a failed start leaves no group set for the next (the backtracker
+	 * keeps nothing to undo before its first choice) */
+	{ S("(a)b|c"), S("ac"), RX_FIND, 0, 1, 1, { 1, 2, -1, -1 } },
+	{ S("(\\S+) (x)|(y)"), S("ab cy"), RX_FIND, 0, 1, 3, { 4, 5, -1, -1, -1, -1, 4, 5 } },
+	/* a loop that never gives back, stopped by a character above ASCII */
+	{ S("[a-z]+\\u00e9"), S("ab\303\251"), RX_MATCHES, 0, 1, 0, { 0, 4 } },
+	{ S("[^ ]+ x"), S("a\303\251b x"), RX_MATCHES, 0, 1, 0, { 0, 6 } },
 };
 
 static const char *const rx_mode_name[] = { "MATCHES", "LOOKINGAT", "FIND" };
