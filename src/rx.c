@@ -115,7 +115,7 @@ struct rx_ways {
  * or a range of positions to go on from (a fast loop's). */
 enum { BT_ALT, BT_UNDO, BT_RANGE };
 struct rx_frame {
-	int32_t kind, pc, a, b;	/* ALT: pc at a; UNDO: slot a was b; RANGE: pc at b, b-1 .. a */
+	int32_t kind, pc, a, b;	/* ALT: pc at a; UNDO: slot a was b; RANGE: SPLIT pc's y at b, b-1 .. a */
 };
 
 /* A thread list: each entry is pc, pending bytes, then nslots ints. */
@@ -985,63 +985,45 @@ static void rx_first(struct rx *rx, int pc, uint32_t stamp, struct rx_set *set)
 	}
 }
 
-/* A greedy loop over one character X (c = 1) whose continuation can
- * neither start with any byte X can start with nor end the match at once:
- * giving back what X took can never help (\S+ followed by ' '), so the
- * backtracker keeps nothing to give back (c = 2). */
-static void rx_nogiveback(struct rx *rx, struct rx_inst *in, uint32_t *stamp)
-{
-	struct rx_set x, y;
-
-	rx_first(rx, in->x, ++*stamp, &x);
-	rx_first(rx, in->y, ++*stamp, &y);
-	if (y.empty)
-		return;
-	for (int w = 0; w < 8; w++)
-		if (x.b[w] & y.b[w])
-			return;
-	in->c = 2;
-}
-
-/* For each SPLIT the backtracker meets, what each branch can start with:
- * a branch that cannot start with the byte at hand is not tried; and the
- * loops that need not give back.  Not for very large programs (the work
- * here is the SPLITs times the program). */
+/* For each SPLIT the backtracker meets, what each branch can start with
+ * (its ways): a branch that cannot start with the byte at hand is not
+ * tried, nor a place a loop gives back that its continuation cannot start
+ * at.  And a greedy loop over one character X (c = 1) whose continuation
+ * can neither start with a byte X can start with nor end the match at
+ * once never gives back (\S+ followed by ' '): c = 2.  Not for very large
+ * programs (the work here is the SPLITs times the program). */
 static void rx_firstsets(struct rx *rx)
 {
-	int nsplit = 0, nways = 0;
+	int nsplit = 0;
 	uint32_t stamp = 0;
 
-	for (int i = 0; i < rx->ninst; i++) {
+	for (int i = 0; i < rx->ninst; i++)
 		nsplit += rx->prog[i].op == OP_SPLIT;
-		nways += rx->prog[i].op == OP_SPLIT && !rx->prog[i].c;
-	}
 	if (nsplit == 0 || (long)nsplit * rx->ninst > 4000000L)
 		return;
-	if (nways) {
-		rx->fset = arena_alloc((size_t)rx->ninst * sizeof *rx->fset);
-		rx->ways = arena_alloc((size_t)nways * sizeof *rx->ways);
-	}
-	nways = 0;
+	rx->fset = arena_alloc((size_t)rx->ninst * sizeof *rx->fset);
+	rx->ways = arena_alloc((size_t)nsplit * sizeof *rx->ways);
+	nsplit = 0;
 	for (int i = 0; i < rx->ninst; i++) {
-		struct rx_ways *w;
+		struct rx_inst *in = &rx->prog[i];
+		struct rx_ways *w = &rx->ways[nsplit];
 		struct rx_set set[2];
+		int disjoint = 1;
 
-		if (rx->prog[i].op != OP_SPLIT)
+		if (in->op != OP_SPLIT)
 			continue;
-		if (rx->prog[i].c) {
-			rx_nogiveback(rx, &rx->prog[i], &stamp);
-			continue;
-		}
-		w = &rx->ways[nways];
-		rx->fset[i] = nways++;
-		rx_first(rx, rx->prog[i].x, ++stamp, &set[0]);
-		rx_first(rx, rx->prog[i].y, ++stamp, &set[1]);
+		rx->fset[i] = nsplit++;
+		rx_first(rx, in->x, ++stamp, &set[0]);
+		rx_first(rx, in->y, ++stamp, &set[1]);
 		w->end = (uint8_t)(set[0].empty | set[1].empty << 1);
 		for (int b = 0; b < 256; b++)
 			for (int k = 0; k < 2; k++)
 				if (set[k].empty || (set[k].b[b >> 5] >> (b & 31) & 1))
 					w->t[b >> 2] |= (uint8_t)(1u << (k + 2 * (b & 3)));
+		for (int k = 0; k < 8; k++)
+			disjoint &= !(set[0].b[k] & set[1].b[k]);
+		if (in->c && disjoint && !set[1].empty)
+			in->c = 2;
 	}
 	memset(rx->seen, 0, (size_t)rx->ninst * rx->modes * sizeof *rx->seen);
 }
@@ -1469,13 +1451,13 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 					if (in->c == 2)
 						rx_frame_set(&st[sp++], BT_ALT, in->y, (int)j, 0);
 					else
-						rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j);
+						rx_frame_set(&st[sp++], BT_RANGE, pc, (int)i, (int)j);
 					i = j;
 					pc = in->x;
 					continue;
 				}
 				if (j > i && in->c != 2)
-					rx_frame_set(&st[sp++], BT_RANGE, in->y, (int)i, (int)j - 1);
+					rx_frame_set(&st[sp++], BT_RANGE, pc, (int)i, (int)j - 1);
 				i = j;
 				pc = in->y;
 				continue;
@@ -1531,13 +1513,21 @@ fail:
 				sp--;
 				continue;
 			}
-			pc = f->pc;
 			if (f->kind == BT_ALT) {
+				pc = f->pc;
 				i = (size_t)f->a;
 				sp--;
 			} else {
+				/* the next place back the loop's continuation can start at */
+				const struct rx_ways *wy = rx->fset ? &rx->ways[rx->fset[f->pc]] : NULL;
+
 				i = (size_t)f->b;
-				if (f->b-- == f->a)
+				if (wy)
+					while (i > (size_t)f->a && !(wy->t[s[i] >> 2] >> 2 * (s[i] & 3) & 2))
+						i--;
+				pc = rx->prog[f->pc].y;
+				f->b = (int)i - 1;
+				if (i == (size_t)f->a)
 					sp--;
 			}
 			break;

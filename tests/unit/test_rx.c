@@ -324,6 +324,13 @@ static const struct rx_case rx_cases[] = {
 	/* a loop that never gives back, stopped by a character above ASCII */
 	{ S("[a-z]+\\u00e9"), S("ab\303\251"), RX_MATCHES, 0, 1, 0, { 0, 4 } },
 	{ S("[^ ]+ x"), S("a\303\251b x"), RX_MATCHES, 0, 1, 0, { 0, 6 } },
+	/* a loop giving back only to where what follows can start */
+	{ S("^(.*)x(.*)$"), S("axbxc"), RX_MATCHES, 0, 1, 2, { 0, 5, 0, 3, 4, 5 } },
+	{ S("(.*) "), S("a b c"), RX_FIND, 0, 1, 1, { 0, 4, 0, 3 } },
+	{ S("(.*)xx"), S("axxb"), RX_FIND, 0, 1, 1, { 0, 3, 0, 1 } },
+	{ S("(.*)\\u00e9"), S("a\303\251b\303\251"), RX_FIND, 0, 1, 1, { 0, 6, 0, 4 } },
+	{ S("(\\S*)\\S"), S("abc"), RX_MATCHES, 0, 1, 1, { 0, 3, 0, 2 } },
+	{ S("\"([^\"]*) (\\S+)\""), S("\"GET /a b HTTP/1.1\" x"), RX_FIND, 0, 1, 2, { 0, 19, 1, 9, 10, 18 } },
 };
 
 static const char *const rx_mode_name[] = { "MATCHES", "LOOKINGAT", "FIND" };
