@@ -277,6 +277,30 @@ static void csvtojson_split_init(struct csvtojson_split *sp, const char *s, size
 	sp->n = n;
 }
 
+/* The same columns, and how many are kept, for a one-byte delimiter d (the
+ * usual ",", "\\t" or "\\|"), in one pass. */
+static size_t csvtojson_cut(const struct csvtojson *c, const char *s, size_t n, char d)
+{
+	size_t i, p = 0, q, kept = 0;
+
+	for (i = 0; i < c->nnames; i++) {
+		q = find_byte(s, p, n, d);
+		c->cols[2 * i] = p;
+		c->cols[2 * i + 1] = q;
+		/* no delimiter at all: the whole input is a column, even empty */
+		if (q > p || (q == n && i == 0))
+			kept = i + 1;
+		if (q == n)
+			return kept;
+		p = q + 1;
+	}
+	/* past the names: one more column that is not empty keeps them all */
+	for (; p < n; p++)
+		if (s[p] != d)
+			return c->nnames;
+	return kept;
+}
+
 static void csvtojson_java(const struct csvtojson *c, struct jw *w, const char *s, size_t n)
 {
 	struct csvtojson_split sp;
@@ -285,15 +309,18 @@ static void csvtojson_java(const struct csvtojson *c, struct jw *w, const char *
 
 	/* String.split drops the empty columns at the end: find how many stay,
 	 * as far as the names reach (the columns kept as they are found) */
-	csvtojson_split_init(&sp, s, n);
-	for (i = 0; kept < c->nnames && csvtojson_next(c, &sp, &a, &b, &whole); i++) {
-		if (b > a || whole)
-			kept = i + 1;
-		if (i < c->nnames) {
-			c->cols[2 * i] = a;
-			c->cols[2 * i + 1] = b;
+	if (c->litlen == 1)
+		kept = csvtojson_cut(c, s, n, c->lit[0]);
+	else
+		for (csvtojson_split_init(&sp, s, n), i = 0;
+		    kept < c->nnames && csvtojson_next(c, &sp, &a, &b, &whole); i++) {
+			if (b > a || whole)
+				kept = i + 1;
+			if (i < c->nnames) {
+				c->cols[2 * i] = a;
+				c->cols[2 * i + 1] = b;
+			}
 		}
-	}
 	for (i = 0; i < c->nnames; i++)
 		if (i < kept)
 			csvtojson_field(c, w, i, s + c->cols[2 * i], c->cols[2 * i + 1] - c->cols[2 * i]);

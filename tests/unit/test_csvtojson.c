@@ -274,3 +274,51 @@ T(csvtojson_config_errors)
 	T_EQ_STR(cj_error("{\n\"customFieldNames\": [\"a\"],\n\"jsonFormat\": 1\n}"),
 	    "test:3: opts.jsonFormat: must be a string\n");
 }
+
+/* A one-byte delimiter's own pass (csvtojson_cut) against the general
+ * split, which follows String.split step by step, given the same delimiter
+ * as a regular expression ("[,]"): random records of delimiters, letters,
+ * spaces and line ends, 1 to 5 names, the same output byte for byte. */
+T(csvtojson_one_byte_delimiter_as_split)
+{
+	static const char *const names[] = { "[\"a\"]", "[\"a\",\"b\"]", "[\"a\",\"b\",\"c\"]",
+		"[\"a\",\"b\",\"c\",\"d\"]", "[\"a\",\"b\",\"c\",\"d\",\"e\"]" };
+	static const struct { const char *fast, *slow, *bytes; } d[] = {
+		{ ",", "[,]", ",,,ab \n\r" }, { "\\\\t", "[\\\\t]", "\t\t\tab,\n" }, { "\\\\|", "[|]", "|||a\"\n" } };
+	char json[160], want[1024];
+	uint32_t x = 88172645u;
+	int nulls = 0, empties = 0;
+
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+		for (size_t j = 0; j < sizeof d / sizeof *d; j++) {
+			void *fast, *slow;
+
+			snprintf(json, sizeof json, "{\"customFieldNames\":%s,\"delimiter\":\"%s\"}", names[k], d[j].fast);
+			fast = cj_make(&proc_csvtojson, json);
+			snprintf(json, sizeof json, "{\"customFieldNames\":%s,\"delimiter\":\"%s\"}", names[k], d[j].slow);
+			slow = cj_make(&proc_csvtojson, json);
+			T_TRUE(fast && slow);
+			for (int t = 0; t < 2000; t++) {
+				char in[16];
+				size_t n, len, wlen;
+				const char *got;
+
+				x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+				n = x % sizeof in;
+				for (size_t i = 0; i < n; i++) {
+					x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+					in[i] = d[j].bytes[x % strlen(d[j].bytes)];
+				}
+				got = t_proc_run(&proc_csvtojson, slow, in, n, 0, &wlen);
+				T_TRUE(wlen > 0 && wlen < sizeof want);
+				memcpy(want, got, wlen);
+				want[wlen] = 0;
+				got = t_proc_run(&proc_csvtojson, fast, in, n, 0, &len);
+				T_EQ_MEM(got, len, want, wlen);
+				nulls += strstr(want, "\":null") != NULL;
+				empties += strstr(want, "\":\"\"") != NULL;
+			}
+		}
+	/* both rules were met often: trailing columns dropped, empty ones kept */
+	T_TRUE(nulls > 5000 && empties > 5000);
+}
