@@ -15,3 +15,29 @@ const char *find_str(const char *hay, const char *needle)
 {
 	return find_mem(hay, strlen(hay), needle, strlen(needle));
 }
+
+size_t find_byte(const char *s, size_t i, size_t n, char c)
+{
+	const unsigned long ones = ~0UL / 255;
+	unsigned long w, m;
+
+	for (; n - i >= sizeof w; i += sizeof w) {
+		memcpy(&w, s + i, sizeof w);
+		if ((m = find_zeros(w ^ ones * (unsigned char)c)))
+			return i + find_first(m);
+	}
+	if (i < n && n >= sizeof w) {
+		size_t at = n - sizeof w, skip = 8 * (i - at);	/* not a whole word */
+
+		memcpy(&w, s + at, sizeof w);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL >> skip;
+#else
+		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL << skip;
+#endif
+		return m ? at + find_first(m) : n;
+	}
+	while (i < n && s[i] != c)
+		i++;
+	return i;
+}

@@ -4,7 +4,6 @@
 #ifndef FIND_H
 #define FIND_H
 #include <stddef.h>
-#include <string.h>
 
 /* The first place needle (k bytes) starts in hay (n bytes), or NULL; an
  * empty needle is found at hay (as memmem). */
@@ -37,29 +36,5 @@ static inline __attribute__((always_inline)) size_t find_first(unsigned long m)
  * inside the word it stops at: too slow for the short columns of a
  * record.  The last bytes are the word that ends at n (when n is that
  * long), its bytes before i passed over. */
-static inline __attribute__((always_inline)) size_t find_byte(const char *s, size_t i, size_t n, char c)
-{
-	const unsigned long ones = ~0UL / 255;
-	unsigned long w, m;
-
-	for (; n - i >= sizeof w; i += sizeof w) {
-		memcpy(&w, s + i, sizeof w);
-		if ((m = find_zeros(w ^ ones * (unsigned char)c)))
-			return i + find_first(m);
-	}
-	if (i < n && n >= sizeof w) {
-		size_t at = n - sizeof w, skip = 8 * (i - at);	/* 8 to 56 bits */
-
-		memcpy(&w, s + at, sizeof w);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL >> skip;
-#else
-		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL << skip;
-#endif
-		return m ? at + find_first(m) : n;
-	}
-	while (i < n && s[i] != c)
-		i++;
-	return i;
-}
+size_t find_byte(const char *s, size_t i, size_t n, char c);
 #endif
