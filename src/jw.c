@@ -55,12 +55,12 @@ static void value(struct jw *w, const char *v, size_t n)
 
 void jw_str(struct jw *w, const char *ekey, size_t elen, const char *v, size_t n)
 {
-	char *o = w->out + w->len;
-
 	/* With room for the worst case (the value 6 bytes a byte), compact
 	 * output is written without counting room at every step. */
 	if (!w->pretty && v && w->len <= w->cap && n <= (w->cap - w->len) / 6 &&
 	    w->cap - w->len - 6 * n > elen + 6) {
+		char *o = w->out + w->len;
+
 		if (w->n++)
 			*o++ = ',';
 		*o++ = '"';
