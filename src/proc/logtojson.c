@@ -344,9 +344,7 @@ static int l2j_cut(int *caps, int g, size_t a, size_t e, const char *s, size_t n
 /* A quoted field's end: the next '"' (K_QUOTED: "([^"]*)"), or n. */
 static size_t l2j_quoted(const char *s, size_t a, size_t n)
 {
-	const char *q = memchr(s + a, '"', n - a);
-
-	return q ? (size_t)(q - s) : n;
+	return find_byte(s, a, n, '"');
 }
 
 int l2j_apache(const char *s, size_t n, int combined, int *caps)
