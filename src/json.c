@@ -111,7 +111,7 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 }
 
 int
-json_skip(const jsmntok_t *t, int i)
+json_skip_tree(const jsmntok_t *t, int i)
 {
 	int pending = 1;
 
@@ -347,7 +347,7 @@ json_line(const char *js, int off)
  * an escape but the two-byte ones and \uXXXX).  Eight bytes a step to the
  * next '"', '\\' or NUL. */
 static inline __attribute__((always_inline)) size_t
-json_string_end(const char *s, size_t i, size_t n)
+json_string_end(const char *s, size_t i, size_t n, int *escaped)
 {
 	const unsigned long ones = ~0UL / 255;
 
@@ -369,6 +369,7 @@ json_string_end(const char *s, size_t i, size_t n)
 		}
 		if (i == n || s[i] == '"' || !s[i] || n - i < 2)
 			return i < n && s[i] == '"' ? i : n;
+		*escaped = 1;
 		switch (s[i + 1]) {
 		case '"': case '/': case '\\': case 'b': case 'f': case 'r': case 'n': case 't':
 			i += 2;
@@ -404,7 +405,7 @@ json_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int size, int 
 }
 
 int
-json_flat(const char *s, size_t n, jsmntok_t *t, int max)
+json_flat(const char *s, size_t n, jsmntok_t *t, int max, int *escaped)
 {
 	size_t i, e;
 	int nt = 1, k;
@@ -418,7 +419,7 @@ json_flat(const char *s, size_t n, jsmntok_t *t, int max)
 	i = json_past_blanks(s, i + 1, n);
 	while (!(nt == 1 && i < n && s[i] == '}')) {
 		/* "key" : */
-		if (i == n || s[i] != '"' || nt + 2 > max || (e = json_string_end(s, i + 1, n)) == n)
+		if (i == n || s[i] != '"' || nt + 2 > max || (e = json_string_end(s, i + 1, n, escaped)) == n)
 			return 0;
 		k = nt++;
 		json_tok(&t[k], JSMN_STRING, i + 1, e, 1, 0);
@@ -430,7 +431,7 @@ json_flat(const char *s, size_t n, jsmntok_t *t, int max)
 		/* a string, or a primitive as jsmn takes it: printable ASCII
 		 * up to a blank, ',' or '}' */
 		if (i < n && s[i] == '"') {
-			if ((e = json_string_end(s, i + 1, n)) == n)
+			if ((e = json_string_end(s, i + 1, n, escaped)) == n)
 				return 0;
 			json_tok(&t[nt++], JSMN_STRING, i + 1, e, 0, k);
 			i = e + 1;
@@ -465,8 +466,10 @@ json_record_parse(struct json_record *r, const char *in, size_t n)
 	size_t i;
 
 	/* what json_flat takes passes every test below */
-	if (json_flat(in, n, r->t, JSON_RECORD_MAXTOK))
+	r->escaped = 0;
+	if (json_flat(in, n, r->t, JSON_RECORD_MAXTOK, &r->escaped))
 		return 1;
+	r->escaped = 1;
 	jsmn_init(&p);
 	ntok = jsmn_parse(&p, in, n, r->t, JSON_RECORD_MAXTOK);
 	if (ntok == JSMN_ERROR_NOMEM) {

@@ -45,7 +45,18 @@ int json_piece(const char *s, size_t n, size_t *off, char **out, size_t *cap);
 
 /* jsmn token helpers.  js is the parsed text. */
 /* Index of the token after the subtree that starts at i. */
-int json_skip(const jsmntok_t *t, int i);
+int json_skip_tree(const jsmntok_t *t, int i);
+/* The same, inline for what a flat record is made of: a token that holds
+ * nothing, or a key (or a one-element container) whose one token holds
+ * nothing. */
+static inline int json_skip(const jsmntok_t *t, int i)
+{
+	if (t[i].size == 0)
+		return i + 1;
+	if (t[i].size == 1 && t[i + 1].size == 0)
+		return i + 2;
+	return json_skip_tree(t, i);
+}
 /* 1 if token t is a string equal to s. */
 int json_eq(const char *js, const jsmntok_t *t, const char *s);
 /* In the object at index obj, the index of the value for key, or -1 (also
@@ -74,6 +85,7 @@ struct json_record {
 	unsigned long notobj, toobig;	/* records sent unchanged, by reason */
 	int warned_notobj, warned_toobig;
 	jsmntok_t t[JSON_RECORD_MAXTOK];
+	int escaped;			/* 0: no string of the record holds a '\\' */
 };
 /* Parses in (n bytes) into r->t.  Returns 1 if it is one JSON object whose
  * keys all have values, with nothing but blanks after it (jsmn stops at a
@@ -84,6 +96,7 @@ int json_record_parse(struct json_record *r, const char *in, size_t n);
 /* The common record alone, in one pass: an object of string keys whose
  * values are strings or primitives, nothing nested, blanks after it.  Its
  * tokens into t (at most max), exactly as jsmn makes them; the count, or 0
- * for anything else (jsmn reads that). */
-int json_flat(const char *s, size_t n, jsmntok_t *t, int max);
+ * for anything else (jsmn reads that).  *escaped is set when a string
+ * holds an escape. */
+int json_flat(const char *s, size_t n, jsmntok_t *t, int max, int *escaped);
 #endif

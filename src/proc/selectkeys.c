@@ -156,20 +156,21 @@ sk_unescape(char *out, size_t cap, size_t *len, const char *s, size_t n)
 		sk_put(out, cap, len, s + from, n - from);
 }
 
-/* Key token t as it reads: its bytes when it has no escape, else decoded
- * into buf (256 bytes; a key of 256 or more is NULL: no name that long is
- * wanted). */
+/* Key token t as it reads: its bytes when it has no escape (none has when
+ * the record has none: escaped 0), else decoded into buf (256 bytes; a key
+ * of 256 or more is NULL: no name that long is wanted). */
 static const char *
-sk_key(const char *js, const jsmntok_t *t, char *buf, size_t *len)
+sk_key(const char *js, const jsmntok_t *t, int escaped, char *buf, size_t *len)
 {
 	const char *s = js + t->start;
-	size_t n = (size_t)(t->end - t->start), i;
+	size_t n = (size_t)(t->end - t->start), i = 0;
 
 	/* keys are short: a loop costs less than a call to memchr */
-	for (i = 0; i < n && s[i] != '\\'; i++)
-		;
+	if (escaped)
+		while (i < n && s[i] != '\\')
+			i++;
 	*len = n;
-	if (i == n)
+	if (!escaped || i == n)
 		return s;
 	*len = 0;
 	sk_unescape(buf, 256, len, s, n);
@@ -183,11 +184,11 @@ sk_keyis(const char *key, size_t len, const char *name, size_t want)
 }
 
 static int
-sk_wanted(const struct sk_state *s, const char *js, const jsmntok_t *t)
+sk_wanted(const struct sk_state *s, const char *js, const jsmntok_t *t, int escaped)
 {
 	char buf[256];
 	size_t k, len;
-	const char *key = sk_key(js, t, buf, &len);
+	const char *key = sk_key(js, t, escaped, buf, &len);
 
 	for (k = 0; k < s->nkeys; k++)
 		if (sk_keyis(key, len, s->keys[k], s->keylen[k]))
@@ -214,7 +215,7 @@ sk_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j)) {
 			char buf[256];
 			size_t klen;
-			const char *key = sk_key(in, &t[j], buf, &klen);
+			const char *key = sk_key(in, &t[j], s->rec.escaped, buf, &klen);
 
 			if (sk_keyis(key, klen, s->keys[0], s->keylen[0]))
 				found = j + 1;
@@ -233,7 +234,7 @@ sk_run(void *state, const char *in, size_t n, char *out, size_t cap, const struc
 	} else {
 		sk_put(out, cap, &len, "{", 1);
 		for (k = 0, j = 1; k < t[0].size; k++, j = json_skip(t, j)) {
-			if (!sk_wanted(s, in, &t[j]))
+			if (!sk_wanted(s, in, &t[j], s->rec.escaped))
 				continue;
 			v = j + 1;
 			if (nout++)

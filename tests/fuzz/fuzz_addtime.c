@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static jsmntok_t flat[64], full[64];
 	jsmn_parser p;
-	int r = json_flat((const char *)data, size, flat, 64);
+	int esc = 0, r = json_flat((const char *)data, size, flat, 64, &esc);
 
 	if (r > 0) {
 		jsmn_init(&p);

@@ -400,18 +400,19 @@ T(json_flat_agrees_with_jsmn)
 	static jsmntok_t a[64], b[64];
 	uint32_t seed = 5;
 	char buf[512];
-	long taken = 0, tried = 0;
+	long taken = 0, tried = 0, escaped = 0;
+	int e;
 
 	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
 		for (int m = 0; m < 3000; m++) {
 			size_t n = strlen(recs[i].rec);
 			jsmn_parser p;
-			int k, r;
+			int k, r, esc = 0, want = 0;
 
 			memcpy(buf, recs[i].rec, n);
 			if (m)	/* m == 0: as written */
 				t_mutate(buf, &n, sizeof buf, &seed, bytes, sizeof bytes - 1);
-			r = json_flat(buf, n, a, 64);
+			r = json_flat(buf, n, a, 64, &esc);
 			if (m == 0)
 				T_EQ_INT(r > 0, recs[i].flat);
 			tried++;
@@ -426,13 +427,19 @@ T(json_flat_agrees_with_jsmn)
 				T_EQ_INT(a[k].end, b[k].end);
 				T_EQ_INT(a[k].size, b[k].size);
 				T_EQ_INT(a[k].parent, b[k].parent);
+				want |= b[k].type == JSMN_STRING &&
+				    memchr(buf + b[k].start, '\\', (size_t)(b[k].end - b[k].start)) != NULL;
 			}
+			/* it says whether a string holds an escape */
+			T_EQ_INT(esc, want);
+			escaped += esc;
 		}
 	}
 	/* the changes leave many records json_flat still takes */
 	T_TRUE(taken > 2000);
 	T_TRUE(taken < tried / 2);
+	T_TRUE(escaped > 100 && escaped < taken - 100);
 	/* more tokens than there is room for: jsmn says so */
-	T_EQ_INT(json_flat("{\"a\":1,\"b\":2}", 13, a, 4), 0);
-	T_EQ_INT(json_flat("{\"a\":1,\"b\":2}", 13, a, 5), 5);
+	T_EQ_INT(json_flat("{\"a\":1,\"b\":2}", 13, a, 4, &e), 0);
+	T_EQ_INT(json_flat("{\"a\":1,\"b\":2}", 13, a, 5, &e), 5);
 }
