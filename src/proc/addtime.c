@@ -150,14 +150,13 @@ static int
 at_init(void **state, struct conf_opts *o)
 {
 	struct at_state *s = arena_alloc(sizeof *s);
-
-	s->at_ms = INT64_MIN;
 	const char *key;
 	struct civil tm;
 	char out[AT_MAXVALUE];
 	size_t i, bad, used, bound = 0, e;
 	int r;
 
+	s->at_ms = INT64_MIN;
 	s->rec.name = "ADDTIME";
 	if ((r = conf_opt_string(o, "time_key", &key)) < 0)
 		return -1;

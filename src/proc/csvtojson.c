@@ -215,7 +215,7 @@ static int csvtojson_find(const struct csvtojson *c, const char *s, size_t n, si
 		for (; from + c->litlen <= n; from = p + 1) {
 			if ((p = find_byte(s, from, n - c->litlen + 1, c->lit[0])) > n - c->litlen)
 				return 0;
-			if (c->litlen == 1 || !memcmp(s + p + 1, c->lit + 1, c->litlen - 1)) {
+			if (!memcmp(s + p + 1, c->lit + 1, c->litlen - 1)) {
 				*ms = p;
 				*me = p + c->litlen;
 				return 1;
