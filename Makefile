@@ -298,12 +298,16 @@ demo: deps
 	@python3 tools/demo.py $(BIN)
 
 # make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
-# libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL.
+# libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL;
+# and the ARMv7 build next to its portable floor, counted under qemu-arm.
+BENCH_ARM := arm-linux-musleabihf
 bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/floor-openssl
+	@$(MAKE) --no-print-directory deps CROSS=$(BENCH_ARM)-
+	@$(MAKE) --no-print-directory CROSS=$(BENCH_ARM)- build/$(BENCH_ARM)/kagent build/$(BENCH_ARM)/floor-bearssl
 	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
-	  --procbench $(B)/procbench
+	  --procbench $(B)/procbench --arm build/$(BENCH_ARM)/kagent --arm-floor build/$(BENCH_ARM)/floor-bearssl
 
 # One processor's cost per line (tools/procbench.c), from kagent's own objects.
 $(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)

@@ -31,18 +31,21 @@ Columns:
              lines, divided by the lines between (start and handshake out).  Valgrind's CPU has no SHA extensions:
              kagent and OpenSSL both run their code for a CPU without them, so
              this column is stable but does not show SHA-NI.
-Experimental, not in make bench: with --arm, the ARMv7 build's
-instructions per line under qemu-arm -cpu
-cortex-a15 (counted from `-d in_asm,exec,nochain`: every translated block's
-instructions times its executions; on x86 this count equals cachegrind's),
-as the difference between runs over the first 1,300 and 300 lines (so the
-start and the TLS handshake are not in it), and the portable floor's too
-when it was built for ARM.  The ratio there is to that floor's
-instructions.  It counts the portable floor right (22,403 a line) but not
-kagent yet: blocks are known by their address alone, which Thumb-2 code
-translated under other flags makes ambiguous (a 400-line run came out
-smaller than a 100-line one), and a run takes about ten minutes."""
+With --arm (make bench gives it): the ARMv7 build's instructions per line
+under qemu-arm -cpu cortex-a15 (no AES, no SHA instructions: kagent offers
+ChaCha20-Poly1305 first and the endpoint takes the client's order), as the
+difference between runs over the first 1,300 and 300 lines (the start and
+the TLS handshake left out), and the portable floor's built for ARM; the
+ratio there is to that floor's instructions.  Counted from qemu's log
+(-d in_asm,out_asm,exec,nochain): each translated block's instructions
+times the runs of its host code, a block known by its host code's address
+(a guest address may start several blocks, as Thumb-2 translated under
+other flags).  On x86 (qemu-x86_64) this count is cachegrind's to 0.02 %.
+Logged, qemu runs about two million instructions a second: kagent's and
+the endpoint's TLS handshake timeouts are raised for these runs, and they
+take a few minutes."""
 import argparse
+import collections
 import os
 import random
 import re
@@ -59,6 +62,11 @@ from harness import Endpoint, write_conf  # noqa: E402
 TICK = os.sysconf("SC_CLK_TCK")
 # An ARMv7 without the ARMv8 instructions (a router's CPU): portable SHA-256.
 ARM_CPU = "cortex-a15"
+# Counted, qemu runs a few million instructions a second: a TLS handshake
+# takes longer than kagent and the endpoint wait for it by default.
+ARM_SLOW_ENDPOINT = 600
+ARM_SLOW = {"connectionTimeoutMillis": 600000, "tlsHandshakeTimeoutMillis": 600000,
+            "socketTimeoutMillis": 600000}
 
 # ---------------------------------------------------------------- the data
 
@@ -175,43 +183,42 @@ def strace_counts(cmd, tmp):
 
 
 def qemu_count(cmd, tmp):
-    """Instructions executed by cmd (a qemu-user command line) from its
-    in_asm and exec logs: each translated block's instruction count times
-    the times it ran (nochain: every run is logged).  Read in large chunks:
-    the log has a line per block run."""
-    import collections
+    """Instructions executed by cmd (a qemu-user command line): each
+    translated block's guest instructions (in_asm) times the times its host
+    code ran (exec, nochain: every run is logged).  A block is known by the
+    address of its host code (out_asm), which is one block's at a time,
+    where one guest address may start several (Thumb-2 translated under
+    other flags).  Read in large chunks: the log has a line per block run."""
     fifo = os.path.join(tmp, "qemu.fifo")
     if os.path.exists(fifo):
         os.unlink(fifo)
     os.mkfifo(fifo)
-    p = subprocess.Popen([cmd[0], "-d", "in_asm,exec,nochain", "-D", fifo] + cmd[1:],
+    p = subprocess.Popen([cmd[0], "-d", "in_asm,out_asm,exec,nochain", "-D", fifo] + cmd[1:],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    size, runs = {}, collections.Counter()
-    trace = re.compile(rb"Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
-    block = re.compile(rb"IN:[^\n]*\n((?:0x[0-9a-f]+:[^\n]*\n)+)")
-    rest = b""
+    trace = re.compile(rb"^Trace \d+: 0x([0-9a-f]+) ", re.M)
+    block = re.compile(rb"^IN:[^\n]*\n((?:0x[^\n]*\n)+)\nOUT: \[size=\d+\]\n(?:  --[^\n]*\n)?0x([0-9a-f]+):", re.M)
+    # an instruction's line has its mnemonic after the bytes; a line of
+    # bytes alone continues the one before (x86)
+    insn = re.compile(rb"^0x[0-9a-f]+:  \S[^\n]*?  +\S", re.M)
+    size, runs, total, rest, eof = {}, collections.Counter(), 0, b"", False
     with open(fifo, "rb") as f:
-        while True:
+        while not eof:
             chunk = f.read(1 << 24)
-            if not chunk:
-                break
+            eof = not chunk
             chunk = rest + chunk
-            cut = chunk.rfind(b"\n----------------")
-            cut = chunk.rfind(b"\nTrace ") if cut < 0 else max(cut, chunk.rfind(b"\nTrace "))
-            if cut < 0:
-                rest = chunk
-                continue
-            chunk, rest = chunk[:cut + 1], chunk[cut + 1:]
-            runs.update(trace.findall(chunk))
-            for m in block.finditer(chunk):
-                body = m.group(1)
-                size[int(body[2:body.index(b":")], 16)] = body.count(b"\n")
-    runs.update(trace.findall(rest))
-    for m in block.finditer(rest):
-        body = m.group(1)
-        size[int(body[2:body.index(b":")], 16)] = body.count(b"\n")
+            cut = len(chunk) if eof else chunk.rfind(b"\nTrace ") + 1
+            at = 0
+            for m in block.finditer(chunk, 0, cut):
+                # the runs before this block was translated, then the block;
+                # host code written again over another block's ends that one
+                runs.update(trace.findall(chunk, at, m.start()))
+                total += runs.pop(m.group(2), 0) * size.get(m.group(2), 0)
+                size[m.group(2)] = len(insn.findall(m.group(1)))
+                at = m.end()
+            runs.update(trace.findall(chunk, at, cut))
+            rest = chunk[cut:]
     p.wait()
-    return sum(k * size.get(int(pc, 16), 0) for pc, k in runs.items())
+    return total + sum(k * size.get(pc, 0) for pc, k in runs.items())
 
 
 # ---------------------------------------------------------------- runs
@@ -242,9 +249,9 @@ def run_kagent(tmp, kagent, log, n, name, flow, wrapper=()):
     return cpu, wall, rss, e1 - e0, got
 
 
-def measure_cmd(tmp, kagent, log, name, flow, fn):
-    with Endpoint(tmp, tls=True) as ep:
-        conf = kagent_conf(tmp, ep, log, name, flow, {})
+def measure_cmd(tmp, kagent, log, name, flow, fn, top_extra={}, **endpoint):
+    with Endpoint(tmp, tls=True, **endpoint) as ep:
+        conf = kagent_conf(tmp, ep, log, name, flow, top_extra)
         return fn([kagent, "--once=600", "-c", conf])
 
 
@@ -322,7 +329,7 @@ def main():
                 row["ir"] = ir_per_line(lambda log: measure_cmd(tmp, kagent, log, "k", flow, cachegrind))
             rows.append(row)
 
-        if a.arm:
+        if a.arm and not a.quick:
             # two runs, 300 and 1,300 lines: the difference is 1,000 lines'
             # work without the start (the TLS handshake is millions here)
             arm = []
@@ -336,7 +343,8 @@ def main():
             for name, flow in FLOWS[:3]:
                 rows.append(dict(name="ARMv7 " + name, irarm=per_line(
                     lambda log: measure_cmd(tmp, os.path.abspath(a.arm), log, "arm", flow,
-                                            lambda c: qemu_count(["qemu-arm", "-cpu", ARM_CPU] + c, tmp)))))
+                                            lambda c: qemu_count(["qemu-arm", "-cpu", ARM_CPU] + c, tmp),
+                                            ARM_SLOW, handshake_timeout=ARM_SLOW_ENDPOINT))))
             if a.arm_floor:
                 rows.append(dict(name="ARMv7 floor (BearSSL portable)", irarm=per_line(
                     lambda log: qemu_count(["qemu-arm", "-cpu", ARM_CPU, a.arm_floor, log], tmp))))
@@ -355,7 +363,7 @@ def main():
         if "irarm" in r:
             fl = [x["irarm"] for x in rows if x["name"] == "ARMv7 floor (BearSSL portable)"]
             print("| %s | | | | %s | | | | | | | %.0f (qemu-arm) |" % (
-                r["name"], "%.1f (instructions)" % (r["irarm"] / fl[0]) if fl else "", r["irarm"]))
+                r["name"], "%.2f (instructions)" % (r["irarm"] / fl[0]) if fl else "", r["irarm"]))
             continue
         cpu = r["cpu"]
         print("| %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
