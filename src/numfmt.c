@@ -3,15 +3,76 @@
 
 #include "numfmt.h"
 
+/* On a 32-bit CPU a 64-bit division is a libgcc call of a hundred
+ * instructions or more, and at -Os even a 32-bit division by a constant is
+ * a call: the digits are made in 32 bits, dividing by multiplying. */
+
+/* n / d for n below 2^bits (at most 31) and a constant d: n times 2^s / d
+ * rounded up, s = bits + the bits of d, then shifted back; exact for every
+ * such n (the rounding error times n stays below 2^s / d). */
+static inline __attribute__((always_inline)) uint32_t div_const(uint32_t n, uint32_t d, int bits)
+{
+	int s = bits + 32 - __builtin_clz(d);
+	uint64_t m = ((UINT64_C(1) << s) + d - 1) / d;
+
+	return (uint32_t)((uint64_t)n * m >> s);
+}
+
+/* n / 10 for every 32-bit n (0xcccccccd is 2^35 / 10 rounded up). */
+static inline __attribute__((always_inline)) uint32_t div10(uint32_t n)
+{
+	return (uint32_t)((uint64_t)n * 0xcccccccdu >> 35);
+}
+
+/* x / d, and x % d into *rem, for a constant d below 2^23: long division a
+ * byte at a time. */
+static inline __attribute__((always_inline)) uint64_t div_small(uint64_t x, uint32_t d, uint32_t *rem)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	*rem = (uint32_t)(x % d);
+	return x / d;
+#else
+	uint64_t q = 0;
+	uint32_t r = 0;
+
+	for (int s = 56; s >= 0; s -= 8) {
+		uint32_t cur = r << 8 | (uint32_t)(x >> s & 0xff);	/* < 256 * d < 2^31 */
+		uint32_t k = div_const(cur, d, 31);
+
+		q = q << 8 | k;
+		r = cur - k * d;
+	}
+	*rem = r;
+	return q;
+#endif
+}
+
+/* w's k digits, zero-padded, ending before end. */
+static void digits(char *end, uint32_t w, int k)
+{
+	while (k-- > 0) {
+		uint32_t q = div10(w);
+
+		*--end = (char)('0' + (w - 10 * q));
+		w = q;
+	}
+}
+
 size_t numfmt_u64(char *out, uint64_t v)
 {
 	char b[20];
 	size_t n = 0;
+	uint32_t w;
 
-	do {
+	for (; v > UINT32_MAX; v /= 10)
 		b[sizeof b - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	w = (uint32_t)v;
+	do {
+		uint32_t q = div10(w);
+
+		b[sizeof b - ++n] = (char)('0' + (w - 10 * q));
+		w = q;
+	} while (w);
 	memcpy(out, b + sizeof b - n, n);
 	return n;
 }
@@ -60,17 +121,18 @@ int64_t numfmt_parse_i64(const char *s, const char **end)
 
 size_t numfmt_random_key(uint64_t x, char *out)
 {
-	uint64_t frac = x / 1000000 % UINT64_C(10000000000);
-	size_t n = numfmt_u64(out, x % 1000000), k = 10;
+	uint32_t whole, low5, high5;
+	/* x / 10^6 < 2^45: its last ten digits as two halves of five */
+	uint64_t q = div_small(div_small(x, 1000000, &whole), 100000, &low5);
+	size_t n = numfmt_u64(out, whole), k = 10;
 
+	high5 = (uint32_t)q - div_const((uint32_t)q, 100000, 28) * 100000;	/* q < 2^28 */
 	out[n++] = '.';
-	/* ten digits, zero-padded; the trailing zeros are not written */
-	while (k > 1 && frac % 10 == 0) {
-		frac /= 10;
+	digits(out + n + 5, high5, 5);
+	digits(out + n + 10, low5, 5);
+	/* the trailing zeros are not written (one is kept) */
+	while (k > 1 && out[n + k - 1] == '0')
 		k--;
-	}
-	for (size_t i = k; i-- > 0; frac /= 10)
-		out[n + i] = (char)('0' + frac % 10);
 	n += k;
 	out[n] = '\0';
 	return n;
