@@ -17,7 +17,7 @@ agent's retry and at-least-once paths get exercised.
         [--partial P] [--throttle P] [--unavailable P] [--error500 P]
         [--drop P] [--drop-after P] [--slow P:SECONDS] [--latency SECONDS]
         [--clock-offset SECONDS] [--record-id-len N]
-        [--idle-timeout SECONDS] [--max-requests N]
+        [--idle-timeout SECONDS] [--handshake-timeout SECONDS] [--max-requests N]
         [--reject-data SUBSTRING] [--failed-out FILE] [--metrics-out FILE]
         [--creds-file FILE] [--revoke-after SECONDS]
         [--hostile MODE] [--control FILE]
