@@ -197,9 +197,8 @@ def qemu_count(cmd, tmp):
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     trace = re.compile(rb"^Trace \d+: 0x([0-9a-f]+) ", re.M)
     block = re.compile(rb"^IN:[^\n]*\n((?:0x[^\n]*\n)+)\nOUT: \[size=\d+\]\n(?:  --[^\n]*\n)?0x([0-9a-f]+):", re.M)
-    # an instruction's line has its mnemonic after the bytes; a line of
-    # bytes alone continues the one before (x86)
-    insn = re.compile(rb"^0x[0-9a-f]+:  \S[^\n]*?  +\S", re.M)
+    # a line of bytes alone continues the instruction before it (x86)
+    more = re.compile(rb"^0x[0-9a-f]+:  (?:[0-9a-f]{2} )*[0-9a-f]{2} *$", re.M)
     size, runs, total, rest, eof = {}, collections.Counter(), 0, b"", False
     with open(fifo, "rb") as f:
         while not eof:
@@ -213,7 +212,7 @@ def qemu_count(cmd, tmp):
                 # host code written again over another block's ends that one
                 runs.update(trace.findall(chunk, at, m.start()))
                 total += runs.pop(m.group(2), 0) * size.get(m.group(2), 0)
-                size[m.group(2)] = len(insn.findall(m.group(1)))
+                size[m.group(2)] = m.group(1).count(b"\n") - len(more.findall(m.group(1)))
                 at = m.end()
             runs.update(trace.findall(chunk, at, cut))
             rest = chunk[cut:]
