@@ -47,15 +47,21 @@ static inline __attribute__((always_inline)) uint64_t div_small(uint64_t x, uint
 #endif
 }
 
+/* *w's last digit; *w loses it. */
+static inline __attribute__((always_inline)) char last_digit(uint32_t *w)
+{
+	uint32_t q = div10(*w);
+	char c = (char)('0' + (*w - 10 * q));
+
+	*w = q;
+	return c;
+}
+
 /* w's k digits, zero-padded, ending before end. */
 static void digits(char *end, uint32_t w, int k)
 {
-	while (k-- > 0) {
-		uint32_t q = div10(w);
-
-		*--end = (char)('0' + (w - 10 * q));
-		w = q;
-	}
+	while (k-- > 0)
+		*--end = last_digit(&w);
 }
 
 size_t numfmt_u64(char *out, uint64_t v)
@@ -67,12 +73,9 @@ size_t numfmt_u64(char *out, uint64_t v)
 	for (; v > UINT32_MAX; v /= 10)
 		b[sizeof b - ++n] = (char)('0' + v % 10);
 	w = (uint32_t)v;
-	do {
-		uint32_t q = div10(w);
-
-		b[sizeof b - ++n] = (char)('0' + (w - 10 * q));
-		w = q;
-	} while (w);
+	do
+		b[sizeof b - ++n] = last_digit(&w);
+	while (w);
 	memcpy(out, b + sizeof b - n, n);
 	return n;
 }
