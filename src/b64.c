@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "b64.h"
+#include "unaligned.h"
 
 static const char b64_alphabet[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -48,7 +49,7 @@ b64_groups(const unsigned char *p, size_t n, char *out)
 	/* 6 bytes at a time, read as one 8-byte word while 8 are there */
 	for (; n >= 8; n -= 6, p += 6, o += 8) {
 		uint64_t w;
-		memcpy(&w, p, 8);
+		w = load_u64(p);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		w = __builtin_bswap64(w);
 #endif

@@ -1,5 +1,6 @@
 #include <string.h>
 #include "find.h"
+#include "unaligned.h"
 
 const char *find_mem(const char *hay, size_t n, const char *needle, size_t k)
 {
@@ -22,14 +23,14 @@ size_t find_byte(const char *s, size_t i, size_t n, char c)
 	unsigned long w, m;
 
 	for (; n - i >= sizeof w; i += sizeof w) {
-		memcpy(&w, s + i, sizeof w);
+		w = load_word(s + i);
 		if ((m = find_zeros(w ^ ones * (unsigned char)c)))
 			return i + find_first(m);
 	}
 	if (i < n && n >= sizeof w) {
 		size_t at = n - sizeof w, skip = 8 * (i - at);	/* not a whole word */
 
-		memcpy(&w, s + at, sizeof w);
+		w = load_word(s + at);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL >> skip;
 #else

@@ -5,6 +5,7 @@
 #include "hex.h"
 #include "json.h"
 #include "log.h"
+#include "unaligned.h"
 #include "utf8.h"
 
 /* The bytes written as they are: printable ASCII but '"' and '\\'. */
@@ -39,17 +40,17 @@ json_escape(char *out, size_t cap, const char *s, size_t n)
 			unsigned long w;
 
 			while (n - i >= sizeof w) {
-				memcpy(&w, p + i, sizeof w);
+				w = load_word(p + i);
 				if (json_unsafe(w))
 					break;
-				memcpy(out + len, &w, sizeof w);
+				store_word(out + len, w);
 				len += sizeof w;
 				i += sizeof w;
 			}
 			if (n - i < sizeof w && n - from >= sizeof w) {
-				memcpy(&w, p + n - sizeof w, sizeof w);
+				w = load_word(p + n - sizeof w);
 				if (!json_unsafe(w)) {
-					memcpy(out + len + (n - i) - sizeof w, &w, sizeof w);
+					store_word(out + len + (n - i) - sizeof w, w);
 					len += n - i;
 					break;
 				}
@@ -360,7 +361,7 @@ json_string_end(const char *s, size_t i, size_t n, int *escaped)
 					i++;
 				break;
 			}
-			memcpy(&w, s + i, sizeof w);
+			w = load_word(s + i);
 			if ((m = find_zeros(w) | find_zeros(w ^ ones * '"') | find_zeros(w ^ ones * '\\'))) {
 				i += find_first(m);
 				break;

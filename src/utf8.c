@@ -1,6 +1,7 @@
 /* UTF-8 helpers. */
 #include <string.h>
 #include "json.h"
+#include "unaligned.h"
 #include "utf8.h"
 
 int utf8_len(const unsigned char *s, size_t n)
@@ -90,7 +91,7 @@ size_t utf8_clean(char *out, size_t cap, const char *s, size_t n)
 		unsigned long w;
 
 		if (n - i >= sizeof w) {
-			memcpy(&w, p + i, sizeof w);
+			w = load_word(p + i);
 			if (!(w & ~0UL / 255 * 0x80)) {
 				i += sizeof w;
 				continue;

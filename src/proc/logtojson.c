@@ -66,6 +66,7 @@
 #include "log.h"
 #include "proc.h"
 #include "rx.h"
+#include "unaligned.h"
 
 /* ---- the Java agent's PatternConstants, as regular-expression text ---- */
 /* Those several formats have are kept once each, in l2j_frags (the whole
@@ -409,7 +410,7 @@ int l2j_apache(const char *s, size_t n, int combined, int *caps)
 	/* .*: anything but a line terminator (only ASCII is looked at here),
 	 * a word at a time */
 	for (const unsigned long ones = ~0UL / 255; n - a >= sizeof w; a += sizeof w) {
-		memcpy(&w, s + a, sizeof w);
+		w = load_word(s + a);
 		if ((w & ones * 0x80) | find_zeros(w ^ ones * '\n') | find_zeros(w ^ ones * '\r'))
 			return 0;
 	}
