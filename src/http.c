@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "civil.h"
+#include "find.h"
 #include "fmt.h"
 #include "hex.h"
 #include "http.h"
@@ -139,7 +140,7 @@ line_end(struct http_resp *r)
  * the last call.  On a mismatch only a needle's first byte can start its
  * next match, as it occurs nowhere else in it but maybe last (then a match's
  * last byte starts the next).  The needles of one pass share their first
- * byte, so while none is partly matched one memchr skips to the next place
+ * byte, so while none is partly matched one find_byte skips to the next place
  * any could start, and where all of them would end in this piece they are
  * compared whole: the answer is read once, not once a needle. */
 static void
@@ -160,10 +161,8 @@ needles_scan(struct http_resp *r, unsigned mask, const char *p, size_t n)
 		for (int i = 0; i < HTTP_NEEDLES; i++)
 			idle &= !(mask >> i & 1) || !r->needle_at[i];
 		if (idle) {
-			const char *q = memchr(p + k, lead, n - k);
-			if (!q)
+			if ((k = find_byte(p, k, n, (char)lead)) == n)
 				break;
-			k = (size_t)(q - p);
 			/* every needle would end in this piece: each is there
 			 * or not, nothing to carry to the next */
 			if (n - k >= longest) {

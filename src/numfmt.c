@@ -24,26 +24,37 @@ static inline __attribute__((always_inline)) uint32_t div10(uint32_t n)
 	return (uint32_t)((uint64_t)n * 0xcccccccdu >> 35);
 }
 
-/* x / d, and x % d into *rem, for a constant d below 2^23: long division a
- * byte at a time. */
+#if UINTPTR_MAX <= 0xffffffffu
+/* w / d with *r, the remainder so far (below d), before w's bytes; *r
+ * becomes the remainder.  Long division a byte at a time for a constant d
+ * below 2^23, in 32 bits (a 64-bit shift by a variable is a call too). */
+static inline __attribute__((always_inline)) uint32_t div_word(uint32_t w, uint32_t d, uint32_t *r)
+{
+	uint32_t q = 0;
+
+	for (int s = 24; s >= 0; s -= 8) {
+		uint32_t cur = *r << 8 | (w >> s & 0xff);	/* < 256 * d < 2^31 */
+		uint32_t k = div_const(cur, d, 31);
+
+		q = q << 8 | k;
+		*r = cur - k * d;
+	}
+	return q;
+}
+#endif
+
+/* x / d, and x % d into *rem, for a constant d below 2^23. */
 static inline __attribute__((always_inline)) uint64_t div_small(uint64_t x, uint32_t d, uint32_t *rem)
 {
 #if UINTPTR_MAX > 0xffffffffu
 	*rem = (uint32_t)(x % d);
 	return x / d;
 #else
-	uint64_t q = 0;
-	uint32_t r = 0;
+	uint32_t hi;
 
-	for (int s = 56; s >= 0; s -= 8) {
-		uint32_t cur = r << 8 | (uint32_t)(x >> s & 0xff);	/* < 256 * d < 2^31 */
-		uint32_t k = div_const(cur, d, 31);
-
-		q = q << 8 | k;
-		r = cur - k * d;
-	}
-	*rem = r;
-	return q;
+	*rem = 0;
+	hi = div_word((uint32_t)(x >> 32), d, rem);
+	return (uint64_t)hi << 32 | div_word((uint32_t)x, d, rem);
 #endif
 }
 
@@ -66,17 +77,23 @@ static void digits(char *end, uint32_t w, int k)
 
 size_t numfmt_u64(char *out, uint64_t v)
 {
-	char b[20];
-	size_t n = 0;
-	uint32_t w;
+	static const uint32_t pow10[10] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000
+	};
+	uint32_t nines[2];	/* the last digits of a v past 32 bits, nine at a time */
+	size_t n = 1;
+	int k = 0;
 
-	for (; v > UINT32_MAX; v /= 10)
-		b[sizeof b - ++n] = (char)('0' + v % 10);
-	w = (uint32_t)v;
-	do
-		b[sizeof b - ++n] = last_digit(&w);
-	while (w);
-	memcpy(out, b + sizeof b - n, n);
+	for (; v > UINT32_MAX; v /= 1000000000)
+		nines[k++] = (uint32_t)(v % 1000000000);
+	/* counted first, so the digits go straight to out */
+	while (n < 10 && (uint32_t)v >= pow10[n])
+		n++;
+	digits(out + n, (uint32_t)v, (int)n);
+	while (k-- > 0) {
+		digits(out + n + 9, nines[k], 9);
+		n += 9;
+	}
 	return n;
 }
 

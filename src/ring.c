@@ -38,7 +38,9 @@ void ring_frame(struct ring *r, struct rx *ml, const char *term, size_t term_len
 void ring_reset(struct ring *r, off_t off)
 {
 	/* positions only grow, so indices held by others stay comparable */
+	r->tail_at = ring_at(r, r->head);
 	r->tail = r->rstart = r->start = r->scan = r->head;
+	r->rtail_at = ring_slot(r, r->rhead);
 	r->rtail = r->rhead;
 	r->skipping = 0;
 	r->skip_lines = off == 0 ? r->skip_header : 0;
@@ -64,7 +66,7 @@ void ring_source(struct ring *r, unsigned src, off_t off, unsigned skip_lines)
 
 char *ring_write_buf(struct ring *r, size_t *len)
 {
-	size_t at = r->head % r->size;
+	size_t at = ring_at(r, r->head);
 	size_t n = ring_free(r);
 
 	if (r->rhead - r->rtail == r->nrecs)
@@ -110,7 +112,7 @@ static void truncated(struct ring *r)
 static int line_matches(struct ring *r, struct rx *rx, uint64_t a, uint64_t b, enum rx_mode mode)
 {
 	char copy[ML_PREFIX];
-	size_t at = a % r->size, n = b - a;
+	size_t at = ring_at(r, a), n = b - a;
 	const char *s = r->buf + at;
 	int caps[2];
 
@@ -129,7 +131,7 @@ static int line_matches(struct ring *r, struct rx *rx, uint64_t a, uint64_t b, e
 /* The line [start, p], its '\n' (and a '\r' before it) left out, is a footer. */
 static int is_footer(struct ring *r, uint64_t p)
 {
-	if (p > r->start && r->buf[(p - 1) % r->size] == '\r')
+	if (p > r->start && r->buf[ring_at(r, p - 1)] == '\r')
 		p--;
 	return p - r->start <= ML_PREFIX && line_matches(r, r->footer_rx, r->start, p, RX_MATCHES);
 }
@@ -195,7 +197,7 @@ static int room(const struct ring *r)
 void ring_cut(struct ring *r, int64_t now)
 {
 	while (r->scan < r->head && room(r)) {
-		size_t at = r->scan % r->size;
+		size_t at = ring_at(r, r->scan);
 		size_t span = r->size - at;
 		char *nl;
 
@@ -221,10 +223,10 @@ void ring_cut(struct ring *r, int64_t now)
 
 int ring_drop_uncut(struct ring *r, uint64_t *lines)
 {
-	int partial = r->head > r->start && r->buf[(r->head - 1) % r->size] != '\n';
+	int partial = r->head > r->start && r->buf[ring_at(r, r->head - 1)] != '\n';
 
 	for (uint64_t p = r->start; p < r->head; p++)
-		*lines += r->buf[p % r->size] == '\n';
+		*lines += r->buf[ring_at(r, p)] == '\n';
 	r->head = r->scan = r->start;
 	r->skipping = 0;
 	return partial;
@@ -263,7 +265,7 @@ void ring_flush_partial(struct ring *r, int64_t now)
 int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, size_t *n1,
 		   const char **p2, size_t *n2)
 {
-	size_t at = rc->pos % r->size;
+	size_t at = ring_at(r, rc->pos);
 
 	*p1 = r->buf + at;
 	if (at + rc->len <= r->size) {
@@ -280,8 +282,12 @@ int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, 
 
 void ring_release(struct ring *r, uint64_t upto)
 {
+	uint64_t tail = upto < r->rhead ? ring_rec(r, upto)->pos : r->rstart;
+
+	r->rtail_at = ring_slot(r, upto);
 	r->rtail = upto;
-	r->tail = r->rtail < r->rhead ? ring_rec(r, r->rtail)->pos : r->rstart;
+	r->tail_at = ring_at(r, tail);
+	r->tail = tail;
 }
 
 void ring_view(void *ctx, const struct ring *r, uint64_t i, struct rec_view *v)

@@ -59,10 +59,27 @@ T(numfmt_u64_as_printf)
 	static const uint64_t v[] = { 0, 9, 10, 99, 100, 4294967295u, 4294967296u, UINT64_MAX };
 	char want[32], got[32];
 
+	uint64_t x = 88172645463325252u;
+
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		snprintf(want, sizeof want, "%" PRIu64, v[i]);
 		size_t n = numfmt_u64(got, v[i]);
 		got[n] = 0;
+		T_EQ_STR(got, want);
+	}
+	/* every length: each power of ten, one less, and random values of
+	 * each number of bits */
+	for (uint64_t p = 1, i = 0; i < 20; p *= 10, i++)
+		for (uint64_t d = 0; d < 2; d++) {
+			snprintf(want, sizeof want, "%" PRIu64, p - d);
+			got[numfmt_u64(got, p - d)] = 0;
+			T_EQ_STR(got, want);
+		}
+	for (int i = 0; i < 20000 && !t_failed; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t y = x >> (i % 64);
+		snprintf(want, sizeof want, "%" PRIu64, y);
+		got[numfmt_u64(got, y)] = 0;
 		T_EQ_STR(got, want);
 	}
 }

@@ -638,3 +638,57 @@ static void ring_every_split_body(void)
 }
 
 T(ring_every_split) { captured(ring_every_split_body, WARN_LONG); }
+
+/* Where positions are in the ring is reckoned from the tail's place, not by
+ * dividing: with sizes that do not divide 2^32 and positions that cross it
+ * (as after 4 GiB read), every record's bytes, slot and place, and the write
+ * buffer, are checked against the division, while records are released at
+ * random and the ring is reset now and then. */
+T(ring_places_across_2_32)
+{
+	enum { SIZE = 61, SLOTS = 7, MAX = 24 };
+	static struct ring r;
+	static char sent[1 << 16];
+	uint64_t base = (uint64_t)UINT32_MAX - 700, crossed = 0;
+	size_t nsent = 0, line = 0;
+
+	rnd_state = 12345;
+	ring_init(&r, SIZE, SLOTS, MAX);
+	r.head = r.rhead = base;	/* as if that much had been read before */
+	ring_reset(&r, 0);
+	for (int step = 0; step < 4000 && nsent + MAX < sizeof sent; step++) {
+		size_t room, k = 1 + rnd() % 9;
+		char *p = ring_write_buf(&r, &room);
+
+		T_TRUE(p == r.buf + r.head % SIZE);
+		if (k > room)
+			k = room;
+		for (size_t i = 0; i < k; i++, nsent++) {
+			/* lines of 1 to 20 bytes */
+			line = rnd() % 5 == 0 || line == 19 ? 0 : line + 1;
+			sent[nsent] = line ? (char)('a' + nsent % 26) : '\n';
+			p[i] = sent[nsent];
+		}
+		ring_write_ack(&r, k, 0);
+		for (uint64_t i = r.rtail; i < r.rhead; i++) {
+			const struct rec *rc = ring_rec(&r, i);
+			char d[MAX];
+			size_t len;
+
+			T_EQ_INT(ring_slot(&r, i), i % SLOTS);
+			T_EQ_INT(ring_at(&r, rc->pos), rc->pos % SIZE);
+			rec_copy(&r, rc, d, &len);
+			T_EQ_MEM(d, len, sent + (rc->pos - base), rc->len);
+			if (t_failed)
+				return;
+		}
+		if (r.rhead > r.rtail && rnd() % 3 == 0)
+			ring_release(&r, r.rtail + 1 + rnd() % (r.rhead - r.rtail));
+		if (rnd() % 500 == 0)
+			ring_reset(&r, 0);	/* positions go on from head */
+		crossed |= r.tail >> 32;
+	}
+	T_TRUE(crossed);
+	T_EQ_INT(ring_wrap(5, 1000, 1000 % SIZE, SIZE), 5);	/* behind the place: divided */
+	T_EQ_INT(ring_wrap(UINT64_MAX, 0, 0, SIZE), UINT64_MAX % SIZE);
+}
