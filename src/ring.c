@@ -280,6 +280,11 @@ int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, 
 	return 2;
 }
 
+size_t ring_divide(uint64_t x, size_t size)
+{
+	return (size_t)(x % size);
+}
+
 void ring_release(struct ring *r, uint64_t upto)
 {
 	uint64_t tail = upto < r->rhead ? ring_rec(r, upto)->pos : r->rstart;

@@ -102,23 +102,26 @@ void ring_flush_partial(struct ring *r, int64_t now);
 /* A multi-line record waits for the next start line; at the end of a file
  * that has been quiet for a while it is sent as it is. */
 void ring_flush_pending(struct ring *r, int64_t now);
+/* x % size, by dividing. */
+size_t ring_divide(uint64_t x, size_t size);
 /* x % size for x counted from a place whose remainder is known: no 64-bit
  * division (a libgcc call on a 32-bit CPU, slow on any) for the positions
- * held, which lie at most size past it. */
-static inline size_t ring_wrap(uint64_t x, uint64_t from, size_t from_at, size_t size)
+ * held, which lie at most size past it.  Inline: it is asked for a few
+ * times a record. */
+static inline __attribute__((always_inline)) size_t ring_wrap(uint64_t x, uint64_t from, size_t from_at, size_t size)
 {
 	if (x - from <= size) {
 		size_t at = from_at + (size_t)(x - from);
 		return at < size ? at : at - size;
 	}
-	return (size_t)(x % size);
+	return ring_divide(x, size);
 }
 /* Where position pos is in buf. */
 static inline size_t ring_at(const struct ring *r, uint64_t pos) { return ring_wrap(pos, r->tail, r->tail_at, r->size); }
 /* Where record i is in recs. */
-static inline size_t ring_slot(const struct ring *r, uint64_t i) { return ring_wrap(i, r->rtail, r->rtail_at, r->nrecs); }
+static inline __attribute__((always_inline)) size_t ring_slot(const struct ring *r, uint64_t i) { return ring_wrap(i, r->rtail, r->rtail_at, r->nrecs); }
 /* Record i (rtail <= i < rhead). */
-static inline struct rec *ring_rec(const struct ring *r, uint64_t i) { return &r->recs[ring_slot(r, i)]; }
+static inline __attribute__((always_inline)) struct rec *ring_rec(const struct ring *r, uint64_t i) { return &r->recs[ring_slot(r, i)]; }
 /* Bytes of the record as up to two spans (it may wrap); returns the span count. */
 int ring_rec_spans(const struct ring *r, const struct rec *rc, const char **p1, size_t *n1,
 		   const char **p2, size_t *n2);
