@@ -25,36 +25,35 @@ static inline __attribute__((always_inline)) uint32_t div10(uint32_t n)
 }
 
 #if UINTPTR_MAX <= 0xffffffffu
-/* w / d with *r, the remainder so far (below d), before w's bytes; *r
- * becomes the remainder.  Long division a byte at a time for a constant d
- * below 2^23, in 32 bits (a 64-bit shift by a variable is a call too). */
+/* w / d with *r, the remainder so far (below d), before w's bits; *r
+ * becomes the remainder.  Long division 16 bits at a time for a constant d
+ * below 2^15, in 32 bits (a 64-bit shift by a variable is a call too). */
 static inline __attribute__((always_inline)) uint32_t div_word(uint32_t w, uint32_t d, uint32_t *r)
 {
-	uint32_t q = 0;
+	uint32_t hi = *r << 16 | w >> 16, qh = div_const(hi, d, 31);	/* < 2^15 * 2^16 */
+	uint32_t lo = (hi - qh * d) << 16 | (w & 0xffff), ql = div_const(lo, d, 31);
 
-	for (int s = 24; s >= 0; s -= 8) {
-		uint32_t cur = *r << 8 | (w >> s & 0xff);	/* < 256 * d < 2^31 */
-		uint32_t k = div_const(cur, d, 31);
-
-		q = q << 8 | k;
-		*r = cur - k * d;
-	}
-	return q;
+	*r = lo - ql * d;
+	return qh << 16 | ql;
 }
 #endif
 
-/* x / d, and x % d into *rem, for a constant d below 2^23. */
+/* x / d, and x % d into *rem, for a constant d = 2^k * m, m below 2^15
+ * (10^5 and 10^6 are). */
 static inline __attribute__((always_inline)) uint64_t div_small(uint64_t x, uint32_t d, uint32_t *rem)
 {
 #if UINTPTR_MAX > 0xffffffffu
 	*rem = (uint32_t)(x % d);
 	return x / d;
 #else
-	uint32_t hi;
+	int k = __builtin_ctz(d);
+	uint64_t y = x >> k;	/* x / d = y / m; the remainder's low k bits are x's */
+	uint32_t m = d >> k, hi, r = 0;
 
-	*rem = 0;
-	hi = div_word((uint32_t)(x >> 32), d, rem);
-	return (uint64_t)hi << 32 | div_word((uint32_t)x, d, rem);
+	hi = div_word((uint32_t)(y >> 32), m, &r);
+	y = (uint64_t)hi << 32 | div_word((uint32_t)y, m, &r);
+	*rem = r << k | ((uint32_t)x & ((1u << k) - 1));
+	return y;
 #endif
 }
 
