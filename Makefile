@@ -299,15 +299,18 @@ demo: deps
 
 # make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
 # libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL;
-# and the ARMv7 build next to its portable floor, counted under qemu-arm.
-BENCH_ARM := arm-linux-musleabihf
+# and the ARMv7 and MIPS LE builds next to their portable floors, counted
+# under qemu.
+BENCH_QEMU := arm-linux-musleabihf mipsel-linux-musl
 bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/floor-openssl
-	@$(MAKE) --no-print-directory deps CROSS=$(BENCH_ARM)-
-	@$(MAKE) --no-print-directory CROSS=$(BENCH_ARM)- build/$(BENCH_ARM)/kagent build/$(BENCH_ARM)/floor-bearssl
+	@for t in $(BENCH_QEMU); do $(MAKE) --no-print-directory deps CROSS=$$t- && \
+	  $(MAKE) --no-print-directory CROSS=$$t- build/$$t/kagent build/$$t/floor-bearssl || exit 1; done
 	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
-	  --procbench $(B)/procbench --arm build/$(BENCH_ARM)/kagent --arm-floor build/$(BENCH_ARM)/floor-bearssl
+	  --procbench $(B)/procbench --arm build/arm-linux-musleabihf/kagent \
+	  --arm-floor build/arm-linux-musleabihf/floor-bearssl --mips build/mipsel-linux-musl/kagent \
+	  --mips-floor build/mipsel-linux-musl/floor-bearssl
 
 # One processor's cost per line (tools/procbench.c), from kagent's own objects.
 $(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)

@@ -2,7 +2,8 @@
 not assertions; not part of make test.
 
     python3 tools/bench.py KAGENT [--lines N] [--runs R] [--ir-lines M] [--quick]
-                           [--arm ARM_KAGENT] [--floor-openssl F] [--floor-bearssl F]
+                           [--arm ARM_KAGENT --arm-floor F] [--mips MIPS_KAGENT --mips-floor F]
+                           [--floor-openssl F] [--floor-bearssl F]
 
 The data: N (200,000) Apache combined-log lines, made the same way every time
 (IPv4 and IPv6 clients, varied paths, queries, referers and user agents).
@@ -31,11 +32,12 @@ Columns:
              lines, divided by the lines between (start and handshake out).  Valgrind's CPU has no SHA extensions:
              kagent and OpenSSL both run their code for a CPU without them, so
              this column is stable but does not show SHA-NI.
-With --arm (make bench gives it): the ARMv7 build's instructions per line
-under qemu-arm -cpu cortex-a15 (no AES, no SHA instructions: kagent offers
+With --arm and --mips (make bench gives them): the ARMv7 and the MIPS32r2
+little-endian builds' instructions per line under qemu-arm -cpu cortex-a15
+and qemu-mipsel (no AES, no SHA instructions: kagent offers
 ChaCha20-Poly1305 first and the endpoint takes the client's order), as the
 difference between runs over the first 1,300 and 300 lines (the start and
-the TLS handshake left out), and the portable floor's built for ARM; the
+the TLS handshake left out), and the portable floor's built for each; the
 ratio there is to that floor's instructions.  Counted from qemu's log
 (-d in_asm,out_asm,exec,nochain): each translated block's instructions
 times the runs of its host code, a block known by its host code's address
@@ -62,10 +64,12 @@ from harness import Endpoint, write_conf  # noqa: E402
 TICK = os.sysconf("SC_CLK_TCK")
 # An ARMv7 without the ARMv8 instructions (a router's CPU): portable SHA-256.
 ARM_CPU = "cortex-a15"
+# Builds counted under qemu: (name, option, qemu command).
+QEMU_TARGETS = [("ARMv7", "arm", ["qemu-arm", "-cpu", ARM_CPU]), ("MIPS LE", "mips", ["qemu-mipsel"])]
 # Counted, qemu runs a few million instructions a second: a TLS handshake
 # takes longer than kagent and the endpoint wait for it by default.
-ARM_SLOW_ENDPOINT = 600
-ARM_SLOW = {"connectionTimeoutMillis": 600000, "tlsHandshakeTimeoutMillis": 600000,
+QEMU_SLOW_ENDPOINT = 600
+QEMU_SLOW = {"connectionTimeoutMillis": 600000, "tlsHandshakeTimeoutMillis": 600000,
             "socketTimeoutMillis": 600000}
 
 # ---------------------------------------------------------------- the data
@@ -272,8 +276,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="no strace, valgrind or qemu runs")
     ap.add_argument("--floor-openssl", default=os.path.join(ROOT, "build/host/floor-openssl"))
     ap.add_argument("--floor-bearssl", default=os.path.join(ROOT, "build/host/floor-bearssl"))
-    ap.add_argument("--arm", help="the ARMv7 kagent, counted under qemu-arm")
-    ap.add_argument("--arm-floor", help="the ARMv7 portable floor")
+    for name, opt, qemu in QEMU_TARGETS:
+        ap.add_argument("--" + opt, help="the %s kagent, counted under %s" % (name, qemu[0]))
+        ap.add_argument("--%s-floor" % opt, help="the %s portable floor" % name)
     ap.add_argument("--only", help="only the rows whose name contains this")
     ap.add_argument("--procbench", help="tools/procbench.c built: a table of each processor's cost")
     a = ap.parse_args()
@@ -328,25 +333,28 @@ def main():
                 row["ir"] = ir_per_line(lambda log: measure_cmd(tmp, kagent, log, "k", flow, cachegrind))
             rows.append(row)
 
-        if a.arm and not a.quick:
-            # two runs, 300 and 1,300 lines: the difference is 1,000 lines'
-            # work without the start (the TLS handshake is millions here)
-            arm = []
-            for k in (300, 1300):
-                arm.append(os.path.join(tmp, "access-arm-%d.log" % k))
-                with open(arm[-1], "wb") as f:
-                    f.write(b"".join(data.splitlines(True)[:k]))
+        # two runs, 300 and 1,300 lines: the difference is 1,000 lines' work
+        # without the start (the TLS handshake is millions under qemu)
+        few = []
+        for k in (300, 1300):
+            few.append(os.path.join(tmp, "access-few-%d.log" % k))
+            with open(few[-1], "wb") as f:
+                f.write(b"".join(data.splitlines(True)[:k]))
 
-            def per_line(fn):
-                return (fn(arm[1]) - fn(arm[0])) / 1000.0
+        def per_line(fn):
+            return (fn(few[1]) - fn(few[0])) / 1000.0
+        for target, opt, qemu in QEMU_TARGETS:
+            build, floor = getattr(a, opt), getattr(a, opt + "_floor")
+            if not build or a.quick:
+                continue
             for name, flow in FLOWS[:3]:
-                rows.append(dict(name="ARMv7 " + name, irarm=per_line(
-                    lambda log: measure_cmd(tmp, os.path.abspath(a.arm), log, "arm", flow,
-                                            lambda c: qemu_count(["qemu-arm", "-cpu", ARM_CPU] + c, tmp),
-                                            ARM_SLOW, handshake_timeout=ARM_SLOW_ENDPOINT))))
-            if a.arm_floor:
-                rows.append(dict(name="ARMv7 floor (BearSSL portable)", irarm=per_line(
-                    lambda log: qemu_count(["qemu-arm", "-cpu", ARM_CPU, a.arm_floor, log], tmp))))
+                rows.append(dict(name=target + " " + name, target=target, qemu=qemu[0], irq=per_line(
+                    lambda log: measure_cmd(tmp, os.path.abspath(build), log, opt, flow,
+                                            lambda c: qemu_count(qemu + c, tmp),
+                                            QEMU_SLOW, handshake_timeout=QEMU_SLOW_ENDPOINT))))
+            if floor:
+                rows.append(dict(name=target + " floor (BearSSL portable)", target=target, qemu=qemu[0],
+                                 floor=True, irq=per_line(lambda log: qemu_count(qemu + [floor, log], tmp))))
         procs = processor_rows(a, tmp, data) if a.procbench else []
 
     fo = floors.get("floor (OpenSSL)")
@@ -359,10 +367,10 @@ def main():
     def f(v, fmt):
         return fmt % v if v is not None else ""
     for r in rows:
-        if "irarm" in r:
-            fl = [x["irarm"] for x in rows if x["name"] == "ARMv7 floor (BearSSL portable)"]
-            print("| %s | | | | %s | | | | | | | %.0f (qemu-arm) |" % (
-                r["name"], "%.2f (instructions)" % (r["irarm"] / fl[0]) if fl else "", r["irarm"]))
+        if "irq" in r:
+            fl = [x["irq"] for x in rows if x.get("floor") and x["target"] == r["target"]]
+            print("| %s | | | | %s | | | | | | | %.0f (%s) |" % (
+                r["name"], "%.2f (instructions)" % (r["irq"] / fl[0]) if fl else "", r["irq"], r["qemu"]))
             continue
         cpu = r["cpu"]
         print("| %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
