@@ -48,8 +48,8 @@ b64_groups(const unsigned char *p, size_t n, char *out)
 		b64_fill_pairs();
 	/* 6 bytes at a time, read as one 8-byte word while 8 are there */
 	for (; n >= 8; n -= 6, p += 6, o += 8) {
-		uint64_t w;
-		w = load_u64(p);
+		uint64_t w = load_u64(p);
+
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		w = __builtin_bswap64(w);
 #endif

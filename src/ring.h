@@ -2,8 +2,8 @@
  * a ring of record descriptors cut from it by the framer.
  *
  * Positions are 64-bit counters that only grow; a byte's place in buf is
- * pos % size (ring_at).  Bytes [tail, head) are in use; records [rtail, rhead) are
- * the ones not yet accepted by the service, oldest first. */
+ * pos % size (ring_at).  Bytes [tail, head) are in use; records [rtail,
+ * rhead) are the ones not yet accepted by the service, oldest first. */
 #ifndef RING_H
 #define RING_H
 #include <stddef.h>
