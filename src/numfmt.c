@@ -57,21 +57,15 @@ static inline __attribute__((always_inline)) uint64_t div_small(uint64_t x, uint
 #endif
 }
 
-/* *w's last digit; *w loses it. */
-static inline __attribute__((always_inline)) char last_digit(uint32_t *w)
-{
-	uint32_t q = div10(*w);
-	char c = (char)('0' + (*w - 10 * q));
-
-	*w = q;
-	return c;
-}
-
 /* w's k digits, zero-padded, ending before end. */
 static void digits(char *end, uint32_t w, int k)
 {
-	while (k-- > 0)
-		*--end = last_digit(&w);
+	while (k-- > 0) {
+		uint32_t q = div10(w);
+
+		*--end = (char)('0' + (w - 10 * q));
+		w = q;
+	}
 }
 
 size_t numfmt_u64(char *out, uint64_t v)

@@ -70,7 +70,7 @@ QEMU_TARGETS = [("ARMv7", "arm", ["qemu-arm", "-cpu", ARM_CPU]), ("MIPS LE", "mi
 # takes longer than kagent and the endpoint wait for it by default.
 QEMU_SLOW_ENDPOINT = 600
 QEMU_SLOW = {"connectionTimeoutMillis": 600000, "tlsHandshakeTimeoutMillis": 600000,
-            "socketTimeoutMillis": 600000}
+             "socketTimeoutMillis": 600000}
 
 # ---------------------------------------------------------------- the data
 
