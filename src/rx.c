@@ -1133,6 +1133,35 @@ int rx_groups(const struct rx *rx)
 	return rx->ngroups;
 }
 
+int rx_byteset(const struct rx *rx, unsigned char set[256])
+{
+	const struct rx_inst *p = rx->prog;
+	int i = 0, x, run = 0;
+
+	while (i < rx->ninst && p[i].op == OP_SAVE)
+		i++;
+	if (i == rx->ninst)
+		return 0;
+	x = i++;
+	if (p[x].op == OP_BYTE) {
+		if (p[x].c >= 0x80)
+			return 0;
+	} else if (p[x].op != OP_CLASS || rx->cls[p[x].x].neg || rx->cls[p[x].x].n)
+		return 0;	/* a class that may take a character beyond ASCII */
+	/* X+ greedy is X then SPLIT back to it, preferred, or on */
+	if (i < rx->ninst && p[i].op == OP_SPLIT && p[i].x == x && p[i].y == i + 1) {
+		run = 1;
+		i++;
+	}
+	while (i < rx->ninst && p[i].op == OP_SAVE)
+		i++;
+	if (i == rx->ninst || p[i].op != OP_MATCH)
+		return 0;
+	for (int b = 0; b < 256; b++)
+		set[b] = p[x].op == OP_BYTE ? b == p[x].c : rx->cls[p[x].x].ascii_in[b];
+	return 1 + run;
+}
+
 static int rx_isword(int ch)
 {
 	return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_';

@@ -22,6 +22,12 @@ struct rx;
 struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap);
 /* Number of capturing groups. */
 int rx_groups(const struct rx *rx);
+/* Whether every match is one character of a set of ASCII characters (",",
+ * "[,;]", "\\s"): 1; or the longest run of them there (a greedy "X+"): 2;
+ * then set[b] is 1 for each byte b in the set, 0 for the others.  0 for any
+ * other pattern.  Such a pattern can be found by a byte scan: no character
+ * beyond ASCII contains an ASCII byte. */
+int rx_byteset(const struct rx *rx, unsigned char set[256]);
 
 enum rx_mode {
 	RX_MATCHES,	/* the whole of s[from..n) must match (Java Matcher.matches) */

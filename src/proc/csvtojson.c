@@ -56,6 +56,9 @@ struct csvtojson {
 	const char *lit;	/* without quoting: the delimiter when it is a plain string */
 	size_t litlen;
 	struct rx *rx;		/* ... and when it is not */
+	int dkind;		/* 1: it is one character of dset, 2: a run of them ("\\t+") */
+	int dbyte;		/* the only byte in dset, or -1 */
+	unsigned char dset[256];
 	const char **enames;	/* the names as JSON escapes them, and their lengths */
 	size_t *elens;
 	size_t *cols;		/* scratch: each column's start and end, found once */
@@ -169,10 +172,19 @@ static int csvtojson_init(void **state, struct conf_opts *o)
 		c->sep = (char)r;
 	} else {
 		lit = arena_alloc(strlen(d) + 1);
-		if ((c->litlen = csvtojson_literal(d, lit)) > 0)
+		if ((c->litlen = csvtojson_literal(d, lit)) > 1)
 			c->lit = lit;
-		else if (!(c->rx = rx_compile(d, strlen(d), err, sizeof err)))
+		else if (c->litlen == 1) {
+			c->dkind = 1;
+			c->dset[(unsigned char)lit[0]] = 1;
+		} else if (!(c->rx = rx_compile(d, strlen(d), err, sizeof err)))
 			return conf_opt_error(o, "delimiter", "invalid regular expression: %s", err);
+		else
+			c->dkind = rx_byteset(c->rx, c->dset);
+		c->dbyte = -1;
+		for (int b = 0; b < 256; b++)
+			if (c->dset[b])
+				c->dbyte = c->dbyte == -1 ? b : -2;
 	}
 	*state = c;
 	return 0;
@@ -277,14 +289,30 @@ static void csvtojson_split_init(struct csvtojson_split *sp, const char *s, size
 	sp->n = n;
 }
 
-/* The same columns, and how many are kept, for a one-byte delimiter d (the
- * usual ",", "\\t" or "\\|"), in one pass. */
-static size_t csvtojson_cut(const struct csvtojson *c, const char *s, size_t n, char d)
+/* The first byte of dset in s[p..n), or n. */
+static size_t csvtojson_inset(const struct csvtojson *c, const char *s, size_t p, size_t n)
 {
+	const unsigned char *u = (const unsigned char *)s, *m = c->dset;
+
+	if (c->dbyte >= 0)
+		return find_byte(s, p, n, (char)c->dbyte);
+	while (n - p >= 4 && !(m[u[p]] | m[u[p + 1]] | m[u[p + 2]] | m[u[p + 3]]))
+		p += 4;
+	while (p < n && !m[u[p]])
+		p++;
+	return p;
+}
+
+/* The same columns, and how many are kept, for a delimiter that is one
+ * character of a set (the usual ",", "\\t" or "\\|") or a run of them
+ * ("\\t+", "\\s+"), in one pass. */
+static size_t csvtojson_cut(const struct csvtojson *c, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i, p = 0, q, kept = 0;
 
 	for (i = 0; i < c->nnames; i++) {
-		q = find_byte(s, p, n, d);
+		q = csvtojson_inset(c, s, p, n);
 		c->cols[2 * i] = p;
 		c->cols[2 * i + 1] = q;
 		/* no delimiter at all: the whole input is a column, even empty */
@@ -293,10 +321,13 @@ static size_t csvtojson_cut(const struct csvtojson *c, const char *s, size_t n, 
 		if (q == n)
 			return kept;
 		p = q + 1;
+		if (c->dkind == 2)
+			while (p < n && c->dset[u[p]])
+				p++;
 	}
 	/* past the names: one more column that is not empty keeps them all */
 	for (; p < n; p++)
-		if (s[p] != d)
+		if (!c->dset[u[p]])
 			return c->nnames;
 	return kept;
 }
@@ -309,8 +340,8 @@ static void csvtojson_java(const struct csvtojson *c, struct jw *w, const char *
 
 	/* String.split drops the empty columns at the end: find how many stay,
 	 * as far as the names reach (the columns kept as they are found) */
-	if (c->litlen == 1)
-		kept = csvtojson_cut(c, s, n, c->lit[0]);
+	if (c->dkind)
+		kept = csvtojson_cut(c, s, n);
 	else
 		for (csvtojson_split_init(&sp, s, n), i = 0;
 		    kept < c->nnames && csvtojson_next(c, &sp, &a, &b, &whole); i++) {

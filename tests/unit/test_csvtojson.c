@@ -275,16 +275,20 @@ T(csvtojson_config_errors)
 	    "test:3: opts.jsonFormat: must be a string\n");
 }
 
-/* A one-byte delimiter's own pass (csvtojson_cut) against the general
- * split, which follows String.split step by step, given the same delimiter
- * as a regular expression ("[,]"): random records of delimiters, letters,
+/* A delimiter that is one character of a set, or a run of them, has its
+ * own pass (csvtojson_cut); held here to the general split, which follows
+ * String.split step by step, given the same delimiter in a form the pass
+ * does not take (an alternation): random records of delimiters, letters,
  * spaces and line ends, 1 to 5 names, the same output byte for byte. */
-T(csvtojson_one_byte_delimiter_as_split)
+T(csvtojson_byte_delimiters_as_split)
 {
 	static const char *const names[] = { "[\"a\"]", "[\"a\",\"b\"]", "[\"a\",\"b\",\"c\"]",
 		"[\"a\",\"b\",\"c\",\"d\"]", "[\"a\",\"b\",\"c\",\"d\",\"e\"]" };
 	static const struct { const char *fast, *slow, *bytes; } d[] = {
-		{ ",", "[,]", ",,,ab \n\r" }, { "\\\\t", "[\\\\t]", "\t\t\tab,\n" }, { "\\\\|", "[|]", "|||a\"\n" } };
+		{ ",", ",|,", ",,,ab \n\r" }, { "\\\\t", "\\\\t|\\\\t", "\t\t\tab,\n" },
+		{ "\\\\|", "\\\\||\\\\|", "|||a\"\n" }, { "[,]", ",|,", ",,,ab \n\r" },
+		{ "[,;]", ",|;", ",;,a; \n\xc3" }, { "\\\\t+", "(?:\\\\t|\\\\t)+", "\t\t\tab,\n" },
+		{ "\\\\s+", "(?: |\\\\s)+", "  \t\nab\r\x0b\x85" }, { "[,;]+", "(?:,|;)+", ",;,a; \n\xc3" } };
 	char json[160], want[1024];
 	uint32_t x = 88172645u;
 	int nulls = 0, empties = 0;

@@ -719,3 +719,45 @@ T(rx_agent_options)
 	T_EQ_INT(caps[0], 5);
 	T_EQ_INT(caps[1], 6);
 }
+
+/* Which patterns are one ASCII character of a set, or a greedy run of them
+ * (CSV delimiters cut without the engine), and exactly which bytes. */
+T(rx_byteset_kinds)
+{
+	static const struct { const char *pat; int kind; const char *bytes; } t[] = {
+		{ ",", 1, "," }, { "\\t", 1, "\t" }, { "[,;]", 1, ",;" }, { "(,)", 1, "," },
+		{ "\\t+", 2, "\t" }, { "(\\t+)", 2, "\t" }, { "\\t{1,}", 2, "\t" },
+		{ "\\s+", 2, "\t\n\x0b\f\r " }, { "[a-c]", 1, "abc" }, { "[ -\\x7f]+", 2, NULL },
+		/* a match may be empty, longer, lazy, anchored or beyond ASCII */
+		{ "\\t*", 0, "" }, { "\\t+?", 0, "" }, { "\\t\\t", 0, "" }, { ",|;", 0, "" },
+		{ "(?:\\t|\\t)+", 0, "" }, { "^,", 0, "" }, { ",$", 0, "" }, { "\\S", 0, "" },
+		{ "[^,]", 0, "" }, { ".", 0, "" }, { "\\xe9", 0, "" }, { "[,\\x{e9}]", 0, "" },
+		{ "\\t{2}", 0, "" }, { "\\t{1,3}", 0, "" }, { "", 0, "" }, { "()", 0, "" },
+	};
+	unsigned char set[256];
+
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		struct rx *rx = rx_must(t[i].pat);
+		char got[257], want[257];
+		size_t k = 0;
+
+		T_TRUE(rx != NULL);
+		memset(set, 7, sizeof set);
+		T_EQ_INT(rx_byteset(rx, set), t[i].kind);
+		if (t[i].kind == 0)
+			continue;
+		for (int b = 1; b < 256; b++) {
+			T_TRUE(set[b] <= 1);
+			if (set[b])
+				got[k++] = (char)b;
+		}
+		got[k] = 0;
+		T_EQ_INT(set[0], 0);
+		if (t[i].bytes)
+			snprintf(want, sizeof want, "%s", t[i].bytes);
+		else
+			for (k = 0; k < 96; k++)
+				want[k] = (char)(' ' + k), want[k + 1] = 0;
+		T_EQ_STR(got, want);
+	}
+}
