@@ -94,9 +94,9 @@ size_t api_entries(const struct api *api, const struct api_args *a, const struct
 	return n;
 }
 
-/* The end of the entry whose first record is i: the quote that closes its
- * Data, the extra fields (its first record's: an aggregated record's
- * records have its key), the brace.  Into out (NULL: the length only). */
+/* The end of the entry whose first record is i into out: the quote that
+ * closes its Data, the extra fields (its first record's: an aggregated
+ * record's records have its key), the brace.  Its length. */
 static size_t entry_close(const struct api_enc *e, uint64_t i, char *out)
 {
 	struct rec_view v;
@@ -104,12 +104,10 @@ static size_t entry_close(const struct api_enc *e, uint64_t i, char *out)
 
 	if (e->api->extra) {
 		e->view(e->ctx, e->ring, i, &v);
-		n = e->api->extra(e->args, &v, ring_rec(e->ring, i)->pos, out ? out + 1 : NULL);
+		n = e->api->extra(e->args, &v, ring_rec(e->ring, i)->pos, out + 1);
 	}
-	if (out) {
-		out[0] = '"';
-		out[n + 1] = '}';
-	}
+	out[0] = '"';
+	out[n + 1] = '}';
 	return n + 2;
 }
 
@@ -129,16 +127,14 @@ static int next_entry(struct api_enc *e)
 	e->kpl = e->api->kpl_key && recs > 1;
 	e->pre_len = e->trail = 0;
 	e->skip = KPL_MAGIC_LEN;
-	br_md5_init(&e->md5);
+	if (e->kpl)
+		br_md5_init(&e->md5);
 	return 1;
 }
 
-size_t api_enc_init(struct api_enc *e, const struct api *api, const struct api_args *a, const struct ring *r,
-		    uint64_t first, uint64_t end, rec_view_fn view, void *ctx)
+void api_enc_init(struct api_enc *e, const struct api *api, const struct api_args *a, const struct ring *r,
+		  uint64_t first, uint64_t end, rec_view_fn view, void *ctx)
 {
-	size_t len, n;
-	int entries = 0;
-
 	memset(e, 0, sizeof *e);
 	e->api = api;
 	e->args = a;
@@ -150,18 +146,7 @@ size_t api_enc_init(struct api_enc *e, const struct api *api, const struct api_a
 	b64_init(&e->b64);
 	e->head_len = (size_t)fmt_snprintf(e->head, sizeof e->head, "{\"%s\":\"%s\"%s", api->stream_key, a->stream,
 				       api->records ? ",\"Records\":[" : "");
-	len = e->head_len + (api->records ? 2 : 1);
-	for (uint64_t i = first; i < e->end;) {
-		if (ring_rec(r, i)->acked) {
-			i++;
-			continue;
-		}
-		len += (entries++ ? 1 : 0) + sizeof rec_open - 2 + entry_close(e, i, NULL);
-		i = entry(e, i, &n);
-		len += b64_len(n);
-	}
 	next_entry(e);
-	return len;
 }
 
 /* A fixed piece of the body, from e->off on (json_piece). */

@@ -55,8 +55,7 @@ struct api {
 	 * record i (not acked) on: the index past its last, its bytes in
 	 * *bytes (NULL: each record its own).  extra: the fields written after
 	 * a record's Data (v: its bytes as sent, pos: its ring position) into
-	 * out (API_EXTRA_MAX bytes; NULL: only the length is wanted); its
-	 * length (NULL: none).  extra_max: the most bytes extra adds to a
+	 * out (API_EXTRA_MAX bytes); its length (NULL: none).  extra_max: the most bytes extra adds to a
 	 * record's size as the API counts it (NULL: 0). */
 	uint64_t (*group)(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes);
 	/* kpl_key: an entry of several records is one KPL aggregated record
@@ -122,12 +121,14 @@ struct api_enc {
 	size_t trail;		/* digest bytes written */
 };
 
-/* Prepares enc; returns the exact body length.  view gives each record's
- * bytes (NULL: ring_view, the bytes as read); it is asked for again at
- * each call, since a processed record's bytes live in scratch memory that
- * another flow may have used in between. */
-size_t api_enc_init(struct api_enc *enc, const struct api *api, const struct api_args *a, const struct ring *r,
-		    uint64_t first, uint64_t end, rec_view_fn view, void *ctx);
+/* Prepares enc.  view gives each record's bytes (NULL: ring_view, the
+ * bytes as read); it is asked for again at each call, since a processed
+ * record's bytes live in scratch memory that another flow may have used in
+ * between.  The body's length is what api_enc_next gives in all: the body
+ * is made before its head (the signature is over its hash), so nothing
+ * needs it sooner. */
+void api_enc_init(struct api_enc *enc, const struct api *api, const struct api_args *a, const struct ring *r,
+		  uint64_t first, uint64_t end, rec_view_fn view, void *ctx);
 /* Writes the next bytes of the body into out (cap >= 8); returns the count, 0 at the end. */
 size_t api_enc_next(struct api_enc *enc, char *out, size_t cap);
 

