@@ -429,21 +429,22 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 	rec_view_fn view = f->cf->nproc ? chain_view : NULL;
 	size_t n;
 
-	/* a body that fits the answer buffer (idle until the body is sent) is
-	 * encoded once, there (it fits when nothing is left to go in scratch);
-	 * a longer one twice more: to hash and count it, to send it */
+	/* the body is made, hashed and counted in one pass, into the answer
+	 * buffer (idle until the body is sent) as far as it goes, the rest
+	 * through scratch; one that fits is sent from there, a longer one is
+	 * made again as it goes onto the wire */
 	api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
-	q->body_len = api_enc_next(&q->enc, q->resp_body, f->resp_cap);
-	q->body_kept = api_enc_next(&q->enc, scratch, sizeof scratch) == 0;
 	sha256_init(&sha);
-	if (q->body_kept) {
-		sha256_update(&sha, q->resp_body, q->body_len);
-	} else {
-		api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
-		for (q->body_len = 0; (n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0; q->body_len += n)
-			sha256_update(&sha, scratch, n);
-		api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
+	q->body_len = n = api_enc_next(&q->enc, q->resp_body, f->resp_cap);
+	sha256_update(&sha, q->resp_body, n);
+	q->body_kept = 1;
+	while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0) {
+		sha256_update(&sha, scratch, n);
+		q->body_len += n;
+		q->body_kept = 0;
 	}
+	if (!q->body_kept)
+		api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
 	sha256_out(&sha, digest);
 	hex_encode(digest, 32, hash);
 
