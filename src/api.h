@@ -55,8 +55,9 @@ struct api {
 	 * record i (not acked) on: the index past its last, its bytes in
 	 * *bytes (NULL: each record its own).  extra: the fields written after
 	 * a record's Data (v: its bytes as sent, pos: its ring position) into
-	 * out (API_EXTRA_MAX bytes); its length (NULL: none).  extra_max: the most bytes extra adds to a
-	 * record's size as the API counts it (NULL: 0). */
+	 * out (API_EXTRA_MAX bytes); its length (NULL: none).  extra_max: the
+	 * most bytes extra adds to a record's size as the API counts it
+	 * (NULL: 0). */
 	uint64_t (*group)(const struct ring *r, uint64_t i, uint64_t end, const struct api_args *a, size_t *bytes);
 	/* kpl_key: an entry of several records is one KPL aggregated record
 	 * (kpl.h) whose key table holds this key of its first record (raw,

@@ -53,11 +53,11 @@ struct csvtojson {
 	int pretty;
 	int rfc4180;
 	char sep;		/* rfc4180: the delimiter */
-	const char *lit;	/* without quoting: the delimiter when it is a plain string */
+	const char *lit;	/* without quoting: the delimiter when it is a plain string of 2+ bytes */
 	size_t litlen;
 	struct rx *rx;		/* ... and when it is not */
 	int dkind;		/* 1: it is one character of dset, 2: a run of them ("\\t+") */
-	int dbyte;		/* the only byte in dset, or -1 */
+	int dbyte;		/* the only byte in dset, or < 0 (none, or several) */
 	unsigned char dset[256];
 	const char **enames;	/* the names as JSON escapes them, and their lengths */
 	size_t *elens;
