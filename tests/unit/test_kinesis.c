@@ -224,8 +224,7 @@ T(kinesis_body_every_wrap_and_cap)
 				size_t wlen = expect(want, r, "s1", &keys[kk], mask, 0, NREC);
 				set_acked_n(r, mask, NREC);
 				for (size_t c = 0; c < sizeof caps / sizeof *caps; c++) {
-					kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &keys[kk], NULL,
-								  NULL);
+					kn_enc_init(&e, r, r->rtail, r->rhead, "s1", &keys[kk], NULL, NULL);
 					if (!stream_is(&e, caps[c], want, wlen, __LINE__)) {
 						t_fail(__FILE__, __LINE__, "offset %zu keys %d mask %#x", off, kk,
 						       mask);
