@@ -416,6 +416,21 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
 	addr_hostport(out, cap, ep->host, ep->port == (ep->tls ? 443u : 80u) ? 0 : ep->port);
 }
 
+/* Whether request br's body may fit the answer buffer: its records as
+ * base64, each with its entry's brackets and the most the API adds to it.
+ * One that cannot is not tried there, so the buffer's pages are touched
+ * only by bodies and answers that use them (a backlog behind an endpoint
+ * that is down takes no memory).  Only a guess: a body that does not fit
+ * after all goes on through scratch. */
+static int body_may_fit(const struct flow *f, const struct batch_req *br)
+{
+	size_t est = sizeof f->q[0].enc.head + 3;
+
+	for (uint64_t i = br->from; i < br->to && est <= f->resp_cap; i++)
+		est += b64_len(rec_data_len(ring_rec(&f->ring, i))) + sizeof ",{\"Data\":\"\"}" + f->batch.lim.extra_bytes;
+	return est <= f->resp_cap;
+}
+
 /* Request j's head, signed (wall: ms since 1970) over its body's hash; the
  * body ready to stream. */
 static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int64_t wall)
@@ -430,14 +445,14 @@ static int build_head(struct flow *f, size_t j, const struct creds_set *cs, int6
 	size_t n;
 
 	/* the body is made, hashed and counted in one pass, into the answer
-	 * buffer (idle until the body is sent) as far as it goes, the rest
-	 * through scratch; one that fits is sent from there, a longer one is
-	 * made again as it goes onto the wire */
+	 * buffer (idle until the body is sent) as far as it goes when it may
+	 * fit there, the rest through scratch; one that fits is sent from
+	 * there, a longer one is made again as it goes onto the wire */
 	api_enc_init(&q->enc, f->api, &f->args, &f->ring, br->from, br->to, view, &f->chain);
 	sha256_init(&sha);
-	q->body_len = n = api_enc_next(&q->enc, q->resp_body, f->resp_cap);
+	q->body_len = n = body_may_fit(f, br) ? api_enc_next(&q->enc, q->resp_body, f->resp_cap) : 0;
 	sha256_update(&sha, q->resp_body, n);
-	q->body_kept = 1;
+	q->body_kept = n > 0;
 	while ((n = api_enc_next(&q->enc, scratch, sizeof scratch)) > 0) {
 		sha256_update(&sha, scratch, n);
 		q->body_len += n;
