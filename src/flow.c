@@ -424,10 +424,10 @@ static void host_header(const struct conf_endpoint *ep, char *out, size_t cap)
  * after all goes on through scratch. */
 static int body_may_fit(const struct flow *f, const struct batch_req *br)
 {
-	size_t est = sizeof f->q[0].enc.head + 3;
+	size_t entry = sizeof ",{\"Data\":\"\"}" + f->batch.lim.extra_bytes, est = sizeof f->q[0].enc.head + 3;
 
 	for (uint64_t i = br->from; i < br->to && est <= f->resp_cap; i++)
-		est += b64_len(rec_data_len(ring_rec(&f->ring, i))) + sizeof ",{\"Data\":\"\"}" + f->batch.lim.extra_bytes;
+		est += b64_len(rec_data_len(ring_rec(&f->ring, i))) + entry;
 	return est <= f->resp_cap;
 }
 
