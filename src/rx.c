@@ -36,8 +36,15 @@
  * - A few patterns Java accepts oddly are refused: "{2}" alone, "a?{2}",
  *   "a{2}{3}", "[&&a]"; and those the header lists as unsupported.
  *
+ * Faster ways, each giving the VM's result (the tests and fuzzers hold them
+ * to it): a program with no loop that can match empty runs by a
+ * backtracker within a budget linear in the input (rx_bt); and the part of
+ * it up to its first choice that is not a greedy loop over one character
+ * (most log patterns: fields and the literals between them) as a list of
+ * steps, each doing the work of several instructions (rx_run).
+ *
  * Memory: rx_compile parses the pattern twice, first counting then emitting,
- * and takes exactly what the program and its thread lists need from the
+ * and takes what the program, its thread lists and its steps need from the
  * arena.  rx_exec allocates nothing and uses a few words of stack. */
 #include <limits.h>
 #include <stdarg.h>
@@ -49,6 +56,7 @@
 #include "fmt.h"
 #include "hex.h"
 #include "rx.h"
+#include "unaligned.h"
 #include "utf8.h"
 
 #define RX_MAX_INST	10000		/* program size; {m,n} copies its operand */
@@ -118,6 +126,28 @@ struct rx_frame {
 	int32_t kind, pc, a, b;	/* ALT: pc at a; UNDO: slot a was b; RANGE: SPLIT pc's y at b, b-1 .. a */
 };
 
+/* The program up to its first choice that is not a greedy loop over one
+ * character, as steps (rx_steps): a literal, a run of one character X (X{m},
+ * X+, X*, X{m,}), an assertion, the match, or the rest of the program, left
+ * to the backtracker.  Each step first saves the position in up to two
+ * slots.  A run that may give back keeps one frame: the places lo..hi its
+ * continuation may start at, longest first. */
+enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE };
+struct rx_step {
+	uint8_t kind;
+	uint8_t back;		/* RUN: may give back */
+	int16_t sv[2];		/* slots to save first, -1 for none */
+	int32_t a;		/* LIT: offset in lit; RUN: min; ASSERT: AS_*; TAIL: pc */
+	int32_t b;		/* LIT: length; RUN: -1 for no limit, else a (X{m}) */
+	int32_t cls;		/* RUN: X's class, -1 for a byte */
+	unsigned long lw, lmask;	/* LIT: its bytes as a word, and which; 0 when longer */
+	const uint8_t *in;	/* RUN: for each byte, whether it is an ASCII X */
+	const struct rx_ways *wy;	/* RUN: the continuation's first bytes (bit 2), or NULL */
+};
+struct rx_stepframe {
+	int32_t k, lo, hi, mb;	/* the run's step, the places left, whether it took a multi-byte character */
+};
+
 /* A thread list: each entry is pc, pending bytes, then nslots ints. */
 struct rx_list {
 	int n;
@@ -144,6 +174,11 @@ struct rx {
 	int bt;			/* the backtracker may run it (no loop can match empty) */
 	int32_t *fset;		/* per SPLIT: its ways, ways[fset[pc]] */
 	struct rx_ways *ways;
+	struct rx_step *steps;	/* the straight part of the program as steps, or NULL */
+	struct rx_stepframe *sframes;	/* one per step */
+	uint8_t *lit;		/* the steps' literal bytes */
+	int *tailslots;		/* the slots no step saves */
+	int ntailslots;
 };
 
 /* The backtracker's stack, one for all patterns: a run never calls another. */
@@ -1028,6 +1063,161 @@ static void rx_firstsets(struct rx *rx)
 	memset(rx->seen, 0, (size_t)rx->ninst * rx->modes * sizeof *rx->seen);
 }
 
+/* Whether prog[pc] is one character X the steps can run: a class, or an
+ * ASCII byte. */
+static int rx_item(const struct rx *rx, int pc)
+{
+	const struct rx_inst *in = &rx->prog[pc];
+
+	return in->op == OP_CLASS || (in->op == OP_BYTE && in->c < 0x80);
+}
+
+/* Whether prog[a] and prog[b] are the same character. */
+static int rx_same(const struct rx *rx, int a, int b)
+{
+	const struct rx_inst *x = &rx->prog[a], *y = &rx->prog[b];
+
+	return x->op == y->op && (x->op == OP_CLASS ? x->x == y->x : x->c == y->c);
+}
+
+/* The steps of the program's straight part into st (NULL: only counted),
+ * its literal bytes into lit.  Returns the number of steps; *nlit the
+ * literal bytes; *tail the pc the backtracker takes over at (ninst if it
+ * never does). */
+static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, int *tail)
+{
+	const struct rx_inst *p = rx->prog;
+	int pc = 0, ns = 0, nsv = 0, sv[2];
+
+	*nlit = 0;
+	for (;;) {
+		const struct rx_inst *in = &p[pc];
+		struct rx_step t = { .sv = { -1, -1 } };
+		int x = pc, split = -1;
+
+		if (in->op == OP_SAVE && nsv == 2) {
+			t.kind = ST_SAVE;	/* a third save in a row: a step of its own */
+			t.sv[0] = (int16_t)sv[0];
+			t.sv[1] = (int16_t)sv[1];
+			if (st)
+				st[ns] = t;
+			ns++;
+			nsv = 0;
+		}
+		if (in->op == OP_SAVE) {
+			sv[nsv++] = in->x;
+			pc++;
+			continue;
+		}
+		for (int k = 0; k < nsv; k++)
+			t.sv[k] = (int16_t)sv[k];
+		nsv = 0;
+		if (in->op == OP_MATCH) {
+			t.kind = ST_MATCH;
+			pc = rx->ninst;
+		} else if (in->op == OP_ASSERT) {
+			t.kind = ST_ASSERT;
+			t.a = in->c;
+			pc++;
+		} else if (in->op == OP_BYTE && !(p[pc + 1].op == OP_SPLIT && p[pc + 1].c && p[pc + 1].x == pc)) {
+			/* bytes up to one a loop repeats */
+			t.kind = ST_LIT;
+			t.a = *nlit;
+			while (p[pc].op == OP_BYTE && !(p[pc + 1].op == OP_SPLIT && p[pc + 1].c && p[pc + 1].x == pc)) {
+				if (lit)
+					lit[*nlit] = p[pc].c;
+				++*nlit;
+				pc++;
+			}
+			t.b = *nlit - t.a;
+			if (lit && t.b <= (int)sizeof t.lw) {
+				unsigned char wb[sizeof t.lw] = { 0 };
+
+				memcpy(wb, lit + t.a, (size_t)t.b);
+				t.lw = load_word(wb);
+				memset(wb, 0xff, (size_t)t.b);
+				t.lmask = load_word(wb);
+			}
+		} else if (rx_item(rx, pc)) {
+			/* X{m}, then X+ when the last X is followed by a loop back to it */
+			t.kind = ST_RUN;
+			t.a = 1;
+			while (rx_same(rx, pc + 1, x))
+				pc++, t.a++;
+			t.b = t.a;
+			if (p[pc + 1].op == OP_SPLIT && p[pc + 1].c && p[pc + 1].x == pc && p[pc + 1].y == pc + 2) {
+				split = pc + 1;
+				t.b = -1;
+			}
+			pc = split >= 0 ? split + 1 : pc + 1;
+		} else if (in->op == OP_SPLIT && in->c && in->x == pc + 1 && in->y == pc + 3 && rx_item(rx, pc + 1) &&
+		    p[pc + 2].op == OP_JMP && p[pc + 2].x == pc) {
+			/* X* */
+			t.kind = ST_RUN;
+			split = pc;
+			x = pc + 1;
+			t.b = -1;
+			pc += 3;
+		} else {
+			t.kind = ST_TAIL;
+			t.a = pc;
+		}
+		if (t.kind == ST_RUN) {
+			t.cls = p[x].op == OP_CLASS ? p[x].x : -1;
+			t.back = split >= 0 && p[split].c != 2;
+			if (st && t.cls >= 0)
+				t.in = rx->cls[t.cls].ascii_in;
+			else if (st) {
+				uint8_t *in1 = arena_alloc(256);	/* zeroed */
+				in1[p[x].c] = 1;
+				t.in = in1;
+			}
+			if (st && t.back && rx->fset)
+				t.wy = &rx->ways[rx->fset[split]];
+		}
+		if (st)
+			st[ns] = t;
+		ns++;
+		if (t.kind == ST_MATCH || t.kind == ST_TAIL) {
+			*tail = t.kind == ST_TAIL ? t.a : rx->ninst;
+			return ns;
+		}
+	}
+}
+
+/* Steps for the program's straight part, when it has one the backtracker
+ * never jumps back into and whose slots it does not save again. */
+static void rx_steps(struct rx *rx)
+{
+	int ns, nlit, tail;
+	uint8_t *owner = rx->nsave ? arena_alloc((size_t)rx->nsave) : NULL;	/* 1: saved by a step, 2: after */
+
+	ns = rx_walk(rx, NULL, NULL, &nlit, &tail);
+	if (ns == 1)
+		return;		/* nothing straight before the backtracker's part */
+	for (int pc = 0; pc < rx->ninst; pc++) {
+		const struct rx_inst *in = &rx->prog[pc];
+		int side = pc < tail ? 1 : 2;
+
+		if (in->op == OP_SAVE) {
+			if (owner[in->x] && owner[in->x] != side)
+				return;
+			owner[in->x] = (uint8_t)side;
+		}
+		if (pc >= tail && (in->op == OP_JMP || in->op == OP_SPLIT) &&
+		    (in->x < tail || (in->op == OP_SPLIT && in->y < tail)))
+			return;
+	}
+	rx->steps = arena_alloc((size_t)ns * sizeof *rx->steps);
+	rx->sframes = arena_alloc((size_t)ns * sizeof *rx->sframes);
+	rx->lit = arena_alloc((size_t)nlit + 1);
+	rx->tailslots = arena_alloc((size_t)rx->nsave * sizeof *rx->tailslots);
+	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail);
+	for (int k = 0; k < rx->nsave; k++)
+		if (owner[k] != 1)
+			rx->tailslots[rx->ntailslots++] = k;
+}
+
 struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 {
 	struct rxc c = { .p = (const unsigned char *)pattern, .len = len, .err = err, .errcap = errcap };
@@ -1115,8 +1305,10 @@ struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 		    (in->x + 1 == i || (x[1].op == OP_JMP && x[1].x == i)))
 			in->c = 1;
 	}
-	if (rx->bt)
+	if (rx->bt) {
 		rx_firstsets(rx);
+		rx_steps(rx);
+	}
 	rx->firstbyte = -1;
 	for (int i = 0; i < c.n; i++) {
 		if (rx->prog[i].op == OP_SAVE)
@@ -1390,6 +1582,18 @@ int rx_exec_pike(struct rx *rx, const char *str, size_t n, size_t from, enum rx_
 	return matched;
 }
 
+/* The end of the run of bytes b with in[b] from j: four at a time, as most
+ * runs are long. */
+static inline __attribute__((always_inline)) size_t rx_scan(const uint8_t *in, const unsigned char *s, size_t j, size_t n)
+{
+	if (n >= 4)
+		for (size_t e = n - 3; j < e && (in[s[j]] & in[s[j + 1]] & in[s[j + 2]] & in[s[j + 3]]); )
+			j += 4;
+	while (j < n && in[s[j]])
+		j++;
+	return j;
+}
+
 static inline __attribute__((always_inline)) void rx_frame_set(struct rx_frame *f, int kind, int pc, int a, int b)
 {
 	f->kind = kind;
@@ -1405,11 +1609,13 @@ static inline __attribute__((always_inline)) void rx_frame_set(struct rx_frame *
  * A greedy loop over one character scans ahead in a tight loop over ASCII
  * and leaves one frame for all the places it may give back.  Returns 1 on
  * a match (the slots in rx->work), 0 if none from i, -1 when the budget
- * or the stack ran out (then nothing is known). */
-static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, int64_t *budgetp)
+ * or the stack ran out (then nothing is known).  Starts at pc: 0, or where
+ * the steps leave the rest of the program to it. */
+static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, int pc, enum rx_mode mode,
+    int64_t *budgetp)
 {
 	struct rx_frame *st = rx_frames, *f;
-	int *w = rx->work, sp = 0, pc = 0, r;
+	int *w = rx->work, sp = 0, r;
 	int64_t budget = *budgetp;
 
 	for (;;) {
@@ -1467,12 +1673,7 @@ static int rx_bt(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum
 					while (j < n && s[j] == x->c && x->c < 0x80)
 						j++;
 				} else {
-					const uint8_t *m = rx->cls[x->x].ascii_in;
-					/* four at a time: most runs are long */
-					while (n - j >= 4 && (m[s[j]] & m[s[j + 1]] & m[s[j + 2]] & m[s[j + 3]]))
-						j += 4;
-					while (j < n && m[s[j]])
-						j++;
+					j = rx_scan(rx->cls[x->x].ascii_in, s, j, n);
 				}
 				budget -= (int64_t)(j - i);
 				if (j < n && s[j] >= 0x80) {
@@ -1567,16 +1768,166 @@ out:
 	return r;
 }
 
+/* The steps from position i: each in turn, a failure going back to the
+ * last run that may give back.  Every step before the match runs, so every
+ * slot a step saves is saved again on the way to it: nothing to undo.  The
+ * backtracker's part starts with its slots unset each time.  Returns as
+ * rx_bt; -1 also when a run that took a character beyond ASCII would have
+ * to give back (the backtracker does that). */
+static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, int64_t *budgetp)
+{
+	struct rx_stepframe *fr = rx->sframes, *f;
+	int *w = rx->work, sp = 0, k = 0, r;
+	int64_t budget = *budgetp;
+
+	for (int j = 0; j < rx->ntailslots; j++)
+		w[rx->tailslots[j]] = -1;
+	for (;;) {
+		const struct rx_step *t = &rx->steps[k];
+		uint32_t cp;
+		int len;
+
+		if (t->sv[0] >= 0) {
+			w[t->sv[0]] = (int)i;
+			if (t->sv[1] >= 0)
+				w[t->sv[1]] = (int)i;
+		}
+		switch (t->kind) {
+		case ST_LIT: {
+			const uint8_t *l = rx->lit + t->a;
+
+			if (t->lmask && n - i >= sizeof t->lw) {
+				if ((load_word(s + i) ^ t->lw) & t->lmask)
+					goto fail;
+				i += (size_t)t->b;
+				break;
+			}
+			if (n - i < (size_t)t->b)
+				goto fail;
+			for (int j = 0; j < t->b; j++)
+				if (s[i + (size_t)j] != l[j])
+					goto fail;
+			i += (size_t)t->b;
+			break;
+		}
+		case ST_RUN: {
+			const uint8_t *m = t->in;
+			size_t j = i, lo;
+			int mb = 0;
+
+			for (int c = 0; c < t->a; c++) {
+				if (j < n && m[s[j]]) {
+					j++;
+					continue;
+				}
+				if (j >= n || s[j] < 0x80 || t->cls < 0)
+					goto fail;
+				len = utf8_decode(s + j, n - j, &cp);
+				if (!rx_inclass(rx, &rx->cls[t->cls], cp))
+					goto fail;
+				j += (size_t)len;
+				mb = 1;
+			}
+			if (t->b >= 0) {
+				i = j;	/* X{m} */
+				break;
+			}
+			lo = j;
+			for (;;) {
+				j = rx_scan(m, s, j, n);
+				if (j == n || s[j] < 0x80 || t->cls < 0)
+					break;
+				len = utf8_decode(s + j, n - j, &cp);
+				if (!rx_inclass(rx, &rx->cls[t->cls], cp))
+					break;
+				j += (size_t)len;
+				mb = 1;
+			}
+			if ((budget -= (int64_t)(j - lo) + 1) < 0) {
+				r = -1;
+				goto out;
+			}
+			if (t->back && j > lo) {
+				f = &fr[sp++];
+				f->k = k;
+				f->lo = (int)lo;
+				f->hi = (int)j - 1;
+				f->mb = mb;
+			}
+			i = j;
+			break;
+		}
+		case ST_ASSERT:
+			if (!rx_assert(t->a, s, n, i))
+				goto fail;
+			break;
+		case ST_MATCH:
+			if (mode == RX_MATCHES && i != n)
+				goto fail;
+			r = 1;
+			goto out;
+		case ST_TAIL:
+			for (int j = 0; j < rx->ntailslots; j++)
+				w[rx->tailslots[j]] = -1;
+			if ((r = rx_bt(rx, s, n, i, t->a, mode, &budget)) != 0)
+				goto out;
+			goto fail;
+		}
+		k++;
+		continue;
+fail:
+		if (--budget < 0) {
+			r = -1;
+			goto out;
+		}
+		for (;;) {
+			const struct rx_ways *wy;
+			size_t p;
+
+			if (sp == 0) {
+				r = 0;
+				goto out;
+			}
+			f = &fr[sp - 1];
+			wy = rx->steps[f->k].wy;
+			if (f->mb) {
+				r = -1;
+				goto out;
+			}
+			/* the next place back the continuation can start at */
+			p = (size_t)f->hi;
+			while (wy && !(wy->t[s[p] >> 2] >> 2 * (s[p] & 3) & 2) && p > (size_t)f->lo)
+				p--;
+			if (wy && !(wy->t[s[p] >> 2] >> 2 * (s[p] & 3) & 2)) {
+				sp--;
+				continue;
+			}
+			if (p == (size_t)f->lo)
+				sp--;
+			else
+				f->hi = (int)p - 1;
+			i = p;
+			k = f->k + 1;
+			break;
+		}
+	}
+out:
+	*budgetp = budget;
+	return r;
+}
+
 int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode mode, int *caps, int ncaps)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	int64_t budget;
 	size_t i = from;
-	int r = 0, k;
+	int r = 0, k, *work = rx->work, direct = 2 * ncaps >= rx->nsave;
 
 	if (!rx->bt || n > INT_MAX - 1 || from > n)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
+	if (direct)
+		rx->work = caps;	/* room for every slot: found there, not copied */
 	for (;;) {
 		uint32_t cp;
 
@@ -1584,17 +1935,22 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 			if ((i = find_byte(str, i, n, (char)rx->firstbyte)) == n)
 				break;
 		}
-		memset(rx->work, 0xff, (size_t)rx->nsave * sizeof *rx->work);	/* every slot -1 */
-		if ((r = rx_bt(rx, s, n, i, mode, &budget)) != 0 || mode != RX_FIND || i >= n)
+		if (!rx->steps || (r = rx_run(rx, s, n, i, mode, &budget)) < 0) {
+			memset(rx->work, 0xff, (size_t)rx->nsave * sizeof *rx->work);	/* every slot -1 */
+			r = rx_bt(rx, s, n, i, 0, mode, &budget);
+		}
+		if (r != 0 || mode != RX_FIND || i >= n)
 			break;
 		/* Java tries each character, not each byte, as a start */
 		i += (size_t)utf8_decode(s + i, n - i, &cp);
 	}
+	rx->work = work;
 	if (r < 0)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	/* the slots found, then -1 for any group past them */
 	k = r ? (2 * ncaps < rx->nsave ? 2 * ncaps : rx->nsave) : 0;
-	memcpy(caps, rx->work, (size_t)k * sizeof *caps);
+	if (!direct)
+		memcpy(caps, work, (size_t)k * sizeof *caps);
 	if (2 * ncaps > k)
 		memset(caps + k, 0xff, (size_t)(2 * ncaps - k) * sizeof *caps);
 	return r;

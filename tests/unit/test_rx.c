@@ -761,3 +761,96 @@ T(rx_byteset_kinds)
 		T_EQ_STR(got, want);
 	}
 }
+
+static size_t rx_rnd(uint32_t *seed, size_t m)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) % m;
+}
+
+/* The steps (the straight part of a pattern run without the backtracker's
+ * instructions) against the Pike VM: random patterns of runs, literals,
+ * groups and what ends the straight part (an alternation, a lazy loop,
+ * an optional piece), over random input with characters beyond ASCII and
+ * bytes that are not UTF-8, in every mode. */
+T(rx_steps_as_pike)
+{
+	static const char *const atom[] = { "a", "b", " ", "-", "\xc3\xa9", "\"", "[ab]", "[^a]", "\\S", "\\s",
+		".", "\\d", "[^\"]", "[\xc3\xa9-\xc3\xaa]", "[^\xc3\xa9]", "\\w" };
+	static const char *const quant[] = { "", "", "+", "+", "*", "{2}", "{2,}", "{3}", "*?", "?" };
+	static const char *const other[] = { "(a|b+)", "(\\d+|-)", "$", "\\b", "(a){0}", "((a))", "(?:(a)x|b)",
+		"(a)?b", "(a|(b))" };
+	static const char *const ch[] = { "a", "b", " ", "-", "\xc3\xa9", "\xc3\xaa", "\"", "1", "\n", "\xff", "x" };
+	uint32_t seed = 12345;
+	long runs = 0;
+#define RND(m) rx_rnd(&seed, (m))
+
+	for (int p = 0; p < 600; p++) {
+		char pat[256], err[128];
+		size_t pl = 0;
+		struct rx *rx;
+		int np;
+
+		if (RND(3) == 0)
+			pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "^");
+		np = 1 + (int)RND(6);
+		for (int k = 0; k < np; k++) {
+			int g = RND(3) == 0;
+
+			if (RND(6) == 0) {
+				pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s", other[RND(9)]);
+				continue;
+			}
+			pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s%s%s%s", g ? "(" : "", atom[RND(16)],
+			    quant[RND(10)], g ? ")" : "");
+		}
+		if (!(rx = rx_compile(pat, pl, err, sizeof err))) {
+			t_fail(__FILE__, __LINE__, "/%s/: %s", pat, err);
+			return;
+		}
+		for (int q = 0; q < 60; q++) {
+			char in[128];
+			size_t n = 0, len = RND(20);
+			int a[2 * 12], b[2 * 12];
+
+			for (size_t k = 0; k < len; k++)
+				n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[RND(11)]);
+			for (int m = 0; m < 3; m++) {
+				size_t from = RND(3) == 0 ? RND(n + 1) : 0;
+				int ra = rx_exec(rx, in, n, from, (enum rx_mode)m, a, 12);
+				int rb = rx_exec_pike(rx, in, n, from, (enum rx_mode)m, b, 12);
+
+				runs++;
+				if (ra != rb || memcmp(a, b, sizeof a) != 0) {
+					t_fail(__FILE__, __LINE__, "/%s/ %s from %zu on \"%.*s\": %d (%d,%d) (%d,%d), "
+					    "Pike VM %d (%d,%d) (%d,%d)", pat, rx_mode_name[m], from, (int)n, in,
+					    ra, a[0], a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
+					return;
+				}
+			}
+		}
+	}
+#undef RND
+	T_EQ_INT(runs, 600 * 60 * 3);
+}
+
+/* Runs that give back, one after another: the steps stay within the
+ * backtracker's budget (then the Pike VM decides), so linear. */
+T(rx_steps_pathological_linear)
+{
+	static char s[10001];
+	int caps[10];
+	struct rx *rx;
+
+	memset(s, 'a', 10000);
+	T_TRUE((rx = rx_must("(.*)(.*)(.*)(.*)x")) != NULL);
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 5), 0);
+	s[9999] = 'x';
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_MATCHES, caps, 5), 1);
+	T_EQ_INT(caps[2], 0);
+	T_EQ_INT(caps[3], 9999);
+	for (int g = 2; g <= 4; g++) {
+		T_EQ_INT(caps[2 * g], 9999);
+		T_EQ_INT(caps[2 * g + 1], 9999);
+	}
+}
