@@ -39,9 +39,10 @@
  * Faster ways, each giving the VM's result (the tests and fuzzers hold them
  * to it): a program with no loop that can match empty runs by a
  * backtracker within a budget linear in the input (rx_bt); and the part of
- * it up to its first choice that is not a greedy loop over one character
- * (most log patterns: fields and the literals between them) as a list of
- * steps, each doing the work of several instructions (rx_run).
+ * it up to its first loop that is not a greedy one over one character
+ * (most log patterns whole: fields, the literals between them,
+ * alternations) as a list of steps, each doing the work of several
+ * instructions (rx_run).
  *
  * Memory: rx_compile parses the pattern twice, first counting then emitting,
  * and takes what the program, its thread lists and its steps need from the
@@ -126,26 +127,34 @@ struct rx_frame {
 	int32_t kind, pc, a, b;	/* ALT: pc at a; UNDO: slot a was b; RANGE: SPLIT pc's y at b, b-1 .. a */
 };
 
-/* The program up to its first choice that is not a greedy loop over one
- * character, as steps (rx_steps): a literal, a run of one character X (X{m},
- * X+, X*, X{m,}), an assertion, the match, or the rest of the program, left
- * to the backtracker.  Each step first saves the position in up to two
- * slots.  A run that may give back keeps one frame: the places lo..hi its
- * continuation may start at, longest first. */
-enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE };
+/* The program up to its first loop that is not a greedy one over one
+ * character (and its first lazy one), as steps (rx_steps): a literal, a run
+ * of one character X (X{m}, X+, X*, X{m,}; with the literal after it when it
+ * never gives back), an assertion, a choice (alternation, X?), a jump to
+ * where branches meet, the match, or the rest of the program (the tail),
+ * left to the backtracker.  Each step first saves the position in up to two
+ * slots.  A run that may give back keeps one frame, the places lo..hi its
+ * continuation may start at, longest first; a choice that may take either
+ * branch keeps one for the other. */
+enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE, ST_ALT, ST_JMP };
 struct rx_step {
 	uint8_t kind;
 	uint8_t back;		/* RUN: may give back */
-	int16_t sv[2];		/* slots to save first, -1 for none */
-	int32_t a;		/* LIT: offset in lit; RUN: min; ASSERT: AS_*; TAIL: pc */
-	int32_t b;		/* LIT: length; RUN: -1 for no limit, else a (X{m}) */
-	int32_t cls;		/* RUN: X's class, -1 for a byte */
-	unsigned long lw, lmask;	/* LIT: its bytes as a word, and which; 0 when longer */
+	int16_t sv[2];		/* slots to save first; 1 for none (group 0's end: saved last, before the match) */
+	int32_t a;		/* RUN: min; ASSERT: AS_*; TAIL: pc; ALT, JMP: a step */
+	int32_t b;		/* RUN: -1 for no limit, else a (X{m}); ALT: the other step */
+	int32_t la, lb;		/* LIT, and a RUN that never gives back: the literal (after it), lit[la .. la + lb) */
+	int16_t lsv[2];		/* RUN: slots to save before its literal, as sv */
+	int32_t cls;		/* RUN: X's class, -1 for a byte; ALT: its pc */
+	int32_t r, nr;		/* ALT: the slots it unsets, resets[r .. r + nr) */
+	unsigned long lw, lmask;	/* the literal's bytes as a word, and which; 0 when longer */
 	const uint8_t *in;	/* RUN: for each byte, whether it is an ASCII X */
-	const struct rx_ways *wy;	/* RUN: the continuation's first bytes (bit 2), or NULL */
+	const struct rx_ways *wy;	/* ALT: its ways, or NULL */
+	const uint8_t *cs;	/* RUN that may give back: for each byte, whether its continuation may start with it, or NULL */
 };
 struct rx_stepframe {
-	int32_t k, lo, hi, mb;	/* the run's step, the places left, whether it took a multi-byte character */
+	int32_t k, lo, hi;	/* RUN: its step, the places left; ALT: the other branch's step at lo, the ALT */
+	int16_t mb, alt;	/* RUN: it took a multi-byte character; an ALT's frame */
 };
 
 /* A thread list: each entry is pc, pending bytes, then nslots ints. */
@@ -174,10 +183,11 @@ struct rx {
 	int bt;			/* the backtracker may run it (no loop can match empty) */
 	int32_t *fset;		/* per SPLIT: its ways, ways[fset[pc]] */
 	struct rx_ways *ways;
-	struct rx_step *steps;	/* the straight part of the program as steps, or NULL */
+	struct rx_step *steps;	/* the program up to its tail as steps, or NULL */
 	struct rx_stepframe *sframes;	/* one per step */
 	uint8_t *lit;		/* the steps' literal bytes */
 	int *tailslots;		/* the slots no step saves */
+	int *resets;		/* the slots the steps' choices unset */
 	int ntailslots;
 };
 
@@ -1080,31 +1090,78 @@ static int rx_same(const struct rx *rx, int a, int b)
 	return x->op == y->op && (x->op == OP_CLASS ? x->x == y->x : x->c == y->c);
 }
 
-/* The steps of the program's straight part into st (NULL: only counted),
- * its literal bytes into lit.  Returns the number of steps; *nlit the
- * literal bytes; *tail the pc the backtracker takes over at (ninst if it
- * never does). */
-static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, int *tail)
+/* Whether the SPLIT at q repeats X (X+ or X* greedy: the run covers it). */
+static int rx_loopsplit(const struct rx_inst *p, int q)
+{
+	return p[q].op == OP_SPLIT && p[q].c &&
+	    ((p[q].x == q - 1 && p[q].y == q + 1) || (p[q].x == q + 1 && p[q].y == q + 3 && p[q + 2].op == OP_JMP &&
+	    p[q + 2].x == q));
+}
+
+/* The literal at *pc into t (its bytes into lit): bytes up to one a loop
+ * repeats or a jump lands on. */
+static void rx_litwalk(const struct rx *rx, struct rx_step *t, uint8_t *lit, int *nlit, int *pc, const uint32_t *mark)
 {
 	const struct rx_inst *p = rx->prog;
-	int pc = 0, ns = 0, nsv = 0, sv[2];
+
+	t->la = *nlit;
+	do {
+		if (lit)
+			lit[*nlit] = p[*pc].c;
+		++*nlit;
+		++*pc;
+	} while (p[*pc].op == OP_BYTE && !mark[*pc] && !rx_loopsplit(p, *pc + 1));
+	t->lb = *nlit - t->la;
+	if (lit && t->lb <= (int)sizeof t->lw) {
+		unsigned char wb[sizeof t->lw] = { 0 };
+
+		memcpy(wb, lit + t->la, (size_t)t->lb);
+		t->lw = load_word(wb);
+		memset(wb, 0xff, (size_t)t->lb);
+		t->lmask = load_word(wb);
+	}
+}
+
+/* Whether prog[q] is a loop's own jump: X+'s or X*'s SPLIT, X*'s JMP back. */
+static int rx_loopjump(const struct rx_inst *p, int q)
+{
+	return rx_loopsplit(p, q) || (p[q].op == OP_JMP && rx_loopsplit(p, p[q].x) && p[p[q].x].x == q - 1);
+}
+
+/* The steps of the program up to its first instruction they cannot take,
+ * or limit (the tail), into st (NULL: only counted), its literal bytes into
+ * lit, the step each jump target starts into map (pc, -1 elsewhere).
+ * mark[pc] is set where a jump lands: a step starts there.  Returns the
+ * number of steps; *nlit the literal bytes; *tail the tail's pc (ninst if
+ * none). */
+static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, int *tail, const uint32_t *mark,
+    int *map, int limit)
+{
+	const struct rx_inst *p = rx->prog;
+	int pc = 0, ns = 0, nsv = 0, sv[2], start = 0;
 
 	*nlit = 0;
+	for (int q = 0; q < rx->ninst; q++)
+		map[q] = -1;
 	for (;;) {
 		const struct rx_inst *in = &p[pc];
-		struct rx_step t = { .sv = { -1, -1 } };
+		struct rx_step t = { .sv = { 1, 1 }, .lsv = { 1, 1 } };
 		int x = pc, split = -1;
 
-		if (in->op == OP_SAVE && nsv == 2) {
-			t.kind = ST_SAVE;	/* a third save in a row: a step of its own */
+		if (nsv > 0 && (nsv == 2 || mark[pc])) {
+			/* a third save in a row, or one a jump lands on: its own step */
+			t.kind = ST_SAVE;
 			t.sv[0] = (int16_t)sv[0];
-			t.sv[1] = (int16_t)sv[1];
+			t.sv[1] = nsv > 1 ? (int16_t)sv[1] : 1;
 			if (st)
 				st[ns] = t;
-			ns++;
+			map[start] = ns++;
 			nsv = 0;
+			t.sv[0] = t.sv[1] = 1;
 		}
-		if (in->op == OP_SAVE) {
+		if (nsv == 0)
+			start = pc;
+		if (in->op == OP_SAVE && pc < limit) {
 			sv[nsv++] = in->x;
 			pc++;
 			continue;
@@ -1112,52 +1169,52 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 		for (int k = 0; k < nsv; k++)
 			t.sv[k] = (int16_t)sv[k];
 		nsv = 0;
-		if (in->op == OP_MATCH) {
+		map[start] = ns;
+		if (pc >= limit) {
+			t.kind = ST_TAIL;
+			t.a = pc;
+		} else if (in->op == OP_MATCH) {
 			t.kind = ST_MATCH;
 			pc = rx->ninst;
 		} else if (in->op == OP_ASSERT) {
 			t.kind = ST_ASSERT;
 			t.a = in->c;
 			pc++;
-		} else if (in->op == OP_BYTE && !(p[pc + 1].op == OP_SPLIT && p[pc + 1].c && p[pc + 1].x == pc)) {
-			/* bytes up to one a loop repeats */
+		} else if (in->op == OP_BYTE && !rx_loopsplit(p, pc + 1)) {
 			t.kind = ST_LIT;
-			t.a = *nlit;
-			while (p[pc].op == OP_BYTE && !(p[pc + 1].op == OP_SPLIT && p[pc + 1].c && p[pc + 1].x == pc)) {
-				if (lit)
-					lit[*nlit] = p[pc].c;
-				++*nlit;
-				pc++;
-			}
-			t.b = *nlit - t.a;
-			if (lit && t.b <= (int)sizeof t.lw) {
-				unsigned char wb[sizeof t.lw] = { 0 };
-
-				memcpy(wb, lit + t.a, (size_t)t.b);
-				t.lw = load_word(wb);
-				memset(wb, 0xff, (size_t)t.b);
-				t.lmask = load_word(wb);
-			}
+			rx_litwalk(rx, &t, lit, nlit, &pc, mark);
 		} else if (rx_item(rx, pc)) {
 			/* X{m}, then X+ when the last X is followed by a loop back to it */
 			t.kind = ST_RUN;
 			t.a = 1;
-			while (rx_same(rx, pc + 1, x))
+			while (!mark[pc + 1] && rx_same(rx, pc + 1, x))
 				pc++, t.a++;
 			t.b = t.a;
-			if (p[pc + 1].op == OP_SPLIT && p[pc + 1].c && p[pc + 1].x == pc && p[pc + 1].y == pc + 2) {
+			if (rx_loopsplit(p, pc + 1) && p[pc + 1].x == pc) {
 				split = pc + 1;
 				t.b = -1;
 			}
 			pc = split >= 0 ? split + 1 : pc + 1;
-		} else if (in->op == OP_SPLIT && in->c && in->x == pc + 1 && in->y == pc + 3 && rx_item(rx, pc + 1) &&
-		    p[pc + 2].op == OP_JMP && p[pc + 2].x == pc) {
+		} else if (rx_loopsplit(p, pc) && p[pc].x == pc + 1 && rx_item(rx, pc + 1)) {
 			/* X* */
 			t.kind = ST_RUN;
 			split = pc;
 			x = pc + 1;
 			t.b = -1;
 			pc += 3;
+		} else if (in->op == OP_SPLIT && !in->c && in->x > pc && in->y > pc) {
+			/* a choice ahead: targets resolved to steps by rx_steps */
+			t.kind = ST_ALT;
+			t.a = in->x;
+			t.b = in->y;
+			t.cls = pc;
+			if (st && rx->fset)
+				t.wy = &rx->ways[rx->fset[pc]];
+			pc++;
+		} else if (in->op == OP_JMP && in->x > pc) {
+			t.kind = ST_JMP;
+			t.a = in->x;
+			pc++;
 		} else {
 			t.kind = ST_TAIL;
 			t.a = pc;
@@ -1172,8 +1229,26 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 				in1[p[x].c] = 1;
 				t.in = in1;
 			}
-			if (st && t.back && rx->fset)
-				t.wy = &rx->ways[rx->fset[split]];
+			/* a literal right after a run that never gives back: in its step */
+			for (int q = pc, k = 0; !t.back && q < limit && !mark[q] && k <= 2; q++, k++) {
+				if (p[q].op == OP_BYTE && !rx_loopsplit(p, q + 1)) {
+					t.lsv[0] = (int16_t)(k > 0 ? p[pc].x : 1);
+					t.lsv[1] = (int16_t)(k > 1 ? p[pc + 1].x : 1);
+					pc = q;
+					rx_litwalk(rx, &t, lit, nlit, &pc, mark);
+					break;
+				}
+				if (p[q].op != OP_SAVE)
+					break;
+			}
+			if (st && t.back && rx->fset) {
+				const struct rx_ways *wy = &rx->ways[rx->fset[split]];
+				uint8_t *cs = arena_alloc(256);
+
+				for (int b = 0; b < 256; b++)
+					cs[b] = wy->t[b >> 2] >> 2 * (b & 3) & 2;
+				t.cs = cs;
+			}
 		}
 		if (st)
 			st[ns] = t;
@@ -1185,37 +1260,101 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 	}
 }
 
-/* Steps for the program's straight part, when it has one the backtracker
- * never jumps back into and whose slots it does not save again. */
+/* Steps for the program up to its tail, when the tail never jumps back
+ * into them, every jump lands where a step starts, and no slot is saved
+ * both by a step and by the tail.  A choice unsets, before each branch,
+ * the slots saved inside a branch after it (a failed branch leaves them). */
 static void rx_steps(struct rx *rx)
 {
-	int ns, nlit, tail;
-	uint8_t *owner = rx->nsave ? arena_alloc((size_t)rx->nsave) : NULL;	/* 1: saved by a step, 2: after */
+	const struct rx_inst *p = rx->prog;
+	/* scratch: rx->stack holds at least 4 ints an instruction, rx->seen one */
+	int ns, nlit, tail, nres = 0, open = 0, limit = rx->ninst, *map = rx->stack;
+	int *inb = map + rx->ninst;		/* a SAVE inside a branch */
+	int *owner = inb + rx->ninst;		/* per slot, 1: saved by a step, 2: by the tail */
+	int *nsaves = owner + rx->nsave;	/* per slot, by how many steps */
+	uint32_t *mark = rx->seen;
 
-	ns = rx_walk(rx, NULL, NULL, &nlit, &tail);
-	if (ns == 1)
-		return;		/* nothing straight before the backtracker's part */
-	for (int pc = 0; pc < rx->ninst; pc++) {
-		const struct rx_inst *in = &rx->prog[pc];
-		int side = pc < tail ? 1 : 2;
-
-		if (in->op == OP_SAVE) {
-			if (owner[in->x] && owner[in->x] != side)
-				return;
-			owner[in->x] = (uint8_t)side;
-		}
-		if (pc >= tail && (in->op == OP_JMP || in->op == OP_SPLIT) &&
-		    (in->x < tail || (in->op == OP_SPLIT && in->y < tail)))
-			return;
+	/* where jumps land, but for a loop's own */
+	for (int q = 0; q < rx->ninst; q++) {
+		if (rx_loopsplit(p, q))
+			continue;	/* the run covers it and its way on */
+		if (p[q].op == OP_SPLIT)
+			mark[p[q].x] = mark[p[q].y] = 1;
+		else if (p[q].op == OP_JMP && !rx_loopjump(p, q))
+			mark[p[q].x] = 1;
 	}
+	/* where the steps end: where they cannot go on, or before a jump that
+	 * will not hold (one back into them, or past their end) */
+	for (int round = 0;; round++) {
+		int bad = -1, nalt = 0;
+
+		ns = rx_walk(rx, NULL, NULL, &nlit, &tail, mark, map, limit);
+		if (ns == 1 || round == 8)
+			goto out;	/* nothing before the tail, or no end found that holds */
+		memset(owner, 0, (size_t)rx->nsave * sizeof *owner);
+		memset(nsaves, 0, (size_t)rx->nsave * sizeof *nsaves);
+		nres = open = 0;
+		for (int pc = 0; pc < rx->ninst && bad < 0; pc++) {
+			const struct rx_inst *in = &p[pc];
+			int side = pc < tail ? 1 : 2;
+
+			if (in->op == OP_SAVE) {
+				if (owner[in->x] && owner[in->x] != side)
+					goto out;
+				owner[in->x] = side;
+				nsaves[in->x] += side == 1;
+				/* inside a branch: unset by each choice before it */
+				inb[pc] = pc < open;
+				nres += inb[pc] ? nalt : 0;
+			}
+			if ((in->op == OP_JMP || in->op == OP_SPLIT) && !rx_loopjump(p, pc)) {
+				int t0 = in->x, t1 = in->op == OP_SPLIT ? in->y : in->x;
+
+				nalt += in->op == OP_SPLIT;
+				if (pc >= tail && (t0 < tail || t1 < tail))
+					bad = t0 < t1 ? t0 : t1;	/* the tail loops back */
+				else if (pc < tail && (map[t0] < 0 || map[t1] < 0))
+					bad = pc;	/* lands inside a step, or past the tail's start */
+				else if (pc < tail && (t0 > open || t1 > open))
+					open = t0 > t1 ? t0 : t1;
+			}
+		}
+		if (bad < 0)
+			break;
+		limit = bad;
+	}
+	/* a group saved in a branch and elsewhere too ((ab){1,2}): a failed
+	 * branch would have to give back the value from before it */
+	for (int pc = 0; pc < tail; pc++)
+		if (p[pc].op == OP_SAVE && inb[pc] && nsaves[p[pc].x] > 1)
+			goto out;
 	rx->steps = arena_alloc((size_t)ns * sizeof *rx->steps);
 	rx->sframes = arena_alloc((size_t)ns * sizeof *rx->sframes);
 	rx->lit = arena_alloc((size_t)nlit + 1);
 	rx->tailslots = arena_alloc((size_t)rx->nsave * sizeof *rx->tailslots);
-	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail);
+	rx->resets = arena_alloc((size_t)nres * sizeof *rx->resets + 1);
+	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail, mark, map, limit);
+	nres = 0;
+	for (int k = 0; k < ns; k++) {
+		struct rx_step *t = &rx->steps[k];
+
+		if (t->kind == ST_JMP)
+			t->a = map[t->a];
+		if (t->kind != ST_ALT)
+			continue;
+		t->r = nres;
+		for (int pc = t->cls + 1; pc < tail; pc++)
+			if (p[pc].op == OP_SAVE && inb[pc])
+				rx->resets[nres++] = p[pc].x;
+		t->nr = nres - t->r;
+		t->a = map[t->a];
+		t->b = map[t->b];
+	}
 	for (int k = 0; k < rx->nsave; k++)
 		if (owner[k] != 1)
 			rx->tailslots[rx->ntailslots++] = k;
+out:
+	memset(mark, 0, (size_t)rx->ninst * sizeof *mark);
 }
 
 struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
@@ -1768,10 +1907,25 @@ out:
 	return r;
 }
 
+/* Whether the step's literal is at s[i..n). */
+static inline __attribute__((always_inline)) int rx_lit(const struct rx *rx, const struct rx_step *t,
+    const unsigned char *s, size_t n, size_t i)
+{
+	if (t->lmask && n - i >= sizeof t->lw)
+		return !((load_word(s + i) ^ t->lw) & t->lmask);
+	if (n - i < (size_t)t->lb)
+		return 0;
+	for (int j = 0; j < t->lb; j++)
+		if (s[i + (size_t)j] != rx->lit[t->la + j])
+			return 0;
+	return 1;
+}
+
 /* The steps from position i: each in turn, a failure going back to the
- * last run that may give back.  Every step before the match runs, so every
- * slot a step saves is saved again on the way to it: nothing to undo.  The
- * backtracker's part starts with its slots unset each time.  Returns as
+ * last run that may give back or choice that may take its other branch.
+ * Every step outside a branch runs before the match, so a slot it saves is
+ * saved again on the way there: nothing to undo; a branch's slots are
+ * unset by its choice, and the tail's before each try.  Returns as
  * rx_bt; -1 also when a run that took a character beyond ASCII would have
  * to give back (the backtracker does that). */
 static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, int64_t *budgetp)
@@ -1787,29 +1941,14 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 		uint32_t cp;
 		int len;
 
-		if (t->sv[0] >= 0) {
-			w[t->sv[0]] = (int)i;
-			if (t->sv[1] >= 0)
-				w[t->sv[1]] = (int)i;
-		}
+		w[t->sv[0]] = (int)i;
+		w[t->sv[1]] = (int)i;
 		switch (t->kind) {
-		case ST_LIT: {
-			const uint8_t *l = rx->lit + t->a;
-
-			if (t->lmask && n - i >= sizeof t->lw) {
-				if ((load_word(s + i) ^ t->lw) & t->lmask)
-					goto fail;
-				i += (size_t)t->b;
-				break;
-			}
-			if (n - i < (size_t)t->b)
+		case ST_LIT:
+			if (!rx_lit(rx, t, s, n, i))
 				goto fail;
-			for (int j = 0; j < t->b; j++)
-				if (s[i + (size_t)j] != l[j])
-					goto fail;
-			i += (size_t)t->b;
+			i += (size_t)t->lb;
 			break;
-		}
 		case ST_RUN: {
 			const uint8_t *m = t->in;
 			size_t j = i, lo;
@@ -1828,10 +1967,8 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 				j += (size_t)len;
 				mb = 1;
 			}
-			if (t->b >= 0) {
-				i = j;	/* X{m} */
-				break;
-			}
+			if (t->b >= 0)
+				goto lit;	/* X{m} */
 			lo = j;
 			for (;;) {
 				j = rx_scan(m, s, j, n);
@@ -1852,9 +1989,18 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 				f->k = k;
 				f->lo = (int)lo;
 				f->hi = (int)j - 1;
-				f->mb = mb;
+				f->mb = (int16_t)mb;
+				f->alt = 0;
 			}
+lit:
 			i = j;
+			if (t->lb) {
+				w[t->lsv[0]] = (int)i;
+				w[t->lsv[1]] = (int)i;
+				if (!rx_lit(rx, t, s, n, i))
+					goto fail;
+				i += (size_t)t->lb;
+			}
 			break;
 		}
 		case ST_ASSERT:
@@ -1866,6 +2012,32 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 				goto fail;
 			r = 1;
 			goto out;
+		case ST_ALT: {
+			int o = 3;
+
+			for (int j = 0; j < t->nr; j++)
+				w[rx->resets[t->r + j]] = -1;
+			if (t->wy)
+				o = i < n ? t->wy->t[s[i] >> 2] >> 2 * (s[i] & 3) & 3 : t->wy->end;
+			if (o == 0)
+				goto fail;
+			if (o == 3) {
+				if (--budget < 0) {
+					r = -1;
+					goto out;
+				}
+				f = &fr[sp++];
+				f->k = t->b;
+				f->lo = (int)i;
+				f->hi = k;
+				f->alt = 1;
+			}
+			k = o == 2 ? t->b : t->a;
+			continue;
+		}
+		case ST_JMP:
+			k = t->a;
+			continue;
 		case ST_TAIL:
 			for (int j = 0; j < rx->ntailslots; j++)
 				w[rx->tailslots[j]] = -1;
@@ -1881,7 +2053,7 @@ fail:
 			goto out;
 		}
 		for (;;) {
-			const struct rx_ways *wy;
+			const uint8_t *cs;
 			size_t p;
 
 			if (sp == 0) {
@@ -1889,18 +2061,31 @@ fail:
 				goto out;
 			}
 			f = &fr[sp - 1];
-			wy = rx->steps[f->k].wy;
+			if (f->alt) {
+				/* the other branch, its choice's slots unset again */
+				const struct rx_step *a = &rx->steps[f->hi];
+
+				for (int j = 0; j < a->nr; j++)
+					w[rx->resets[a->r + j]] = -1;
+				i = (size_t)f->lo;
+				k = f->k;
+				sp--;
+				break;
+			}
 			if (f->mb) {
 				r = -1;
 				goto out;
 			}
+			cs = rx->steps[f->k].cs;
 			/* the next place back the continuation can start at */
 			p = (size_t)f->hi;
-			while (wy && !(wy->t[s[p] >> 2] >> 2 * (s[p] & 3) & 2) && p > (size_t)f->lo)
-				p--;
-			if (wy && !(wy->t[s[p] >> 2] >> 2 * (s[p] & 3) & 2)) {
-				sp--;
-				continue;
+			if (cs) {
+				while (p > (size_t)f->lo && !cs[s[p]])
+					p--;
+				if (!cs[s[p]]) {
+					sp--;
+					continue;
+				}
 			}
 			if (p == (size_t)f->lo)
 				sp--;

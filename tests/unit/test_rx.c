@@ -768,18 +768,20 @@ static size_t rx_rnd(uint32_t *seed, size_t m)
 	return (*seed >> 16) % m;
 }
 
-/* The steps (the straight part of a pattern run without the backtracker's
- * instructions) against the Pike VM: random patterns of runs, literals,
- * groups and what ends the straight part (an alternation, a lazy loop,
- * an optional piece), over random input with characters beyond ASCII and
- * bytes that are not UTF-8, in every mode. */
+/* The steps (a pattern up to its first loop other than a greedy one over
+ * one character, run without the backtracker's instructions) against the
+ * Pike VM: random patterns of runs, literals, groups, alternations and
+ * optional pieces (with groups inside), and what ends the steps (a lazy or
+ * a group's loop), over random input with characters beyond ASCII and bytes
+ * that are not UTF-8, in every mode. */
 T(rx_steps_as_pike)
 {
 	static const char *const atom[] = { "a", "b", " ", "-", "\xc3\xa9", "\"", "[ab]", "[^a]", "\\S", "\\s",
 		".", "\\d", "[^\"]", "[\xc3\xa9-\xc3\xaa]", "[^\xc3\xa9]", "\\w" };
 	static const char *const quant[] = { "", "", "+", "+", "*", "{2}", "{2,}", "{3}", "*?", "?" };
 	static const char *const other[] = { "(a|b+)", "(\\d+|-)", "$", "\\b", "(a){0}", "((a))", "(?:(a)x|b)",
-		"(a)?b", "(a|(b))" };
+		"(a)?b", "(a|(b))", "(?:ab|a)", "(b)??", "(?:a|(b) |\\S+)", "[ab]{1,3}", "(?:(a)|b)?", "(\\s)*?",
+		"(a|b)+", "(a)*?(?:(b)x|-)" };
 	static const char *const ch[] = { "a", "b", " ", "-", "\xc3\xa9", "\xc3\xaa", "\"", "1", "\n", "\xff", "x" };
 	uint32_t seed = 12345;
 	long runs = 0;
@@ -797,8 +799,8 @@ T(rx_steps_as_pike)
 		for (int k = 0; k < np; k++) {
 			int g = RND(3) == 0;
 
-			if (RND(6) == 0) {
-				pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s", other[RND(9)]);
+			if (RND(4) == 0) {
+				pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s", other[RND(17)]);
 				continue;
 			}
 			pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s%s%s%s", g ? "(" : "", atom[RND(16)],
