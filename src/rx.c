@@ -174,6 +174,7 @@ struct rx {
 	int stride;		/* ints per list entry */
 	int listcap;
 	int firstbyte;		/* every match starts with this byte, or -1 */
+	uint8_t *skip;		/* else, for each byte, whether no match can start there, or NULL */
 	int modes;		/* 1 + the deepest nesting of loop bodies */
 	uint32_t gen;
 	uint32_t *seen;		/* per instruction and mode: the stamp of the last position reached at */
@@ -1098,6 +1099,12 @@ static int rx_loopsplit(const struct rx_inst *p, int q)
 	    p[q + 2].x == q));
 }
 
+/* Whether prog[pc] is the X an X+ repeats. */
+static int rx_looped(const struct rx_inst *p, int pc)
+{
+	return rx_loopsplit(p, pc + 1) && p[pc + 1].x == pc;
+}
+
 /* The literal at *pc into t (its bytes into lit): bytes up to one a loop
  * repeats or a jump lands on. */
 static void rx_litwalk(const struct rx *rx, struct rx_step *t, uint8_t *lit, int *nlit, int *pc, const uint32_t *mark)
@@ -1110,7 +1117,7 @@ static void rx_litwalk(const struct rx *rx, struct rx_step *t, uint8_t *lit, int
 			lit[*nlit] = p[*pc].c;
 		++*nlit;
 		++*pc;
-	} while (p[*pc].op == OP_BYTE && !mark[*pc] && !rx_loopsplit(p, *pc + 1));
+	} while (p[*pc].op == OP_BYTE && !mark[*pc] && !rx_looped(p, *pc));
 	t->lb = *nlit - t->la;
 	if (lit && t->lb <= (int)sizeof t->lw) {
 		unsigned char wb[sizeof t->lw] = { 0 };
@@ -1180,7 +1187,7 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 			t.kind = ST_ASSERT;
 			t.a = in->c;
 			pc++;
-		} else if (in->op == OP_BYTE && !rx_loopsplit(p, pc + 1)) {
+		} else if (in->op == OP_BYTE && !rx_looped(p, pc)) {
 			t.kind = ST_LIT;
 			rx_litwalk(rx, &t, lit, nlit, &pc, mark);
 		} else if (rx_item(rx, pc)) {
@@ -1190,7 +1197,7 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 			while (!mark[pc + 1] && rx_same(rx, pc + 1, x))
 				pc++, t.a++;
 			t.b = t.a;
-			if (rx_loopsplit(p, pc + 1) && p[pc + 1].x == pc) {
+			if (rx_looped(p, pc)) {
 				split = pc + 1;
 				t.b = -1;
 			}
@@ -1231,7 +1238,7 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 			}
 			/* a literal right after a run that never gives back: in its step */
 			for (int q = pc, k = 0; !t.back && q < limit && !mark[q] && k <= 2; q++, k++) {
-				if (p[q].op == OP_BYTE && !rx_loopsplit(p, q + 1)) {
+				if (p[q].op == OP_BYTE && !rx_looped(p, q)) {
 					t.lsv[0] = (int16_t)(k > 0 ? p[pc].x : 1);
 					t.lsv[1] = (int16_t)(k > 1 ? p[pc + 1].x : 1);
 					pc = q;
@@ -1263,7 +1270,7 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 /* Steps for the program up to its tail, when the tail never jumps back
  * into them, every jump lands where a step starts, and no slot is saved
  * both by a step and by the tail.  A choice unsets, before each branch,
- * the slots saved inside a branch after it (a failed branch leaves them). */
+ * the slots saved inside its branches (a failed branch leaves them). */
 static void rx_steps(struct rx *rx)
 {
 	const struct rx_inst *p = rx->prog;
@@ -1343,9 +1350,16 @@ static void rx_steps(struct rx *rx)
 		if (t->kind != ST_ALT)
 			continue;
 		t->r = nres;
-		for (int pc = t->cls + 1; pc < tail; pc++)
-			if (p[pc].op == OP_SAVE && inb[pc])
+		for (int pc = t->cls + 1, end = t->a > t->b ? t->a : t->b; pc < end; pc++) {
+			/* up to where its branches meet: the farthest a jump
+			 * inside goes (a loop's own stay inside it) */
+			if (p[pc].op == OP_SAVE)
 				rx->resets[nres++] = p[pc].x;
+			else if ((p[pc].op == OP_JMP || p[pc].op == OP_SPLIT) && !rx_loopjump(p, pc)) {
+				end = p[pc].x > end ? p[pc].x : end;
+				end = p[pc].op == OP_SPLIT && p[pc].y > end ? p[pc].y : end;
+			}
+		}
 		t->nr = nres - t->r;
 		t->a = map[t->a];
 		t->b = map[t->b];
@@ -1455,6 +1469,20 @@ struct rx *rx_compile(const char *pattern, size_t len, char *err, size_t errcap)
 		if (rx->prog[i].op == OP_BYTE && (rx->prog[i].c < 0x80 || rx->prog[i].c >= 0xc0))
 			rx->firstbyte = rx->prog[i].c;
 		break;
+	}
+	if (rx->bt && rx->firstbyte < 0) {
+		/* the ASCII bytes no match can start with, when every match
+		 * takes one: passed over at once (a byte from 0x80 is tried,
+		 * as it may start or be a character) */
+		struct rx_set set;
+
+		rx_first(rx, 0, 1, &set);
+		memset(rx->seen, 0, (size_t)rx->ninst * rx->modes * sizeof *rx->seen);
+		if (!set.empty) {
+			rx->skip = arena_alloc(256);	/* zeroed */
+			for (int b = 0; b < 128; b++)
+				rx->skip[b] = !(set.b[b >> 5] >> (b & 31) & 1);
+		}
 	}
 	return rx;
 }
@@ -2118,6 +2146,9 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 
 		if (mode == RX_FIND && rx->firstbyte >= 0) {
 			if ((i = find_byte(str, i, n, (char)rx->firstbyte)) == n)
+				break;
+		} else if (mode == RX_FIND && rx->skip) {
+			if ((i = rx_scan(rx->skip, s, i, n)) == n)
 				break;
 		}
 		if (!rx->steps || (r = rx_run(rx, s, n, i, mode, &budget)) < 0) {

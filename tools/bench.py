@@ -415,7 +415,31 @@ PROCESSORS = [
     ("ADDBRACKETS", "apache", {"optionName": "ADDBRACKETS"}),
     ("SELECTKEYS", "json", {"optionName": "SELECTKEYS", "data_keys": ["ip", "status", "agent"]}),
     ("ADDTIME", "json", {"optionName": "ADDTIME", "time_key": "ts"}),
+    ("LOGTOJSON SYSLOG", "syslog", {"optionName": "LOGTOJSON", "logFormat": "SYSLOG"}),
+    ("LOGTOJSON APACHEERRORLOG", "errorlog", {"optionName": "LOGTOJSON", "logFormat": "APACHEERRORLOG"}),
+    ("LOGTOJSON OPENWRTLOG", "openwrt", {"optionName": "LOGTOJSON", "logFormat": "OPENWRTLOG"}),
+    ("LOGTOJSON RFC5424SYSLOG", "rfc5424", {"optionName": "LOGTOJSON", "logFormat": "RFC5424SYSLOG"}),
 ]
+
+
+def syslog_files(fields):
+    """The same records as the other formats' lines write them: a web
+    server's log line as syslog, Apache's error log, logread and RFC 5424."""
+    out = {"syslog": [], "errorlog": [], "openwrt": [], "rfc5424": []}
+    for k, f in enumerate(fields):
+        tm = time.strptime(f[2].decode().split()[0], "%d/%b/%Y:%H:%M:%S")
+        mon, day, hms = time.strftime("%b", tm), tm.tm_mday, time.strftime("%H:%M:%S", tm)
+        wday, year, pid = time.strftime("%a", tm), tm.tm_year, 1000 + k % 9000
+        msg = b"%s %s %s %s" % (f[0], f[3], f[4], f[5])
+        out["syslog"].append(b"%s %2d %s gw-0042 httpd[%d]: %s\n" % (mon.encode(), day, hms.encode(), pid, msg))
+        out["errorlog"].append(b"[%s %s %02d %s.%06d %d] [core:error] [pid %d:tid %d] [client %s:%d] %s\n" % (
+            wday.encode(), mon.encode(), day, hms.encode(), k % 1000000, year, pid, 10000 + k, f[0],
+            1024 + k % 60000, f[3]))
+        out["openwrt"].append(b"%s %s %2d %s %d daemon.info httpd[%d]: %s\n" % (
+            wday.encode(), mon.encode(), day, hms.encode(), year, pid, msg))
+        out["rfc5424"].append(b"<134>1 %s gw-0042 httpd %d ID47 - %s\n" % (
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", tm).encode(), pid, msg))
+    return {k: b"".join(v) for k, v in out.items()}
 
 
 def processor_rows(a, tmp, data):
@@ -430,6 +454,7 @@ def processor_rows(a, tmp, data):
     keys = ["ip", "user", "time", "request", "status", "size", "referer", "agent"]
     files["json"] = b"".join(json.dumps(dict(zip(keys, (x.decode("latin-1") for x in f))),
                                         separators=(",", ":")).encode() + b"\n" for f in fields)
+    files.update(syslog_files(fields))
     paths = {}
     for k, v in files.items():
         paths[k] = os.path.join(tmp, "proc-%s.log" % k)
@@ -445,6 +470,8 @@ def processor_rows(a, tmp, data):
                 print("  (%s: %s)" % (name, out.stderr.strip()), file=sys.stderr)
                 break
             ns.append(float(out.stdout.split()[1]))
+            if out.stdout.split()[3] != "0":
+                print("  (%s: %s of the lines dropped)" % (name, out.stdout.split()[3]), file=sys.stderr)
         ir = None
         if not a.quick and ns:
             total = cachegrind(cmd + ["1"])
