@@ -1267,6 +1267,26 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 	}
 }
 
+/* The slots saved inside the branches of the choice at pc, into out (NULL:
+ * only counted): up to where they meet, the farthest a jump inside goes (a
+ * loop's own stay inside it).  Returns how many. */
+static int rx_branchsaves(const struct rx_inst *p, int pc, int *out)
+{
+	int n = 0, end = p[pc].x > p[pc].y ? p[pc].x : p[pc].y;
+
+	for (int q = pc + 1; q < end; q++) {
+		if (p[q].op == OP_SAVE) {
+			if (out)
+				out[n] = p[q].x;
+			n++;
+		} else if ((p[q].op == OP_JMP || p[q].op == OP_SPLIT) && !rx_loopjump(p, q)) {
+			end = p[q].x > end ? p[q].x : end;
+			end = p[q].op == OP_SPLIT && p[q].y > end ? p[q].y : end;
+		}
+	}
+	return n;
+}
+
 /* Steps for the program up to its tail, when the tail never jumps back
  * into them, every jump lands where a step starts, and no slot is saved
  * both by a step and by the tail.  A choice unsets, before each branch,
@@ -1283,24 +1303,24 @@ static void rx_steps(struct rx *rx)
 
 	/* where jumps land, but for a loop's own */
 	for (int q = 0; q < rx->ninst; q++) {
-		if (rx_loopsplit(p, q))
+		if (rx_loopjump(p, q))
 			continue;	/* the run covers it and its way on */
 		if (p[q].op == OP_SPLIT)
 			mark[p[q].x] = mark[p[q].y] = 1;
-		else if (p[q].op == OP_JMP && !rx_loopjump(p, q))
+		else if (p[q].op == OP_JMP)
 			mark[p[q].x] = 1;
 	}
 	/* where the steps end: where they cannot go on, or before a jump that
 	 * will not hold (one back into them, or past their end) */
 	for (int round = 0;; round++) {
-		int bad = -1, nalt = 0;
+		int bad = -1;
 
 		ns = rx_walk(rx, NULL, NULL, &nlit, &tail, mark, map, limit);
 		if (ns == 1 || round == 8)
 			goto out;	/* nothing before the tail, or no end found that holds */
 		memset(owner, 0, (size_t)rx->nsave * sizeof *owner);
 		memset(nsaves, 0, (size_t)rx->nsave * sizeof *nsaves);
-		nres = open = 0;
+		open = 0;
 		for (int pc = 0; pc < rx->ninst && bad < 0; pc++) {
 			const struct rx_inst *in = &p[pc];
 			int side = pc < tail ? 1 : 2;
@@ -1310,14 +1330,11 @@ static void rx_steps(struct rx *rx)
 					goto out;
 				owner[in->x] = side;
 				nsaves[in->x] += side == 1;
-				/* inside a branch: unset by each choice before it */
-				inb[pc] = pc < open;
-				nres += inb[pc] ? nalt : 0;
+				inb[pc] = pc < open;	/* inside a branch */
 			}
 			if ((in->op == OP_JMP || in->op == OP_SPLIT) && !rx_loopjump(p, pc)) {
 				int t0 = in->x, t1 = in->op == OP_SPLIT ? in->y : in->x;
 
-				nalt += in->op == OP_SPLIT;
 				if (pc >= tail && (t0 < tail || t1 < tail))
 					bad = t0 < t1 ? t0 : t1;	/* the tail loops back */
 				else if (pc < tail && (map[t0] < 0 || map[t1] < 0))
@@ -1339,8 +1356,11 @@ static void rx_steps(struct rx *rx)
 	rx->sframes = arena_alloc((size_t)ns * sizeof *rx->sframes);
 	rx->lit = arena_alloc((size_t)nlit + 1);
 	rx->tailslots = arena_alloc((size_t)rx->nsave * sizeof *rx->tailslots);
-	rx->resets = arena_alloc((size_t)nres * sizeof *rx->resets + 1);
 	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail, mark, map, limit);
+	for (int k = 0; k < ns; k++)
+		if (rx->steps[k].kind == ST_ALT)
+			nres += rx_branchsaves(p, rx->steps[k].cls, NULL);
+	rx->resets = arena_alloc((size_t)nres * sizeof *rx->resets + 1);
 	nres = 0;
 	for (int k = 0; k < ns; k++) {
 		struct rx_step *t = &rx->steps[k];
@@ -1350,17 +1370,8 @@ static void rx_steps(struct rx *rx)
 		if (t->kind != ST_ALT)
 			continue;
 		t->r = nres;
-		for (int pc = t->cls + 1, end = t->a > t->b ? t->a : t->b; pc < end; pc++) {
-			/* up to where its branches meet: the farthest a jump
-			 * inside goes (a loop's own stay inside it) */
-			if (p[pc].op == OP_SAVE)
-				rx->resets[nres++] = p[pc].x;
-			else if ((p[pc].op == OP_JMP || p[pc].op == OP_SPLIT) && !rx_loopjump(p, pc)) {
-				end = p[pc].x > end ? p[pc].x : end;
-				end = p[pc].op == OP_SPLIT && p[pc].y > end ? p[pc].y : end;
-			}
-		}
-		t->nr = nres - t->r;
+		t->nr = rx_branchsaves(p, t->cls, rx->resets + nres);
+		nres += t->nr;
 		t->a = map[t->a];
 		t->b = map[t->b];
 	}
@@ -1935,6 +1946,26 @@ out:
 	return r;
 }
 
+/* Unsets the n slots listed. */
+static inline __attribute__((always_inline)) void rx_unset(int *w, const int *slots, int n)
+{
+	for (int j = 0; j < n; j++)
+		w[slots[j]] = -1;
+}
+
+/* The length of the character beyond ASCII at s[j] when the run's X takes
+ * it, else 0. */
+static inline __attribute__((always_inline)) int rx_wide(const struct rx *rx, const struct rx_step *t, const unsigned char *s, size_t j, size_t n)
+{
+	uint32_t cp;
+	int len;
+
+	if (j >= n || s[j] < 0x80 || t->cls < 0)
+		return 0;
+	len = utf8_decode(s + j, n - j, &cp);
+	return rx_inclass(rx, &rx->cls[t->cls], cp) ? len : 0;
+}
+
 /* Whether the step's literal is at s[i..n). */
 static inline __attribute__((always_inline)) int rx_lit(const struct rx *rx, const struct rx_step *t,
     const unsigned char *s, size_t n, size_t i)
@@ -1962,11 +1993,9 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 	int *w = rx->work, sp = 0, k = 0, r;
 	int64_t budget = *budgetp;
 
-	for (int j = 0; j < rx->ntailslots; j++)
-		w[rx->tailslots[j]] = -1;
+	rx_unset(w, rx->tailslots, rx->ntailslots);
 	for (;;) {
 		const struct rx_step *t = &rx->steps[k];
-		uint32_t cp;
 		int len;
 
 		w[t->sv[0]] = (int)i;
@@ -1987,10 +2016,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 					j++;
 					continue;
 				}
-				if (j >= n || s[j] < 0x80 || t->cls < 0)
-					goto fail;
-				len = utf8_decode(s + j, n - j, &cp);
-				if (!rx_inclass(rx, &rx->cls[t->cls], cp))
+				if (!(len = rx_wide(rx, t, s, j, n)))
 					goto fail;
 				j += (size_t)len;
 				mb = 1;
@@ -2000,10 +2026,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 			lo = j;
 			for (;;) {
 				j = rx_scan(m, s, j, n);
-				if (j == n || s[j] < 0x80 || t->cls < 0)
-					break;
-				len = utf8_decode(s + j, n - j, &cp);
-				if (!rx_inclass(rx, &rx->cls[t->cls], cp))
+				if (!(len = rx_wide(rx, t, s, j, n)))
 					break;
 				j += (size_t)len;
 				mb = 1;
@@ -2043,8 +2066,7 @@ lit:
 		case ST_ALT: {
 			int o = 3;
 
-			for (int j = 0; j < t->nr; j++)
-				w[rx->resets[t->r + j]] = -1;
+			rx_unset(w, rx->resets + t->r, t->nr);
 			if (t->wy)
 				o = i < n ? t->wy->t[s[i] >> 2] >> 2 * (s[i] & 3) & 3 : t->wy->end;
 			if (o == 0)
@@ -2067,8 +2089,7 @@ lit:
 			k = t->a;
 			continue;
 		case ST_TAIL:
-			for (int j = 0; j < rx->ntailslots; j++)
-				w[rx->tailslots[j]] = -1;
+			rx_unset(w, rx->tailslots, rx->ntailslots);
 			if ((r = rx_bt(rx, s, n, i, t->a, mode, &budget)) != 0)
 				goto out;
 			goto fail;
@@ -2093,8 +2114,7 @@ fail:
 				/* the other branch, its choice's slots unset again */
 				const struct rx_step *a = &rx->steps[f->hi];
 
-				for (int j = 0; j < a->nr; j++)
-					w[rx->resets[a->r + j]] = -1;
+				rx_unset(w, rx->resets + a->r, a->nr);
 				i = (size_t)f->lo;
 				k = f->k;
 				sp--;
