@@ -150,6 +150,7 @@ struct rx_step {
 	unsigned long lw, lmask;	/* the literal's bytes as a word, and which; 0 when longer */
 	const uint8_t *in;	/* RUN: for each byte, whether it is an ASCII X */
 	const struct rx_ways *wy;	/* ALT: its ways, or NULL */
+	const int16_t *hop;	/* ALT heading a chain: for each byte, the chain's first choice to try, or NULL */
 	const uint8_t *cs;	/* RUN that may give back: for each byte, whether its continuation may start with it, or NULL */
 };
 struct rx_stepframe {
@@ -1269,8 +1270,8 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 
 /* The slots saved inside the branches of the choice at pc, into out (NULL:
  * only counted): up to where they meet, the farthest a jump inside goes (a
- * loop's own stay inside it).  Returns how many. */
-static int rx_branchsaves(const struct rx_inst *p, int pc, int *out)
+ * loop's own stay inside it), into *endp.  Returns how many. */
+static int rx_branchsaves(const struct rx_inst *p, int pc, int *out, int *endp)
 {
 	int n = 0, end = p[pc].x > p[pc].y ? p[pc].x : p[pc].y;
 
@@ -1284,7 +1285,51 @@ static int rx_branchsaves(const struct rx_inst *p, int pc, int *out)
 			end = p[q].op == OP_SPLIT && p[q].y > end ? p[q].y : end;
 		}
 	}
+	if (endp)
+		*endp = end;
 	return n;
+}
+
+/* Whether the choice t may take its first branch on byte b. */
+static int rx_first_way(const struct rx_step *t, int b)
+{
+	return t->wy->t[b >> 2] >> 2 * (b & 3) & 1;
+}
+
+/* A chain of choices (an alternation of many branches, each choice's other
+ * branch the next choice) is tried a branch at a time; for a byte its
+ * first branch cannot start with, each choice only passes on to the next.
+ * So the chain's head jumps to the first choice whose branch can.  The
+ * chain is the choices inside the head's branches (the head unsets the
+ * groups of all of them: not X?'s, whose other way is what follows it)
+ * that save no slot first.  For chains of three choices or more: 512 bytes
+ * each. */
+static void rx_chains(struct rx *rx, int ns, int *inchain)
+{
+	struct rx_step *st = rx->steps;
+
+	memset(inchain, 0, (size_t)ns * sizeof *inchain);
+	for (int k = 0; k < ns; k++) {
+		int16_t *hop;
+		int last = k, len = 1, end;
+
+		if (st[k].kind != ST_ALT || !st[k].wy || inchain[k])
+			continue;
+		rx_branchsaves(rx->prog, st[k].cls, NULL, &end);
+		while (st[st[last].b].kind == ST_ALT && st[st[last].b].cls < end && st[st[last].b].wy &&
+		    st[st[last].b].sv[0] == 1 && st[st[last].b].sv[1] == 1)
+			inchain[last = st[last].b] = 1, len++;
+		if (len < 3)
+			continue;
+		st[k].hop = hop = arena_alloc(256 * sizeof *hop);
+		for (int b = 0; b < 256; b++) {
+			int j = k;
+
+			while (j != last && !rx_first_way(&st[j], b))
+				j = st[j].b;
+			hop[b] = (int16_t)j;
+		}
+	}
 }
 
 /* Steps for the program up to its tail, when the tail never jumps back
@@ -1359,7 +1404,7 @@ static void rx_steps(struct rx *rx)
 	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail, mark, map, limit);
 	for (int k = 0; k < ns; k++)
 		if (rx->steps[k].kind == ST_ALT)
-			nres += rx_branchsaves(p, rx->steps[k].cls, NULL);
+			nres += rx_branchsaves(p, rx->steps[k].cls, NULL, NULL);
 	rx->resets = arena_alloc((size_t)nres * sizeof *rx->resets + 1);
 	nres = 0;
 	for (int k = 0; k < ns; k++) {
@@ -1370,7 +1415,7 @@ static void rx_steps(struct rx *rx)
 		if (t->kind != ST_ALT)
 			continue;
 		t->r = nres;
-		t->nr = rx_branchsaves(p, t->cls, rx->resets + nres);
+		t->nr = rx_branchsaves(p, t->cls, rx->resets + nres, NULL);
 		nres += t->nr;
 		t->a = map[t->a];
 		t->b = map[t->b];
@@ -1378,6 +1423,7 @@ static void rx_steps(struct rx *rx)
 	for (int k = 0; k < rx->nsave; k++)
 		if (owner[k] != 1)
 			rx->tailslots[rx->ntailslots++] = k;
+	rx_chains(rx, ns, map);	/* (map is done with) */
 out:
 	memset(mark, 0, (size_t)rx->ninst * sizeof *mark);
 }
@@ -2067,6 +2113,8 @@ lit:
 			int o = 3;
 
 			rx_unset(w, rx->resets + t->r, t->nr);
+			if (t->hop && i < n)
+				t = &rx->steps[k = t->hop[s[i]]];
 			if (t->wy)
 				o = i < n ? t->wy->t[s[i] >> 2] >> 2 * (s[i] & 3) & 3 : t->wy->end;
 			if (o == 0)

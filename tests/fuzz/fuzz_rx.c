@@ -31,6 +31,7 @@ static const char *const fz_fixed[] = {
 	"(.)(\\s*)(.+?)\\z",
 	"^(\\S+) (\\S+) (.*) ([^ ]+)$",
 	"([a-c]+)b|(.)*?(x+|y)c",
+	"\\b(?:Jan|(Fe)b|Mar|May|-)\\s*-?(?:(a)|b|\\d+|)(\\w)",
 };
 #define FZ_NFIXED (sizeof fz_fixed / sizeof fz_fixed[0])
 

@@ -794,7 +794,8 @@ T(rx_steps_as_pike)
 	static const char *const quant[] = { "", "", "+", "+", "*", "{2}", "{2,}", "{3}", "*?", "?" };
 	static const char *const other[] = { "(a|b+)", "(\\d+|-)", "$", "\\b", "(a){0}", "((a))", "(?:(a)x|b)",
 		"(a)?b", "(a|(b))", "(?:ab|a)", "(b)??", "(?:a|(b) |\\S+)", "[ab]{1,3}", "(?:(a)|b)?", "(\\s)*?",
-		"(a|b)+", "(a)*?(?:(b)x|-)" };
+		"(a|b)+", "(a)*?(?:(b)x|-)", "(?:ab|b|(a)-|\\s|ba)", "(a|b|)", "(?:\\d+|-|(a)b|a|\xc3\xa9)",
+		"(?:a|b|\\s)?", "(?:a|(b|\\S|-))", "-?(?:(a)|b|\\s)" };
 	static const char *const ch[] = { "a", "b", " ", "-", "\xc3\xa9", "\xc3\xaa", "\"", "1", "\n", "\xff", "x" };
 	uint32_t seed = 12345;
 	long runs = 0;
@@ -813,7 +814,7 @@ T(rx_steps_as_pike)
 			int g = RND(3) == 0;
 
 			if (RND(4) == 0) {
-				pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s", other[RND(17)]);
+				pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s", other[RND(23)]);
 				continue;
 			}
 			pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s%s%s%s", g ? "(" : "", atom[RND(16)],
