@@ -68,6 +68,9 @@
 #include "rx.h"
 #include "unaligned.h"
 
+/* The scanners' small readers: kept inline, as a call costs what they do. */
+#define L2J_INLINE static inline __attribute__((always_inline))
+
 /* ---- the Java agent's PatternConstants, as regular-expression text ---- */
 /* Those several formats have are kept once each, in l2j_frags (the whole
  * texts would repeat them: 1.7 KB of a router's flash): a byte "\0NN" in a
@@ -147,9 +150,17 @@ static const char *const l2j_frags[] = {
 
 /* The names syslog.h's facilitynames and prioritynames give, which busybox
  * and logread print (logread says "<unknown>" for a code not in them). */
-#define K_FACILITY	"(kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|ntp|security" \
-			"|console|mark|local[0-7]|<unknown>)"
-#define K_SEVERITY	"(emerg|alert|crit|err|error|warn|warning|notice|info|debug|panic|none|<unknown>)"
+#define K_FACILITIES(x, sep) \
+	x("kern") sep x("user") sep x("mail") sep x("daemon") sep x("auth") sep x("syslog") sep x("lpr") sep \
+	x("news") sep x("uucp") sep x("cron") sep x("authpriv") sep x("ftp") sep x("ntp") sep x("security") sep \
+	x("console") sep x("mark") sep x("local[0-7]") sep x("<unknown>")
+#define K_SEVERITIES(x, sep) \
+	x("emerg") sep x("alert") sep x("crit") sep x("err") sep x("error") sep x("warn") sep x("warning") sep \
+	x("notice") sep x("info") sep x("debug") sep x("panic") sep x("none") sep x("<unknown>")
+#define K_NAME(s)	s
+#define K_COMMA		,
+#define K_FACILITY	"(" K_FACILITIES(K_NAME, "|") ")"
+#define K_SEVERITY	"(" K_SEVERITIES(K_NAME, "|") ")"
 #define RX_OPENWRT	"^((?:" P_DAY " +)?" P_MONTH " +" P_MONTHDAY " +" P_TIME "(?: +[0-9]{4})?) " \
 			"(?:\\[[0-9]+\\.[0-9]+\\] )?" \
 			"(?:(?:\\S+ )?(?:" K_FACILITY "\\." K_SEVERITY "|<[0-9]+>) )?" \
@@ -160,13 +171,21 @@ enum l2j_dash { DASH_KEEP, DASH_NULL, DASH_5424 };
 static const char *const l2j_common[] = { "host", "ident", "authuser", "datetime", "request", "response", "bytes" };
 static const char *const l2j_combined[] = { "host", "ident", "authuser", "datetime", "request", "response",
 	"bytes", "referer", "agent" };
-static const char *const l2j_error[] = { "timestamp", "module", "severity", "processid", "threadid", "client",
+static const char *const l2j_errorlog[] = { "timestamp", "module", "severity", "processid", "threadid", "client",
 	"message" };
 static const char *const l2j_syslog[] = { "timestamp", "hostname", "program", "processid", "message" };
 static const char *const l2j_rfc5424[] = { "pri", "version", "timestamp", "hostname", "appname", "procid",
 	"msgid", "structureddata", "message" };
 static const char *const l2j_openwrt[] = { "timestamp", "facility", "severity", "program", "processid",
 	"message" };
+
+/* A format's scanner (below): 1 when it takes the line (the groups into
+ * caps), 0 when the regular expression is to decide. */
+int l2j_apache(const char *s, size_t n, int combined, int *caps);
+int l2j_bsd(const char *s, size_t n, int rfc3339, int *caps);
+int l2j_logread(const char *s, size_t n, int variant, int *caps);
+int l2j_error(const char *s, size_t n, int variant, int *caps);
+int l2j_5424(const char *s, size_t n, int variant, int *caps);
 
 #define NAMES(a) a, sizeof a / sizeof a[0]
 static const struct l2j_format {
@@ -175,14 +194,16 @@ static const struct l2j_format {
 	const char *const *fields;
 	size_t nfields;
 	enum l2j_dash dash;
+	int (*scan)(const char *s, size_t n, int variant, int *caps);	/* or NULL */
+	int variant;
 } l2j_formats[] = {
-	{ "COMMONAPACHELOG", RX_COMMON, NAMES(l2j_common), DASH_NULL },
-	{ "COMBINEDAPACHELOG", RX_COMBINED, NAMES(l2j_combined), DASH_NULL },
-	{ "APACHEERRORLOG", RX_ERROR, NAMES(l2j_error), DASH_NULL },
-	{ "SYSLOG", RX_SYSLOG, NAMES(l2j_syslog), DASH_KEEP },
-	{ "RFC3339SYSLOG", RX_RFC3339, NAMES(l2j_syslog), DASH_KEEP },
-	{ "RFC5424SYSLOG", RX_RFC5424, NAMES(l2j_rfc5424), DASH_5424 },
-	{ "OPENWRTLOG", RX_OPENWRT, NAMES(l2j_openwrt), DASH_KEEP },
+	{ "COMMONAPACHELOG", RX_COMMON, NAMES(l2j_common), DASH_NULL, l2j_apache, 0 },
+	{ "COMBINEDAPACHELOG", RX_COMBINED, NAMES(l2j_combined), DASH_NULL, l2j_apache, 1 },
+	{ "APACHEERRORLOG", RX_ERROR, NAMES(l2j_errorlog), DASH_NULL, l2j_error, 0 },
+	{ "SYSLOG", RX_SYSLOG, NAMES(l2j_syslog), DASH_KEEP, l2j_bsd, 0 },
+	{ "RFC3339SYSLOG", RX_RFC3339, NAMES(l2j_syslog), DASH_KEEP, l2j_bsd, 1 },
+	{ "RFC5424SYSLOG", RX_RFC5424, NAMES(l2j_rfc5424), DASH_5424, l2j_5424, 0 },
+	{ "OPENWRTLOG", RX_OPENWRT, NAMES(l2j_openwrt), DASH_KEEP, l2j_logread, 0 },
 };
 #define L2J_NFORMATS (sizeof l2j_formats / sizeof l2j_formats[0])
 #define L2J_VALID "COMMONAPACHELOG, COMBINEDAPACHELOG, APACHEERRORLOG, SYSLOG, RFC3339SYSLOG, RFC5424SYSLOG, OPENWRTLOG"
@@ -245,7 +266,7 @@ static int l2j_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static size_t l2j_digits(const char *s, size_t a, size_t n)
+L2J_INLINE size_t l2j_digits(const char *s, size_t a, size_t n)
 {
 	while (a < n && l2j_digit(s[a]))
 		a++;
@@ -300,8 +321,20 @@ static size_t l2j_user(const char *s, size_t a, size_t n)
 	return a;
 }
 
+/* Whether d[0..3) is one of the 3-letter names in names ("JanFeb..."). */
+L2J_INLINE int l2j_abbrev(const char *d, const char *names)
+{
+	for (; *names; names += 3)
+		if (d[0] == names[0] && d[1] == names[1] && d[2] == names[2])
+			return 1;
+	return 0;
+}
+
+static const char l2j_months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+static const char l2j_days[] = "MonTueWedThuFriSatSun";
+
 /* Two digits from '0'..hi (the first) and '0'..'9', at most max. */
-static int l2j_two(const char *d, char hi, int max)
+L2J_INLINE int l2j_two(const char *d, char hi, int max)
 {
 	return d[0] >= '0' && d[0] <= hi && l2j_digit(d[1]) && (d[0] - '0') * 10 + d[1] - '0' <= max;
 }
@@ -310,16 +343,12 @@ static int l2j_two(const char *d, char hi, int max)
  * 00-23, seconds 00-59), a space, then P_INT. */
 static size_t l2j_date(const char *s, size_t a, size_t n)
 {
-	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	const char *d = s + a;
 	size_t i, e;
-	int k;
 
 	if (n - a < 19 || !l2j_two(d, '3', 31) || (d[0] == '0' && d[1] == '0') || d[2] != '/' || d[6] != '/')
 		return a;
-	for (k = 0; k < 12 && (d[3] != mon[3 * k] || d[4] != mon[3 * k + 1] || d[5] != mon[3 * k + 2]); k++)
-		;
-	if (k == 12 || d[7] < '1' || d[7] > '9')
+	if (!l2j_abbrev(d + 3, l2j_months) || d[7] < '1' || d[7] > '9')
 		return a;
 	i = l2j_digits(s, a + 8, n) - a;
 	/* ":hh:mm:ss " then the zone */
@@ -333,7 +362,7 @@ static size_t l2j_date(const char *s, size_t a, size_t n)
 
 /* Group g is s[a..e) when e > a and s[e] is c; else 0: the line is not
  * one to take here. */
-static int l2j_cut(int *caps, int g, size_t a, size_t e, const char *s, size_t n, char c)
+L2J_INLINE int l2j_cut(int *caps, int g, size_t a, size_t e, const char *s, size_t n, char c)
 {
 	if (e == a || e >= n || s[e] != c)
 		return 0;
@@ -348,10 +377,26 @@ static size_t l2j_quoted(const char *s, size_t a, size_t n)
 	return find_byte(s, a, n, '"');
 }
 
+/* Whether .* takes s[a..n): no line terminator (only ASCII is looked at
+ * here).  A word at a time while no byte is below 0x0e ('\r') or from
+ * 0x80 (one test), then a byte at a time. */
+static int l2j_rest(const char *s, size_t a, size_t n)
+{
+	for (const unsigned long ones = ~0UL / 255; n - a >= sizeof(unsigned long); a += sizeof(unsigned long)) {
+		unsigned long w = load_word(s + a);
+
+		if ((w | ((w - ones * 0x0e) & ~w)) & ones * 0x80)
+			break;
+	}
+	for (; a < n; a++)
+		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
+			return 0;
+	return 1;
+}
+
 int l2j_apache(const char *s, size_t n, int combined, int *caps)
 {
 	size_t a = 0, e;
-	unsigned long w;
 	int g;
 
 	if (n > 0x7fffffff)
@@ -407,16 +452,443 @@ int l2j_apache(const char *s, size_t n, int combined, int *caps)
 		caps[15] = (int)e;
 		a = e;
 	}
-	/* .*: anything but a line terminator (only ASCII is looked at here),
-	 * a word at a time */
-	for (const unsigned long ones = ~0UL / 255; n - a >= sizeof w; a += sizeof w) {
-		w = load_word(s + a);
-		if ((w & ones * 0x80) | find_zeros(w ^ ones * '\n') | find_zeros(w ^ ones * '\r'))
+	if (!l2j_rest(s, a, n))
+		return 0;
+	caps[0] = 0;
+	caps[1] = (int)n;
+	return 1;
+}
+
+/* ---- SYSLOG and RFC3339SYSLOG without the regular expression ----
+ *
+ * The timestamp (a form syslogd writes), then fields that end at the
+ * delimiter after them, which they cannot contain: the host at ' ', the
+ * program at '[' or ':', the pid at ']'.  As for the Apache formats, a line
+ * taken has the expression's groups; anything else (a month's full name,
+ * a tab, "<fac.pri>", a character beyond ASCII) is left to it. */
+
+/* One space or more. */
+L2J_INLINE size_t l2j_spaces(const char *s, size_t a, size_t n)
+{
+	while (a < n && s[a] == ' ')
+		a++;
+	return a;
+}
+
+/* P_SYSLOGTS: "Mmm d hh:mm:ss" with the month's abbreviation, spaces
+ * between, the day 1-9 or 01-31, the hour 0-9 or 00-23, the seconds 0-9,
+ * 00-59 or 60 with a fraction after ':', '.' or ','. */
+static size_t l2j_bsdtime(const char *s, size_t a, size_t n)
+{
+	size_t i, e;
+
+	if (n - a < 3 || !l2j_abbrev(s + a, l2j_months) || (i = l2j_spaces(s, a + 3, n)) == a + 3)
+		return a;
+	e = l2j_digits(s, i, n);
+	if (e - i == 1 ? s[i] == '0' : e - i != 2 || !l2j_two(s + i, '3', 31) || (s[i] == '0' && s[i + 1] == '0'))
+		return a;
+	i = l2j_spaces(s, e, n);
+	e = l2j_digits(s, i, n);
+	if (i == e || e - i > 2 || (e - i == 2 && !l2j_two(s + i, '2', 23)))
+		return a;
+	/* ":mm:" */
+	if (n - e < 5 || s[e] != ':' || !l2j_two(s + e + 1, '5', 59) || s[e + 3] != ':')
+		return a;
+	i = e + 4;
+	e = l2j_digits(s, i, n);
+	if (i == e || e - i > 2 || (e - i == 2 && !l2j_two(s + i, '5', 59) && !(s[i] == '6' && s[i + 1] == '0')))
+		return a;
+	if (n - e >= 2 && (s[e] == ':' || s[e] == '.' || s[e] == ',') && l2j_digit(s[e + 1]))
+		e = l2j_digits(s, e + 1, n);
+	return e;
+}
+
+/* P_RFC3339: "yyyy-mm-ddThh:mm:ss", a fraction after '.' (at most maxfrac
+ * digits), then 'Z' or "+hh:mm" / "-hh:mm" (digits only, any value). */
+static size_t l2j_rfc3339(const char *s, size_t a, size_t n, size_t maxfrac)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	if (n - a < 20)
+		return a;
+	for (i = 0; i < 19; i++)
+		if (form[i] == 'd' ? !l2j_digit(s[a + i]) : s[a + i] != form[i])
+			return a;
+	i = a + 19;
+	if (n - i >= 2 && s[i] == '.' && l2j_digit(s[i + 1]) && (i = l2j_digits(s, i + 1, n)) - a - 20 > maxfrac)
+		return a;
+	if (i < n && s[i] == 'Z')
+		return i + 1;
+	if (n - i >= 6 && (s[i] == '+' || s[i] == '-') && l2j_digit(s[i + 1]) && l2j_digit(s[i + 2]) &&
+	    s[i + 3] == ':' && l2j_digit(s[i + 4]) && l2j_digit(s[i + 5]))
+		return i + 6;
+	return a;
+}
+
+/* P_PROG: [\w._/%-]+ */
+static size_t l2j_prog(const char *s, size_t a, size_t n)
+{
+	for (; a < n; a++) {
+		char c = s[a];
+
+		if (!(l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
+		      c == '/' || c == '%' || c == '-'))
+			break;
+	}
+	return a;
+}
+
+int l2j_bsd(const char *s, size_t n, int rfc3339, int *caps)
+{
+	size_t a = 0, e;
+
+	if (n > 0x7fffffff)
+		return 0;
+	e = rfc3339 ? l2j_rfc3339(s, a, n, n) : l2j_bsdtime(s, a, n);
+	if (!l2j_cut(caps, 1, a, e, s, n, ' '))
+		return 0;
+	a = e + 1;
+	e = l2j_user(s, a, n);	/* not at '<': "<fac.pri> " is left to the expression */
+	if (!l2j_cut(caps, 2, a, e, s, n, ' '))
+		return 0;
+	a = e + 1;
+	e = l2j_prog(s, a, n);
+	if (e == a)
+		return 0;
+	caps[6] = (int)a;
+	caps[7] = (int)e;
+	caps[8] = caps[9] = -1;
+	if (e < n && s[e] == '[') {
+		a = e + 1;
+		e = l2j_digits(s, a, n);
+		if (!l2j_cut(caps, 4, a, e, s, n, ']') || s[a] == '0')
+			return 0;
+		e++;
+	}
+	if (n - e < 2 || s[e] != ':' || s[e + 1] != ' ' || !l2j_rest(s, e + 2, n))
+		return 0;
+	caps[10] = (int)e + 2;
+	caps[11] = (int)n;
+	caps[0] = 0;
+	caps[1] = (int)n;
+	return 1;
+}
+
+/* ---- OPENWRTLOG without the regular expression ----
+ *
+ * After the timestamp every part of the pattern is optional and ".*" takes
+ * whatever is left, so on a line with no line terminator (and here only
+ * ASCII) each optional part is taken exactly when it matches where it
+ * stands, in its preferred way: the scanner tries each in the pattern's
+ * order. */
+
+static const char *const l2j_facilities[] = { K_FACILITIES(K_NAME, K_COMMA), NULL };
+static const char *const l2j_severities[] = { K_SEVERITIES(K_NAME, K_COMMA), NULL };
+
+/* One of the names (as in the pattern: "local[0-7]" is a range) at s[a..)
+ * with stop after it: where stop is, else a. */
+static size_t l2j_name(const char *const *names, const char *s, size_t a, size_t n, char stop)
+{
+	if (a >= n)
+		return a;
+	for (const char *t; (t = *names); names++) {
+		size_t i = a;
+
+		if (*t != s[a])
+			continue;	/* most: no name starts there */
+		for (; *t && i < n; t += *t == '[' ? 5 : 1, i++)
+			if (*t == '[' ? s[i] < t[1] || s[i] > t[3] : s[i] != *t)
+				break;
+		if (!*t && i < n && s[i] == stop)
+			return i;
+	}
+	return a;
+}
+
+/* "facility.severity" (groups 2, 3) or "<N>" at s[a..) and a space after
+ * it: where the space is, else a. */
+static size_t l2j_facsev(const char *s, size_t a, size_t n, int *caps)
+{
+	size_t d = l2j_name(l2j_facilities, s, a, n, '.'), e;
+
+	if (d > a && (e = l2j_name(l2j_severities, s, d + 1, n, ' ')) > d + 1) {
+		caps[4] = (int)a;
+		caps[5] = (int)d;
+		caps[6] = (int)d + 1;
+		caps[7] = (int)e;
+		return e;
+	}
+	if (a < n && s[a] == '<' && (e = l2j_digits(s, a + 1, n)) > a + 1 && n - e >= 2 && s[e] == '>' &&
+	    s[e + 1] == ' ')
+		return e + 1;
+	return a;
+}
+
+int l2j_logread(const char *s, size_t n, int variant, int *caps)
+{
+	size_t a = 0, e, h;
+
+	(void)variant;
+	if (n > 0x7fffffff)
+		return 0;
+	if (n >= 4 && s[3] == ' ' && l2j_abbrev(s, l2j_days))
+		a = l2j_spaces(s, 3, n);
+	if ((e = l2j_bsdtime(s, a, n)) == a)
+		return 0;
+	/* the year, " +[0-9]{4}" before the space */
+	h = l2j_spaces(s, e, n);
+	if (h > e && n - h >= 5 && l2j_digits(s, h, h + 4) == h + 4 && s[h + 4] == ' ')
+		e = h + 4;
+	if (e >= n || s[e] != ' ' || !l2j_rest(s, e, n))
+		return 0;
+	memset(caps, 0xff, 14 * sizeof *caps);
+	caps[2] = 0;
+	caps[3] = (int)e;
+	a = e + 1;
+	/* logread -t: "[uptime] " */
+	if (a < n && s[a] == '[' && (e = l2j_digits(s, a + 1, n)) > a + 1 && e < n && s[e] == '.' &&
+	    (h = l2j_digits(s, e + 1, n)) > e + 1 && n - h >= 2 && s[h] == ']' && s[h + 1] == ' ')
+		a = h + 2;
+	/* a host (\S+ and a space: no \n or \r is left here), then
+	 * "facility.severity " or "<N> "; or either without the host */
+	for (h = a; h < n && s[h] != ' ' && s[h] != '\t' && s[h] != '\v' && s[h] != '\f'; h++)
+		;
+	if (h > a && h < n && s[h] == ' ' && (e = l2j_facsev(s, h + 1, n, caps)) > h + 1)
+		a = e + 1;
+	else if ((e = l2j_facsev(s, a, n, caps)) > a)
+		a = e + 1;
+	/* "prog[pid]: " or "prog: " */
+	e = l2j_prog(s, a, n);
+	if (e > a) {
+		size_t p = e, q = e;
+
+		if (e < n && s[e] == '[' && (q = l2j_digits(s, e + 1, n)) > e + 1 && q < n && s[q] == ']')
+			p = q + 1;
+		else
+			q = e;
+		if (n - p >= 2 && s[p] == ':' && s[p + 1] == ' ') {
+			caps[8] = (int)a;
+			caps[9] = (int)e;
+			if (q > e) {
+				caps[10] = (int)e + 1;
+				caps[11] = (int)q;
+			}
+			a = p + 2;
+		}
+	}
+	caps[12] = (int)a;
+	caps[13] = (int)n;
+	caps[0] = 0;
+	caps[1] = (int)n;
+	return 1;
+}
+
+/* ---- APACHEERRORLOG without the regular expression ----
+ *
+ * "[Www Mmm dd hh:mm:ss.us yyyy] [module:severity] [pid N:tid N] [client
+ * host:port] message": after the severity the pid and the client are
+ * optional and ".*" takes the rest, so each is taken when it matches where
+ * it stands (as in OPENWRTLOG).  The client's forms have no ']' but the
+ * bracketed IPv6 address's, which is left to the expression. */
+
+/* \w */
+L2J_INLINE int l2j_wordch(char c)
+{
+	return l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* \w+ */
+L2J_INLINE size_t l2j_word(const char *s, size_t a, size_t n)
+{
+	while (a < n && l2j_wordch(s[a]))
+		a++;
+	return a;
+}
+
+/* Whether lit (len bytes) is at s[a..n). */
+L2J_INLINE int l2j_at(const char *s, size_t a, size_t n, const char *lit, size_t len)
+{
+	if (n - a < len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[a + i] != lit[i])
+			return 0;
+	return 1;
+}
+
+/* Whether s[a..e) is P_URIHOST: a host name ([\w-]+ pieces between single
+ * dots, a dot after the last or not) or P_IP ([\d.]+), then ":port" (a
+ * number from 1) or not; or K_IPV6: hex digits, a ':', hex digits, ':'
+ * and '.', then "%zone" ([\w.-]+) or not. */
+static int l2j_urihost(const char *s, size_t a, size_t e)
+{
+	size_t c, z;
+	int name = 1, ip = 1, v6 = 1;
+
+	for (c = a; c < e && s[c] != ':'; c++) {
+		ip &= l2j_digit(s[c]) || s[c] == '.';
+		name &= s[c] == '.' ? c > a && s[c - 1] != '.' : l2j_wordch(s[c]) || s[c] == '-';
+	}
+	if (c > a && (name || ip) && (c == e || (e - c >= 2 && s[c + 1] != '0' && l2j_digits(s, c + 1, e) == e)))
+		return 1;
+	for (z = a; z < e && s[z] != '%'; z++)
+		v6 &= l2j_digit(s[z]) || ((s[z] | 0x20) >= 'a' && (s[z] | 0x20) <= 'f') ||
+		    (z >= c && (s[z] == ':' || s[z] == '.'));
+	for (size_t i = z + 1; i < e; i++)
+		v6 &= l2j_wordch(s[i]) || s[i] == '.' || s[i] == '-';
+	return c < e && v6 && z + 1 != e;
+}
+
+int l2j_error(const char *s, size_t n, int variant, int *caps)
+{
+	size_t a, e, h;
+
+	(void)variant;
+	if (n > 0x7fffffff || n < 5 || s[0] != '[' || s[4] != ' ' || !l2j_abbrev(s + 1, l2j_days))
+		return 0;
+	a = l2j_spaces(s, 4, n);
+	e = l2j_bsdtime(s, a, n);
+	h = l2j_spaces(s, e, n);
+	if (e == a || h == e || h >= n || s[h] < '1' || s[h] > '9')
+		return 0;
+	e = l2j_digits(s, h, n);
+	if (n - e < 3 || s[e] != ']' || s[e + 1] != ' ' || s[e + 2] != '[' || !l2j_rest(s, e, n))
+		return 0;
+	caps[2] = 1;
+	caps[3] = (int)e;
+	caps[4] = caps[5] = caps[8] = caps[9] = caps[10] = caps[11] = caps[12] = caps[13] = -1;
+	/* "[module:severity] " or "[severity] " */
+	a = e + 3;
+	e = l2j_word(s, a, n);
+	if (e > a && e < n && s[e] == ':') {
+		caps[4] = (int)a;
+		caps[5] = (int)e;
+		a = e + 1;
+		e = l2j_word(s, a, n);
+	}
+	if (!l2j_cut(caps, 3, a, e, s, n, ']') || n - e < 2 || s[e + 1] != ' ')
+		return 0;
+	a = e + 2;
+	/* "[pid N:tid N] " or "[pid N] " */
+	if (l2j_at(s, a, n, "[pid ", 5) && (e = l2j_digits(s, a + 5, n)) > a + 5) {
+		size_t t = e;
+
+		if (l2j_at(s, e, n, ":tid ", 5) && (t = l2j_digits(s, e + 5, n)) == e + 5)
+			t = e;
+		if (n - t >= 2 && s[t] == ']' && s[t + 1] == ' ') {
+			caps[8] = (int)a + 5;
+			caps[9] = (int)e;
+			if (t > e) {
+				caps[10] = (int)e + 5;
+				caps[11] = (int)t;
+			}
+			a = t + 2;
+		}
+	}
+	/* "[client host:port] " */
+	if (l2j_at(s, a, n, "[client ", 8)) {
+		e = find_byte(s, a + 8, n, ']');
+		if (e > a + 8 && s[a + 8] == '[')
+			return 0;	/* "[client [v6]:port] ": left to the expression */
+		if (n - e >= 2 && s[e + 1] == ' ' && l2j_urihost(s, a + 8, e)) {
+			caps[12] = (int)a + 8;
+			caps[13] = (int)e;
+			a = e + 2;
+		}
+	}
+	caps[14] = (int)a;
+	caps[15] = (int)n;
+	caps[0] = 0;
+	caps[1] = (int)n;
+	return 1;
+}
+
+/* ---- RFC5424SYSLOG without the regular expression ----
+ *
+ * "<PRI>VERSION TIMESTAMP HOST APP PROCID MSGID SD[ MSG]": every field
+ * ends at the delimiter after it, which it cannot contain, and the
+ * structured data reads one way only (a '\\' in a value always starts a
+ * pair).  On a line of ASCII without line terminators a line the scanner
+ * does not take is one the expression does not match either. */
+
+/* \S+ on such a line: not ' ', '\t', '\v', '\f'. */
+L2J_INLINE size_t l2j_field(const char *s, size_t a, size_t n)
+{
+	while (a < n && s[a] != ' ' && s[a] != '\t' && s[a] != '\v' && s[a] != '\f')
+		a++;
+	return a;
+}
+
+/* K_SDNAME: as \S+ but not '=', ']' or '"'. */
+L2J_INLINE size_t l2j_sdname(const char *s, size_t a, size_t n)
+{
+	size_t e = l2j_field(s, a, n);
+
+	for (size_t i = a; i < e; i++)
+		if (s[i] == '=' || s[i] == ']' || s[i] == '"')
+			return i;
+	return e;
+}
+
+/* The structured data at s[a..): "-" or SD-ELEMENTs; where it ends, else a. */
+static size_t l2j_sd(const char *s, size_t a, size_t n)
+{
+	size_t i = a, e;
+
+	if (a < n && s[a] == '-')
+		return a + 1;
+	while (i < n && s[i] == '[') {
+		if ((e = l2j_sdname(s, i + 1, n)) == i + 1)
+			return a;
+		/* ' name="value"' pairs, then ']' */
+		for (i = e; i < n && s[i] == ' '; i = e + 1) {
+			if ((e = l2j_sdname(s, i + 1, n)) == i + 1 || n - e < 2 || s[e] != '=' || s[e + 1] != '"')
+				return a;
+			for (e += 2; e < n && s[e] != '"'; e++)
+				if (s[e] == '\\' && ++e == n)
+					return a;
+			if (e == n)
+				return a;
+		}
+		if (i == n || s[i] != ']')
+			return a;
+		i++;
+	}
+	return i;
+}
+
+int l2j_5424(const char *s, size_t n, int variant, int *caps)
+{
+	size_t a, e;
+
+	(void)variant;
+	if (n > 0x7fffffff || n < 2 || s[0] != '<' || !l2j_rest(s, 0, n))
+		return 0;
+	e = l2j_digits(s, 1, n);
+	if (e - 1 > 3 || !l2j_cut(caps, 1, 1, e, s, n, '>') || e + 1 >= n || s[e + 1] < '1' || s[e + 1] > '9')
+		return 0;
+	a = e + 1;
+	e = l2j_digits(s, a, n);
+	if (e - a > 3 || !l2j_cut(caps, 2, a, e, s, n, ' '))
+		return 0;
+	a = e + 1;
+	e = a < n && s[a] == '-' ? a + 1 : l2j_rfc3339(s, a, n, 6);
+	if (!l2j_cut(caps, 3, a, e, s, n, ' '))
+		return 0;
+	for (int g = 4; g <= 7; g++) {
+		a = e + 1;
+		e = l2j_field(s, a, n);
+		if (!l2j_cut(caps, g, a, e, s, n, ' '))
 			return 0;
 	}
-	for (; a < n; a++)
-		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
-			return 0;
+	a = e + 1;
+	if ((e = l2j_sd(s, a, n)) == a || (e < n && s[e] != ' '))
+		return 0;
+	caps[16] = (int)a;
+	caps[17] = (int)e;
+	caps[18] = e < n ? (int)e + 1 : -1;
+	caps[19] = e < n ? (int)n : -1;
 	caps[0] = 0;
 	caps[1] = (int)n;
 	return 1;
@@ -431,7 +903,7 @@ struct l2j {
 	int pretty;
 	int raw;		/* onMismatch "raw" */
 	int custom;		/* a matchPattern */
-	int apache;		/* l2j_apache first: 1 COMMONAPACHELOG, 2 COMBINEDAPACHELOG */
+	const struct l2j_format *scan;	/* a format whose scanner runs first, or NULL */
 	const char *format;
 	unsigned long mismatched;	/* runs on a line that did not match */
 	int warned;
@@ -516,7 +988,7 @@ static int l2j_init(void **state, struct conf_opts *o)
 			nnames = f->nfields;
 		}
 		s->dashnull = f->dash == DASH_NULL ? ~(uint64_t)0 : f->dash == DASH_5424 ? DASH_5424_MASK : 0;
-		s->apache = f == &l2j_formats[0] ? 1 : f == &l2j_formats[1] ? 2 : 0;
+		s->scan = f->scan ? f : NULL;
 	}
 
 	/* LinkedHashMap.put: a repeated name keeps its first place and takes
@@ -577,7 +1049,7 @@ static long l2j_run(void *state, const char *in, size_t n, char *out, size_t cap
 	/* LogToJSONDataConverter: dataStr.endsWith("\n") -> drop it */
 	if (n && in[n - 1] == '\n')
 		n--;
-	if (!(s->apache && l2j_apache(in, n, s->apache == 2, caps)) &&
+	if (!(s->scan && s->scan->scan(in, n, s->scan->variant, caps)) &&
 	    !rx_exec(s->rx, in, n, 0, RX_MATCHES, caps, s->ngroups + 1)) {
 		s->mismatched++;
 		if (!s->warned) {

@@ -3,9 +3,8 @@
  * buffer at several caps.  Checks what the processor promises: the result is
  * a length, PROC_DROP or PROC_TOOLONG; nothing is written past cap; the same
  * input gives the same bytes at every cap that holds it; the output ends in
- * "\n".  And the Apache formats' scanner against their regular
- * expressions: a line it takes, the expression matches with the same
- * groups. */
+ * "\n".  And every format's scanner against its regular expression: a
+ * line the scanner takes, the expression matches with the same groups. */
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -15,7 +14,25 @@
 extern const struct processor proc_logtojson;
 size_t l2j_pattern(const char *format, char *out, size_t cap);
 int l2j_apache(const char *s, size_t n, int combined, int *caps);
-static struct rx *fuzz_apache[2];
+int l2j_bsd(const char *s, size_t n, int rfc3339, int *caps);
+int l2j_logread(const char *s, size_t n, int variant, int *caps);
+int l2j_error(const char *s, size_t n, int variant, int *caps);
+int l2j_5424(const char *s, size_t n, int variant, int *caps);
+static const struct {
+	const char *format;
+	int (*scan)(const char *, size_t, int, int *);
+	int variant, groups;
+} fuzz_scanners[] = {
+	{ "COMMONAPACHELOG", l2j_apache, 0, 8 },
+	{ "COMBINEDAPACHELOG", l2j_apache, 1, 10 },
+	{ "SYSLOG", l2j_bsd, 0, 6 },
+	{ "RFC3339SYSLOG", l2j_bsd, 1, 6 },
+	{ "OPENWRTLOG", l2j_logread, 0, 7 },
+	{ "APACHEERRORLOG", l2j_error, 0, 8 },
+	{ "RFC5424SYSLOG", l2j_5424, 0, 10 },
+};
+#define FUZZ_NSCAN (sizeof fuzz_scanners / sizeof fuzz_scanners[0])
+static struct rx *fuzz_rx[FUZZ_NSCAN];
 
 static const char *const fuzz_opts[] = {
 	"{\"logFormat\":\"COMMONAPACHELOG\"}",
@@ -48,11 +65,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < FUZZ_N; i++)
 			fuzz_state[i] = fz_start(&proc_logtojson, fuzz_opts[i]);
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < FUZZ_NSCAN; i++) {
 			char pat[1024];
-			size_t n = l2j_pattern(i ? "COMBINEDAPACHELOG" : "COMMONAPACHELOG", pat, sizeof pat);
+			size_t n = l2j_pattern(fuzz_scanners[i].format, pat, sizeof pat);
 
-			if (!(fuzz_apache[i] = rx_compile(pat, n, NULL, 0)))
+			if (!(fuzz_rx[i] = rx_compile(pat, n, NULL, 0)))
 				abort();
 		}
 		/* each instance warns once, on its first line that does not
@@ -70,11 +87,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			close(saved);
 		ready = 1;
 	}
-	for (i = 0; i < 2 && size < 0x7fffffff; i++) {
-		int fast[20], slow[20], g = i ? 10 : 8;
+	for (i = 0; i < FUZZ_NSCAN && size < 0x7fffffff; i++) {
+		int fast[20], slow[20], g = fuzz_scanners[i].groups;
 
-		if (l2j_apache((const char *)data, size, (int)i, fast) &&
-		    (!rx_exec_pike(fuzz_apache[i], (const char *)data, size, 0, RX_MATCHES, slow, g) ||
+		if (fuzz_scanners[i].scan((const char *)data, size, fuzz_scanners[i].variant, fast) &&
+		    (!rx_exec_pike(fuzz_rx[i], (const char *)data, size, 0, RX_MATCHES, slow, g) ||
 		     memcmp(fast, slow, (size_t)g * 2 * sizeof(int))))
 			abort();
 	}

@@ -706,17 +706,65 @@ T(logtojson_builtin_patterns)
 	T_EQ_STR(out, "^((?:\\b(?:");
 }
 
-/* The Apache scanner (l2j_apache) against the regular expression it stands
- * in for.  Each line says whether the scanner takes it and whether the
- * expression matches; then each line is changed at random (bytes replaced,
- * put in, taken out: delimiters, digits, non-ASCII, line ends) many times,
- * and whenever the scanner takes a line the expression matches it with the
+/* A format's scanner against the regular expression it stands in for.
+ * Each line says whether the scanner takes it and whether the expression
+ * matches; then each line is changed at random (bytes replaced, put in,
+ * taken out: delimiters, digits, non-ASCII, line ends) many times, and
+ * whenever the scanner takes a line the expression matches it with the
  * same groups. */
-int l2j_apache(const char *s, size_t n, int combined, int *caps);	/* logtojson.c, for this test */
+int l2j_apache(const char *s, size_t n, int combined, int *caps);	/* logtojson.c, for these tests */
+int l2j_bsd(const char *s, size_t n, int rfc3339, int *caps);
+int l2j_logread(const char *s, size_t n, int variant, int *caps);
+int l2j_error(const char *s, size_t n, int variant, int *caps);
+int l2j_5424(const char *s, size_t n, int variant, int *caps);
+
+struct l2j_case {
+	const char *line;
+	int scanner, rx;
+};
+
+static void l2j_scanner_check(const char *format, int (*scan)(const char *, size_t, int, int *), int variant,
+    int groups, const struct l2j_case *lines, size_t nlines, const char *bytes, size_t nbytes)
+{
+	char pat[1024], err[128], buf[512];
+	size_t plen = l2j_pattern(format, pat, sizeof pat);
+	struct rx *rx = rx_compile(pat, plen, err, sizeof err);
+	long taken = 0, tried = 0;
+	uint32_t seed = 14;
+
+	T_TRUE(rx != NULL);
+	for (size_t i = 0; i < nlines; i++) {
+		for (int m = 0; m < 3000; m++) {
+			int fast[20], slow[20], k, r;
+			size_t n = strlen(lines[i].line);
+
+			memcpy(buf, lines[i].line, n);
+			if (m)	/* m == 0: the line as written */
+				t_mutate(buf, &n, sizeof buf, &seed, bytes, nbytes);
+			memset(fast, 0x55, sizeof fast);
+			r = scan(buf, n, variant, fast);
+			k = rx_exec_pike(rx, buf, n, 0, RX_MATCHES, slow, groups);
+			if (m == 0) {
+				T_EQ_INT(r, lines[i].scanner);
+				T_EQ_INT(k, lines[i].rx);
+			}
+			tried++;
+			if (!r)
+				continue;
+			taken++;
+			T_EQ_INT(k, 1);
+			T_EQ_MEM(fast, (size_t)groups * 2 * sizeof(int), slow, (size_t)groups * 2 * sizeof(int));
+		}
+	}
+	/* the changes leave many lines the scanner still takes: the
+	 * comparison above ran on them, not only on refusals */
+	T_TRUE(taken > tried / 30);
+	T_TRUE(taken < tried / 2);
+}
 
 T(l2j_apache_scanner_agrees_with_the_pattern)
 {
-	static const struct { const char *line; int scanner, rx; } lines[] = {
+	static const struct l2j_case lines[] = {
 		{ "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326 "
 		  "\"http://www.example.com/start.html\" \"Mozilla/4.08 [en] (Win98; I ;Nav)\"", 1, 1 },
 		{ "2001:db8::1 - - [01/Jan/2024:00:00:00 +0000] \"\" 400 - \"-\" \"\"", 1, 1 },
@@ -745,42 +793,158 @@ T(l2j_apache_scanner_agrees_with_the_pattern)
 		{ "", 0, 0 },
 	};
 	static const char bytes[] = " \"[]-+:/.0123456789aZfF%_\t\r\n\xc3\xa9\xc2\x85\xe2\x80\xa8\x80";
-	uint32_t seed = 14;
-	char buf[512];
 
-	for (int combined = 0; combined < 2; combined++) {
-		char pat[1024], err[128];
-		size_t plen = l2j_pattern(combined ? "COMBINEDAPACHELOG" : "COMMONAPACHELOG", pat, sizeof pat);
-		struct rx *rx = rx_compile(pat, plen, err, sizeof err);
-		long taken = 0, tried = 0;
+	l2j_scanner_check("COMMONAPACHELOG", l2j_apache, 0, 8, lines, sizeof lines / sizeof lines[0], bytes,
+	    sizeof bytes - 1);
+	l2j_scanner_check("COMBINEDAPACHELOG", l2j_apache, 1, 10, lines, sizeof lines / sizeof lines[0], bytes,
+	    sizeof bytes - 1);
+}
 
-		T_TRUE(rx != NULL);
-		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-			for (int m = 0; m < 3000; m++) {
-				int fast[20], slow[20], k, r;
-				size_t n = strlen(lines[i].line);
+T(l2j_bsd_scanner_agrees_with_the_pattern)
+{
+	static const struct l2j_case bsd[] = {
+		{ "Nov 14 22:13:20 gw-0042 httpd[1000]: 176.203.201.200 GET / HTTP/1.1 200 17", 1, 1 },
+		{ "Jan  1 00:00:12 OpenWrt dnsmasq: started, version 2.89 cachesize 150", 1, 1 },
+		{ "Feb 29 9:05:60.123456 a.b_c-d /usr/sbin/cron%x[9]: ", 1, 1 },
+		{ "Dec 31 23:59:59,5 h p[10]: x: y [z]", 1, 1 },
+		{ "Mar 9 1:02:3 h p: ", 1, 1 },
+		{ "Mar 9 1:2:03 h p: x", 0, 0 },
+		/* forms the scanner leaves to the expression */
+		{ "January 1 00:00:12 h p: x", 0, 1 },
+		{ "Jan\t1 00:00:12 h p: x", 0, 1 },
+		{ "Jan 1 00:00:12 <13.6> h p: x", 0, 1 },
+		{ "Jan 1 00:00:12 h p: \xc3\xa9t\xc3\xa9", 0, 1 },
+		/* lines neither takes */
+		{ "Jan 32 00:00:12 h p: x", 0, 0 },
+		{ "Jan 00 00:00:12 h p: x", 0, 0 },
+		{ "Jan 1 24:00:12 h p: x", 0, 0 },
+		{ "Jan 1 00:60:12 h p: x", 0, 0 },
+		{ "Jan 1 00:00:61 h p: x", 0, 0 },
+		{ "Jan 1 00:00:12 h p[0]: x", 0, 0 },
+		{ "Jan 1 00:00:12 h p[12]x: x", 0, 0 },
+		{ "Jan 1 00:00:12 h p x", 0, 0 },
+		{ "Jan 1 00:00:12 h@x p: x", 0, 0 },
+		{ "Jan 1 00:00:12 h p: x\r", 0, 0 },
+		{ "jan 1 00:00:12 h p: x", 0, 0 },
+		{ "", 0, 0 },
+	};
+	static const struct l2j_case rfc3339[] = {
+		{ "2024-01-01T00:00:12Z gw dnsmasq[1234]: started", 1, 1 },
+		{ "2024-01-01T00:00:12.123456+01:00 gw p: x", 1, 1 },
+		{ "9999-99-99T99:99:99-99:99 gw p[1]: ", 1, 1 },
+		{ "2023-11-14T22:13:20.5Z gw-0042 httpd[1000]: GET / HTTP/1.1 200 172608", 1, 1 },
+		{ "2023-11-14T22:13:20-05:00 router kernel: [  12.345678] eth0: link up", 1, 1 },
+		/* forms the scanner leaves to the expression */
+		{ "2024-01-01T00:00:12Z <1.2> gw p: x", 0, 1 },
+		/* lines neither takes */
+		{ "2024-01-01 00:00:12Z gw p: x", 0, 0 },
+		{ "2024-01-01T00:00:12 gw p: x", 0, 0 },
+		{ "2024-01-01T00:00:12.Z gw p: x", 0, 0 },
+		{ "2024-01-01T00:00:12+0100 gw p: x", 0, 0 },
+		{ "24-01-01T00:00:12Z gw p: x", 0, 0 },
+	};
+	static const char bytes[] = " []<>.,:/%_-+Z0123456789aJn\t\r\n\xc3\xa9\xc2\x85\x80";
 
-				memcpy(buf, lines[i].line, n);
-				if (m)	/* m == 0: the line as written */
-					t_mutate(buf, &n, sizeof buf, &seed, bytes, sizeof bytes - 1);
-				memset(fast, 0x55, sizeof fast);
-				r = l2j_apache(buf, n, combined, fast);
-				k = rx_exec_pike(rx, buf, n, 0, RX_MATCHES, slow, combined ? 10 : 8);
-				if (m == 0) {
-					T_EQ_INT(r, lines[i].scanner);
-					T_EQ_INT(k, lines[i].rx);
-				}
-				tried++;
-				if (!r)
-					continue;
-				taken++;
-				T_EQ_INT(k, 1);
-				T_EQ_MEM(fast, (combined ? 10 : 8) * 2 * sizeof(int), slow, (combined ? 10 : 8) * 2 * sizeof(int));
-			}
-		}
-		/* the changes leave many lines the scanner still takes: the
-		 * comparison above ran on them, not only on refusals */
-		T_TRUE(taken > 2000);
-		T_TRUE(taken < tried / 2);
-	}
+	l2j_scanner_check("SYSLOG", l2j_bsd, 0, 6, bsd, sizeof bsd / sizeof bsd[0], bytes, sizeof bytes - 1);
+	l2j_scanner_check("RFC3339SYSLOG", l2j_bsd, 1, 6, rfc3339, sizeof rfc3339 / sizeof rfc3339[0], bytes,
+	    sizeof bytes - 1);
+}
+
+T(l2j_openwrt_scanner_agrees_with_the_pattern)
+{
+	static const struct l2j_case lines[] = {
+		{ "Tue Nov 14 22:13:20 2023 daemon.info httpd[1000]: 176.203.201.200 GET / HTTP/2.0 200 17", 1, 1 },
+		{ "Mon Jan  1 00:00:12 2024 [1704067212.345] kern.warn kernel: [   12.345678] eth0: link up", 1, 1 },
+		{ "Jan  1 00:00:12 OpenWrt authpriv.notice dropbear[1234]: Password auth succeeded", 1, 1 },
+		{ "Jan  1 00:00:12 syslogd started: BusyBox v1.36.1", 1, 1 },
+		{ "Sun Dec 31 23:59:59 1999 gw <13> local7.debug x[0]: y", 1, 1 },
+		{ "Sat Feb 29 9:05:60.5 gw daemon.info kern.err p[12]x: y", 1, 1 },
+		{ "Wed Mar  3 03:03:03 2023 <unknown>.<unknown> <unknown>: -", 1, 1 },
+		{ "Thu Apr 30 10:00:00 12345 user.error p: x", 1, 1 },
+		{ "Fri May 1 1:00:00  2024 mail.err", 1, 1 },
+		{ "Sun Mar 1 00:00:01 2024 daemon.info kern.err x: y", 1, 1 },
+		{ "Jan  1 00:00:12 local8.info p: x", 1, 1 },
+		{ "Jan  1 00:00:12 [12] [1.] [.5] [1.5]x local0.info p: x", 1, 1 },
+		/* forms the scanner leaves to the expression */
+		{ "Monday Jan  1 00:00:12 2024 daemon.info p: x", 0, 1 },
+		{ "Mon January  1 00:00:12 2024 daemon.info p: x", 0, 1 },
+		{ "Mon Jan  1 00:00:12 2024 daemon.info p: \xc3\xa9t\xc3\xa9", 0, 1 },
+		/* lines neither takes */
+		{ "Mon Jan  1 00:00:12 2024 daemon.info p: x\r", 0, 0 },
+		{ "Mon Jan\t1 00:00:12 2024 daemon.info p: x", 0, 0 },
+		{ "Mon Jan  1 24:00:12 2024 daemon.info p: x", 0, 0 },
+		{ "Mon Jan  1 00:00:12", 0, 0 },
+		{ "Mon  Jan  1 00:00:12 x", 1, 1 },
+	};
+	static const char bytes[] = " []<>.:/%_-0123456789aefiklnoru\t\v\r\n\xc3\xa9\xc2\x85\x80";
+
+	l2j_scanner_check("OPENWRTLOG", l2j_logread, 0, 7, lines, sizeof lines / sizeof lines[0], bytes,
+	    sizeof bytes - 1);
+}
+
+T(l2j_error_scanner_agrees_with_the_pattern)
+{
+	static const struct l2j_case lines[] = {
+		{ "[Tue Nov 14 22:13:20.000000 2023] [core:error] [pid 1000:tid 10000] [client 176.203.201.200:1024] "
+		  "File does not exist: /var/www/favicon.ico", 1, 1 },
+		{ "[Wed Oct 11 14:32:52 2000] [error] [client 127.0.0.1] client denied by server configuration", 1, 1 },
+		{ "[Sun Jan  7 09:00:01.5 2024] [mpm_event:notice] [pid 1] AH00489: Apache/2.4.57 configured", 1, 1 },
+		{ "[Mon Feb 29 1:02:03 1] [x] [client www.example.com.:8080] -", 1, 1 },
+		{ "[Thu Mar 1 00:00:00 2024] [ssl:warn] [pid 12:tid 3] [client 2001:db8::1:50000] AH01909", 1, 1 },
+		{ "[Fri Apr 5 00:00:00 2024] [a:b] [client ::ffff:10.0.0.1%eth0] [pid 5] x", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [pid 5:tid x] [client 10.0.0.1] y", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [pid 5] [client a..b] [client 10.0.0.1:0] y", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [client 10.0.0.1:0] y", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [client 10.0.0.1]x y", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [client 10.0.0.1", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [client fe80::1%] y", 1, 1 },
+		/* forms the scanner leaves to the expression */
+		{ "[Sat May 6 00:00:00 2024] [a:b] [client [2001:db8::1]:443] y", 0, 1 },
+		{ "[Saturday May 6 00:00:00 2024] [a:b] y", 0, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] y \xc3\xa9", 0, 1 },
+		/* lines neither takes */
+		{ "[Sat May 6 00:00:00 0224] [a:b] y", 0, 0 },
+		{ "[Sat May 6 00:00:00 2024] [a:b:c] y", 0, 0 },
+		{ "[Sat May 6 00:00:00 2024] [] y", 0, 0 },
+		{ "[Sat May 6 00:00:00 2024] [a:b]", 0, 0 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] y\n", 0, 0 },
+	};
+	static const char bytes[] = " []:.%-_0123456789abcfxdip\t\r\n\xc3\xa9\xc2\x85\x80";
+
+	l2j_scanner_check("APACHEERRORLOG", l2j_error, 0, 8, lines, sizeof lines / sizeof lines[0], bytes,
+	    sizeof bytes - 1);
+}
+
+T(l2j_5424_scanner_agrees_with_the_pattern)
+{
+	static const struct l2j_case lines[] = {
+		{ "<134>1 2023-11-14T22:13:20Z gw-0042 httpd 1000 ID47 - 176.203.201.200 GET / HTTP/2.0 200 17", 1, 1 },
+		{ "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - BOM'su root' failed", 1, 1 },
+		{ "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time", 1, 1 },
+		{ "<165>1 2003-10-11T22:14:15.003Z host evntslog - ID47 [exampleSDID@32473 iut=\"3\" "
+		  "eventSource=\"Application\" eventID=\"1011\"][examplePriority@32473 class=\"high\"]", 1, 1 },
+		{ "<0>999 - - - - - [a b=\"\\\"]\\\\\" c=\"[x] y=z\"][d] ", 1, 1 },
+		{ "<7>2 - h a p m -", 1, 1 },
+		/* forms the scanner leaves to the expression */
+		{ "<7>2 - h a p m - \xc3\xa9", 0, 1 },
+		/* lines neither takes */
+		{ "<7>2 - h a p m -x", 0, 0 },
+		{ "<1000>1 - h a p m -", 0, 0 },
+		{ "<7>0 - h a p m -", 0, 0 },
+		{ "<7>1000 - h a p m -", 0, 0 },
+		{ "<7>1 2003-10-11T22:14:15.0000003Z h a p m -", 0, 0 },
+		{ "<7>1 2003-10-11T22:14:15 h a p m -", 0, 0 },
+		{ "<7>1 - h a p m [a b=\"c\"", 0, 0 },
+		{ "<7>1 - h a p m [a b=c]", 0, 0 },
+		{ "<7>1 - h a p m [a b=\"c\\\"]", 0, 0 },
+		{ "<7>1 - h a p m [a=b]", 0, 0 },
+		{ "<7>1 - h a p m []", 0, 0 },
+		{ "<7>1 - h a p m [a][", 0, 0 },
+		{ "<7>1 - h  a p m -", 0, 0 },
+		{ "<7>1 - h a p m - x\r", 0, 0 },
+	};
+	static const char bytes[] = " []<>=\"\\-.:TZ+0123456789abc\t\v\r\n\xc3\xa9\xc2\x85\x80";
+
+	l2j_scanner_check("RFC5424SYSLOG", l2j_5424, 0, 10, lines, sizeof lines / sizeof lines[0], bytes,
+	    sizeof bytes - 1);
 }
