@@ -140,6 +140,7 @@ enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE, ST_ALT, ST_JMP };
 struct rx_step {
 	uint8_t kind;
 	uint8_t back;		/* RUN: may give back */
+	uint8_t dot;		/* RUN: X takes every byte from 0x0e to 0x7f ('.'): scanned a word at a time */
 	int16_t sv[2];		/* slots to save first; 1 for none (group 0's end: saved last, before the match) */
 	int32_t a;		/* RUN: min; ASSERT: AS_*; TAIL: pc; ALT, JMP: a step */
 	int32_t b;		/* RUN: -1 for no limit, else a (X{m}); ALT: the other step */
@@ -1230,8 +1231,12 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 		if (t.kind == ST_RUN) {
 			t.cls = p[x].op == OP_CLASS ? p[x].x : -1;
 			t.back = split >= 0 && p[split].c != 2;
-			if (st && t.cls >= 0)
+			if (st && t.cls >= 0) {
 				t.in = rx->cls[t.cls].ascii_in;
+				t.dot = 1;
+				for (int b = 0x0e; b < 0x80; b++)
+					t.dot &= t.in[b];
+			}
 			else if (st) {
 				uint8_t *in1 = arena_alloc(256);	/* zeroed */
 				in1[p[x].c] = 1;
@@ -1818,6 +1823,30 @@ static inline __attribute__((always_inline)) size_t rx_scan(const uint8_t *in, c
 	return j;
 }
 
+/* rx_scan for a class that takes every byte from 0x0e to 0x7f ('.'): a
+ * word at a time while no byte is below 0x0e ('\r') or from 0x80 (one
+ * test), such a word through the table; for '.*' to the end of a line. */
+static size_t rx_scan_dot(const uint8_t *in, const unsigned char *s, size_t j, size_t n)
+{
+	const unsigned long ones = ~0UL / 255;
+
+	for (;;) {
+		size_t e;
+
+		while (n - j >= sizeof ones) {
+			unsigned long w = load_word(s + j);
+
+			if ((w | ((w - ones * 0x0e) & ~w)) & ones * 0x80)
+				break;
+			j += sizeof ones;
+		}
+		for (e = n - j > sizeof ones ? j + sizeof ones : n; j < e && in[s[j]]; j++)
+			;
+		if (j < e || j == n)
+			return j;
+	}
+}
+
 static inline __attribute__((always_inline)) void rx_frame_set(struct rx_frame *f, int kind, int pc, int a, int b)
 {
 	f->kind = kind;
@@ -2071,7 +2100,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 				goto lit;	/* X{m} */
 			lo = j;
 			for (;;) {
-				j = rx_scan(m, s, j, n);
+				j = t->dot ? rx_scan_dot(m, s, j, n) : rx_scan(m, s, j, n);
 				if (!(len = rx_wide(rx, t, s, j, n)))
 					break;
 				j += (size_t)len;

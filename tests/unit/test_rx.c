@@ -796,7 +796,7 @@ T(rx_steps_as_pike)
 		"(a)?b", "(a|(b))", "(?:ab|a)", "(b)??", "(?:a|(b) |\\S+)", "[ab]{1,3}", "(?:(a)|b)?", "(\\s)*?",
 		"(a|b)+", "(a)*?(?:(b)x|-)", "(?:ab|b|(a)-|\\s|ba)", "(a|b|)", "(?:\\d+|-|(a)b|a|\xc3\xa9)",
 		"(?:a|b|\\s)?", "(?:a|(b|\\S|-))", "-?(?:(a)|b|\\s)" };
-	static const char *const ch[] = { "a", "b", " ", "-", "\xc3\xa9", "\xc3\xaa", "\"", "1", "\n", "\xff", "x" };
+	static const char *const ch[] = { "a", "b", " ", "-", "\xc3\xa9", "\xc3\xaa", "\"", "1", "\n", "\xff", "x", "\t" };
 	uint32_t seed = 12345;
 	long runs = 0;
 #define RND(m) rx_rnd(&seed, (m))
@@ -830,7 +830,7 @@ T(rx_steps_as_pike)
 			int a[2 * 12], b[2 * 12];
 
 			for (size_t k = 0; k < len; k++)
-				n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[RND(11)]);
+				n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[RND(12)]);
 			for (int m = 0; m < 3; m++) {
 				size_t from = RND(3) == 0 ? RND(n + 1) : 0;
 				int ra = rx_exec(rx, in, n, from, (enum rx_mode)m, a, 12);
