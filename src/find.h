@@ -20,6 +20,16 @@ static inline __attribute__((always_inline)) unsigned long find_zeros(unsigned l
 	return ~(((w & low) + low) | w | low);
 }
 
+/* Whether some byte of w is below 0x0e (the line ends '\n' and '\r',
+ * and tab, vertical tab, form feed...) or from 0x80: one test for a word
+ * of text that '.' takes whole when it fails (exact as to whether). */
+static inline __attribute__((always_inline)) int find_ctl_or_high(unsigned long w)
+{
+	const unsigned long ones = ~0UL / 255;
+
+	return ((w | ((w - ones * 0x0e) & ~w)) & ones * 0x80) != 0;
+}
+
 /* Which byte of a word is the first of those m flags (m is not 0), in
  * memory order. */
 static inline __attribute__((always_inline)) size_t find_first(unsigned long m)

@@ -1828,19 +1828,14 @@ static inline __attribute__((always_inline)) size_t rx_scan(const uint8_t *in, c
  * test), such a word through the table; for '.*' to the end of a line. */
 static size_t rx_scan_dot(const uint8_t *in, const unsigned char *s, size_t j, size_t n)
 {
-	const unsigned long ones = ~0UL / 255;
+	const size_t word = sizeof(unsigned long);
 
 	for (;;) {
 		size_t e;
 
-		while (n - j >= sizeof ones) {
-			unsigned long w = load_word(s + j);
-
-			if ((w | ((w - ones * 0x0e) & ~w)) & ones * 0x80)
-				break;
-			j += sizeof ones;
-		}
-		for (e = n - j > sizeof ones ? j + sizeof ones : n; j < e && in[s[j]]; j++)
+		while (n - j >= word && !find_ctl_or_high(load_word(s + j)))
+			j += word;
+		for (e = n - j > word ? j + word : n; j < e && in[s[j]]; j++)
 			;
 		if (j < e || j == n)
 			return j;

@@ -377,17 +377,23 @@ static size_t l2j_quoted(const char *s, size_t a, size_t n)
 	return find_byte(s, a, n, '"');
 }
 
+/* The last group, g, is s[a..n), and the match the line: taken. */
+L2J_INLINE int l2j_taken(int *caps, int g, size_t a, size_t n)
+{
+	caps[2 * g] = (int)a;
+	caps[2 * g + 1] = (int)n;
+	caps[0] = 0;
+	caps[1] = (int)n;
+	return 1;
+}
+
 /* Whether .* takes s[a..n): no line terminator (only ASCII is looked at
  * here).  A word at a time while no byte is below 0x0e ('\r') or from
  * 0x80 (one test), then a byte at a time. */
 static int l2j_rest(const char *s, size_t a, size_t n)
 {
-	for (const unsigned long ones = ~0UL / 255; n - a >= sizeof(unsigned long); a += sizeof(unsigned long)) {
-		unsigned long w = load_word(s + a);
-
-		if ((w | ((w - ones * 0x0e) & ~w)) & ones * 0x80)
-			break;
-	}
+	while (n - a >= sizeof(unsigned long) && !find_ctl_or_high(load_word(s + a)))
+		a += sizeof(unsigned long);
 	for (; a < n; a++)
 		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
 			return 0;
@@ -568,11 +574,7 @@ int l2j_bsd(const char *s, size_t n, int rfc3339, int *caps)
 	}
 	if (n - e < 2 || s[e] != ':' || s[e + 1] != ' ' || !l2j_rest(s, e + 2, n))
 		return 0;
-	caps[10] = (int)e + 2;
-	caps[11] = (int)n;
-	caps[0] = 0;
-	caps[1] = (int)n;
-	return 1;
+	return l2j_taken(caps, 5, e + 2, n);
 }
 
 /* ---- OPENWRTLOG without the regular expression ----
@@ -677,11 +679,7 @@ int l2j_logread(const char *s, size_t n, int variant, int *caps)
 			a = p + 2;
 		}
 	}
-	caps[12] = (int)a;
-	caps[13] = (int)n;
-	caps[0] = 0;
-	caps[1] = (int)n;
-	return 1;
+	return l2j_taken(caps, 6, a, n);
 }
 
 /* ---- APACHEERRORLOG without the regular expression ----
@@ -797,11 +795,7 @@ int l2j_error(const char *s, size_t n, int variant, int *caps)
 			a = e + 2;
 		}
 	}
-	caps[14] = (int)a;
-	caps[15] = (int)n;
-	caps[0] = 0;
-	caps[1] = (int)n;
-	return 1;
+	return l2j_taken(caps, 7, a, n);
 }
 
 /* ---- RFC5424SYSLOG without the regular expression ----
