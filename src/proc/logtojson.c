@@ -721,14 +721,15 @@ L2J_INLINE int l2j_at(const char *s, size_t a, size_t n, const char *lit, size_t
  * and '.', then "%zone" ([\w.-]+) or not. */
 static int l2j_urihost(const char *s, size_t a, size_t e)
 {
-	size_t c, z;
-	int name = 1, ip = 1, v6 = 1;
+	size_t c = a, z;
+	int host = 1, v6 = 1;
 
-	for (c = a; c < e && s[c] != ':'; c++) {
-		ip &= l2j_digit(s[c]) || s[c] == '.';
-		name &= s[c] == '.' ? c > a && s[c - 1] != '.' : l2j_wordch(s[c]) || s[c] == '-';
-	}
-	if (c > a && (name || ip) && (c == e || (e - c >= 2 && s[c + 1] != '0' && l2j_digits(s, c + 1, e) == e)))
+	while (c < e && (l2j_digit(s[c]) || s[c] == '.'))
+		c++;
+	if (c < e && s[c] != ':')	/* not P_IP: a name, up to the first ':' */
+		for (c = a; c < e && s[c] != ':'; c++)
+			host &= s[c] == '.' ? c > a && s[c - 1] != '.' : l2j_wordch(s[c]) || s[c] == '-';
+	if (c > a && host && (c == e || (e - c >= 2 && s[c + 1] != '0' && l2j_digits(s, c + 1, e) == e)))
 		return 1;
 	for (z = a; z < e && s[z] != '%'; z++)
 		v6 &= l2j_digit(s[z]) || ((s[z] | 0x20) >= 'a' && (s[z] | 0x20) <= 'f') ||

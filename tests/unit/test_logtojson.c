@@ -898,6 +898,7 @@ T(l2j_error_scanner_agrees_with_the_pattern)
 		{ "[Sat May 6 00:00:00 2024] [a:b] [client 10.0.0.1]x y", 1, 1 },
 		{ "[Sat May 6 00:00:00 2024] [a:b] [client 10.0.0.1", 1, 1 },
 		{ "[Sat May 6 00:00:00 2024] [a:b] [client fe80::1%] y", 1, 1 },
+		{ "[Sat May 6 00:00:00 2024] [a:b] [client h/x:80] [client h-1.x_2:80] y", 1, 1 },
 		/* forms the scanner leaves to the expression */
 		{ "[Sat May 6 00:00:00 2024] [a:b] [client [2001:db8::1]:443] y", 0, 1 },
 		{ "[Saturday May 6 00:00:00 2024] [a:b] y", 0, 1 },
@@ -909,7 +910,7 @@ T(l2j_error_scanner_agrees_with_the_pattern)
 		{ "[Sat May 6 00:00:00 2024] [a:b]", 0, 0 },
 		{ "[Sat May 6 00:00:00 2024] [a:b] y\n", 0, 0 },
 	};
-	static const char bytes[] = " []:.%-_0123456789abcfxdip\t\r\n\xc3\xa9\xc2\x85\x80";
+	static const char bytes[] = " []:.%-_/0123456789abcfxdip\t\r\n\xc3\xa9\xc2\x85\x80";
 
 	l2j_scanner_check("APACHEERRORLOG", l2j_error, 0, 8, lines, sizeof lines / sizeof lines[0], bytes,
 	    sizeof bytes - 1);
