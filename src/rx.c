@@ -42,7 +42,8 @@
  * it up to its first loop that is not a greedy one over one character
  * (most log patterns whole: fields, the literals between them,
  * alternations) as a list of steps, each doing the work of several
- * instructions (rx_run).
+ * instructions (rx_run); a long alternation jumps to the first branch the
+ * next byte can start.
  *
  * Memory: rx_compile parses the pattern twice, first counting then emitting,
  * and takes what the program, its thread lists and its steps need from the
@@ -1236,8 +1237,7 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 				t.dot = 1;
 				for (int b = 0x0e; b < 0x80; b++)
 					t.dot &= t.in[b];
-			}
-			else if (st) {
+			} else if (st) {
 				uint8_t *in1 = arena_alloc(256);	/* zeroed */
 				in1[p[x].c] = 1;
 				t.in = in1;
