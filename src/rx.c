@@ -1321,9 +1321,9 @@ static void rx_chains(struct rx *rx, int ns, int *inchain)
 		if (st[k].kind != ST_ALT || !st[k].wy || inchain[k])
 			continue;
 		rx_branchsaves(rx->prog, st[k].cls, NULL, &end);
-		while (st[st[last].b].kind == ST_ALT && st[st[last].b].cls < end && st[st[last].b].wy &&
-		    st[st[last].b].sv[0] == 1 && st[st[last].b].sv[1] == 1)
-			inchain[last = st[last].b] = 1, len++;
+		for (const struct rx_step *x = &st[st[last].b];
+		    x->kind == ST_ALT && x->cls < end && x->wy && x->sv[0] == 1 && x->sv[1] == 1; x = &st[x->b])
+			inchain[last = (int)(x - st)] = 1, len++;
 		if (len < 3)
 			continue;
 		st[k].hop = hop = arena_alloc(256 * sizeof *hop);

@@ -308,16 +308,17 @@ static size_t l2j_host(const char *s, size_t a, size_t n)
 	return i;
 }
 
+/* \w */
+L2J_INLINE int l2j_wordch(char c)
+{
+	return l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 /* P_USER: [a-zA-Z0-9._-]+ */
 static size_t l2j_user(const char *s, size_t a, size_t n)
 {
-	for (; a < n; a++) {
-		char c = s[a];
-
-		if (!(l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
-		      c == '-'))
-			break;
-	}
+	while (a < n && (l2j_wordch(s[a]) || s[a] == '.' || s[a] == '-'))
+		a++;
 	return a;
 }
 
@@ -535,13 +536,16 @@ static size_t l2j_rfc3339(const char *s, size_t a, size_t n, size_t maxfrac)
 /* P_PROG: [\w._/%-]+ */
 static size_t l2j_prog(const char *s, size_t a, size_t n)
 {
-	for (; a < n; a++) {
-		char c = s[a];
+	while (a < n && (l2j_wordch(s[a]) || s[a] == '.' || s[a] == '/' || s[a] == '%' || s[a] == '-'))
+		a++;
+	return a;
+}
 
-		if (!(l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' ||
-		      c == '/' || c == '%' || c == '-'))
-			break;
-	}
+/* \S+ on a line with no '\n' or '\r': not ' ', '\t', '\v', '\f'. */
+L2J_INLINE size_t l2j_field(const char *s, size_t a, size_t n)
+{
+	while (a < n && s[a] != ' ' && s[a] != '\t' && s[a] != '\v' && s[a] != '\f')
+		a++;
 	return a;
 }
 
@@ -654,8 +658,7 @@ int l2j_logread(const char *s, size_t n, int variant, int *caps)
 		a = h + 2;
 	/* a host (\S+ and a space: no \n or \r is left here), then
 	 * "facility.severity " or "<N> "; or either without the host */
-	for (h = a; h < n && s[h] != ' ' && s[h] != '\t' && s[h] != '\v' && s[h] != '\f'; h++)
-		;
+	h = l2j_field(s, a, n);
 	if (h > a && h < n && s[h] == ' ' && (e = l2j_facsev(s, h + 1, n, caps)) > h + 1)
 		a = e + 1;
 	else if ((e = l2j_facsev(s, a, n, caps)) > a)
@@ -689,12 +692,6 @@ int l2j_logread(const char *s, size_t n, int variant, int *caps)
  * optional and ".*" takes the rest, so each is taken when it matches where
  * it stands (as in OPENWRTLOG).  The client's forms have no ']' but the
  * bracketed IPv6 address's, which is left to the expression. */
-
-/* \w */
-L2J_INLINE int l2j_wordch(char c)
-{
-	return l2j_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
 
 /* \w+ */
 L2J_INLINE size_t l2j_word(const char *s, size_t a, size_t n)
@@ -806,14 +803,6 @@ int l2j_error(const char *s, size_t n, int variant, int *caps)
  * structured data reads one way only (a '\\' in a value always starts a
  * pair).  On a line of ASCII without line terminators a line the scanner
  * does not take is one the expression does not match either. */
-
-/* \S+ on such a line: not ' ', '\t', '\v', '\f'. */
-L2J_INLINE size_t l2j_field(const char *s, size_t a, size_t n)
-{
-	while (a < n && s[a] != ' ' && s[a] != '\t' && s[a] != '\v' && s[a] != '\f')
-		a++;
-	return a;
-}
 
 /* K_SDNAME: as \S+ but not '=', ']' or '"'. */
 L2J_INLINE size_t l2j_sdname(const char *s, size_t a, size_t n)
