@@ -141,7 +141,7 @@ enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE, ST_ALT, ST_JMP };
 struct rx_step {
 	uint8_t kind;
 	uint8_t back;		/* RUN: may give back */
-	uint8_t dot;		/* RUN: X takes every byte from 0x0e to 0x7f ('.'): scanned a word at a time */
+	uint8_t words;		/* RUN: scanned a word at a time (rx_scan_words): 1 below wlo, 2 also wex */
 	int16_t sv[2];		/* slots to save first; 1 for none (group 0's end: saved last, before the match) */
 	int32_t a;		/* RUN: min; ASSERT: AS_*; TAIL: pc; ALT, JMP: a step */
 	int32_t b;		/* RUN: -1 for no limit, else a (X{m}); ALT: the other step */
@@ -151,6 +151,7 @@ struct rx_step {
 	int32_t r, nr;		/* ALT: the slots it unsets, resets[r .. r + nr) */
 	unsigned long lw, lmask;	/* the literal's bytes as a word, and which; 0 when longer */
 	const uint8_t *in;	/* RUN: for each byte, whether it is an ASCII X */
+	unsigned long wlo, wex;	/* RUN: X takes every ASCII byte from wlo's but wex's (each byte of a word the same) */
 	const struct rx_ways *wy;	/* ALT: its ways, or NULL */
 	const int16_t *hop;	/* ALT heading a chain: for each byte, the chain's first choice to try, or NULL */
 	const uint8_t *cs;	/* RUN that may give back: for each byte, whether its continuation may start with it, or NULL */
@@ -1233,10 +1234,19 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 			t.cls = p[x].op == OP_CLASS ? p[x].x : -1;
 			t.back = split >= 0 && p[split].c != 2;
 			if (st && t.cls >= 0) {
+				int b = 0x7f, ex = 0;
+
+				/* the ASCII bytes X takes from the lowest b up, but one
+				 * (ex): worth a word at a time when b is a space or below */
 				t.in = rx->cls[t.cls].ascii_in;
-				t.dot = 1;
-				for (int b = 0x0e; b < 0x80; b++)
-					t.dot &= t.in[b];
+				for (; b >= 0 && (t.in[b] || !ex); b--)
+					if (!t.in[b])
+						ex = b;
+				if (ex < 0x21)	/* below '!': one bound (text has few of them) */
+					b = ex;
+				t.words = b <= 0x20 ? 1 + (b < ex) : 0;
+				t.wlo = ~0UL / 255 * (unsigned)(b + 1);
+				t.wex = ~0UL / 255 * (unsigned)ex;
 			} else if (st) {
 				uint8_t *in1 = arena_alloc(256);	/* zeroed */
 				in1[p[x].c] = 1;
@@ -1823,22 +1833,44 @@ static inline __attribute__((always_inline)) size_t rx_scan(const uint8_t *in, c
 	return j;
 }
 
-/* rx_scan for a class that takes every byte from 0x0e to 0x7f ('.'): a
- * word at a time while no byte is below 0x0e ('\r') or from 0x80 (one
- * test), such a word through the table; for '.*' to the end of a line. */
-static size_t rx_scan_dot(const uint8_t *in, const unsigned char *s, size_t j, size_t n)
+/* The bytes of w below lo's or from 0x80 and, when ex, those equal to ex's,
+ * each as its top bit: exact as to the first in memory order on a
+ * little-endian CPU (a borrow moves up only from a byte that is flagged);
+ * on a big-endian one a byte before it may be flagged too. */
+static inline __attribute__((always_inline)) unsigned long rx_stops(unsigned long w, unsigned long lo, unsigned long ex, int two)
 {
-	const size_t word = sizeof(unsigned long);
+	const unsigned long ones = ~0UL / 255;
+	unsigned long m = (w - lo) | w, x = w ^ ex;
+
+	if (two)
+		m |= (x - ones) & ~x;
+	return m & ones * 0x80;
+}
+
+/* rx_scan for a class that takes every ASCII byte from t->wlo's up, but
+ * t->wex's when t->words is 2: a word at a time while rx_stops flags no
+ * byte, from the first it flags through the table ('.', '\S', '[^"]' and
+ * their like: a line's long runs). */
+static size_t rx_scan_words(const struct rx_step *t, const unsigned char *s, size_t j, size_t n)
+{
+	const unsigned long lo = t->wlo, ex = t->wex;
+	const size_t word = sizeof lo;
 
 	for (;;) {
-		size_t e;
+		unsigned long m = 0;
 
-		while (n - j >= word && !find_ctl_or_high(load_word(s + j)))
-			j += word;
-		for (e = n - j > word ? j + word : n; j < e && in[s[j]]; j++)
-			;
-		if (j < e || j == n)
+		if (t->words == 1)
+			while (n - j >= word && !(m = rx_stops(load_word(s + j), lo, 0, 0)))
+				j += word;
+		else
+			while (n - j >= word && !(m = rx_stops(load_word(s + j), lo, ex, 1)))
+				j += word;
+		if (!m)
+			return rx_scan(t->in, s, j, n);
+		j += find_first(m);
+		if (!t->in[s[j]])
 			return j;
+		j++;
 	}
 }
 
@@ -2095,7 +2127,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 				goto lit;	/* X{m} */
 			lo = j;
 			for (;;) {
-				j = t->dot ? rx_scan_dot(m, s, j, n) : rx_scan(m, s, j, n);
+				j = t->words ? rx_scan_words(t, s, j, n) : rx_scan(m, s, j, n);
 				if (!(len = rx_wide(rx, t, s, j, n)))
 					break;
 				j += (size_t)len;

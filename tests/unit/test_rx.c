@@ -850,3 +850,48 @@ T(rx_steps_as_pike)
 	T_EQ_INT(runs, 600 * 60 * 3);
 }
 
+
+/* A run whose class takes most of ASCII is scanned a word at a time
+ * (rx_scan_words): it must stop where the Pike VM stops, whatever byte
+ * stands at whatever place of a word (the bounds 0x0e, '!', the excluded
+ * byte, 0x7f, 0x80, NUL), with a second such byte after the first. */
+T(rx_word_scans_stop_where_the_pike_vm_does)
+{
+	static const char *const pat[] = { "^(.*)", "^(\\S+) ", "^([^\"]*)\"", "^([^\\]]+)\\]", "^([^a]*)",
+		"^([^ ]+)", "^([\\x01-\\x7f]*)", "^(\\S*)(.)", "^(.+)b$" };
+	static const unsigned char hard[] = { 0, 1, '\t', '\n', '\r', 0x0d, 0x0e, 0x1f, ' ', '!', '"', '\\',
+		']', 'a', 0x7e, 0x7f, 0x80, 0xc3, 0xff };
+	long runs = 0;
+
+	for (size_t k = 0; k < sizeof pat / sizeof *pat; k++) {
+		char err[128];
+		struct rx *rx = rx_compile(pat[k], strlen(pat[k]), err, sizeof err);
+
+		T_TRUE(rx != NULL);
+		for (int v = 0; v < 256; v++)
+			for (size_t p = 0; p < 18; p++)
+				for (size_t e = 0; e < 5; e++) {
+					size_t h = e ? (v + p + 5 * e) % (sizeof hard + 1) : sizeof hard;
+					char in[32];
+					size_t n = 30;
+					int a[6], b[6], ra, rb;
+
+					memset(in, k == 4 ? 'b' : 'a', n);
+					in[p] = (char)v;
+					if (h < sizeof hard)
+						in[p + 1 + h % 4] = (char)hard[h];
+					if (v == 0xc3 && p + 1 < n)
+						in[p + 1] = (char)0xa9;	/* é */
+					ra = rx_exec(rx, in, n, 0, RX_FIND, a, 3);
+					rb = rx_exec_pike(rx, in, n, 0, RX_FIND, b, 3);
+					runs++;
+					if (ra != rb || memcmp(a, b, sizeof a) != 0) {
+						t_fail(__FILE__, __LINE__, "/%s/ byte 0x%02x at %zu, 0x%02x after: %d (%d,%d) (%d,%d), "
+						    "Pike VM %d (%d,%d) (%d,%d)", pat[k], v, p, h < sizeof hard ? hard[h] : 'a',
+						    ra, a[0], a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
+						return;
+					}
+				}
+	}
+	T_EQ_INT(runs, 9L * 256 * 18 * 5);
+}
