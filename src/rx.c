@@ -1856,15 +1856,19 @@ static size_t rx_scan_words(const struct rx_step *t, const unsigned char *s, siz
 	const unsigned long lo = t->wlo, ex = t->wex;
 	const size_t word = sizeof lo;
 
-	for (;;) {
+	if (n < word)
+		return rx_scan(t->in, s, j, n);
+	for (const size_t e = n - word;;) {
 		unsigned long m = 0;
 
+		if (j > e)
+			return rx_scan(t->in, s, j, n);
 		if (t->words == 1)
-			while (n - j >= word && !(m = rx_stops(load_word(s + j), lo, 0, 0)))
-				j += word;
+			while (!(m = rx_stops(load_word(s + j), lo, 0, 0)) && (j += word) <= e)
+				;
 		else
-			while (n - j >= word && !(m = rx_stops(load_word(s + j), lo, ex, 1)))
-				j += word;
+			while (!(m = rx_stops(load_word(s + j), lo, ex, 1)) && (j += word) <= e)
+				;
 		if (!m)
 			return rx_scan(t->in, s, j, n);
 		j += find_first(m);
