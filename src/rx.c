@@ -2096,12 +2096,12 @@ static inline __attribute__((always_inline)) int rx_lit(const struct rx *rx, con
 static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enum rx_mode mode, int64_t *budgetp)
 {
 	struct rx_stepframe *fr = rx->sframes, *f;
-	int *w = rx->work, sp = 0, k = 0, r;
+	const struct rx_step *const steps = rx->steps, *t = steps;
+	int *w = rx->work, sp = 0, r;
 	int64_t budget = *budgetp;
 
 	rx_unset(w, rx->tailslots, rx->ntailslots);
-	for (;;) {
-		const struct rx_step *t = &rx->steps[k];
+	for (;; t++) {
 		int len;
 
 		w[t->sv[0]] = (int)i;
@@ -2143,7 +2143,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 			}
 			if (t->back && j > lo) {
 				f = &fr[sp++];
-				f->k = k;
+				f->k = (int)(t - steps);
 				f->lo = (int)lo;
 				f->hi = (int)j - 1;
 				f->mb = (int16_t)mb;
@@ -2174,7 +2174,7 @@ lit:
 
 			rx_unset(w, rx->resets + t->r, t->nr);
 			if (t->hop && i < n)
-				t = &rx->steps[k = t->hop[s[i]]];
+				t = steps + t->hop[s[i]];
 			if (t->wy)
 				o = i < n ? t->wy->t[s[i] >> 2] >> 2 * (s[i] & 3) & 3 : t->wy->end;
 			if (o == 0)
@@ -2187,14 +2187,14 @@ lit:
 				f = &fr[sp++];
 				f->k = t->b;
 				f->lo = (int)i;
-				f->hi = k;
+				f->hi = (int)(t - steps);
 				f->alt = 1;
 			}
-			k = o == 2 ? t->b : t->a;
+			t = steps + (o == 2 ? t->b : t->a) - 1;
 			continue;
 		}
 		case ST_JMP:
-			k = t->a;
+			t = steps + t->a - 1;
 			continue;
 		case ST_TAIL:
 			rx_unset(w, rx->tailslots, rx->ntailslots);
@@ -2202,7 +2202,6 @@ lit:
 				goto out;
 			goto fail;
 		}
-		k++;
 		continue;
 fail:
 		if (--budget < 0) {
@@ -2220,11 +2219,11 @@ fail:
 			f = &fr[sp - 1];
 			if (f->alt) {
 				/* the other branch, its choice's slots unset again */
-				const struct rx_step *a = &rx->steps[f->hi];
+				const struct rx_step *a = steps + f->hi;
 
 				rx_unset(w, rx->resets + a->r, a->nr);
 				i = (size_t)f->lo;
-				k = f->k;
+				t = steps + f->k - 1;
 				sp--;
 				break;
 			}
@@ -2232,7 +2231,7 @@ fail:
 				r = -1;
 				goto out;
 			}
-			cs = rx->steps[f->k].cs;
+			cs = steps[f->k].cs;
 			/* the next place back the continuation can start at */
 			p = (size_t)f->hi;
 			if (cs) {
@@ -2248,7 +2247,7 @@ fail:
 			else
 				f->hi = (int)p - 1;
 			i = p;
-			k = f->k + 1;
+			t = steps + f->k;
 			break;
 		}
 	}
