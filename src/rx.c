@@ -2117,16 +2117,19 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 			size_t j = i, lo;
 			int mb = 0;
 
-			for (int c = 0; c < t->a; c++) {
-				if (j < n && m[s[j]]) {
-					j++;
-					continue;
+			if (t->a == 1 && j < n && m[s[j]])
+				j++;	/* X+ over ASCII: its one, without the loop */
+			else
+				for (int c = 0; c < t->a; c++) {
+					if (j < n && m[s[j]]) {
+						j++;
+						continue;
+					}
+					if (!(len = rx_wide(rx, t, s, j, n)))
+						goto fail;
+					j += (size_t)len;
+					mb = 1;
 				}
-				if (!(len = rx_wide(rx, t, s, j, n)))
-					goto fail;
-				j += (size_t)len;
-				mb = 1;
-			}
 			if (t->b >= 0)
 				goto lit;	/* X{m} */
 			lo = j;
@@ -2201,6 +2204,10 @@ lit:
 			if ((r = rx_bt(rx, s, n, i, t->a, mode, &budget)) != 0)
 				goto out;
 			goto fail;
+		case ST_SAVE:	/* its slots saved above */
+			break;
+		default:	/* no other kind is made: no range check at each step */
+			__builtin_unreachable();
 		}
 		continue;
 fail:
