@@ -2164,7 +2164,7 @@ lit:
 			break;
 		}
 		case ST_ASSERT:
-			if (!rx_assert(t->a, s, n, i))
+			if (t->a == AS_BEGIN ? i != 0 : !rx_assert(t->a, s, n, i))
 				goto fail;
 			break;
 		case ST_MATCH:
