@@ -2117,9 +2117,9 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 			size_t j = i, lo;
 			int mb = 0;
 
-			if (t->a == 1 && j < n && m[s[j]])
-				j++;	/* X+ over ASCII: its one, without the loop */
-			else
+			if (t->a == 1 && t->b < 0) {
+				lo = i + 1;	/* X+: its one taken by the scan */
+			} else {
 				for (int c = 0; c < t->a; c++) {
 					if (j < n && m[s[j]]) {
 						j++;
@@ -2130,9 +2130,10 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 					j += (size_t)len;
 					mb = 1;
 				}
-			if (t->b >= 0)
-				goto lit;	/* X{m} */
-			lo = j;
+				if (t->b >= 0)
+					goto lit;	/* X{m} */
+				lo = j;
+			}
 			for (;;) {
 				j = t->words ? rx_scan_words(t, s, j, n) : rx_scan(m, s, j, n);
 				if (!(len = rx_wide(rx, t, s, j, n)))
@@ -2140,6 +2141,8 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 				j += (size_t)len;
 				mb = 1;
 			}
+			if (j < lo)
+				goto fail;
 			if ((budget -= (int64_t)(j - lo) + 1) < 0) {
 				r = -1;
 				goto out;
