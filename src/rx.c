@@ -2099,6 +2099,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 	const struct rx_step *const steps = rx->steps, *t = steps;
 	int *w = rx->work, sp = 0, r;
 	int64_t budget = *budgetp;
+	size_t start = i;	/* where this pass began: its bytes are charged when it fails */
 
 	rx_unset(w, rx->tailslots, rx->ntailslots);
 	for (;; t++) {
@@ -2143,10 +2144,6 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 			}
 			if (j < lo)
 				goto fail;
-			if ((budget -= (int64_t)(j - lo) + 1) < 0) {
-				r = -1;
-				goto out;
-			}
 			if (t->back && j > lo) {
 				f = &fr[sp++];
 				f->k = (int)(t - steps);
@@ -2204,6 +2201,8 @@ lit:
 			continue;
 		case ST_TAIL:
 			rx_unset(w, rx->tailslots, rx->ntailslots);
+			budget -= (int64_t)(i - start);
+			start = i;
 			if ((r = rx_bt(rx, s, n, i, t->a, mode, &budget)) != 0)
 				goto out;
 			goto fail;
@@ -2214,7 +2213,8 @@ lit:
 		}
 		continue;
 fail:
-		if (--budget < 0) {
+		/* a pass goes forward only: what it scanned is about what it advanced */
+		if ((budget -= (int64_t)(i - start) + 1) < 0) {
 			r = -1;
 			goto out;
 		}
@@ -2232,7 +2232,7 @@ fail:
 				const struct rx_step *a = steps + f->hi;
 
 				rx_unset(w, rx->resets + a->r, a->nr);
-				i = (size_t)f->lo;
+				start = i = (size_t)f->lo;
 				t = steps + f->k - 1;
 				sp--;
 				break;
@@ -2256,7 +2256,7 @@ fail:
 				sp--;
 			else
 				f->hi = (int)p - 1;
-			i = p;
+			start = i = p;
 			t = steps + f->k;
 			break;
 		}
