@@ -141,6 +141,7 @@ enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE, ST_ALT, ST_JMP };
 struct rx_step {
 	uint8_t kind;
 	uint8_t back;		/* RUN: may give back */
+	uint8_t plus;		/* RUN: X+, its one taken by the scan */
 	uint8_t words;		/* RUN: scanned a word at a time (rx_scan_words): 1 below wlo, 2 also wex */
 	int16_t sv[2];		/* slots to save first; 1 for none (group 0's end: saved last, before the match) */
 	int32_t a;		/* RUN: min; ASSERT: AS_*; TAIL: pc; ALT, JMP: a step */
@@ -1233,6 +1234,7 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 		if (t.kind == ST_RUN) {
 			t.cls = p[x].op == OP_CLASS ? p[x].x : -1;
 			t.back = split >= 0 && p[split].c != 2;
+			t.plus = t.a == 1 && t.b < 0;
 			if (st && t.cls >= 0) {
 				int b = 0x7f, ex = 0;
 
@@ -2118,8 +2120,8 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 			size_t j = i, lo;
 			int mb = 0;
 
-			if (t->a == 1 && t->b < 0) {
-				lo = i + 1;	/* X+: its one taken by the scan */
+			if (t->plus) {
+				lo = i + 1;
 			} else {
 				for (int c = 0; c < t->a; c++) {
 					if (j < n && m[s[j]]) {
