@@ -2101,7 +2101,7 @@ static int rx_run(struct rx *rx, const unsigned char *s, size_t n, size_t i, enu
 	const struct rx_step *const steps = rx->steps, *t = steps;
 	int *w = rx->work, sp = 0, r;
 	int64_t budget = *budgetp;
-	size_t start = i;	/* where this pass began: its bytes are charged when it fails */
+	size_t start = i;	/* where this pass began: its place + its step's, see fail */
 
 	rx_unset(w, rx->tailslots, rx->ntailslots);
 	for (;; t++) {
@@ -2203,8 +2203,8 @@ lit:
 			continue;
 		case ST_TAIL:
 			rx_unset(w, rx->tailslots, rx->ntailslots);
-			budget -= (int64_t)(i - start);
-			start = i;
+			budget -= (int64_t)(i + (size_t)(t - steps) - start);
+			start = i + (size_t)(t - steps);
 			if ((r = rx_bt(rx, s, n, i, t->a, mode, &budget)) != 0)
 				goto out;
 			goto fail;
@@ -2215,8 +2215,9 @@ lit:
 		}
 		continue;
 fail:
-		/* a pass goes forward only: what it scanned is about what it advanced */
-		if ((budget -= (int64_t)(i - start) + 1) < 0) {
+		/* a pass goes forward only, in the line and in the steps: its work
+		 * is about the bytes and the steps it went past */
+		if ((budget -= (int64_t)(i + (size_t)(t - steps) - start) + 1) < 0) {
 			r = -1;
 			goto out;
 		}
@@ -2234,8 +2235,9 @@ fail:
 				const struct rx_step *a = steps + f->hi;
 
 				rx_unset(w, rx->resets + a->r, a->nr);
-				start = i = (size_t)f->lo;
+				i = (size_t)f->lo;
 				t = steps + f->k - 1;
+				start = i + (size_t)f->k;
 				sp--;
 				break;
 			}
@@ -2258,8 +2260,9 @@ fail:
 				sp--;
 			else
 				f->hi = (int)p - 1;
-			start = i = p;
+			i = p;
 			t = steps + f->k;
+			start = i + (size_t)f->k + 1;
 			break;
 		}
 	}
