@@ -647,6 +647,17 @@ T(rx_pathological_linear)
 		T_EQ_INT(caps[2 * g], 9999);	/* Java: the later groups empty before the x */
 		T_EQ_INT(caps[2 * g + 1], 9999);
 	}
+	/* choices that fail late, past runs that take nothing: 2^8 passes
+	 * from each start, each charged for the steps it goes past */
+	memset(s, 'a', 10000);
+	T_TRUE((rx = rx_must("(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)b*b*b*b*b*b*b*b*(b*)c")) != NULL);
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 0);
+	s[9999] = 'c';
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 1);
+	T_EQ_INT(caps[0], 9991);
+	T_EQ_INT(caps[1], 10000);
+	T_EQ_INT(caps[2], 9999);
+	T_EQ_INT(caps[3], 9999);
 }
 
 T(rx_one_megabyte)
