@@ -861,7 +861,6 @@ T(rx_steps_as_pike)
 	T_EQ_INT(runs, 600 * 60 * 3);
 }
 
-
 /* A run whose class takes most of ASCII is scanned a word at a time
  * (rx_scan_words): it must stop where the Pike VM stops, whatever byte
  * stands at whatever place of a word (the bounds 0x0e, '!', the excluded
