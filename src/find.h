@@ -20,14 +20,15 @@ static inline __attribute__((always_inline)) unsigned long find_zeros(unsigned l
 	return ~(((w & low) + low) | w | low);
 }
 
-/* Whether some byte of w is below 0x0e (the line ends '\n' and '\r',
- * and tab, vertical tab, form feed...) or from 0x80: one test for a word
- * of text that '.' takes whole when it fails (exact as to whether). */
-static inline __attribute__((always_inline)) int find_ctl_or_high(unsigned long w)
+/* The bytes of w below lo's (each byte of lo the same, at most 0x80) or
+ * from 0x80, each as its top bit: exact as to whether, and as to the first
+ * in memory order on a little-endian CPU (a borrow moves up only from a
+ * byte that is flagged); on a big-endian one a byte before it may be
+ * flagged too.  With lo's bytes 0x0e: what '.' does not take whole ('\n',
+ * '\r' and the other controls below them, text beyond ASCII). */
+static inline __attribute__((always_inline)) unsigned long find_below_or_high(unsigned long w, unsigned long lo)
 {
-	const unsigned long ones = ~0UL / 255;
-
-	return ((w | ((w - ones * 0x0e) & ~w)) & ones * 0x80) != 0;
+	return ((w - lo) | w) & ~0UL / 255 * 0x80;
 }
 
 /* Which byte of a word is the first of those m flags (m is not 0), in

@@ -1835,18 +1835,16 @@ static inline __attribute__((always_inline)) size_t rx_scan(const uint8_t *in, c
 	return j;
 }
 
-/* The bytes of w below lo's or from 0x80 and, when ex, those equal to ex's,
- * each as its top bit: exact as to the first in memory order on a
- * little-endian CPU (a borrow moves up only from a byte that is flagged);
- * on a big-endian one a byte before it may be flagged too. */
+/* find_below_or_high's bytes and, when two, those equal to ex's (a
+ * borrow again moving up only from a flagged byte). */
 static inline __attribute__((always_inline)) unsigned long rx_stops(unsigned long w, unsigned long lo, unsigned long ex, int two)
 {
-	const unsigned long ones = ~0UL / 255;
-	unsigned long m = (w - lo) | w, x = w ^ ex;
+	const unsigned long ones = ~0UL / 255, x = w ^ ex;
+	unsigned long m = find_below_or_high(w, lo);
 
 	if (two)
-		m |= (x - ones) & ~x;
-	return m & ones * 0x80;
+		m |= (x - ones) & ~x & ones * 0x80;
+	return m;
 }
 
 /* rx_scan for a class that takes every ASCII byte from t->wlo's up, but

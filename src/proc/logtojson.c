@@ -393,7 +393,7 @@ L2J_INLINE int l2j_taken(int *caps, int g, size_t a, size_t n)
  * 0x80 (one test), then a byte at a time. */
 static int l2j_rest(const char *s, size_t a, size_t n)
 {
-	while (n - a >= sizeof(unsigned long) && !find_ctl_or_high(load_word(s + a)))
+	while (n - a >= sizeof(unsigned long) && !find_below_or_high(load_word(s + a), ~0UL / 255 * 0x0e))
 		a += sizeof(unsigned long);
 	for (; a < n; a++)
 		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
