@@ -39,8 +39,8 @@
  * Faster ways, each giving the VM's result (the tests and fuzzers hold them
  * to it): a program with no loop that can match empty runs by a
  * backtracker within a budget linear in the input (rx_bt); and the part of
- * it up to its first loop that is not a greedy one over one character
- * (most log patterns whole: fields, the literals between them,
+ * it up to its first loop that is not over one character (most log
+ * patterns whole: fields, the literals between them,
  * alternations) as a list of steps, each doing the work of several
  * instructions (rx_run); a long alternation jumps to the first branch the
  * next byte can start.
@@ -128,21 +128,23 @@ struct rx_frame {
 	int32_t kind, pc, a, b;	/* ALT: pc at a; UNDO: slot a was b; RANGE: SPLIT pc's y at b, b-1 .. a */
 };
 
-/* The program up to its first loop that is not a greedy one over one
- * character (and its first lazy one), as steps (rx_steps): a literal, a run
- * of one character X (X{m}, X+, X*, X{m,}; with the literal after it when it
- * never gives back), an assertion, a choice (alternation, X?), a jump to
- * where branches meet, the match, or the rest of the program (the tail),
- * left to the backtracker.  Each step first saves the position in up to two
- * slots.  A run that may give back keeps one frame, the places lo..hi its
- * continuation may start at, longest first; a choice that may take either
- * branch keeps one for the other. */
-enum { ST_LIT, ST_RUN, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE, ST_ALT, ST_JMP };
+/* The program up to its first loop that is not over one character, as
+ * steps (rx_steps): a literal, a run of one character X (X{m}, X+, X*,
+ * X{m,}; with the literal after it when it never gives back), a lazy run
+ * (X*?; X+? is X then X*?), an assertion, a choice (alternation, X?), a
+ * jump to where branches meet, the match, or the rest of the program (the
+ * tail), left to the backtracker.  Each step first saves the position in
+ * up to two slots.  A run that may give back keeps one frame, the places
+ * lo..hi its continuation may start at, longest first; a lazy run one, the
+ * place it tried last; a choice that may take either branch one for the
+ * other. */
+enum { ST_LIT, ST_RUN, ST_LAZY, ST_ASSERT, ST_MATCH, ST_TAIL, ST_SAVE, ST_ALT, ST_JMP };
 struct rx_step {
 	uint8_t kind;
 	uint8_t back;		/* RUN: may give back */
 	uint8_t plus;		/* RUN: X+, its one taken by the scan */
 	uint8_t words;		/* RUN: scanned a word at a time (rx_scan_words): 1 below wlo, 2 also wex */
+	uint8_t lend;		/* LAZY: its continuation may match at the end */
 	int16_t sv[2];		/* slots to save first; 1 for none (group 0's end: saved last, before the match) */
 	int32_t a;		/* RUN: min; ASSERT: AS_*; TAIL: pc; ALT, JMP: a step */
 	int32_t b;		/* RUN: -1 for no limit, else a (X{m}); ALT: the other step */
@@ -151,15 +153,17 @@ struct rx_step {
 	int32_t cls;		/* RUN: X's class, -1 for a byte; ALT: its pc */
 	int32_t r, nr;		/* ALT: the slots it unsets, resets[r .. r + nr) */
 	unsigned long lw, lmask;	/* the literal's bytes as a word, and which; 0 when longer */
-	const uint8_t *in;	/* RUN: for each byte, whether it is an ASCII X */
+	const uint8_t *in;	/* RUN: for each byte, whether it is an ASCII X; LAZY: one where cs is 0 */
+	const uint8_t *xin;	/* LAZY: for each byte, whether it is an ASCII X */
 	unsigned long wlo, wex;	/* RUN: X takes every ASCII byte from wlo's but wex's (each byte of a word the same) */
 	const struct rx_ways *wy;	/* ALT: its ways, or NULL */
 	const int16_t *hop;	/* ALT heading a chain: for each byte, the chain's first choice to try, or NULL */
-	const uint8_t *cs;	/* RUN that may give back: for each byte, whether its continuation may start with it, or NULL */
+	const uint8_t *cs;	/* RUN that may give back, LAZY: for each byte, whether its continuation may
+				 * start with it, or NULL */
 };
 struct rx_stepframe {
 	int32_t k, lo, hi;	/* RUN: its step, the places left; ALT: the other branch's step at lo, the ALT */
-	int16_t mb, alt;	/* RUN: it took a multi-byte character; an ALT's frame */
+	int16_t mb, alt;	/* RUN: it took a multi-byte character; 1: an ALT's frame, 2: a LAZY's at lo */
 };
 
 /* A thread list: each entry is pc, pending bytes, then nslots ints. */
@@ -212,6 +216,7 @@ struct rxc {
 	struct rx_range *rng;
 	int nrng;
 	int ngroups;
+	size_t name[RX_MAX_GROUPS + 1];	/* where each group's name is, 0 for none */
 	int depth;
 	int inquote;
 	int failed;
@@ -658,6 +663,38 @@ static int rx_class(struct rxc *c, struct rxf *f)
 
 static int rx_alt(struct rxc *c, struct rxf *f);
 
+static int rx_body(struct rxc *c, struct rxf *f, size_t at, int g);
+
+static int rx_isalpha(int ch)
+{
+	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+}
+
+/* (?<name>...) at at, pos on the '?': a capturing group, numbered as the
+ * others (Java's names: a letter, then letters and digits; each once). */
+static int rx_named(struct rxc *c, struct rxf *f, size_t at)
+{
+	size_t a = c->pos + 2, e = a;
+
+	while (e < c->len && (rx_isalpha(c->p[e]) || (e > a && c->p[e] >= '0' && c->p[e] <= '9')))
+		e++;
+	if (e == a)
+		return rx_fail(c, at, "a group's name must start with a letter");
+	if (e >= c->len || c->p[e] != '>')
+		return rx_fail(c, at, "a group's name must end with '>'");
+	if (c->ngroups >= RX_MAX_GROUPS)
+		return rx_fail(c, at, "too many groups (at most %d)", RX_MAX_GROUPS);
+	for (int g = 1; g <= c->ngroups; g++) {
+		const unsigned char *o = c->p + c->name[g];
+
+		if (c->name[g] && !memcmp(o, c->p + a, e - a) && o[e - a] == '>')
+			return rx_fail(c, at, "the group name %.*s is there twice", (int)(e - a), c->p + a);
+	}
+	c->name[++c->ngroups] = a;
+	c->pos = e + 1;
+	return rx_body(c, f, at, c->ngroups);
+}
+
 /* (...) at pos. */
 static int rx_group(struct rxc *c, struct rxf *f)
 {
@@ -673,7 +710,7 @@ static int rx_group(struct rxc *c, struct rxf *f)
 		else if (ch == '=' || ch == '!' || (ch == '<' && (ch2 == '=' || ch2 == '!')))
 			return rx_fail(c, at, "look-around is not supported");
 		else if (ch == '<')
-			return rx_fail(c, at, "named groups are not supported");
+			return rx_named(c, f, at);
 		else if (ch == '>')
 			return rx_fail(c, at, "atomic groups are not supported");
 		else if (ch != -1 && strchr("idmsuxU-", ch))
@@ -684,7 +721,15 @@ static int rx_group(struct rxc *c, struct rxf *f)
 		if (c->ngroups >= RX_MAX_GROUPS)
 			return rx_fail(c, at, "too many groups (at most %d)", RX_MAX_GROUPS);
 		g = ++c->ngroups;
+		c->name[g] = 0;
 	}
+	return rx_body(c, f, at, g);
+}
+
+/* A group's insides, pos after its "(", "(?:" or name: g its number, 0 for
+ * none. */
+static int rx_body(struct rxc *c, struct rxf *f, size_t at, int g)
+{
 	if (++c->depth > RX_MAX_DEPTH)
 		return rx_fail(c, at, "groups nested too deep");
 	if (g)
@@ -1096,18 +1141,36 @@ static int rx_same(const struct rx *rx, int a, int b)
 	return x->op == y->op && (x->op == OP_CLASS ? x->x == y->x : x->c == y->c);
 }
 
-/* Whether the SPLIT at q repeats X (X+ or X* greedy: the run covers it). */
-static int rx_loopsplit(const struct rx_inst *p, int q)
+/* A SPLIT's way into a loop's body: x when greedy (c set by rx_compile), y
+ * when lazy. */
+static int rx_stay(const struct rx_inst *in)
 {
-	return p[q].op == OP_SPLIT && p[q].c &&
-	    ((p[q].x == q - 1 && p[q].y == q + 1) || (p[q].x == q + 1 && p[q].y == q + 3 && p[q + 2].op == OP_JMP &&
-	    p[q + 2].x == q));
+	return in->c ? in->x : in->y;
 }
 
-/* Whether prog[pc] is the X an X+ repeats. */
-static int rx_looped(const struct rx_inst *p, int pc)
+/* Whether the SPLIT at q repeats one character X, greedy or lazy: X+ (X at
+ * q - 1) or X* (X at q + 1, a jump back after it).  The run covers it; a
+ * lazy one only where a step can run it (X in ASCII or a class, and the
+ * bytes its continuation may start with known). */
+static int rx_loopsplit(const struct rx *rx, int q)
 {
-	return rx_loopsplit(p, pc + 1) && p[pc + 1].x == pc;
+	const struct rx_inst *p = rx->prog;
+	int stay, leave;
+
+	if (p[q].op != OP_SPLIT)
+		return 0;
+	stay = rx_stay(&p[q]);
+	leave = p[q].c ? p[q].y : p[q].x;
+	if (!p[q].c && !(rx->fset && rx_item(rx, stay)))
+		return 0;
+	return (stay == q - 1 && leave == q + 1) ||
+	    (stay == q + 1 && leave == q + 3 && p[q + 2].op == OP_JMP && p[q + 2].x == q);
+}
+
+/* Whether prog[pc] is the X an X+ or X+? repeats. */
+static int rx_looped(const struct rx *rx, int pc)
+{
+	return rx_loopsplit(rx, pc + 1) && rx_stay(&rx->prog[pc + 1]) == pc;
 }
 
 /* The literal at *pc into t (its bytes into lit): bytes up to one a loop
@@ -1122,7 +1185,7 @@ static void rx_litwalk(const struct rx *rx, struct rx_step *t, uint8_t *lit, int
 			lit[*nlit] = p[*pc].c;
 		++*nlit;
 		++*pc;
-	} while (p[*pc].op == OP_BYTE && !mark[*pc] && !rx_looped(p, *pc));
+	} while (p[*pc].op == OP_BYTE && !mark[*pc] && !rx_looped(rx, *pc));
 	t->lb = *nlit - t->la;
 	if (lit && t->lb <= (int)sizeof t->lw) {
 		unsigned char wb[sizeof t->lw] = { 0 };
@@ -1135,9 +1198,11 @@ static void rx_litwalk(const struct rx *rx, struct rx_step *t, uint8_t *lit, int
 }
 
 /* Whether prog[q] is a loop's own jump: X+'s or X*'s SPLIT, X*'s JMP back. */
-static int rx_loopjump(const struct rx_inst *p, int q)
+static int rx_loopjump(const struct rx *rx, int q)
 {
-	return rx_loopsplit(p, q) || (p[q].op == OP_JMP && rx_loopsplit(p, p[q].x) && p[p[q].x].x == q - 1);
+	const struct rx_inst *p = rx->prog;
+
+	return rx_loopsplit(rx, q) || (p[q].op == OP_JMP && rx_loopsplit(rx, p[q].x) && rx_stay(&p[p[q].x]) == q - 1);
 }
 
 /* The steps of the program up to its first instruction they cannot take,
@@ -1192,22 +1257,29 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 			t.kind = ST_ASSERT;
 			t.a = in->c;
 			pc++;
-		} else if (in->op == OP_BYTE && !rx_looped(p, pc)) {
+		} else if (in->op == OP_BYTE && !rx_looped(rx, pc)) {
 			t.kind = ST_LIT;
 			rx_litwalk(rx, &t, lit, nlit, &pc, mark);
 		} else if (rx_item(rx, pc)) {
-			/* X{m}, then X+ when the last X is followed by a loop back to it */
+			/* X{m}, then X+ when the last X is followed by a greedy
+			 * loop back to it (a lazy one is the next step) */
 			t.kind = ST_RUN;
 			t.a = 1;
 			while (!mark[pc + 1] && rx_same(rx, pc + 1, x))
 				pc++, t.a++;
 			t.b = t.a;
-			if (rx_looped(p, pc)) {
+			if (rx_looped(rx, pc) && p[pc + 1].c) {
 				split = pc + 1;
 				t.b = -1;
 			}
 			pc = split >= 0 ? split + 1 : pc + 1;
-		} else if (rx_loopsplit(p, pc) && p[pc].x == pc + 1 && rx_item(rx, pc + 1)) {
+		} else if (rx_loopsplit(rx, pc) && !in->c) {
+			/* X*?, or X+?'s loop after its X */
+			t.kind = ST_LAZY;
+			split = pc;
+			x = rx_stay(in);
+			pc += x > pc ? 3 : 1;
+		} else if (rx_loopsplit(rx, pc) && rx_stay(in) == pc + 1 && rx_item(rx, pc + 1)) {
 			/* X* */
 			t.kind = ST_RUN;
 			split = pc;
@@ -1231,16 +1303,38 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 			t.kind = ST_TAIL;
 			t.a = pc;
 		}
-		if (t.kind == ST_RUN) {
+		if (t.kind == ST_RUN || t.kind == ST_LAZY) {
 			t.cls = p[x].op == OP_CLASS ? p[x].x : -1;
-			t.back = split >= 0 && p[split].c != 2;
+			t.back = split >= 0 && p[split].c == 1;
 			t.plus = t.a == 1 && t.b < 0;
-			if (st && t.cls >= 0) {
+			if (st) {
+				uint8_t *in1 = NULL;
 				int b = 0x7f, ex = 0;
 
-				/* the ASCII bytes X takes from the lowest b up, but one
-				 * (ex): worth a word at a time when b is a space or below */
-				t.in = rx->cls[t.cls].ascii_in;
+				if (t.cls < 0) {
+					in1 = arena_alloc(256);	/* zeroed */
+					in1[p[x].c] = 1;
+				}
+				t.in = t.xin = t.cls >= 0 ? rx->cls[t.cls].ascii_in : in1;
+				if ((t.back || t.kind == ST_LAZY) && rx->fset) {
+					/* the continuation: a greedy loop's other way, a lazy one's first */
+					const struct rx_ways *wy = &rx->ways[rx->fset[split]];
+					uint8_t *cs = arena_alloc(256), *pass;
+
+					for (int c = 0; c < 256; c++)
+						cs[c] = wy->t[c >> 2] >> 2 * (c & 3) & (t.kind == ST_LAZY ? 1 : 2);
+					t.cs = cs;
+					if (t.kind == ST_LAZY) {
+						/* a lazy run passes what X takes where its continuation cannot start */
+						pass = arena_alloc(256);
+						for (int c = 0; c < 0x80; c++)
+							pass[c] = t.xin[c] && !cs[c];
+						t.in = pass;
+						t.lend = wy->end & 1;
+					}
+				}
+				/* the ASCII bytes the scan passes from the lowest b up, but
+				 * one (ex): worth a word at a time when b is a space or below */
 				for (; b >= 0 && (t.in[b] || !ex); b--)
 					if (!t.in[b])
 						ex = b;
@@ -1249,14 +1343,10 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 				t.words = b <= 0x20 ? 1 + (b < ex) : 0;
 				t.wlo = ~0UL / 255 * (unsigned)(b + 1);
 				t.wex = ~0UL / 255 * (unsigned)ex;
-			} else if (st) {
-				uint8_t *in1 = arena_alloc(256);	/* zeroed */
-				in1[p[x].c] = 1;
-				t.in = in1;
 			}
 			/* a literal right after a run that never gives back: in its step */
-			for (int q = pc, k = 0; !t.back && q < limit && !mark[q] && k <= 2; q++, k++) {
-				if (p[q].op == OP_BYTE && !rx_looped(p, q)) {
+			for (int q = pc, k = 0; t.kind == ST_RUN && !t.back && q < limit && !mark[q] && k <= 2; q++, k++) {
+				if (p[q].op == OP_BYTE && !rx_looped(rx, q)) {
 					t.lsv[0] = (int16_t)(k > 0 ? p[pc].x : 1);
 					t.lsv[1] = (int16_t)(k > 1 ? p[pc + 1].x : 1);
 					pc = q;
@@ -1265,14 +1355,6 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 				}
 				if (p[q].op != OP_SAVE)
 					break;
-			}
-			if (st && t.back && rx->fset) {
-				const struct rx_ways *wy = &rx->ways[rx->fset[split]];
-				uint8_t *cs = arena_alloc(256);
-
-				for (int b = 0; b < 256; b++)
-					cs[b] = wy->t[b >> 2] >> 2 * (b & 3) & 2;
-				t.cs = cs;
 			}
 		}
 		if (st)
@@ -1288,8 +1370,9 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 /* The slots saved inside the branches of the choice at pc, into out (NULL:
  * only counted): up to where they meet, the farthest a jump inside goes (a
  * loop's own stay inside it), into *endp.  Returns how many. */
-static int rx_branchsaves(const struct rx_inst *p, int pc, int *out, int *endp)
+static int rx_branchsaves(const struct rx *rx, int pc, int *out, int *endp)
 {
+	const struct rx_inst *p = rx->prog;
 	int n = 0, end = p[pc].x > p[pc].y ? p[pc].x : p[pc].y;
 
 	for (int q = pc + 1; q < end; q++) {
@@ -1297,7 +1380,7 @@ static int rx_branchsaves(const struct rx_inst *p, int pc, int *out, int *endp)
 			if (out)
 				out[n] = p[q].x;
 			n++;
-		} else if ((p[q].op == OP_JMP || p[q].op == OP_SPLIT) && !rx_loopjump(p, q)) {
+		} else if ((p[q].op == OP_JMP || p[q].op == OP_SPLIT) && !rx_loopjump(rx, q)) {
 			end = p[q].x > end ? p[q].x : end;
 			end = p[q].op == OP_SPLIT && p[q].y > end ? p[q].y : end;
 		}
@@ -1332,7 +1415,7 @@ static void rx_chains(struct rx *rx, int ns, int *inchain)
 
 		if (st[k].kind != ST_ALT || !st[k].wy || inchain[k])
 			continue;
-		rx_branchsaves(rx->prog, st[k].cls, NULL, &end);
+		rx_branchsaves(rx, st[k].cls, NULL, &end);
 		for (const struct rx_step *x = &st[st[last].b];
 		    x->kind == ST_ALT && x->cls < end && x->wy && x->sv[0] == 1 && x->sv[1] == 1; x = &st[x->b])
 			inchain[last = (int)(x - st)] = 1, len++;
@@ -1365,7 +1448,7 @@ static void rx_steps(struct rx *rx)
 
 	/* where jumps land, but for a loop's own */
 	for (int q = 0; q < rx->ninst; q++) {
-		if (rx_loopjump(p, q))
+		if (rx_loopjump(rx, q))
 			continue;	/* the run covers it and its way on */
 		if (p[q].op == OP_SPLIT)
 			mark[p[q].x] = mark[p[q].y] = 1;
@@ -1394,7 +1477,7 @@ static void rx_steps(struct rx *rx)
 				nsaves[in->x] += side == 1;
 				inb[pc] = pc < open;	/* inside a branch */
 			}
-			if ((in->op == OP_JMP || in->op == OP_SPLIT) && !rx_loopjump(p, pc)) {
+			if ((in->op == OP_JMP || in->op == OP_SPLIT) && !rx_loopjump(rx, pc)) {
 				int t0 = in->x, t1 = in->op == OP_SPLIT ? in->y : in->x;
 
 				if (pc >= tail && (t0 < tail || t1 < tail))
@@ -1421,7 +1504,7 @@ static void rx_steps(struct rx *rx)
 	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail, mark, map, limit);
 	for (int k = 0; k < ns; k++)
 		if (rx->steps[k].kind == ST_ALT)
-			nres += rx_branchsaves(p, rx->steps[k].cls, NULL, NULL);
+			nres += rx_branchsaves(rx, rx->steps[k].cls, NULL, NULL);
 	rx->resets = arena_alloc((size_t)nres * sizeof *rx->resets + 1);
 	nres = 0;
 	for (int k = 0; k < ns; k++) {
@@ -1432,7 +1515,7 @@ static void rx_steps(struct rx *rx)
 		if (t->kind != ST_ALT)
 			continue;
 		t->r = nres;
-		t->nr = rx_branchsaves(p, t->cls, rx->resets + nres, NULL);
+		t->nr = rx_branchsaves(rx, t->cls, rx->resets + nres, NULL);
 		nres += t->nr;
 		t->a = map[t->a];
 		t->b = map[t->b];
@@ -1851,7 +1934,7 @@ static inline __attribute__((always_inline)) unsigned long rx_stops(unsigned lon
  * t->wex's when t->words is 2: a word at a time while rx_stops flags no
  * byte, from the first it flags through the table ('.', '\S', '[^"]' and
  * their like: a line's long runs). */
-static size_t rx_scan_words(const struct rx_step *t, const unsigned char *s, size_t j, size_t n)
+static inline __attribute__((always_inline)) size_t rx_scan_words(const struct rx_step *t, const unsigned char *s, size_t j, size_t n)
 {
 	const unsigned long lo = t->wlo, ex = t->wex;
 	const size_t word = sizeof lo;
@@ -2072,6 +2155,38 @@ static inline __attribute__((always_inline)) int rx_wide(const struct rx *rx, co
 	return rx_inclass(rx, &rx->cls[t->cls], cp) ? len : 0;
 }
 
+/* A lazy run from *jp on to the first place its continuation may start at,
+ * every character before it taken by X: 0 when there is none (*jp: where
+ * it stopped looking). */
+static __attribute__((noinline)) int rx_lazy(const struct rx *rx, const struct rx_step *t, const unsigned char *s, size_t *jp, size_t n)
+{
+	size_t j = *jp;
+	int len;
+
+	for (;; j += (size_t)len) {
+		j = t->words ? rx_scan_words(t, s, j, n) : rx_scan(t->in, s, j, n);
+		if (j == n || t->cs[s[j]] || !(len = rx_wide(rx, t, s, j, n)))
+			break;
+	}
+	*jp = j;
+	return j < n ? t->cs[s[j]] : t->lend;
+}
+
+/* After a failure at at: the lazy run takes one more character and goes on
+ * to the next place its continuation may start at; n + 1 when there is none.
+ * What it looks at is charged to *budget. */
+static __attribute__((noinline)) size_t rx_lazy_on(const struct rx *rx, const struct rx_step *t,
+    const unsigned char *s, size_t at, size_t n, int64_t *budget)
+{
+	int len = t->xin[s[at]] ? 1 : rx_wide(rx, t, s, at, n), ok = 0;
+	size_t p = at + (size_t)len;
+
+	if (len)
+		ok = rx_lazy(rx, t, s, &p, n);
+	*budget -= (int64_t)(p - at);
+	return ok ? p : n + 1;
+}
+
 /* Whether the step's literal is at s[i..n). */
 static inline __attribute__((always_inline)) int rx_lit(const struct rx *rx, const struct rx_step *t,
     const unsigned char *s, size_t n, size_t i)
@@ -2163,6 +2278,17 @@ lit:
 			}
 			break;
 		}
+		case ST_LAZY:
+			/* (what it looks at is this pass's work: i moves on) */
+			if (!rx_lazy(rx, t, s, &i, n))
+				goto fail;
+			if (i < n) {
+				f = &fr[sp++];
+				f->k = (int)(t - steps);
+				f->lo = (int)i;
+				f->alt = 2;
+			}
+			break;
 		case ST_ASSERT:
 			if (t->a == AS_BEGIN ? i != 0 : !rx_assert(t->a, s, n, i))
 				goto fail;
@@ -2228,6 +2354,19 @@ fail:
 				goto out;
 			}
 			f = &fr[sp - 1];
+			if (f->alt == 2) {
+				/* a lazy run: one more character, on to the next place */
+				p = rx_lazy_on(rx, steps + f->k, s, (size_t)f->lo, n, &budget);
+				if (p >= n)
+					sp--;
+				if (p > n)
+					continue;
+				f->lo = (int)p;
+				i = p;
+				t = steps + f->k;
+				start = i + (size_t)f->k + 1;
+				break;
+			}
 			if (f->alt) {
 				/* the other branch, its choice's slots unset again */
 				const struct rx_step *a = steps + f->hi;

@@ -7,7 +7,8 @@
  * \d \D \w \W \s \S, \b \B, ^ $, capturing groups and (?:...), alternation,
  * * + ? {m} {m,} {m,n} greedy and lazy (*? +? ?? {m,n}?).  Leftmost-first
  * (Java/Perl) choice between alternatives.  Back-references, look-around,
- * possessive quantifiers, named groups and flags are rejected at compile time. */
+ * possessive quantifiers and flags are rejected at compile time; a named group
+ * (?<name>...) is a capturing group numbered as the others. */
 #ifndef RX_H
 #define RX_H
 #include <stddef.h>

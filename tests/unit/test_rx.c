@@ -189,6 +189,11 @@ static const struct rx_case rx_cases[] = {
 	{ S("a\\b"), S("a\303\251"), RX_FIND, 0, 1, 0, { 0, 1 } }, /* JDK 19+: \b is ASCII; JDK 17 says NO 0 */
 	/* groups */
 	{ S("(a)(b)(c)"), S("abc"), RX_MATCHES, 0, 1, 3, { 0, 3, 0, 1, 1, 2, 2, 3 } },
+	/* a named group is numbered as the others (Java's names are not
+	 * kept: customFieldNames names the fields) */
+	{ S("(\?<host>\\S+) (\\S+) (\?<When2>[^ ]+)"), S("gw - 12:00"), RX_MATCHES, 0, 1, 3,
+	  { 0, 10, 0, 2, 3, 4, 5, 10 } },
+	{ S("(\?<a>x(\?<ab>y))(\?<b>z)?"), S("xy"), RX_MATCHES, 0, 1, 3, { 0, 2, 0, 2, 1, 2, -1, -1 } },
 	{ S("(a(b(c)))"), S("abc"), RX_MATCHES, 0, 1, 3, { 0, 3, 0, 3, 1, 3, 2, 3 } },
 	{ S("((a)|(b))+"), S("ab"), RX_MATCHES, 0, 1, 3, { 0, 2, 1, 2, 0, 1, 1, 2 } },
 	{ S("((a)|(b))+"), S("ba"), RX_MATCHES, 0, 1, 3, { 0, 2, 1, 2, 1, 2, 0, 1 } },
@@ -486,7 +491,11 @@ static const char *const rx_rejected[][2] = {
 	{ "x(?<=a)", "at 1: look-around is not supported" },
 	{ "(?<!a)", "at 0: look-around is not supported" },
 	{ "(?>a)", "at 0: atomic groups are not supported" },
-	{ "(?<name>a)", "at 0: named groups are not supported" },
+	{ "(?<1a>x)", "at 0: a group's name must start with a letter" },
+	{ "x(?<a-b>y)", "at 1: a group's name must end with '>'" },
+	{ "(?<ab", "at 0: a group's name must end with '>'" },
+	{ "(?<ab>x)|(?<ab>y)", "at 9: the group name ab is there twice" },
+	{ "(?<host>x)\\k<host>", "at 10: back-references are not supported" },
 	{ "(?i)abc", "at 0: inline flags are not supported" },
 	{ "a(?s:.)", "at 1: inline flags are not supported" },
 	{ "a*+", "at 1: possessive quantifiers are not supported" },
@@ -658,6 +667,29 @@ T(rx_pathological_linear)
 	T_EQ_INT(caps[1], 10000);
 	T_EQ_INT(caps[2], 9999);
 	T_EQ_INT(caps[3], 9999);
+	/* the same choices before a lazy run that looks to the end of the
+	 * line for its continuation on each of those passes */
+	memset(s, 'a', 10000);
+	T_TRUE((rx = rx_must("(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(.*?)c")) != NULL);
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 0);
+	s[9999] = 'c';
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 1);
+	T_EQ_INT(caps[0], 0);
+	T_EQ_INT(caps[1], 10000);
+	T_EQ_INT(caps[2], 8);
+	T_EQ_INT(caps[3], 9999);
+	/* lazy runs that try every place, one after another */
+	memset(s, 'a', 10000);
+	T_TRUE((rx = rx_must("(.*?)(.*?)(.*?)(.*?)x")) != NULL);
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 5), 0);
+	s[9999] = 'x';
+	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_MATCHES, caps, 5), 1);
+	for (int g = 1; g <= 3; g++) {
+		T_EQ_INT(caps[2 * g], 0);	/* Java: the earlier groups empty */
+		T_EQ_INT(caps[2 * g + 1], 0);
+	}
+	T_EQ_INT(caps[8], 0);
+	T_EQ_INT(caps[9], 9999);
 }
 
 T(rx_one_megabyte)
@@ -802,7 +834,7 @@ T(rx_steps_as_pike)
 {
 	static const char *const atom[] = { "a", "b", " ", "-", "\xc3\xa9", "\"", "[ab]", "[^a]", "\\S", "\\s",
 		".", "\\d", "[^\"]", "[\xc3\xa9-\xc3\xaa]", "[^\xc3\xa9]", "\\w" };
-	static const char *const quant[] = { "", "", "+", "+", "*", "{2}", "{2,}", "{3}", "*?", "?" };
+	static const char *const quant[] = { "", "", "+", "+", "*", "{2}", "{2,}", "{3}", "*?", "?", "+?", "{2,}?" };
 	static const char *const other[] = { "(a|b+)", "(\\d+|-)", "$", "\\b", "(a){0}", "((a))", "(?:(a)x|b)",
 		"(a)?b", "(a|(b))", "(?:ab|a)", "(b)??", "(?:a|(b) |\\S+)", "[ab]{1,3}", "(?:(a)|b)?", "(\\s)*?",
 		"(a|b)+", "(a)*?(?:(b)x|-)", "(?:ab|b|(a)-|\\s|ba)", "(a|b|)", "(?:\\d+|-|(a)b|a|\xc3\xa9)",
@@ -829,7 +861,7 @@ T(rx_steps_as_pike)
 				continue;
 			}
 			pl += (size_t)snprintf(pat + pl, sizeof pat - pl, "%s%s%s%s", g ? "(" : "", atom[RND(16)],
-			    quant[RND(10)], g ? ")" : "");
+			    quant[RND(12)], g ? ")" : "");
 		}
 		if (!(rx = rx_compile(pat, pl, err, sizeof err))) {
 			t_fail(__FILE__, __LINE__, "/%s/: %s", pat, err);
@@ -859,6 +891,57 @@ T(rx_steps_as_pike)
 	}
 #undef RND
 	T_EQ_INT(runs, 600 * 60 * 3);
+}
+
+/* A lazy run (X*?, X+?, X{m,}?) passes a word at a time over the bytes X
+ * takes where its continuation cannot start: it must stop where the Pike VM
+ * stops, whatever byte stands at whatever place (its continuation's first
+ * bytes, those X does not take, line terminators for '.', a character
+ * beyond ASCII), with a second such byte after the first, whole line or
+ * found anywhere.  X a byte beyond ASCII is left to the backtracker. */
+T(rx_lazy_runs_stop_where_the_pike_vm_does)
+{
+	static const char *const pat[] = { "^(.*?)\"", "^(.+?) ", "\"(.*?)\"", "^(\\S+?)(\\s)", "^([^a]*?)a",
+		"^(.*?)(\\d+)$", "^(.*?)$", "(.{2,}?)b", "^(\\w*?)(\\W|$)", "^(a+?)(.)", "(.*?)(?:\"|\\])x",
+		"(.\x8e*?)$", "^(a\x8e+?)(.)" };	/* (a byte that is no character: the backtracker's) */
+	static const unsigned char hard[] = { 0, '\t', '\n', '\r', ' ', '!', '"', '1', ']', 'a', 'b', 'x', 0x7f,
+		0x80, 0xc3, 0xff };
+	long runs = 0;
+
+	for (size_t k = 0; k < sizeof pat / sizeof *pat; k++) {
+		struct rx *rx = rx_must(pat[k]);
+
+		T_TRUE(rx != NULL);
+		for (int v = 0; v < 256; v++)
+			for (size_t p = 0; p < 18; p++)
+				for (size_t e = 0; e < 5; e++) {
+					size_t h = e ? (v + p + 5 * e) % (sizeof hard + 1) : sizeof hard;
+					char in[32];
+					size_t n = 30;
+
+					memset(in, k == 4 ? 'b' : 'a', n);
+					in[p] = (char)v;
+					if (h < sizeof hard)
+						in[p + 1 + h % 4] = (char)hard[h];
+					if (v == 0xc3 && p + 1 < n)
+						in[p + 1] = (char)0xa9;	/* é */
+					for (int m = 0; m < 3; m += 2) {
+						int a[6], b[6];
+						int ra = rx_exec(rx, in, n, 0, (enum rx_mode)m, a, 3);
+						int rb = rx_exec_pike(rx, in, n, 0, (enum rx_mode)m, b, 3);
+
+						runs++;
+						if (ra != rb || memcmp(a, b, sizeof a) != 0) {
+							t_fail(__FILE__, __LINE__, "/%s/ %s: byte 0x%02x at %zu, 0x%02x after: "
+							    "%d (%d,%d) (%d,%d), Pike VM %d (%d,%d) (%d,%d)", pat[k],
+							    rx_mode_name[m], v, p, h < sizeof hard ? hard[h] : 'a', ra, a[0],
+							    a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
+							return;
+						}
+					}
+				}
+	}
+	T_EQ_INT(runs, 13L * 256 * 18 * 5 * 2);
 }
 
 /* A run whose class takes most of ASCII is scanned a word at a time
