@@ -1649,6 +1649,22 @@ int rx_groups(const struct rx *rx)
 	return rx->ngroups;
 }
 
+/* Whether prog[x] is one ASCII character or a class of them only: then
+ * its bytes into set. */
+static int rx_ascii(const struct rx *rx, int x, unsigned char set[256])
+{
+	const struct rx_inst *p = rx->prog;
+
+	if (p[x].op == OP_BYTE) {
+		if (p[x].c >= 0x80)
+			return 0;
+	} else if (p[x].op != OP_CLASS || rx->cls[p[x].x].neg || rx->cls[p[x].x].n)
+		return 0;	/* a class that may take a character beyond ASCII */
+	for (int b = 0; b < 256; b++)
+		set[b] = p[x].op == OP_BYTE ? b == p[x].c : rx->cls[p[x].x].ascii_in[b];
+	return 1;
+}
+
 int rx_byteset(const struct rx *rx, unsigned char set[256])
 {
 	const struct rx_inst *p = rx->prog;
@@ -1659,11 +1675,8 @@ int rx_byteset(const struct rx *rx, unsigned char set[256])
 	if (i == rx->ninst)
 		return 0;
 	x = i++;
-	if (p[x].op == OP_BYTE) {
-		if (p[x].c >= 0x80)
-			return 0;
-	} else if (p[x].op != OP_CLASS || rx->cls[p[x].x].neg || rx->cls[p[x].x].n)
-		return 0;	/* a class that may take a character beyond ASCII */
+	if (!rx_ascii(rx, x, set))
+		return 0;
 	/* X+ greedy is X then SPLIT back to it, preferred, or on */
 	if (i < rx->ninst && p[i].op == OP_SPLIT && p[i].x == x && p[i].y == i + 1) {
 		run = 1;
@@ -1673,9 +1686,75 @@ int rx_byteset(const struct rx *rx, unsigned char set[256])
 		i++;
 	if (i == rx->ninst || p[i].op != OP_MATCH)
 		return 0;
-	for (int b = 0; b < 256; b++)
-		set[b] = p[x].op == OP_BYTE ? b == p[x].c : rx->cls[p[x].x].ascii_in[b];
 	return 1 + run;
+}
+
+/* A greedy X* or X+ at *i, X as rx_ascii: its minimum (its bytes into set,
+ * *i past it), or -1. */
+static int rx_delim_run(const struct rx *rx, int *i, unsigned char set[256])
+{
+	const struct rx_inst *p = rx->prog;
+	int q = *i;
+
+	if (q + 2 >= rx->ninst)
+		return -1;
+	if (p[q].op == OP_SPLIT && p[q].x == q + 1 && p[q].y == q + 3 && p[q + 2].op == OP_JMP &&
+	    p[q + 2].x == q && rx_ascii(rx, q + 1, set)) {
+		*i = q + 3;
+		return 0;
+	}
+	if (p[q + 1].op == OP_SPLIT && p[q + 1].x == q && p[q + 1].y == q + 2 && rx_ascii(rx, q, set)) {
+		*i = q + 2;
+		return 1;
+	}
+	return -1;
+}
+
+int rx_delim(const struct rx *rx, struct rx_delim *d)
+{
+	const struct rx_inst *p = rx->prog;
+	int i = 1;	/* past group 0's start */
+
+	memset(d, 0, sizeof *d);
+	if ((d->amin = rx_delim_run(rx, &i, d->a)) < 0)
+		d->amin = 0;
+	/* the string: bytes up to one an X+ repeats */
+	for (; p[i].op == OP_BYTE && p[i].c < 0x80 && !(p[i + 1].op == OP_SPLIT && p[i + 1].x == i); i++) {
+		if (d->litlen == RX_DELIM_LIT)
+			return 0;
+		d->lit[d->litlen++] = p[i].c;
+	}
+	if ((d->bmin = rx_delim_run(rx, &i, d->b)) < 0)
+		d->bmin = 0;
+	return d->litlen > 0 && !d->a[d->lit[0]] && p[i].op == OP_SAVE && p[i].x == 1 && p[i + 1].op == OP_MATCH;
+}
+
+/* L's first byte ends every A before it: the first L from `from` on is the
+ * only one a start up to it can reach, and the A before it the earliest
+ * such start (later ones in it take the same L and B); when that start
+ * fails, so do they all, and the search goes on past that L. */
+int rx_delim_find(const struct rx_delim *d, const char *str, size_t n, size_t from, size_t *ms, size_t *me)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t q; from < n && n - from >= d->litlen; from = q + 1) {
+		size_t p = q = find_byte(str, from, n - d->litlen + 1, (char)d->lit[0]), e = q + d->litlen;
+
+		if (q > n - d->litlen)
+			return 0;
+		if (d->litlen > 1 && memcmp(s + q + 1, d->lit + 1, d->litlen - 1) != 0)
+			continue;
+		while (p > from && d->a[s[p - 1]])
+			p--;
+		while (e < n && d->b[s[e]])
+			e++;
+		if (q - p >= (size_t)d->amin && e - q - d->litlen >= (size_t)d->bmin) {
+			*ms = p;
+			*me = e;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int rx_isword(int ch)
@@ -2158,7 +2237,7 @@ static inline __attribute__((always_inline)) int rx_wide(const struct rx *rx, co
 /* A lazy run from *jp on to the first place its continuation may start at,
  * every character before it taken by X: 0 when there is none (*jp: where
  * it stopped looking). */
-static __attribute__((noinline)) int rx_lazy(const struct rx *rx, const struct rx_step *t, const unsigned char *s, size_t *jp, size_t n)
+static inline __attribute__((always_inline)) int rx_lazy(const struct rx *rx, const struct rx_step *t, const unsigned char *s, size_t *jp, size_t n)
 {
 	size_t j = *jp;
 	int len;

@@ -29,6 +29,22 @@ int rx_groups(const struct rx *rx);
  * other pattern.  Such a pattern can be found by a byte scan: no character
  * beyond ASCII contains an ASCII byte. */
 int rx_byteset(const struct rx *rx, unsigned char set[256]);
+/* A pattern A L B, where A and B are each nothing, X* or X+ (greedy; X one
+ * ASCII character or a class of them) and L a string of ASCII bytes whose
+ * first byte A does not take ("\\s*,\\s*", ",\\s*", "\\s+-\\s+"): 1 with d
+ * filled in, else 0.  Its leftmost match is then found by a byte search
+ * for L and a scan each way (rx_delim_find). */
+#define RX_DELIM_LIT 16
+struct rx_delim {
+	unsigned char a[256], b[256];	/* the bytes A and B take */
+	int amin, bmin;			/* 1 for X+, 0 for X* or nothing */
+	unsigned char lit[RX_DELIM_LIT];
+	size_t litlen;
+};
+int rx_delim(const struct rx *rx, struct rx_delim *d);
+/* What rx_exec's RX_FIND gives for such a pattern: 1 with its leftmost
+ * match at or after from in s[*ms, *me), or 0. */
+int rx_delim_find(const struct rx_delim *d, const char *s, size_t n, size_t from, size_t *ms, size_t *me);
 
 enum rx_mode {
 	RX_MATCHES,	/* the whole of s[from..n) must match (Java Matcher.matches) */

@@ -401,11 +401,18 @@ PROCESSORS = [
         "optionName": "LOGTOJSON", "logFormat": "COMMONAPACHELOG",
         "matchPattern": "^(\\S+) \\S+ (\\S+) \\[([^\\]]+)\\] \"(\\S+) ([^\"]*) (\\S+)\" (\\d{3}) (\\d+|-).*",
         "customFieldNames": ["client", "user", "time", "method", "path", "protocol", "status", "size"]}),
+    ("LOGTOJSON matchPattern, lazy", "apache", {
+        "optionName": "LOGTOJSON", "logFormat": "COMMONAPACHELOG",
+        "matchPattern": "^(\\S+) \\S+ (\\S+) \\[(.*?)\\] \"(.*?)\" (\\d{3}) (\\S+) \"(.*?)\" \"(.*?)\"$",
+        "customFieldNames": ["ip", "user", "time", "request", "status", "size", "referer", "agent"]}),
     ("CSVTOJSON", "csv", {"optionName": "CSVTOJSON", "customFieldNames": ["ip", "user", "time", "request",
                                                                           "status", "size", "referer", "agent"]}),
     ("CSVTOJSON regex delimiter", "tsv", {"optionName": "CSVTOJSON", "delimiter": "\\t+",
                                           "customFieldNames": ["ip", "user", "time", "request", "status",
                                                                "size", "referer", "agent"]}),
+    ("CSVTOJSON delimiter \\s*,\\s*", "csvsp", {"optionName": "CSVTOJSON", "delimiter": "\\s*,\\s*",
+                                        "customFieldNames": ["ip", "user", "time", "request", "status",
+                                                             "size", "referer", "agent"]}),
     ("CSVTOJSON rfc4180", "csv", {"optionName": "CSVTOJSON", "quoting": "rfc4180",
                                   "customFieldNames": ["ip", "user", "time", "request", "status", "size",
                                                        "referer", "agent"]}),
@@ -451,6 +458,7 @@ def processor_rows(a, tmp, data):
     files = {"apache": b"".join(lines)}
     files["csv"] = b"".join(b'%s,%s,%s,"%s",%s,%s,"%s","%s"\n' % f for f in fields)
     files["tsv"] = b"".join(b"\t".join(f) + b"\n" for f in fields)
+    files["csvsp"] = b"".join(b", ".join(x.replace(b",", b"") for x in f) + b"\n" for f in fields)
     keys = ["ip", "user", "time", "request", "status", "size", "referer", "agent"]
     files["json"] = b"".join(json.dumps(dict(zip(keys, (x.decode("latin-1") for x in f))),
                                         separators=(",", ":")).encode() + b"\n" for f in fields)

@@ -56,6 +56,7 @@ struct csvtojson {
 	const char *lit;	/* without quoting: the delimiter when it is a plain string of 2+ bytes */
 	size_t litlen;
 	struct rx *rx;		/* ... and when it is not */
+	struct rx_delim *delim;	/* ... found without running it ("\\s*,\\s*"), or NULL */
 	int dkind;		/* 1: it is one character of dset, 2: a run of them ("\\t+") */
 	int dbyte;		/* the only byte in dset, or < 0 (none, or several) */
 	unsigned char dset[256];
@@ -121,6 +122,7 @@ static int csvtojson_init(void **state, struct conf_opts *o)
 {
 	struct csvtojson *c = arena_alloc(sizeof *c);
 	const char *d = ",", *s;
+	struct rx_delim dl;
 	char err[128], *lit;
 	size_t i, j;
 	int r;
@@ -179,8 +181,10 @@ static int csvtojson_init(void **state, struct conf_opts *o)
 			c->dset[(unsigned char)lit[0]] = 1;
 		} else if (!(c->rx = rx_compile(d, strlen(d), err, sizeof err)))
 			return conf_opt_error(o, "delimiter", "invalid regular expression: %s", err);
-		else
-			c->dkind = rx_byteset(c->rx, c->dset);
+		else if (!(c->dkind = rx_byteset(c->rx, c->dset)) && rx_delim(c->rx, &dl)) {
+			c->delim = arena_alloc(sizeof *c->delim);
+			*c->delim = dl;
+		}
 		c->dbyte = -1;
 		for (int b = 0; b < 256; b++)
 			if (c->dset[b])
@@ -235,6 +239,8 @@ static int csvtojson_find(const struct csvtojson *c, const char *s, size_t n, si
 		}
 		return 0;
 	}
+	if (c->delim)
+		return rx_delim_find(c->delim, s, n, from, ms, me);
 	if (!rx_exec(c->rx, s, n, from, RX_FIND, caps, 1))
 		return 0;
 	*ms = (size_t)caps[0];

@@ -5,8 +5,9 @@
  * offsets.  Checks: group positions lie inside the match, which lies inside
  * s[from..n); MATCHES gives from..n; a MATCHES match is also a LOOKINGAT
  * match, and LOOKINGAT and FIND agree whenever either starts at from; runs
- * are repeatable; and rx_exec (which takes the backtracker when the
- * pattern allows it) gives the Pike VM's result and groups exactly.
+ * are repeatable; rx_exec (which takes the backtracker when the pattern
+ * allows it) gives the Pike VM's result and groups exactly; and where
+ * rx_delim takes the pattern, rx_delim_find gives FIND's match.
  *
  * rx_compile takes its memory from the start-up arena, which is never given
  * back: past FZ_ARENA_BUDGET bytes new patterns are no longer compiled and
@@ -52,6 +53,7 @@ static void rx_check(struct rx *rx, const char *s, size_t n, size_t from)
 {
 	int m[2 * FZ_NCAPS], l[2 * FZ_NCAPS], f[2 * FZ_NCAPS], again[2 * FZ_NCAPS], pike[2 * FZ_NCAPS];
 	int ng = rx_groups(rx), rm, rl, rf;
+	struct rx_delim d;
 	enum rx_mode modes[3] = { RX_MATCHES, RX_LOOKINGAT, RX_FIND };
 	int *caps[3] = { m, l, f }, r[3];
 
@@ -97,6 +99,13 @@ static void rx_check(struct rx *rx, const char *s, size_t n, size_t from)
 		fz_die("LOOKINGAT and FIND differ");
 	if (!rl && rf && (size_t)f[0] == from)
 		fz_die("FIND at from without LOOKINGAT");
+	if (rx_delim(rx, &d)) {
+		size_t ms, me;
+		int rd = rx_delim_find(&d, s, n, from, &ms, &me);
+
+		if (rd != rf || (rd && (ms != (size_t)f[0] || me != (size_t)f[1])))
+			fz_die("rx_delim_find differs from FIND");
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -117,6 +117,9 @@ T(csvtojson_regex_delimiters)
 	T_EQ_STR(cj(F4 ",\"delimiter\":\"\\\\s*,\\\\s*\"}", "a b , c,d ,e\n"),
 	    "{\"f1\":\"a b\",\"f2\":\"c\",\"f3\":\"d\",\"f4\":\"e\"}\n");
 	T_EQ_STR(cj(F2 ",\"delimiter\":\"\\\\s*,\\\\s*\"}", " , a\n"), "{\"f1\":\"\",\"f2\":\"a\"}\n");
+	/* (found without the engine: a string between runs, see rx_delim) */
+	T_EQ_STR(cj(F3 ",\"delimiter\":\"\\\\s+-\\\\s+\"}", "a - b-c -  d -\n"),
+	    "{\"f1\":\"a\",\"f2\":\"b-c\",\"f3\":\"d -\"}\n");
 	T_EQ_STR(cj(F2 ",\"delimiter\":\"[;|]\"}", "a;b|c\n"), "{\"f1\":\"a\",\"f2\":\"b\"}\n");
 	/* a match at the start that is not empty makes an empty first column */
 	T_EQ_STR(cj(F2 ",\"delimiter\":\"^a\"}", "a;b\n"), "{\"f1\":\"\",\"f2\":\";b\"}\n");

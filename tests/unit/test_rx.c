@@ -944,6 +944,59 @@ T(rx_lazy_runs_stop_where_the_pike_vm_does)
 	T_EQ_INT(runs, 13L * 256 * 18 * 5 * 2);
 }
 
+/* A delimiter A L B (CSVTOJSON's "\\s*,\\s*") is found without the
+ * engine: where it is one, rx_delim_find must give rx_exec's RX_FIND
+ * match, from any place, in any line; where it is not, rx_delim says so. */
+T(rx_delim_finds_what_the_engine_finds)
+{
+	static const struct { const char *pat; int is, amin, bmin; size_t litlen; } shape[] = {
+		{ "\\s*,\\s*", 1, 0, 0, 1 }, { ",\\s*", 1, 0, 0, 1 }, { "\\s+-\\s+", 1, 1, 1, 1 }, { "a,b+", 1, 0, 1, 2 },
+		{ "[ \\t]*\\|", 1, 0, 0, 1 }, { " *:: *", 1, 0, 0, 2 }, { "x{2}", 1, 0, 0, 2 }, { "\\t*,", 1, 0, 0, 1 },
+		{ "\\s*\\s", 0, 0, 0, 0 }, { " *,? *", 0, 0, 0, 0 }, { "[^,]*,", 0, 0, 0, 0 }, { "\\s*?,", 0, 0, 0, 0 },
+		{ "(,)\\s*", 0, 0, 0, 0 }, { ",\\s*$", 0, 0, 0, 0 }, { "\\s*,\\s*?", 0, 0, 0, 0 }, { "\xc3\xa9,", 0, 0, 0, 0 },
+		{ ",\\s{2}", 0, 0, 0, 0 }, { "\\t*\\t", 0, 0, 0, 0 }, { "\\s+", 0, 0, 0, 0 }, { "a|,", 0, 0, 0, 0 },
+	};
+	static const char *const ch[] = { " ", "\t", ",", "-", "a", "b", "|", ":", "x", "\xc3\xa9", "\n" };
+	uint32_t seed = 4242;
+	long runs = 0;
+
+	for (size_t k = 0; k < sizeof shape / sizeof *shape; k++) {
+		struct rx *rx = rx_must(shape[k].pat);
+		struct rx_delim d;
+
+		T_TRUE(rx != NULL);
+		if (rx_delim(rx, &d) != shape[k].is) {
+			t_fail(__FILE__, __LINE__, "/%s/: rx_delim %d, not %d", shape[k].pat, !shape[k].is, shape[k].is);
+			return;
+		}
+		if (!shape[k].is)
+			continue;
+		T_EQ_INT(d.amin, shape[k].amin);
+		T_EQ_INT(d.bmin, shape[k].bmin);
+		T_EQ_INT(d.litlen, shape[k].litlen);
+		for (int q = 0; q < 3000; q++) {
+			char in[128];
+			size_t n = 0, len = rx_rnd(&seed, 25), from, ms = 0, me = 0;
+			int caps[2], ra, rb;
+
+			for (size_t j = 0; j < len; j++)
+				n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[rx_rnd(&seed, 11)]);
+			from = rx_rnd(&seed, 4) == 0 ? rx_rnd(&seed, (uint32_t)n + 1) : 0;
+			while (from > 0 && from < n && ((unsigned char)in[from] & 0xc0) == 0x80)
+				from--;	/* (a place between characters, as CSVTOJSON's are) */
+			ra = rx_delim_find(&d, in, n, from, &ms, &me);
+			rb = rx_exec(rx, in, n, from, RX_FIND, caps, 1);
+			runs++;
+			if (ra != rb || (ra && (ms != (size_t)caps[0] || me != (size_t)caps[1]))) {
+				t_fail(__FILE__, __LINE__, "/%s/ from %zu on \"%.*s\": %d (%zu,%zu), rx_exec %d (%d,%d)",
+				    shape[k].pat, from, (int)n, in, ra, ms, me, rb, caps[0], caps[1]);
+				return;
+			}
+		}
+	}
+	T_EQ_INT(runs, 8L * 3000);
+}
+
 /* A run whose class takes most of ASCII is scanned a word at a time
  * (rx_scan_words): it must stop where the Pike VM stops, whatever byte
  * stands at whatever place of a word (the bounds 0x0e, '!', the excluded
