@@ -1689,66 +1689,92 @@ int rx_byteset(const struct rx *rx, unsigned char set[256])
 	return 1 + run;
 }
 
-/* A greedy X* or X+ at *i, X as rx_ascii: its minimum (its bytes into set,
- * *i past it), or -1. */
-static int rx_delim_run(const struct rx *rx, int *i, unsigned char set[256])
+/* A greedy X*, X+ or X? at *i, X as rx_ascii: its bytes into set, its
+ * least and most (SIZE_MAX: no limit) into *min, *max, *i past it; 0 when
+ * none. */
+static int rx_delim_run(const struct rx *rx, int *i, unsigned char set[256], size_t *min, size_t *max)
 {
 	const struct rx_inst *p = rx->prog;
 	int q = *i;
 
+	*min = 0;
+	*max = (size_t)-1;
 	if (q + 2 >= rx->ninst)
-		return -1;
-	if (p[q].op == OP_SPLIT && p[q].x == q + 1 && p[q].y == q + 3 && p[q + 2].op == OP_JMP &&
-	    p[q + 2].x == q && rx_ascii(rx, q + 1, set)) {
-		*i = q + 3;
 		return 0;
-	}
-	if (p[q + 1].op == OP_SPLIT && p[q + 1].x == q && p[q + 1].y == q + 2 && rx_ascii(rx, q, set)) {
-		*i = q + 2;
-		return 1;
-	}
-	return -1;
+	if (p[q].op == OP_SPLIT && p[q].x == q + 1 && p[q].y == q + 3 && p[q + 2].op == OP_JMP &&
+	    p[q + 2].x == q && rx_ascii(rx, q + 1, set))
+		*i = q + 3;
+	else if (p[q + 1].op == OP_SPLIT && p[q + 1].x == q && p[q + 1].y == q + 2 && rx_ascii(rx, q, set))
+		*min = 1, *i = q + 2;
+	else if (p[q].op == OP_SPLIT && p[q].x == q + 1 && p[q].y == q + 2 && rx_ascii(rx, q + 1, set))
+		*max = 1, *i = q + 2;
+	else
+		return 0;
+	return 1;
 }
 
 int rx_delim(const struct rx *rx, struct rx_delim *d)
 {
 	const struct rx_inst *p = rx->prog;
-	int i = 1;	/* past group 0's start */
+	int i = 1, lone = -1;	/* past group 0's start */
+	size_t amax;
 
 	memset(d, 0, sizeof *d);
-	if ((d->amin = rx_delim_run(rx, &i, d->a)) < 0)
-		d->amin = 0;
-	/* the string: bytes up to one an X+ repeats */
-	for (; p[i].op == OP_BYTE && p[i].c < 0x80 && !(p[i + 1].op == OP_SPLIT && p[i + 1].x == i); i++) {
+	rx_delim_run(rx, &i, d->a, &d->amin, &amax);
+	/* L: one character (not one an X+ repeats), then bytes up to such a one */
+	if (!rx_ascii(rx, i, d->lead) || (p[i + 1].op == OP_SPLIT && p[i + 1].x == i) || amax == 1)
+		return 0;
+	for (i++; p[i].op == OP_BYTE && p[i].c < 0x80 && !(p[i + 1].op == OP_SPLIT && p[i + 1].x == i); i++) {
 		if (d->litlen == RX_DELIM_LIT)
 			return 0;
 		d->lit[d->litlen++] = p[i].c;
 	}
-	if ((d->bmin = rx_delim_run(rx, &i, d->b)) < 0)
-		d->bmin = 0;
-	return d->litlen > 0 && !d->a[d->lit[0]] && p[i].op == OP_SAVE && p[i].x == 1 && p[i + 1].op == OP_MATCH;
+	rx_delim_run(rx, &i, d->b, &d->bmin, &d->bmax);
+	for (int c = 0; c < 128; c++) {
+		if (d->lead[c] && d->a[c])
+			return 0;
+		if (d->lead[c])
+			lone = lone == -1 ? c : -2;
+	}
+	d->lone = lone;
+	return p[i].op == OP_SAVE && p[i].x == 1 && p[i + 1].op == OP_MATCH;
 }
 
-/* L's first byte ends every A before it: the first L from `from` on is the
- * only one a start up to it can reach, and the A before it the earliest
- * such start (later ones in it take the same L and B); when that start
- * fails, so do they all, and the search goes on past that L. */
+/* The first byte of set in s[j..n), or n. */
+static size_t rx_inset(const unsigned char *set, const unsigned char *s, size_t j, size_t n)
+{
+	while (n - j >= 4 && !(set[s[j]] | set[s[j + 1]] | set[s[j + 2]] | set[s[j + 3]]))
+		j += 4;
+	while (j < n && !set[s[j]])
+		j++;
+	return j;
+}
+
+/* L's first character ends every A before it: the first place from `from`
+ * on where L may start is the only one a start up to it can reach, and the
+ * A before it the earliest such start (later ones in it take the same L and
+ * B); when that start fails, so do they all, and the search goes on past
+ * it. */
 int rx_delim_find(const struct rx_delim *d, const char *str, size_t n, size_t from, size_t *ms, size_t *me)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	const size_t end = n > d->litlen ? n - d->litlen : 0;	/* L starts before it */
 
-	for (size_t q; from < n && n - from >= d->litlen; from = q + 1) {
-		size_t p = q = find_byte(str, from, n - d->litlen + 1, (char)d->lit[0]), e = q + d->litlen;
+	for (size_t q; from < end; from = q + 1) {
+		size_t p, e, b, bend;
 
-		if (q > n - d->litlen)
+		q = d->lone >= 0 ? find_byte(str, from, end, (char)d->lone) : rx_inset(d->lead, s, from, end);
+		if (q == end)
 			return 0;
-		if (d->litlen > 1 && memcmp(s + q + 1, d->lit + 1, d->litlen - 1) != 0)
+		if (d->litlen && memcmp(s + q + 1, d->lit, d->litlen) != 0)
 			continue;
-		while (p > from && d->a[s[p - 1]])
-			p--;
-		while (e < n && d->b[s[e]])
-			e++;
-		if (q - p >= (size_t)d->amin && e - q - d->litlen >= (size_t)d->bmin) {
+		for (p = q; p > from && d->a[s[p - 1]]; p--)
+			;
+		b = q + 1 + d->litlen;
+		bend = n - b > d->bmax ? b + d->bmax : n;
+		for (e = b; e < bend && d->b[s[e]]; e++)
+			;
+		if (q - p >= d->amin && e - b >= d->bmin) {
 			*ms = p;
 			*me = e;
 			return 1;

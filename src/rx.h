@@ -29,16 +29,18 @@ int rx_groups(const struct rx *rx);
  * other pattern.  Such a pattern can be found by a byte scan: no character
  * beyond ASCII contains an ASCII byte. */
 int rx_byteset(const struct rx *rx, unsigned char set[256]);
-/* A pattern A L B, where A and B are each nothing, X* or X+ (greedy; X one
- * ASCII character or a class of them) and L a string of ASCII bytes whose
- * first byte A does not take ("\\s*,\\s*", ",\\s*", "\\s+-\\s+"): 1 with d
- * filled in, else 0.  Its leftmost match is then found by a byte search
- * for L and a scan each way (rx_delim_find). */
+/* A pattern A L B (a CSV delimiter: "\\s*,\\s*", ",\\s*", "[,;] ?",
+ * "\\s+-\\s+"), where L is one character then a string, A nothing, X* or
+ * X+, and B nothing, X*, X+ or X? (greedy; each X and L's first character
+ * one ASCII character or a class of them), and L's first character one A
+ * does not take: 1 with d filled in, else 0.  Its leftmost match is then
+ * found by a byte search for L and a scan each way (rx_delim_find). */
 #define RX_DELIM_LIT 16
 struct rx_delim {
-	unsigned char a[256], b[256];	/* the bytes A and B take */
-	int amin, bmin;			/* 1 for X+, 0 for X* or nothing */
-	unsigned char lit[RX_DELIM_LIT];
+	unsigned char a[256], lead[256], b[256];	/* the bytes A, L's first character and B take */
+	size_t amin, bmin, bmax;	/* 0 or 1; bmax SIZE_MAX: no limit (A's is none) */
+	int lone;			/* L's first character when it is one byte, else < 0 */
+	unsigned char lit[RX_DELIM_LIT];	/* the rest of L */
 	size_t litlen;
 };
 int rx_delim(const struct rx *rx, struct rx_delim *d);

@@ -949,14 +949,18 @@ T(rx_lazy_runs_stop_where_the_pike_vm_does)
  * match, from any place, in any line; where it is not, rx_delim says so. */
 T(rx_delim_finds_what_the_engine_finds)
 {
-	static const struct { const char *pat; int is, amin, bmin; size_t litlen; } shape[] = {
-		{ "\\s*,\\s*", 1, 0, 0, 1 }, { ",\\s*", 1, 0, 0, 1 }, { "\\s+-\\s+", 1, 1, 1, 1 }, { "a,b+", 1, 0, 1, 2 },
-		{ "[ \\t]*\\|", 1, 0, 0, 1 }, { " *:: *", 1, 0, 0, 2 }, { "x{2}", 1, 0, 0, 2 }, { "\\t*,", 1, 0, 0, 1 },
-		{ "\\s*\\s", 0, 0, 0, 0 }, { " *,? *", 0, 0, 0, 0 }, { "[^,]*,", 0, 0, 0, 0 }, { "\\s*?,", 0, 0, 0, 0 },
-		{ "(,)\\s*", 0, 0, 0, 0 }, { ",\\s*$", 0, 0, 0, 0 }, { "\\s*,\\s*?", 0, 0, 0, 0 }, { "\xc3\xa9,", 0, 0, 0, 0 },
-		{ ",\\s{2}", 0, 0, 0, 0 }, { "\\t*\\t", 0, 0, 0, 0 }, { "\\s+", 0, 0, 0, 0 }, { "a|,", 0, 0, 0, 0 },
+	static const struct { const char *pat; int is, amin, bmin, bmax; size_t litlen; } shape[] = {
+		{ "\\s*,\\s*", 1, 0, 0, -1, 0 }, { ",\\s*", 1, 0, 0, -1, 0 }, { "\\s+-\\s+", 1, 1, 1, -1, 0 },
+		{ "a,b+", 1, 0, 1, -1, 1 }, { "[ \\t]*\\|", 1, 0, 0, -1, 0 }, { " *:: *", 1, 0, 0, -1, 1 },
+		{ "x{2}", 1, 0, 0, -1, 1 }, { "\\t*,", 1, 0, 0, -1, 0 }, { "[,;] ?", 1, 0, 0, 1, 0 },
+		{ "\\s*[,;|]\\s*", 1, 0, 0, -1, 0 }, { ",\\s?", 1, 0, 0, 1, 0 }, { "[-:]x-", 1, 0, 0, -1, 2 },
+		{ "\\s*\\s", 0, 0, 0, 0, 0 }, { " *,? *", 0, 0, 0, 0, 0 }, { "[^,]*,", 0, 0, 0, 0, 0 },
+		{ "\\s*?,", 0, 0, 0, 0, 0 }, { "(,)\\s*", 0, 0, 0, 0, 0 }, { ",\\s*$", 0, 0, 0, 0, 0 },
+		{ "\\s*,\\s*?", 0, 0, 0, 0, 0 }, { "\xc3\xa9,", 0, 0, 0, 0, 0 }, { ",\\s{2}", 0, 0, 0, 0, 0 },
+		{ "\\t*\\t", 0, 0, 0, 0, 0 }, { "\\s+", 0, 0, 0, 0, 0 }, { "a|,", 0, 0, 0, 0, 0 },
+		{ "\\s?,", 0, 0, 0, 0, 0 }, { ", ??", 0, 0, 0, 0, 0 }, { "\\s*[, ]", 0, 0, 0, 0, 0 },
 	};
-	static const char *const ch[] = { " ", "\t", ",", "-", "a", "b", "|", ":", "x", "\xc3\xa9", "\n" };
+	static const char *const ch[] = { " ", "\t", ",", "-", "a", "b", "|", ":", "x", "\xc3\xa9", "\n", ";" };
 	uint32_t seed = 4242;
 	long runs = 0;
 
@@ -973,6 +977,7 @@ T(rx_delim_finds_what_the_engine_finds)
 			continue;
 		T_EQ_INT(d.amin, shape[k].amin);
 		T_EQ_INT(d.bmin, shape[k].bmin);
+		T_EQ_INT(d.bmax, shape[k].bmax < 0 ? (size_t)-1 : (size_t)shape[k].bmax);
 		T_EQ_INT(d.litlen, shape[k].litlen);
 		for (int q = 0; q < 3000; q++) {
 			char in[128];
@@ -980,7 +985,7 @@ T(rx_delim_finds_what_the_engine_finds)
 			int caps[2], ra, rb;
 
 			for (size_t j = 0; j < len; j++)
-				n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[rx_rnd(&seed, 11)]);
+				n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[rx_rnd(&seed, 12)]);
 			from = rx_rnd(&seed, 4) == 0 ? rx_rnd(&seed, (uint32_t)n + 1) : 0;
 			while (from > 0 && from < n && ((unsigned char)in[from] & 0xc0) == 0x80)
 				from--;	/* (a place between characters, as CSVTOJSON's are) */
@@ -994,7 +999,7 @@ T(rx_delim_finds_what_the_engine_finds)
 			}
 		}
 	}
-	T_EQ_INT(runs, 8L * 3000);
+	T_EQ_INT(runs, 12L * 3000);
 }
 
 /* A run whose class takes most of ASCII is scanned a word at a time
