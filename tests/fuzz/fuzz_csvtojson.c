@@ -1,6 +1,7 @@
 /* libFuzzer target: CSVTOJSON with several option sets (literal and regular
  * expression delimiters, sets and runs of characters cut without the engine,
- * ones that match the empty string, rfc4180 quoting, pretty printing), on
+ * a string between runs found without it (rx_delim), ones that match the
+ * empty string, rfc4180 quoting, pretty printing), on
  * any bytes, into buffers of exactly cap bytes (so ASan sees any write past
  * cap) for several caps.  Checks: the result fits, small caps give
  * PROC_TOOLONG and the exact length fits, runs are repeatable, and the output
@@ -20,6 +21,7 @@ static const struct {
 	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\"],\"delimiter\":\"\\\\s*,\\\\s*\"}", 3 },
 	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\",\"d\"],\"delimiter\":\"\\\\s+\"}", 4 },
 	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\"],\"delimiter\":\"[,;]\"}", 3 },
+	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\"],\"delimiter\":\"[,;] ?\"}", 3 },
 	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"delimiter\":\",*\"}", 5 },
 	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"],\"delimiter\":\"\"}", 6 },
 	{ "{\"customFieldNames\":[\"a\",\"b\",\"c\"],\"delimiter\":\"[;|]|x+\",\"jsonFormat\":\"PRETTYPRINT\"}", 3 },
