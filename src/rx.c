@@ -43,7 +43,8 @@
  * patterns whole: fields, the literals between them,
  * alternations) as a list of steps, each doing the work of several
  * instructions (rx_run); a long alternation jumps to the first branch the
- * next byte can start.
+ * next byte can start; past half the budget the steps skip what they have
+ * tried before from the same step and place (rx_seen).
  *
  * Memory: rx_compile parses the pattern twice, first counting then emitting,
  * and takes what the program, its thread lists and its steps need from the
@@ -71,6 +72,11 @@
  * them the Pike VM runs instead (so the whole stays linear). */
 #define RX_BT_PER_BYTE	32
 #define RX_BT_BASE	1024
+/* Past half that budget, the steps remember where a pass was resumed
+ * (rx_seen), for lines of up to this many (step, place) pairs, and are given
+ * this much more a pair. */
+#define RX_MEMO_BITS	(1 << 16)
+#define RX_MEMO_PER	16
 
 /* The first three wait for input (or the end); the rest are followed at once. */
 enum {
@@ -199,10 +205,14 @@ struct rx {
 	int *tailslots;		/* the slots no step saves */
 	int *resets;		/* the slots the steps' choices unset */
 	int ntailslots;
+	int nsteps;
+	int64_t memo_at;	/* rx_exec: the budget below which rx_seen runs */
 };
 
 /* The backtracker's stack, one for all patterns: a run never calls another. */
 static struct rx_frame rx_frames[RX_BT_FRAMES];
+/* rx_seen's bits, one for all patterns too */
+static uint8_t rx_memo[RX_MEMO_BITS / 8];
 
 /* Compiler state.  With prog == NULL nothing is written, only counted. */
 struct rxc {
@@ -1497,6 +1507,7 @@ static void rx_steps(struct rx *rx)
 	for (int pc = 0; pc < tail; pc++)
 		if (p[pc].op == OP_SAVE && inb[pc] && nsaves[p[pc].x] > 1)
 			goto out;
+	rx->nsteps = ns;
 	rx->steps = arena_alloc((size_t)ns * sizeof *rx->steps);
 	rx->sframes = arena_alloc((size_t)ns * sizeof *rx->sframes);
 	rx->lit = arena_alloc((size_t)nlit + 1);
@@ -2306,6 +2317,34 @@ static inline __attribute__((always_inline)) int rx_lit(const struct rx *rx, con
 	return 1;
 }
 
+/* Whether a pass resumed at step k and place i was resumed there before in
+ * this rx_exec: then it is not run again.  What follows depends on k and i
+ * alone (no back-references, no loop that can match empty), and that pass
+ * failed: a frame is resumed only when every frame pushed after it is
+ * gone, and a resumed pass enters only steps past the frame's own, so no
+ * pass still under way is at k.  Called once half the budget is spent (a
+ * pattern that backtracks over and over, (.*) (.*) (.*) ...): it clears the
+ * bits it needs and adds RX_MEMO_PER a pair to the budget, which stays
+ * linear in the line; lines with too many pairs go on without it. */
+static int rx_seen(struct rx *rx, int k, size_t i, size_t n, int64_t *budget)
+{
+	size_t bit = (size_t)k * (n + 1) + i, pairs = (size_t)rx->nsteps * (n + 1);
+
+	if (rx->memo_at != INT64_MAX) {
+		if (pairs > RX_MEMO_BITS) {
+			rx->memo_at = INT64_MIN;
+			return 0;
+		}
+		memset(rx_memo, 0, (pairs + 7) / 8);
+		rx->memo_at = INT64_MAX;
+		*budget += RX_MEMO_PER * (int64_t)pairs;
+	}
+	if (rx_memo[bit >> 3] >> (bit & 7) & 1)
+		return 1;
+	rx_memo[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+	return 0;
+}
+
 /* The steps from position i: each in turn, a failure going back to the
  * last run that may give back or choice that may take its other branch.
  * Every step outside a branch runs before the match, so a slot it saves is
@@ -2450,6 +2489,7 @@ fail:
 			r = -1;
 			goto out;
 		}
+resume:
 		for (;;) {
 			const uint8_t *cs;
 			size_t p;
@@ -2507,6 +2547,8 @@ fail:
 			start = i + (size_t)f->k + 1;
 			break;
 		}
+		if (budget < rx->memo_at && rx_seen(rx, (int)(t - steps) + 1, i, n, &budget))
+			goto resume;
 	}
 out:
 	*budgetp = budget;
@@ -2523,6 +2565,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	if (!rx->bt || n > INT_MAX - 1 || from > n)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
+	rx->memo_at = budget / 2;
 	if (direct)
 		rx->work = caps;	/* room for every slot: found there, not copied */
 	for (;;) {

@@ -944,6 +944,55 @@ T(rx_lazy_runs_stop_where_the_pike_vm_does)
 	T_EQ_INT(runs, 13L * 256 * 18 * 5 * 2);
 }
 
+/* Patterns that backtrack over and over ((.*),(.*),(.*); over a line of
+ * commas whose ';' comes early) spend half their budget and then skip the
+ * passes resumed where one was resumed before (rx_seen): the matches found
+ * after that, and their groups, must stay the Pike VM's, with greedy, lazy
+ * and alternation frames resumed, in the three modes. */
+T(rx_remembered_passes_as_pike)
+{
+	static const char *const pat[] = { "^(.*),(.*),(.*);(.*)$", "^(.*),(.*?),(.*);(.*)$",
+		"^(?:(.*)a|(.*)b),(.*),(.*);", "(.*),(.*) (.*),(.*);", "^(.*) (.*) \\[(.*)\\] \"(.*)\" (.*)$",
+		"(.*)(?:a|b)(.*)(?:a|b)(.*)x" };
+	static const char *const ch[] = { "a", "b", "c", " ", ",", ",", ";", "[", "]", "\"", "\xc3\xa9", "x" };
+	uint32_t seed = 777;
+	long runs = 0;
+
+	for (size_t k = 0; k < sizeof pat / sizeof *pat; k++) {
+		struct rx *rx = rx_must(pat[k]);
+
+		T_TRUE(rx != NULL);
+		for (int q = 0; q < 200; q++) {
+			char in[1024];
+			size_t n = 0, words = q % 2 ? 3 + rx_rnd(&seed, 3) : 30 + rx_rnd(&seed, 30);
+			int a[2 * 8], b[2 * 8];
+
+			/* half of them a few words, a ';' and then many: what
+			 * matches is found after every later comma was tried */
+			for (size_t w = 0; w < words; w++) {
+				size_t len = 1 + rx_rnd(&seed, 3);
+
+				for (size_t j = 0; j < len; j++)
+					n += (size_t)snprintf(in + n, sizeof in - n, "%s", ch[rx_rnd(&seed, q % 2 ? 12 : 4)]);
+				n += (size_t)snprintf(in + n, sizeof in - n, "%s", w == 2 && q % 2 == 0 ? ";" : ",");
+			}
+			for (int m = 0; m < 3; m++) {
+				int ra = rx_exec(rx, in, n, 0, (enum rx_mode)m, a, 8);
+				int rb = rx_exec_pike(rx, in, n, 0, (enum rx_mode)m, b, 8);
+
+				runs++;
+				if (ra != rb || memcmp(a, b, sizeof a) != 0) {
+					t_fail(__FILE__, __LINE__, "/%s/ %s on \"%.*s\": %d (%d,%d) (%d,%d), "
+					    "Pike VM %d (%d,%d) (%d,%d)", pat[k], rx_mode_name[m], (int)n, in,
+					    ra, a[0], a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
+					return;
+				}
+			}
+		}
+	}
+	T_EQ_INT(runs, 6L * 200 * 3);
+}
+
 /* A delimiter A L B (CSVTOJSON's "\\s*,\\s*") is found without the
  * engine: where it is one, rx_delim_find must give rx_exec's RX_FIND
  * match, from any place, in any line; where it is not, rx_delim says so. */
