@@ -619,6 +619,25 @@ static struct rx *rx_must(const char *pat)
 	return rx;
 }
 
+/* pat over 10,000 'a' finds nothing; with a 'c' last it finds the match
+ * from at to the end, group 1 from g1 to the 'c'. */
+static void rx_find_late(const char *pat, int at, int g1)
+{
+	static char s[10000];
+	int caps[4];
+	struct rx *rx;
+
+	memset(s, 'a', sizeof s);
+	T_TRUE((rx = rx_must(pat)) != NULL);
+	T_EQ_INT(rx_exec(rx, s, sizeof s, 0, RX_FIND, caps, 2), 0);
+	s[9999] = 'c';
+	T_EQ_INT(rx_exec(rx, s, sizeof s, 0, RX_FIND, caps, 2), 1);
+	T_EQ_INT(caps[0], at);
+	T_EQ_INT(caps[1], 10000);
+	T_EQ_INT(caps[2], g1);
+	T_EQ_INT(caps[3], 9999);
+}
+
 /* Exponential for a backtracking matcher; linear here. */
 T(rx_pathological_linear)
 {
@@ -658,26 +677,10 @@ T(rx_pathological_linear)
 	}
 	/* choices that fail late, past runs that take nothing: 2^8 passes
 	 * from each start, each charged for the steps it goes past */
-	memset(s, 'a', 10000);
-	T_TRUE((rx = rx_must("(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)b*b*b*b*b*b*b*b*(b*)c")) != NULL);
-	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 0);
-	s[9999] = 'c';
-	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 1);
-	T_EQ_INT(caps[0], 9991);
-	T_EQ_INT(caps[1], 10000);
-	T_EQ_INT(caps[2], 9999);
-	T_EQ_INT(caps[3], 9999);
+	rx_find_late("(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)b*b*b*b*b*b*b*b*(b*)c", 9991, 9999);
 	/* the same choices before a lazy run that looks to the end of the
 	 * line for its continuation on each of those passes */
-	memset(s, 'a', 10000);
-	T_TRUE((rx = rx_must("(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(.*?)c")) != NULL);
-	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 0);
-	s[9999] = 'c';
-	T_EQ_INT(rx_exec(rx, s, 10000, 0, RX_FIND, caps, 2), 1);
-	T_EQ_INT(caps[0], 0);
-	T_EQ_INT(caps[1], 10000);
-	T_EQ_INT(caps[2], 8);
-	T_EQ_INT(caps[3], 9999);
+	rx_find_late("(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(?:a|a)(.*?)c", 0, 8);
 	/* lazy runs that try every place, one after another */
 	memset(s, 'a', 10000);
 	T_TRUE((rx = rx_must("(.*?)(.*?)(.*?)(.*?)x")) != NULL);
@@ -893,6 +896,52 @@ T(rx_steps_as_pike)
 	T_EQ_INT(runs, 600 * 60 * 3);
 }
 
+/* Every byte value at each of 18 places of a line of 'a' ('b' for the
+ * fifth pattern), with one of hard (or none) after it, through rx_exec and
+ * the Pike VM in each of modes: the same result and groups.  Returns how
+ * many runs, or -1 after a failure (reported). */
+static long rx_bytes_as_pike(const char *const *pat, size_t npat, const unsigned char *hard, size_t nhard,
+    const enum rx_mode *modes, int nmodes)
+{
+	long runs = 0;
+
+	for (size_t k = 0; k < npat; k++) {
+		struct rx *rx = rx_must(pat[k]);
+
+		if (!rx)
+			return -1;
+		for (int v = 0; v < 256; v++)
+			for (size_t p = 0; p < 18; p++)
+				for (size_t e = 0; e < 5; e++) {
+					size_t h = e ? (v + p + 5 * e) % (nhard + 1) : nhard;
+					char in[32];
+					size_t n = 30;
+
+					memset(in, k == 4 ? 'b' : 'a', n);
+					in[p] = (char)v;
+					if (h < nhard)
+						in[p + 1 + h % 4] = (char)hard[h];
+					if (v == 0xc3 && p + 1 < n)
+						in[p + 1] = (char)0xa9;	/* é */
+					for (int m = 0; m < nmodes; m++) {
+						int a[6], b[6];
+						int ra = rx_exec(rx, in, n, 0, modes[m], a, 3);
+						int rb = rx_exec_pike(rx, in, n, 0, modes[m], b, 3);
+
+						runs++;
+						if (ra != rb || memcmp(a, b, sizeof a) != 0) {
+							t_fail(__FILE__, __LINE__, "/%s/ %s: byte 0x%02x at %zu, 0x%02x after: "
+							    "%d (%d,%d) (%d,%d), Pike VM %d (%d,%d) (%d,%d)", pat[k],
+							    rx_mode_name[modes[m]], v, p, h < nhard ? hard[h] : 'a', ra, a[0],
+							    a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
+							return -1;
+						}
+					}
+				}
+	}
+	return runs;
+}
+
 /* A lazy run (X*?, X+?, X{m,}?) passes a word at a time over the bytes X
  * takes where its continuation cannot start: it must stop where the Pike VM
  * stops, whatever byte stands at whatever place (its continuation's first
@@ -906,42 +955,10 @@ T(rx_lazy_runs_stop_where_the_pike_vm_does)
 		"(.\x8e*?)$", "^(a\x8e+?)(.)" };	/* (a byte that is no character: the backtracker's) */
 	static const unsigned char hard[] = { 0, '\t', '\n', '\r', ' ', '!', '"', '1', ']', 'a', 'b', 'x', 0x7f,
 		0x80, 0xc3, 0xff };
-	long runs = 0;
+	static const enum rx_mode modes[] = { RX_MATCHES, RX_FIND };
 
-	for (size_t k = 0; k < sizeof pat / sizeof *pat; k++) {
-		struct rx *rx = rx_must(pat[k]);
-
-		T_TRUE(rx != NULL);
-		for (int v = 0; v < 256; v++)
-			for (size_t p = 0; p < 18; p++)
-				for (size_t e = 0; e < 5; e++) {
-					size_t h = e ? (v + p + 5 * e) % (sizeof hard + 1) : sizeof hard;
-					char in[32];
-					size_t n = 30;
-
-					memset(in, k == 4 ? 'b' : 'a', n);
-					in[p] = (char)v;
-					if (h < sizeof hard)
-						in[p + 1 + h % 4] = (char)hard[h];
-					if (v == 0xc3 && p + 1 < n)
-						in[p + 1] = (char)0xa9;	/* é */
-					for (int m = 0; m < 3; m += 2) {
-						int a[6], b[6];
-						int ra = rx_exec(rx, in, n, 0, (enum rx_mode)m, a, 3);
-						int rb = rx_exec_pike(rx, in, n, 0, (enum rx_mode)m, b, 3);
-
-						runs++;
-						if (ra != rb || memcmp(a, b, sizeof a) != 0) {
-							t_fail(__FILE__, __LINE__, "/%s/ %s: byte 0x%02x at %zu, 0x%02x after: "
-							    "%d (%d,%d) (%d,%d), Pike VM %d (%d,%d) (%d,%d)", pat[k],
-							    rx_mode_name[m], v, p, h < sizeof hard ? hard[h] : 'a', ra, a[0],
-							    a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
-							return;
-						}
-					}
-				}
-	}
-	T_EQ_INT(runs, 13L * 256 * 18 * 5 * 2);
+	T_EQ_INT(rx_bytes_as_pike(pat, sizeof pat / sizeof *pat, hard, sizeof hard, modes, 2),
+	    13L * 256 * 18 * 5 * 2);
 }
 
 /* Patterns that backtrack over and over ((.*),(.*),(.*); over a line of
@@ -1061,37 +1078,7 @@ T(rx_word_scans_stop_where_the_pike_vm_does)
 		"^([^ ]+)", "^([\\x01-\\x7f]*)", "^(\\S*)(.)", "^(.+)b$" };
 	static const unsigned char hard[] = { 0, 1, '\t', '\n', '\r', 0x0d, 0x0e, 0x1f, ' ', '!', '"', '\\',
 		']', 'a', 0x7e, 0x7f, 0x80, 0xc3, 0xff };
-	long runs = 0;
+	static const enum rx_mode modes[] = { RX_FIND };
 
-	for (size_t k = 0; k < sizeof pat / sizeof *pat; k++) {
-		char err[128];
-		struct rx *rx = rx_compile(pat[k], strlen(pat[k]), err, sizeof err);
-
-		T_TRUE(rx != NULL);
-		for (int v = 0; v < 256; v++)
-			for (size_t p = 0; p < 18; p++)
-				for (size_t e = 0; e < 5; e++) {
-					size_t h = e ? (v + p + 5 * e) % (sizeof hard + 1) : sizeof hard;
-					char in[32];
-					size_t n = 30;
-					int a[6], b[6], ra, rb;
-
-					memset(in, k == 4 ? 'b' : 'a', n);
-					in[p] = (char)v;
-					if (h < sizeof hard)
-						in[p + 1 + h % 4] = (char)hard[h];
-					if (v == 0xc3 && p + 1 < n)
-						in[p + 1] = (char)0xa9;	/* é */
-					ra = rx_exec(rx, in, n, 0, RX_FIND, a, 3);
-					rb = rx_exec_pike(rx, in, n, 0, RX_FIND, b, 3);
-					runs++;
-					if (ra != rb || memcmp(a, b, sizeof a) != 0) {
-						t_fail(__FILE__, __LINE__, "/%s/ byte 0x%02x at %zu, 0x%02x after: %d (%d,%d) (%d,%d), "
-						    "Pike VM %d (%d,%d) (%d,%d)", pat[k], v, p, h < sizeof hard ? hard[h] : 'a',
-						    ra, a[0], a[1], a[2], a[3], rb, b[0], b[1], b[2], b[3]);
-						return;
-					}
-				}
-	}
-	T_EQ_INT(runs, 9L * 256 * 18 * 5);
+	T_EQ_INT(rx_bytes_as_pike(pat, sizeof pat / sizeof *pat, hard, sizeof hard, modes, 1), 9L * 256 * 18 * 5);
 }
