@@ -2050,7 +2050,8 @@ static inline __attribute__((always_inline)) unsigned long rx_stops(unsigned lon
  * t->wex's when t->words is 2: a word at a time while rx_stops flags no
  * byte, from the first it flags through the table ('.', '\S', '[^"]' and
  * their like: a line's long runs). */
-static inline __attribute__((always_inline)) size_t rx_scan_words(const struct rx_step *t, const unsigned char *s, size_t j, size_t n)
+static inline __attribute__((always_inline)) size_t rx_scan_words(const struct rx_step *t, const unsigned char *s,
+    size_t j, size_t n)
 {
 	const unsigned long lo = t->wlo, ex = t->wex;
 	const size_t word = sizeof lo;
@@ -2274,7 +2275,8 @@ static inline __attribute__((always_inline)) int rx_wide(const struct rx *rx, co
 /* A lazy run from *jp on to the first place its continuation may start at,
  * every character before it taken by X: 0 when there is none (*jp: where
  * it stopped looking). */
-static inline __attribute__((always_inline)) int rx_lazy(const struct rx *rx, const struct rx_step *t, const unsigned char *s, size_t *jp, size_t n)
+static inline __attribute__((always_inline)) int rx_lazy(const struct rx *rx, const struct rx_step *t,
+    const unsigned char *s, size_t *jp, size_t n)
 {
 	size_t j = *jp;
 	int len;

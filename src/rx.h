@@ -38,7 +38,7 @@ int rx_byteset(const struct rx *rx, unsigned char set[256]);
 #define RX_DELIM_LIT 16
 struct rx_delim {
 	unsigned char a[256], lead[256], b[256];	/* the bytes A, L's first character and B take */
-	size_t amin, bmin, bmax;	/* 0 or 1; bmax SIZE_MAX: no limit (A's is none) */
+	size_t amin, bmin, bmax;	/* 0 or 1; bmax SIZE_MAX: no limit (A has none: an X? there is not taken) */
 	int lone;			/* L's first character when it is one byte, else < 0 */
 	unsigned char lit[RX_DELIM_LIT];	/* the rest of L */
 	size_t litlen;
