@@ -48,4 +48,31 @@ static inline __attribute__((always_inline)) size_t find_first(unsigned long m)
  * record.  The last bytes are the word that ends at n (when n is that
  * long), its bytes before i passed over. */
 size_t find_byte(const char *s, size_t i, size_t n, char c);
+
+/* The one byte set[] holds: that byte, -1 for none, -2 for several. */
+static inline int find_only(const unsigned char set[256])
+{
+	int only = -1;
+
+	for (int b = 0; b < 256; b++)
+		if (set[b])
+			only = only == -1 ? b : -2;
+	return only;
+}
+
+/* The first byte of set in s[i, n), or n: by find_byte when set holds only
+ * (find_only), else four bytes a step through the table. */
+static inline __attribute__((always_inline)) size_t find_inset(const unsigned char set[256], int only, const char *s,
+    size_t i, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (only >= 0)
+		return find_byte(s, i, n, (char)only);
+	while (n - i >= 4 && !(set[u[i]] | set[u[i + 1]] | set[u[i + 2]] | set[u[i + 3]]))
+		i += 4;
+	while (i < n && !set[u[i]])
+		i++;
+	return i;
+}
 #endif

@@ -673,73 +673,71 @@ static int rx_class(struct rxc *c, struct rxf *f)
 
 static int rx_alt(struct rxc *c, struct rxf *f);
 
-static int rx_body(struct rxc *c, struct rxf *f, size_t at, int g);
-
 static int rx_isalpha(int ch)
 {
 	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
 }
 
-/* (?<name>...) at at, pos on the '?': a capturing group, numbered as the
- * others (Java's names: a letter, then letters and digits; each once). */
-static int rx_named(struct rxc *c, struct rxf *f, size_t at)
+/* The name of (?<name>...) at at, pos on the '?': where it starts, pos past
+ * its '>'; 0 after an error (Java's names: a letter, then letters and
+ * digits; each once). */
+static size_t rx_name(struct rxc *c, size_t at)
 {
 	size_t a = c->pos + 2, e = a;
 
 	while (e < c->len && (rx_isalpha(c->p[e]) || (e > a && c->p[e] >= '0' && c->p[e] <= '9')))
 		e++;
-	if (e == a)
-		return rx_fail(c, at, "a group's name must start with a letter");
-	if (e >= c->len || c->p[e] != '>')
-		return rx_fail(c, at, "a group's name must end with '>'");
-	if (c->ngroups >= RX_MAX_GROUPS)
-		return rx_fail(c, at, "too many groups (at most %d)", RX_MAX_GROUPS);
+	if (e == a) {
+		rx_fail(c, at, "a group's name must start with a letter");
+		return 0;
+	}
+	if (e >= c->len || c->p[e] != '>') {
+		rx_fail(c, at, "a group's name must end with '>'");
+		return 0;
+	}
 	for (int g = 1; g <= c->ngroups; g++) {
 		const unsigned char *o = c->p + c->name[g];
 
-		if (c->name[g] && !memcmp(o, c->p + a, e - a) && o[e - a] == '>')
-			return rx_fail(c, at, "the group name %.*s is there twice", (int)(e - a), c->p + a);
+		if (c->name[g] && !memcmp(o, c->p + a, e - a) && o[e - a] == '>') {
+			rx_fail(c, at, "the group name %.*s is there twice", (int)(e - a), c->p + a);
+			return 0;
+		}
 	}
-	c->name[++c->ngroups] = a;
 	c->pos = e + 1;
-	return rx_body(c, f, at, c->ngroups);
+	return a;
 }
 
-/* (...) at pos. */
+/* (...) at pos; a named group is numbered as the others. */
 static int rx_group(struct rxc *c, struct rxf *f)
 {
-	size_t at = c->pos;
-	int g = 0;
+	size_t at = c->pos, name = 0;
+	int g = 0, capture = 1;
 
 	c->pos++;
 	if (c->pos < c->len && c->p[c->pos] == '?') {
 		int ch = c->pos + 1 < c->len ? c->p[c->pos + 1] : -1;
 		int ch2 = c->pos + 2 < c->len ? c->p[c->pos + 2] : -1;
-		if (ch == ':')
+		if (ch == ':') {
 			c->pos += 2;
-		else if (ch == '=' || ch == '!' || (ch == '<' && (ch2 == '=' || ch2 == '!')))
+			capture = 0;
+		} else if (ch == '=' || ch == '!' || (ch == '<' && (ch2 == '=' || ch2 == '!')))
 			return rx_fail(c, at, "look-around is not supported");
-		else if (ch == '<')
-			return rx_named(c, f, at);
-		else if (ch == '>')
+		else if (ch == '<') {
+			if (!(name = rx_name(c, at)))
+				return -1;
+		} else if (ch == '>')
 			return rx_fail(c, at, "atomic groups are not supported");
 		else if (ch != -1 && strchr("idmsuxU-", ch))
 			return rx_fail(c, at, "inline flags are not supported");
 		else
 			return rx_fail(c, at, "bad group syntax");
-	} else {
+	}
+	if (capture) {
 		if (c->ngroups >= RX_MAX_GROUPS)
 			return rx_fail(c, at, "too many groups (at most %d)", RX_MAX_GROUPS);
 		g = ++c->ngroups;
-		c->name[g] = 0;
+		c->name[g] = name;
 	}
-	return rx_body(c, f, at, g);
-}
-
-/* A group's insides, pos after its "(", "(?:" or name: g its number, 0 for
- * none. */
-static int rx_body(struct rxc *c, struct rxf *f, size_t at, int g)
-{
 	if (++c->depth > RX_MAX_DEPTH)
 		return rx_fail(c, at, "groups nested too deep");
 	if (g)
@@ -1660,6 +1658,13 @@ int rx_groups(const struct rx *rx)
 	return rx->ngroups;
 }
 
+/* Whether prog[x] is the X of a greedy X+: X, then a SPLIT back to it,
+ * preferred, or on (MATCH ends the program: x + 1 is there). */
+static int rx_plus(const struct rx_inst *p, int x)
+{
+	return p[x + 1].op == OP_SPLIT && p[x + 1].x == x && p[x + 1].y == x + 2;
+}
+
 /* Whether prog[x] is one ASCII character or a class of them only: then
  * its bytes into set. */
 static int rx_ascii(const struct rx *rx, int x, unsigned char set[256])
@@ -1688,8 +1693,7 @@ int rx_byteset(const struct rx *rx, unsigned char set[256])
 	x = i++;
 	if (!rx_ascii(rx, x, set))
 		return 0;
-	/* X+ greedy is X then SPLIT back to it, preferred, or on */
-	if (i < rx->ninst && p[i].op == OP_SPLIT && p[i].x == x && p[i].y == i + 1) {
+	if (rx_plus(p, x)) {
 		run = 1;
 		i++;
 	}
@@ -1715,7 +1719,7 @@ static int rx_delim_run(const struct rx *rx, int *i, unsigned char set[256], siz
 	if (p[q].op == OP_SPLIT && p[q].x == q + 1 && p[q].y == q + 3 && p[q + 2].op == OP_JMP &&
 	    p[q + 2].x == q && rx_ascii(rx, q + 1, set))
 		*i = q + 3;
-	else if (p[q + 1].op == OP_SPLIT && p[q + 1].x == q && p[q + 1].y == q + 2 && rx_ascii(rx, q, set))
+	else if (rx_plus(p, q) && rx_ascii(rx, q, set))
 		*min = 1, *i = q + 2;
 	else if (p[q].op == OP_SPLIT && p[q].x == q + 1 && p[q].y == q + 2 && rx_ascii(rx, q + 1, set))
 		*max = 1, *i = q + 2;
@@ -1727,38 +1731,25 @@ static int rx_delim_run(const struct rx *rx, int *i, unsigned char set[256], siz
 int rx_delim(const struct rx *rx, struct rx_delim *d)
 {
 	const struct rx_inst *p = rx->prog;
-	int i = 1, lone = -1;	/* past group 0's start */
+	int i = 1;	/* past group 0's start */
 	size_t amax;
 
 	memset(d, 0, sizeof *d);
 	rx_delim_run(rx, &i, d->a, &d->amin, &amax);
 	/* L: one character (not one an X+ repeats), then bytes up to such a one */
-	if (!rx_ascii(rx, i, d->lead) || (p[i + 1].op == OP_SPLIT && p[i + 1].x == i) || amax == 1)
+	if (!rx_ascii(rx, i, d->lead) || rx_plus(p, i) || amax == 1)
 		return 0;
-	for (i++; p[i].op == OP_BYTE && p[i].c < 0x80 && !(p[i + 1].op == OP_SPLIT && p[i + 1].x == i); i++) {
+	for (i++; p[i].op == OP_BYTE && p[i].c < 0x80 && !rx_plus(p, i); i++) {
 		if (d->litlen == RX_DELIM_LIT)
 			return 0;
 		d->lit[d->litlen++] = p[i].c;
 	}
 	rx_delim_run(rx, &i, d->b, &d->bmin, &d->bmax);
-	for (int c = 0; c < 128; c++) {
+	for (int c = 0; c < 128; c++)
 		if (d->lead[c] && d->a[c])
 			return 0;
-		if (d->lead[c])
-			lone = lone == -1 ? c : -2;
-	}
-	d->lone = lone;
+	d->lone = find_only(d->lead);
 	return p[i].op == OP_SAVE && p[i].x == 1 && p[i + 1].op == OP_MATCH;
-}
-
-/* The first byte of set in s[j..n), or n. */
-static size_t rx_inset(const unsigned char *set, const unsigned char *s, size_t j, size_t n)
-{
-	while (n - j >= 4 && !(set[s[j]] | set[s[j + 1]] | set[s[j + 2]] | set[s[j + 3]]))
-		j += 4;
-	while (j < n && !set[s[j]])
-		j++;
-	return j;
 }
 
 /* L's first character ends every A before it: the first place from `from`
@@ -1774,7 +1765,7 @@ int rx_delim_find(const struct rx_delim *d, const char *str, size_t n, size_t fr
 	for (size_t q; from < end; from = q + 1) {
 		size_t p, e, b, bend;
 
-		q = d->lone >= 0 ? find_byte(str, from, end, (char)d->lone) : rx_inset(d->lead, s, from, end);
+		q = find_inset(d->lead, d->lone, str, from, end);
 		if (q == end)
 			return 0;
 		if (d->litlen && memcmp(s + q + 1, d->lit, d->litlen) != 0)

@@ -185,10 +185,7 @@ static int csvtojson_init(void **state, struct conf_opts *o)
 			c->delim = arena_alloc(sizeof *c->delim);
 			*c->delim = dl;
 		}
-		c->dbyte = -1;
-		for (int b = 0; b < 256; b++)
-			if (c->dset[b])
-				c->dbyte = c->dbyte == -1 ? b : -2;
+		c->dbyte = find_only(c->dset);
 	}
 	*state = c;
 	return 0;
@@ -298,15 +295,7 @@ static void csvtojson_split_init(struct csvtojson_split *sp, const char *s, size
 /* The first byte of dset in s[p..n), or n. */
 static size_t csvtojson_inset(const struct csvtojson *c, const char *s, size_t p, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s, *m = c->dset;
-
-	if (c->dbyte >= 0)
-		return find_byte(s, p, n, (char)c->dbyte);
-	while (n - p >= 4 && !(m[u[p]] | m[u[p + 1]] | m[u[p + 2]] | m[u[p + 3]]))
-		p += 4;
-	while (p < n && !m[u[p]])
-		p++;
-	return p;
+	return find_inset(c->dset, c->dbyte, s, p, n);
 }
 
 /* The same columns, and how many are kept, for a delimiter that is one
