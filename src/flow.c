@@ -499,7 +499,7 @@ static void pump(struct flow *f, size_t j, int64_t now, int64_t wall)
 			}
 			q->body_off += n;
 			if (n == 0) {
-				net_flush(&q->net);	/* too little room left in this record */
+				net_cut(&q->net);	/* too little room left in this record */
 				break;
 			}
 		}

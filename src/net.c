@@ -104,7 +104,7 @@ static void close_fd(struct net *n)
 	if (n->fd >= 0)
 		close(n->fd);
 	n->fd = -1;
-	n->answer_due = 0;
+	n->answer_due = n->more = 0;
 	n->stash_off = n->stash_len = 0;
 }
 
@@ -365,7 +365,7 @@ static int move(struct net *n, unsigned char *out, size_t olen, unsigned char *i
 
 	*sent = *got = 0;
 	if (olen) {
-		k = send(n->fd, out, olen, MSG_NOSIGNAL);
+		k = send(n->fd, out, olen, MSG_NOSIGNAL | (n->more ? MSG_MORE : 0));
 		if (k > 0) {
 			*sent = (size_t)k;
 			moved = 1;
@@ -524,16 +524,23 @@ unsigned char *net_sendbuf(struct net *n, size_t *len)
 void net_sendack(struct net *n, size_t len)
 {
 	n->answer_due = 0;
+	n->more = 1;
 	if (n->ep->tls)
 		br_ssl_engine_sendapp_ack(&n->sc->eng, len);
 	else
 		n->olen += len;
 }
 
-void net_flush(struct net *n)
+void net_cut(struct net *n)
 {
 	if (n->ep->tls && n->state == NET_OPEN)
 		br_ssl_engine_flush(&n->sc->eng, 0);
+}
+
+void net_flush(struct net *n)
+{
+	net_cut(n);
+	n->more = 0;
 	if (n->state == NET_OPEN)
 		n->answer_due = 1;
 }

@@ -38,6 +38,7 @@ struct net {
 	int64_t deadline;		/* of the connection under way */
 	int eof;			/* the peer closed its side */
 	int answer_due;			/* a request was flushed: ACK its answer's first piece at once */
+	int more;			/* a message is being written: its records go out with MSG_MORE */
 	int can_read;			/* bytes may be waiting: poll said so, and no read since came back short */
 	uint64_t moved;			/* bytes sent and received, TLS records included */
 	/* TLS: the next record's header, read with the record before it (one
@@ -93,8 +94,12 @@ int net_io(struct net *n, short revents, int64_t now);
 /* Room for application bytes to send (NULL until OPEN). */
 unsigned char *net_sendbuf(struct net *n, size_t *len);
 void net_sendack(struct net *n, size_t len);
-/* Sends what was written even if it does not fill a record. */
+/* The message written is whole: sent now, even if it does not fill a
+ * record.  Until then its records go out with MSG_MORE, so the kernel
+ * sends full segments and wakes the peer once for several records. */
 void net_flush(struct net *n);
+/* Ends the record being written; more of the message follows. */
+void net_cut(struct net *n);
 /* Application bytes received (NULL if none). */
 unsigned char *net_recvbuf(struct net *n, size_t *len);
 void net_recvack(struct net *n, size_t len);

@@ -440,6 +440,48 @@ T(net_tries_each_address)
 	rig_end(&g);
 }
 
+/* A message written in pieces leaves with MSG_MORE until it is whole: the
+ * kernel holds what is less than a segment (64 KiB on loopback) and wakes
+ * the peer once, not once a piece (a record, with TLS); the last piece
+ * is not held back. */
+T(net_message_leaves_whole)
+{
+	struct rig g;
+	unsigned port;
+	int lfd = server(SOCK_STREAM, 0, &port), afd;
+	char got[10001];
+	size_t n = 0;
+
+	T_TRUE(lfd >= 0 && rig_init(&g, "127.0.0.1", port, 0, 5000) == 0);
+	T_EQ_INT(rig_net(&g), 0);
+	T_EQ_INT(net_connect(&g.n, mono_ms()), 0);
+	T_EQ_INT(drive(&g.n, NET_OPEN), 0);
+	T_TRUE((afd = accept(lfd, NULL, NULL)) >= 0);
+	for (int i = 0; i < 10; i++) {
+		size_t len;
+		unsigned char *p = net_sendbuf(&g.n, &len);
+		T_TRUE(p && len >= 1000);
+		memset(p, 'a' + i, 1000);
+		net_sendack(&g.n, 1000);
+		if (i == 9)
+			net_flush(&g.n);
+		T_EQ_INT(net_io(&g.n, POLLOUT, mono_ms()), 0);
+		if (i < 9)
+			T_TRUE(!readable(afd, 0));	/* held: more follows */
+	}
+	while (n < 10000 && readable(afd, 2000)) {
+		ssize_t k = recv(afd, got + n, sizeof got - n, 0);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+	}
+	T_EQ_INT(n, 10000);
+	T_TRUE(got[0] == 'a' && got[999] == 'a' && got[9000] == 'j' && got[9999] == 'j');
+	close(afd);
+	close(lfd);
+	rig_end(&g);
+}
+
 /* Accepts the proxy's connection and reads the CONNECT request. */
 static int
 proxy_accept(int lfd, struct net *n, char *req, size_t cap)
