@@ -42,3 +42,18 @@ size_t find_byte(const char *s, size_t i, size_t n, char c)
 		i++;
 	return i;
 }
+
+size_t find_byte_last(const char *s, size_t lo, size_t hi, char c)
+{
+	const unsigned long ones = ~0UL / 255;
+	size_t e = hi + 1;	/* the bytes before e are left to look at */
+	unsigned long m;
+
+	for (; e - lo >= sizeof m; e -= sizeof m)
+		if ((m = find_zeros(load_word(s + e - sizeof m) ^ ones * (unsigned char)c)))
+			return e - sizeof m + find_last(m);
+	while (e > lo)
+		if (s[--e] == c)
+			return e;
+	return lo - 1;
+}

@@ -42,12 +42,26 @@ static inline __attribute__((always_inline)) size_t find_first(unsigned long m)
 #endif
 }
 
+/* Which byte of a word is the last of those m flags (m is not 0), in
+ * memory order. */
+static inline __attribute__((always_inline)) size_t find_last(unsigned long m)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return sizeof m - 1 - (size_t)__builtin_ctzl(m) / 8;
+#else
+	return sizeof m - 1 - (size_t)__builtin_clzl(m) / 8;
+#endif
+}
+
 /* The first c in s[i, n), or n.  A word at a time from i, where libc's
  * memchr goes a byte at a time to an aligned address first and again
  * inside the word it stops at: too slow for the short columns of a
  * record.  The last bytes are the word that ends at n (when n is that
  * long), its bytes before i passed over. */
 size_t find_byte(const char *s, size_t i, size_t n, char c);
+
+/* The last c in s[lo, hi], or lo - 1: a word at a time down from hi. */
+size_t find_byte_last(const char *s, size_t lo, size_t hi, char c);
 
 /* The one byte set[] holds: that byte, -1 for none, -2 for several. */
 static inline int find_only(const unsigned char set[256])

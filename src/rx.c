@@ -43,8 +43,9 @@
  * patterns whole: fields, the literals between them,
  * alternations) as a list of steps, each doing the work of several
  * instructions (rx_run); a long alternation jumps to the first branch the
- * next byte can start; past half the budget the steps skip what they have
- * tried before from the same step and place (rx_seen).
+ * next byte can start; past a few passes' worth of the budget the steps
+ * skip what they have tried before from the same step and place (rx_seen),
+ * and a run gives back straight to the next place not tried (rx_memo_last).
  *
  * Memory: rx_compile parses the pattern twice, first counting then emitting,
  * and takes what the program, its thread lists and its steps need from the
@@ -72,10 +73,17 @@
  * them the Pike VM runs instead (so the whole stays linear). */
 #define RX_BT_PER_BYTE	32
 #define RX_BT_BASE	1024
-/* Past half that budget, the steps remember where a pass was resumed
- * (rx_seen), for lines of up to this many (step, place) pairs, and are given
- * this much more a pair. */
+/* Once that budget is down by this many per byte and a base (a few passes
+ * over the line: a pattern that passes once never gets there), the steps
+ * remember where a pass was resumed (rx_seen), for lines of up to this many
+ * (step, place) pairs and distinct continuations, and are given this much
+ * more a pair. */
+#define RX_MEMO_AFTER_PER_BYTE	4
+#define RX_MEMO_AFTER_BASE	128
 #define RX_MEMO_BITS	(1 << 16)
+/* A run gives back this far or farther to a continuation that starts with
+ * one byte: that byte is looked for a word at a time (find_byte_last). */
+#define RX_BACK_FAR	16
 #define RX_MEMO_PER	16
 
 /* The first three wait for input (or the end); the rest are followed at once. */
@@ -151,6 +159,8 @@ struct rx_step {
 	uint8_t plus;		/* RUN: X+, its one taken by the scan */
 	uint8_t words;		/* RUN: scanned a word at a time (rx_scan_words): 1 below wlo, 2 also wex */
 	uint8_t lend;		/* LAZY: its continuation may match at the end */
+	int16_t csi;		/* RUN that may give back, with cs: which of the distinct cs it has */
+	int16_t csonly;		/* and the one byte cs holds, else < 0 (find_only) */
 	int16_t sv[2];		/* slots to save first; 1 for none (group 0's end: saved last, before the match) */
 	int32_t a;		/* RUN: min; ASSERT: AS_*; TAIL: pc; ALT, JMP: a step */
 	int32_t b;		/* RUN: -1 for no limit, else a (X{m}); ALT: the other step */
@@ -207,12 +217,17 @@ struct rx {
 	int ntailslots;
 	int nsteps;
 	int64_t memo_at;	/* rx_exec: the budget below which rx_seen runs */
+	size_t memo_w;		/* rx_seen: words a row, while it runs */
+	int ncs;		/* distinct cs of the give-back runs */
+	uint8_t *memo_cs;	/* per cs: its row of places was made */
 };
 
 /* The backtracker's stack, one for all patterns: a run never calls another. */
 static struct rx_frame rx_frames[RX_BT_FRAMES];
-/* rx_seen's bits, one for all patterns too */
-static uint8_t rx_memo[RX_MEMO_BITS / 8];
+/* rx_seen's bits, one for all patterns too: a row of places a step, then
+ * one for each distinct cs (rx_memo_last) */
+#define RX_WBITS	(CHAR_BIT * sizeof(unsigned long))
+static unsigned long rx_memo[RX_MEMO_BITS / RX_WBITS];
 
 /* Compiler state.  With prog == NULL nothing is written, only counted. */
 struct rxc {
@@ -1219,6 +1234,18 @@ static int rx_loopjump(const struct rx *rx, int q)
  * mark[pc] is set where a jump lands: a step starts there.  Returns the
  * number of steps; *nlit the literal bytes; *tail the tail's pc (ninst if
  * none). */
+/* A give-back run's cs numbered among the distinct ones of the steps before
+ * it (steps st[0 .. ns)): rx_seen builds a row of places once for each. */
+static void rx_csi(struct rx *rx, const struct rx_step *st, int ns, struct rx_step *t)
+{
+	for (int j = 0; j < ns; j++)
+		if (st[j].kind == ST_RUN && st[j].back && st[j].cs && !memcmp(st[j].cs, t->cs, 256)) {
+			t->csi = st[j].csi;
+			return;
+		}
+	t->csi = (int16_t)rx->ncs++;
+}
+
 static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, int *tail, const uint32_t *mark,
     int *map, int limit)
 {
@@ -1332,6 +1359,10 @@ static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, i
 					for (int c = 0; c < 256; c++)
 						cs[c] = wy->t[c >> 2] >> 2 * (c & 3) & (t.kind == ST_LAZY ? 1 : 2);
 					t.cs = cs;
+					if (t.kind == ST_RUN) {
+						rx_csi(rx, st, ns, &t);
+						t.csonly = (int16_t)find_only(cs);
+					}
 					if (t.kind == ST_LAZY) {
 						/* a lazy run passes what X takes where its continuation cannot start */
 						pass = arena_alloc(256);
@@ -1508,9 +1539,11 @@ static void rx_steps(struct rx *rx)
 	rx->nsteps = ns;
 	rx->steps = arena_alloc((size_t)ns * sizeof *rx->steps);
 	rx->sframes = arena_alloc((size_t)ns * sizeof *rx->sframes);
+	rx->ncs = 0;
 	rx->lit = arena_alloc((size_t)nlit + 1);
 	rx->tailslots = arena_alloc((size_t)rx->nsave * sizeof *rx->tailslots);
 	rx_walk(rx, rx->steps, rx->lit, &nlit, &tail, mark, map, limit);
+	rx->memo_cs = arena_alloc((size_t)rx->ncs + 1);
 	for (int k = 0; k < ns; k++)
 		if (rx->steps[k].kind == ST_ALT)
 			nres += rx_branchsaves(rx, rx->steps[k].cls, NULL, NULL);
@@ -2315,27 +2348,71 @@ static inline __attribute__((always_inline)) int rx_lit(const struct rx *rx, con
  * alone (no back-references, no loop that can match empty), and that pass
  * failed: a frame is resumed only when every frame pushed after it is
  * gone, and a resumed pass enters only steps past the frame's own, so no
- * pass still under way is at k.  Called once half the budget is spent (a
- * pattern that backtracks over and over, (.*) (.*) (.*) ...): it clears the
- * bits it needs and adds RX_MEMO_PER a pair to the budget, which stays
- * linear in the line; lines with too many pairs go on without it. */
+ * pass still under way is at k.  Called once the budget is spent down to
+ * memo_at (a pattern that backtracks over and over, (.*) (.*) (.*) ...): it
+ * clears the bits it needs and adds RX_MEMO_PER a pair to the budget, which
+ * stays linear in the line; lines with too many pairs go on without it. */
 static int rx_seen(struct rx *rx, int k, size_t i, size_t n, int64_t *budget)
 {
-	size_t bit = (size_t)k * (n + 1) + i, pairs = (size_t)rx->nsteps * (n + 1);
+	unsigned long *w, b = 1UL << i % RX_WBITS;
 
 	if (rx->memo_at != INT64_MAX) {
-		if (pairs > RX_MEMO_BITS) {
+		size_t stride = n / RX_WBITS + 1;
+
+		if ((size_t)(rx->nsteps + rx->ncs) * stride > sizeof rx_memo / sizeof *rx_memo) {
 			rx->memo_at = INT64_MIN;
 			return 0;
 		}
-		memset(rx_memo, 0, (pairs + 7) / 8);
+		memset(rx_memo, 0, (size_t)rx->nsteps * stride * sizeof *rx_memo);
+		memset(rx->memo_cs, 0, (size_t)rx->ncs);
+		rx->memo_w = stride;
 		rx->memo_at = INT64_MAX;
-		*budget += RX_MEMO_PER * (int64_t)pairs;
+		*budget += RX_MEMO_PER * (int64_t)(rx->nsteps * (n + 1));
 	}
-	if (rx_memo[bit >> 3] >> (bit & 7) & 1)
+	w = rx_memo + (size_t)k * rx->memo_w + i / RX_WBITS;
+	if (*w & b)
 		return 1;
-	rx_memo[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+	*w |= b;
 	return 0;
+}
+
+/* The last place in [lo, hi] that run k may give back to while rx_seen
+ * runs: where its continuation can start (its cs: a row of the places
+ * made once per line) and has not been resumed from (rx_seen's row k + 1).
+ * A word of places at a time, not a byte at a time over places tried
+ * already.  Returns lo - 1 if there is none. */
+static size_t rx_memo_last(struct rx *rx, int k, const unsigned char *s, size_t n, size_t lo, size_t hi)
+{
+	const struct rx_step *t = rx->steps + k;
+	const unsigned long *seen = rx_memo + (size_t)(k + 1) * rx->memo_w, *can = NULL;
+	size_t q = hi / RX_WBITS;
+	unsigned long v;
+
+	if (t->cs) {
+		unsigned long *row = rx_memo + (size_t)(rx->nsteps + t->csi) * rx->memo_w;
+
+		if (!rx->memo_cs[t->csi]) {
+			for (size_t a = 0; a < n; a += RX_WBITS) {
+				size_t e = n - a < RX_WBITS ? n - a : RX_WBITS;
+
+				v = 0;
+				for (size_t b = 0; b < e; b++)
+					v |= (unsigned long)(t->cs[s[a + b]] != 0) << b;
+				row[a / RX_WBITS] = v;
+			}
+			rx->memo_cs[t->csi] = 1;
+		}
+		can = row;
+	}
+	v = ~seen[q] & (can ? can[q] : ~0UL) & (~0UL >> (RX_WBITS - 1 - hi % RX_WBITS));
+	while (!v) {
+		if (q == lo / RX_WBITS)
+			return lo - 1;
+		q--;
+		v = ~seen[q] & (can ? can[q] : ~0UL);
+	}
+	q = q * RX_WBITS + RX_WBITS - 1 - (size_t)__builtin_clzl(v);
+	return q >= lo ? q : lo - 1;
 }
 
 /* The steps from position i: each in turn, a failure going back to the
@@ -2523,7 +2600,13 @@ resume:
 			cs = steps[f->k].cs;
 			/* the next place back the continuation can start at */
 			p = (size_t)f->hi;
-			if (cs) {
+			if (cs && p - (size_t)f->lo >= RX_BACK_FAR && steps[f->k].csonly >= 0) {
+				p = find_byte_last((const char *)s, (size_t)f->lo, p, (char)steps[f->k].csonly);
+				if (p + 1 == (size_t)f->lo) {
+					sp--;
+					continue;
+				}
+			} else if (cs) {
 				while (p > (size_t)f->lo && !cs[s[p]])
 					p--;
 				if (!cs[s[p]]) {
@@ -2540,8 +2623,17 @@ resume:
 			start = i + (size_t)f->k + 1;
 			break;
 		}
-		if (budget < rx->memo_at && rx_seen(rx, (int)(t - steps) + 1, i, n, &budget))
+		if (budget < rx->memo_at && rx_seen(rx, (int)(t - steps) + 1, i, n, &budget)) {
+			/* a run's: on to the next place not tried, at once */
+			if (sp > 0 && (f = &fr[sp - 1])->alt == 0 && f->k == (int)(t - steps)) {
+				size_t p = rx_memo_last(rx, f->k, s, n, (size_t)f->lo, (size_t)f->hi);
+				if (p + 1 == (size_t)f->lo)
+					sp--;
+				else
+					f->hi = (int)p;
+			}
 			goto resume;
+		}
 	}
 out:
 	*budgetp = budget;
@@ -2558,7 +2650,7 @@ int rx_exec(struct rx *rx, const char *str, size_t n, size_t from, enum rx_mode 
 	if (!rx->bt || n > INT_MAX - 1 || from > n)
 		return rx_exec_pike(rx, str, n, from, mode, caps, ncaps);
 	budget = RX_BT_PER_BYTE * (int64_t)(n - from + 1) + RX_BT_BASE;
-	rx->memo_at = budget / 2;
+	rx->memo_at = budget - RX_MEMO_AFTER_PER_BYTE * (int64_t)(n - from + 1) - RX_MEMO_AFTER_BASE;
 	if (direct)
 		rx->work = caps;	/* room for every slot: found there, not copied */
 	for (;;) {

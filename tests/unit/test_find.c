@@ -61,3 +61,37 @@ T(find_byte_as_memchr)
 	T_EQ_INT(find_byte("\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00", 3, 10, '\0'), 3);
 	T_EQ_INT(find_byte("\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00", 4, 10, '\0'), 5);
 }
+
+/* find_byte_last against a byte-by-byte search down from hi: every range
+ * in 40 bytes, the byte at two places or none, the same byte just outside
+ * the range on both sides (which no search may report), odd addresses;
+ * then bytes whose neighbours would borrow or carry into a SWAR guess. */
+T(find_byte_last_as_a_backward_search)
+{
+	char buf[64];
+
+	for (size_t lo = 0; lo <= 40; lo++)
+		for (size_t hi = lo; hi < 40; hi++)
+			for (size_t at = lo; at <= hi + 1; at++)
+				for (int off = 0; off < 2; off++) {
+					char *s = buf + off + 1;
+					size_t want = lo - 1;
+
+					memset(buf, 'a', sizeof buf);
+					s[-1] = s[hi + 1] = ',';	/* outside [lo, hi] */
+					for (size_t k = 0; k < lo; k++)
+						s[k] = k % 2 ? 'x' : ',';
+					if (at <= hi) {
+						s[at] = ',';
+						if (at > lo)
+							s[lo + (at - lo) / 2] = ',';	/* an earlier one */
+						want = at;
+					}
+					T_EQ_INT(find_byte_last(s, lo, hi, ','), want);
+				}
+	T_EQ_INT(find_byte_last("\x7f\x80\x80\x80\x80\x80\x80\x80\x80", 0, 8, '\x7f'), 0);
+	T_EQ_INT(find_byte_last("\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00", 0, 9, '\0'), 9);
+	T_EQ_INT(find_byte_last("\x00\x01\x00\x01\x00\x01\x00\x01\x00\x01", 0, 9, '\x01'), 9);
+	T_EQ_INT(find_byte_last("\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01", 0, 9, '\0'), 0);
+	T_EQ_INT(find_byte_last("\xff\xfe\xfe\xfe\xfe\xfe\xfe\xfe\xfe", 0, 8, '\xff'), 0);
+}
