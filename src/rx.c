@@ -1228,14 +1228,9 @@ static int rx_loopjump(const struct rx *rx, int q)
 	return rx_loopsplit(rx, q) || (p[q].op == OP_JMP && rx_loopsplit(rx, p[q].x) && rx_stay(&p[p[q].x]) == q - 1);
 }
 
-/* The steps of the program up to its first instruction they cannot take,
- * or limit (the tail), into st (NULL: only counted), its literal bytes into
- * lit, the step each jump target starts into map (pc, -1 elsewhere).
- * mark[pc] is set where a jump lands: a step starts there.  Returns the
- * number of steps; *nlit the literal bytes; *tail the tail's pc (ninst if
- * none). */
 /* A give-back run's cs numbered among the distinct ones of the steps before
- * it (steps st[0 .. ns)): rx_seen builds a row of places once for each. */
+ * it (steps st[0 .. ns)): rx_memo_last makes a row of places once a line
+ * for each. */
 static void rx_csi(struct rx *rx, const struct rx_step *st, int ns, struct rx_step *t)
 {
 	for (int j = 0; j < ns; j++)
@@ -1246,6 +1241,12 @@ static void rx_csi(struct rx *rx, const struct rx_step *st, int ns, struct rx_st
 	t->csi = (int16_t)rx->ncs++;
 }
 
+/* The steps of the program up to its first instruction they cannot take,
+ * or limit (the tail), into st (NULL: only counted), its literal bytes into
+ * lit, the step each jump target starts into map (pc, -1 elsewhere).
+ * mark[pc] is set where a jump lands: a step starts there.  Returns the
+ * number of steps; *nlit the literal bytes; *tail the tail's pc (ninst if
+ * none). */
 static int rx_walk(struct rx *rx, struct rx_step *st, uint8_t *lit, int *nlit, int *tail, const uint32_t *mark,
     int *map, int limit)
 {
