@@ -81,10 +81,10 @@
 #define RX_MEMO_AFTER_PER_BYTE	4
 #define RX_MEMO_AFTER_BASE	128
 #define RX_MEMO_BITS	(1 << 16)
+#define RX_MEMO_PER	16
 /* A run gives back this far or farther to a continuation that starts with
  * one byte: that byte is looked for a word at a time (find_byte_last). */
 #define RX_BACK_FAR	16
-#define RX_MEMO_PER	16
 
 /* The first three wait for input (or the end); the rest are followed at once. */
 enum {
