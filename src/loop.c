@@ -154,9 +154,12 @@ int loop_run(struct loop *l)
 		}
 		for (size_t i = 0; i < l->nflows; i++) {
 			struct flow *f = &l->flows[i];
-			flow_step(f, now, wall, reading, !reading || (l->once_ms && flow_at_end(f)));
+			int flush = !reading || (l->once_ms && flow_at_end(f));
+			flow_step(f, now, wall, reading, flush);
 			drained &= flow_drained(f, reading);
 			due = mono_min(due, flow_due(f, reading));
+			if (!flush && l->once_ms && flow_at_end(f))
+				due = now;	/* --once: read to its end in this turn, flushed in the next */
 		}
 		if (!l->dry)
 			ckpt_save(l->ckpt, now, 0);

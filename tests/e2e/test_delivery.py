@@ -75,6 +75,33 @@ def shutdown_timeout_bounds_the_last_flush(tmp):
 
 
 @test(timeout=60)
+def once_sends_as_soon_as_every_file_is_read(tmp):
+    """--once with maxBufferAgeMillis 60 s and nothing else written beside
+    the logs (no event to wake the agent): the turn that reads the last
+    file to its end is followed at once by the one that sends, for plain
+    lines and (another run) for a multi-line record held at a file's end;
+    each run exits 0 in a few seconds, not at the 10-s look, every record
+    sent once."""
+    logs = tmp + "/logs"
+    os.mkdir(logs)
+    append(logs + "/a.log", 0, 100)
+    with open(logs + "/b.log", "w") as f:
+        f.write("".join("start %d\n  more %d\n" % (i, i) for i in range(5)))
+    with Endpoint(tmp) as ep:
+        for flows in ([flow(logs + "/a.log", maxBufferAgeMillis=60000)],
+                      [flow(logs + "/b.log", "s2", maxBufferAgeMillis=60000, multiLineStartPattern="^start")]):
+            conf = tmp + "/k.conf"
+            write_conf(conf, ep, flows)
+            t0 = time.monotonic()
+            with Agent(harness.kagent(), conf, args=["--once=30"]) as ag:
+                assert ag.wait(20) == 0, ag.stderr()
+            took = time.monotonic() - t0
+            assert took < 4, "--once took %.1f s" % took
+        assert sorted(numbers(ep.records("s1"))) == list(range(100))
+        assert ep.records("s2") == [b"start %d\n  more %d\n" % (i, i) for i in range(5)]
+
+
+@test(timeout=60)
 def config_dir_drop_ins_add_flows(tmp):
     """configDir: every *.json there adds its flows (in name order, after
     the main file's); other files are left alone; an error names the
