@@ -26,6 +26,7 @@
 #define TOKS_PER_RECORD 5	/* {"ErrorCode":"...","ErrorMessage":"..."} */
 #define RESP_MAX_FACTOR 8	/* an answer longer than this many answer buffers is refused: 4 KB an entry */
 #define FLOW_TURN_RECORDS 8	/* TLS records (16 KiB) a request moves each way in a turn after the first */
+_Static_assert(CONF_MAX_FLOWS * TAIL_FILES <= TAIL_WATCHES, "every file followed has a watch of its own");
 
 /* AWS's clock minus ours, in seconds, once an answer said our signature's
  * time was off: one clock for every flow. */

@@ -27,6 +27,14 @@
 #define READS_PER_CALL 4
 
 static int watch_fd = -2;	/* -2: not tried yet; -1: no inotify */
+/* What a directory's watch reports: files that come, go or change hands. */
+#define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB)
+/* A file that cannot be watched itself (no /proc, no watch left) is
+ * watched through its directory, with every other file written there. */
+static uint32_t dir_modify;
+/* The kernel gives one watch per inode: flows that follow the same file
+ * share it, and it goes when the last lets go. */
+static struct { int wd, refs; } fwatch[TAIL_WATCHES];
 
 /* ---- fingerprints ---- */
 
@@ -322,6 +330,59 @@ static int recheck(struct tail *t, const struct ring *r, int self, int64_t now)
 	return pending;
 }
 
+/* The table entry of watch wd, else a free one, else -1. */
+static int fwatch_slot(int wd)
+{
+	int k, free_k = -1;
+
+	for (k = 0; k < TAIL_WATCHES && fwatch[k].wd != wd; k++)
+		if (free_k < 0 && !fwatch[k].refs)
+			free_k = k;
+	return k < TAIL_WATCHES ? k : free_k;
+}
+
+/* A watch on the open file itself, by its descriptor: it is the file
+ * read, whatever its name is now.  Else its directory says when it grew. */
+static void watch_file(struct tail *t, struct src *s)
+{
+	char p[CKPT_PATH_MAX];
+	char *slash;
+	int k;
+
+	if (watch_fd < 0)
+		return;
+	fmt_snprintf(p, sizeof p, "/proc/self/fd/%d", s->fd);
+	if ((s->wd = inotify_add_watch(watch_fd, p, IN_MODIFY)) > 0 && (k = fwatch_slot(s->wd)) >= 0) {
+		fwatch[k].wd = s->wd;
+		fwatch[k].refs++;
+		return;
+	}
+	if (!dir_modify)
+		log_info("%s: no inotify watch of its own (%s): its directory's is used", s->path,
+			 errstr(s->wd < 0 ? errno : ENOSPC));
+	s->wd = 0;
+	dir_modify = IN_MODIFY;
+	fmt_snprintf(p, sizeof p, "%s", s->path);
+	if ((slash = strrchr(p, '/')))
+		slash[slash == p] = '\0';
+	if (inotify_add_watch(watch_fd, slash ? p : ".", DIR_EVENTS | IN_MODIFY) < 0) {
+		if (!t->unwatched)
+			log_info("%s: no inotify watch (%s): its files are polled", p, errstr(errno));
+		t->unwatched = 1;
+	}
+}
+
+/* Lets go of a followed file: its watch too, when no flow follows it now. */
+static void unfollow(struct src *s)
+{
+	for (int k = 0; s->wd > 0 && k < TAIL_WATCHES; k++)
+		if (fwatch[k].wd == s->wd && fwatch[k].refs && !--fwatch[k].refs)
+			inotify_rm_watch(watch_fd, s->wd);
+	s->wd = 0;
+	close(s->fd);
+	s->fd = -1;
+}
+
 /* Starts following the file at path in a free slot. */
 static void admit(struct tail *t, const struct ring *r, const char *path, int64_t now)
 {
@@ -342,6 +403,7 @@ static void admit(struct tail *t, const struct ring *r, const char *path, int64_
 	memset(s, 0, sizeof *s);
 	fmt_snprintf(s->path, sizeof s->path, "%s", path);
 	s->fd = fd;
+	watch_file(t, s);
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
 	s->mtime = mtime_ms(&st);
@@ -393,9 +455,7 @@ static void watch_dir(void *ctx, const char *dir)
 {
 	struct scan *sc = ctx;
 
-	if (watch_fd >= 0 &&
-	    inotify_add_watch(watch_fd, dir, IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_MODIFY |
-						 IN_ATTRIB | IN_CLOSE_WRITE) < 0) {
+	if (watch_fd >= 0 && inotify_add_watch(watch_fd, dir, DIR_EVENTS | dir_modify) < 0) {
 		if (!sc->t->unwatched)
 			log_info("%s: no inotify watch (%s): its files are polled", dir, errstr(errno));
 		sc->t->unwatched = 1;
@@ -528,12 +588,15 @@ static void scan(struct tail *t, struct ring *r, int64_t now)
 		struct src *s = &t->s[i];
 		if (s->fd < 0 || s->fifo)
 			continue;
-		if (s->matched)
+		if (s->matched) {
 			s->missed = 0;
-		else if (t->literal)
-			s->missed = 2;
-		else if (s->missed < 2 && ++s->missed == 1)
-			again = 1;	/* the second look comes soon */
+		} else if (s->missed < 2) {
+			s->missed = t->literal ? 2 : s->missed + 1;
+			if (s->missed == 1)
+				again = 1;		/* the second look comes soon */
+			else
+				s->next_look = 0;	/* gone: let go now if it is quiet */
+		}
 	}
 	if (t->literal && free_slots == TAIL_FILES && sc.n == 0 && !t->missing_logged++)
 		log_warnx("%s: cannot open, waiting for it", t->pattern);
@@ -545,8 +608,7 @@ static void scan(struct tail *t, struct ring *r, int64_t now)
 				break;
 			}
 			/* finished and quiet: let go, its checkpoint stays for when it grows */
-			close(t->s[v].fd);
-			t->s[v].fd = -1;
+			unfollow(&t->s[v]);
 			if (t->ckpt)
 				ckpt_unfollow(t->ckpt, t->s[v].dev, t->s[v].ino, now);
 			free_slots++;
@@ -895,8 +957,7 @@ static void settle(struct tail *t, const struct ring *r, int64_t now)
 		if (s->truncated) {
 			restart(t, r, s, now);
 		} else if (s->ended || (s->footer && s->missed >= 2)) {
-			close(s->fd);
-			s->fd = -1;
+			unfollow(s);
 			if (t->ckpt)
 				ckpt_forget(t->ckpt, s->dev, s->ino);
 		}
@@ -1046,7 +1107,7 @@ int tail_watch_read(void)
 	while ((n = read(watch_fd, buf, sizeof buf)) > 0) {
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
-			if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_Q_OVERFLOW | IN_ATTRIB))
+			if (ev->mask & (DIR_EVENTS | IN_Q_OVERFLOW))
 				rescan = 1;
 			p += sizeof *ev + ev->len;
 		}

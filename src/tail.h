@@ -15,6 +15,7 @@
 #include "ring.h"
 
 #define TAIL_FILES 16			/* files of one flow followed at once */
+#define TAIL_WATCHES 128		/* inotify watches of files: every flow's TAIL_FILES */
 #define TAIL_READ_MAX (64 * 1024)	/* per read(): keeps a turn of the loop short */
 #define TAIL_TURN_BYTES (512 * 1024)	/* then the other files get their turn */
 #define TAIL_FP_BYTES 1024		/* the fingerprint covers this much of a file's start */
@@ -31,6 +32,7 @@ struct rx;
 struct src {
 	char path[CKPT_PATH_MAX];	/* its name when last seen */
 	int fd;				/* -1: slot free */
+	int wd;				/* its own inotify watch (IN_MODIFY), 0: none */
 	dev_t dev;
 	ino_t ino;
 	struct fprint fp;
@@ -121,7 +123,9 @@ struct tail_file {
 int tail_file(const struct tail *t, const struct ring *r, int k, struct tail_file *out);
 
 /* inotify, one descriptor for all flows: a watch on each directory a
- * pattern's files are in.  Without it (old kernel, no room), files are polled. */
+ * pattern's files are in (files come and go) and one on each file followed
+ * (it grew), so writes to other files beside them wake no one.  Without it
+ * (old kernel, no room), files are polled. */
 int tail_watch_fd(void);
 /* The descriptor is readable: returns what changed (1: a file came or went, 0: only contents). */
 int tail_watch_read(void);

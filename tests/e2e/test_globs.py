@@ -256,6 +256,142 @@ def inotify_says_when_to_read(tmp):
         exactly_once(ep, range(70), "inotify")
 
 
+def wakeups(pid):
+    """The context switches a process has made waiting (voluntary)."""
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"^voluntary_ctxt_switches:\s*(\d+)", f.read(), re.M).group(1))
+
+
+def write_beside(pid, f):
+    """Appends 2,000 lines to file f, one write each, about 1 ms apart;
+    returns the wake-ups of process pid meanwhile."""
+    before = wakeups(pid)
+    for i in range(2000):
+        f.write("another program's line %d\n" % i)
+        f.flush()
+        time.sleep(0.001)
+    return wakeups(pid) - before
+
+
+@test(timeout=60)
+def writes_beside_followed_files_wake_no_one(tmp):
+    """Another program's log in the same directory, written 2,000 times
+    over about 2 s, wakes the agent a few times at most (each file followed
+    has an inotify watch of its own; the directory's says only what comes
+    and goes); so does a file the agent has let go (deleted, still written:
+    its watch went with it).  Each line appended to the followed file, and a
+    new file that matches, still arrive within about a second."""
+    logs = tmp + "/logs"
+    os.mkdir(logs)
+    log = logs + "/a.log"
+    append(log, 0, 10)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(logs + "/*.log", minTimeBetweenFilePollsMillis=600000)])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 10, 10)
+            last_growth = time.monotonic()
+            with open(logs + "/other.txt", "a") as other:
+                time.sleep(1.5)         # the first answer, the checkpoint and the new file's rescan are behind it
+                woke = write_beside(ag.pid, other)
+            assert woke < 20, "%d wake-ups for 2,000 writes beside the followed file" % woke
+            # deleted while a writer holds it, quiet for longer than
+            # TAIL_LINGER_MS (5 s): let go at once, its watch with it
+            with open(log, "a") as gone:
+                time.sleep(max(0, last_growth + 6 - time.monotonic()))
+                os.unlink(log)
+                time.sleep(1)
+                woke = write_beside(ag.pid, gone)
+            assert woke < 20, "%d wake-ups for 2,000 writes to a file let go" % woke
+            for k in range(3):
+                append(log, 10 + 20 * k, 20 + 20 * k)
+                wait_until(lambda: count(ep) >= 20 + 20 * k, 4, msg="appended lines took longer than 4 s")
+                append("%s/new%d.log" % (logs, k), 20 + 20 * k, 30 + 20 * k)
+                wait_until(lambda: count(ep) >= 30 + 20 * k, 4, msg="a new file took longer than 4 s")
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            assert "inotify" not in ag.stderr(), ag.stderr()
+        exactly_once(ep, range(70), "beside")
+
+
+@test(timeout=60)
+def flows_following_one_file_share_its_watch(tmp):
+    """Two flows follow a.log (*.log and a*); renamed to a.old it is gone
+    from the first flow's glob, which lets it go (it has been quiet longer
+    than TAIL_LINGER_MS) while the second goes on: lines appended then still
+    reach the second flow within about a second (the inode's one watch
+    stays while a flow follows it), and once the second flow lets go too
+    (deleted), writes to it wake the agent no more."""
+    logs = tmp + "/logs"
+    os.mkdir(logs)
+    log = logs + "/a.log"
+    append(log, 0, 10)
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(logs + "/*.log", "s1", minTimeBetweenFilePollsMillis=600000),
+                              flow(logs + "/a*", "s2", minTimeBetweenFilePollsMillis=600000)])
+        with Agent(harness.kagent(), conf) as ag:
+            wait_until(lambda: count(ep) >= 20, 10)
+            time.sleep(6)
+            with open(log, "a") as f:
+                os.rename(log, logs + "/a.old")
+                time.sleep(1)
+                # a file that comes starts a turn, in which the first flow's
+                # slot is freed (its watch let go)
+                open(logs + "/x.txt", "w").close()
+                time.sleep(0.5)
+                f.write("".join(l.decode() for l in lines(10, 20)))
+                f.flush()
+                wait_until(lambda: count(ep) >= 30, 4, msg="lines after the rename took longer than 4 s")
+                time.sleep(6)
+                os.unlink(logs + "/a.old")
+                time.sleep(1)
+                woke = write_beside(ag.pid, f)
+            assert woke < 20, "%d wake-ups for 2,000 writes to a file both flows let go" % woke
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+        assert sorted(numbers(ep.records("s1"))) == list(range(10))
+        assert sorted(numbers(ep.records("s2"))) == list(range(20))
+
+
+@test(timeout=60)
+def without_proc_files_are_watched_through_their_directory(tmp):
+    """/proc unmounted in the agent's own mount namespace: a file cannot be
+    watched by its descriptor, so the agent says so once and watches the
+    directory for writes as well; lines appended to a followed file, to a
+    file renamed within the glob, and to a new file each arrive within
+    about a second, not at the 10-s look."""
+    logs = tmp + "/logs"
+    os.mkdir(logs)
+    log = logs + "/a.log"
+    append(log, 0, 10)
+    wrapper = ["unshare", "-m", "sh", "-c", 'umount -l /proc && exec "$@"', "sh"] + harness.RUN
+    with Endpoint(tmp) as ep:
+        conf = tmp + "/k.conf"
+        write_conf(conf, ep, [flow(logs + "/*.log", minTimeBetweenFilePollsMillis=600000)])
+        with Agent(harness.kagent(), conf, wrapper=wrapper) as ag:
+            wait_until(lambda: count(ep) >= 10, 10, msg=ag.stderr())
+            time.sleep(2.5)
+            append(log, 10, 20)
+            wait_until(lambda: count(ep) >= 20, 4, msg="appended lines took longer than 4 s")
+            os.rename(log, logs + "/b.log")
+            time.sleep(0.5)
+            append(logs + "/b.log", 20, 30)
+            wait_until(lambda: count(ep) >= 30, 4, msg="lines of the renamed file took longer than 4 s")
+            append(logs + "/c.log", 30, 40)
+            wait_until(lambda: count(ep) >= 40, 4, msg="a new file took longer than 4 s")
+            time.sleep(2.5)
+            append(logs + "/c.log", 40, 50)
+            wait_until(lambda: count(ep) >= 50, 4, msg="lines appended to the new file took longer than 4 s")
+            ag.kill(signal.SIGTERM)
+            assert ag.wait(10) == 0, ag.stderr()
+            err = ag.stderr()
+        exactly_once(ep, range(50), "without /proc")
+    assert err.count("a.log: no inotify watch of its own (No such file or directory): "
+                     "its directory's is used\n") == 1, err
+    assert err.count("no inotify watch of its own") == 1, err
+
+
 NOBODY = 65534
 
 
