@@ -331,13 +331,14 @@ def flows_following_one_file_share_its_watch(tmp):
         assert sorted(numbers(ep.records("s2"))) == list(range(20))
 
 
-@test(timeout=60)
+@test(timeout=60, sanitize=False)
 def without_proc_files_are_watched_through_their_directory(tmp):
     """/proc unmounted in the agent's own mount namespace: a file cannot be
     watched by its descriptor, so the agent says so once and watches the
     directory for writes as well; lines appended to a followed file, to a
     file renamed within the glob, and to a new file each arrive within
-    about a second, not at the 10-s look."""
+    about a second, not at the 10-s look.  (Not against the ASan build:
+    its run-time reads /proc, and fails at exit without it.)"""
     logs = tmp + "/logs"
     os.mkdir(logs)
     log = logs + "/a.log"
