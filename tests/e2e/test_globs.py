@@ -225,6 +225,14 @@ def footer_ends_the_file(tmp):
         assert read_ckpt(tmp + "/checkpoints") == [want]
 
 
+def a_log(tmp):
+    """tmp/logs/a.log holding lines 0..9: (the folder, the file)."""
+    logs = tmp + "/logs"
+    os.mkdir(logs)
+    append(logs + "/a.log", 0, 10)
+    return logs, logs + "/a.log"
+
+
 def wakeups(pid):
     """The context switches a process has made waiting (voluntary)."""
     with open("/proc/%d/status" % pid) as f:
@@ -253,10 +261,7 @@ def inotify_says_when_to_read(tmp):
     file followed has a watch of its own; the directory's says only what
     comes and goes), and so does the followed file once the agent has let
     it go (deleted, still written: its watch went with it)."""
-    logs = tmp + "/logs"
-    os.mkdir(logs)
-    log = logs + "/a.log"
-    append(log, 0, 10)
+    logs, log = a_log(tmp)
     with Endpoint(tmp) as ep:
         conf = tmp + "/k.conf"
         write_conf(conf, ep, [flow(logs + "/*.log", minTimeBetweenFilePollsMillis=600000)])
@@ -299,10 +304,7 @@ def flows_following_one_file_share_its_watch(tmp):
     reach the second flow within about a second (the inode's one watch
     stays while a flow follows it), and once the second flow lets go too
     (deleted), writes to it wake the agent no more."""
-    logs = tmp + "/logs"
-    os.mkdir(logs)
-    log = logs + "/a.log"
-    append(log, 0, 10)
+    logs, log = a_log(tmp)
     with Endpoint(tmp) as ep:
         conf = tmp + "/k.conf"
         write_conf(conf, ep, [flow(logs + "/*.log", "s1", minTimeBetweenFilePollsMillis=600000),
@@ -339,10 +341,7 @@ def without_proc_files_are_watched_through_their_directory(tmp):
     file renamed within the glob, and to a new file each arrive within
     about a second, not at the 10-s look.  (Not against the ASan build:
     its run-time reads /proc, and fails at exit without it.)"""
-    logs = tmp + "/logs"
-    os.mkdir(logs)
-    log = logs + "/a.log"
-    append(log, 0, 10)
+    logs, log = a_log(tmp)
     wrapper = ["unshare", "-m", "sh", "-c", 'umount -l /proc && exec "$@"', "sh"] + harness.RUN
     with Endpoint(tmp) as ep:
         conf = tmp + "/k.conf"
