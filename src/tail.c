@@ -347,20 +347,20 @@ static void watch_file(struct tail *t, struct src *s)
 {
 	char p[CKPT_PATH_MAX];
 	char *slash;
-	int k;
+	int wd, k;
 
 	if (watch_fd < 0)
 		return;
 	fmt_snprintf(p, sizeof p, "/proc/self/fd/%d", s->fd);
-	if ((s->wd = inotify_add_watch(watch_fd, p, IN_MODIFY)) > 0 && (k = fwatch_slot(s->wd)) >= 0) {
-		fwatch[k].wd = s->wd;
+	if ((wd = inotify_add_watch(watch_fd, p, IN_MODIFY)) > 0 && (k = fwatch_slot(wd)) >= 0) {
+		fwatch[k].wd = wd;
 		fwatch[k].refs++;
+		s->watch = k + 1;
 		return;
 	}
 	if (!dir_modify)
 		log_info("%s: no inotify watch of its own (%s): its directory's is used", s->path,
-			 errstr(s->wd < 0 ? errno : ENOSPC));
-	s->wd = 0;
+			 errstr(wd < 0 ? errno : ENOSPC));
 	dir_modify = IN_MODIFY;
 	fmt_snprintf(p, sizeof p, "%s", s->path);
 	if ((slash = strrchr(p, '/')))
@@ -375,10 +375,9 @@ static void watch_file(struct tail *t, struct src *s)
 /* Lets go of a followed file: its watch too, when no flow follows it now. */
 static void unfollow(struct src *s)
 {
-	for (int k = 0; s->wd > 0 && k < TAIL_WATCHES; k++)
-		if (fwatch[k].wd == s->wd && fwatch[k].refs && !--fwatch[k].refs)
-			inotify_rm_watch(watch_fd, s->wd);
-	s->wd = 0;
+	if (s->watch && !--fwatch[s->watch - 1].refs)
+		inotify_rm_watch(watch_fd, fwatch[s->watch - 1].wd);
+	s->watch = 0;
 	close(s->fd);
 	s->fd = -1;
 }

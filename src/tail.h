@@ -32,7 +32,7 @@ struct rx;
 struct src {
 	char path[CKPT_PATH_MAX];	/* its name when last seen */
 	int fd;				/* -1: slot free */
-	int wd;				/* its own inotify watch (IN_MODIFY), 0: none */
+	int watch;			/* its own inotify watch (IN_MODIFY): tail.c's table entry + 1, 0: none */
 	dev_t dev;
 	ino_t ino;
 	struct fprint fp;

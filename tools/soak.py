@@ -48,7 +48,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
-from harness import Agent, Endpoint, Writer, flow, kflow, proc_kib, started, write_conf  # noqa: E402
+from harness import Agent, Endpoint, Writer, flow, kflow, proc_status, started, write_conf  # noqa: E402
 
 K = 10 ** 8                     # the Kinesis file's first line number
 FAULTS = {"partial": 0.01, "throttle": 0.01, "drop": 0.005, "drop_after": 0.005}
@@ -206,7 +206,7 @@ def main():
                 if not ag.alive():
                     fails.append("kagent exited: " + ag.stderr()[-1000:])
                     break
-                samples_rss.append((now, proc_kib(ag.pid, "VmRSS")))
+                samples_rss.append((now, proc_status(ag.pid, "VmRSS")))
                 nfd, nfiles = fds(ag.pid, tmp)
                 samples_fd.append((now, nfd - nfiles))
                 samples_files.append((now, nfiles))

@@ -254,8 +254,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def proc_kib(pid, key):
-    """A "kB" field of /proc/PID/status (VmRSS, VmHWM, ...), in KiB."""
+def proc_status(pid, key):
+    """A number of /proc/PID/status: VmRSS, VmHWM (KiB), voluntary_ctxt_switches, ..."""
     with open("/proc/%d/status" % pid) as f:
         for line in f:
             if line.startswith(key + ":"):

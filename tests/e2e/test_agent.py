@@ -56,7 +56,7 @@ def hundred_thousand_lines_through_faults_zero_allocations(tmp):
             Writer(log, 0, 100000).start()
             wait_until(lambda: count(ep) >= 100000, 200, interval=0.5,
                        msg="not every line arrived:\n" + ag.stderr()[-1500:])
-            hwm = harness.proc_kib(ag.pid, "VmHWM")
+            hwm = harness.proc_status(ag.pid, "VmHWM")
             ag.kill(signal.SIGTERM)
             assert ag.wait(10) == 0, ag.stderr()
             err = ag.stderr()

@@ -233,21 +233,16 @@ def a_log(tmp):
     return logs, logs + "/a.log"
 
 
-def wakeups(pid):
-    """The context switches a process has made waiting (voluntary)."""
-    with open("/proc/%d/status" % pid) as f:
-        return int(re.search(r"^voluntary_ctxt_switches:\s*(\d+)", f.read(), re.M).group(1))
-
-
 def write_beside(pid, f):
     """Appends 2,000 lines to file f, one write each, about 1 ms apart;
-    returns the wake-ups of process pid meanwhile."""
-    before = wakeups(pid)
+    returns the wake-ups of process pid meanwhile (the context switches it
+    made waiting)."""
+    before = harness.proc_status(pid, "voluntary_ctxt_switches")
     for i in range(2000):
         f.write("another program's line %d\n" % i)
         f.flush()
         time.sleep(0.001)
-    return wakeups(pid) - before
+    return harness.proc_status(pid, "voluntary_ctxt_switches") - before
 
 
 @test(timeout=60)

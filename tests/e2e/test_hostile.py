@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import (Agent, Endpoint, append, count, flow, kflow, lines, numbers, proc_kib, started,  # noqa: E402
+from harness import (Agent, Endpoint, append, count, flow, kflow, lines, numbers, proc_status, started,  # noqa: E402
                      test, wait_until, write_conf)
 
 WINDOW = 4.0            # seconds the mode is on
@@ -98,7 +98,7 @@ def hostile(tmp, mode, said, window=WINDOW, **top):
             started(ag)
             wait_until(lambda: count(ep) >= 2 * n1, 15, msg="warm-up: " + ag.stderr()[-1500:])
             pid = ag.pid
-            size0, rss0 = proc_kib(pid, "VmSize"), proc_kib(pid, "VmRSS")
+            size0, rss0 = proc_status(pid, "VmSize"), proc_status(pid, "VmRSS")
             cpu0, t0 = cpu_s(pid), time.monotonic()
             control(ctl, "hostile=%s\n" % mode)
             append(fh, FH + n1, FH + n2)
@@ -106,7 +106,7 @@ def hostile(tmp, mode, said, window=WINDOW, **top):
             time.sleep(window)
             cpu, took = cpu_s(pid) - cpu0, time.monotonic() - t0
             assert ag.alive(), ag.stderr()[-2000:]
-            size, hwm = proc_kib(pid, "VmSize"), proc_kib(pid, "VmHWM")
+            size, hwm = proc_status(pid, "VmSize"), proc_status(pid, "VmHWM")
             seen = {e["api"] for e in ep.requests() if e["fault"] == mode}
             assert seen == {"firehose", "kinesis"}, (seen, ep.requests()[-5:])
             control(ctl, "hostile=off\n")

@@ -480,7 +480,7 @@ def backlog_behind_a_dead_endpoint_takes_no_more_memory(tmp):
         rss = {}
         for kind, ag in agents.items():
             assert ag.alive(), ag.stderr()
-            rss[kind] = harness.proc_kib(ag.pid, "VmRSS")
+            rss[kind] = harness.proc_status(ag.pid, "VmRSS")
         ag = agents["backlog"]
         ag.kill(signal.SIGUSR1)
         stats = wait_until(lambda: [l for l in ag.stderr().splitlines() if "read " in l], 5)
