@@ -1,6 +1,10 @@
 /* Base64, RFC 4648 section 4: standard alphabet, padded. */
 #include <stdint.h>
 #include <string.h>
+#ifdef __x86_64__
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 #include "b64.h"
 #include "unaligned.h"
@@ -37,6 +41,43 @@ b64_fill_pairs(void)
 	}
 }
 
+#ifdef __x86_64__
+/* With SSSE3 (most x86-64 since 2006; asked of the CPU once), 12 bytes to
+ * 16 characters a step, while 16 can be read: each 3-byte group is laid out
+ * in a 32-bit lane as b a c b, so that two 16-bit multiplies move its four
+ * 6-bit values into the lane's four bytes; each value then gets the offset
+ * that makes it its character, looked up by the range it is in. */
+__attribute__((target("ssse3")))
+static size_t
+b64_groups_ssse3(const unsigned char *p, size_t n, char *o)
+{
+	const __m128i lanes = _mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+	const __m128i offsets = _mm_setr_epi8('A', 'a' - 26, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52,
+	    '0' - 52, '0' - 52, '0' - 52, '0' - 52, '0' - 52, '+' - 62, '/' - 63, 0, 0);
+	size_t done = 0;
+
+	for (; n - done >= 16; done += 12, o += 16) {
+		__m128i v = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + done)), lanes);
+		__m128i hi = _mm_mulhi_epu16(_mm_and_si128(v, _mm_set1_epi32(0x0fc0fc00)), _mm_set1_epi32(0x04000040));
+		__m128i lo = _mm_mullo_epi16(_mm_and_si128(v, _mm_set1_epi32(0x003f03f0)), _mm_set1_epi32(0x01000010));
+		__m128i x = _mm_or_si128(hi, lo);
+		/* 0..25 -> 0, 26..51 -> 1, 52..63 -> 2..13 */
+		__m128i range = _mm_sub_epi8(_mm_subs_epu8(x, _mm_set1_epi8(51)), _mm_cmpgt_epi8(x, _mm_set1_epi8(25)));
+
+		_mm_storeu_si128((__m128i *)o, _mm_add_epi8(x, _mm_shuffle_epi8(offsets, range)));
+	}
+	return done;
+}
+
+static int
+b64_cpu_ssse3(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) && c & bit_SSSE3;
+}
+#endif
+
 /* The body of every encoder: whole groups, 3 bytes to 4 characters. */
 static size_t
 b64_groups(const unsigned char *p, size_t n, char *out)
@@ -46,6 +87,19 @@ b64_groups(const unsigned char *p, size_t n, char *out)
 
 	if (!b64_pairs[0][0])
 		b64_fill_pairs();
+#ifdef __x86_64__
+	static int ssse3 = -1;
+
+	if (ssse3 < 0)
+		ssse3 = b64_cpu_ssse3();
+	if (ssse3 && n >= 16) {
+		size_t done = b64_groups_ssse3(p, n, o);
+
+		p += done;
+		n -= done;
+		o += done / 3 * 4;
+	}
+#endif
 	/* 6 bytes at a time, read as one 8-byte word while 8 are there */
 	for (; n >= 8; n -= 6, p += 6, o += 8) {
 		uint64_t w = load_u64(p);

@@ -10,6 +10,7 @@
  * record's first). */
 #include <string.h>
 #include "arena.h"
+#include "find.h"
 #include "log.h"
 #include "ring.h"
 #include "rx.h"
@@ -198,16 +199,15 @@ void ring_cut(struct ring *r, int64_t now)
 {
 	while (r->scan < r->head && room(r)) {
 		size_t at = ring_at(r, r->scan);
-		size_t span = r->size - at;
-		char *nl;
+		size_t span = r->size - at, nl;
 
 		if (span > r->head - r->scan)
 			span = r->head - r->scan;
-		if (!(nl = memchr(r->buf + at, '\n', span))) {
+		if ((nl = find_byte(r->buf + at, 0, span, '\n')) == span) {
 			r->scan += span;
 			continue;
 		}
-		uint64_t p = r->scan + (size_t)(nl - (r->buf + at));
+		uint64_t p = r->scan + nl;
 		line(r, p, r->head_off - (off_t)(r->head - (p + 1)), now);
 		r->scan = p + 1;
 	}
