@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "errstr.h"
 #include "fmt.h"
+#include "ghash.h"
 #include "tls.h"
 
 /* 0000-01-01 to 1970-01-01 (proleptic Gregorian), as BearSSL counts. */
@@ -145,6 +146,8 @@ void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, con
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
+	if (ghash_get(1))
+		br_ssl_engine_set_ghash(eng, ghash_get(1));
 	br_ssl_engine_set_default_chapol(eng);
 }
 
