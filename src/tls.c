@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "aes.h"
 #include "arena.h"
 #include "errstr.h"
 #include "fmt.h"
@@ -107,7 +108,7 @@ static const uint16_t tls_suites_chacha_first[] = {
 int tls_aes_hw(void)
 {
 	return (br_aes_x86ni_ctr_get_vtable() && br_ghash_pclmul_get()) ||
-	       (br_aes_pwr8_ctr_get_vtable() && br_ghash_pwr8_get());
+	       (br_aes_pwr8_ctr_get_vtable() && br_ghash_pwr8_get()) || (aes_ctr_get() && ghash_get(1));
 }
 
 void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, const struct tls_anchors *ta)
@@ -146,6 +147,8 @@ void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, con
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
+	if (aes_ctr_get())
+		br_ssl_engine_set_aes_ctr(eng, aes_ctr_get());
 	if (ghash_get(1))
 		br_ssl_engine_set_ghash(eng, ghash_get(1));
 	br_ssl_engine_set_default_chapol(eng);

@@ -20,8 +20,9 @@ extern const long long tls_build_time;
  * where the CPU has no AES instructions), SHA-256/384/512, verified against
  * ta.  The engine's buffer and the server name are still to be set. */
 void tls_client_init(br_ssl_client_context *sc, br_x509_minimal_context *xc, const struct tls_anchors *ta);
-/* 1 when BearSSL runs AES-GCM on AES and carry-less multiply instructions
- * (x86 AES-NI and PCLMULQDQ, POWER8), else 0. */
+/* 1 when AES-GCM runs on AES and carry-less multiply instructions (x86
+ * AES-NI and PCLMULQDQ, POWER8: BearSSL's code; ARMv8's AES and PMULL:
+ * aes.c's and ghash.c's), else 0. */
 int tls_aes_hw(void);
 /* Reads every CERTIFICATE in the PEM file into a (arena memory, start-up
  * only).  Returns 0, or -1 with a message in err. */

@@ -101,10 +101,13 @@ def context(chain, versions=(ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.MAXIMUM_SUPP
 
 
 def aes_first():
-    """Does kagent offer AES-GCM first?  Where BearSSL has AES and carry-less
-    multiply instructions: x86 with AES-NI and PCLMULQDQ (never under
-    qemu-user, where the binary is another CPU's)."""
-    if harness.RUN or os.uname().machine not in ("x86_64", "i686"):
+    """Does kagent offer AES-GCM first?  Where the CPU has AES and carry-less
+    multiply instructions: x86 with AES-NI and PCLMULQDQ; an ARMv8 with AES
+    and PMULL, as qemu-user's default CPU for ARM and AArch64 is (not the
+    ARMv7 of -cpu cortex-a15, nor MIPS)."""
+    if harness.RUN:
+        return os.path.basename(harness.RUN[0]) in ("qemu-arm", "qemu-aarch64") and "-cpu" not in harness.RUN
+    if os.uname().machine not in ("x86_64", "i686"):
         return False
     with open("/proc/cpuinfo") as f:
         flags = set(w for l in f if l.startswith("flags") for w in l.split(":", 1)[1].split())
