@@ -2,11 +2,11 @@
 #include <stdint.h>
 #include <string.h>
 #ifdef __x86_64__
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
 #include "b64.h"
+#include "cpu.h"
 #include "unaligned.h"
 
 static const char b64_alphabet[64] =
@@ -69,13 +69,6 @@ b64_groups_ssse3(const unsigned char *p, size_t n, char *o)
 	return done;
 }
 
-static int
-b64_cpu_ssse3(void)
-{
-	unsigned a, b, c, d;
-
-	return __get_cpuid(1, &a, &b, &c, &d) && c & bit_SSSE3;
-}
 #endif
 
 /* The body of every encoder: whole groups, 3 bytes to 4 characters. */
@@ -88,11 +81,7 @@ b64_groups(const unsigned char *p, size_t n, char *out)
 	if (!b64_pairs[0][0])
 		b64_fill_pairs();
 #ifdef __x86_64__
-	static int ssse3 = -1;
-
-	if (ssse3 < 0)
-		ssse3 = b64_cpu_ssse3();
-	if (ssse3 && n >= 16) {
+	if (n >= 16 && cpu_has() & CPU_SSSE3) {
 		size_t done = b64_groups_ssse3(p, n, o);
 
 		p += done;

@@ -16,13 +16,13 @@
  * kernel's hardware capabilities said the CPU has the instructions. */
 #include <string.h>
 
+#include "cpu.h"
 #include "ghash.h"
 
 #define GHASH_TARGET_FN __attribute__((target(GHASH_ISA)))
 #define GHASH_TARGET __attribute__((target(GHASH_ISA), always_inline))
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #define GHASH_ISA "pclmul,ssse3"
 typedef __m128i v128;
@@ -55,15 +55,10 @@ store(void *p, v128 x)
     defined(__ARM_PCS_VFP))
 /* ARMv8's PMULL (AArch64, and ARMv8 in 32-bit mode) */
 #include <arm_neon.h>
-#include <sys/auxv.h>
 #ifdef __aarch64__
 #define GHASH_ISA "+crypto"
-#define GHASH_HWCAP AT_HWCAP
-#define GHASH_HWCAP_PMULL (1ul << 4)	/* HWCAP_PMULL */
 #else
 #define GHASH_ISA "arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8"
-#define GHASH_HWCAP AT_HWCAP2
-#define GHASH_HWCAP_PMULL (1ul << 1)	/* HWCAP2_PMULL */
 #endif
 typedef uint64x2_t v128;
 
@@ -243,24 +238,17 @@ ghash_vpclmul(void *y, const void *h, const void *data, size_t len)
 
 br_ghash ghash_get(int wide)
 {
-	unsigned a, b, c, d, lo, hi;
+	unsigned has = cpu_has();
 
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_PCLMUL) || !(c & bit_SSSE3))
+	if (!(has & CPU_CLMUL) || !(has & CPU_SSSE3))
 		return NULL;
-	/* the 256-bit one needs the instructions and the kernel saving ymm */
-	if (!wide || !(c & bit_OSXSAVE) || !(c & bit_AVX) || __get_cpuid_max(0, NULL) < 7)
-		return ghash8;
-	__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	__cpuid_count(7, 0, a, b, c, d);
-	if ((lo & 6) != 6 || !(b & bit_AVX2) || !(c & bit_VPCLMULQDQ))
-		return ghash8;
-	return ghash_vpclmul;
+	return wide && has & CPU_VCLMUL ? ghash_vpclmul : ghash8;
 }
 #elif defined(GHASH_ISA)
 br_ghash ghash_get(int wide)
 {
 	(void)wide;	/* (none wider here) */
-	return getauxval(GHASH_HWCAP) & GHASH_HWCAP_PMULL ? ghash8 : NULL;
+	return cpu_has() & CPU_CLMUL ? ghash8 : NULL;
 }
 #else
 br_ghash ghash_get(int wide)

@@ -9,16 +9,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "sha256.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #define SHA256_HAVE_X86 1
 #elif defined(__aarch64__) || (defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && \
     defined(__ARM_PCS_VFP))
 #include <arm_neon.h>
-#include <sys/auxv.h>
 #define SHA256_HAVE_ARM 1
 #endif
 
@@ -69,29 +68,13 @@ static void sha256_blocks_x86(uint32_t st[8], const unsigned char *p, size_t nb)
 	_mm_storeu_si128((__m128i *)&st[0], _mm_blend_epi16(t, s1, 0xf0));	/* DCBA */
 	_mm_storeu_si128((__m128i *)&st[4], _mm_alignr_epi8(s1, t, 8));	/* HGFE */
 }
-
-static int sha256_cpu_x86(void)
-{
-	unsigned a, b, c, d;
-
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
-		return 0;
-	if (__get_cpuid_max(0, NULL) < 7)
-		return 0;
-	__cpuid_count(7, 0, a, b, c, d);
-	return b >> 29 & 1;
-}
 #endif
 
 #ifdef SHA256_HAVE_ARM
 #ifdef __aarch64__
 #define SHA256_ARM_TARGET "+crypto"
-#define SHA256_HWCAP AT_HWCAP
-#define SHA256_HWCAP_SHA2 (1ul << 6)	/* HWCAP_SHA2 */
 #else
 #define SHA256_ARM_TARGET "arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8"
-#define SHA256_HWCAP AT_HWCAP2
-#define SHA256_HWCAP_SHA2 (1ul << 3)	/* HWCAP2_SHA2 */
 #endif
 
 __attribute__((target(SHA256_ARM_TARGET)))
@@ -120,11 +103,6 @@ static void sha256_blocks_arm(uint32_t st[8], const unsigned char *p, size_t nb)
 	vst1q_u32(&st[0], s0);
 	vst1q_u32(&st[4], s1);
 }
-
-static int sha256_cpu_arm(void)
-{
-	return (getauxval(SHA256_HWCAP) & SHA256_HWCAP_SHA2) != 0;
-}
 #endif
 
 /* NULL: BearSSL's code. */
@@ -137,13 +115,15 @@ enum sha256_impl sha256_use(enum sha256_impl impl)
 	sha256_blocks = NULL;
 	sha256_cur = SHA256_PORTABLE;
 #ifdef SHA256_HAVE_X86
-	if ((impl == SHA256_DETECT || impl == SHA256_X86_SHANI) && sha256_cpu_x86()) {
+	const unsigned x86 = CPU_SHA256 | CPU_SSSE3 | CPU_SSE41;
+
+	if ((impl == SHA256_DETECT || impl == SHA256_X86_SHANI) && (cpu_has() & x86) == x86) {
 		sha256_blocks = sha256_blocks_x86;
 		sha256_cur = SHA256_X86_SHANI;
 	}
 #endif
 #ifdef SHA256_HAVE_ARM
-	if ((impl == SHA256_DETECT || impl == SHA256_ARMV8) && sha256_cpu_arm()) {
+	if ((impl == SHA256_DETECT || impl == SHA256_ARMV8) && cpu_has() & CPU_SHA256) {
 		sha256_blocks = sha256_blocks_arm;
 		sha256_cur = SHA256_ARMV8;
 	}
