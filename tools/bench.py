@@ -29,9 +29,11 @@ Columns:
   ckpt       checkpoint writes (rename() calls in the strace run)
   Ir/line    instructions per line, `valgrind --tool=cachegrind`: the
              difference between runs over the first M (20,000) and M / 10
-             lines, divided by the lines between (start and handshake out).  Valgrind's CPU has no SHA extensions:
-             kagent and OpenSSL both run their code for a CPU without them, so
-             this column is stable but does not show SHA-NI.
+             lines, divided by the lines between (start and handshake out).
+             Valgrind's CPU has no SHA extensions, VAES or VPCLMULQDQ:
+             kagent and OpenSSL both run their code for a CPU without them
+             (kagent's 128-bit GHASH, BearSSL's AES-NI), so this column is
+             stable but does not show SHA-NI or the 256-bit AES-GCM.
 With --arm and --mips (make bench gives them): the ARMv7 and the MIPS32r2
 little-endian builds' instructions per line under qemu-arm -cpu cortex-a15
 and qemu-mipsel (no AES, no SHA instructions: kagent offers
