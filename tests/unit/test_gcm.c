@@ -12,12 +12,14 @@
  * against br_ghash_ctmul: every length to 600 (the eight- and sixteen-block
  * groups, the fewer blocks after them, a last partial block) and a whole
  * TLS record, from random keys and states; and GCM's own example (McGrew
- * and Viega, test case 2). */
+ * and Viega, test case 2).  And that each is there wherever the CPU has its
+ * instructions: a build that compiled one out would pass the rest. */
 #include <string.h>
 #include <bearssl.h>
 
 #include "t.h"
 #include "aes.h"
+#include "cpu.h"
 #include "ghash.h"
 
 static uint32_t lcg = 11;
@@ -127,4 +129,20 @@ T(ghash_gcm_test_case_2)
 		g(y, h, c, sizeof c);
 		T_EQ_MEM(y, 16, want, 16);
 	}
+}
+
+T(gcm_code_wherever_the_cpu_has_the_instructions)
+{
+	unsigned has = cpu_has();
+
+#if defined(__x86_64__)
+	T_EQ_INT(ghash_get(0) != NULL, (has & (CPU_CLMUL | CPU_SSSE3)) == (CPU_CLMUL | CPU_SSSE3));
+	T_EQ_INT(ghash_get(1) == ghash_get(0), !(has & CPU_VCLMUL));
+	T_EQ_INT(aes_ctr_get() != NULL, (has & CPU_VAES) != 0);
+#elif defined(__aarch64__) || (defined(__arm__) && defined(__ARM_PCS_VFP))
+	T_EQ_INT(ghash_get(0) != NULL, (has & CPU_CLMUL) != 0);
+	T_EQ_INT(aes_ctr_get() != NULL, (has & CPU_AES) != 0);
+#else
+	T_TRUE(ghash_get(0) == NULL && aes_ctr_get() == NULL && !(has & (CPU_CLMUL | CPU_AES)));
+#endif
 }
