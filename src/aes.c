@@ -14,15 +14,10 @@
 #include "aes.h"
 #include "cpu.h"
 
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__aarch64__) || \
-    (defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && defined(__ARM_PCS_VFP)))
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(CPU_ARM_CRYPTO_ISA)
 #include <arm_neon.h>
 #define AES_ARM 1
-#ifdef __aarch64__
-#define AES_TARGET __attribute__((target("+crypto")))
-#else
-#define AES_TARGET __attribute__((target("arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8")))
-#endif
+#define AES_TARGET __attribute__((target(CPU_ARM_CRYPTO_ISA)))
 #elif defined(__x86_64__)
 #include <immintrin.h>
 #define AES_X86 1

@@ -68,7 +68,6 @@ b64_groups_ssse3(const unsigned char *p, size_t n, char *o)
 	}
 	return done;
 }
-
 #endif
 
 /* The body of every encoder: whole groups, 3 bytes to 4 characters. */

@@ -17,6 +17,15 @@ enum {
 	CPU_VCLMUL = 1 << 7,	/* x86 VPCLMULQDQ on 256-bit registers (with CPU_AVX2) */
 };
 
+/* Where kagent has code for ARMv8's crypto instructions (AArch64, and
+ * ARMv8 in 32-bit mode on a hard-float ARMv7+ build), the target attribute
+ * that reaches them; CPU_ARM_CRYPTO_ISA is undefined elsewhere. */
+#if defined(__aarch64__)
+#define CPU_ARM_CRYPTO_ISA "+crypto"
+#elif defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && defined(__ARM_PCS_VFP)
+#define CPU_ARM_CRYPTO_ISA "arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8"
+#endif
+
 /* The CPU_ bits this CPU has. */
 unsigned cpu_has(void);
 #endif

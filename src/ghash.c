@@ -51,16 +51,11 @@ store(void *p, v128 x)
 	_mm_storeu_si128((__m128i *)p, _mm_shuffle_epi8(x,
 	    _mm_setr_epi8(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)));
 }
-#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && (defined(__aarch64__) || \
-    (defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && defined(__ARM_PCS_VFP)))
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(CPU_ARM_CRYPTO_ISA)
 /* ARMv8's PMULL (AArch64, and ARMv8 in 32-bit mode; its lanes as
  * little-endian builds see them) */
 #include <arm_neon.h>
-#ifdef __aarch64__
-#define GHASH_ISA "+crypto"
-#else
-#define GHASH_ISA "arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8"
-#endif
+#define GHASH_ISA CPU_ARM_CRYPTO_ISA
 typedef uint64x2_t v128;
 
 GHASH_TARGET static inline v128 vxor(v128 a, v128 b) { return veorq_u64(a, b); }

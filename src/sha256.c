@@ -15,8 +15,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define SHA256_HAVE_X86 1
-#elif defined(__aarch64__) || (defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && \
-    defined(__ARM_PCS_VFP))
+#elif defined(CPU_ARM_CRYPTO_ISA)
 #include <arm_neon.h>
 #define SHA256_HAVE_ARM 1
 #endif
@@ -71,13 +70,8 @@ static void sha256_blocks_x86(uint32_t st[8], const unsigned char *p, size_t nb)
 #endif
 
 #ifdef SHA256_HAVE_ARM
-#ifdef __aarch64__
-#define SHA256_ARM_TARGET "+crypto"
-#else
-#define SHA256_ARM_TARGET "arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8"
-#endif
 
-__attribute__((target(SHA256_ARM_TARGET)))
+__attribute__((target(CPU_ARM_CRYPTO_ISA)))
 static void sha256_blocks_arm(uint32_t st[8], const unsigned char *p, size_t nb)
 {
 	uint32x4_t s0 = vld1q_u32(&st[0]), s1 = vld1q_u32(&st[4]);

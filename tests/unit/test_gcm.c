@@ -139,7 +139,7 @@ T(gcm_code_wherever_the_cpu_has_the_instructions)
 	T_EQ_INT(ghash_get(0) != NULL, (has & (CPU_CLMUL | CPU_SSSE3)) == (CPU_CLMUL | CPU_SSSE3));
 	T_EQ_INT(ghash_get(1) == ghash_get(0), !(has & CPU_VCLMUL));
 	T_EQ_INT(aes_ctr_get() != NULL, (has & CPU_VAES) != 0);
-#elif defined(__aarch64__) || (defined(__arm__) && defined(__ARM_PCS_VFP))
+#elif defined(CPU_ARM_CRYPTO_ISA)
 	T_EQ_INT(ghash_get(0) != NULL, (has & CPU_CLMUL) != 0);
 	T_EQ_INT(aes_ctr_get() != NULL, (has & CPU_AES) != 0);
 #else
