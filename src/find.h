@@ -60,6 +60,12 @@ static inline __attribute__((always_inline)) size_t find_last(unsigned long m)
  * long), its bytes before i passed over. */
 size_t find_byte(const char *s, size_t i, size_t n, char c);
 
+/* The first byte of s[i, n) below lo (at most 0x80) or from 0x80, or n:
+ * where a run of plain ASCII text ends (lo 0x0e: at a line terminator
+ * or another control below it).  Sixteen bytes a compare on x86-64, else a
+ * word at a time. */
+size_t find_low_or_high(const char *s, size_t i, size_t n, unsigned char lo);
+
 /* The last c in s[lo, hi], or lo - 1: a word at a time down from hi. */
 size_t find_byte_last(const char *s, size_t lo, size_t hi, char c);
 

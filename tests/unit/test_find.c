@@ -35,15 +35,16 @@ T(find_as_memmem_and_strstr)
 /* find_byte against memchr: every length to 50 (three of x86's sixteen-byte
  * compares), every start, the byte at every place or nowhere, with the same
  * byte before the start (which the last, overlapping word or vector reads
- * and must pass over) and at odd addresses. */
+ * and must pass over), at each address within a word (the loop goes on
+ * from an aligned one). */
 T(find_byte_as_memchr)
 {
-	char buf[64];
+	_Alignas(8) char buf[64];
 
 	for (size_t n = 0; n <= 50; n++)
 		for (size_t i = 0; i <= n; i++)
 			for (size_t at = 0; at <= n; at++)
-				for (int off = 0; off < 2; off++) {
+				for (int off = 0; off < 8; off++) {
 					char *s = buf + off;
 					const char *m;
 
@@ -95,4 +96,40 @@ T(find_byte_last_as_a_backward_search)
 	T_EQ_INT(find_byte_last("\x00\x01\x00\x01\x00\x01\x00\x01\x00\x01", 0, 9, '\x01'), 9);
 	T_EQ_INT(find_byte_last("\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01", 0, 9, '\0'), 0);
 	T_EQ_INT(find_byte_last("\xff\xfe\xfe\xfe\xfe\xfe\xfe\xfe\xfe", 0, 8, '\xff'), 0);
+}
+
+/* find_low_or_high against a byte-by-byte search: every length to 50, every
+ * start, each kind of byte it stops at (below lo, from 0x80) and those it
+ * passes (lo itself, 0x7f) at every place or none, bytes it would stop at
+ * before the start, odd addresses; two values of lo. */
+T(find_low_or_high_as_a_byte_loop)
+{
+	static const unsigned char lows[] = { 0x0e, 0x21 };
+	static const unsigned char stops[] = { 0x00, '\n', '\r', 0x80, 0xff, 0x7f, 0x0e, 0x20 };
+	char buf[64];
+
+	for (size_t l = 0; l < sizeof lows; l++)
+		for (size_t b = 0; b < sizeof stops; b++)
+			for (size_t n = 0; n <= 50; n++)
+				for (size_t i = 0; i <= n; i++)
+					for (size_t at = 0; at <= n; at++)
+						for (int off = 0; off < 2; off++) {
+							unsigned char lo = lows[l];
+							char *s = buf + off;
+							size_t want = i;
+
+							memset(buf, 'a', sizeof buf);
+							for (size_t k = 0; k < i; k++)
+								s[k] = k % 2 ? '\n' : '\xc3';
+							if (at < n)
+								s[at] = (char)stops[b];
+							s[n] = '\r';	/* past the end */
+							while (want < n && (unsigned char)s[want] >= lo &&
+							       (unsigned char)s[want] < 0x80)
+								want++;
+							T_EQ_INT(find_low_or_high(s, i, n, lo), want);
+						}
+	T_EQ_INT(find_low_or_high("abc\x7f", 0, 4, 0x0e), 4);
+	T_EQ_INT(find_low_or_high("ab\tc", 0, 4, 0x0e), 2);
+	T_EQ_INT(find_low_or_high("0123456789abcdef\x0d", 0, 17, 0x0e), 16);
 }
