@@ -389,13 +389,10 @@ L2J_INLINE int l2j_taken(int *caps, int g, size_t a, size_t n)
 }
 
 /* Whether .* takes s[a..n): no line terminator (only ASCII is looked at
- * here).  A word at a time while no byte is below 0x0e ('\r') or from
- * 0x80 (one test), then a byte at a time. */
+ * here).  The controls below '\r' other than '\n' are text: past them. */
 static int l2j_rest(const char *s, size_t a, size_t n)
 {
-	while (n - a >= sizeof(unsigned long) && !find_below_or_high(load_word(s + a), ~0UL / 255 * 0x0e))
-		a += sizeof(unsigned long);
-	for (; a < n; a++)
+	for (; a < n && (a = find_low_or_high(s, a, n, 0x0e)) < n; a++)
 		if ((unsigned char)s[a] >= 0x80 || s[a] == '\n' || s[a] == '\r')
 			return 0;
 	return 1;
@@ -701,9 +698,22 @@ L2J_INLINE size_t l2j_word(const char *s, size_t a, size_t n)
 	return a;
 }
 
-/* Whether lit (len bytes) is at s[a..n). */
+/* Whether lit (len bytes, 1 to 8) is at s[a..n): where the line has eight
+ * bytes from a, its first len against lit's as one number (a constant:
+ * memcpy from a literal folds, where from the line it would be a call on
+ * MIPS), else a byte at a time. */
 L2J_INLINE int l2j_at(const char *s, size_t a, size_t n, const char *lit, size_t len)
 {
+	if (n - a >= 8) {
+		uint64_t v = 0;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		uint64_t mask = ~0ULL << (64 - 8 * len);
+#else
+		uint64_t mask = ~0ULL >> (64 - 8 * len);
+#endif
+		memcpy(&v, lit, len);
+		return (load_u64(s + a) & mask) == v;
+	}
 	if (n - a < len)
 		return 0;
 	for (size_t i = 0; i < len; i++)
