@@ -2074,6 +2074,17 @@ static inline __attribute__((always_inline)) unsigned long rx_stops(unsigned lon
 	return m;
 }
 
+#ifdef __SSE2__
+/* Which of the sixteen bytes at p are below vlo's (signed: those from 0x80
+ * too) or vex's, as bits. */
+static inline __attribute__((always_inline)) unsigned rx_flags16(const unsigned char *p, __m128i vlo, __m128i vex)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, vlo), _mm_cmpeq_epi8(x, vex)));
+}
+#endif
+
 /* rx_scan for a class that takes every ASCII byte from t->wlo's up, but
  * t->wex's when t->words is 2: a word at a time while rx_stops flags no
  * byte, from the first it flags through the table ('.', '\S', '[^"]' and
@@ -2088,23 +2099,32 @@ static inline __attribute__((always_inline)) size_t rx_scan_words(const struct r
 		return rx_scan(t->in, s, j, n);
 #ifdef __SSE2__
 	/* sixteen bytes a step where the CPU has them: a signed compare flags
-	 * the bytes below lo's and those from 0x80 up, as rx_stops does */
-	const __m128i vlo = _mm_set1_epi8((char)(lo & 0xff)), vex = _mm_set1_epi8((char)(ex & 0xff));
+	 * the bytes below lo's and those from 0x80 up, as rx_stops does; with
+	 * one bound, ex's compare looks for 0x80, flagged already.  The last
+	 * sixteen bytes are those that end at n, the ones before j passed over. */
+	const __m128i vlo = _mm_set1_epi8((char)(lo & 0xff));
+	const __m128i vex = _mm_set1_epi8((char)(t->words == 2 ? ex & 0xff : 0x80));
 
-	while (n - j >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + j)), f = _mm_cmplt_epi8(x, vlo);
+	if (n >= 16) {
 		unsigned m;
 
-		if (t->words == 2)
-			f = _mm_or_si128(f, _mm_cmpeq_epi8(x, vex));
-		if (!(m = (unsigned)_mm_movemask_epi8(f))) {
-			j += 16;
-			continue;
+		while (n - j >= 16) {
+			if (!(m = rx_flags16(s + j, vlo, vex))) {
+				j += 16;
+				continue;
+			}
+			j += (size_t)__builtin_ctz(m);
+			if (!t->in[s[j]])
+				return j;
+			j++;
 		}
-		j += (size_t)__builtin_ctz(m);
-		if (!t->in[s[j]])
-			return j;
-		j++;
+		while (j < n && (m = rx_flags16(s + n - 16, vlo, vex) >> (j - (n - 16)))) {
+			j += (size_t)__builtin_ctz(m);
+			if (!t->in[s[j]])
+				return j;
+			j++;
+		}
+		return n;
 	}
 #endif
 	for (const size_t e = n - word;;) {
