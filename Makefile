@@ -299,9 +299,9 @@ demo: deps
 
 # make bench: kagent next to the floor (tools/floor.c) built against OpenSSL's
 # libcrypto (libssl-dev, installed here, never part of kagent) and BearSSL;
-# and the ARMv7 and MIPS LE builds next to their portable floors, counted
-# under qemu.
-BENCH_QEMU := arm-linux-musleabihf mipsel-linux-musl
+# and the ARMv7, MIPS LE and AArch64 builds next to their portable floors,
+# counted under qemu.
+BENCH_QEMU := arm-linux-musleabihf mipsel-linux-musl aarch64-linux-musl
 bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory $(B)/floor-openssl
@@ -310,7 +310,8 @@ bench: $(BIN) $(B)/floor-bearssl $(B)/procbench
 	@python3 tools/bench.py $(BIN) --floor-openssl $(B)/floor-openssl --floor-bearssl $(B)/floor-bearssl \
 	  --procbench $(B)/procbench --arm build/arm-linux-musleabihf/kagent \
 	  --arm-floor build/arm-linux-musleabihf/floor-bearssl --mips build/mipsel-linux-musl/kagent \
-	  --mips-floor build/mipsel-linux-musl/floor-bearssl
+	  --mips-floor build/mipsel-linux-musl/floor-bearssl --aarch64 build/aarch64-linux-musl/kagent \
+	  --aarch64-floor build/aarch64-linux-musl/floor-bearssl
 
 # One processor's cost per line (tools/procbench.c), from kagent's own objects.
 $(B)/procbench: tools/procbench.c $(LIBOBJS) $(BEARSSL)
