@@ -59,24 +59,37 @@ static size_t find_words(const char *s, size_t i, size_t n, char c)
 }
 
 #ifdef __SSE2__
+/* Which of the sixteen bytes at p are v's, or (lt) below v's as signed
+ * bytes, as bits. */
+static inline __attribute__((always_inline)) unsigned find_flags16(const char *p, __m128i v, int lt)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return (unsigned)_mm_movemask_epi8(lt ? _mm_cmplt_epi8(x, v) : _mm_cmpeq_epi8(x, v));
+}
+
+/* The first byte of s[i, n) find_flags16 flags, or n (n at least 16):
+ * sixteen at a time, the last sixteen those that end at n, the ones before
+ * i passed over. */
+static inline __attribute__((always_inline)) size_t find_flagged(const char *s, size_t i, size_t n, __m128i v,
+    int lt)
+{
+	unsigned m;
+
+	for (; n - i >= 16; i += 16)
+		if ((m = find_flags16(s + i, v, lt)))
+			return i + (size_t)__builtin_ctz(m);
+	if (i == n)
+		return n;
+	m = find_flags16(s + n - 16, v, lt) >> (i - (n - 16));
+	return m ? i + (size_t)__builtin_ctz(m) : n;
+}
+
 /* Every x86-64 has SSE2: sixteen bytes a compare where other CPUs take a
  * word.  Spans shorter than that take the words. */
 size_t find_byte(const char *s, size_t i, size_t n, char c)
 {
-	const __m128i cc = _mm_set1_epi8(c);
-	unsigned m;
-
-	if (n < 16)
-		return find_words(s, i, n, c);
-	for (; n - i >= 16; i += 16)
-		if ((m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + i)), cc))))
-			return i + (size_t)__builtin_ctz(m);
-	if (i == n)
-		return n;
-	/* the sixteen bytes that end at n, those before i passed over */
-	m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + n - 16)), cc));
-	m >>= i - (n - 16);
-	return m ? i + (size_t)__builtin_ctz(m) : n;
+	return n < 16 ? find_words(s, i, n, c) : find_flagged(s, i, n, _mm_set1_epi8(c), 0);
 }
 #else
 size_t find_byte(const char *s, size_t i, size_t n, char c)
@@ -89,19 +102,8 @@ size_t find_low_or_high(const char *s, size_t i, size_t n, unsigned char lo)
 {
 #ifdef __SSE2__
 	/* as signed bytes, those from 0x80 are below lo too: one compare */
-	const __m128i l = _mm_set1_epi8((char)lo);
-	unsigned m;
-
-	if (n >= 16) {
-		for (; n - i >= 16; i += 16)
-			if ((m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128((const __m128i *)(s + i)), l))))
-				return i + (size_t)__builtin_ctz(m);
-		if (i == n)
-			return n;
-		m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_loadu_si128((const __m128i *)(s + n - 16)), l));
-		m >>= i - (n - 16);
-		return m ? i + (size_t)__builtin_ctz(m) : n;
-	}
+	if (n >= 16)
+		return find_flagged(s, i, n, _mm_set1_epi8((char)lo), 1);
 #endif
 	while (n - i >= sizeof(unsigned long) && !find_below_or_high(load_word(s + i), ~0UL / 255 * lo))
 		i += sizeof(unsigned long);
