@@ -39,8 +39,9 @@ static unsigned cpu_ask(void)
 #else
 	unsigned long hw = getauxval(AT_HWCAP2);
 
-	/* HWCAP2_AES, HWCAP2_PMULL, HWCAP2_SHA2 */
-	return (hw & 1ul << 0 ? CPU_AES : 0) | (hw & 1ul << 1 ? CPU_CLMUL : 0) | (hw & 1ul << 3 ? CPU_SHA256 : 0);
+	/* HWCAP2_AES, HWCAP2_PMULL, HWCAP2_SHA2; HWCAP_NEON */
+	return (hw & 1ul << 0 ? CPU_AES : 0) | (hw & 1ul << 1 ? CPU_CLMUL : 0) | (hw & 1ul << 3 ? CPU_SHA256 : 0) |
+	       (getauxval(AT_HWCAP) & 1ul << 12 ? CPU_NEON : 0);
 #endif
 }
 #else

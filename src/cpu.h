@@ -15,6 +15,7 @@ enum {
 	CPU_AVX2 = 1 << 5,	/* x86, with the kernel saving the 256-bit registers */
 	CPU_VAES = 1 << 6,	/* x86 AES on 256-bit registers (with CPU_AVX2) */
 	CPU_VCLMUL = 1 << 7,	/* x86 VPCLMULQDQ on 256-bit registers (with CPU_AVX2) */
+	CPU_NEON = 1 << 8,	/* 32-bit ARM (every AArch64 CPU has it: not asked there) */
 };
 
 /* Where kagent has code for ARMv8's crypto instructions (AArch64, and

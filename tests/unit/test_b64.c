@@ -177,8 +177,9 @@ T(b64_roundtrip_all_bytes)
 }
 
 /* Against the definition, six bits at a time: every length to 100 (the
- * whole-group loops and, on x86 with SSSE3, the 12-byte steps and what
- * they leave), bytes that put each of the 64 values at each place. */
+ * whole-group loops and, on x86 with SSSE3, the 12-byte steps, on AArch64
+ * the 48-byte ones, and what they leave), bytes that put each of the 64
+ * values at each place. */
 T(b64_as_six_bits_at_a_time)
 {
 	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
