@@ -1,5 +1,8 @@
 /* JSON helpers: Jackson-compatible string escaping, and walking jsmn tokens. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "find.h"
 #include "hex.h"
@@ -356,6 +359,22 @@ json_string_end(const char *s, size_t i, size_t n, int *escaped)
 		unsigned long w, m;
 
 		for (;;) {
+#ifdef __SSE2__
+			/* sixteen bytes a step on x86-64 */
+			if (n - i >= 16) {
+				__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+				unsigned v = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+				    _mm_cmpeq_epi8(x, _mm_setzero_si128()), _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+				    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+
+				if (v) {
+					i += (size_t)__builtin_ctz(v);
+					break;
+				}
+				i += 16;
+				continue;
+			}
+#endif
 			if (n - i < sizeof w) {
 				while (i < n && s[i] != '"' && s[i] != '\\' && s[i])
 					i++;

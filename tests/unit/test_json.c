@@ -371,6 +371,50 @@ T(json_escape_and_clean_against_reference)
 	}
 }
 
+/* A string's end found wherever it stands: a value of every length to 40
+ * (x86 looks sixteen bytes at a time, others a word), with an escape, a
+ * quote or a NUL at each place in it, then one more key; json_flat takes
+ * the record exactly when there is no quote or NUL in the value, with
+ * jsmn's tokens. */
+T(json_flat_string_ends_at_every_place)
+{
+	static const char stop[] = { 'a', '\\', '"', '\0' };
+	static jsmntok_t a[8], b[8];
+	char buf[96];
+
+	for (size_t len = 0; len <= 40; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < sizeof stop; k++) {
+				size_t n = 0;
+				jsmn_parser p;
+				int r, esc = 0, ok = at == len || stop[k] == 'a' || stop[k] == '\\';
+
+				n += (size_t)sprintf(buf, "{\"k\":\"");
+				memset(buf + n, 'v', len);
+				if (at < len) {
+					buf[n + at] = stop[k];
+					if (stop[k] == '\\' && at + 1 < len)
+						buf[n + at + 1] = 'n';
+					else if (stop[k] == '\\')
+						ok = 0;	/* the escape takes the closing quote */
+				}
+				n += len;
+				n += (size_t)sprintf(buf + n, "\",\"z\":1}");
+				r = json_flat(buf, n, a, 8, &esc);
+				T_EQ_INT(r > 0, ok);
+				if (r <= 0)
+					continue;
+				T_EQ_INT(r, 5);
+				T_EQ_INT(esc, stop[k] == '\\' && at < len);
+				jsmn_init(&p);
+				T_EQ_INT(jsmn_parse(&p, buf, n, b, 8), r);
+				for (int t = 0; t < r; t++) {
+					T_EQ_INT(a[t].start, b[t].start);
+					T_EQ_INT(a[t].end, b[t].end);
+				}
+			}
+}
+
 /* json_flat against jsmn: each record says whether json_flat takes it; then
  * each is changed at random (bytes replaced, put in, taken out) many times,
  * and whenever json_flat takes a record, jsmn makes the same tokens. */
