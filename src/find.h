@@ -53,17 +53,18 @@ static inline __attribute__((always_inline)) size_t find_last(unsigned long m)
 #endif
 }
 
-/* The first c in s[i, n), or n.  A word at a time from i, where libc's
- * memchr goes a byte at a time to an aligned address first and again
- * inside the word it stops at: too slow for the short columns of a
- * record.  The last bytes are the word that ends at n (when n is that
- * long), its bytes before i passed over. */
+/* The first c in s[i, n), or n.  Sixteen bytes a compare on x86-64 and
+ * AArch64, else a word at a time from i, where libc's memchr goes a byte
+ * at a time to an aligned address first and again inside the word it
+ * stops at: too slow for the short columns of a record.  The last bytes
+ * are the sixteen or the word that end at n (when n is that long), its
+ * bytes before i passed over. */
 size_t find_byte(const char *s, size_t i, size_t n, char c);
 
 /* The first byte of s[i, n) below lo (at most 0x80) or from 0x80, or n:
  * where a run of plain ASCII text ends (lo 0x0e: at a line terminator
- * or another control below it).  Sixteen bytes a compare on x86-64, else a
- * word at a time. */
+ * or another control below it).  Sixteen bytes a compare on x86-64 and
+ * AArch64, else a word at a time. */
 size_t find_low_or_high(const char *s, size_t i, size_t n, unsigned char lo);
 
 /* The last c in s[lo, hi], or lo - 1: a word at a time down from hi. */
