@@ -4,15 +4,14 @@
 #ifdef __x86_64__
 #include <immintrin.h>
 #endif
-#if defined(__aarch64__) || (defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && \
-    defined(__ARM_PCS_VFP) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
-#include <arm_neon.h>
-#define B64_NEON
-#endif
 
 #include "b64.h"
 #include "cpu.h"
 #include "unaligned.h"
+#if defined(CPU_ARM_SIMD) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <arm_neon.h>
+#define B64_NEON
+#endif
 
 static const char b64_alphabet[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

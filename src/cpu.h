@@ -18,12 +18,15 @@ enum {
 	CPU_NEON = 1 << 8,	/* 32-bit ARM (every AArch64 CPU has it: not asked there) */
 };
 
-/* Where kagent has code for ARMv8's crypto instructions (AArch64, and
- * ARMv8 in 32-bit mode on a hard-float ARMv7+ build), the target attribute
- * that reaches them; CPU_ARM_CRYPTO_ISA is undefined elsewhere. */
+/* CPU_ARM_SIMD: the ARM builds kagent has NEON and ARMv8 crypto code for
+ * (AArch64, and a hard-float ARMv7+ build, which may run on an ARMv8 in
+ * 32-bit mode); CPU_ARM_CRYPTO_ISA there, the target attribute that
+ * reaches the crypto instructions.  Both undefined elsewhere. */
 #if defined(__aarch64__)
+#define CPU_ARM_SIMD
 #define CPU_ARM_CRYPTO_ISA "+crypto"
 #elif defined(__arm__) && defined(__linux__) && __ARM_ARCH >= 7 && defined(__ARM_PCS_VFP)
+#define CPU_ARM_SIMD
 #define CPU_ARM_CRYPTO_ISA "arch=armv8-a+crypto,fpu=crypto-neon-fp-armv8"
 #endif
 

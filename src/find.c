@@ -49,11 +49,11 @@ static size_t find_words(const char *s, size_t i, size_t n, char c)
 	if (i < n && n >= sizeof w) {
 		size_t at = n - sizeof w, skip = 8 * (i - at);	/* not a whole word */
 
-		w = load_word(s + at);
+		w = load_word(s + at) ^ cc;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL >> skip;
+		m = find_zeros(w) & ~0UL >> skip;
 #else
-		m = find_zeros(w ^ ones * (unsigned char)c) & ~0UL << skip;
+		m = find_zeros(w) & ~0UL << skip;
 #endif
 		return m ? at + find_first(m) : n;
 	}
