@@ -1,13 +1,12 @@
 /* JSON helpers: Jackson-compatible string escaping, and walking jsmn tokens. */
+#include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "find.h"
 #include "hex.h"
 #include "json.h"
 #include "log.h"
+#include "simd.h"
 #include "unaligned.h"
 #include "utf8.h"
 
@@ -25,44 +24,94 @@ static inline __attribute__((always_inline)) unsigned long json_unsafe(unsigned 
 	return ((w - ones * 0x20) | w | ((q - ones) & ~q) | ((b - ones) & ~b)) & ones * 0x80;
 }
 
+#ifdef SIMD16
+/* Which of x's sixteen bytes are '"', '\\' or, as signed bytes, below v's
+ * (lt) or equal to them: what needs an escape (v's 0x20, lt: the controls
+ * and all beyond ASCII), or where a JSON string's text stops (v's 0). */
+static inline __attribute__((always_inline)) uint64_t json_flags16(simd_v x, simd_v v, int lt)
+{
+	return simd_bits(simd_or(simd_or(lt ? simd_lt(x, v) : simd_eq(x, v), simd_eq(x, simd_splat('"'))),
+	    simd_eq(x, simd_splat('\\'))));
+}
+#endif
+
+/* Copies s[i, n) to out + *len while it needs no escape, a word at a time,
+ * the last few bytes as the word that ends at n (overlapping bytes copied
+ * already: at least a word of them since from); sixteen bytes a step where
+ * the CPU has the registers, each step stored whole and kept up to its
+ * first byte that needs an escape.  out has room for 6 bytes a byte.
+ * Returns where it stopped. */
+static inline __attribute__((always_inline)) size_t
+json_copy_plain(char *out, size_t *len, const char *s, size_t i, size_t n)
+{
+	const size_t from = i;	/* out[*len - (i - from), *len) is s[from, i) */
+	size_t o = *len;
+	unsigned long w;
+
+#ifdef SIMD16
+	if (n - i >= 16) {
+		const simd_v v = simd_splat(0x20);
+		uint64_t m = 0;
+
+		for (; n - i >= 16 && !m; i += 16, o += 16) {
+			simd_v x = simd_load(s + i);
+
+			simd_store(out + o, x);
+			m = json_flags16(x, v, 1);
+		}
+		if (!m && i < n) {	/* its bytes before i are plain: not flagged */
+			simd_v x = simd_load(s + n - 16);
+
+			o -= i - (n - 16);
+			i = n - 16;
+			simd_store(out + o, x);
+			m = json_flags16(x, v, 1);
+			i += 16;
+			o += 16;
+		}
+		if (m) {	/* i and o are past the sixteen that hold it */
+			o -= 16 - simd_first(m);
+			i -= 16 - simd_first(m);
+		}
+		*len = o;
+		return i;
+	}
+#endif
+	while (n - i >= sizeof w) {
+		w = load_word(s + i);
+		if (json_unsafe(w))
+			break;
+		store_word(out + o, w);
+		o += sizeof w;
+		i += sizeof w;
+	}
+	if (n - i < sizeof w && n - from >= sizeof w) {
+		w = load_word(s + n - sizeof w);
+		if (!json_unsafe(w)) {
+			store_word(out + o + (n - i) - sizeof w, w);
+			*len = o + (n - i);
+			return n;
+		}
+	}
+	while (i < n && json_plain((unsigned char)s[i]))
+		out[o++] = s[i++];
+	*len = o;
+	return i;
+}
+
 size_t
 json_escape(char *out, size_t cap, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, len = 0;
 	char e[6];
-	int k, roomy = out && cap / 6 >= n;
+	int k, roomy = out && n <= SIZE_MAX / 6 && 6 * n <= cap;
 
 	/* With room for the worst case (6 bytes for each), what needs no
-	 * escape is copied without counting room, a word at a time; the last
-	 * few bytes as the word that ends at n, which overlaps bytes already
-	 * copied as they are. */
+	 * escape is copied without counting room. */
 	while (i < n) {
-		if (roomy) {
-			size_t from = i;	/* out[len - (i - from), len) is s[from, i) */
-			unsigned long w;
-
-			while (n - i >= sizeof w) {
-				w = load_word(p + i);
-				if (json_unsafe(w))
-					break;
-				store_word(out + len, w);
-				len += sizeof w;
-				i += sizeof w;
-			}
-			if (n - i < sizeof w && n - from >= sizeof w) {
-				w = load_word(p + n - sizeof w);
-				if (!json_unsafe(w)) {
-					store_word(out + len + (n - i) - sizeof w, w);
-					len += n - i;
-					break;
-				}
-			}
-			while (i < n && json_plain(p[i]))
-				out[len++] = s[i++];
-			if (i == n)
-				break;
-		}
+		if (roomy && (i = json_copy_plain(out, &len, s, i, n)) == n)
+			break;
 		unsigned char c = p[i];
 		size_t run = i;
 
@@ -359,16 +408,12 @@ json_string_end(const char *s, size_t i, size_t n, int *escaped)
 		unsigned long w, m;
 
 		for (;;) {
-#ifdef __SSE2__
-			/* sixteen bytes a step on x86-64 */
+#ifdef SIMD16
 			if (n - i >= 16) {
-				__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-				unsigned v = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-				    _mm_cmpeq_epi8(x, _mm_setzero_si128()), _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
-				    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+				uint64_t m16 = json_flags16(simd_load(s + i), simd_splat(0), 0);
 
-				if (v) {
-					i += (size_t)__builtin_ctz(v);
+				if (m16) {
+					i += simd_first(m16);
 					break;
 				}
 				i += 16;

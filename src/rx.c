@@ -55,14 +55,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 #include "arena.h"
 #include "find.h"
 #include "fmt.h"
 #include "hex.h"
 #include "rx.h"
+#include "simd.h"
 #include "unaligned.h"
 #include "utf8.h"
 
@@ -2074,14 +2072,14 @@ static inline __attribute__((always_inline)) unsigned long rx_stops(unsigned lon
 	return m;
 }
 
-#ifdef __SSE2__
+#ifdef SIMD16
 /* Which of the sixteen bytes at p are below vlo's (signed: those from 0x80
- * too) or vex's, as bits. */
-static inline __attribute__((always_inline)) unsigned rx_flags16(const unsigned char *p, __m128i vlo, __m128i vex)
+ * too) or vex's. */
+static inline __attribute__((always_inline)) uint64_t rx_flags16(const unsigned char *p, simd_v vlo, simd_v vex)
 {
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	simd_v x = simd_load(p);
 
-	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(x, vlo), _mm_cmpeq_epi8(x, vex)));
+	return simd_bits(simd_or(simd_lt(x, vlo), simd_eq(x, vex)));
 }
 #endif
 
@@ -2097,29 +2095,29 @@ static inline __attribute__((always_inline)) size_t rx_scan_words(const struct r
 
 	if (n < word)
 		return rx_scan(t->in, s, j, n);
-#ifdef __SSE2__
+#ifdef SIMD16
 	/* sixteen bytes a step where the CPU has them: a signed compare flags
 	 * the bytes below lo's and those from 0x80 up, as rx_stops does; with
 	 * one bound, ex's compare looks for 0x80, flagged already.  The last
 	 * sixteen bytes are those that end at n, the ones before j passed over. */
-	const __m128i vlo = _mm_set1_epi8((char)(lo & 0xff));
-	const __m128i vex = _mm_set1_epi8((char)(t->words == 2 ? ex & 0xff : 0x80));
+	const simd_v vlo = simd_splat((char)(lo & 0xff));
+	const simd_v vex = simd_splat((char)(t->words == 2 ? ex & 0xff : 0x80));
 
 	if (n >= 16) {
-		unsigned m;
+		uint64_t m;
 
 		while (n - j >= 16) {
 			if (!(m = rx_flags16(s + j, vlo, vex))) {
 				j += 16;
 				continue;
 			}
-			j += (size_t)__builtin_ctz(m);
+			j += simd_first(m);
 			if (!t->in[s[j]])
 				return j;
 			j++;
 		}
-		while (j < n && (m = rx_flags16(s + n - 16, vlo, vex) >> (j - (n - 16)))) {
-			j += (size_t)__builtin_ctz(m);
+		while (j < n && (m = rx_flags16(s + n - 16, vlo, vex) >> SIMD_BITS * (j - (n - 16)))) {
+			j += simd_first(m);
 			if (!t->in[s[j]])
 				return j;
 			j++;

@@ -371,6 +371,39 @@ T(json_escape_and_clean_against_reference)
 	}
 }
 
+/* What needs an escape found wherever it stands: a run of every length to
+ * 40 (x86 and AArch64 copy sixteen bytes a step, the last sixteen those
+ * that end the run; others a word), with a quote, a backslash, a control,
+ * DEL (plain), a two-byte character, a bad byte or a cut sequence at each
+ * place, at an odd address too; the room exactly six bytes a byte, and
+ * nothing written past what is returned. */
+T(json_escape_at_every_place)
+{
+	static const char *const odd[] = { "\"", "\\", "\x01", "\n", "\x7f", "\xc3\xa9", "\xff", "\xe2\x82" };
+	unsigned char in[48];
+	char a[260], b[260];
+
+	for (size_t len = 0; len <= 40; len++)
+		for (size_t at = 0; at <= len; at++)
+			for (size_t k = 0; k < sizeof odd / sizeof *odd; k++)
+				for (size_t shift = 0; shift < 2; shift++) {
+					size_t n = len, w = strlen(odd[k]), got, want;
+
+					for (size_t i = 0; i < sizeof in; i++)
+						in[i] = (unsigned char)('A' + (i * 7) % 26);
+					if (at < len) {
+						n = at + w > len ? at + w : len;
+						memcpy(in + shift + at, odd[k], w);
+					}
+					memset(a, '#', sizeof a);
+					memset(b, '#', sizeof b);
+					got = json_escape(a, 6 * n, (const char *)in + shift, n);
+					want = ref_escape(b, 6 * n, in + shift, n);
+					T_EQ_INT(got, want);
+					T_EQ_MEM(a, sizeof a, b, sizeof b);
+				}
+}
+
 /* A string's end found wherever it stands: a value of every length to 40
  * (x86 looks sixteen bytes at a time, others a word), with an escape, a
  * quote or a NUL at each place in it, then one more key; json_flat takes
