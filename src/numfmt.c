@@ -18,12 +18,6 @@ static inline __attribute__((always_inline)) uint32_t div_const(uint32_t n, uint
 	return (uint32_t)((uint64_t)n * m >> s);
 }
 
-/* n / 10 for every 32-bit n (0xcccccccd is 2^35 / 10 rounded up). */
-static inline __attribute__((always_inline)) uint32_t div10(uint32_t n)
-{
-	return (uint32_t)((uint64_t)n * 0xcccccccdu >> 35);
-}
-
 #if UINTPTR_MAX <= 0xffffffffu
 /* w / d with *r, the remainder so far (below d), before w's bits; *r
  * becomes the remainder.  Long division 16 bits at a time for a constant d
@@ -57,15 +51,25 @@ static inline __attribute__((always_inline)) uint64_t div_small(uint64_t x, uint
 #endif
 }
 
-/* w's k digits, zero-padded, ending before end. */
+/* w's k digits (w below 10^k), zero-padded, ending before end: two a
+ * step, from a table of "00" to "99" (a step is a multiplication, and
+ * half as many of them). */
 static void digits(char *end, uint32_t w, int k)
 {
-	while (k-- > 0) {
-		uint32_t q = div10(w);
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 
-		*--end = (char)('0' + (w - 10 * q));
+	for (; k >= 2; k -= 2) {
+		uint32_t q = (uint32_t)((uint64_t)w * 0x51eb851fu >> 37);	/* w / 100 for every 32-bit w */
+
+		end -= 2;
+		memcpy(end, pairs + 2 * (w - 100 * q), 2);
 		w = q;
 	}
+	if (k)
+		end[-1] = (char)('0' + w);
 }
 
 size_t numfmt_u64(char *out, uint64_t v)
