@@ -631,6 +631,40 @@ T(http_needles_are_counted_in_the_whole_body)
 	}
 }
 
+/* A needle found only whole: for needles of 2 to 24 bytes (compared a word
+ * at a time), a body with each of its bytes changed in turn, then the
+ * needle once, in one piece. */
+T(http_needle_differs_at_each_byte)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Length: ";
+	char nd[32], in[1200], body[8];
+	size_t used;
+
+	for (size_t m = 2; m <= 24; m++) {
+		struct http_resp r;
+		size_t n, b = 0;
+		char part[900];
+
+		for (size_t j = 0; j < m; j++)
+			nd[j] = j == 0 ? '"' : (char)('A' + (j * 5) % 26);
+		nd[m] = '\0';
+		for (size_t j = 1; j < m; j++) {	/* (a changed first byte is no candidate) */
+			memcpy(part + b, nd, m);
+			part[b + j] = 'a';
+			b += m;
+		}
+		memcpy(part + b, nd, m);
+		b += m;
+		n = (size_t)snprintf(in, sizeof in, "%s%zu\r\n\r\n", head, b);
+		memcpy(in + n, part, b);
+		n += b;
+		http_resp_init(&r, body, sizeof body);
+		r.needle[0] = nd;
+		T_EQ_INT(feed_all(&r, in, n, 0, &used), HTTP_DONE);
+		T_EQ_INT(r.needle_count[0], 1);
+	}
+}
+
 /* ---- Date ---- */
 
 static int64_t
