@@ -589,17 +589,32 @@ int l2j_bsd(const char *s, size_t n, int rfc3339, int *caps)
 static const char *const l2j_facilities[] = { K_FACILITIES(K_NAME, K_COMMA), NULL };
 static const char *const l2j_severities[] = { K_SEVERITIES(K_NAME, K_COMMA), NULL };
 
-/* One of the names (as in the pattern: "local[0-7]" is a range) at s[a..)
- * with stop after it: where stop is, else a. */
-static size_t l2j_name(const char *const *names, const char *s, size_t a, size_t n, char stop)
+static const char *const *const l2j_lists[] = { l2j_facilities, l2j_severities };
+/* For each list and byte, 1 + the first of its names that starts with that
+ * byte, or 0 (made on first use): a field that starts no name is passed at
+ * once, and the names are tried from the first that may be the one. */
+static uint8_t l2j_first[2][256];
+
+/* One of the names of list (0: facilities, 1: severities; as in the
+ * pattern: "local[0-7]" is a range) at s[a..) with stop after it: where
+ * stop is, else a. */
+static size_t l2j_name(int list, const char *s, size_t a, size_t n, char stop)
 {
-	if (a >= n)
+	const char *const *names = l2j_lists[list];
+	int k;
+
+	if (!l2j_first[0]['k'])
+		for (int l = 0; l < 2; l++)
+			for (int j = 0; l2j_lists[l][j]; j++)
+				if (!l2j_first[l][(unsigned char)l2j_lists[l][j][0]])
+					l2j_first[l][(unsigned char)l2j_lists[l][j][0]] = (uint8_t)(j + 1);
+	if (a >= n || !(k = l2j_first[list][(unsigned char)s[a]]))
 		return a;
-	for (const char *t; (t = *names); names++) {
+	for (const char *t; (t = names[k - 1]); k++) {
 		size_t i = a;
 
 		if (*t != s[a])
-			continue;	/* most: no name starts there */
+			continue;
 		for (; *t && i < n; t += *t == '[' ? 5 : 1, i++)
 			if (*t == '[' ? s[i] < t[1] || s[i] > t[3] : s[i] != *t)
 				break;
@@ -613,9 +628,9 @@ static size_t l2j_name(const char *const *names, const char *s, size_t a, size_t
  * it: where the space is, else a. */
 static size_t l2j_facsev(const char *s, size_t a, size_t n, int *caps)
 {
-	size_t d = l2j_name(l2j_facilities, s, a, n, '.'), e;
+	size_t d = l2j_name(0, s, a, n, '.'), e;
 
-	if (d > a && (e = l2j_name(l2j_severities, s, d + 1, n, ' ')) > d + 1) {
+	if (d > a && (e = l2j_name(1, s, d + 1, n, ' ')) > d + 1) {
 		caps[4] = (int)a;
 		caps[5] = (int)d;
 		caps[6] = (int)d + 1;

@@ -882,6 +882,36 @@ T(l2j_openwrt_scanner_agrees_with_the_pattern)
 	    sizeof bytes - 1);
 }
 
+/* Every facility and severity name, each found whole (the scanner tries
+ * the names from the first that starts with the line's byte), and none of
+ * them with its last byte changed. */
+T(l2j_openwrt_every_facility_and_severity)
+{
+	static const char *const fac[] = { "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+		"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "mark", "local0", "local7",
+		"<unknown>" };
+	static const char *const sev[] = { "emerg", "alert", "crit", "err", "error", "warn", "warning", "notice",
+		"info", "debug", "panic", "none", "<unknown>" };
+	char line[96];
+	int caps[14], n;
+
+	for (size_t f = 0; f < sizeof fac / sizeof *fac; f++)
+		for (size_t v = 0; v < sizeof sev / sizeof *sev; v++)
+			for (int bad = 0; bad < 3; bad++) {
+				n = snprintf(line, sizeof line, "Jan  1 00:00:12 gw %s.%s p: x", fac[f], sev[v]);
+				if (bad)	/* the last byte of one name */
+					line[19 + strlen(fac[f]) + (bad == 2 ? 1 + strlen(sev[v]) : 0) - 1] = 'q';
+				T_EQ_INT(l2j_logread(line, (size_t)n, 0, caps), 1);
+				if (bad) {
+					T_EQ_INT(caps[4], -1);
+					continue;
+				}
+				T_EQ_INT(caps[4], 19);
+				T_EQ_INT(caps[5], 19 + (int)strlen(fac[f]));
+				T_EQ_INT(caps[7] - caps[6], (int)strlen(sev[v]));
+			}
+}
+
 T(l2j_error_scanner_agrees_with_the_pattern)
 {
 	static const struct l2j_case lines[] = {
