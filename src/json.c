@@ -77,6 +77,19 @@ json_copy_plain(char *out, size_t *len, const char *s, size_t i, size_t n)
 		return i;
 	}
 #endif
+	if (n - i >= 4 && n - i < sizeof w) {
+		/* a short value whole: the four bytes from i and the four that
+		 * end at n (overlapping); only a word's low four bytes count,
+		 * exactly, as a borrow moves up only from a flagged byte */
+		uint32_t a = load_u32(s + i), b = load_u32(s + n - 4);
+
+		if (!(json_unsafe(a) & 0x80808080u) && !(json_unsafe(b) & 0x80808080u)) {
+			store_u32(out + o, a);
+			store_u32(out + o + (n - i) - 4, b);
+			*len = o + (n - i);
+			return n;
+		}
+	}
 	while (n - i >= sizeof w) {
 		w = load_word(s + i);
 		if (json_unsafe(w))

@@ -8,6 +8,7 @@
 typedef unsigned long unaligned_ulong __attribute__((aligned(1), may_alias));
 typedef unsigned long aligned_ulong __attribute__((may_alias));
 typedef uint64_t unaligned_u64 __attribute__((aligned(1), may_alias));
+typedef uint32_t unaligned_u32 __attribute__((aligned(1), may_alias));
 
 static inline unsigned long load_word(const void *p)
 {
@@ -28,5 +29,15 @@ static inline void store_word(void *p, unsigned long w)
 static inline uint64_t load_u64(const void *p)
 {
 	return *(const unaligned_u64 *)p;
+}
+
+static inline uint32_t load_u32(const void *p)
+{
+	return *(const unaligned_u32 *)p;
+}
+
+static inline void store_u32(void *p, uint32_t w)
+{
+	*(unaligned_u32 *)p = w;
 }
 #endif
