@@ -37,10 +37,10 @@ static inline __attribute__((always_inline)) uint64_t json_flags16(simd_v x, sim
 
 /* Copies s[i, n) to out + *len while it needs no escape, a word at a time,
  * the last few bytes as the word that ends at n (overlapping bytes copied
- * already: at least a word of them since from); sixteen bytes a step where
- * the CPU has the registers, each step stored whole and kept up to its
- * first byte that needs an escape.  out has room for 6 bytes a byte.
- * Returns where it stopped. */
+ * already: at least a word of them since from), four to seven bytes as two
+ * four-byte words; sixteen bytes a step where the CPU has the registers,
+ * each step stored whole and kept up to its first byte that needs an
+ * escape.  out has room for 6 bytes a byte.  Returns where it stopped. */
 static inline __attribute__((always_inline)) size_t
 json_copy_plain(char *out, size_t *len, const char *s, size_t i, size_t n)
 {
@@ -62,12 +62,10 @@ json_copy_plain(char *out, size_t *len, const char *s, size_t i, size_t n)
 		if (!m && i < n) {	/* its bytes before i are plain: not flagged */
 			simd_v x = simd_load(s + n - 16);
 
-			o -= i - (n - 16);
-			i = n - 16;
-			simd_store(out + o, x);
+			o += n - i;
+			i = n;
+			simd_store(out + o - 16, x);
 			m = json_flags16(x, v, 1);
-			i += 16;
-			o += 16;
 		}
 		if (m) {	/* i and o are past the sixteen that hold it */
 			o -= 16 - simd_first(m);

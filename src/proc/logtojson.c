@@ -603,7 +603,7 @@ static size_t l2j_name(int list, const char *s, size_t a, size_t n, char stop)
 	const char *const *names = l2j_lists[list];
 	int k;
 
-	if (!l2j_first[0]['k'])
+	if (!l2j_first[0]['k'])	/* "kern" starts the facilities: set once made */
 		for (int l = 0; l < 2; l++)
 			for (int j = 0; l2j_lists[l][j]; j++)
 				if (!l2j_first[l][(unsigned char)l2j_lists[l][j][0]])
